@@ -1,0 +1,51 @@
+# cwtap — the commands a newcomer runs. Each installs what is missing first.
+#   make run     build and run the main job (audit the fixture sites; later the server)
+#   make check   every test, under ASan + UBSan, with -Werror
+#   make bench   benchmarks (print ratios against a baseline measured in the same run)
+#   make fuzz SECONDS=N   run every fuzz target for N seconds
+#   make valgrind         the unit suite under valgrind memcheck
+
+MESON ?= meson
+SAN_DIR := build-san
+REL_DIR := build-release
+FUZZ_DIR := build-fuzz
+SECONDS ?= 60
+
+.PHONY: all deps build run check bench fuzz valgrind clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh
+
+$(REL_DIR)/build.ninja:
+	@$(MESON) setup $(REL_DIR) --buildtype=release -Dwerror=true >/dev/null
+
+$(SAN_DIR)/build.ninja:
+	@$(MESON) setup $(SAN_DIR) --buildtype=debug -Dwerror=true -Db_sanitize=address,undefined \
+	    -Db_lundef=false >/dev/null
+
+build: deps $(REL_DIR)/build.ninja
+	@ninja -C $(REL_DIR)
+
+run: build
+	@sh scripts/run.sh $(REL_DIR)
+
+check: deps $(SAN_DIR)/build.ninja
+	@ninja -C $(SAN_DIR)
+	@$(MESON) test -C $(SAN_DIR) --print-errorlogs --num-processes 2
+	@sh scripts/fuzz.sh check
+
+bench: build
+	@sh scripts/bench.sh $(REL_DIR)
+
+fuzz: deps
+	@sh scripts/fuzz.sh run $(SECONDS)
+
+valgrind: deps
+	@$(MESON) setup build-vg --buildtype=debug >/dev/null 2>&1 || true
+	@ninja -C build-vg
+	@$(MESON) test -C build-vg --suite unit --wrap='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite' --print-errorlogs
+
+clean:
+	rm -rf $(SAN_DIR) $(REL_DIR) $(FUZZ_DIR) build-vg

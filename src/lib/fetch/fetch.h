@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The fetch layer: the only user of libcurl. Fetches URLs with bounds on
+ * everything (bytes, redirects, time), refuses private addresses at connect
+ * time (SSRF guard) unless allowed, and converts bodies to UTF-8.
+ * (Contract for the other layers; fetch owns the implementation.)
+ */
+#ifndef CWT_FETCH_H
+#define CWT_FETCH_H
+
+#include "util/common.h"
+
+struct cwt__fetch_opts {
+    const char *ca_file;            /* NULL: system store */
+    const char *const *resolve;     /* "HOST:PORT:ADDR" entries as curl's --resolve */
+    size_t nresolve;
+    bool allow_private;             /* allow loopback/private/link-local targets */
+    const char *user_agent;         /* NULL: CWT__USER_AGENT */
+    bool verify_tls;                /* false: fetch even when the certificate fails (the tls layer judges it) */
+    const char *accept;             /* Accept header; NULL: text/html first */
+};
+
+#define CWT__USER_AGENT "cwtap/" CWTAP_VERSION_STRING " (+https://cwtap.org/bot)"
+
+struct cwt__header {
+    char *name;  /* lowercase */
+    char *value;
+};
+
+struct cwt__response {
+    char *url;            /* as requested */
+    char *final_url;      /* after redirects */
+    long status;          /* HTTP status, 0 when no response */
+    enum cwt_status rc;   /* CWT_OK when a response arrived (any status); else why not */
+    char *error;          /* when rc != CWT_OK: "cannot connect to 'x': ..." naming the URL and reason */
+    char *content_type;   /* media type, lowercase, without parameters */
+    char *charset;        /* charset the body was converted from (NULL if none/unknown) */
+    char *body;           /* NUL-terminated, UTF-8 for text types */
+    size_t body_len;
+    bool truncated;       /* body cut at the byte cap */
+    struct cwt__header *headers; /* final response's headers */
+    size_t nheaders;
+    unsigned redirects;
+    char *primary_ip;     /* address actually connected */
+    char *http_version;   /* "1.1", "2" */
+    double total_ms;
+};
+
+/* Value of header @p name (lowercase) in @p r, NULL if absent. */
+const char *cwt__response_header(const struct cwt__response *r, const char *name);
+void cwt__response_release(struct cwt__response *r);
+
+/*
+ * Fetches @p n URLs concurrently (libcurl multi, connection reuse, HTTP/2),
+ * each bounded by the ctx limits. out[i] is always filled (rc says whether a
+ * response arrived); the return value is an error only for out-of-memory or
+ * invalid options.
+ */
+enum cwt_status cwt__fetch_many(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *opts,
+                                const char *const *urls, size_t n, struct cwt__response *out);
+
+/* Fetches one URL; as cwt__fetch_many() with n = 1. */
+enum cwt_status cwt__fetch(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *opts, const char *url,
+                           struct cwt__response *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The page layer: the only user of libxml2. Parses one HTML page once into a
+ * struct cwt__doc that every extractor shares: visible text, links, meta tags,
+ * language, JSON-LD blocks, media. (Contract for the other layers; page owns
+ * the implementation and may add fields.)
+ */
+#ifndef CWT_PAGE_H
+#define CWT_PAGE_H
+
+#include "util/common.h"
+
+struct cwt__link {
+    char *href;     /* absolute URL, fragment removed */
+    char *text;     /* visible text (or img alt / title), whitespace collapsed */
+    char *rel;      /* rel attribute or NULL */
+    char *hreflang; /* hreflang attribute or NULL */
+};
+
+struct cwt__meta {
+    char *name;    /* name=, property= or http-equiv=, lowercase */
+    char *content;
+};
+
+struct cwt__media {
+    char *kind;  /* "video", "iframe", "embed", "object", "img" */
+    char *src;   /* absolute URL */
+    char *title; /* title/alt/aria-label, may be NULL */
+};
+
+struct cwt__doc {
+    char *url;        /* the page's URL (base for relative links) */
+    char *title;
+    char *lang;       /* <html lang>, lowercase, NULL if absent */
+    char *text;       /* visible text, UTF-8; blocks separated by '\n', whitespace collapsed */
+    size_t text_len;
+    struct cwt__link *links;
+    size_t nlinks;
+    struct cwt__meta *metas;
+    size_t nmetas;
+    char **jsonld;    /* raw contents of <script type="application/ld+json"> blocks */
+    size_t njsonld;
+    struct cwt__media *media;
+    size_t nmedia;
+    void *priv;       /* page-layer internals (the DOM); do not touch outside page/ */
+};
+
+/*
+ * Parses @p len bytes of UTF-8 HTML fetched from @p url. Bounded by the ctx
+ * limits (links, nesting). On success the caller frees *out with cwt__doc_free().
+ */
+enum cwt_status cwt__doc_parse(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
+                               struct cwt__doc **out, struct cwt_err *err);
+void cwt__doc_free(struct cwt__doc *doc);
+
+/* Content of the first meta with @p name (lowercase), NULL if none. */
+const char *cwt__doc_meta(const struct cwt__doc *doc, const char *name);
+
+#endif

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * This module implements the signal registry: the table of every signal
+ * extractor, built from signals.def, one row per signal.
+ */
+#include "signals/signal.h"
+
+#define CWT_SIGNAL(id, mod) enum cwt_status cwt__sig_##id(const struct cwt__site *site, struct cwt__signal *out);
+#include "signals/signals.def"
+#undef CWT_SIGNAL
+
+const struct cwt__signal_def cwt__signal_table[] = {
+#define CWT_SIGNAL(id, mod) {#id, CWT__MOD_##mod, cwt__sig_##id},
+#include "signals/signals.def"
+#undef CWT_SIGNAL
+    {NULL, CWT__MOD_BASIC, NULL}};
+
+const size_t cwt__signal_count = CWT_ARRAY_LEN(cwt__signal_table) - 1;

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of src/lib/util: status, errors, buffers, the clock, UTC calendar arithmetic. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+
+#include "util/buf.h"
+#include "util/timeutil.h"
+
+static void test_strerror_covers_every_status(void **state)
+{
+    (void)state;
+    for (int s = 0; s < CWT_STATUS_COUNT_; s++) {
+        assert_non_null(cwt_strerror((enum cwt_status)s));
+        assert_string_not_equal(cwt_status_name((enum cwt_status)s), "unknown");
+    }
+    assert_string_equal(cwt_strerror((enum cwt_status)9999), "unknown error");
+}
+
+static void test_err_set(void **state)
+{
+    (void)state;
+    struct cwt_err err;
+    cwt_err_clear(&err);
+    assert_int_equal(cwt_err_setf(&err, CWT_EINVAL, "row 3", "bad value '%s'", "x"), CWT_EINVAL);
+    assert_string_equal(err.field, "row 3");
+    assert_string_equal(err.msg, "bad value 'x'");
+    assert_int_equal(cwt_err_set(NULL, CWT_ENOMEM, "x"), CWT_ENOMEM);
+}
+
+static void test_buf_cap(void **state)
+{
+    (void)state;
+    struct cwt_buf b;
+    cwt_buf_init(&b, 8);
+    assert_int_equal(cwt_buf_adds(&b, "12345"), CWT_OK);
+    assert_int_equal(cwt_buf_adds(&b, "6789"), CWT_ETOOBIG);
+    assert_string_equal(b.data, "12345");
+    assert_int_equal(cwt_buf_printf(&b, "%d", 678), CWT_OK);
+    assert_string_equal(b.data, "12345678");
+    assert_int_equal(cwt_buf_addc(&b, 'x'), CWT_ETOOBIG);
+    size_t len;
+    char *d = cwt_buf_detach(&b, &len);
+    assert_int_equal(len, 8);
+    cwt_free(d);
+    cwt_buf_release(&b);
+}
+
+static int64_t fixed_clock(void *ud)
+{
+    return *(int64_t *)ud;
+}
+
+static void test_ctx_clock_and_limits(void **state)
+{
+    (void)state;
+    struct cwt_ctx *ctx;
+    assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
+    int64_t t = INT64_C(1785456000) * 1000000;
+    cwt_ctx_set_clock(ctx, fixed_clock, &t);
+    assert_int_equal(cwt_ctx_now(ctx), 1785456000);
+    struct cwt_limits l = {.max_pages = 3};
+    cwt_ctx_set_limits(ctx, &l);
+    assert_int_equal(cwt_ctx_limits(ctx)->max_pages, 3);
+    assert_int_equal(cwt_ctx_limits(ctx)->max_redirects, 5);
+    cwt_ctx_free(ctx);
+    cwt_ctx_free(NULL);
+}
+
+static const struct {
+    const char *in;
+    int64_t want; /* -1: parse error */
+} iso_cases[] = {
+    {"1970-01-01", 0},
+    {"2026-07-31", 1785456000},
+    {"2026-07-31T23:59:59Z", 1785542399},
+    {"2026-07-31T23:59:59+07:00", 1785517199},
+    {"2024-02-29T00:00:00.123Z", 1709164800},
+    {"2023-02-29", -1},
+    {"2026-13-01", -1},
+    {"2026-07-31T24:00:00Z", -1},
+    {"2026-07-31X", -1},
+    {"", -1},
+};
+
+static void test_iso_parse(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < CWT_ARRAY_LEN(iso_cases); i++) {
+        int64_t t = 0;
+        enum cwt_status rc = cwt_time_parse_iso(iso_cases[i].in, &t);
+        if (iso_cases[i].want < 0) {
+            assert_int_equal(rc, CWT_EPARSE);
+        } else {
+            assert_int_equal(rc, CWT_OK);
+            assert_int_equal(t, iso_cases[i].want);
+        }
+    }
+    char s[21];
+    cwt_time_format_iso(1785542399, s);
+    assert_string_equal(s, "2026-07-31T23:59:59Z");
+}
+
+static void test_add_months(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *from;
+        int months;
+        const char *want;
+    } cases[] = {
+        {"2026-08-31T10:00:00Z", 6, "2027-02-28T10:00:00Z"},
+        {"2027-08-31T10:00:00Z", 6, "2028-02-29T10:00:00Z"}, /* leap year */
+        {"2024-02-29T00:00:00Z", 12, "2025-02-28T00:00:00Z"},
+        {"2026-01-31T00:00:00Z", 1, "2026-02-28T00:00:00Z"},
+        {"2026-12-15T00:00:00Z", -12, "2025-12-15T00:00:00Z"},
+        {"2026-03-31T00:00:00Z", -1, "2026-02-28T00:00:00Z"},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
+        int64_t t;
+        assert_int_equal(cwt_time_parse_iso(cases[i].from, &t), CWT_OK);
+        char s[21];
+        cwt_time_format_iso(cwt_time_add_months(t, cases[i].months), s);
+        assert_string_equal(s, cases[i].want);
+    }
+}
+
+static void test_civil_roundtrip(void **state)
+{
+    (void)state;
+    for (int64_t d = -800000; d < 800000; d += 997) {
+        int y, m, dd;
+        cwt_civil_from_days(d, &y, &m, &dd);
+        assert_int_equal(cwt_days_from_civil(y, m, dd), d);
+    }
+    struct cwt_tm tm;
+    cwt_time_to_tm(-1, &tm);
+    assert_int_equal(tm.year, 1969);
+    assert_int_equal(tm.sec, 59);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_strerror_covers_every_status),
+        cmocka_unit_test(test_err_set),
+        cmocka_unit_test(test_buf_cap),
+        cmocka_unit_test(test_ctx_clock_and_limits),
+        cmocka_unit_test(test_iso_parse),
+        cmocka_unit_test(test_add_months),
+        cmocka_unit_test(test_civil_roundtrip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
