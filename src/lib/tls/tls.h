@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The tls layer: the only user of OpenSSL. Inspects a server's certificate
+ * chain and handshake (live), or a PEM chain offline through the same code
+ * path, and reports every problem, not only the first. (Contract for the other
+ * layers; tls owns the implementation and may add fields.)
+ */
+#ifndef CWT_TLS_H
+#define CWT_TLS_H
+
+#include "util/common.h"
+
+struct cwt__tls_opts {
+    const char *ca_file;        /* PEM bundle to trust instead of the system store; NULL: system */
+    const char *connect_addr;   /* connect here instead of resolving the host (from --resolve); NULL */
+    bool allow_private;         /* allow connecting to loopback/private addresses */
+    int64_t at;                 /* evaluate validity at this instant (Unix seconds) */
+    long timeout_ms;
+};
+
+struct cwt__tls_report; /* defined in tls/tls_report.h by the tls layer */
+
+/* Connects to @p host:@p port, handshakes, inspects. A failed handshake is a finding in the
+ * report, not an error: errors are only CWT_ENOMEM / CWT_EINVAL. Free with cwt__tls_report_free(). */
+enum cwt_status cwt__tls_inspect(const struct cwt_ctx *ctx, const struct cwt__tls_opts *opts, const char *host,
+                                 int port, struct cwt__tls_report **out, struct cwt_err *err);
+/* Inspects a PEM chain (leaf first) offline for @p host, through the same checks. */
+enum cwt_status cwt__tls_inspect_pem(const struct cwt_ctx *ctx, const struct cwt__tls_opts *opts, const char *pem,
+                                     size_t len, const char *host, struct cwt__tls_report **out,
+                                     struct cwt_err *err);
+void cwt__tls_report_free(struct cwt__tls_report *r);
+/* The certificate subject's O= (organisation) or NULL; borrowed from @p r. */
+const char *cwt__tls_subject_org(const struct cwt__tls_report *r);
+
+#endif
