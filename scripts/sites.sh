@@ -9,6 +9,7 @@ cmd=$1
 dir=$2
 src=$(cd "$(dirname "$0")/.." && pwd)/tests/fixtures/sites
 sites="ningbo-valves shenzhen-gadgets cheap-brand-outlet"
+dirs="$sites rdap"
 
 if [ "$cmd" = stop ]; then
     if [ -f "$dir/nginx.pid" ]; then
@@ -55,7 +56,7 @@ issue shenzhen-gadgets shenzhen-gadgets.example "/CN=www.shenzhen-gadgets.exampl
 issue cheap-brand-outlet cheap-brand-outlet.example "/CN=www.cheap-brand-outlet.example" -400 -35
 cp ca.pem "$dir/ca.pem"
 cd "$dir"
-for s in $sites; do rm -rf "root/$s"; cp -R "$src/$s" "root/$s"; done
+for s in $dirs; do rm -rf "root/$s"; cp -R "$src/$s" "root/$s"; done
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 cat > root/ningbo-valves/capacity.json <<JSON
 {"@context":"https://schema.org","@type":"Dataset","name":"Live production capacity","dateModified":"$now",
@@ -89,3 +90,5 @@ for s in $sites; do
         printf -- '--resolve %s:%s:127.0.0.1 --resolve %s:%s:127.0.0.1 ' "$h" "$https" "$h" "$http" >> resolve
     done
 done
+printf -- '--resolve rdap.cwtap.test:%s:127.0.0.1 ' "$http" >> resolve
+echo "http://rdap.cwtap.test:$http/" > rdap-base

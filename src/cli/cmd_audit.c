@@ -46,8 +46,8 @@ static const char audit_help[] =
     "evaluation:\n"
     "  --at DATE            evaluate as of DATE (ISO 8601, e.g. 2026-07-31 or 2026-07-31T12:00:00Z)\n"
     "  --model FILE         scoring model (default models/cwtap-model-v1.json)\n\n"
-    "exit codes: 0 ok, 1 a site below --fail-under, 2 usage, 3 a site unreachable,\n"
-    "            4 bad --urls file, 70 internal error.\n"
+    "exit codes: 0 ok, 1 a site below --fail-under, 2 usage (including an invalid URL),\n"
+    "            3 a site unreachable, 4 bad --urls file, 70 internal error.\n"
     "environment: NO_COLOR disables colour.\n";
 
 struct job {
@@ -377,13 +377,13 @@ int cmd_audit(int argc, char **argv)
     }
     pthread_mutex_destroy(&r.mu);
 
-    bool any_unreachable = false, any_below = false, any_error = false;
+    bool any_unreachable = false, any_below = false, any_error = false, any_invalid = false;
     for (size_t i = 0; i < nurls; i++) {
         struct job *j = &jobs[i];
         if (!j->report) {
             cli_error("%s: %s", j->url, j->err.msg[0] ? j->err.msg : cwt_strerror(j->rc));
             if (j->rc == CWT_EINVAL || j->rc == CWT_EUNSUPPORTED)
-                any_unreachable = true; /* an invalid URL cannot be reached */
+                any_invalid = true;
             else
                 any_error = true;
             continue;
@@ -410,7 +410,11 @@ int cmd_audit(int argc, char **argv)
     if (!quiet && nurls > 1)
         summary_table(jobs, nurls, fail_under);
     if (code == 0)
-        code = any_error ? EXIT_INTERNAL : any_unreachable ? EXIT_UNREACHABLE : any_below ? EXIT_BELOW : EXIT_OK_;
+        code = any_error          ? EXIT_INTERNAL
+               : any_invalid      ? EXIT_USAGE
+               : any_unreachable  ? EXIT_UNREACHABLE
+               : any_below        ? EXIT_BELOW
+                                  : EXIT_OK_;
     for (size_t i = 0; i < nurls; i++)
         cwt_report_free(jobs[i].report);
     cwt_free(jobs);
