@@ -25,6 +25,8 @@ done
 size=$(gzip -9 -c web/sdk/cwtap.js | wc -c)
 echo "sdk: $size bytes gzipped (budget 4096)"
 [ "$size" -le 4096 ] || { echo "FAIL: SDK over its size budget"; fail=1; }
+sri="sha384-$(openssl dgst -sha384 -binary web/sdk/cwtap.js | base64 -w0)"
+grep -q "^$sri  sdk/v1/cwtap.js" web/sdk/SRI.txt || { echo "FAIL: web/sdk/SRI.txt is stale: run scripts/sri.sh"; fail=1; }
 grep -q 'eval(' web/sdk/cwtap.js && { echo "FAIL: SDK uses eval"; fail=1; }
 grep -Eq 'document\.cookie|localStorage|sessionStorage|indexedDB' web/sdk/cwtap.js &&
     { echo "FAIL: SDK touches cookies or storage"; fail=1; }
