@@ -200,16 +200,16 @@ static enum cwt_status csv_row(const char *s, size_t len, size_t line, const str
         char *end = NULL;
         errno = 0;
         double v = empty ? NAN : strtod(buf, &end);
+        if ((int)c == h->label_col && (empty || errno || end == buf || *end || (v != 0 && v != 1))) {
+            rc = cwt_err_setf(err, CWT_EINVAL, field, "line %zu: field 'label' must be 0 or 1", line);
+            break;
+        }
         if (!empty && (errno || end == buf || *end || !(v >= 0 && v <= 1))) {
-            rc = cwt_err_setf(err, CWT_EINVAL, field, "line %zu: cell %zu '%s' must be a number in [0, 1]%s", line,
-                              c + 1, buf, (int)c == h->label_col ? "" : " or empty");
+            rc = cwt_err_setf(err, CWT_EINVAL, field, "line %zu: cell %zu '%s' must be a number in [0, 1] or empty", line,
+                              c + 1, buf);
             break;
         }
         if ((int)c == h->label_col) {
-            if (empty || (v != 0 && v != 1)) {
-                rc = cwt_err_setf(err, CWT_EINVAL, field, "line %zu: field 'label' must be 0 or 1", line);
-                break;
-            }
             label = (int)v;
         } else {
             json_object_set_new(values, cwt__signal_ids[h->col_signal[c]].id, empty ? json_null() : json_real(v));
