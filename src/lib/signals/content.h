@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Shared pieces of the content signals (parameters, compliance, test_reports,
+ * certificates, factory, traceability): GTIN check digits, the table of
+ * test labs and certification bodies with their own domains, management
+ * system standards (ISO 9001 ...), labelled identifiers ("Report No.: X"),
+ * dates in text, and small readers of schema.org items (jansson objects as
+ * the page layer's structured-data graph gives them).
+ */
+#ifndef CWT_CONTENT_H
+#define CWT_CONTENT_H
+
+#include <jansson.h>
+
+#include "signals/signal.h"
+
+/* ---- GTIN ---- */
+
+/* True when @p s is exactly @p n digits, n is 8, 12, 13 or 14, and the GS1 check digit is right. */
+bool cwt__gtin_valid(const char *s, size_t n);
+/* Copies the digits of @p in (@p len bytes; blanks and '-' dropped) into @p out (15 bytes); returns
+ * the number of digits, or 0 when another character appears or there are more than 14. */
+size_t cwt__gtin_digits(const char *in, size_t len, char out[static 15]);
+
+/* ---- labs and certification bodies ---- */
+
+enum cwt__body_flags { CWT__BODY_LAB = 1 << 0, CWT__BODY_CB = 1 << 1 };
+
+struct cwt__body {
+    const char *id;                /* "sgs", "tuv_sud" */
+    const char *name;              /* "SGS" */
+    unsigned flags;                /* enum cwt__body_flags */
+    const char *const *names;      /* spellings in text, NULL-terminated */
+    const char *const *domains;    /* its own registrable domains, NULL-terminated */
+};
+
+struct cwt__body_hit {
+    const struct cwt__body *body;
+    size_t off, len;
+};
+
+/* The body whose own domain is @p host or a parent of it ("www.sgs.com" -> SGS); NULL if none. */
+const struct cwt__body *cwt__body_by_host(const char *host);
+/* The body whose id or one of whose names equals @p name (case-insensitive); NULL if none. */
+const struct cwt__body *cwt__body_by_name(const char *name);
+/* The host part of an http(s) URL, lowercase, into @p out; false if not a URL. */
+bool cwt__url_host(const char *url, char *out, size_t outsz);
+/* Bodies named in @p text, in text order; as cwt__marks_scan(). */
+size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
+                        bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud);
+
+/* ---- management system standards ---- */
+
+struct cwt__mss {
+    const char *id;    /* "iso9001" */
+    const char *label; /* "ISO 9001" */
+    const char *const *spellings;
+};
+
+struct cwt__mss_hit {
+    const struct cwt__mss *mss;
+    size_t off, len;
+};
+
+size_t cwt__mss_scan(const char *text, size_t len, size_t max,
+                     bool (*fn)(const struct cwt__mss_hit *hit, void *ud), void *ud);
+const struct cwt__mss *cwt__mss_get(const char *id);
+
+/* ---- labelled identifiers and dates ---- */
+
+/* Label sets for cwt__labelled_id(). */
+extern const char *const cwt__report_no_labels[];
+extern const char *const cwt__cert_no_labels[];
+extern const char *const cwt__batch_labels[];
+extern const char *const cwt__origin_labels[];
+extern const char *const cwt__gtin_labels[];
+
+/*
+ * Finds the first label of @p labels in @p text (from byte @p from) followed by an optional
+ * ":", "：", "#" or "." and blanks, then an identifier (letters, digits, '-', '/', '.', at least
+ * 3 characters and one digit). Copies it to @p out; returns the offset of the label or SIZE_MAX.
+ */
+size_t cwt__labelled_id(const char *text, size_t len, size_t from, const char *const *labels, char *out,
+                        size_t outsz);
+
+/* Like cwt__labelled_id() but copies up to the end of the line (at most @p outsz - 1 bytes). */
+size_t cwt__labelled_text(const char *text, size_t len, size_t from, const char *const *labels, char *out,
+                          size_t outsz);
+
+/* Dates written in text: "2025-03-15", "2025/3/15", "15.03.2025", "15 March 2025", "March 15, 2025",
+ * "2025年3月15日". Calls @p fn with Unix seconds (midnight UTC). Returns the number found. */
+size_t cwt__dates_scan(const char *text, size_t len, size_t max,
+                       bool (*fn)(int64_t t, size_t off, size_t n, void *ud), void *ud);
+
+/* ---- schema.org items ---- */
+
+/* True when item's "@type" (string or array; "schema:X" and "https://schema.org/X" forms too) is @p type. */
+bool cwt__sd_is(const json_t *item, const char *type);
+/* Property @p prop (also "schema:prop" / full IRI keys); the first element of an array. NULL if absent. */
+const json_t *cwt__sd_get(const json_t *item, const char *prop);
+/* Property as a string: a string, the "@value"/"@id"/"url"/"name" of an object, a number printed. */
+const char *cwt__sd_str(const json_t *item, const char *prop, char *tmp, size_t tmpsz);
+
+/*
+ * Every item (a JSON object with "@type") of @p doc's structured data, nested ones included, as a
+ * new array the caller frees with json_decref(); NULL on allocation failure. Bounded by
+ * CWT__SD_ITEMS_MAX.
+ */
+#define CWT__SD_ITEMS_MAX 512
+json_t *cwt__content_items(const struct cwt__doc *doc);
+/* Adds every typed object in @p root (nested, @graph, arrays) to @p arr, depth-bounded. */
+void cwt__sd_collect(const json_t *root, json_t *arr, int depth);
+
+/* ---- pages ---- */
+
+/* True for crawl roles of product pages ("product", "products"). */
+bool cwt__role_is_product(const char *role);
+/* Clamps to [0,1]. */
+double cwt__clamp01(double v);
+
+#endif
