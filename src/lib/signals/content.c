@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "fetch/fetch.h"
 #include "page/page.h"
 #include "signals/content.h"
 #include "signals/marks.h"
+#include "signals/units.h"
 #include "util/timeutil.h"
 
 #define A(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -537,72 +539,12 @@ size_t cwt__dates_scan(const char *text, size_t len, size_t max,
 
 /* ---- schema.org items ---- */
 
-static bool type_eq(const char *v, const char *type)
+const char *cwt__sd_text(const json_t *item, const char *name, char *tmp, size_t tmpsz)
 {
-    if (!v)
-        return false;
-    static const char *const prefixes[] = {"https://schema.org/", "http://schema.org/", "schema:", ""};
-    for (size_t i = 0; i < CWT_ARRAY_LEN(prefixes); i++) {
-        size_t n = strlen(prefixes[i]);
-        if (strncmp(v, prefixes[i], n) == 0 && strcmp(v + n, type) == 0)
-            return true;
-    }
-    return false;
-}
-
-bool cwt__sd_is(const json_t *item, const char *type)
-{
-    const json_t *t = json_object_get(item, "@type");
-    if (json_is_string(t))
-        return type_eq(json_string_value(t), type);
-    size_t i;
-    const json_t *v;
-    json_array_foreach(t, i, v)
-        if (json_is_string(v) && type_eq(json_string_value(v), type))
-            return true;
-    return false;
-}
-
-const json_t *cwt__sd_get(const json_t *item, const char *prop)
-{
-    if (!json_is_object(item))
-        return NULL;
-    const json_t *v = json_object_get(item, prop);
-    if (!v) {
-        char k[128];
-        snprintf(k, sizeof k, "schema:%s", prop);
-        v = json_object_get(item, k);
-        if (!v) {
-            snprintf(k, sizeof k, "https://schema.org/%s", prop);
-            v = json_object_get(item, k);
-        }
-        if (!v) {
-            snprintf(k, sizeof k, "http://schema.org/%s", prop);
-            v = json_object_get(item, k);
-        }
-    }
-    if (json_is_array(v))
-        v = json_array_size(v) ? json_array_get(v, 0) : NULL;
-    return v;
-}
-
-const char *cwt__sd_str(const json_t *item, const char *prop, char *tmp, size_t tmpsz)
-{
-    const json_t *v = cwt__sd_get(item, prop);
-    for (int depth = 0; depth < 3 && json_is_object(v); depth++) {
-        const json_t *w = json_object_get(v, "@value");
-        if (!w)
-            w = json_object_get(v, "@id");
-        if (!w)
-            w = json_object_get(v, "url");
-        if (!w)
-            w = json_object_get(v, "name");
-        if (json_is_array(w))
-            w = json_array_size(w) ? json_array_get(w, 0) : NULL;
-        v = w;
-    }
-    if (json_is_string(v))
-        return json_string_value(v);
+    const char *s = cwt__sdata_str(item, name);
+    if (s)
+        return s;
+    const json_t *v = cwt__sdata_get(item, name);
     if (json_is_integer(v) && tmp) {
         snprintf(tmp, tmpsz, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         return tmp;
@@ -614,43 +556,33 @@ const char *cwt__sd_str(const json_t *item, const char *prop, char *tmp, size_t 
     return NULL;
 }
 
-void cwt__sd_collect(const json_t *root, json_t *arr, int depth)
+bool cwt__sd_number(const json_t *item, const char *name, double *out)
 {
-    if (depth > 12 || json_array_size(arr) >= CWT__SD_ITEMS_MAX)
-        return;
-    if (json_is_array(root)) {
-        size_t i;
-        const json_t *v;
-        json_array_foreach(root, i, v)
-            cwt__sd_collect(v, arr, depth + 1);
-        return;
+    const json_t *v = cwt__sdata_get(item, name);
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+        return true;
     }
-    if (!json_is_object(root))
-        return;
-    if (json_object_get(root, "@type"))
-        json_array_append(arr, (json_t *)root);
-    const char *k;
-    const json_t *v;
-    json_object_foreach((json_t *)root, k, v)
-        if (json_is_object(v) || json_is_array(v))
-            cwt__sd_collect(v, arr, depth + 1);
+    if (!json_is_string(v))
+        return false;
+    const char *s = json_string_value(v);
+    size_t len = strlen(s);
+    size_t i = 0;
+    bool neg = len > 0 && s[0] == '-';
+    if (neg)
+        i++;
+    size_t n = cwt__number_parse(s + i, len - i, out);
+    if (!n || i + n != len)
+        return false;
+    if (neg)
+        *out = -*out;
+    return true;
 }
 
-json_t *cwt__content_items(const struct cwt__doc *doc)
+bool cwt__sd_date(const json_t *item, const char *name, int64_t *out)
 {
-    json_t *arr = json_array();
-    if (!arr || !doc)
-        return arr;
-    /* TODO(page): read the normalised graph of page/sdata.h (JSON-LD + microdata + RDFa) once it lands;
-     * until then the raw JSON-LD blocks of the page are read. */
-    for (size_t i = 0; i < doc->njsonld; i++) {
-        json_t *root = json_loads(doc->jsonld[i], JSON_DECODE_ANY, NULL);
-        if (!root)
-            continue;
-        cwt__sd_collect(root, arr, 0);
-        json_decref(root);
-    }
-    return arr;
+    const char *s = cwt__sdata_str(item, name);
+    return s && cwt_time_parse_iso(s, out) == CWT_OK;
 }
 
 /* ---- pages ---- */
@@ -658,6 +590,42 @@ json_t *cwt__content_items(const struct cwt__doc *doc)
 bool cwt__role_is_product(const char *role)
 {
     return role && (strcmp(role, "product") == 0 || strcmp(role, "products") == 0);
+}
+
+const char *cwt__page_url(const struct cwt__site_page *p)
+{
+    if (p->resp && p->resp->final_url)
+        return p->resp->final_url;
+    if (p->resp && p->resp->url)
+        return p->resp->url;
+    return p->doc ? p->doc->url : NULL;
+}
+
+const char *cwt__around(const char *text, size_t len, size_t off, size_t n, size_t around, char *out, size_t outsz)
+{
+    size_t from = off > around ? off - around : 0;
+    size_t to = CWT_MIN(len, off + n + around);
+    while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
+        from--;
+    while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
+        to++;
+    size_t k = CWT_MIN(to - from, outsz - 1);
+    while (k > 0 && from + k < len && ((unsigned char)text[from + k] & 0xC0) == 0x80)
+        k--;
+    memcpy(out, text + from, k);
+    out[k] = '\0';
+    return out;
+}
+
+bool cwt__has_any(const char *s, const char *const *words)
+{
+    if (!s)
+        return false;
+    size_t n = strlen(s);
+    for (const char *const *w = words; *w; w++)
+        if (cwt__find_ci(s, n, *w) != SIZE_MAX)
+            return true;
+    return false;
 }
 
 double cwt__clamp01(double v)

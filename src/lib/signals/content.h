@@ -12,7 +12,13 @@
 
 #include <jansson.h>
 
+#include "page/sdata.h"
 #include "signals/signal.h"
+
+/* The extractors of the registry (declared here so each sig_<id>.c has its prototype). */
+#define CWT_SIGNAL(id, mod) enum cwt_status cwt__sig_##id(const struct cwt__site *site, struct cwt__signal *out);
+#include "signals/signals.def"
+#undef CWT_SIGNAL
 
 /* ---- GTIN ---- */
 
@@ -92,29 +98,25 @@ size_t cwt__labelled_text(const char *text, size_t len, size_t from, const char 
 size_t cwt__dates_scan(const char *text, size_t len, size_t max,
                        bool (*fn)(int64_t t, size_t off, size_t n, void *ud), void *ud);
 
-/* ---- schema.org items ---- */
+/* ---- schema.org items (page/sdata.h graph) ---- */
 
-/* True when item's "@type" (string or array; "schema:X" and "https://schema.org/X" forms too) is @p type. */
-bool cwt__sd_is(const json_t *item, const char *type);
-/* Property @p prop (also "schema:prop" / full IRI keys); the first element of an array. NULL if absent. */
-const json_t *cwt__sd_get(const json_t *item, const char *prop);
-/* Property as a string: a string, the "@value"/"@id"/"url"/"name" of an object, a number printed. */
-const char *cwt__sd_str(const json_t *item, const char *prop, char *tmp, size_t tmpsz);
-
-/*
- * Every item (a JSON object with "@type") of @p doc's structured data, nested ones included, as a
- * new array the caller frees with json_decref(); NULL on allocation failure. Bounded by
- * CWT__SD_ITEMS_MAX.
- */
-#define CWT__SD_ITEMS_MAX 512
-json_t *cwt__content_items(const struct cwt__doc *doc);
-/* Adds every typed object in @p root (nested, @graph, arrays) to @p arr, depth-bounded. */
-void cwt__sd_collect(const json_t *root, json_t *arr, int depth);
+/* Property @p name of @p item as text: cwt__sdata_str(), or a number printed into @p tmp. NULL if absent. */
+const char *cwt__sd_text(const json_t *item, const char *name, char *tmp, size_t tmpsz);
+/* Property @p name of @p item as a number: a JSON number or a string that is one. */
+bool cwt__sd_number(const json_t *item, const char *name, double *out);
+/* Property @p name parsed as an ISO 8601 date or date-time; false if absent or malformed. */
+bool cwt__sd_date(const json_t *item, const char *name, int64_t *out);
 
 /* ---- pages ---- */
 
 /* True for crawl roles of product pages ("product", "products"). */
 bool cwt__role_is_product(const char *role);
+/* The URL a page's evidence names: the final URL, else the requested one. */
+const char *cwt__page_url(const struct cwt__site_page *p);
+/* Copies about @p around bytes either side of text[off, off+n) into @p out (cut on UTF-8 boundaries). */
+const char *cwt__around(const char *text, size_t len, size_t off, size_t n, size_t around, char *out, size_t outsz);
+/* True when @p s (NUL-terminated) contains any of @p words (ASCII case-insensitive). */
+bool cwt__has_any(const char *s, const char *const *words);
 /* Clamps to [0,1]. */
 double cwt__clamp01(double v);
 
