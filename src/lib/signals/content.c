@@ -628,6 +628,15 @@ bool cwt__has_any(const char *s, const char *const *words)
     return false;
 }
 
+void cwt__content_seen(struct cwt__signal *out, const struct cwt__site *site, size_t npages, const char *what)
+{
+    if (out->nevidence)
+        return;
+    char sn[200];
+    snprintf(sn, sizeof sn, "%zu page(s) read; %s", npages, what);
+    cwt__signal_evidence(out, site->url, "pages read", sn);
+}
+
 double cwt__clamp01(double v)
 {
     return v < 0 ? 0 : v > 1 ? 1 : v;

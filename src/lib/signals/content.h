@@ -117,6 +117,9 @@ const char *cwt__page_url(const struct cwt__site_page *p);
 const char *cwt__around(const char *text, size_t len, size_t off, size_t n, size_t around, char *out, size_t outsz);
 /* True when @p s (NUL-terminated) contains any of @p words (ASCII case-insensitive). */
 bool cwt__has_any(const char *s, const char *const *words);
+/* When @p out has no evidence yet, records what was read: "<n> pages read, <what>" (a signal
+ * always shows what it looked at, even when it found nothing). */
+void cwt__content_seen(struct cwt__signal *out, const struct cwt__site *site, size_t npages, const char *what);
 /* Clamps to [0,1]. */
 double cwt__clamp01(double v);
 

@@ -105,6 +105,8 @@ struct tctx {
     const char *text;
     size_t len;
     const char *url;
+    struct cwt__mss_hit hits[64];
+    size_t nhits;
 };
 
 static bool on_body(const struct cwt__body_hit *h, void *ud)
@@ -135,11 +137,20 @@ static bool on_date(int64_t t, size_t off, size_t n, void *ud)
     return true;
 }
 
-static bool on_mss(const struct cwt__mss_hit *h, void *ud)
+static bool collect_mss(const struct cwt__mss_hit *h, void *ud)
 {
     struct tctx *c = ud;
-    size_t from = h->off > WINDOW / 2 ? h->off - WINDOW / 2 : 0;
-    size_t to = CWT_MIN(c->len, h->off + h->len + WINDOW);
+    if (c->nhits < CWT_ARRAY_LEN(c->hits))
+        c->hits[c->nhits++] = *h;
+    return c->nhits < CWT_ARRAY_LEN(c->hits);
+}
+
+/* One standard named in text; its number, body and dates are read from the text after it, up to
+ * the next standard named (or WINDOW bytes). */
+static bool on_mss(const struct cwt__mss_hit *h, size_t next, struct tctx *c)
+{
+    size_t from = h->off;
+    size_t to = CWT_MIN(CWT_MIN(c->len, h->off + h->len + WINDOW), next);
     char num[64] = "";
     cwt__labelled_id(c->text + from, to - from, 0, cwt__cert_no_labels, num, sizeof num);
     struct cert *ct = find_or_add(c->s, h->mss->id, num);
@@ -211,8 +222,17 @@ enum cwt_status cwt__sig_certificates(const struct cwt__site *site, struct cwt__
         const struct cwt__site_page *pg = &site->pages[i];
         if (!pg->doc || !pg->doc->text)
             continue;
-        struct tctx c = {s, pg->doc->text, pg->doc->text_len, cwt__page_url(pg)};
-        cwt__mss_scan(pg->doc->text, pg->doc->text_len, 64, on_mss, &c);
+        struct tctx *c = CWT_NEW(struct tctx);
+        if (!c) {
+            cwt_free(s);
+            return CWT_ENOMEM;
+        }
+        *c = (struct tctx){.s = s, .text = pg->doc->text, .len = pg->doc->text_len, .url = cwt__page_url(pg)};
+        cwt__mss_scan(pg->doc->text, pg->doc->text_len, CWT_ARRAY_LEN(c->hits), collect_mss, c);
+        for (size_t k = 0; k < c->nhits; k++)
+            if (!on_mss(&c->hits[k], k + 1 < c->nhits ? c->hits[k + 1].off : c->len, c))
+                break;
+        cwt_free(c);
     }
     if (pages == 0) {
         out->measured = false;
@@ -294,6 +314,7 @@ enum cwt_status cwt__sig_certificates(const struct cwt__site *site, struct cwt__
         json_object_set_new(d, "expired", json_integer((json_int_t)expired_n));
         json_object_set_new(d, "jsonld", json_integer((json_int_t)jsonld));
     }
+    cwt__content_seen(out, site, pages, "no certificate was found");
     cwt_free(s);
     return CWT_OK;
 }

@@ -176,5 +176,6 @@ enum cwt_status cwt__sig_compliance(const struct cwt__site *site, struct cwt__si
                              "declaration of conformity, add the marks of your Southeast Asian markets, and publish "
                              "warnings and instructions%s.",
                         chemical ? " and safety data sheets" : "");
+    cwt__content_seen(out, site, pages, "no mark, standard, warning or instruction was found");
     return CWT_OK;
 }

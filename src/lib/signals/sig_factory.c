@@ -212,5 +212,6 @@ enum cwt_status cwt__sig_factory(const struct cwt__site *site, struct cwt__signa
     if (out->value < 0.95)
         cwt__signal_fix(out, "Show the factory: an on-site video with a schema.org VideoObject (uploadDate), and a "
                              "production-capacity dashboard published as a DataFeed whose dateModified is kept fresh.");
+    cwt__content_seen(out, site, pages, "no video, VideoObject, feed or dashboard link was found");
     return CWT_OK;
 }

@@ -239,10 +239,10 @@ enum cwt_status cwt__sig_parameters(const struct cwt__site *site, struct cwt__si
                                 list);
         }
     }
-    double consistency = quantities ? (double)consistent / (double)quantities : 1.0;
+    double consistency = quantities ? (double)consistent / (double)quantities : 0.0;
     double mean = sum / (double)npages;
     out->measured = true;
-    out->value = cwt__clamp01(0.8 * mean + 0.2 * consistency * (mean > 0 ? 1 : 0));
+    out->value = cwt__clamp01(0.8 * mean + 0.2 * consistency);
     out->confidence = cwt__clamp01(0.4 + 0.2 * (double)CWT_MIN(npages, (size_t)3));
     out->raw = (double)with_specs / (double)npages;
     out->raw_unit = "rate";
@@ -265,6 +265,7 @@ enum cwt_status cwt__sig_parameters(const struct cwt__site *site, struct cwt__si
         cwt__signal_fix(out, "On every product page, give a specification table with a value and a standard unit per "
                              "row, and publish it as schema.org Product additionalProperty (PropertyValue with "
                              "unitCode such as MMT, KGM, VLT, WTT); use one unit per quantity across products.");
+    cwt__content_seen(out, site, npages, "no value with a unit was found on the product pages");
     cwt_free(par);
     return CWT_OK;
 }

@@ -312,6 +312,7 @@ enum cwt_status cwt__sig_test_reports(const struct cwt__site *site, struct cwt__
         json_object_set_new(d, "verified", json_integer((json_int_t)verified));
         json_object_set_new(d, "jsonld", json_integer((json_int_t)jsonld));
     }
+    cwt__content_seen(out, site, pages, "no lab, report link or report number was found");
     cwt_free(s);
     return CWT_OK;
 }

@@ -154,5 +154,6 @@ enum cwt_status cwt__sig_traceability(const struct cwt__site *site, struct cwt__
     if (out->value < 0.95)
         cwt__signal_fix(out, "On each product page give the batch/lot numbering, the country of origin, the GS1 GTIN "
                              "(with schema.org gtin13 and countryOfOrigin) and a traceability QR code or link.");
+    cwt__content_seen(out, site, npages, "no batch, origin, GTIN or traceability link was found");
     return CWT_OK;
 }
