@@ -402,6 +402,8 @@ enum cwt_status cwt__charset_to_utf8(const char *in, size_t len, const char *hea
     if (valid_utf8) {
         res->source = mb ? "sniffed" : "default";
         rc = decode_as(&utf8, in, len, res);
+        if (nl >= 2)
+            res->note[nl - 2] = '\0'; /* drop the "; " */
     } else if (decodes_cleanly(&gbk, in, len)) {
         res->source = "sniffed";
         rc = decode_as(&gbk, in, len, res);
