@@ -81,6 +81,8 @@ struct cwt__site {
     const struct cwt__tls_report *tls; /* NULL when no TLS inspection was possible */
     const struct cwt__whois *whois;    /* NULL when not looked up */
     const struct cwt__response *http_probe; /* plain http:// of the home page, NULL if not tried */
+    const char *dns_server; /* ADDR[:PORT] for DNS look-ups (MX, TXT); NULL: the system's */
+    bool offline;           /* no registry or DNS look-ups: signals needing them lower confidence */
     /* Results of signals already run (registry order), so later ones (identity) can read earlier ones. */
     const struct cwt__signal *done;
     size_t ndone;
