@@ -84,7 +84,7 @@ static void test_chars_per_sentence(void **state)
         size_t chars, sentences;
     } cases[] = {
         {"我们收集您的姓名。我们不会出售您的数据！", false, 18, 2},
-        {"第一句。第二句？\n第三句", false, 9, 3},
+        {"这是第一句话。这是第二句话？\n标题\n这是第三句话", false, 18, 3}, /* the heading is not a sentence */
         {"เราเก็บข้อมูลของคุณ เราไม่ขายข้อมูล", true, 27, 2}, /* 15 + 12: marks not counted */
         {"", false, 0, 0},
         {"。。。", false, 0, 0},

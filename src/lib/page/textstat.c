@@ -244,25 +244,25 @@ void cwt__textstat_chars(const char *text, size_t len, bool thai, struct cwt__te
     memset(out, 0, sizeof *out);
     len = CWT_MIN(len, (size_t)CWT__TEXTSTAT_MAX_BYTES);
     size_t in_sentence = 0;
-    for (size_t i = 0; i < len;) {
-        uint32_t c = next_cp(text, len, &i);
+    for (size_t i = 0; i <= len;) {
+        uint32_t c = i < len ? next_cp(text, len, &i) : (i++, '\n');
         bool end = c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B || c == '!' || c == '?' || c == ';' ||
                    c == '\n' || (c == '.' && (i >= len || text[i] == ' ' || text[i] == '\n')) ||
                    (thai && cp_space(c));
         if (end) {
-            if (in_sentence)
+            /* a stretch shorter than a short sentence is a heading, a menu item or a label, not prose
+             * (textstat likewise skips sentences of two words or fewer) */
+            if (in_sentence >= CWT__MIN_SENTENCE_CHARS) {
                 out->char_sentences++;
+                out->chars += in_sentence;
+            }
             in_sentence = 0;
             continue;
         }
         bool thai_mark = c == 0x0E31 || (c >= 0x0E34 && c <= 0x0E3A) || (c >= 0x0E47 && c <= 0x0E4E);
-        if (cp_word(c) && !thai_mark) { /* a Thai vowel or tone mark sits on its consonant: not counted */
-            out->chars++;
+        if (cp_word(c) && !thai_mark) /* a Thai vowel or tone mark sits on its consonant: not counted */
             in_sentence++;
-        }
     }
-    if (in_sentence)
-        out->char_sentences++;
     if (out->char_sentences)
         out->chars_per_sentence = (double)out->chars / (double)out->char_sentences;
 }

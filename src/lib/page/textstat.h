@@ -28,8 +28,10 @@ struct cwt__textstat {
 
 /* English statistics of @p text (UTF-8, @p len bytes; at most CWT__TEXTSTAT_MAX_BYTES read). */
 void cwt__textstat_en(const char *text, size_t len, struct cwt__textstat *out);
+#define CWT__MIN_SENTENCE_CHARS 6 /* shorter stretches (headings, menu items) are not sentences */
 /* Character statistics (chars, char_sentences, chars_per_sentence) for zh/ja/th text; @p thai makes
- * a space end a sentence, as Thai writes it. */
+ * a space end a sentence, as Thai writes it. Only sentences of CWT__MIN_SENTENCE_CHARS or more
+ * characters are counted, in chars as in char_sentences. */
 void cwt__textstat_chars(const char *text, size_t len, bool thai, struct cwt__textstat *out);
 /* Syllables of one English word (heuristic; digits count as one). */
 unsigned cwt__syllables_en(const char *word, size_t len);
