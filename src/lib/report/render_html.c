@@ -79,7 +79,11 @@ static const char css[] =
     ".pill{background:#eef2ff;color:#3730a3;border-radius:999px;padding:2px 10px;font-size:12px}"
     ".pill.warn{background:#fef3c7;color:#92400e}.pill.bad{background:#fee2e2;color:#991b1b}"
     ".pill.ok{background:#dcfce7;color:#166534}.pill.grey{background:#f3f4f6;color:#4b5563}"
+    ".facts{display:grid;grid-template-columns:1fr 1fr;gap:8px 24px;margin:0;min-width:300px}"
+    ".facts div{border-left:3px solid #e5e7eb;padding-left:10px}.facts dt{color:#6b7280;font-size:12px}"
+    ".facts dd{margin:0;font-size:20px;font-weight:600}"
     ".cap{border-left:4px solid #c62828;background:#fef2f2;padding:8px 12px;border-radius:6px;margin-top:12px}"
+    ".cap.soft{border-color:#d97706;background:#fffbeb}"
     ".modules{display:grid;grid-template-columns:repeat(3,1fr);gap:16px;margin-bottom:16px}"
     ".module{text-align:center;margin:0}.module h3{margin:4px 0 0;font-size:16px;text-transform:capitalize}"
     ".module .sub{color:#6b7280;font-size:13px}"
@@ -98,6 +102,10 @@ static const char css[] =
     ".sev.fail{background:#fee2e2;color:#991b1b}.sev.warn{background:#fef3c7;color:#92400e}"
     ".sev.info{background:#e5e7eb;color:#374151}"
     "code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f3f4f6;border-radius:4px;padding:0 4px}"
+    "";
+
+/* Split in two: C17 compilers need only take string literals up to 4095 bytes. */
+static const char css2[] =
     ".signal{border-top:1px solid #e5e7eb;padding:14px 0}.signal:first-of-type{border-top:0}"
     ".sighead{display:flex;align-items:center;gap:12px;flex-wrap:wrap}"
     ".sighead .name{min-width:120px}"
@@ -121,7 +129,30 @@ static void head(struct out *o, const json_t *ev)
            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
            "img-src data:\"><title>cwtap report: ");
     esc(o, cwt__r_str(ev, "site", "?"), 200);
-    put(o, "</title><style>%s</style></head><body><main>\n", css);
+    put(o, "</title><style>%s%s</style></head><body><main>\n", css, css2);
+}
+
+/* The key facts beside the total: how much was measured and what fixing is worth. */
+static void facts(struct out *o, const json_t *ev)
+{
+    const json_t *sigs = json_object_get(ev, "signals"), *adv = json_object_get(ev, "advice");
+    size_t measured = 0, total = 0, fails = 0;
+    for (size_t i = 0; i < json_array_size(sigs); i++) {
+        const json_t *s = json_array_get(sigs, i);
+        total += !cwt__r_true(s, "preview");
+        measured += !cwt__r_true(s, "preview") && cwt__r_true(s, "measured");
+        const json_t *f = json_object_get(s, "findings");
+        for (size_t k = 0; k < json_array_size(f); k++)
+            fails += strcmp(cwt__r_str(json_array_get(f, k), "severity", ""), "fail") == 0;
+    }
+    double top = 0;
+    for (size_t i = 0; i < json_array_size(adv) && i < 5; i++)
+        top += cwt__r_num(json_array_get(adv, i), "gain");
+    put(o, "<dl class=\"facts\"><div><dt>signals measured</dt><dd>%zu of %zu</dd></div>"
+           "<div><dt>failed checks</dt><dd>%zu</dd></div>"
+           "<div><dt>things to fix</dt><dd>%zu</dd></div>"
+           "<div><dt>worth of the top 5 fixes</dt><dd>+%.1f points</dd></div></dl>",
+        measured, total, fails, json_array_size(adv), top);
 }
 
 static void hero(struct out *o, const json_t *ev)
@@ -153,13 +184,15 @@ static void hero(struct out *o, const json_t *ev)
         conf >= 0.6 ? "ok" : "warn", conf * 100, cov >= 0.6 ? "ok" : "warn", cov * 100);
     if (cwt__r_true(g, "capped"))
         put(o, "<span class=\"pill bad\">grade capped</span>");
-    put(o, "</div></div></div>");
+    put(o, "</div></div>");
+    facts(o, ev);
+    put(o, "</div>");
     const json_t *caps = json_object_get(ev, "caps");
     for (size_t i = 0; i < json_array_size(caps); i++) {
         const json_t *c = json_array_get(caps, i);
-        if (!cwt__r_true(c, "applied"))
-            continue;
-        put(o, "<div class=\"cap\"><b>Capped</b> (<code>");
+        bool applied = cwt__r_true(c, "applied");
+        put(o, "<div class=\"cap%s\"><b>%s</b> (<code>", applied ? "" : " soft",
+            applied ? "Capped" : "Failed, no effect on this score");
         esc(o, cwt__r_str(c, "id", ""), 64);
         put(o, "</code>): ");
         esc(o, cwt__r_str(c, "reason", ""), 400);
@@ -323,12 +356,19 @@ static void one_signal(struct out *o, const json_t *s)
     put(o, "\"><div class=\"sighead\"><span class=\"name\">");
     esc(o, cwt__r_str(s, "id", "?"), 40);
     put(o, "</span>");
-    if (measured)
+    if (measured) {
         put(o, "<div class=\"bar\" title=\"value %.2f\"><i style=\"width:%.0f%%;background:%s\"></i></div>"
-               "<span class=\"pts\">value %.2f &middot; %.2f of %.2f points</span>",
-            v, v * 100, score_colour(v * 100), v, cwt__r_num(s, "contribution"), cwt__r_num(s, "max_points"));
-    else
+               "<span class=\"pts\">value %.2f",
+            v, v * 100, score_colour(v * 100), v);
+        if (cwt__r_true(s, "preview"))
+            put(o, "</span>");
+        else if (cwt__r_num(s, "max_points") > 0)
+            put(o, " &middot; %.2f of %.2f points</span>", cwt__r_num(s, "contribution"), cwt__r_num(s, "max_points"));
+        else
+            put(o, " &middot; module not counted</span>");
+    } else {
         put(o, "<span class=\"pill warn\">no data: lowers coverage, not the score</span>");
+    }
     if (cwt__r_true(s, "preview"))
         put(o, "<span class=\"pill grey\">preview: not in the total</span>");
     if (cwt__r_true(s, "gate_failed"))
@@ -337,7 +377,9 @@ static void one_signal(struct out *o, const json_t *s)
         put(o, "<span class=\"pill bad\">mandatory item failed</span>");
     else if (strcmp(cwt__r_str(s, "requirement", ""), "mandatory") == 0)
         put(o, "<span class=\"pill grey\">mandatory</span>");
-    put(o, "<span class=\"muted\">confidence %.0f%%</span></div><div>", cwt__r_num(s, "confidence") * 100);
+    if (measured)
+        put(o, "<span class=\"muted\">confidence %.0f%%</span>", cwt__r_num(s, "confidence") * 100);
+    put(o, "</div><div>");
     esc(o, cwt__r_str(s, "summary", ""), 600);
     put(o, "</div>");
     if (json_is_string(json_object_get(s, "fix"))) {

@@ -198,9 +198,12 @@ static void one_signal(struct out *o, const json_t *s)
         put(o, "%6.2f  ", v);
         sgr(o, "0");
     }
-    put(o, "%6.2f of %5.2f pts", cwt__r_num(s, "contribution"), cwt__r_num(s, "max_points"));
     if (cwt__r_true(s, "preview"))
         put(o, "  [preview: not in the total]");
+    else if (cwt__r_num(s, "max_points") > 0)
+        put(o, "%6.2f of %5.2f pts", cwt__r_num(s, "contribution"), cwt__r_num(s, "max_points"));
+    else if (cwt__r_true(s, "measured"))
+        put(o, "  [module not counted]");
     if (cwt__r_true(s, "gate_failed") || cwt__r_true(s, "mandatory_failed")) {
         sgr(o, "1;31");
         put(o, cwt__r_true(s, "gate_failed") ? "  [gate failed]" : "  [mandatory item failed]");
