@@ -99,9 +99,9 @@ static void from_items(const struct cwt__doc *doc, const char *url, struct rscan
         size_t n = CWT_MIN(cwt__sdata_find(items, types[t], found, 32), (size_t)32);
         for (size_t i = 0; i < n; i++) {
             const json_t *it = found[i];
-            if (t == 2 && !cwt__sdata_is(it, "Report") && !cwt__sdata_is(it, "DigitalDocument") &&
-                !cwt__has_any(cwt__sdata_str(it, "name"), report_words))
-                continue;
+            if (t == 2 && (cwt__sdata_is(it, "Report") || cwt__sdata_is(it, "DigitalDocument") ||
+                           !cwt__has_any(cwt__sdata_str(it, "name"), report_words)))
+                continue; /* Reports and documents were read above; other works only when named a report */
             const struct cwt__body *lab = lab_of(it);
             if (!lab)
                 continue;
