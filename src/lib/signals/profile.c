@@ -49,6 +49,7 @@ const char *cwt__pv_sev_name(enum cwt__pv_sev s)
 }
 
 struct chk {
+    const json_t *graph; /* for @id references */
     struct cwt__pv_report *r;
     char where[160]; /* "Certification 'ISO 9001'" */
     int64_t at;
@@ -146,6 +147,29 @@ static bool need_date(struct chk *c, const json_t *it, const char *field, bool r
     return true;
 }
 
+/* Follows a node reference {"@id": X} to the item of the graph with that @id (one level). */
+static const json_t *deref(const struct chk *c, const json_t *v)
+{
+    if (!json_is_object(v))
+        return v;
+    const char *id = json_string_value(json_object_get(v, "@id"));
+    if (!id)
+        return v;
+    const char *k;
+    const json_t *e;
+    json_object_foreach((json_t *)v, k, e)
+        if (k[0] != '@')
+            return v; /* described here, not only referenced */
+    size_t i;
+    const json_t *it;
+    json_array_foreach(c->graph, i, it) {
+        const char *iid = json_string_value(json_object_get(it, "@id"));
+        if (it != v && iid && strcmp(iid, id) == 0)
+            return it;
+    }
+    return v;
+}
+
 static void where(struct chk *c, const char *type, const json_t *it)
 {
     const char *name = cwt__sdata_str(it, "name");
@@ -194,7 +218,7 @@ static void check_org(struct chk *c, const json_t *it)
     if (lei && !lei_valid(lei))
         issue(c, CWT__PV_ERROR, "leiCode", "check_digit", "'%.30s' is not a valid ISO 17442 LEI (20 characters, mod 97)",
               lei);
-    const json_t *addr = cwt__sdata_get(it, "address");
+    const json_t *addr = deref(c, cwt__sdata_get(it, "address"));
     if (!json_is_object(addr)) {
         issue(c, CWT__PV_WARN, "address", "missing", "recommended field missing: PostalAddress with streetAddress, "
                                                        "addressLocality, postalCode, addressCountry");
@@ -219,8 +243,11 @@ static void check_org(struct chk *c, const json_t *it)
 static void check_cert(struct chk *c, const json_t *it)
 {
     need_text(c, it, "name", true, "what is certified, e.g. 'ISO 9001:2015'");
-    need_text(c, it, "certificationIdentification", true, "the certificate number");
-    const json_t *by = cwt__sdata_get(it, "issuedBy");
+    char tmp[64];
+    if (!cwt__sd_ident(it, "certificationIdentification", tmp, sizeof tmp))
+        issue(c, CWT__PV_ERROR, "certificationIdentification", "missing",
+              "required field missing: the certificate number (text, or a DefinedTerm with termCode)");
+    const json_t *by = deref(c, cwt__sdata_get(it, "issuedBy"));
     if (!by) {
         issue(c, CWT__PV_ERROR, "issuedBy", "missing", "required field missing: the certification body (Organization "
                                                        "with name and url)");
@@ -266,7 +293,7 @@ static void check_report(struct chk *c, const json_t *it)
     need_text(c, it, "reportNumber", true, "the lab's report number");
     int64_t t;
     need_date(c, it, "datePublished", true, "the date the lab issued the report", &t);
-    const json_t *au = cwt__sdata_get(it, "author");
+    const json_t *au = deref(c, cwt__sdata_get(it, "author"));
     const struct cwt__body *lab = NULL;
     if (!json_is_object(au)) {
         issue(c, CWT__PV_ERROR, "author", "missing", "required field missing: the lab (Organization with name and url)");
@@ -468,7 +495,7 @@ enum cwt_status cwt__profile_check_graph(const json_t *graph, int64_t at, struct
 {
     if (!r->types && !(r->types = json_object()))
         return CWT_ENOMEM;
-    struct chk c = {.r = r, .at = at};
+    struct chk c = {.graph = json_is_array(graph) ? graph : NULL, .r = r, .at = at};
     walk(&c, graph, 0, true);
     return c.rc;
 }

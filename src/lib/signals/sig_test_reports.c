@@ -108,7 +108,7 @@ static void from_items(const struct cwt__doc *doc, const char *url, struct rscan
             char tmp[64];
             const char *num = cwt__sd_text(it, "reportNumber", tmp, sizeof tmp);
             if (!num)
-                num = cwt__sd_text(it, "identifier", tmp, sizeof tmp);
+                num = cwt__sd_ident(it, "identifier", tmp, sizeof tmp);
             struct report *r = add_report(s, num, url);
             if (!r)
                 return;
