@@ -42,6 +42,12 @@ struct cwt__doc {
     size_t njsonld;
     struct cwt__media *media;
     size_t nmedia;
+    /* Added by the page layer: */
+    char *base;          /* resolved <base href>, NULL if none (links are already resolved against it) */
+    struct cwt__link *xlinks; /* links of other schemes (mailto:, tel:, whatsapp:, weixin: ...), href as
+                                 written (whitespace collapsed), rel/hreflang NULL; javascript: and data: dropped */
+    size_t nxlinks;
+    char *detected_lang; /* language of the visible text (see cwt__doc_detect_lang), NULL until detected */
     void *priv;       /* page-layer internals (the DOM); do not touch outside page/ */
 };
 
@@ -55,5 +61,16 @@ void cwt__doc_free(struct cwt__doc *doc);
 
 /* Content of the first meta with @p name (lowercase), NULL if none. */
 const char *cwt__doc_meta(const struct cwt__doc *doc, const char *name);
+
+/* The URL relative links of @p doc resolve against: <base href> if present, else the page URL. */
+const char *cwt__doc_base(const struct cwt__doc *doc);
+
+/*
+ * Resolves @p href against @p base (RFC 3986, via libxml2) into an absolute http(s) URL with the
+ * fragment removed, scheme and host lowercased; spaces and non-ASCII bytes are percent-encoded.
+ * Returns CWT_OK (*out set, caller frees), CWT_EINVAL when the result is not http(s) or does not
+ * parse, CWT_ENOMEM.
+ */
+enum cwt_status cwt__url_resolve(const char *base, const char *href, char **out);
 
 #endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internals shared by the files of the page layer (page.c, the structured-data
+ * extractors). Node pointers are libxml2 xmlNodePtr passed as void * so that
+ * this header does not pull libxml2 into the rest of the library.
+ */
+#ifndef CWT_PAGE_INT_H
+#define CWT_PAGE_INT_H
+
+#include <jansson.h>
+
+#include "page/page.h"
+
+/* What struct cwt__doc.priv points to. */
+struct cwt__page_priv {
+    void *xd;      /* xmlDocPtr: the DOM */
+    json_t *sdata; /* the structured-data graph (page/sdata.h), always an array after parse */
+};
+
+/* Builds the structured-data graph of @p doc into its priv (called by cwt__doc_parse). */
+enum cwt_status cwt__sdata_build(struct cwt__doc *doc);
+
+/* The value of attribute @p name (ASCII case-insensitive) of element @p node; caller frees; NULL if absent. */
+char *cwt__node_attr(const void *node, const char *name);
+bool cwt__node_has_attr(const void *node, const char *name);
+/* Copies at most @p max bytes of @p s with whitespace (and U+00A0) collapsed and trimmed, cut on a
+ * UTF-8 boundary; caller frees; "" (not NULL) for empty input, NULL only on allocation failure. */
+char *cwt__collapse(const char *s, size_t len, size_t max);
+
+#endif
