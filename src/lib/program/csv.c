@@ -10,7 +10,8 @@
 
 #include "program/csv.h"
 
-bool cwt__utf8_valid(const char *str, size_t n, size_t *bad)
+/* True when @p str[0..n) is valid UTF-8 (no overlongs, surrogates or values past U+10FFFF); *bad = first bad offset. */
+static bool utf8_valid(const char *str, size_t n, size_t *bad)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -80,7 +81,7 @@ enum cwt_status cwt__csv_parse(const char *data, size_t len, const struct cwt__c
     if (nul)
         return cwt_err_setf(err, CWT_EPARSE, "bytes", "byte %zu is a NUL byte; the file must be UTF-8 text",
                             (size_t)(nul - data));
-    if (!cwt__utf8_valid(data, len, &bad))
+    if (!utf8_valid(data, len, &bad))
         return cwt_err_setf(err, CWT_EPARSE, "bytes", "byte %zu is not valid UTF-8; save the file as UTF-8", bad);
     out->text = cwt_malloc(len + 1);
     if (!out->text)
