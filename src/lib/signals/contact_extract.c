@@ -28,9 +28,19 @@ static bool lower_has(const char *s, size_t len, const char *needle)
     return false;
 }
 
-static bool word_before(const char *text, size_t off, const char *const *words)
+/* Start of the look-back window before @p off: at most LOOKBACK bytes, never past a line start. */
+static size_t window_start(const char *text, size_t off)
 {
     size_t from = off > LOOKBACK ? off - LOOKBACK : 0;
+    for (size_t k = off; k > from; k--)
+        if (text[k - 1] == '\n')
+            return k;
+    return from;
+}
+
+static bool word_before(const char *text, size_t off, const char *const *words)
+{
+    size_t from = window_start(text, off);
     for (const char *const *w = words; *w; w++)
         if (lower_has(text + from, off - from, *w))
             return true;
@@ -170,6 +180,20 @@ void cwt__phone_check(const char *raw, size_t len, const char *default_cc, struc
         out->valid = false;
 }
 
+/* The country a local-script phone word implies for a number written without a calling code. */
+static const char *phone_hint(const char *t, size_t off, const char *dflt)
+{
+    static const struct {
+        const char *word, *cc;
+    } hints[] = {{"电话", "CN"}, {"手机", "CN"}, {"座机", "CN"}, {"โทร", "TH"}, {"มือถือ", "TH"},
+                 {"điện thoại", "VN"}, {"Điện thoại", "VN"}, {"電話番号", "JP"}, {"전화", "KR"}, {"휴대폰", "KR"}};
+    size_t from = window_start(t, off);
+    for (size_t i = 0; i < CWT_ARRAY_LEN(hints); i++)
+        if (lower_has(t + from, off - from, hints[i].word))
+            return hints[i].cc;
+    return dflt;
+}
+
 static bool phone_char(unsigned char c)
 {
     return isdigit(c) || c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+';
@@ -199,7 +223,7 @@ static void find_phones(const char *t, size_t len, const char *default_cc, struc
             continue;
         }
         struct cwt__phone *p = &out->phones[out->nphones];
-        cwt__phone_check(t + i, j - i, default_cc, p);
+        cwt__phone_check(t + i, j - i, phone_hint(t, i, default_cc), p);
         p->off = i;
         bool dup = false;
         for (size_t k = 0; k < out->nphones; k++)
@@ -373,8 +397,13 @@ static void add_regno(struct cwt__contacts *out, enum cwt__regno_kind kind, cons
     r.has_check = kind <= CWT__REG_VN_MST;
     r.valid = cwt__regno_check(kind, r.value);
     r.off = i;
-    if (!r.valid && !introduced)
-        return; /* a number of the right length but no check and no introducing word: not ours */
+    if (!introduced) { /* without an introducing word only a checked number with letters is ours */
+        bool letter = false;
+        for (const char *v = r.value; *v; v++)
+            letter = letter || isalpha((unsigned char)*v);
+        if (!r.valid || !r.has_check || !letter)
+            return;
+    }
     for (size_t k = 0; k < out->nregnos; k++)
         if (strcmp(out->regnos[k].value, r.value) == 0)
             return;

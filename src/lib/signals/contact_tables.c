@@ -168,12 +168,12 @@ bool cwt__webmail_domain(const char *domain)
 
 const char *const cwt__phone_words[] = {
     "tel", "phone", "mobile", "mob", "cell", "hotline", "call", "whatsapp", "fax", "电话", "電話", "手机", "手機",
-    "座机", "热线", "联系电话", "โทร", "โทรศัพท์", "มือถือ", "điện thoại", "đt", "sđt", "hotline", "telp",
+    "座机", "热线", "联系电话", "โทร", "โทรศัพท์", "มือถือ", "điện thoại", "Điện thoại", "đt", "Đt", "ĐT", "sđt", "SĐT", "hotline", "telp",
     "telepon", "nombor telefon", "no. tel", "telefon", "teléfono", "telepono", "電話番号", "전화", "휴대폰",
     NULL,
 };
 
 const char *const cwt__address_words[] = {
     "address", "add:", "addr", "location", "headquarters", "office:", "factory:", "地址", "厂址", "公司地址",
-    "ที่อยู่", "địa chỉ", "alamat", "住所", "所在地", "주소", "tirahan", "adres", NULL,
+    "ที่อยู่", "địa chỉ", "Địa chỉ", "ĐỊA CHỈ", "alamat", "住所", "所在地", "주소", "tirahan", "adres", NULL,
 };
