@@ -267,8 +267,8 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
                 while (w > 0 && t[w - 1] != ' ' && t[w - 1] != '\n' && t[w - 1] != ',' && t[w - 1] != ':' &&
                        t[w - 1] != '(' && t[w - 1] != '|' && b - w < 40)
                     w--;
-                if (w == b || !cap_word(t + w))
-                    break;
+                if (w == b || !cap_word(t + w) || t[b - 1] == '.' || t[b - 1] == '!' || t[b - 1] == '?')
+                    break; /* not capitalised, or the end of the previous sentence */
                 a = w;
                 nw++;
                 if (w > 0 && t[w - 1] != ' ')

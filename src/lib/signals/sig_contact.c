@@ -26,6 +26,19 @@ static const char *const map_hosts[] = {"google.com/maps", "maps.google.", "goo.
                                         "map.baidu.com", "amap.com", "openstreetmap.org", "map.naver.com",
                                         "maps.apple.com", "map.qq.com", "bing.com/maps", NULL};
 
+#define SEEN_MAX 64
+
+/* Whether @p key was seen before; remembers it. A full set counts everything as new. */
+static bool seen_before(char seen[][48], size_t *n, const char *key)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(seen[i], key) == 0)
+            return true;
+    if (*n < SEEN_MAX)
+        snprintf(seen[(*n)++], sizeof seen[0], "%s", key);
+    return false;
+}
+
 struct page_contacts {
     const char *url;
     struct cwt__contacts c;
@@ -162,6 +175,7 @@ enum cwt_status cwt__sig_contact(const struct cwt__site *site, struct cwt__signa
     struct cwt__declared *decl = CWT_NEW(struct cwt__declared);
     struct page_contacts *pc = cwt_calloc(site->npages ? site->npages : 1, sizeof *pc);
     char *own = NULL;
+    char(*seen)[48] = NULL;
     char cc[3];
     size_t npc = 0, pages = 0, maps = 0;
     if (!decl || !pc) {
@@ -215,6 +229,12 @@ enum cwt_status cwt__sig_contact(const struct cwt__site *site, struct cwt__signa
     size_t rg_ok = 0, rg_bad = 0, mismatch = 0, mx_ok = 0, mx_bad = 0, mx_tried = 0;
     char mx_domains[MX_LOOKUPS_MAX][128];
     size_t nmxd = 0;
+    size_t nseen = 0;
+    seen = cwt_calloc(SEEN_MAX, sizeof *seen);
+    if (!seen) {
+        rc = CWT_ENOMEM;
+        goto out;
+    }
     for (size_t k = 0; k < npc && rc == CWT_OK; k++) {
         const struct cwt__contacts *c = &pc[k].c;
         const char *url = pc[k].url;
@@ -223,6 +243,8 @@ enum cwt_status cwt__sig_contact(const struct cwt__site *site, struct cwt__signa
             if (site->pages[i].doc && site->pages[i].doc->url == url)
                 doc = site->pages[i].doc;
         for (size_t i = 0; i < c->nemails && rc == CWT_OK; i++) {
+            if (seen_before(seen, &nseen, c->emails[i].addr))
+                continue;
             const char *dom = strchr(c->emails[i].addr, '@') + 1;
             char *rd = cwt__registrable_domain(dom);
             bool mine = own && rd && strcasecmp(rd, own) == 0;
@@ -239,15 +261,15 @@ enum cwt_status cwt__sig_contact(const struct cwt__site *site, struct cwt__signa
             } else {
                 em_other++;
             }
-            if (k == canon || !mine)
-                rc = cwt__signal_evidence(out, url, mine ? "e-mail on the site's domain" : "e-mail", c->emails[i].addr);
+            rc = cwt__signal_evidence(out, url, mine ? "e-mail on the site's domain" : "e-mail", c->emails[i].addr);
         }
         for (size_t i = 0; i < c->nphones && rc == CWT_OK; i++) {
             const struct cwt__phone *ph = &c->phones[i];
+            if (seen_before(seen, &nseen, ph->e164[0] ? ph->e164 : ph->raw))
+                continue;
             if (ph->valid) {
                 ph_ok++;
-                if (k == canon)
-                    rc = cwt__signal_evidence(out, url, "phone", ph->raw);
+                rc = cwt__signal_evidence(out, url, "phone", ph->raw);
             } else {
                 ph_bad++;
                 char msg[200];
@@ -394,6 +416,7 @@ enum cwt_status cwt__sig_contact(const struct cwt__site *site, struct cwt__signa
             break;
         }
 out:
+    cwt_free(seen);
     cwt_free(own);
     cwt_free(pc);
     cwt_free(decl);
