@@ -31,6 +31,22 @@ struct cwt__crawl {
     bool have_http_probe;
     char **notes;    /* budget hits, robots refusals, etc., human-readable */
     size_t nnotes;
+    /* Added by crawl: */
+    long robots_status;    /* HTTP status of robots.txt, 0 when it could not be fetched */
+    size_t robots_rules;   /* rules that apply to cwtap */
+    double crawl_delay_s;  /* Crawl-delay honoured (capped), 0 when none */
+    size_t sitemap_urls;   /* <loc> entries read from sitemaps */
+    size_t total_bytes;    /* body bytes received (pages, robots.txt, sitemaps, probe) */
+    unsigned requests;     /* HTTP requests made (retries included) */
+    double elapsed_ms;     /* wall time of the crawl by the ctx clock */
+};
+
+/* Options of one crawl beyond the fetch options (all optional). */
+struct cwt__crawl_opts {
+    const char *http_probe_url; /* plain-http URL to probe; NULL: http://<host>/ of an https start URL (port 80) */
+    bool no_http_probe;         /* skip the probe */
+    double max_crawl_delay_s;   /* cap on robots.txt Crawl-delay; 0: 5 s */
+    unsigned max_retry_after_s; /* longest Retry-After honoured with one retry; 0: 10 s */
 };
 
 /*
@@ -41,5 +57,10 @@ struct cwt__crawl {
 enum cwt_status cwt__crawl_site(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *opts, const char *url,
                                 struct cwt__crawl **out, struct cwt_err *err);
 void cwt__crawl_free(struct cwt__crawl *c);
+
+/* As cwt__crawl_site() with crawl options (@p copts may be NULL). */
+enum cwt_status cwt__crawl_site_opts(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *opts,
+                                     const struct cwt__crawl_opts *copts, const char *url, struct cwt__crawl **out,
+                                     struct cwt_err *err);
 
 #endif

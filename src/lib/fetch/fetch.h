@@ -18,6 +18,9 @@ struct cwt__fetch_opts {
     const char *user_agent;         /* NULL: CWT__USER_AGENT */
     bool verify_tls;                /* false: fetch even when the certificate fails (the tls layer judges it) */
     const char *accept;             /* Accept header; NULL: text/html first */
+    /* Added by fetch: targets let through although private: "ADDR[/PREFIX][:PORT]" ("[v6]:PORT"). */
+    const char *const *allow_cidrs;
+    size_t nallow_cidrs;
 };
 
 #define CWT__USER_AGENT "cwtap/" CWTAP_VERSION_STRING " (+https://cwtap.org/bot)"
@@ -44,6 +47,10 @@ struct cwt__response {
     char *primary_ip;     /* address actually connected */
     char *http_version;   /* "1.1", "2" */
     double total_ms;
+    /* Added by fetch: */
+    char *charset_note;   /* a charset lie or guess explained ("declared 'gb2312' but ..."), NULL if none */
+    const char *charset_source; /* "bom", "header", "meta", "sniffed", "default"; static; NULL if not converted */
+    unsigned charset_replaced;  /* invalid sequences replaced by U+FFFD */
 };
 
 /* Value of header @p name (lowercase) in @p r, NULL if absent. */
@@ -58,6 +65,27 @@ void cwt__response_release(struct cwt__response *r);
  */
 enum cwt_status cwt__fetch_many(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *opts,
                                 const char *const *urls, size_t n, struct cwt__response *out);
+
+/* One request of a fetcher run; zero fields take the ctx limits. */
+struct cwt__fetch_req {
+    const char *url;
+    size_t max_bytes;   /* decoded body bytes; capped by ctx max_page_bytes */
+    long timeout_ms;    /* whole transfer; capped by ctx timeout_ms */
+};
+
+/*
+ * A fetcher keeps one libcurl multi handle (its connection cache, HTTP/2
+ * connections) across runs, so a crawl's successive rounds reuse connections.
+ * Not thread-safe: one fetcher per thread.
+ */
+struct cwt__fetcher;
+/* Creates a fetcher; CWT_EINVAL (with @p err) for a malformed allow-list entry. Free with cwt__fetcher_free(). */
+enum cwt_status cwt__fetcher_new(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *opts,
+                                 struct cwt__fetcher **out, struct cwt_err *err);
+/* Runs @p n requests concurrently; out[i] is always filled (release each with cwt__response_release()). */
+enum cwt_status cwt__fetcher_run(struct cwt__fetcher *f, const struct cwt__fetch_req *reqs, size_t n,
+                                 struct cwt__response *out);
+void cwt__fetcher_free(struct cwt__fetcher *f);
 
 /* Fetches one URL; as cwt__fetch_many() with n = 1. */
 enum cwt_status cwt__fetch(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *opts, const char *url,

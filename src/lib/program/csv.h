@@ -44,7 +44,5 @@ enum cwt_status cwt__csv_parse(const char *data, size_t len, const struct cwt__c
                                struct cwt__csv *out, struct cwt_err *err);
 void cwt__csv_release(struct cwt__csv *c);
 
-/* True when @p s[0..n) is valid UTF-8 (no overlongs, surrogates or values past U+10FFFF); *bad = first bad offset. */
-bool cwt__utf8_valid(const char *s, size_t n, size_t *bad);
 
 #endif

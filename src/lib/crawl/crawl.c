@@ -1,0 +1,715 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * This module implements the crawl of one site: the home page and
+ * robots.txt first (RFC 9309 honoured for the product token "cwtap"), then
+ * the sitemap and the plain-http probe, then rounds of due-diligence pages
+ * chosen by plan.c from the links seen so far (and the sitemap), until every
+ * role is filled or a budget runs out: pages, depth, bytes per page and per
+ * site, redirects, wall time. Politeness: robots.txt Crawl-delay (capped)
+ * serialises requests; a 429/503 with a short Retry-After gets one retry;
+ * a storm of failures stops the crawl. Every decision that drops or limits
+ * something leaves a note in the result. See docs/internals/crawl.md.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <time.h>
+
+#include "crawl/crawl.h"
+#include "crawl/plan.h"
+#include "crawl/robots.h"
+#include "page/sitemap.h"
+#include "util/buf.h"
+#include "util/url.h"
+
+enum {
+    MAX_NOTES = 64,
+    MAX_CANDS = 5000,
+    MAX_SITEMAP_URLS = 2000,
+    MAX_SITEMAPS = 2,
+    STORM = 4,           /* consecutive failed requests that stop the crawl */
+    MAX_RETRIES = 3,     /* Retry-After retries per site */
+    MIN_REQUEST_MS = 1000, /* no request is started with less time left than this */
+};
+
+struct cand {
+    char *url;
+    char *reason;
+    const char *role;
+    int score;
+    unsigned depth;
+    size_t order;
+    bool used;
+};
+
+struct crawler {
+    const struct cwt_ctx *ctx;
+    const struct cwt_limits *lim;
+    struct cwt__fetcher *f;
+    struct cwt__crawl *c;
+    size_t pages_cap;
+    struct cwt__robots *robots;
+    char *site;          /* registrable domain of the home page's final host */
+    char origin[300];    /* scheme://host[:port] of the home page's final URL */
+    int64_t start_us, deadline_us, last_fetch_us;
+    size_t bytes_left;
+    unsigned retries_left;
+    unsigned fails_in_row;
+    double delay_s;
+    double max_delay_s;
+    unsigned max_retry_after_s;
+    struct cand *cands;
+    size_t ncands, cands_cap;
+    unsigned role_got[32], role_tries[32];
+    bool stop;
+};
+
+static void note(struct crawler *cr, const char *fmt, ...) CWT_PRINTF(2, 3);
+static void note(struct crawler *cr, const char *fmt, ...)
+{
+    struct cwt__crawl *c = cr->c;
+    size_t cap = c->nnotes;
+    if (c->nnotes >= MAX_NOTES || CWT_GROW(c->notes, c->nnotes, &cap, MAX_NOTES) != CWT_OK)
+        return;
+    struct cwt_buf b;
+    cwt_buf_init(&b, 1024);
+    va_list ap;
+    va_start(ap, fmt);
+    cwt_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    char *s = cwt_buf_detach(&b, NULL);
+    if (s)
+        c->notes[c->nnotes++] = s;
+}
+
+static void sleep_ms(long ms)
+{
+    if (ms <= 0)
+        return;
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+static long time_left_ms(const struct crawler *cr)
+{
+    return (long)((cr->deadline_us - cwt_ctx_now_us(cr->ctx)) / 1000);
+}
+
+/* Path and query of @p url ("/" when none); points into @p url. */
+static const char *path_of(const char *url)
+{
+    const char *p = strstr(url, "://");
+    if (!p)
+        return "/";
+    p += 3;
+    size_t n = strcspn(p, "/?#");
+    return p[n] == '/' ? p + n : "/";
+}
+
+static char *site_of(const char *url)
+{
+    struct cwt_url u;
+    if (cwt__url_split(url, &u, NULL) != CWT_OK)
+        return NULL;
+    return cwt__registrable_domain(u.host);
+}
+
+static bool same_site(const struct crawler *cr, const char *url)
+{
+    char *s = site_of(url);
+    bool same = s && cr->site && strcmp(s, cr->site) == 0;
+    cwt_free(s);
+    return same;
+}
+
+static void set_origin(struct crawler *cr, const char *url)
+{
+    struct cwt_url u;
+    cr->origin[0] = '\0';
+    if (cwt__url_split(url, &u, NULL) != CWT_OK)
+        return;
+    bool v6 = strchr(u.host, ':') != NULL;
+    if (u.explicit_port)
+        snprintf(cr->origin, sizeof cr->origin, "%s://%s%s%s:%d", u.scheme, v6 ? "[" : "", u.host, v6 ? "]" : "",
+                 u.port);
+    else
+        snprintf(cr->origin, sizeof cr->origin, "%s://%s%s%s", u.scheme, v6 ? "[" : "", u.host, v6 ? "]" : "");
+}
+
+static int role_index(const char *role)
+{
+    for (size_t i = 0; i < cwt__nrole_quotas; i++)
+        if (strcmp(cwt__role_quotas[i].role, role) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Whether @p url was fetched already (as requested or as landed). */
+static bool fetched(const struct crawler *cr, const char *url)
+{
+    for (size_t i = 0; i < cr->c->npages; i++) {
+        const struct cwt__response *r = &cr->c->pages[i].resp;
+        if ((r->url && strcmp(r->url, url) == 0) || (r->final_url && strcmp(r->final_url, url) == 0))
+            return true;
+    }
+    return false;
+}
+
+/* Adds or improves a candidate. @p role/@p score from the plan (or forced). Takes nothing. */
+static enum cwt_status add_cand(struct crawler *cr, const char *url, const char *role, int score, unsigned depth,
+                                const char *reason_fmt, ...) CWT_PRINTF(6, 7);
+static enum cwt_status add_cand(struct crawler *cr, const char *url, const char *role, int score, unsigned depth,
+                                const char *reason_fmt, ...)
+{
+    if (!role || depth > cr->lim->max_depth || cwt__plan_is_file(url) || fetched(cr, url) || !same_site(cr, url))
+        return CWT_OK;
+    struct cand *k = NULL;
+    for (size_t i = 0; i < cr->ncands; i++)
+        if (strcmp(cr->cands[i].url, url) == 0) {
+            k = &cr->cands[i];
+            break;
+        }
+    if (k && (k->used || k->score >= score))
+        return CWT_OK;
+    if (!k) {
+        if (cr->ncands >= MAX_CANDS)
+            return CWT_OK;
+        enum cwt_status st = CWT_GROW(cr->cands, cr->ncands, &cr->cands_cap, MAX_CANDS);
+        if (st)
+            return st;
+        k = &cr->cands[cr->ncands];
+        memset(k, 0, sizeof *k);
+        if (!(k->url = cwt_strdup(url)))
+            return CWT_ENOMEM;
+        k->order = cr->ncands++;
+    }
+    struct cwt_buf b;
+    cwt_buf_init(&b, 600);
+    va_list ap;
+    va_start(ap, reason_fmt);
+    cwt_buf_vprintf(&b, reason_fmt, ap);
+    va_end(ap);
+    cwt_free(k->reason);
+    k->reason = cwt_buf_detach(&b, NULL);
+    k->role = role;
+    k->score = score;
+    k->depth = depth;
+    return k->reason ? CWT_OK : CWT_ENOMEM;
+}
+
+/* Short quoted form of link text for reasons. */
+static void clip(const char *s, char *out, size_t cap)
+{
+    size_t n = strnlen(s, cap - 1);
+    if (n == cap - 1) /* do not cut a UTF-8 sequence in half */
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+static enum cwt_status cands_from_doc(struct crawler *cr, const struct cwt__crawl_page *pg)
+{
+    const struct cwt__doc *d = pg->doc;
+    if (!d)
+        return CWT_OK;
+    bool products = pg->role && strcmp(pg->role, "products") == 0;
+    const char *lpath = products ? path_of(pg->resp.final_url ? pg->resp.final_url : pg->resp.url) : NULL;
+    size_t lpl = lpath ? strcspn(lpath, "?") : 0;
+    while (lpl && lpath[lpl - 1] == '/')
+        lpl--;
+    const char *where = pg->depth == 0 ? "the home page" : d->url;
+    for (size_t i = 0; i < d->nlinks; i++) {
+        const struct cwt__link *l = &d->links[i];
+        if (!l->href)
+            continue;
+        struct cwt__link_role jr;
+        cwt__plan_judge(l->text, l->href, &jr);
+        char t[96];
+        clip(l->text ? l->text : "", t, sizeof t);
+        enum cwt_status st = CWT_OK;
+        if (jr.role && jr.by_text)
+            st = add_cand(cr, l->href, jr.role, jr.score, pg->depth + 1, "link text '%s' on %s", t, where);
+        else if (jr.role)
+            st = add_cand(cr, l->href, jr.role, jr.score, pg->depth + 1, "url keyword '%s' of a link on %s", jr.word,
+                          where);
+        if (st)
+            return st;
+        /* links deeper under the products listing are product pages */
+        if (products && lpl > 1) {
+            const char *hp = path_of(l->href);
+            if (strncmp(hp, lpath, lpl) == 0 && hp[lpl] == '/' && hp[lpl + 1] && hp[lpl + 1] != '?' &&
+                (!jr.role || strcmp(jr.role, "product") == 0 || strcmp(jr.role, "products") == 0))
+                st = add_cand(cr, l->href, "product", 25, pg->depth + 1, "link '%s' under the products page %s", t,
+                              d->url);
+            if (st)
+                return st;
+        }
+    }
+    return CWT_OK;
+}
+
+static long retry_after_s(const struct cwt__response *r)
+{
+    const char *v = cwt__response_header(r, "retry-after");
+    if (!v)
+        return -1;
+    char *e;
+    long s = strtol(v, &e, 10);
+    return (e != v && *e == '\0' && s >= 0) ? s : -1; /* HTTP dates are not honoured: no retry */
+}
+
+static bool failed(const struct cwt__response *r)
+{
+    return r->rc != CWT_OK || r->status >= 500 || r->status == 429;
+}
+
+/*
+ * Fetches @p n requests (serially with the crawl delay when there is one),
+ * retries a 429/503 with a short Retry-After once, accounts bytes and
+ * failures. out[i] is always filled.
+ */
+static enum cwt_status fetch_batch(struct crawler *cr, struct cwt__fetch_req *reqs, size_t n, struct cwt__response *out)
+{
+    enum cwt_status st = CWT_OK;
+    long left = time_left_ms(cr);
+    for (size_t i = 0; i < n; i++) {
+        if (!reqs[i].timeout_ms || reqs[i].timeout_ms > left)
+            reqs[i].timeout_ms = CWT_MAX(left, 1L);
+        if (!reqs[i].max_bytes || reqs[i].max_bytes > cr->bytes_left)
+            reqs[i].max_bytes = CWT_MAX(cr->bytes_left, (size_t)1);
+    }
+    if (cr->delay_s > 0) {
+        for (size_t i = 0; i < n && st == CWT_OK; i++) {
+            long wait = (long)(cr->delay_s * 1000) - (long)((cwt_ctx_now_us(cr->ctx) - cr->last_fetch_us) / 1000);
+            if (cr->last_fetch_us && wait > 0)
+                sleep_ms(CWT_MIN(wait, time_left_ms(cr)));
+            st = cwt__fetcher_run(cr->f, &reqs[i], 1, &out[i]);
+            cr->last_fetch_us = cwt_ctx_now_us(cr->ctx);
+        }
+    } else {
+        st = cwt__fetcher_run(cr->f, reqs, n, out);
+        cr->last_fetch_us = cwt_ctx_now_us(cr->ctx);
+    }
+    cr->c->requests += (unsigned)n;
+    for (size_t i = 0; i < n && st == CWT_OK; i++) {
+        struct cwt__response *r = &out[i];
+        long ra = (r->status == 429 || r->status == 503) ? retry_after_s(r) : -1;
+        if (ra >= 0 && cr->retries_left && ra <= (long)cr->max_retry_after_s &&
+            time_left_ms(cr) > ra * 1000 + MIN_REQUEST_MS) {
+            cr->retries_left--;
+            note(cr, "'%s' answered %ld with Retry-After: %ld; retried once after waiting", r->url, r->status, ra);
+            sleep_ms(ra * 1000);
+            struct cwt__response again;
+            reqs[i].timeout_ms = CWT_MIN(reqs[i].timeout_ms, CWT_MAX(time_left_ms(cr), 1L));
+            st = cwt__fetcher_run(cr->f, &reqs[i], 1, &again);
+            cr->c->requests++;
+            cwt__response_release(r);
+            *r = again;
+        } else if (ra > (long)cr->max_retry_after_s) {
+            note(cr, "'%s' answered %ld with Retry-After: %ld s, longer than the %u s we wait; not retried", r->url,
+                 r->status, ra, cr->max_retry_after_s);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        cr->c->total_bytes += out[i].body_len;
+        cr->bytes_left -= CWT_MIN(cr->bytes_left, out[i].body_len);
+        if (failed(&out[i]))
+            cr->fails_in_row++;
+        else
+            cr->fails_in_row = 0;
+    }
+    if (cr->fails_in_row >= STORM && !cr->stop) {
+        cr->stop = true;
+        note(cr, "%u requests in a row failed (server errors, 429 or no response); the crawl stopped early",
+             cr->fails_in_row);
+    }
+    return st;
+}
+
+static bool is_html(const struct cwt__response *r)
+{
+    return r->body && r->body_len &&
+           (!r->content_type || strcmp(r->content_type, "text/html") == 0 ||
+            strcmp(r->content_type, "application/xhtml+xml") == 0);
+}
+
+/* Appends a page (taking @p r) and parses it; pages_cap was reserved. */
+static enum cwt_status add_page(struct crawler *cr, struct cwt__response *r, const char *role, const char *reason,
+                                unsigned depth)
+{
+    struct cwt__crawl *c = cr->c;
+    enum cwt_status st = CWT_GROW(c->pages, c->npages, &cr->pages_cap, (size_t)cr->lim->max_pages + 1);
+    if (st) {
+        cwt__response_release(r);
+        return st;
+    }
+    struct cwt__crawl_page *pg = &c->pages[c->npages++];
+    memset(pg, 0, sizeof *pg);
+    pg->resp = *r;
+    memset(r, 0, sizeof *r);
+    pg->role = role;
+    pg->depth = depth;
+    pg->reason = cwt_strdup(reason);
+    if (!pg->reason)
+        return CWT_ENOMEM;
+    if (pg->resp.truncated)
+        note(cr, "'%s' was cut at %zu bytes (page byte budget)", pg->resp.url, pg->resp.body_len);
+    if (pg->resp.charset_note)
+        note(cr, "'%s': %s", pg->resp.url, pg->resp.charset_note);
+    if (pg->resp.rc == CWT_OK && !is_html(&pg->resp) && pg->resp.content_type)
+        note(cr, "'%s' is %s, not html", pg->resp.url, pg->resp.content_type);
+    if (is_html(&pg->resp)) {
+        struct cwt_err err;
+        cwt_err_clear(&err);
+        st = cwt__doc_parse(cr->ctx, pg->resp.body, pg->resp.body_len,
+                            pg->resp.final_url ? pg->resp.final_url : pg->resp.url, &pg->doc, &err);
+        if (st == CWT_ENOMEM)
+            return st;
+        if (st) {
+            note(cr, "cannot parse '%s': %s", pg->resp.url, err.msg);
+            pg->doc = NULL;
+        }
+    }
+    return CWT_OK;
+}
+
+static enum cwt_status load_robots(struct crawler *cr, struct cwt__response *r)
+{
+    static const char deny_all[] = "User-agent: *\nDisallow: /\n";
+    cr->c->robots_status = r->status;
+    cwt__robots_free(cr->robots);
+    cr->robots = NULL;
+    if (r->rc != CWT_OK || r->status >= 500 || r->status == 429) {
+        note(cr, "robots.txt of '%s' is unreachable (%s); as RFC 9309 says, nothing beyond the home page is crawled",
+             cr->origin, r->error ? r->error : (r->status == 429 ? "429" : "server error"));
+        return cwt__robots_parse(deny_all, sizeof deny_all - 1, CWT__ROBOTS_AGENT, &cr->robots);
+    }
+    if (r->status >= 400) {
+        note(cr, "no robots.txt at '%s' (%ld): everything may be crawled", cr->origin, r->status);
+        return CWT_OK;
+    }
+    if (r->status >= 300) /* more redirects than we follow */
+        return CWT_OK;
+    enum cwt_status st = cwt__robots_parse(r->body ? r->body : "", r->body_len, CWT__ROBOTS_AGENT, &cr->robots);
+    if (st)
+        return st;
+    cr->c->robots_rules = cwt__robots_nrules(cr->robots);
+    double d = cwt__robots_crawl_delay(cr->robots);
+    if (d > 0) {
+        cr->delay_s = CWT_MIN(d, cr->max_delay_s);
+        cr->c->crawl_delay_s = cr->delay_s;
+        note(cr, "robots.txt asks for a crawl-delay of %.3g s%s; requests are made one at a time", d,
+             d > cr->max_delay_s ? " (capped)" : "");
+    }
+    return CWT_OK;
+}
+
+/* The sitemap(s) and the http probe. */
+static enum cwt_status round_sitemaps(struct crawler *cr, const struct cwt__crawl_opts *co)
+{
+    struct cwt__fetch_req reqs[MAX_SITEMAPS + 1];
+    char *urls[MAX_SITEMAPS + 1] = {0};
+    struct cwt__response out[MAX_SITEMAPS + 1];
+    size_t n = 0, nmaps = 0;
+    enum cwt_status st = CWT_OK;
+    const char *const *listed;
+    size_t nl = cwt__robots_sitemaps(cr->robots, &listed);
+    for (size_t i = 0; i < nl && nmaps < MAX_SITEMAPS; i++)
+        if (same_site(cr, listed[i]) && cwt__robots_allowed(cr->robots, path_of(listed[i])))
+            urls[nmaps++] = cwt_strdup(listed[i]);
+    if (nmaps == 0 && cwt__robots_allowed(cr->robots, "/sitemap.xml")) {
+        struct cwt_buf b;
+        cwt_buf_init(&b, 400);
+        cwt_buf_printf(&b, "%s/sitemap.xml", cr->origin);
+        urls[nmaps++] = cwt_buf_detach(&b, NULL);
+    }
+    for (size_t i = 0; i < nmaps; i++) {
+        if (!urls[i]) {
+            st = CWT_ENOMEM;
+            goto out;
+        }
+        reqs[n++] = (struct cwt__fetch_req){.url = urls[i]};
+    }
+    bool probe = !co->no_http_probe && (co->http_probe_url || strncmp(cr->c->start_url, "https:", 6) == 0);
+    char probe_url[300];
+    if (probe) {
+        struct cwt_url u;
+        if (co->http_probe_url)
+            snprintf(probe_url, sizeof probe_url, "%s", co->http_probe_url);
+        else if (cwt__url_split(cr->c->start_url, &u, NULL) == CWT_OK)
+            snprintf(probe_url, sizeof probe_url, "http://%s%s%s/", strchr(u.host, ':') ? "[" : "", u.host,
+                     strchr(u.host, ':') ? "]" : "");
+        else
+            probe = false;
+        if (probe)
+            reqs[n++] = (struct cwt__fetch_req){.url = probe_url, .max_bytes = 64 << 10};
+    }
+    if (!n)
+        goto out;
+    st = fetch_batch(cr, reqs, n, out);
+    if (st) {
+        for (size_t i = 0; i < n; i++)
+            cwt__response_release(&out[i]);
+        goto out;
+    }
+    if (probe) {
+        cr->c->http_probe = out[n - 1];
+        cr->c->have_http_probe = true;
+        n--;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct cwt__response *r = &out[i];
+        if (r->rc == CWT_OK && r->status == 200 && r->body_len) {
+            struct cwt__sitemap sm;
+            struct cwt_err err;
+            st = cwt__sitemap_parse(r->body, r->body_len, MAX_SITEMAP_URLS, &sm, &err);
+            if (st == CWT_OK) {
+                cr->c->sitemap_urls += sm.nurls;
+                if (sm.truncated)
+                    note(cr, "sitemap '%s' has more entries than the %d read", r->url, MAX_SITEMAP_URLS);
+                for (size_t k = 0; k < sm.nurls && st == CWT_OK; k++) {
+                    if (sm.is_index) /* child sitemaps are not followed: the listed pages seldom need them */
+                        continue;
+                    struct cwt__link_role jr;
+                    cwt__plan_judge(NULL, sm.urls[k], &jr);
+                    if (jr.role)
+                        st = add_cand(cr, sm.urls[k], jr.role, jr.score, 1, "url keyword '%s' in %s", jr.word,
+                                      r->url);
+                }
+                if (sm.is_index)
+                    note(cr, "'%s' is a sitemap index (%zu sitemaps); not followed", r->url, sm.nurls);
+                cwt__sitemap_release(&sm);
+            } else if (st == CWT_EPARSE) {
+                note(cr, "'%s' is not a sitemap: %s", r->url, err.msg);
+                st = CWT_OK;
+            }
+        }
+        cwt__response_release(r);
+        if (st)
+            break;
+    }
+out:
+    for (size_t i = 0; i < nmaps; i++)
+        cwt_free(urls[i]);
+    return st;
+}
+
+static bool budget_left(struct crawler *cr)
+{
+    if (cr->stop)
+        return false;
+    if (cr->c->npages >= cr->lim->max_pages) {
+        note(cr, "page budget of %u reached", cr->lim->max_pages);
+        cr->stop = true;
+    } else if (cr->bytes_left == 0) {
+        note(cr, "byte budget of %zu bytes per site reached", cr->lim->max_total_bytes);
+        cr->stop = true;
+    } else if (time_left_ms(cr) < MIN_REQUEST_MS) {
+        note(cr, "site time budget of %ld ms reached", cr->lim->site_time_ms);
+        cr->stop = true;
+    }
+    return !cr->stop;
+}
+
+/* One round: the best unused candidate for each unfilled role, fetched together. Returns pages added in *added. */
+static enum cwt_status round_pages(struct crawler *cr, size_t *added)
+{
+    enum { MAX_BATCH = 16 };
+    size_t pick[MAX_BATCH]; /* indices: cands may move while pages are added */
+    size_t n = 0;
+    *added = 0;
+    size_t room = cr->lim->max_pages - cr->c->npages;
+    for (size_t q = 0; q < cwt__nrole_quotas && n < CWT_MIN(room, (size_t)MAX_BATCH); q++) {
+        const struct cwt__role_quota *rq = &cwt__role_quotas[q];
+        unsigned want = rq->want, now = 0;
+        /* at most the missing pages this round, and one failed attempt per role in all */
+        while (now < want - CWT_MIN(want, cr->role_got[q]) && cr->role_got[q] + cr->role_tries[q] < want + 1 &&
+               n < CWT_MIN(room, (size_t)MAX_BATCH)) {
+            struct cand *best = NULL;
+            size_t bi = 0;
+            for (size_t i = 0; i < cr->ncands; i++) {
+                struct cand *k = &cr->cands[i];
+                if (k->used || strcmp(k->role, rq->role) != 0)
+                    continue;
+                if (!best || k->score > best->score || (k->score == best->score && k->depth < best->depth)) {
+                    best = k;
+                    bi = i;
+                }
+            }
+            if (!best)
+                break;
+            best->used = true;
+            if (!cwt__robots_allowed(cr->robots, path_of(best->url))) {
+                note(cr, "robots.txt disallows '%s' (%s page); not fetched", best->url, rq->role);
+                continue;
+            }
+            cr->role_tries[q]++;
+            now++;
+            pick[n++] = bi;
+        }
+    }
+    if (!n)
+        return CWT_OK;
+    struct cwt__fetch_req reqs[MAX_BATCH];
+    struct cwt__response out[MAX_BATCH];
+    for (size_t i = 0; i < n; i++)
+        reqs[i] = (struct cwt__fetch_req){.url = cr->cands[pick[i]].url};
+    enum cwt_status st = fetch_batch(cr, reqs, n, out);
+    for (size_t i = 0; i < n; i++) {
+        if (st) {
+            cwt__response_release(&out[i]);
+            continue;
+        }
+        const struct cand *k = &cr->cands[pick[i]];
+        int q = role_index(k->role);
+        bool ok = out[i].rc == CWT_OK && out[i].status >= 200 && out[i].status < 300;
+        if (ok && q >= 0) {
+            cr->role_got[q]++;
+            cr->role_tries[q]--;
+        }
+        st = add_page(cr, &out[i], k->role, k->reason, k->depth);
+        if (st == CWT_OK && ok)
+            st = cands_from_doc(cr, &cr->c->pages[cr->c->npages - 1]); /* k may move from here on */
+        (*added)++;
+    }
+    return st;
+}
+
+enum cwt_status cwt__crawl_site_opts(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *opts,
+                                     const struct cwt__crawl_opts *copts, const char *url, struct cwt__crawl **out,
+                                     struct cwt_err *err)
+{
+    static const struct cwt__crawl_opts no_opts;
+    const struct cwt__crawl_opts *co = copts ? copts : &no_opts;
+    struct crawler cr = {.ctx = ctx, .lim = cwt_ctx_limits(ctx), .retries_left = MAX_RETRIES};
+    struct cwt_url u;
+    enum cwt_status st;
+    *out = NULL;
+    st = cwt__url_split(url, &u, err);
+    if (st)
+        return st == CWT_EUNSUPPORTED ? CWT_EINVAL : st;
+    cr.max_delay_s = co->max_crawl_delay_s > 0 ? co->max_crawl_delay_s : 5.0;
+    cr.max_retry_after_s = co->max_retry_after_s ? co->max_retry_after_s : 10;
+    cr.start_us = cwt_ctx_now_us(ctx);
+    cr.deadline_us = cr.start_us + (int64_t)cr.lim->site_time_ms * 1000;
+    cr.bytes_left = cr.lim->max_total_bytes;
+    struct cwt__crawl *c = cr.c = CWT_NEW(struct cwt__crawl);
+    if (!c || !(c->start_url = cwt_strdup(url))) {
+        st = cwt_err_set(err, CWT_ENOMEM, "out of memory");
+        goto fail;
+    }
+    st = cwt__fetcher_new(ctx, opts, &cr.f, err);
+    if (st)
+        goto fail;
+    st = CWT_ENOMEM;
+
+    /* round 1: the home page and robots.txt of its origin */
+    set_origin(&cr, url);
+    char robots_url[340];
+    snprintf(robots_url, sizeof robots_url, "%s/robots.txt", cr.origin);
+    struct cwt__fetch_req r1[2] = {{.url = url}, {.url = robots_url, .max_bytes = CWT__ROBOTS_MAX_BYTES}};
+    struct cwt__response o1[2];
+    if (fetch_batch(&cr, r1, 2, o1) != CWT_OK) {
+        cwt__response_release(&o1[0]);
+        cwt__response_release(&o1[1]);
+        goto nomem;
+    }
+    struct cwt__response home = o1[0], robots = o1[1];
+    const char *landed = home.final_url ? home.final_url : url;
+    cr.site = site_of(landed);
+    char old_origin[300];
+    snprintf(old_origin, sizeof old_origin, "%s", cr.origin);
+    set_origin(&cr, landed);
+    if (home.rc == CWT_OK && strcmp(old_origin, cr.origin) != 0) {
+        /* the home page lives elsewhere: its robots.txt is the one that counts */
+        cwt__response_release(&robots);
+        snprintf(robots_url, sizeof robots_url, "%s/robots.txt", cr.origin);
+        struct cwt__fetch_req rr = {.url = robots_url, .max_bytes = CWT__ROBOTS_MAX_BYTES};
+        if (fetch_batch(&cr, &rr, 1, &robots) != CWT_OK) {
+            cwt__response_release(&robots);
+            cwt__response_release(&home);
+            goto nomem;
+        }
+    }
+    bool home_ok = home.rc == CWT_OK;
+    if (!home_ok)
+        note(&cr, "home page: %s", home.error ? home.error : "no response");
+    else if (home.status >= 400)
+        note(&cr, "home page answered %ld", home.status);
+    if (add_page(&cr, &home, "home", "the start url", 0) != CWT_OK) {
+        cwt__response_release(&robots);
+        goto nomem;
+    }
+    if (home_ok && load_robots(&cr, &robots) != CWT_OK) {
+        cwt__response_release(&robots);
+        goto nomem;
+    }
+    cwt__response_release(&robots);
+    if (!home_ok || cr.c->pages[0].resp.status >= 400) {
+        cr.stop = true;
+    } else if (!cwt__robots_allowed(cr.robots, path_of(landed))) {
+        note(&cr, "robots.txt disallows the home page for cwtap; no other page is crawled");
+        cr.stop = true;
+    }
+
+    /* round 2: sitemap(s) and the plain-http probe */
+    if (home_ok && time_left_ms(&cr) > MIN_REQUEST_MS && round_sitemaps(&cr, co) != CWT_OK)
+        goto nomem;
+    if (!cr.stop && cands_from_doc(&cr, &c->pages[0]) != CWT_OK)
+        goto nomem;
+
+    /* rounds 3+: due-diligence pages until every role is filled or a budget runs out */
+    for (unsigned round = 0; round < cr.lim->max_depth + 4 && budget_left(&cr); round++) {
+        size_t added;
+        if (round_pages(&cr, &added) != CWT_OK)
+            goto nomem;
+        if (!added)
+            break;
+    }
+    c->elapsed_ms = (double)(cwt_ctx_now_us(ctx) - cr.start_us) / 1000.0;
+    st = CWT_OK;
+    goto done;
+nomem:
+    st = cwt_err_set(err, CWT_ENOMEM, "out of memory crawling '%s'", url);
+fail:
+    cwt__crawl_free(cr.c);
+    cr.c = NULL;
+done:
+    for (size_t i = 0; i < cr.ncands; i++) {
+        cwt_free(cr.cands[i].url);
+        cwt_free(cr.cands[i].reason);
+    }
+    cwt_free(cr.cands);
+    cwt__robots_free(cr.robots);
+    cwt__fetcher_free(cr.f);
+    cwt_free(cr.site);
+    *out = cr.c;
+    return st;
+}
+
+enum cwt_status cwt__crawl_site(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *opts, const char *url,
+                                struct cwt__crawl **out, struct cwt_err *err)
+{
+    return cwt__crawl_site_opts(ctx, opts, NULL, url, out, err);
+}
+
+void cwt__crawl_free(struct cwt__crawl *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->npages; i++) {
+        cwt__response_release(&c->pages[i].resp);
+        cwt__doc_free(c->pages[i].doc);
+        cwt_free(c->pages[i].reason);
+    }
+    cwt_free(c->pages);
+    cwt__response_release(&c->http_probe);
+    for (size_t i = 0; i < c->nnotes; i++)
+        cwt_free(c->notes[i]);
+    cwt_free(c->notes);
+    cwt_free(c->start_url);
+    cwt_free(c);
+}
