@@ -285,26 +285,6 @@ static void test_deep_nesting_and_caps(void **state)
     cwt__doc_free(NULL);
 }
 
-static long fail_after = -1;
-
-static void *oom_malloc(size_t n)
-{
-    if (fail_after == 0)
-        return NULL;
-    if (fail_after > 0)
-        fail_after--;
-    return malloc(n);
-}
-
-static void *oom_realloc(void *p, size_t n)
-{
-    if (fail_after == 0)
-        return NULL;
-    if (fail_after > 0)
-        fail_after--;
-    return realloc(p, n);
-}
-
 /* Failing every allocation from the Nth on, for every N: CWT_ENOMEM, never a crash or a leak (ASan
  * checks), until the parse needs no more than N allocations. */
 static void test_out_of_memory(void **state)
@@ -315,20 +295,20 @@ static void test_out_of_memory(void **state)
     assert_non_null(html);
     struct cwt_ctx *ctx = NULL;
     assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
-    const struct cwt_allocator a = {oom_malloc, oom_realloc, free};
+    const struct cwt_allocator a = {h_oom_malloc, h_oom_realloc, free};
     cwt_set_allocator(&a);
-    fail_after = 10000000;
+    h_oom_fail_after = 10000000;
     struct cwt__doc *d = NULL;
     assert_int_equal(cwt__doc_parse(ctx, html, len, "https://a.example/", &d, NULL), CWT_OK);
-    long total = 10000000 - fail_after;
-    fail_after = -1;
+    long total = 10000000 - h_oom_fail_after;
+    h_oom_fail_after = -1;
     cwt__doc_free(d);
     long enomem = 0;
     for (long n = 0; n < total; n++) {
-        fail_after = n;
+        h_oom_fail_after = n;
         d = NULL;
         enum cwt_status rc = cwt__doc_parse(ctx, html, len, "https://a.example/", &d, NULL);
-        fail_after = -1;
+        h_oom_fail_after = -1;
         if (rc) {
             assert_int_equal(rc, CWT_ENOMEM);
             assert_null(d);
