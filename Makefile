@@ -33,7 +33,10 @@ run: build
 
 check: deps $(SAN_DIR)/build.ninja
 	@ninja -C $(SAN_DIR)
-	@$(MESON) test -C $(SAN_DIR) --print-errorlogs --num-processes 2
+	@# A throwaway PostgreSQL cluster (scripts/pg.sh) so the store suite runs on both engines; stopped even on failure.
+	@pg=$$(sh scripts/pg.sh start) || { echo "check: cannot start PostgreSQL" >&2; exit 1; }; \
+	    CWTAP_TEST_PG=$$pg $(MESON) test -C $(SAN_DIR) --print-errorlogs --num-processes 2; rc=$$?; \
+	    sh scripts/pg.sh stop; exit $$rc
 	@sh scripts/fuzz.sh check
 
 bench: build

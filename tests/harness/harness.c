@@ -230,6 +230,61 @@ int h_ca_issue(const struct h_ca *ca, const char *name, const char *host, bool w
                 ca->dir, name, name, host, san, name, name, nb, na, name, name);
 }
 
+int h_ca_issue_ex(const struct h_ca *ca, const char *name, const char *host, int days_from, int days_to,
+                  const struct h_issue_opts *o)
+{
+    char nb[32], na[32], san[512], ext[1024] = "";
+    date_arg(nb, sizeof nb, days_from);
+    date_arg(na, sizeof na, days_to);
+    if (o->www)
+        snprintf(san, sizeof san, "DNS:%s,DNS:www.%s", host, host);
+    else
+        snprintf(san, sizeof san, "DNS:%s", host);
+    if (o->aia)
+        snprintf(ext, sizeof ext, "-addext 'authorityInfoAccess=caIssuers;URI:http://ca.cwtap.invalid/issuer.crt'");
+    return h_sh("cd '%s' && mkdir -p db && touch db/index.txt && "
+                "{ [ -f db/serial ] || echo 1000 > db/serial; } && "
+                "printf '[ca]\ndefault_ca=c\n[c]\ndatabase=db/index.txt\nserial=db/serial\nnew_certs_dir=db\n"
+                "default_md=sha256\npolicy=p\nunique_subject=no\ncopy_extensions=copy\n[p]\ncommonName=supplied\n"
+                "organizationName=optional\n' > ca.cnf && "
+                "openssl req -new -newkey rsa:%d -nodes -keyout '%s.key' -out '%s.csr' -subj '%s%s/CN=%s' "
+                "-addext 'subjectAltName=%s' %s >/dev/null 2>&1 && "
+                "openssl ca -batch -config ca.cnf -md %s -cert ca.pem -keyfile ca.key -in '%s.csr' -out '%s.crt' "
+                "-startdate %s -enddate %s -notext >/dev/null 2>&1 && cat '%s.crt' > '%s.pem'",
+                ca->dir, o->rsa_bits ? o->rsa_bits : 2048, name, name, o->org ? "/O=" : "", o->org ? o->org : "",
+                host, san, ext, o->md ? o->md : "sha256", name, name, nb, na, name, name);
+}
+
+int h_ca_create_intermediate(struct h_ca *sub, const struct h_ca *parent, const char *dir, const char *cn)
+{
+    memset(sub, 0, sizeof *sub);
+    sub->dir = strdup(dir);
+    char p[1024];
+    snprintf(p, sizeof p, "%s/ca.pem", dir);
+    sub->ca_pem = strdup(p);
+    char nb[32], na[32];
+    date_arg(nb, sizeof nb, -365);
+    date_arg(na, sizeof na, 3000);
+    return h_sh("cd '%s' && mkdir -p db && touch db/index.txt && "
+                "{ [ -f db/serial ] || echo 2000 > db/serial; } && "
+                "printf '[ca]\ndefault_ca=c\n[c]\ndatabase=db/index.txt\nserial=db/serial\nnew_certs_dir=db\n"
+                "default_md=sha256\npolicy=p\nunique_subject=no\ncopy_extensions=copy\n[p]\ncommonName=supplied\n"
+                "organizationName=optional\n' > ca.cnf && "
+                "openssl req -new -newkey rsa:2048 -nodes -keyout '%s/ca.key' -out '%s/ca.csr' "
+                "-subj '/O=cwtap test CA/CN=%s' -addext basicConstraints=critical,CA:TRUE "
+                "-addext keyUsage=critical,keyCertSign,cRLSign >/dev/null 2>&1 && "
+                "openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in '%s/ca.csr' -out '%s/ca.pem' "
+                "-startdate %s -enddate %s -notext >/dev/null 2>&1",
+                parent->dir, dir, dir, cn, dir, dir, nb, na);
+}
+
+int h_selfsigned(const char *dir, const char *name, const char *host, int days)
+{
+    return h_sh("cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -keyout '%s.key' -out '%s.pem' -days %d "
+                "-subj '/CN=%s' -addext 'subjectAltName=DNS:%s' >/dev/null 2>&1",
+                dir, name, name, days, host, host);
+}
+
 void h_ca_free(struct h_ca *ca)
 {
     free(ca->dir);
@@ -269,6 +324,23 @@ int h_nginx_start(struct h_nginx *ng, const char *servers_conf)
     char *a = h_replace(servers_conf, "@HTTP_PORT@", hp);
     char *servers = h_replace(a, "@HTTPS_PORT@", sp);
     free(a);
+    for (int i = 0; i < H_NGINX_PORTS; i++) {
+        int p;
+        bool dup;
+        do { /* distinct from the others */
+            p = h_free_port();
+            dup = p == ng->http_port || p == ng->https_port;
+            for (int k = 0; k < i; k++)
+                dup |= p == ng->ports[k];
+        } while (dup);
+        ng->ports[i] = p;
+        char tok[16], num[16];
+        snprintf(tok, sizeof tok, "@PORT%d@", i);
+        snprintf(num, sizeof num, "%d", p);
+        a = h_replace(servers, tok, num);
+        free(servers);
+        servers = a;
+    }
     char path[1024];
     snprintf(path, sizeof path, "%s/logs", ng->dir);
     mkdir(path, 0700);

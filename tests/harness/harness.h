@@ -51,17 +51,38 @@ int h_ca_create(struct h_ca *ca, const char *dir);
 int h_ca_issue(const struct h_ca *ca, const char *name, const char *host, bool www, int days_from, int days_to);
 void h_ca_free(struct h_ca *ca);
 
+/* Options of h_ca_issue_ex(); zero fields mean h_ca_issue()'s defaults. */
+struct h_issue_opts {
+    bool www;           /* also "www.<host>" in the SAN */
+    const char *md;     /* signature digest: "sha256" (default), "sha1" */
+    int rsa_bits;       /* leaf key size (default 2048) */
+    bool aia;           /* add authorityInfoAccess caIssuers (as public CAs do) */
+    const char *org;    /* subject O= (OV-style), NULL for none */
+};
+/* As h_ca_issue() with options (SHA-1 signature, 1024-bit key, AIA, O=). */
+int h_ca_issue_ex(const struct h_ca *ca, const char *name, const char *host, int days_from, int days_to,
+                  const struct h_issue_opts *o);
+/*
+ * Creates an intermediate CA in @p dir (its ca.pem / ca.key, so h_ca_issue*() can issue from it),
+ * signed by @p parent, named @p cn. 0 on success.
+ */
+int h_ca_create_intermediate(struct h_ca *sub, const struct h_ca *parent, const char *dir, const char *cn);
+/* A self-signed leaf for @p host into <dir>/<name>.pem and .key, valid for @p days from now. */
+int h_selfsigned(const char *dir, const char *name, const char *host, int days);
+
+#define H_NGINX_PORTS 16
 /* One nginx instance on 127.0.0.1, run with its own config and prefix. */
 struct h_nginx {
     char *dir;      /* prefix: conf, logs, pid */
     pid_t pid;
     int http_port;
     int https_port;
+    int ports[H_NGINX_PORTS]; /* more free ports: the tokens @PORT0@ .. @PORT15@ in the config */
 };
 /*
  * Starts nginx with the server blocks in @p servers_conf (text inserted inside
  * `http {}`; the tokens @HTTP_PORT@ and @HTTPS_PORT@ are replaced by the chosen
- * ports). Waits until it accepts connections. 0 on success.
+ * ports, and @PORT0@ .. @PORT15@ by more). Waits until it accepts connections. 0 on success.
  */
 int h_nginx_start(struct h_nginx *ng, const char *servers_conf);
 void h_nginx_stop(struct h_nginx *ng);

@@ -615,7 +615,13 @@ enum cwt_status cwt__doc_parse(const struct cwt_ctx *ctx, const char *html, size
         rc = cwt_err_setf(err, CWT_EPARSE, "body", "cannot parse the html of '%s'", d->url);
         goto out;
     }
-    d->priv = xd;
+    struct cwt__page_priv *priv = CWT_NEW(struct cwt__page_priv);
+    if (!priv) {
+        xmlFreeDoc(xd);
+        goto out;
+    }
+    priv->xd = xd;
+    d->priv = priv;
     struct walk w = {.doc = d, .base = d->url, .anchor_link = SIZE_MAX};
     cwt_buf_init(&w.text, MAX_TEXT_BYTES);
     walk_tree(&w, xd);
@@ -626,6 +632,8 @@ enum cwt_status cwt__doc_parse(const struct cwt_ctx *ctx, const char *html, size
     if (!d->title && !(d->title = cwt_strdup("")))
         w.rc = CWT_ENOMEM;
     rc = w.rc;
+    if (!rc)
+        rc = cwt__sdata_build(d);
     if (rc)
         cwt_err_set(err, rc, "out of memory parsing '%s'", d->url);
 out:
@@ -654,8 +662,12 @@ void cwt__doc_free(struct cwt__doc *doc)
 {
     if (!doc)
         return;
-    if (doc->priv)
-        xmlFreeDoc((xmlDocPtr)doc->priv);
+    struct cwt__page_priv *priv = doc->priv;
+    if (priv) {
+        xmlFreeDoc((xmlDocPtr)priv->xd);
+        json_decref(priv->sdata);
+        cwt_free(priv);
+    }
     free_links(doc->links, doc->nlinks);
     free_links(doc->xlinks, doc->nxlinks);
     for (size_t i = 0; i < doc->nmetas; i++) {

@@ -7,7 +7,18 @@
 #ifndef CWT_PAGE_INT_H
 #define CWT_PAGE_INT_H
 
-#include "util/common.h"
+#include <jansson.h>
+
+#include "page/page.h"
+
+/* What struct cwt__doc.priv points to. */
+struct cwt__page_priv {
+    void *xd;      /* xmlDocPtr: the DOM */
+    json_t *sdata; /* the structured-data graph (page/sdata.h), always an array after parse */
+};
+
+/* Builds the structured-data graph of @p doc into its priv (called by cwt__doc_parse). */
+enum cwt_status cwt__sdata_build(struct cwt__doc *doc);
 
 /* The value of attribute @p name (ASCII case-insensitive) of element @p node; caller frees; NULL if absent. */
 char *cwt__node_attr(const void *node, const char *name);

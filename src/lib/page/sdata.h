@@ -34,8 +34,8 @@
 #define CWT__SDATA_MAX_ITEMS 2000 /* top-level items kept per page */
 #define CWT__SDATA_MAX_DEPTH 16   /* nesting of items kept; deeper values are dropped */
 
-/* The page's structured-data graph (see above). Borrowed from @p doc, never NULL (an empty array
- * when the page has none or @p doc is NULL). */
+/* The page's structured-data graph (see above). Borrowed from @p doc; an empty array when the page
+ * has none; NULL only when @p doc is NULL (jansson's accessors read NULL as empty). */
 const json_t *cwt__sdata_items(const struct cwt__doc *doc);
 
 /* Whether @p item's @type contains @p type (short name) or a known subtype of it: Organization

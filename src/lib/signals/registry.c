@@ -5,10 +5,6 @@
  */
 #include "signals/signal.h"
 
-#define CWT_SIGNAL(id, mod) enum cwt_status cwt__sig_##id(const struct cwt__site *site, struct cwt__signal *out);
-#include "signals/signals.def"
-#undef CWT_SIGNAL
-
 const struct cwt__signal_def cwt__signal_table[] = {
 #define CWT_SIGNAL(id, mod) {#id, CWT__MOD_##mod, cwt__sig_##id},
 #include "signals/signals.def"

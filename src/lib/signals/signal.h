@@ -18,6 +18,7 @@ struct cwt__doc;        /* page/page.h: one parsed page */
 struct cwt__response;   /* fetch/fetch.h: one fetched URL */
 struct cwt__tls_report; /* tls/tls.h: the TLS inspection of the site */
 struct cwt__whois;      /* whois/whois.h: registration data of the domain */
+struct cwt__ops;        /* ops/ops.h: platform events and customer-service probes */
 
 enum cwt__module { CWT__MOD_BASIC = 0, CWT__MOD_OPERATIONAL = 1, CWT__MOD_CONTENT = 2, CWT__MOD_COUNT_ };
 
@@ -83,6 +84,7 @@ struct cwt__site {
     const struct cwt__response *http_probe; /* plain http:// of the home page, NULL if not tried */
     const char *dns_server; /* ADDR[:PORT] for DNS look-ups (MX, TXT); NULL: the system's */
     bool offline;           /* no registry or DNS look-ups: signals needing them lower confidence */
+    const struct cwt__ops *ops; /* ops/ops.h: platform events and probes of this site, NULL if none */
     /* Results of signals already run (registry order), so later ones (identity) can read earlier ones. */
     const struct cwt__signal *done;
     size_t ndone;
@@ -96,6 +98,11 @@ struct cwt__signal_def {
      * site fails the signal: only out-of-memory or a bug is an error. */
     enum cwt_status (*run)(const struct cwt__site *site, struct cwt__signal *out);
 };
+
+/* The extractor of every registered signal (one per row of signals.def). */
+#define CWT_SIGNAL(id, mod) enum cwt_status cwt__sig_##id(const struct cwt__site *site, struct cwt__signal *out);
+#include "signals/signals.def"
+#undef CWT_SIGNAL
 
 extern const struct cwt__signal_def cwt__signal_table[];
 extern const size_t cwt__signal_count;

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * This module implements the compliance text scanner: a table of keywords per
+ * mark and language, each with flags (match case, whole ASCII word, needs a
+ * context word nearby), matched at every position of the text through a
+ * first-byte index built per call. Standard numbers ("EN 60335-1") are
+ * recognised by a small hand-written matcher: a known prefix, a blank or
+ * nothing, then at least three digits.
+ */
+#include "signals/marks.h"
+
+static const struct cwt__mark marks[] = {
+    {"ce", "CE marking", CWT__MK_CONFORMITY},
+    {"rohs", "RoHS", CWT__MK_CONFORMITY},
+    {"reach", "REACH", CWT__MK_CONFORMITY},
+    {"fcc", "FCC", CWT__MK_CONFORMITY},
+    {"ul", "UL", CWT__MK_CONFORMITY},
+    {"ccc", "CCC (China Compulsory Certification)", CWT__MK_CONFORMITY},
+    {"tisi", "TISI (Thai Industrial Standard, มอก.)", CWT__MK_MARKET},
+    {"sirim", "SIRIM (Malaysia)", CWT__MK_MARKET},
+    {"sni", "SNI (Standar Nasional Indonesia)", CWT__MK_MARKET},
+    {"sg_safety", "Singapore SAFETY Mark", CWT__MK_MARKET},
+    {"vn_cr", "Vietnam CR mark (hợp quy)", CWT__MK_MARKET},
+    {"sds", "Safety data sheet (SDS/MSDS)", CWT__MK_SDS},
+    {"warning", "Safety warnings", CWT__MK_WARNING},
+    {"instructions", "Instructions for use", CWT__MK_INSTRUCTIONS},
+    {"doc", "Declaration of conformity", CWT__MK_DECLARATION},
+    {"standard", "Standard reference", CWT__MK_STANDARD},
+};
+
+enum { M_CE, M_ROHS, M_REACH, M_FCC, M_UL, M_CCC, M_TISI, M_SIRIM, M_SNI, M_SG, M_VN, M_SDS, M_WARN, M_INSTR, M_DOC };
+
+enum kw_flags {
+    KW_CASE = 1 << 0, /* match case exactly */
+    KW_WORD = 1 << 1, /* not next to an ASCII letter or digit */
+    KW_CTX = 1 << 2,  /* a context word within CTX_WINDOW bytes */
+};
+
+struct kw {
+    unsigned char mark;
+    unsigned char flags;
+    const char *lang;
+    const char *s;
+};
+
+static const struct kw kws[] = {
+    {M_CE, KW_CASE | KW_WORD | KW_CTX, "*", "CE"},
+    {M_CE, KW_WORD, "en", "conformite europeenne"},
+    {M_CE, KW_WORD, "en", "Conformité Européenne"},
+    {M_ROHS, KW_WORD, "*", "RoHS"},
+    {M_REACH, KW_CASE | KW_WORD | KW_CTX, "*", "REACH"},
+    {M_REACH, KW_WORD, "en", "EC 1907/2006"},
+    {M_FCC, KW_CASE | KW_WORD | KW_CTX, "*", "FCC"},
+    {M_FCC, KW_WORD, "en", "FCC ID"},
+    {M_UL, KW_CASE | KW_WORD | KW_CTX, "*", "UL"},
+    {M_UL, KW_CASE | KW_WORD, "en", "UL Listed"},
+    {M_CCC, KW_CASE | KW_WORD | KW_CTX, "*", "CCC"},
+    {M_CCC, 0, "zh", "3C认证"},
+    {M_CCC, 0, "zh", "强制性产品认证"},
+    {M_CCC, KW_WORD, "en", "China Compulsory Certification"},
+    {M_TISI, KW_CASE | KW_WORD, "*", "TISI"},
+    {M_TISI, 0, "th", "มอก."},
+    {M_TISI, 0, "th", "สมอ."},
+    {M_TISI, 0, "th", "ผลิตภัณฑ์อุตสาหกรรม"},
+    {M_TISI, KW_WORD, "en", "Thai Industrial Standard"},
+    {M_SIRIM, KW_WORD, "*", "SIRIM"},
+    {M_SNI, KW_CASE | KW_WORD | KW_CTX, "*", "SNI"},
+    {M_SNI, KW_WORD, "id", "Standar Nasional Indonesia"},
+    {M_SNI, KW_WORD, "id", "SPPT SNI"},
+    {M_SG, KW_CASE | KW_WORD, "en", "SAFETY Mark"},
+    {M_SG, KW_WORD, "en", "Singapore Safety Mark"},
+    {M_SG, KW_CASE | KW_WORD | KW_CTX, "en", "PSB"},
+    {M_VN, KW_WORD, "vi", "hợp quy"},
+    {M_VN, KW_WORD, "vi", "dấu CR"},
+    {M_VN, KW_CASE | KW_WORD, "en", "CR mark"},
+    {M_VN, KW_CASE | KW_WORD, "vi", "QCVN"},
+    {M_SDS, KW_CASE | KW_WORD, "*", "SDS"},
+    {M_SDS, KW_WORD, "*", "MSDS"},
+    {M_SDS, KW_WORD, "en", "safety data sheet"},
+    {M_SDS, 0, "zh", "安全技术说明书"},
+    {M_SDS, 0, "zh", "安全数据表"},
+    {M_SDS, 0, "th", "เอกสารข้อมูลความปลอดภัย"},
+    {M_SDS, KW_WORD, "vi", "phiếu an toàn hóa chất"},
+    {M_SDS, KW_WORD, "vi", "phiếu dữ liệu an toàn"},
+    {M_SDS, KW_WORD, "id", "lembar data keselamatan"},
+    {M_SDS, KW_WORD, "ms", "helaian data keselamatan"},
+    {M_WARN, KW_WORD, "en", "warning"},
+    {M_WARN, KW_WORD, "en", "caution"},
+    {M_WARN, 0, "zh", "警告"},
+    {M_WARN, 0, "zh", "注意事项"},
+    {M_WARN, 0, "th", "คำเตือน"},
+    {M_WARN, 0, "th", "ข้อควรระวัง"},
+    {M_WARN, KW_WORD, "vi", "cảnh báo"},
+    {M_WARN, KW_WORD, "vi", "lưu ý an toàn"},
+    {M_WARN, KW_WORD, "id", "peringatan"},
+    {M_WARN, KW_WORD, "ms", "amaran"},
+    {M_INSTR, KW_WORD, "en", "user manual"},
+    {M_INSTR, KW_WORD, "en", "instruction manual"},
+    {M_INSTR, KW_WORD, "en", "instructions for use"},
+    {M_INSTR, KW_WORD, "en", "operating instructions"},
+    {M_INSTR, KW_WORD, "en", "installation guide"},
+    {M_INSTR, KW_WORD, "en", "installation instructions"},
+    {M_INSTR, 0, "zh", "使用说明"},
+    {M_INSTR, 0, "zh", "说明书"},
+    {M_INSTR, 0, "zh", "安装指南"},
+    {M_INSTR, 0, "th", "คู่มือการใช้งาน"},
+    {M_INSTR, 0, "th", "วิธีใช้"},
+    {M_INSTR, KW_WORD, "vi", "hướng dẫn sử dụng"},
+    {M_INSTR, KW_WORD, "id", "petunjuk penggunaan"},
+    {M_INSTR, KW_WORD, "id", "panduan pengguna"},
+    {M_INSTR, KW_WORD, "ms", "manual pengguna"},
+    {M_INSTR, KW_WORD, "ms", "arahan penggunaan"},
+    {M_DOC, KW_WORD, "en", "declaration of conformity"},
+    {M_DOC, KW_CASE | KW_WORD, "en", "EU DoC"},
+    {M_DOC, 0, "zh", "符合性声明"},
+    {M_DOC, KW_WORD, "vi", "bản công bố hợp quy"},
+    {M_DOC, KW_WORD, "id", "deklarasi kesesuaian"},
+    {M_DOC, KW_WORD, "ms", "perisytiharan pematuhan"},
+};
+
+/* Words that make a short acronym a mark when one is within CTX_WINDOW bytes. */
+static const char *const ctx_words[] = {
+    "mark", "certif", "complian", "comply", "complies", "conform", "approv", "listed", "declar", "directive",
+    "standard", "tested", "regulation", "svhc", "1907/2006", "part 15", "2014/35", "2014/30", "2011/65", "logo",
+    "label", "requirement", "safety",
+    "认证", "認證", "标志", "标识", "符合", "证书", "法规",
+    "ได้รับ", "เครื่องหมาย", "มาตรฐาน", "รับรอง",
+    "chứng nhận", "dấu", "tiêu chuẩn", "đạt",
+    "sertifikat", "bersertifikat", "tanda", "standar", "sesuai", "wajib",
+    "pensijilan", "diperakui", "pematuhan", "piawaian",
+};
+#define CTX_WINDOW 48
+
+/* Prefixes of standard numbers, matched case-sensitively as whole words. */
+static const char *const std_prefixes[] = {"EN", "IEC", "GB/T", "GB", "ISO", "ASTM", "TCVN", "QCVN", "SNI", "MS",
+                                           "TIS", "มอก.", "UL", "AS/NZS", "JIS", "ANSI"};
+
+const struct cwt__mark *cwt__mark_get(const char *id)
+{
+    for (size_t i = 0; i < CWT_ARRAY_LEN(marks); i++)
+        if (strcmp(marks[i].id, id) == 0)
+            return &marks[i];
+    return NULL;
+}
+
+const struct cwt__mark *cwt__marks_all(size_t *n)
+{
+    *n = CWT_ARRAY_LEN(marks);
+    return marks;
+}
+
+const char *cwt__mark_kind_name(enum cwt__mark_kind k)
+{
+    static const char *const names[CWT__MK_COUNT_] = {"conformity", "market", "sds", "warning",
+                                                      "instructions", "declaration", "standard"};
+    return k < CWT__MK_COUNT_ ? names[k] : "unknown";
+}
+
+static unsigned char fold(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+static bool is_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool match_at(const char *t, size_t len, size_t i, const char *s, bool ci, size_t *mlen)
+{
+    size_t k = 0;
+    for (; s[k]; k++) {
+        if (i + k >= len)
+            return false;
+        unsigned char a = (unsigned char)t[i + k], b = (unsigned char)s[k];
+        if (ci ? fold(a) != fold(b) : a != b)
+            return false;
+    }
+    *mlen = k;
+    return true;
+}
+
+size_t cwt__find_ci(const char *hay, size_t len, const char *needle)
+{
+    size_t n = strlen(needle), m;
+    if (n == 0 || n > len)
+        return SIZE_MAX;
+    for (size_t i = 0; i + n <= len; i++)
+        if (match_at(hay, len, i, needle, true, &m))
+            return i;
+    return SIZE_MAX;
+}
+
+static bool word_ok(const char *t, size_t len, size_t i, size_t n)
+{
+    if (is_alnum((unsigned char)t[i]) && i > 0 && is_alnum((unsigned char)t[i - 1]))
+        return false;
+    if (is_alnum((unsigned char)t[i + n - 1]) && i + n < len && is_alnum((unsigned char)t[i + n]))
+        return false;
+    return true;
+}
+
+static bool has_context(const char *t, size_t len, size_t i, size_t n)
+{
+    size_t from = i > CTX_WINDOW ? i - CTX_WINDOW : 0;
+    size_t to = CWT_MIN(len, i + n + CTX_WINDOW);
+    for (size_t k = 0; k < CWT_ARRAY_LEN(ctx_words); k++) {
+        if (cwt__find_ci(t + from, i - from, ctx_words[k]) != SIZE_MAX)
+            return true;
+        if (cwt__find_ci(t + i + n, to - (i + n), ctx_words[k]) != SIZE_MAX)
+            return true;
+    }
+    return false;
+}
+
+/* A standard number at t[i]: prefix, optional blank or '-', digit groups with at least three digits. */
+static size_t standard_at(const char *t, size_t len, size_t i)
+{
+    for (size_t k = 0; k < CWT_ARRAY_LEN(std_prefixes); k++) {
+        size_t n;
+        if (!match_at(t, len, i, std_prefixes[k], false, &n))
+            continue;
+        if (i > 0 && is_alnum((unsigned char)t[i - 1]))
+            return 0;
+        size_t j = i + n;
+        if (j < len && (t[j] == ' ' || t[j] == '-'))
+            j++;
+        size_t d = j, digits = 0;
+        while (d < len && t[d] >= '0' && t[d] <= '9')
+            d++;
+        if (d == j)
+            continue;
+        digits = d - j;
+        while (d + 1 < len && (t[d] == '.' || t[d] == '-' || t[d] == ':') && t[d + 1] >= '0' && t[d + 1] <= '9') {
+            d++;
+            while (d < len && t[d] >= '0' && t[d] <= '9') {
+                d++;
+                digits++;
+            }
+        }
+        if (digits < 3)
+            continue;
+        return d - i;
+    }
+    return 0;
+}
+
+size_t cwt__marks_scan(const char *text, size_t len, size_t max,
+                       bool (*fn)(const struct cwt__mark_hit *hit, void *ud), void *ud)
+{
+    /* first-byte index of the keyword table */
+    unsigned short order[CWT_ARRAY_LEN(kws)];
+    unsigned short start[257] = {0};
+    for (size_t k = 0; k < CWT_ARRAY_LEN(kws); k++)
+        start[fold((unsigned char)kws[k].s[0]) + 1]++;
+    for (size_t c = 1; c < 257; c++)
+        start[c] = (unsigned short)(start[c] + start[c - 1]);
+    unsigned short fill[256];
+    memcpy(fill, start, sizeof fill);
+    for (size_t k = 0; k < CWT_ARRAY_LEN(kws); k++)
+        order[fill[fold((unsigned char)kws[k].s[0])]++] = (unsigned short)k;
+
+    size_t found = 0;
+    size_t last_end[CWT_ARRAY_LEN(marks)] = {0};
+    for (size_t i = 0; i < len && found < max; i++) {
+        unsigned char c = fold((unsigned char)text[i]);
+        struct cwt__mark_hit hit = {0};
+        size_t best = 0;
+        for (size_t o = start[c]; o < start[c + 1]; o++) {
+            const struct kw *k = &kws[order[o]];
+            size_t n;
+            if (!match_at(text, len, i, k->s, !(k->flags & KW_CASE), &n) || n <= best)
+                continue;
+            if ((k->flags & KW_WORD) && !word_ok(text, len, i, n))
+                continue;
+            if ((k->flags & KW_CTX) && !has_context(text, len, i, n))
+                continue;
+            best = n;
+            hit.mark = &marks[k->mark];
+            hit.lang = k->lang;
+        }
+        size_t std_n = standard_at(text, len, i);
+        if (!best && !std_n)
+            continue;
+        if (best) {
+            size_t mi = (size_t)(hit.mark - marks);
+            if (last_end[mi] <= i) { /* else it overlaps an earlier hit of the same mark */
+                hit.off = i;
+                hit.len = best;
+                last_end[mi] = i + best;
+                found++;
+                if (fn && !fn(&hit, ud))
+                    break;
+            }
+        }
+        if (std_n && found < max) { /* "มอก. 1195-2561" is a mark and a standard number */
+            struct cwt__mark_hit sh = {cwt__mark_get("standard"), i, std_n, "*"};
+            found++;
+            if (fn && !fn(&sh, ud))
+                break;
+        }
+        i += CWT_MAX(best, std_n) - 1;
+    }
+    return found;
+}

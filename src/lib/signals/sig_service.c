@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * This module implements the signal `service`: the customer-service channels
+ * a site offers (chat widgets, WhatsApp, LINE, Zalo, WeChat, Messenger,
+ * e-mail, phone), the languages and hours it declares for them, and, when
+ * probes have run, the measured availability of those channels. Channels
+ * buyers in Southeast Asia use (LINE in Thailand, Zalo in Vietnam, WhatsApp
+ * across the region) count most.
+ */
+#include <stdio.h>
+#include <strings.h>
+
+#include "fetch/fetch.h"
+#include "ops/ops.h"
+#include "page/page.h"
+#include "page/sdata.h"
+#include "signals/signal.h"
+
+enum channel { CH_CHAT, CH_WHATSAPP, CH_LINE, CH_ZALO, CH_WECHAT, CH_MESSENGER, CH_EMAIL, CH_PHONE, CH_COUNT };
+
+static const char *const channel_names[CH_COUNT] = {"live chat", "WhatsApp", "LINE",   "Zalo",
+                                                    "WeChat",    "Messenger", "e-mail", "phone"};
+
+/* How a channel shows in a page: a link prefix or a substring of the raw HTML (chat widgets are scripts). */
+static const struct {
+    enum channel ch;
+    const char *needle;
+    bool in_links; /* match link hrefs (prefix, case-insensitive); else the raw HTML */
+} patterns[] = {
+    {CH_WHATSAPP, "https://wa.me/", true},        {CH_WHATSAPP, "https://api.whatsapp.com/", true},
+    {CH_WHATSAPP, "whatsapp://", true},           {CH_LINE, "https://line.me/", true},
+    {CH_LINE, "https://lin.ee/", true},           {CH_ZALO, "https://zalo.me/", true},
+    {CH_WECHAT, "weixin://", true},               {CH_MESSENGER, "https://m.me/", true},
+    {CH_EMAIL, "mailto:", true},                  {CH_PHONE, "tel:", true},
+    {CH_CHAT, "embed.tawk.to", false},            {CH_CHAT, "static.zdassets.com", false},
+    {CH_CHAT, "widget.intercom.io", false},       {CH_CHAT, "cdn.livechatinc.com", false},
+    {CH_CHAT, "js.hs-scripts.com", false},        {CH_CHAT, "client.crisp.chat", false},
+    {CH_CHAT, "wchat.freshchat.com", false},      {CH_CHAT, "code.tidio.co", false},
+    {CH_WECHAT, "WeChat ID", false},              {CH_WECHAT, "微信", false},
+};
+
+/* Target-market languages and words that declare them near service details. */
+static const struct {
+    const char *code;
+    const char *words[4];
+} lang_words[] = {
+    {"en", {"English", NULL}},
+    {"zh", {"中文", "Chinese", "普通话", NULL}},
+    {"th", {"ไทย", "Thai", NULL}},
+    {"vi", {"Tiếng Việt", "Vietnamese", NULL}},
+    {"id", {"Bahasa Indonesia", "Indonesian", NULL}},
+    {"ms", {"Bahasa Melayu", "Malay", NULL}},
+    {"fil", {"Filipino", "Tagalog", NULL}},
+};
+
+static bool prefix_ci(const char *s, const char *p)
+{
+    return s && strncasecmp(s, p, strlen(p)) == 0;
+}
+
+/* Declared service hours: a ContactPoint hoursAvailable, or a time range in the text. */
+static const char *find_hours(const char *text)
+{
+    static const char *const cues[] = {"Monday to Friday", "Mon-Fri", "Mo-Fr", "周一至周五", "จันทร์", "Thứ Hai",
+                                       "Senin", "Isnin", "24/7", "24 hours"};
+    for (size_t i = 0; text && i < CWT_ARRAY_LEN(cues); i++) {
+        const char *p = strstr(text, cues[i]);
+        if (p)
+            return p;
+    }
+    return NULL;
+}
+
+enum cwt_status cwt__sig_service(const struct cwt__site *site, struct cwt__signal *out)
+{
+    bool have[CH_COUNT] = {0};
+    bool langs[CWT_ARRAY_LEN(lang_words)] = {0};
+    const char *hours = NULL, *hours_url = NULL;
+    size_t html_pages = 0;
+    enum cwt_status rc = CWT_OK;
+
+    for (size_t i = 0; i < site->npages && !rc; i++) {
+        const struct cwt__site_page *p = &site->pages[i];
+        if (!p->doc)
+            continue;
+        html_pages++;
+        for (size_t k = 0; k < CWT_ARRAY_LEN(patterns) && !rc; k++) {
+            enum channel ch = patterns[k].ch;
+            if (have[ch])
+                continue;
+            if (patterns[k].in_links) {
+                for (size_t l = 0; l < p->doc->nlinks; l++)
+                    if (prefix_ci(p->doc->links[l].href, patterns[k].needle)) {
+                        have[ch] = true;
+                        rc = cwt__signal_evidence(out, p->doc->url, channel_names[ch], p->doc->links[l].href);
+                        break;
+                    }
+            } else if (p->resp->body && strstr(p->resp->body, patterns[k].needle)) {
+                have[ch] = true;
+                rc = cwt__signal_evidence(out, p->doc->url, channel_names[ch], patterns[k].needle);
+            }
+        }
+        /* languages declared in a ContactPoint, or named in the text of the contact or home page */
+        const json_t *items = cwt__sdata_items(p->doc);
+        const json_t *cps[8];
+        size_t ncp = items ? cwt__sdata_find(items, "ContactPoint", cps, 8) : 0;
+        for (size_t c = 0; c < CWT_MIN(ncp, (size_t)8); c++) {
+            const json_t *vals[16];
+            size_t nv = cwt__sdata_values(cps[c], "availableLanguage", vals, 16);
+            for (size_t v = 0; v < CWT_MIN(nv, (size_t)16); v++) {
+                const char *code = json_string_value(vals[v]);
+                for (size_t l = 0; code && l < CWT_ARRAY_LEN(lang_words); l++)
+                    if (strcasecmp(code, lang_words[l].code) == 0)
+                        langs[l] = true;
+            }
+            const char *h = cwt__sdata_str(cps[c], "hoursAvailable");
+            if (h && !hours) {
+                hours = h;
+                hours_url = p->doc->url;
+            }
+        }
+        bool service_page = p->role && (strcmp(p->role, "home") == 0 || strcmp(p->role, "contact") == 0);
+        if (service_page && p->doc->text) {
+            for (size_t l = 0; l < CWT_ARRAY_LEN(lang_words); l++)
+                for (size_t w = 0; lang_words[l].words[w]; w++)
+                    if (strstr(p->doc->text, lang_words[l].words[w]))
+                        langs[l] = true;
+            if (!hours && (hours = find_hours(p->doc->text)) != NULL)
+                hours_url = p->doc->url;
+        }
+    }
+    if (rc)
+        return rc;
+    if (html_pages == 0) {
+        out->measured = false;
+        return cwt__signal_summary(out, "no page could be read, so no service channel was seen");
+    }
+    unsigned nch = 0, nmsg = 0, nlang = 0;
+    for (int c = 0; c < CH_COUNT; c++)
+        nch += have[c];
+    nmsg = have[CH_WHATSAPP] + have[CH_LINE] + have[CH_ZALO] + have[CH_WECHAT] + have[CH_MESSENGER] + have[CH_CHAT];
+    for (size_t l = 0; l < CWT_ARRAY_LEN(langs); l++)
+        nlang += langs[l];
+    if (hours && (rc = cwt__signal_evidence(out, hours_url, "service hours", hours)))
+        return rc;
+
+    /* channels 0.45, languages 0.35, declared hours 0.2; probes, when any, weigh in as availability */
+    double ch_score = (have[CH_EMAIL] || have[CH_PHONE] ? 0.4 : 0.0) + CWT_MIN(nmsg, 3u) * 0.2;
+    double lang_score = CWT_MIN(nlang, 4u) / 4.0;
+    double value = 0.45 * CWT_MIN(ch_score, 1.0) + 0.35 * lang_score + 0.2 * (hours ? 1.0 : 0.0);
+    out->measured = true;
+    out->confidence = 0.6;
+    if (site->ops && site->ops->probes_total > 0) {
+        double avail = (double)site->ops->probes_ok / site->ops->probes_total;
+        value = 0.6 * value + 0.4 * avail;
+        out->confidence = 0.6 + 0.4 * cwt__sample_confidence(site->ops->probes_total, 20);
+        char snip[96];
+        snprintf(snip, sizeof snip, "%u of %u probes answered", site->ops->probes_ok, site->ops->probes_total);
+        if ((rc = cwt__signal_evidence(out, NULL, "channel probes", snip)))
+            return rc;
+    }
+    out->value = value;
+    json_t *d = cwt__signal_detail(out);
+    if (d) {
+        json_t *chs = json_array(), *ls = json_array();
+        for (int c = 0; c < CH_COUNT; c++)
+            if (have[c])
+                json_array_append_new(chs, json_string(channel_names[c]));
+        for (size_t l = 0; l < CWT_ARRAY_LEN(langs); l++)
+            if (langs[l])
+                json_array_append_new(ls, json_string(lang_words[l].code));
+        json_object_set_new(d, "channels", chs);
+        json_object_set_new(d, "languages", ls);
+        json_object_set_new(d, "hours_declared", json_boolean(hours != NULL));
+    }
+    rc = cwt__signal_summary(out, "%u service channels (%u messaging or chat), %u buyer languages, hours %s", nch,
+                             nmsg, nlang, hours ? "declared" : "not declared");
+    if (!rc && nmsg == 0)
+        rc = cwt__signal_finding(out, "service.no_messaging", CWT__SEV_WARN,
+                                 "no chat or messaging channel (WhatsApp, LINE, Zalo, WeChat, live chat) was found",
+                                 "add a WhatsApp link and, for Thai and Vietnamese buyers, LINE and Zalo", NULL, NULL);
+    if (!rc && nlang < 2)
+        rc = cwt__signal_finding(out, "service.languages", CWT__SEV_WARN,
+                                 "customer service is not offered in the buyers' languages",
+                                 "say which languages your service speaks (for example English, ไทย, Tiếng Việt)",
+                                 NULL, NULL);
+    if (!rc && !hours)
+        rc = cwt__signal_finding(out, "service.no_hours", CWT__SEV_INFO, "service hours are not stated",
+                                 "state your service hours with the time zone (e.g. Mon–Fri 08:00–18:00 UTC+8)",
+                                 NULL, NULL);
+    if (!rc && value < 0.8)
+        rc = cwt__signal_fix(out, "offer customer service over messaging apps in the buyers' languages and state "
+                                  "the hours with a time zone");
+    return rc;
+}

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of the structured-data extractors (src/lib/page/jsonld.c, microdata.c, rdfa.c, sdata.c):
+ * the extruct corpus (tests/fixtures/extruct/cases.csv), tolerant JSON-LD, the normalised graph and
+ * its look-ups. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "harness.h"
+#include "page/sdata.h"
+
+static struct cwt__doc *parse_mem(const char *html, size_t len, const char *url)
+{
+    struct cwt_ctx *ctx = NULL;
+    assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
+    struct cwt__doc *doc = NULL;
+    struct cwt_err err;
+    cwt_err_clear(&err);
+    assert_int_equal(cwt__doc_parse(ctx, html, len, url, &doc, &err), CWT_OK);
+    cwt_ctx_free(ctx);
+    return doc;
+}
+
+static struct cwt__doc *parse_fixture(const char *rel, const char *url)
+{
+    size_t len = 0;
+    char *html = h_read_file(h_src(rel), &len);
+    assert_non_null(html);
+    struct cwt__doc *d = parse_mem(html, len, url);
+    free(html);
+    return d;
+}
+
+/* Runs one extruct case; returns 1 when our output equals the expected JSON. */
+static int run_case(const char *extractor, const char *input, const char *expected, bool strict, const char *base)
+{
+    char rel[512];
+    snprintf(rel, sizeof rel, "tests/fixtures/extruct/%s", expected);
+    json_error_t je;
+    json_t *want = json_load_file(h_src(rel), 0, &je);
+    assert_non_null(want);
+    if (json_is_object(want) && json_is_array(json_object_get(want, "items"))) {
+        /* older extruct output: {"items": [[objects of script 1], ...]}: flatten */
+        json_t *flat = json_array();
+        size_t i;
+        json_t *e;
+        json_array_foreach(json_object_get(want, "items"), i, e) json_array_extend(flat, e);
+        json_decref(want);
+        want = flat;
+    }
+    snprintf(rel, sizeof rel, "tests/fixtures/extruct/%s", input);
+    struct cwt__doc *d = parse_fixture(rel, "");
+    json_t *got = NULL;
+    if (strcmp(extractor, "json-ld") == 0) {
+        got = json_array();
+        for (size_t i = 0; i < d->njsonld; i++) {
+            json_t *objs = NULL;
+            if (cwt__jsonld_parse(d->jsonld[i], strlen(d->jsonld[i]), &objs) == CWT_OK) {
+                json_array_extend(got, objs);
+                json_decref(objs);
+            }
+        }
+    } else {
+        assert_int_equal(cwt__microdata_extract(d, strict, base && *base ? base : NULL, &got), CWT_OK);
+    }
+    int ok = json_equal(got, want);
+    if (!ok) {
+        char *g = json_dumps(got, JSON_SORT_KEYS | JSON_COMPACT);
+        char *w = json_dumps(want, JSON_SORT_KEYS | JSON_COMPACT);
+        printf("# extruct MISMATCH %s %s\n#  got:  %.600s\n#  want: %.600s\n", extractor, input, g, w);
+        free(g);
+        free(w);
+    }
+    json_decref(got);
+    json_decref(want);
+    cwt__doc_free(d);
+    return ok;
+}
+
+static void test_extruct_corpus(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *csv = h_read_file(h_src("tests/fixtures/extruct/cases.csv"), &len);
+    assert_non_null(csv);
+    unsigned pass[2] = {0, 0}, total[2] = {0, 0};
+    char *save = NULL;
+    for (char *line = strtok_r(csv, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#')
+            continue;
+        char *f[5] = {0};
+        char *p = line;
+        for (int i = 0; i < 5; i++) {
+            f[i] = p;
+            p = p ? strchr(p, ',') : NULL;
+            if (p)
+                *p++ = '\0';
+        }
+        assert_non_null(f[3]);
+        int kind = strcmp(f[0], "json-ld") == 0 ? 0 : 1;
+        total[kind]++;
+        pass[kind] += (unsigned)run_case(f[0], f[1], f[2], f[3][0] == '1', f[4]);
+    }
+    free(csv);
+    printf("# extruct: json-ld %u/%u, microdata %u/%u\n", pass[0], total[0], pass[1], total[1]);
+    assert_int_equal(pass[0], total[0]);
+    assert_int_equal(pass[1], total[1]);
+}
+
+static void test_jsonld_tolerance(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        const char *want; /* compact JSON of the objects, sorted keys; NULL: CWT_EPARSE */
+    } cases[] = {
+        {"{\"a\": 1}", "[{\"a\": 1}]"},
+        {"  <![CDATA[ {\"a\": 1} ]]>  ", "[{\"a\": 1}]"},
+        {"//<![CDATA[\n{\"a\": 1}\n//]]>", "[{\"a\": 1}]"},
+        {"<!--\n{\"a\": 1}\n-->", "[{\"a\": 1}]"},
+        {"{\"a\": \"x\ty\nz\"}", "[{\"a\": \"x\\ty\\nz\"}]"},      /* raw control characters */
+        {"{\"a\": \"it\\'s \\x41\"}", "[{\"a\": \"it's A\"}]"},      /* JavaScript escapes */
+        {"{\"a\": \"C:\\dir\"}", "[{\"a\": \"C:\\\\dir\"}]"},      /* a lone backslash */
+        {"{&quot;a&quot;: &quot;b &amp; c&quot;}", "[{\"a\": \"b & c\"}]"}, /* HTML-encoded */
+        {"{\"u\": \"http://x.example/a?b=1&amp;c=2\"}", "[{\"u\": \"http://x.example/a?b=1&c=2\"}]"},
+        {"{\"a\": 1, /* c */ \"b\": [1, 2,], }", "[{\"a\": 1, \"b\": [1, 2]}]"},
+        {"{\"a\": \"// not a comment\"}", "[{\"a\": \"// not a comment\"}]"},
+        {"[{\"a\": 1}, null, {}, {\"b\": 2}]", "[{\"a\": 1}, {\"b\": 2}]"},
+        {"{\"a\": 1}; {\"b\": 2} trailing junk", "[{\"a\": 1}, {\"b\": 2}]"},
+        {"{\"n\": 123456789012345678901234567890}", "[{\"n\": 1.2345678901234568e+29}]"},
+        {"{\"a\": \"\\u4e2d\"}", "[{\"a\": \"中\"}]"},
+        {"null", "[]"},
+        {"", NULL},
+        {"{ not json", NULL},
+        {"\"just a string\"", "[]"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *got = NULL;
+        enum cwt_status rc = cwt__jsonld_parse(cases[i].in, strlen(cases[i].in), &got);
+        if (!cases[i].want) {
+            if (rc != CWT_EPARSE)
+                fail_msg("case %zu: want a parse error, got %d", i, rc);
+            continue;
+        }
+        if (rc != CWT_OK)
+            fail_msg("case %zu: status %d", i, rc);
+        json_t *want = json_loads(cases[i].want, 0, NULL);
+        assert_non_null(want);
+        if (!json_equal(got, want)) {
+            char *g = json_dumps(got, JSON_SORT_KEYS);
+            fail_msg("case %zu: got %s", i, g);
+        }
+        json_decref(want);
+        json_decref(got);
+    }
+    /* nesting deeper than jansson's limit: refused without a crash */
+    char deep[6000];
+    memset(deep, '[', 3000);
+    memset(deep + 3000, ']', 3000);
+    json_t *got = NULL;
+    assert_int_equal(cwt__jsonld_parse(deep, sizeof deep, &got), CWT_EPARSE);
+}
+
+static void test_graph_of_exporter_product(void **state)
+{
+    (void)state;
+    struct cwt__doc *d = parse_fixture("tests/fixtures/pages/exporter/product.html",
+                                       "https://www.ningbo-valves.example/products/valve-dn25.html");
+    const json_t *items = cwt__sdata_items(d);
+    const json_t *found[8];
+
+    assert_int_equal(cwt__sdata_find(items, "Organization", found, 8), 4); /* org, SGS, LocalBusiness, QA */
+    const json_t *org = found[0];
+    assert_string_equal(cwt__sdata_str(org, "@source"), "json-ld");
+    assert_string_equal(cwt__sdata_str(org, "legalName"), "宁波阀门有限公司");
+    assert_string_equal(cwt__sdata_str(org, "taxID"), "91330200MA2AB1CD2X");
+    const json_t *addr = cwt__sdata_get(org, "address");
+    assert_true(cwt__sdata_is(addr, "PostalAddress"));
+    assert_string_equal(cwt__sdata_str(addr, "postalCode"), "315000");
+
+    assert_int_equal(cwt__sdata_find(items, "Certification", found, 8), 1);
+    assert_string_equal(cwt__sdata_str(found[0], "certificationIdentification"), "CN-QMS-2023-0042");
+    assert_string_equal(cwt__sdata_str(found[0], "issuedBy"), "SGS");
+    assert_string_equal(cwt__sdata_str(found[0], "expires"), "2026-02-28");
+
+    assert_int_equal(cwt__sdata_find(items, "Product", found, 8), 1);
+    const json_t *props[4];
+    assert_int_equal(cwt__sdata_values(found[0], "additionalProperty", props, 4), 2);
+    assert_string_equal(cwt__sdata_str(props[0], "unitCode"), "MPA");
+    assert_true(json_real_value(cwt__sdata_get(props[0], "value")) == 1.6);
+    assert_string_equal(cwt__sdata_str(props[1], "value"), "120"); /* {"@value": "120"} */
+
+    assert_int_equal(cwt__sdata_find(items, "VideoObject", found, 8), 1);
+    assert_string_equal(cwt__sdata_str(found[0], "uploadDate"), "2024-05-02");
+    assert_int_equal(cwt__sdata_find(items, "DataFeed", found, 8), 1);
+    assert_int_equal(cwt__sdata_find(items, "Dataset", found, 8), 2); /* DataFeed is a Dataset */
+    assert_int_equal(cwt__sdata_find(items, "CreativeWork", found, 8), 4); /* + VideoObject, Certification */
+
+    /* microdata: URLs absolute against the page, nested address, itemid */
+    assert_int_equal(cwt__sdata_find(items, "LocalBusiness", found, 8), 1);
+    const json_t *shop = found[0];
+    assert_string_equal(cwt__sdata_str(shop, "@source"), "microdata");
+    assert_string_equal(cwt__sdata_str(shop, "@id"), "https://www.ningbo-valves.example/#shop");
+    assert_string_equal(cwt__sdata_str(shop, "url"), "https://www.ningbo-valves.example/showroom");
+    assert_string_equal(cwt__sdata_str(shop, "image"), "https://www.ningbo-valves.example/products/img/showroom.jpg");
+    assert_string_equal(cwt__sdata_str(cwt__sdata_get(shop, "address"), "addressCountry"), "CN");
+
+    /* RDFa Lite: schema.org vocabulary only */
+    assert_int_equal(cwt__sdata_find(items, "Dataset", found, 8), 2);
+    const json_t *ds = found[1];
+    assert_string_equal(cwt__sdata_str(ds, "@source"), "rdfa");
+    assert_string_equal(cwt__sdata_str(ds, "name"), "Valve test results 2024");
+    assert_string_equal(cwt__sdata_str(ds, "url"), "https://www.ningbo-valves.example/data/tests.csv");
+    assert_string_equal(cwt__sdata_str(ds, "creator"), "Ningbo Valves QA");
+    assert_int_equal(cwt__sdata_find(items, "Document", found, 8), 0);
+    cwt__doc_free(d);
+}
+
+/* The real pages: CDATA-wrapped blocks parse, telegraph's invalid first block is skipped. */
+static void test_real_pages_jsonld(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *page, *type;
+        size_t blocks, parsed;
+    } cases[] = {
+        {"gitlab-blog", "Organization", 3, 3},
+        {"schema-org-context-object", "NewsArticle", 4, 4},
+        {"telegraph", "NewsArticle", 2, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "tests/fixtures/pages/readability/%s/source.html", cases[i].page);
+        struct cwt__doc *d = parse_fixture(rel, "https://news.example/");
+        assert_int_equal(d->njsonld, cases[i].blocks);
+        size_t parsed = 0;
+        for (size_t k = 0; k < d->njsonld; k++) {
+            json_t *o = NULL;
+            if (cwt__jsonld_parse(d->jsonld[k], strlen(d->jsonld[k]), &o) == CWT_OK)
+                parsed++;
+            json_decref(o);
+        }
+        if (parsed != cases[i].parsed)
+            fail_msg("%s: %zu blocks parsed", cases[i].page, parsed);
+        const json_t *found[4];
+        if (!cwt__sdata_find(cwt__sdata_items(d), cases[i].type, found, 4))
+            fail_msg("%s: no %s", cases[i].page, cases[i].type);
+        cwt__doc_free(d);
+    }
+    struct cwt__doc *d = parse_fixture("tests/fixtures/pages/readability/gitlab-blog/source.html", "https://about.gitlab.com/");
+    const json_t *found[4];
+    assert_true(cwt__sdata_find(cwt__sdata_items(d), "Organization", found, 4) >= 1);
+    assert_string_equal(cwt__sdata_str(found[0], "legalName"), "GitLab Inc.");
+    const json_t *same[8];
+    assert_int_equal(cwt__sdata_values(found[0], "sameAs", same, 8), 4);
+    cwt__doc_free(d);
+}
+
+static void test_short_names_and_nesting(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } names[] = {
+        {"http://schema.org/Product", "Product"}, {"https://schema.org/Product", "Product"},
+        {"schema:Product", "Product"},           {"Product", "Product"},
+        {"http://schema.org/", "http://schema.org/"}, {"http://purl.org/dc/terms/title", "http://purl.org/dc/terms/title"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        assert_string_equal(cwt__sdata_short(names[i].in), names[i].out);
+    /* itemscope nested 5000 deep, RDFa typeof nested 5000 deep: bounded, no crash */
+    size_t cap = 2 * 5000 * 80 + 64, n = 0;
+    char *html = malloc(cap);
+    for (int i = 0; i < 5000; i++)
+        n += (size_t)snprintf(html + n, cap - n, "<div itemprop=\"x\" itemscope itemtype=\"http://schema.org/Thing\">");
+    for (int i = 0; i < 5000; i++)
+        n += (size_t)snprintf(html + n, cap - n, "<div vocab=\"https://schema.org/\" property=\"p\" typeof=\"Thing\">");
+    struct cwt__doc *d = parse_mem(html, n, "https://a.example/");
+    assert_true(json_array_size(cwt__sdata_items(d)) >= 1);
+    cwt__doc_free(d);
+    free(html);
+    assert_null(cwt__sdata_items(NULL));
+    assert_int_equal(cwt__sdata_find(NULL, "Thing", NULL, 0), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_extruct_corpus),
+        cmocka_unit_test(test_jsonld_tolerance),
+        cmocka_unit_test(test_graph_of_exporter_product),
+        cmocka_unit_test(test_real_pages_jsonld),
+        cmocka_unit_test(test_short_names_and_nesting),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
