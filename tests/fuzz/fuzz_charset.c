@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct cwt__charset_result r;
     if (cwt__charset_to_utf8((const char *)data + 1, size - 1, label, html, &r) != CWT_OK)
         return 0;
-    if (!r.out || r.out_len > 4 * (size - 1) + 4 || r.out[r.out_len] != '\0' || !cwt__utf8_valid(r.out, r.out_len))
+    if (!r.out || r.out_len > 4 * (size - 1) + 4 || r.out[r.out_len] != '\0' || !cwt__utf8_valid(r.out, r.out_len, NULL))
         abort();
     cwt_free(r.out);
     char buf[64];

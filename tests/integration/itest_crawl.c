@@ -232,12 +232,38 @@ static void test_refused_home_is_still_a_page(void **state)
     cwt__crawl_free(c);
 }
 
+static void test_probe_uses_the_resolve_address(void **state)
+{
+    (void)state;
+    /* --resolve names the host's address for one port only: the probe of port 80 must reach the same
+       address (here refused by the allow-list, which lets only the site's port through), never DNS */
+    const char *resolve[] = {resolve_entry};
+    const char *allow[] = {allow_entry};
+    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_cidrs = allow, .nallow_cidrs = 1};
+    struct cwt__crawl_opts co = {.http_probe_url = "http://" HOST "/"};
+    struct cwt_limits lim = {.max_pages = 1};
+    struct cwt_ctx *one;
+    assert_int_equal(cwt_ctx_new(&one), CWT_OK);
+    cwt_ctx_set_limits(one, &lim);
+    char start[160];
+    snprintf(start, sizeof start, "%s/", base);
+    struct cwt__crawl *c;
+    struct cwt_err err;
+    assert_int_equal(cwt__crawl_site_opts(one, &fo, &co, start, &c, &err), CWT_OK);
+    assert_true(c->have_http_probe);
+    assert_int_equal(c->http_probe.rc, CWT_EREFUSED);
+    assert_non_null(strstr(c->http_probe.error, "127.0.0.1:80 "));
+    cwt__crawl_free(c);
+    cwt_ctx_free(one);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan_and_politeness),
         cmocka_unit_test(test_page_budget_and_bad_url),
         cmocka_unit_test(test_refused_home_is_still_a_page),
+        cmocka_unit_test(test_probe_uses_the_resolve_address),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
