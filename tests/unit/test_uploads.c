@@ -302,6 +302,17 @@ static void test_header_and_limits(void **state)
     assert_string_equal(r.issues[0].code, "header.duplicate");
     assert_string_equal(r.issues[1].code, "header.unknown");
     cwt__upload_result_release(&r);
+    /* a long non-ASCII column name is cut at a character boundary, so the JSON stays valid */
+    const char *cjk = "country,city,address,phone,languages,hours,"
+                      "\xe5\xa4\x87\xe6\xb3\xa8\xe5\xa4\x87\xe6\xb3\xa8\xe5\xa4\x87\xe6\xb3\xa8\xe5\xa4\x87\xe6\xb3\xa8"
+                      "\xe5\xa4\x87\xe6\xb3\xa8\xe5\xa4\x87\xe6\xb3\xa8\xe5\xa4\x87\xe6\xb3\xa8\xe5\xa4\x87\xe6\xb3\xa8\n";
+    assert_int_equal(cwt__upload_validate(CWT__UPLOAD_OUTLETS, cjk, strlen(cjk), 0, &p, NULL, &r, NULL), CWT_OK);
+    assert_string_equal(r.issues[0].code, "header.unknown");
+    assert_int_equal(strlen(r.issues[0].column), 45);
+    json_t *j = cwt__upload_result_json(&r);
+    assert_non_null(j);
+    json_decref(j);
+    cwt__upload_result_release(&r);
     assert_int_equal(cwt__upload_validate(CWT__UPLOAD_OUTLETS, "", 0, 0, &p, NULL, &r, NULL), CWT_OK);
     assert_false(r.accepted);
     assert_string_equal(r.issues[0].code, "csv.empty");
