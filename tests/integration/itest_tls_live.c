@@ -6,7 +6,8 @@
  * kind (expired, not yet valid, wrong host, self-signed, untrusted root,
  * incomplete chain, SHA-1 signature, 1024-bit key, TLS 1.0 only). Each is
  * inspected with cwt__tls_inspect() and must report exactly its problems.
- * Also: a server that accepts TCP but never answers (the handshake times
+ * Also: the signal `tls` end to end (home page and http:// probe fetched for
+ * real), a server that accepts TCP but never answers (the handshake times
  * out), a closed port, the private-address refusal, and `cwtap tls`.
  */
 #include <setjmp.h>
@@ -22,8 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fetch/fetch.h"
 #include "harness.h"
+#include "signals/signal.h"
 #include "tls/tls_report.h"
+
+enum cwt_status cwt__sig_tls(const struct cwt__site *site, struct cwt__signal *out);
 
 #define HOST "shop.cwtap.test"
 
@@ -58,7 +63,8 @@ static bool stapled; /* the openssl CLI made an OCSP response for nginx to stapl
 
 static const char *conf_tpl =
     "  ssl_ciphers DEFAULT:@SECLEVEL=0;\n"
-    "  server { listen 127.0.0.1:@HTTP_PORT@; return 301 https://$host$request_uri; }\n"
+    "  server { listen 127.0.0.1:@HTTP_PORT@; return 301 https://$host:@PORT0@$request_uri; }\n"
+    "  server { listen 127.0.0.1:@PORT11@; return 200 plain; }\n"
     "  server { listen 127.0.0.1:@PORT0@ ssl http2; ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate @D@/good.full; ssl_certificate_key @D@/good.key;\n"
     "           @STAPLE@ add_header Strict-Transport-Security \"max-age=31536000\" always; return 200 ok; }\n"
     "  server { listen 127.0.0.1:@PORT1@ ssl; ssl_certificate @D@/expired.pem; ssl_certificate_key @D@/expired.key; }\n"
@@ -229,7 +235,8 @@ static void test_live_good_details(void **state)
     (void)state;
     struct cwt__tls_report *r = inspect(HOST, ng.ports[0], true, 5000);
     assert_true(r->connected && r->handshake_ok && r->host_match && r->trusted);
-    assert_string_equal(r->address, "127.0.0.1");
+    assert_non_null(r->address);
+    assert_true(strncmp(r->address, "127.0.0.1:", 10) == 0);
     assert_string_equal(r->alpn, "h2");
     assert_int_equal(r->nserved, 2);
     assert_int_equal(r->nchain, 3);
@@ -245,6 +252,53 @@ static void test_live_good_details(void **state)
     assert_int_equal(cwt__tls_inspect(ctx, &opts, HOST, ng.ports[0], &r, &err), CWT_OK);
     assert_true(r->expired && cwt__tls_has_problem(r, CWT__TLS_P_EXPIRED));
     cwt__tls_report_free(r);
+}
+
+/* The signal end to end: the live report, the home page fetched over HTTPS (HSTS from nginx) and
+ * the plain http:// probe (a 301 to https://, or a plain answer on another port). */
+static void run_signal(int http_port, struct cwt__signal *s)
+{
+    char home_url[128], http_url[128], r1[96], r2[96];
+    snprintf(home_url, sizeof home_url, "https://" HOST ":%d/", ng.ports[0]);
+    snprintf(http_url, sizeof http_url, "http://" HOST ":%d/", http_port);
+    snprintf(r1, sizeof r1, HOST ":%d:127.0.0.1", ng.ports[0]);
+    snprintf(r2, sizeof r2, HOST ":%d:127.0.0.1", http_port);
+    const char *resolve[] = {r1, r2};
+    struct cwt__fetch_opts fo = {.ca_file = root.ca_pem, .resolve = resolve, .nresolve = 2, .allow_private = true,
+                                 .verify_tls = false};
+    struct cwt__response home = {0}, probe = {0};
+    assert_int_equal(cwt__fetch(ctx, &fo, home_url, &home), CWT_OK);
+    assert_int_equal(cwt__fetch(ctx, &fo, http_url, &probe), CWT_OK);
+    assert_int_equal(home.rc, CWT_OK);
+    struct cwt__tls_report *r = inspect(HOST, ng.ports[0], true, 5000);
+    struct cwt__site_page page = {&home, NULL, "home"};
+    struct cwt__site site = {.ctx = ctx, .url = home_url, .host = HOST, .at = r->at, .pages = &page, .npages = 1,
+                             .tls = r, .http_probe = &probe};
+    cwt__signal_init(s, "tls", CWT__MOD_BASIC);
+    assert_int_equal(cwt__sig_tls(&site, s), CWT_OK);
+    printf("  signal tls via http port %d: value %.2f confidence %.2f gate %d raw %.0f findings %zu fix %s\n",
+           http_port, s->value, s->confidence, s->gate_failed, s->raw, s->nfindings, s->fix ? s->fix : "-");
+    cwt__tls_report_free(r);
+    cwt__response_release(&home);
+    cwt__response_release(&probe);
+}
+
+static void test_signal_end_to_end(void **state)
+{
+    (void)state;
+    struct cwt__signal s;
+    run_signal(ng.http_port, &s); /* redirects to https, HSTS one year, OCSP stapled */
+    assert_true(s.measured && !s.gate_failed);
+    assert_true(s.value > (stapled ? 0.99 : 0.94));
+    assert_true(s.confidence > 0.99);
+    assert_int_equal(s.nfindings, stapled ? 0 : 1);
+    assert_true(s.raw >= 363);
+    cwt__signal_release(&s);
+    run_signal(ng.ports[11], &s); /* plain http answers without redirecting */
+    assert_true(fabs(s.value - (stapled ? 0.85 : 0.80)) < 1e-9);
+    assert_non_null(s.fix);
+    assert_string_equal(s.fix, "redirect http:// to https:// with a 301");
+    cwt__signal_release(&s);
 }
 
 /* A listener that completes TCP but never speaks TLS: the handshake must give up at the deadline. */
@@ -325,6 +379,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_live_matrix),
         cmocka_unit_test(test_live_good_details),
+        cmocka_unit_test(test_signal_end_to_end),
         cmocka_unit_test(test_stalled_handshake_times_out),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_cli),

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 
 #include "fetch/charset.h"
-#include "fetch/guard.h"
+#include "util/netaddr.h"
 #include "harness.h"
 
 /* Builds a sockaddr for a textual address; returns its length. */
@@ -216,7 +216,7 @@ static void test_charset_samples(void **state)
         assert_int_equal(r.replaced, 0);
         if (!strstr(r.out, cs_cases[i].text))
             fail_msg("case %zu (%s): text not recovered: %s", i, cs_cases[i].label, r.out);
-        assert_true(cwt__utf8_valid(r.out, r.out_len));
+        assert_true(cwt__utf8_valid(r.out, r.out_len, NULL));
         assert_int_equal(strlen(r.out), r.out_len);
         cwt_free(r.out);
         free(enc);

@@ -184,11 +184,6 @@ static bool utf8_scan(const char *s, size_t len, size_t *multibyte)
     return true;
 }
 
-bool cwt__utf8_valid(const char *s, size_t len)
-{
-    return utf8_scan(s, len, NULL);
-}
-
 static void put_fffd(char **o)
 {
     memcpy(*o, "\xEF\xBF\xBD", 3);
@@ -323,7 +318,7 @@ static enum cwt_status decode_as(const struct cs_label *l, const char *in, size_
 static bool decodes_cleanly(const struct cs_label *l, const char *in, size_t len)
 {
     if (!l->iconv_name)
-        return cwt__utf8_valid(in, len);
+        return cwt__utf8_valid(in, len, NULL);
     struct cwt__charset_result tmp = {0};
     if (decode_as(l, in, len, &tmp) != CWT_OK)
         return false;

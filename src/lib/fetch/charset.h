@@ -8,6 +8,7 @@
 #define CWT_FETCH_CHARSET_H
 
 #include "util/common.h"
+#include "util/utf8.h"
 
 struct cwt__charset_result {
     char *out;            /* UTF-8, NUL-terminated; caller frees with cwt_free() */
@@ -28,8 +29,6 @@ const char *cwt__charset_canonical(const char *label, size_t len);
  */
 bool cwt__charset_sniff_meta(const char *html, size_t len, char *buf, size_t size);
 
-/* True when @p s[0..len) is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
-bool cwt__utf8_valid(const char *s, size_t len);
 
 /*
  * Converts @p len bytes to UTF-8. @p header_charset is the charset parameter

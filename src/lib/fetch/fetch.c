@@ -17,7 +17,7 @@
 
 #include "fetch/charset.h"
 #include "fetch/fetch.h"
-#include "fetch/guard.h"
+#include "util/netaddr.h"
 #include "util/buf.h"
 
 enum {

@@ -9,45 +9,7 @@
 #include <stdio.h>
 
 #include "program/csv.h"
-
-/* True when @p str[0..n) is valid UTF-8 (no overlongs, surrogates or values past U+10FFFF); *bad = first bad offset. */
-static bool utf8_valid(const char *str, size_t n, size_t *bad)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t k;
-        uint32_t cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            k = 1, cp = c & 0x1F, min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            k = 2, cp = c & 0x0F, min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            k = 3, cp = c & 0x07, min = 0x10000;
-        } else {
-            goto fail;
-        }
-        if (n - i <= k)
-            goto fail;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                goto fail;
-            cp = (cp << 6) | (s[i + j] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            goto fail;
-        i += k + 1;
-    }
-    return true;
-fail:
-    if (bad)
-        *bad = i;
-    return false;
-}
+#include "util/utf8.h"
 
 void cwt__csv_release(struct cwt__csv *c)
 {
@@ -81,7 +43,7 @@ enum cwt_status cwt__csv_parse(const char *data, size_t len, const struct cwt__c
     if (nul)
         return cwt_err_setf(err, CWT_EPARSE, "bytes", "byte %zu is a NUL byte; the file must be UTF-8 text",
                             (size_t)(nul - data));
-    if (!utf8_valid(data, len, &bad))
+    if (!cwt__utf8_valid(data, len, &bad))
         return cwt_err_setf(err, CWT_EPARSE, "bytes", "byte %zu is not valid UTF-8; save the file as UTF-8", bad);
     out->text = cwt_malloc(len + 1);
     if (!out->text)

@@ -44,4 +44,5 @@ enum cwt_status cwt__csv_parse(const char *data, size_t len, const struct cwt__c
                                struct cwt__csv *out, struct cwt_err *err);
 void cwt__csv_release(struct cwt__csv *c);
 
+
 #endif

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Address policy shared by the layers that open connections (fetch, tls,
- * whois): which socket addresses are not on the public internet and are
- * refused unless the caller allows private targets (the SSRF guard).
+ * The SSRF guard shared by the layers that connect (fetch, tls, whois): classifies the address a connection is
+ * about to be made to and matches it against an allow-list. No libcurl here,
+ * so it can be tested (and fuzzed) on its own.
  */
 #ifndef CWT_NETADDR_H
 #define CWT_NETADDR_H
@@ -12,14 +12,28 @@
 #include "util/common.h"
 
 /*
- * True when @p sa is not a public unicast address: loopback, RFC 1918 private,
- * carrier-grade NAT, link-local, unique-local (fc00::/7), multicast, reserved,
- * unspecified, documentation/benchmark ranges, and IPv4-mapped/NAT64 forms of
- * those. Unknown address families count as private (refused).
+ * Why @p sa may not be connected to ("loopback address", "private address
+ * (rfc 1918)", ...), a static string; NULL when it is a public unicast
+ * address. Unknown families are refused.
  */
+const char *cwt__addr_refusal(const struct sockaddr *sa, socklen_t len);
+/* True when cwt__addr_refusal() refuses @p sa (its length taken from its family). */
 bool cwt__addr_is_private(const struct sockaddr *sa);
 
-/* Formats @p sa as "127.0.0.1" or "::1" into @p out; "?" when it cannot. */
-void cwt__addr_format(const struct sockaddr *sa, char *out, size_t n);
+/* One allow-list entry: "ADDR[/PREFIX][:PORT]", IPv6 as "[ADDR][/PREFIX][:PORT]" or bare "ADDR[/PREFIX]". */
+struct cwt__allow {
+    int family;          /* AF_INET or AF_INET6 */
+    unsigned char addr[16];
+    unsigned prefix;     /* bits */
+    int port;            /* -1: any port */
+};
+
+/* Parses @p s into @p out; CWT_EINVAL with @p err naming the entry when malformed. */
+enum cwt_status cwt__allow_parse(const char *s, struct cwt__allow *out, struct cwt_err *err);
+/* True when @p sa (address and port) matches one of the @p n entries. */
+bool cwt__allow_match(const struct cwt__allow *list, size_t n, const struct sockaddr *sa, socklen_t len);
+
+/* Formats @p sa as "ADDR:PORT" ("[ADDR]:PORT" for IPv6) into @p buf. */
+void cwt__addr_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t size);
 
 #endif
