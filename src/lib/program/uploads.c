@@ -182,6 +182,9 @@ enum cwt_status cwt__upload_validate(enum cwt__upload_kind kind, const char *dat
     }
     if (!data && len)
         return cwt_err_setf(err, CWT_EINVAL, "data", "no data");
+    rc = cwt__program_policy_check(p, err);
+    if (rc)
+        return rc;
     out->kind = kind;
     out->accepted = true;
     struct vctx v = {.r = out, .issue_cap = (lim->max_rows + 2) * (MAX_COLUMNS + 1) + 64, .at = at};
