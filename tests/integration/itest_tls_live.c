@@ -77,7 +77,12 @@ static const char *conf_tpl =
     "  server { listen 127.0.0.1:@PORT8@ ssl; ssl_certificate @D@/rsa1024.pem; ssl_certificate_key @D@/rsa1024.key; }\n"
     "  server { listen 127.0.0.1:@PORT9@ ssl; ssl_protocols TLSv1; ssl_certificate @D@/root-good.pem;\n"
     "           ssl_certificate_key @D@/root-good.key; }\n"
-    "  server { listen 127.0.0.1:@PORT10@ ssl; ssl_certificate @D@/root-good.pem; ssl_certificate_key @D@/root-good.key; }\n";
+    "  server { listen 127.0.0.1:@PORT10@ ssl; ssl_certificate @D@/root-good.pem; ssl_certificate_key @D@/root-good.key; }\n"
+    "@V6@";
+
+static const char *v6_block =
+    "  server { listen [::1]:@PORT12@ ssl; ssl_certificate @D@/root-good.pem; ssl_certificate_key @D@/root-good.key; }\n";
+static bool have_v6; /* ::1 can be bound here */
 
 static int setup(void **state)
 {
@@ -133,9 +138,16 @@ static int setup(void **state)
     char staple[1200] = "";
     if (stapled)
         snprintf(staple, sizeof staple, "ssl_stapling on; ssl_stapling_file %s/good.ocsp;", dir);
-    char *a = h_replace(conf_tpl, "@D@", dir);
-    char *conf = h_replace(a, "@STAPLE@", staple);
+    int s6 = socket(AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    have_v6 = s6 >= 0 && bind(s6, (struct sockaddr *)&a6, sizeof a6) == 0;
+    if (s6 >= 0)
+        close(s6);
+    char *a = h_replace(conf_tpl, "@V6@", have_v6 ? v6_block : "");
+    char *b = h_replace(a, "@D@", dir);
+    char *conf = h_replace(b, "@STAPLE@", staple);
     free(a);
+    free(b);
     setenv("OPENSSL_CONF", cnf_path, 1);
     int rc = h_nginx_start(&ng, conf);
     unsetenv("OPENSSL_CONF");
@@ -301,6 +313,28 @@ static void test_signal_end_to_end(void **state)
     cwt__signal_release(&s);
 }
 
+/* The same inspection over IPv6 (::1), when the machine has it. */
+static void test_live_ipv6(void **state)
+{
+    (void)state;
+    if (!have_v6)
+        skip();
+    struct cwt__tls_opts opts = {.ca_file = root.ca_pem, .connect_addr = "::1", .allow_private = true,
+                                 .timeout_ms = 5000};
+    struct cwt__tls_report *r = NULL;
+    struct cwt_err err = {0};
+    assert_int_equal(cwt__tls_inspect(ctx, &opts, HOST, ng.ports[12], &r, &err), CWT_OK);
+    assert_true(r->handshake_ok && r->trusted && r->host_match);
+    assert_non_null(r->address);
+    assert_true(strncmp(r->address, "[::1]:", 6) == 0);
+    cwt__tls_report_free(r);
+    opts.allow_private = false; /* ::1 is loopback: refused */
+    assert_int_equal(cwt__tls_inspect(ctx, &opts, HOST, ng.ports[12], &r, &err), CWT_OK);
+    assert_false(r->connected);
+    assert_true(cwt__tls_has_problem(r, CWT__TLS_P_NO_CONNECT));
+    cwt__tls_report_free(r);
+}
+
 /* A listener that completes TCP but never speaks TLS: the handshake must give up at the deadline. */
 static void test_stalled_handshake_times_out(void **state)
 {
@@ -379,6 +413,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_live_matrix),
         cmocka_unit_test(test_live_good_details),
+        cmocka_unit_test(test_live_ipv6),
         cmocka_unit_test(test_signal_end_to_end),
         cmocka_unit_test(test_stalled_handshake_times_out),
         cmocka_unit_test(test_refusals),
