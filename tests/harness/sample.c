@@ -140,12 +140,17 @@ json_t *h_sample_evaluation(enum h_sample which)
     if (cwt__evaluate(m, &site, sigs, n, &ev, &err))
         fprintf(stderr, "sample: %s\n", err.msg);
     if (ev && which == H_SAMPLE_STRONG) {
-        json_t *crawl = json_pack("[{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i}]", "url",
-                                  "https://www.ningbo-valves.example/", "role", "home", "reason", "start page",
-                                  "status", 200, "url", "https://www.ningbo-valves.example/contact", "role", "contact",
-                                  "reason", "link text 'Contact us'", "status", 200, "url",
-                                  "https://www.ningbo-valves.example/privacy", "role", "privacy", "reason",
-                                  "link text 'Privacy Policy'", "status", 200);
+        /* The shape cwt_audit() gives: {pages: [...], notes: [...]}. */
+        json_t *crawl = json_pack(
+            "{s:[{s:s,s:s,s:s,s:i,s:s,s:I,s:b,s:i,s:f},{s:s,s:s,s:s,s:i,s:s,s:I,s:b,s:i,s:f},"
+            "{s:s,s:s,s:s,s:i,s:i,s:b,s:i,s:f,s:s,s:s}], s:[s]}",
+            "pages", "url", "https://www.ningbo-valves.example/", "role", "home", "reason", "start page", "status", 200,
+            "content_type", "text/html", "bytes", (json_int_t)48211, "truncated", 0, "depth", 0, "ms", 182.0, "url",
+            "https://www.ningbo-valves.example/contact", "role", "contact", "reason", "link text 'Contact us'",
+            "status", 200, "content_type", "text/html", "bytes", (json_int_t)20110, "truncated", 0, "depth", 1, "ms",
+            95.5, "url", "https://www.ningbo-valves.example/zh/about", "role", "about", "reason",
+            "link text '关于我们'", "status", 0, "bytes", 0, "truncated", 0, "depth", 1, "ms", 5000.0, "error",
+            "timed out after 5000 ms", "error_code", "timeout", "notes", "robots.txt allows every planned page");
         cwt__evaluation_set_crawl(ev, crawl);
         json_decref(crawl);
     }

@@ -409,7 +409,8 @@ static void signals(struct out *o, const json_t *ev)
 
 static void crawl(struct out *o, const json_t *ev)
 {
-    const json_t *c = json_object_get(ev, "crawl");
+    const json_t *cr = json_object_get(ev, "crawl");
+    const json_t *c = json_is_array(cr) ? cr : json_object_get(cr, "pages");
     if (!json_array_size(c))
         return;
     put(o, "<section class=\"card\"><h2>Pages read</h2><table><tr><th>page</th><th>role</th><th>why</th>"
@@ -423,13 +424,25 @@ static void crawl(struct out *o, const json_t *ev)
         put(o, "</td><td>");
         esc(o, cwt__r_str(p, "reason", ""), 160);
         put(o, "</td><td>");
-        if (json_is_integer(st))
+        if (json_is_integer(st) && json_integer_value(st) > 0)
             put(o, "%lld", (long long)json_integer_value(st));
-        else
-            esc(o, json_is_string(st) ? json_string_value(st) : "", 60);
+        else if (json_is_string(st))
+            esc(o, json_string_value(st), 60);
+        if (json_is_string(json_object_get(p, "error"))) {
+            put(o, " <span class=\"muted\">");
+            esc(o, cwt__r_str(p, "error", ""), 200);
+            put(o, "</span>");
+        }
         put(o, "</td></tr>");
     }
-    put(o, "</table></section>\n");
+    put(o, "</table>");
+    const json_t *notes = json_object_get(cr, "notes");
+    for (size_t i = 0; i < json_array_size(notes); i++) {
+        put(o, "<p class=\"muted\">");
+        esc(o, json_string_value(json_array_get(notes, i)), 400);
+        put(o, "</p>");
+    }
+    put(o, "</section>\n");
 }
 
 enum cwt_status cwt__render_html(const json_t *eval, char **out)

@@ -528,9 +528,12 @@ out:
 
 enum cwt_status cwt__evaluation_set_crawl(json_t *eval, json_t *crawl)
 {
-    if (!json_is_object(eval) || !json_is_array(crawl))
+    if (!json_is_object(eval) || (!json_is_array(crawl) && !json_is_object(crawl)))
         return CWT_EINVAL;
-    return json_object_set(eval, "crawl", crawl) ? CWT_ENOMEM : CWT_OK;
+    if (json_is_object(crawl))
+        return json_object_set(eval, "crawl", crawl) ? CWT_ENOMEM : CWT_OK;
+    json_t *o = json_pack("{s:O, s:[]}", "pages", crawl, "notes");
+    return o && !json_object_set_new(eval, "crawl", o) ? CWT_OK : CWT_ENOMEM;
 }
 
 double cwt__score_values(const struct cwt__model *m, const double values[CWT__MODEL_SIGNALS])
