@@ -206,6 +206,57 @@ static void test_render_rejects_non_objects(void **state)
     json_decref(empty);
 }
 
+
+static long fail_at, n_alloc;
+
+static void *failing_malloc(size_t n)
+{
+    return ++n_alloc == fail_at ? NULL : malloc(n);
+}
+
+static void *failing_realloc(void *p, size_t n)
+{
+    return ++n_alloc == fail_at ? NULL : realloc(p, n);
+}
+
+/* Each renderer either renders in full or says CWT_ENOMEM, whichever allocation fails. */
+static void test_render_survives_allocation_failures(void **state)
+{
+    (void)state;
+    json_t *ev = h_sample_evaluation(H_SAMPLE_STRONG);
+    const struct cwt_allocator failing = {failing_malloc, failing_realloc, free};
+    for (int which = 0; which < 3; which++) {
+        char *full = NULL;
+        assert_int_equal(which == 0   ? cwt__render_text(ev, true, &full)
+                         : which == 1 ? cwt__render_html(ev, &full)
+                                      : cwt__render_csv(ev, true, &full),
+                         CWT_OK);
+        long failures = 0;
+        for (fail_at = 1; fail_at < 10000; fail_at++) {
+            n_alloc = 0;
+            char *out = NULL;
+            cwt_set_allocator(&failing);
+            enum cwt_status rc = which == 0   ? cwt__render_text(ev, true, &out)
+                                 : which == 1 ? cwt__render_html(ev, &out)
+                                              : cwt__render_csv(ev, true, &out);
+            cwt_set_allocator(NULL);
+            if (rc == CWT_OK) {
+                assert_string_equal(out, full);
+            } else {
+                assert_int_equal(rc, CWT_ENOMEM);
+                assert_null(out);
+                failures++;
+            }
+            cwt_free(out);
+            if (n_alloc < fail_at)
+                break;
+        }
+        assert_true(failures > 0);
+        cwt_free(full);
+    }
+    json_decref(ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_csv_rows),
         cmocka_unit_test(test_samples_follow_schema),
         cmocka_unit_test(test_render_rejects_non_objects),
+        cmocka_unit_test(test_render_survives_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

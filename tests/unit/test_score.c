@@ -738,6 +738,84 @@ static void test_fit_refuses_bad_data(void **state)
     cwt__model_free(m);
 }
 
+
+/* ---- allocation failures ---- */
+
+static long fail_at, n_alloc;
+
+static void *failing_malloc(size_t n)
+{
+    return ++n_alloc == fail_at ? NULL : malloc(n);
+}
+
+static void *failing_realloc(void *p, size_t n)
+{
+    return ++n_alloc == fail_at ? NULL : realloc(p, n);
+}
+
+static void test_evaluate_survives_allocation_failures(void **state)
+{
+    (void)state;
+    struct cwt__model *m = load_default();
+    struct cwt__signal s[N];
+    make_signals(s, 0.6);
+    s[idx("whois")].measured = false;
+    s[idx("tls")].gate_failed = true;
+    cwt__signal_evidence(&s[idx("contact")], "https://a.example/", "e-mail", "info@a.example");
+    cwt__signal_finding(&s[idx("contact")], "contact.x", CWT__SEV_WARN, "msg", "fix it", NULL, NULL);
+    const struct cwt_allocator failing = {failing_malloc, failing_realloc, free};
+    long failures = 0;
+    for (fail_at = 1; fail_at < 100000; fail_at++) {
+        n_alloc = 0;
+        json_t *ev = NULL;
+        struct cwt_err err = {0};
+        cwt_set_allocator(&failing);
+        enum cwt_status rc = cwt__evaluate(m, &site, s, N, &ev, &err);
+        cwt_set_allocator(NULL);
+        if (rc == CWT_OK) {
+            /* Whatever succeeded is complete: it follows the schema and its points add up. */
+            assert_valid(ev);
+            assert_int_equal(contrib_cp(ev), llround(total_of(ev) * 100));
+        } else {
+            assert_int_equal(rc, CWT_ENOMEM);
+            assert_null(ev);
+            failures++;
+        }
+        json_decref(ev);
+        if (n_alloc < fail_at)
+            break; /* no allocation failed: every one has been tried */
+    }
+    print_message("evaluate: %ld allocation failures, each refused cleanly\n", failures);
+    assert_true(failures > 100);
+    release_signals(s, N);
+    cwt__model_free(m);
+}
+
+static void test_model_load_survives_allocation_failures(void **state)
+{
+    (void)state;
+    const struct cwt_allocator failing = {failing_malloc, failing_realloc, free};
+    long failures = 0;
+    for (fail_at = 1; fail_at < 100000; fail_at++) {
+        n_alloc = 0;
+        struct cwt__model *m = NULL;
+        struct cwt_err err = {0};
+        cwt_set_allocator(&failing);
+        enum cwt_status rc = cwt__model_load(h_src("models/cwtap-model-v1.json"), &m, &err);
+        cwt_set_allocator(NULL);
+        if (rc == CWT_OK) {
+            assert_string_equal(cwt__model_version(m), "1.0.0");
+        } else {
+            assert_null(m);
+            failures++;
+        }
+        cwt__model_free(m);
+        if (n_alloc < fail_at)
+            break;
+    }
+    assert_true(failures > 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -759,6 +837,8 @@ int main(void)
         cmocka_unit_test(test_labels_parse),
         cmocka_unit_test(test_fit_beats_chance_on_held_out_rows),
         cmocka_unit_test(test_fit_refuses_bad_data),
+        cmocka_unit_test(test_evaluate_survives_allocation_failures),
+        cmocka_unit_test(test_model_load_survives_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
