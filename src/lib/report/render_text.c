@@ -138,9 +138,11 @@ static void modules(struct out *o, const json_t *ev)
         put(o, "  %-12s ", names[i]);
         bar(o, cwt__r_true(m, "counted") ? score : NAN);
         if (isnan(score))
-            put(o, "    –  ");
+            put(o, "     –  ");
+        else if (!cwt__r_true(m, "counted"))
+            put(o, " (%4.1f) ", score); /* shown, not counted */
         else
-            put(o, " %5.1f ", score);
+            put(o, " %5.1f  ", score);
         put(o, " weight %2.0f%%  coverage %3.0f%%", cwt__r_num(m, "weight") * 100, cwt__r_num(m, "coverage") * 100);
         if (strcmp(status, "scored") != 0) {
             sgr(o, "33");
