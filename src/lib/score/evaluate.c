@@ -488,6 +488,7 @@ static size_t grade_index(const struct cwt__model *m, const struct tally *t, dou
 enum cwt_status cwt__evaluate(const struct cwt__model *m, const struct cwt__site *site,
                               const struct cwt__signal *sigs, size_t n, json_t **out, struct cwt_err *err)
 {
+    assert(m && site && (sigs || n == 0));
     *out = NULL;
     struct slot *slots = cwt_calloc(MAX_SIGS, sizeof *slots);
     struct tally *t = cwt_malloc(sizeof *t);
