@@ -411,6 +411,27 @@ static void test_module_without_enough_data_says_so(void **state)
     cwt__model_free(m);
 }
 
+static void test_grade_provisional_with_little_data(void **state)
+{
+    (void)state;
+    struct cwt__model *m = load_default();
+    struct cwt__signal s[N];
+    make_signals(s, 0.9);
+    json_t *ev = eval(m, s, N);
+    assert_true(json_is_false(json_object_get(json_object_get(ev, "grade"), "provisional")));
+    json_decref(ev);
+    for (size_t i = 0; i < N; i++) /* basic only: coverage 0.4 */
+        s[i].measured = cwt__signal_ids[i].module == CWT__MOD_BASIC;
+    ev = eval(m, s, N);
+    assert_true(fabs(json_number_value(json_object_get(ev, "coverage")) - 0.4) < 1e-9);
+    assert_true(json_is_true(json_object_get(json_object_get(ev, "grade"), "provisional")));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(ev, "grade"), "letter")), "A");
+    assert_valid(ev);
+    json_decref(ev);
+    release_signals(s, N);
+    cwt__model_free(m);
+}
+
 static void test_gate_caps_total(void **state)
 {
     (void)state;
@@ -827,6 +848,7 @@ int main(void)
         cmocka_unit_test(test_better_signal_never_lowers_total),
         cmocka_unit_test(test_missing_lowers_coverage_not_value),
         cmocka_unit_test(test_module_without_enough_data_says_so),
+        cmocka_unit_test(test_grade_provisional_with_little_data),
         cmocka_unit_test(test_gate_caps_total),
         cmocka_unit_test(test_mandatory_caps_grade),
         cmocka_unit_test(test_preview_signal_not_in_total),

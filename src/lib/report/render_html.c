@@ -184,6 +184,8 @@ static void hero(struct out *o, const json_t *ev)
         conf >= 0.6 ? "ok" : "warn", conf * 100, cov >= 0.6 ? "ok" : "warn", cov * 100);
     if (cwt__r_true(g, "capped"))
         put(o, "<span class=\"pill bad\">grade capped</span>");
+    if (cwt__r_true(g, "provisional") && !isnan(total))
+        put(o, "<span class=\"pill warn\">provisional: too little data for a firm grade</span>");
     put(o, "</div></div>");
     facts(o, ev);
     put(o, "</div>");

@@ -111,6 +111,13 @@ static void header(struct out *o, const json_t *ev)
     clean(o, cwt__r_str(g, "label", ""), 32);
     put(o, "   confidence %.0f%%, coverage %.0f%%\n", cwt__r_num(ev, "confidence") * 100,
         cwt__r_num(ev, "coverage") * 100);
+    if (cwt__r_true(g, "provisional") && !isnan(total)) {
+        put(o, "  ");
+        sgr(o, "33");
+        put(o, "provisional:");
+        sgr(o, "0");
+        put(o, " too little data for a firm grade\n");
+    }
     const json_t *caps = json_object_get(ev, "caps");
     for (size_t i = 0; i < json_array_size(caps); i++) {
         const json_t *c = json_array_get(caps, i);

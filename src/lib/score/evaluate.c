@@ -515,13 +515,13 @@ enum cwt_status cwt__evaluate(const struct cwt__model *m, const struct cwt__site
     }
     json_t *grade;
     if (total_cp < 0) {
-        grade = json_pack("{s:s, s:s, s:s, s:b}", "letter", "?", "colour", "#6b7280", "label", "not enough data",
-                          "capped", false);
+        grade = json_pack("{s:s, s:s, s:s, s:b, s:b}", "letter", "?", "colour", "#6b7280", "label",
+                          "not enough data", "capped", false, "provisional", true);
     } else {
         bool capped;
         const struct cwt__model_grade *g = &m->grades[grade_index(m, t, total, ns, &capped)];
-        grade = json_pack("{s:s, s:s, s:s, s:b}", "letter", g->letter, "colour", g->colour, "label", g->label,
-                          "capped", capped);
+        grade = json_pack("{s:s, s:s, s:s, s:b, s:b}", "letter", g->letter, "colour", g->colour, "label", g->label,
+                          "capped", capped, "provisional", cov + 1e-9 < m->provisional_below);
     }
     json_t *sj = json_array();
     for (size_t i = 0; sj && i < ns; i++)
