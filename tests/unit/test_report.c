@@ -129,7 +129,8 @@ static void test_html_self_contained(void **state)
         }
         assert_int_equal(count(html, "<div class=\"rank\">"), json_array_size(json_object_get(ev, "advice")));
         if (which == H_SAMPLE_WEAK) {
-            assert_non_null(strstr(html, "<code>mandatory.privacy</code>"));
+            assert_non_null(strstr(html, "\">mandatory.privacy</code>"));
+            assert_non_null(strstr(html, "Also failed"));
             assert_non_null(strstr(html, "mandatory item failed"));
         } else {
             assert_non_null(strstr(html, "Pages read"));

@@ -190,14 +190,31 @@ static void hero(struct out *o, const json_t *ev)
     facts(o, ev);
     put(o, "</div>");
     const json_t *caps = json_object_get(ev, "caps");
+    size_t soft = 0;
     for (size_t i = 0; i < json_array_size(caps); i++) {
         const json_t *c = json_array_get(caps, i);
-        bool applied = cwt__r_true(c, "applied");
-        put(o, "<div class=\"cap%s\"><b>%s</b> (<code>", applied ? "" : " soft",
-            applied ? "Capped" : "Failed, no effect on this score");
+        if (!cwt__r_true(c, "applied")) {
+            soft++;
+            continue;
+        }
+        put(o, "<div class=\"cap\"><b>Capped</b> (<code>");
         esc(o, cwt__r_str(c, "id", ""), 64);
         put(o, "</code>): ");
         esc(o, cwt__r_str(c, "reason", ""), 400);
+        put(o, "</div>");
+    }
+    if (soft) { /* failed gates and mandatory items whose cap the score is already under: one line */
+        put(o, "<div class=\"cap soft\"><b>Also failed</b> (the score is already below their caps): ");
+        for (size_t i = 0, k = 0; i < json_array_size(caps); i++) {
+            const json_t *c = json_array_get(caps, i);
+            if (cwt__r_true(c, "applied"))
+                continue;
+            put(o, "%s<code title=\"", k++ ? ", " : "");
+            esc(o, cwt__r_str(c, "reason", ""), 400);
+            put(o, "\">");
+            esc(o, cwt__r_str(c, "id", ""), 64);
+            put(o, "</code>");
+        }
         put(o, "</div>");
     }
     put(o, "</section>\n");

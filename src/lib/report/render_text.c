@@ -119,16 +119,34 @@ static void header(struct out *o, const json_t *ev)
         put(o, " too little data for a firm grade\n");
     }
     const json_t *caps = json_object_get(ev, "caps");
+    size_t soft = 0;
     for (size_t i = 0; i < json_array_size(caps); i++) {
         const json_t *c = json_array_get(caps, i);
-        if (!cwt__r_true(c, "applied"))
+        if (!cwt__r_true(c, "applied")) {
+            soft++;
             continue;
+        }
         put(o, "  ");
         sgr(o, "1;31");
         put(o, "capped:");
         sgr(o, "0");
         put(o, " ");
         clean(o, cwt__r_str(c, "reason", ""), 300);
+        put(o, "\n");
+    }
+    if (soft) {
+        put(o, "  ");
+        sgr(o, "33");
+        put(o, "also failed");
+        sgr(o, "0");
+        put(o, " (the score is already below their caps):");
+        for (size_t i = 0; i < json_array_size(caps); i++) {
+            const json_t *c = json_array_get(caps, i);
+            if (cwt__r_true(c, "applied"))
+                continue;
+            put(o, " ");
+            clean(o, cwt__r_str(c, "id", ""), 64);
+        }
         put(o, "\n");
     }
     put(o, "\n");
