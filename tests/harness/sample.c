@@ -159,3 +159,39 @@ json_t *h_sample_evaluation(enum h_sample which)
     cwt__model_free(m);
     return ev;
 }
+
+struct cwt__model *h_model_default(void)
+{
+    struct cwt__model *m = NULL;
+    struct cwt_err err = {0};
+    if (cwt__model_load(h_src("models/cwtap-model-v1.json"), &m, &err))
+        fprintf(stderr, "model: %s\n", err.msg);
+    return m;
+}
+
+double h_rng_unit(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+}
+
+void h_signals_fill(struct cwt__signal *s, size_t n, double v)
+{
+    for (size_t i = 0; i < n && i < CWT__MODEL_SIGNALS; i++) {
+        cwt__signal_init(&s[i], cwt__signal_ids[i].id, cwt__signal_ids[i].module);
+        s[i].measured = true;
+        s[i].value = v;
+        s[i].confidence = 1;
+    }
+}
+
+size_t h_signal_index(const char *id)
+{
+    for (size_t i = 0; i < CWT__MODEL_SIGNALS; i++)
+        if (strcmp(cwt__signal_ids[i].id, id) == 0)
+            return i;
+    fprintf(stderr, "no signal '%s'\n", id);
+    abort();
+}
