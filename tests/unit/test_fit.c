@@ -19,9 +19,6 @@
 
 #define N CWT__MODEL_SIGNALS
 
-static const struct cwt__site site = {.url = "https://www.ningbo-valves.example/", .host = "www.ningbo-valves.example",
-                                      .at = 1790000000};
-
 static struct cwt__model *load_default(void)
 {
     struct cwt__model *m = h_model_default();
@@ -31,10 +28,8 @@ static struct cwt__model *load_default(void)
 
 static json_t *eval(const struct cwt__model *m, const struct cwt__signal *s, size_t n)
 {
-    json_t *ev = NULL;
-    struct cwt_err err = {0};
-    if (cwt__evaluate(m, &site, s, n, &ev, &err))
-        fail_msg("evaluate: %s", err.msg);
+    json_t *ev = h_evaluate(m, s, n);
+    assert_non_null(ev);
     return ev;
 }
 

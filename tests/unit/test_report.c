@@ -210,24 +210,11 @@ static void test_render_rejects_non_objects(void **state)
 }
 
 
-static long fail_at, n_alloc;
-
-static void *failing_malloc(size_t n)
-{
-    return ++n_alloc == fail_at ? NULL : malloc(n);
-}
-
-static void *failing_realloc(void *p, size_t n)
-{
-    return ++n_alloc == fail_at ? NULL : realloc(p, n);
-}
-
 /* Each renderer either renders in full or says CWT_ENOMEM, whichever allocation fails. */
 static void test_render_survives_allocation_failures(void **state)
 {
     (void)state;
     json_t *ev = h_sample_evaluation(H_SAMPLE_STRONG);
-    const struct cwt_allocator failing = {failing_malloc, failing_realloc, free};
     for (int which = 0; which < 3; which++) {
         char *full = NULL;
         assert_int_equal(which == 0   ? cwt__render_text(ev, true, &full)
@@ -235,14 +222,13 @@ static void test_render_survives_allocation_failures(void **state)
                                       : cwt__render_csv(ev, true, &full),
                          CWT_OK);
         long failures = 0;
-        for (fail_at = 1; fail_at < 10000; fail_at++) {
-            n_alloc = 0;
+        for (long fail_at = 1; fail_at < 10000; fail_at++) {
             char *out = NULL;
-            cwt_set_allocator(&failing);
+            h_alloc_fail_at(fail_at);
             enum cwt_status rc = which == 0   ? cwt__render_text(ev, true, &out)
                                  : which == 1 ? cwt__render_html(ev, &out)
                                               : cwt__render_csv(ev, true, &out);
-            cwt_set_allocator(NULL);
+            h_alloc_restore();
             if (rc == CWT_OK) {
                 assert_string_equal(out, full);
             } else {
@@ -251,7 +237,7 @@ static void test_render_survives_allocation_failures(void **state)
                 failures++;
             }
             cwt_free(out);
-            if (n_alloc < fail_at)
+            if (h_alloc_count() < fail_at)
                 break;
         }
         assert_true(failures > 0);

@@ -59,10 +59,8 @@ static const struct cwt__site site = {.url = "https://www.ningbo-valves.example/
 
 static json_t *eval(const struct cwt__model *m, const struct cwt__signal *s, size_t n)
 {
-    json_t *ev = NULL;
-    struct cwt_err err = {0};
-    if (cwt__evaluate(m, &site, s, n, &ev, &err))
-        fail_msg("evaluate: %s", err.msg);
+    json_t *ev = h_evaluate(m, s, n);
+    assert_non_null(ev);
     return ev;
 }
 
@@ -587,18 +585,6 @@ static void test_schema_validator_catches_errors(void **state)
 
 /* ---- allocation failures ---- */
 
-static long fail_at, n_alloc;
-
-static void *failing_malloc(size_t n)
-{
-    return ++n_alloc == fail_at ? NULL : malloc(n);
-}
-
-static void *failing_realloc(void *p, size_t n)
-{
-    return ++n_alloc == fail_at ? NULL : realloc(p, n);
-}
-
 static void test_evaluate_survives_allocation_failures(void **state)
 {
     (void)state;
@@ -609,15 +595,13 @@ static void test_evaluate_survives_allocation_failures(void **state)
     s[idx("tls")].gate_failed = true;
     cwt__signal_evidence(&s[idx("contact")], "https://a.example/", "e-mail", "info@a.example");
     cwt__signal_finding(&s[idx("contact")], "contact.x", CWT__SEV_WARN, "msg", "fix it", NULL, NULL);
-    const struct cwt_allocator failing = {failing_malloc, failing_realloc, free};
     long failures = 0;
-    for (fail_at = 1; fail_at < 100000; fail_at++) {
-        n_alloc = 0;
+    for (long fail_at = 1; fail_at < 100000; fail_at++) {
         json_t *ev = NULL;
         struct cwt_err err = {0};
-        cwt_set_allocator(&failing);
+        h_alloc_fail_at(fail_at);
         enum cwt_status rc = cwt__evaluate(m, &site, s, N, &ev, &err);
-        cwt_set_allocator(NULL);
+        h_alloc_restore();
         if (rc == CWT_OK) {
             /* Whatever succeeded is complete: it follows the schema and its points add up. */
             assert_valid(ev);
@@ -628,7 +612,7 @@ static void test_evaluate_survives_allocation_failures(void **state)
             failures++;
         }
         json_decref(ev);
-        if (n_alloc < fail_at)
+        if (h_alloc_count() < fail_at)
             break; /* no allocation failed: every one has been tried */
     }
     print_message("evaluate: %ld allocation failures, each refused cleanly\n", failures);
@@ -640,15 +624,13 @@ static void test_evaluate_survives_allocation_failures(void **state)
 static void test_model_load_survives_allocation_failures(void **state)
 {
     (void)state;
-    const struct cwt_allocator failing = {failing_malloc, failing_realloc, free};
     long failures = 0;
-    for (fail_at = 1; fail_at < 100000; fail_at++) {
-        n_alloc = 0;
+    for (long fail_at = 1; fail_at < 100000; fail_at++) {
         struct cwt__model *m = NULL;
         struct cwt_err err = {0};
-        cwt_set_allocator(&failing);
+        h_alloc_fail_at(fail_at);
         enum cwt_status rc = cwt__model_load(h_src("models/cwtap-model-v1.json"), &m, &err);
-        cwt_set_allocator(NULL);
+        h_alloc_restore();
         if (rc == CWT_OK) {
             assert_string_equal(cwt__model_version(m), "1.0.0");
         } else {
@@ -656,7 +638,7 @@ static void test_model_load_survives_allocation_failures(void **state)
             failures++;
         }
         cwt__model_free(m);
-        if (n_alloc < fail_at)
+        if (h_alloc_count() < fail_at)
             break;
     }
     assert_true(failures > 10);
