@@ -206,33 +206,3 @@ json_t *h_evaluate(const struct cwt__model *m, const struct cwt__signal *s, size
         fprintf(stderr, "evaluate: %s\n", err.msg);
     return ev;
 }
-
-static long fail_at, n_alloc; /* test-only process state */
-
-static void *failing_malloc(size_t n)
-{
-    return ++n_alloc == fail_at ? NULL : malloc(n);
-}
-
-static void *failing_realloc(void *p, size_t n)
-{
-    return ++n_alloc == fail_at ? NULL : realloc(p, n);
-}
-
-void h_alloc_fail_at(long n)
-{
-    static const struct cwt_allocator failing = {failing_malloc, failing_realloc, free};
-    fail_at = n;
-    n_alloc = 0;
-    cwt_set_allocator(&failing);
-}
-
-long h_alloc_count(void)
-{
-    return n_alloc;
-}
-
-void h_alloc_restore(void)
-{
-    cwt_set_allocator(NULL);
-}

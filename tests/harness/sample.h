@@ -30,15 +30,6 @@ void h_signals_fill(struct cwt__signal *s, size_t n, double v);
 /* Evaluates @p n signals of a fixed made-up site with @p m; NULL (message on stderr) on error. */
 json_t *h_evaluate(const struct cwt__model *m, const struct cwt__signal *s, size_t n);
 
-/*
- * Allocation-failure injection: from now on the @p n-th allocation through the
- * libcwtap allocator (and jansson, routed through it) fails; h_alloc_count()
- * counts the allocations since; h_alloc_restore() puts the C library's back.
- */
-void h_alloc_fail_at(long n);
-long h_alloc_count(void);
-void h_alloc_restore(void);
-
 /* Index of @p id among the fixed signal ids (model order); aborts the test program if unknown. */
 size_t h_signal_index(const char *id);
 
