@@ -25,6 +25,31 @@ struct row {
     const char *err_has; /* substring of stderr, or NULL */
 };
 
+/* Runs `cwtap check-metadata` per row; the index of the first row not as expected (its output on
+ * stderr), or SIZE_MAX. */
+static size_t run_rows(const char *bin, const struct row *rows, size_t nrows)
+{
+    for (size_t i = 0; i < nrows; i++) {
+        char *argv[10] = {(char *)bin, "check-metadata"};
+        size_t n = 2;
+        for (size_t k = 0; k < 6 && rows[i].args[k]; k++)
+            argv[n++] = (char *)rows[i].args[k];
+        argv[n] = NULL;
+        struct h_run r;
+        if (h_run(argv, rows[i].stdin_text, &r) != 0)
+            return i;
+        bool ok = r.status == rows[i].status && (!rows[i].out_has || strstr(r.out, rows[i].out_has)) &&
+                  (!rows[i].err_has || strstr(r.err, rows[i].err_has));
+        if (!ok)
+            fprintf(stderr, "row %zu: status %d (want %d)\nstdout: %s\nstderr: %s\n", i, r.status, rows[i].status,
+                    r.out, r.err);
+        h_run_free(&r);
+        if (!ok)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
 static void test_cli_table(void **state)
 {
     (void)state;
@@ -48,20 +73,9 @@ static void test_cli_table(void **state)
         {{"--jsonld", "-"}, "<<< not json", 4, NULL, "cannot parse JSON-LD"},
         {{"--jsonld", "-"}, "{\"@type\":\"Product\",\"gtin13\":\"6901234567893\"}", 1, "gtin13", NULL},
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        char *argv[10] = {(char *)bin, "check-metadata"};
-        size_t n = 2;
-        for (size_t k = 0; k < 6 && rows[i].args[k]; k++)
-            argv[n++] = (char *)rows[i].args[k];
-        argv[n] = NULL;
-        struct h_run r;
-        assert_int_equal(h_run(argv, rows[i].stdin_text, &r), 0);
-        bool ok = r.status == rows[i].status && (!rows[i].out_has || strstr(r.out, rows[i].out_has)) &&
-                  (!rows[i].err_has || strstr(r.err, rows[i].err_has));
-        if (!ok)
-            fail_msg("row %zu: status %d (want %d)\nstdout: %s\nstderr: %s", i, r.status, rows[i].status, r.out, r.err);
-        h_run_free(&r);
-    }
+    size_t bad = run_rows(bin, rows, sizeof rows / sizeof rows[0]);
+    if (bad != SIZE_MAX)
+        fail_msg("row %zu failed", bad);
 }
 
 static void test_cli_json(void **state)
@@ -120,24 +134,10 @@ static void test_cli_url(void **state)
         {{"--allow-private", missing}, NULL, 3, NULL, "HTTP 404"},
         {{page}, NULL, 3, NULL, "127.0.0.1"}, /* loopback is refused without --allow-private */
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        char *argv[10] = {(char *)bin, "check-metadata"};
-        size_t n = 2;
-        for (size_t k = 0; k < 6 && rows[i].args[k]; k++)
-            argv[n++] = (char *)rows[i].args[k];
-        argv[n] = NULL;
-        struct h_run r;
-        assert_int_equal(h_run(argv, NULL, &r), 0);
-        bool ok = r.status == rows[i].status && (!rows[i].out_has || strstr(r.out, rows[i].out_has)) &&
-                  (!rows[i].err_has || strstr(r.err, rows[i].err_has));
-        if (!ok) {
-            h_nginx_stop(&ng);
-            fail_msg("url row %zu: status %d (want %d)\nstdout: %s\nstderr: %s", i, r.status, rows[i].status, r.out,
-                     r.err);
-        }
-        h_run_free(&r);
-    }
+    size_t bad = run_rows(bin, rows, sizeof rows / sizeof rows[0]);
     h_nginx_stop(&ng);
+    if (bad != SIZE_MAX)
+        fail_msg("url row %zu failed", bad);
 }
 
 int main(void)

@@ -120,6 +120,13 @@ static const struct sig_case cases[] = {
     {"parameters", {{"product_zh.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.5, 0.75, NULL, "parameters.none"},
     {"parameters", {{"product_bare.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.0, 0.2, "parameters.image_only", NULL},
     {"parameters", {{"certificates_en.html", "certificates"}}, "2026-01-15T00:00:00Z", false, 0, 0, NULL, NULL},
+    /* schema.org's microdata examples: one coded PropertyValue per product, one unit per quantity */
+    {"parameters",
+     {{"schemaorg/eg-0406.microdata.html", "product"},
+      {"schemaorg/eg-0407.microdata.html", "product"},
+      {"schemaorg/eg-0408.microdata.html", "product"},
+      {"schemaorg/eg-0409.microdata.html", "product"}},
+     "2026-01-15T00:00:00Z", true, 0.8, 0.9, NULL, "parameters.unknown_unit_code"},
     /* compliance */
     {"compliance", {{"product_en.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.7, 0.9, "compliance.no_rcep_marks",
      "compliance.no_marks"},
