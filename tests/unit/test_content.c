@@ -233,6 +233,8 @@ static void test_bodies_and_hosts(void **state)
     assert_string_equal(cwt__body_by_name("TÜV SÜD Product Service")->id, "tuv_sud");
     assert_string_equal(cwt__body_by_name("Intertek Testing Services")->id, "intertek");
     assert_null(cwt__body_by_name("Acme Labs"));
+    assert_null(cwt__body_by_name("Installation and operating instructions (PDF)")); /* not CTI */
+    assert_string_equal(cwt__body_by_name("tested by CTI Shenzhen")->id, "cti");
     assert_int_equal(cwt__bodies_scan("tested by Intertek and BV", 25, 8, NULL, NULL), 1);
 }
 
@@ -282,6 +284,8 @@ static void test_mss_labels_dates(void **state)
         {"报告编号：SHES240512345601，日期", cwt__report_no_labels, "SHES240512345601"},
         {"Certificate No. CN25/00012345 issued", cwt__cert_no_labels, "CN25/00012345"},
         {"Lot No.: L2025-0312 ·", cwt__batch_labels, "L2025-0312"},
+        {"Intertek report 250412-0093 (2025-04-12)", cwt__report_no_labels, "250412-0093"},
+        {"Test report: SGS", cwt__report_no_labels, NULL},
         {"a lot of love, lot 7", cwt__batch_labels, NULL},
         {"Số lô: L2025-0312", cwt__batch_labels, "L2025-0312"},
     };

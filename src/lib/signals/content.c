@@ -135,19 +135,23 @@ const struct cwt__body *cwt__body_by_host(const char *host)
     return NULL;
 }
 
+static bool first_body(const struct cwt__body_hit *h, void *ud)
+{
+    *(const struct cwt__body **)ud = h->body;
+    return false;
+}
+
 const struct cwt__body *cwt__body_by_name(const char *name)
 {
     if (!name)
         return NULL;
-    size_t n = strlen(name);
-    for (size_t i = 0; i < CWT_ARRAY_LEN(bodies); i++) {
+    for (size_t i = 0; i < CWT_ARRAY_LEN(bodies); i++)
         if (strcasecmp(bodies[i].id, name) == 0 || strcasecmp(bodies[i].name, name) == 0)
             return &bodies[i];
-        for (const char *const *s = bodies[i].names; *s; s++)
-            if (cwt__find_ci(name, n, *s) != SIZE_MAX)
-                return &bodies[i];
-    }
-    return NULL;
+    /* a name in the text: whole words, acronyms in capitals ("instructions" does not name CTI) */
+    const struct cwt__body *b = NULL;
+    cwt__bodies_scan(name, strlen(name), 1, first_body, &b);
+    return b;
 }
 
 static bool is_alnum(unsigned char c)
@@ -295,7 +299,9 @@ size_t cwt__mss_scan(const char *text, size_t len, size_t max,
 
 const char *const cwt__report_no_labels[] = {
     "report no", "report number", "test report no", "report #", "report id", "报告编号", "报告号",
-    "รายงานเลขที่", "số báo cáo", "nomor laporan", "no. laporan", NULL};
+    "รายงานเลขที่", "số báo cáo", "nomor laporan", "no. laporan",
+    /* last: the bare word, when the number follows it directly ("Intertek report 250412-0093") */
+    "report", "报告", NULL};
 const char *const cwt__cert_no_labels[] = {
     "certificate no", "certificate number", "cert. no", "cert no", "registration no", "certificate id",
     "证书编号", "证书号", "注册号", "ใบรับรองเลขที่", "số chứng chỉ", "số giấy chứng nhận", "nomor sertifikat",
@@ -650,6 +656,28 @@ void cwt__content_seen(struct cwt__signal *out, const struct cwt__site *site, si
     char sn[200];
     snprintf(sn, sizeof sn, "%zu page(s) read; %s", npages, what);
     cwt__signal_evidence(out, site->url, "pages read", sn);
+}
+
+size_t cwt__page_products(const struct cwt__doc *doc, const json_t **found, size_t max)
+{
+    const json_t *items = cwt__sdata_items(doc);
+    size_t n = 0, i;
+    const json_t *it;
+    json_array_foreach(items, i, it) {
+        if (n >= max)
+            break;
+        if (cwt__sdata_is(it, "Product")) {
+            found[n++] = it;
+        } else if (cwt__sdata_is(it, "ItemList") || cwt__sdata_is(it, "OfferCatalog") ||
+                   cwt__sdata_is(it, "WebPage")) {
+            /* a listing: its elements (ListItem.item) or the page's mainEntity */
+            const json_t *sub[32];
+            size_t k = CWT_MIN(cwt__sdata_find(it, "Product", sub, 32), (size_t)32);
+            for (size_t j = 0; j < k && n < max; j++)
+                found[n++] = sub[j];
+        }
+    }
+    return n;
 }
 
 double cwt__clamp01(double v)

@@ -113,6 +113,10 @@ bool cwt__sd_date(const json_t *item, const char *name, int64_t *out);
 
 /* True for crawl roles of product pages ("product", "products"). */
 bool cwt__role_is_product(const char *role);
+/* The Product items a page describes: top-level ones, and those an ItemList or OfferCatalog lists
+ * (not a Product that is only the "about" of a report or certificate). Up to @p max are stored;
+ * returns how many were stored. */
+size_t cwt__page_products(const struct cwt__doc *doc, const json_t **found, size_t max);
 /* The URL a page's evidence names: the final URL, else the requested one. */
 const char *cwt__page_url(const struct cwt__site_page *p);
 /* Copies about @p around bytes either side of text[off, off+n) into @p out (cut on UTF-8 boundaries). */

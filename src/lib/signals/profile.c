@@ -293,23 +293,28 @@ static void check_report(struct chk *c, const json_t *it)
     need_text(c, it, "reportNumber", true, "the lab's report number");
     int64_t t;
     need_date(c, it, "datePublished", true, "the date the lab issued the report", &t);
-    const json_t *au = deref(c, cwt__sdata_get(it, "author"));
+    const char *who = cwt__sdata_get(it, "author") ? "author" : "publisher";
+    const json_t *au = deref(c, cwt__sdata_get(it, who));
     const struct cwt__body *lab = NULL;
     if (!json_is_object(au)) {
-        issue(c, CWT__PV_ERROR, "author", "missing", "required field missing: the lab (Organization with name and url)");
+        issue(c, CWT__PV_ERROR, "author", "missing",
+              "required field missing: the lab (Organization with name and url) as author (or publisher)");
     } else {
         const char *n = cwt__sdata_str(au, "name");
         const char *u = cwt__sdata_str(au, "url");
         char host[256];
+        char f[24];
+        snprintf(f, sizeof f, "%s.name", who);
         if (!n)
-            issue(c, CWT__PV_ERROR, "author.name", "missing", "required field missing: the lab's name");
+            issue(c, CWT__PV_ERROR, f, "missing", "required field missing: the lab's name");
         lab = cwt__body_by_name(n);
         if (!lab && u && cwt__url_host(u, host, sizeof host))
             lab = cwt__body_by_host(host);
+        snprintf(f, sizeof f, "%s.url", who);
         if (!u)
-            issue(c, CWT__PV_WARN, "author.url", "missing", "recommended field missing: the lab's website");
+            issue(c, CWT__PV_WARN, f, "missing", "recommended field missing: the lab's website");
         if (!lab)
-            issue(c, CWT__PV_WARN, "author", "unknown_lab",
+            issue(c, CWT__PV_WARN, who, "unknown_lab",
                   "'%.60s' is not a lab cwtap recognises; reports from recognised labs score higher", n ? n : "?");
     }
     if (!cwt__sdata_get(it, "about"))

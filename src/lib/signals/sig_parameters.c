@@ -131,18 +131,20 @@ enum cwt_status cwt__sig_parameters(const struct cwt__site *site, struct cwt__si
         if (!doc)
             continue;
         const json_t *prods[16];
-        size_t nprod = cwt__sdata_find(cwt__sdata_items(doc), "Product", prods, CWT_ARRAY_LEN(prods));
-        nprod = CWT_MIN(nprod, CWT_ARRAY_LEN(prods));
+        size_t nprod = cwt__page_products(doc, prods, CWT_ARRAY_LEN(prods));
         if (!cwt__role_is_product(pg->role) && nprod == 0)
             continue;
-        npages++;
         const char *url = cwt__page_url(pg);
-        size_t nprops = 0, ncoded = 0, nbad = 0;
-        for (size_t k = 0; k < nprod; k++)
-            product_props(prods[k], out, par, url, &nprops, &ncoded, &nbad);
         struct page_scan ps = {.par = par, .url = url, .text = doc->text};
         if (doc->text)
             cwt__qvalue_scan(doc->text, doc->text_len, VALUES_PER_PAGE, on_value, &ps);
+        /* a product listing without data is a way to the products, not a product page */
+        if (nprod == 0 && ps.nvalues < 3 && pg->role && strcmp(pg->role, "products") == 0)
+            continue;
+        npages++;
+        size_t nprops = 0, ncoded = 0, nbad = 0;
+        for (size_t k = 0; k < nprod; k++)
+            product_props(prods[k], out, par, url, &nprops, &ncoded, &nbad);
         total_values += ps.nvalues + nprops;
         bool spec_heading = cwt__has_any(doc->text, spec_words);
         double score = 0;

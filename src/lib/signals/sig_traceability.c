@@ -69,9 +69,11 @@ enum cwt_status cwt__sig_traceability(const struct cwt__site *site, struct cwt__
         if (!doc)
             continue;
         const json_t *prods[16];
-        size_t nprod = CWT_MIN(cwt__sdata_find(cwt__sdata_items(doc), "Product", prods, 16), (size_t)16);
+        size_t nprod = cwt__page_products(doc, prods, 16);
         if (!cwt__role_is_product(pg->role) && nprod == 0)
             continue;
+        if (nprod == 0 && pg->role && strcmp(pg->role, "products") == 0)
+            continue; /* a listing: traceability is judged on the product pages themselves */
         npages++;
         const char *url = cwt__page_url(pg);
         const char *text = doc->text ? doc->text : "";
