@@ -118,6 +118,9 @@ static const struct sig_case cases[] = {
     {"parameters", {{"product_en.html", "product"}, {"product_zh.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.6, 0.9,
      "parameters.mixed_units", NULL},
     {"parameters", {{"product_zh.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.5, 0.75, NULL, "parameters.none"},
+    {"parameters", {{"product_th.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.6, 0.7, NULL, "parameters.none"},
+    {"parameters", {{"product_th.html", "product"}, {"product_ms.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.55,
+     0.7, NULL, "parameters.mixed_units"},
     {"parameters", {{"product_bare.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.0, 0.2, "parameters.image_only", NULL},
     {"parameters", {{"certificates_en.html", "certificates"}}, "2026-01-15T00:00:00Z", false, 0, 0, NULL, NULL},
     /* schema.org's microdata examples: one coded PropertyValue per product, one unit per quantity */
@@ -133,6 +136,8 @@ static const struct sig_case cases[] = {
     {"compliance", {{"product_vi.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.6, 1.0, NULL, "compliance.no_rcep_marks"},
     {"compliance", {{"product_zh.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.5, 0.9, NULL, "compliance.no_marks"},
     {"compliance", {{"product_id.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.3, 0.7, "compliance.no_sds", NULL},
+    {"compliance", {{"product_th.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.6, 1.0, NULL, "compliance.no_rcep_marks"},
+    {"compliance", {{"product_ms.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.6, 1.0, NULL, "compliance.no_rcep_marks"},
     {"compliance", {{"product_bare.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.0, 0.05, "compliance.no_marks", NULL},
     /* test_reports */
     {"test_reports", {{"product_en.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.9, 1.0, NULL, "test_reports.none"},
@@ -158,6 +163,8 @@ static const struct sig_case cases[] = {
      NULL},
     {"traceability", {{"product_vi.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.75, 0.75, NULL,
      "traceability.gtin_invalid"},
+    {"traceability", {{"product_th.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.5, 0.5, NULL, NULL},
+    {"traceability", {{"product_ms.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.75, 0.75, NULL, NULL},
     {"traceability", {{"product_bare.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.0, 0.0, "traceability.none", NULL},
     {"traceability", {{"factory_th.html", "factory"}}, "2026-01-15T00:00:00Z", false, 0, 0, NULL, NULL},
 };
