@@ -337,6 +337,13 @@ static void test_schemaorg_examples(void **state)
     assert_true(has_finding(&s, "certificates.no_validity"));
     assert_true(has_finding(&s, "certificates.no_number"));
     cwt__signal_release(&s);
+    /* their names are marks for the compliance signal: the Certification type is the context */
+    score(j, "compliance", "product", "2026-01-15T00:00:00Z", &s);
+    json_t *marks = json_object_get(s.detail, "marks");
+    assert_non_null(json_object_get(marks, "ce"));
+    assert_non_null(json_object_get(marks, "fcc"));
+    assert_false(has_finding(&s, "compliance.no_marks"));
+    cwt__signal_release(&s);
     check(j, strlen(j), false, "2026-01-15T00:00:00Z", &r);
     assert_true(has_issue(&r, "Certification 'CE'.certificationIdentification", "missing", CWT__PV_ERROR));
     assert_false(has_issue(&r, "Certification 'FCC'.certificationIdentification", "missing", CWT__PV_ERROR));
