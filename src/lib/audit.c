@@ -112,7 +112,8 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
         .user_agent = o->user_agent,
         .verify_tls = false,
     };
-    rc = cwt__crawl_site(ctx, &fo, url, &crawl, err);
+    struct cwt__crawl_opts co = {.http_probe_url = o->http_probe_url};
+    rc = cwt__crawl_site_opts(ctx, &fo, &co, url, &crawl, err);
     if (rc)
         goto out;
 
