@@ -15,11 +15,6 @@
 #include "page/sdata.h"
 #include "signals/signal.h"
 
-/* The extractors of the registry (declared here so each sig_<id>.c has its prototype). */
-#define CWT_SIGNAL(id, mod) enum cwt_status cwt__sig_##id(const struct cwt__site *site, struct cwt__signal *out);
-#include "signals/signals.def"
-#undef CWT_SIGNAL
-
 /* ---- GTIN ---- */
 
 /* True when @p s is exactly @p n digits, n is 8, 12, 13 or 14, and the GS1 check digit is right. */
