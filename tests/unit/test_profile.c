@@ -230,6 +230,12 @@ static void test_malformed(void **state)
         {"{\"@type\":\"Organization\",\"name\":\"A\",\"url\":\"https://a.example/\",\"leiCode\":\"3003009W8ZQ1UE8TSJ28\"}",
          ".leiCode", "check_digit", CWT__PV_ERROR},
         {"{\"@type\":\"Organization\",\"name\":\"A\",\"url\":\"a.example\"}", ".url", "malformed", CWT__PV_ERROR},
+        {"{\"@type\":\"Organization\",\"name\":\"A\",\"url\":\"https://a.example/\",\"taxID\":\"91442000MA4UH6TQ55\","
+         "\"address\":{\"@type\":\"PostalAddress\",\"addressCountry\":\"CN\"}}",
+         ".taxID", "check_digit", CWT__PV_ERROR},
+        {"{\"@type\":\"Organization\",\"name\":\"A\",\"url\":\"https://a.example/\",\"identifier\":"
+         "{\"@type\":\"PropertyValue\",\"propertyID\":\"CN-USCC\",\"value\":\"91442000MA4UH6TQ55\"}}",
+         ".identifier", "check_digit", CWT__PV_ERROR},
         {"{\"@type\":\"Organization\",\"name\":\"A\",\"url\":\"https://a.example/\"}", ".taxID", "missing", CWT__PV_ERROR},
         {"{\"@type\":\"Organization\",\"name\":\"A\",\"url\":\"https://a.example/\",\"taxID\":\"1\","
          "\"address\":{\"@type\":\"PostalAddress\",\"addressCountry\":\"China\"}}",
