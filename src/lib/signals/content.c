@@ -331,37 +331,44 @@ static size_t skip_sep(const char *t, size_t len, size_t j)
     return j;
 }
 
+/* The longest label of @p labels that starts at text[i] on a word boundary; its end in *after. */
+static bool label_at(const char *text, size_t len, size_t i, const char *const *labels, size_t *after)
+{
+    size_t best = 0;
+    unsigned char c0 = (unsigned char)text[i];
+    if (c0 >= 'A' && c0 <= 'Z')
+        c0 = (unsigned char)(c0 - 'A' + 'a');
+    for (const char *const *l = labels; *l; l++) {
+        unsigned char f = (unsigned char)(*l)[0];
+        if (f >= 'A' && f <= 'Z')
+            f = (unsigned char)(f - 'A' + 'a');
+        if (f != c0)
+            continue;
+        size_t n = strlen(*l);
+        if (n <= best || n > len - i || cwt__find_ci(text + i, n, *l) != 0)
+            continue;
+        bool wb = !(i > 0 && is_alnum((unsigned char)text[i - 1]) && is_alnum((unsigned char)(*l)[0])) &&
+                  !(i + n < len && is_alnum((unsigned char)text[i + n]) && is_alnum((unsigned char)(*l)[n - 1]));
+        if (wb)
+            best = n;
+    }
+    *after = i + best;
+    return best > 0;
+}
+
+/* The first label at or after @p from (one forward pass); its offset, or SIZE_MAX. */
 static size_t find_label(const char *text, size_t len, size_t from, const char *const *labels, size_t *after)
 {
-    size_t best = SIZE_MAX, best_after = 0;
-    for (const char *const *l = labels; *l; l++) {
-        size_t pos = from;
-        while (pos < len) {
-            size_t k = cwt__find_ci(text + pos, len - pos, *l);
-            if (k == SIZE_MAX)
-                break;
-            size_t at = pos + k, n = strlen(*l);
-            bool wb = !(at > 0 && is_alnum((unsigned char)text[at - 1]) && is_alnum((unsigned char)(*l)[0])) &&
-                      !(at + n < len && is_alnum((unsigned char)text[at + n]) && is_alnum((unsigned char)(*l)[n - 1]));
-            if (wb) {
-                if (at < best) {
-                    best = at;
-                    best_after = at + n;
-                }
-                break;
-            }
-            pos = at + 1;
-        }
-    }
-    *after = best_after;
-    return best;
+    for (size_t i = from; i < len; i++)
+        if (label_at(text, len, i, labels, after))
+            return i;
+    return SIZE_MAX;
 }
 
 size_t cwt__labelled_id(const char *text, size_t len, size_t from, const char *const *labels, char *out,
                         size_t outsz)
 {
-    size_t pos = from;
-    for (int tries = 0; tries < 64 && pos < len; tries++) {
+    for (size_t pos = from; pos < len;) {
         size_t after;
         size_t at = find_label(text, len, pos, labels, &after);
         if (at == SIZE_MAX)
@@ -384,7 +391,7 @@ size_t cwt__labelled_id(const char *text, size_t len, size_t from, const char *c
             out[k - j] = '\0';
             return at;
         }
-        pos = after;
+        pos = at + 1;
     }
     return SIZE_MAX;
 }
