@@ -123,6 +123,9 @@ static const struct sig_case cases[] = {
      0.7, NULL, "parameters.mixed_units"},
     {"parameters", {{"product_bare.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.0, 0.2, "parameters.image_only", NULL},
     {"parameters", {{"certificates_en.html", "certificates"}}, "2026-01-15T00:00:00Z", false, 0, 0, NULL, NULL},
+    {"parameters", {{"products_list.html", "products"}}, "2026-01-15T00:00:00Z", false, 0, 0, NULL, NULL},
+    {"parameters", {{"products_list.html", "products"}, {"product_en.html", "product"}}, "2026-01-15T00:00:00Z", true,
+     0.95, 1.0, NULL, "parameters.none"},
     /* schema.org's microdata examples: one coded PropertyValue per product, one unit per quantity */
     {"parameters",
      {{"schemaorg/eg-0406.microdata.html", "product"},
@@ -167,6 +170,7 @@ static const struct sig_case cases[] = {
     {"traceability", {{"product_ms.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.75, 0.75, NULL, NULL},
     {"traceability", {{"product_bare.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.0, 0.0, "traceability.none", NULL},
     {"traceability", {{"factory_th.html", "factory"}}, "2026-01-15T00:00:00Z", false, 0, 0, NULL, NULL},
+    {"traceability", {{"products_list.html", "products"}}, "2026-01-15T00:00:00Z", false, 0, 0, NULL, NULL},
 };
 
 static void test_signal_cases(void **state)

@@ -123,7 +123,7 @@ enum cwt_status cwt__sig_parameters(const struct cwt__site *site, struct cwt__si
     struct par *par = CWT_NEW(struct par);
     if (!par)
         return CWT_ENOMEM;
-    size_t npages = 0, with_specs = 0, structured = 0, coded_pages = 0, image_only = 0, total_values = 0;
+    size_t npages = 0, listings = 0, with_specs = 0, structured = 0, coded_pages = 0, image_only = 0, total_values = 0;
     double sum = 0;
     for (size_t i = 0; i < site->npages; i++) {
         const struct cwt__site_page *pg = &site->pages[i];
@@ -139,8 +139,10 @@ enum cwt_status cwt__sig_parameters(const struct cwt__site *site, struct cwt__si
         if (doc->text)
             cwt__qvalue_scan(doc->text, doc->text_len, VALUES_PER_PAGE, on_value, &ps);
         /* a product listing without data is a way to the products, not a product page */
-        if (nprod == 0 && ps.nvalues < 3 && pg->role && strcmp(pg->role, "products") == 0)
+        if (nprod == 0 && ps.nvalues < 3 && pg->role && strcmp(pg->role, "products") == 0) {
+            listings++;
             continue;
+        }
         npages++;
         size_t nprops = 0, ncoded = 0, nbad = 0;
         for (size_t k = 0; k < nprod; k++)
@@ -196,8 +198,13 @@ enum cwt_status cwt__sig_parameters(const struct cwt__site *site, struct cwt__si
     json_t *d = cwt__signal_detail(out);
     if (npages == 0) {
         out->measured = false;
-        cwt__signal_summary(out, "no product pages were found, so product parameters could not be measured");
-        cwt__signal_fix(out, "Link your product pages from the home page so buyers (and cwtap) can find them.");
+        if (listings)
+            cwt__signal_summary(out, "only a product listing was read (%zu page(s)), no product page, so %s could not be "
+                                     "measured", listings, "product parameters");
+        else
+            cwt__signal_summary(out, "no product pages were found, so product parameters could not be measured");
+        cwt__signal_fix(out, "Give each product its own page with its own URL, linked from the home page or the "
+                             "product list, so buyers (and cwtap) can find it.");
         cwt__signal_evidence(out, site->url, "pages read", "no page with role product or a schema.org Product");
         cwt_free(par);
         return CWT_OK;

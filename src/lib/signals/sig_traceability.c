@@ -61,7 +61,7 @@ static void text_gtins(struct cwt__signal *out, const char *url, const char *tex
 
 enum cwt_status cwt__sig_traceability(const struct cwt__site *site, struct cwt__signal *out)
 {
-    size_t npages = 0, with_batch = 0, with_origin = 0, with_gtin = 0, with_trace = 0;
+    size_t npages = 0, listings = 0, with_batch = 0, with_origin = 0, with_gtin = 0, with_trace = 0;
     double sum = 0;
     for (size_t i = 0; i < site->npages; i++) {
         const struct cwt__site_page *pg = &site->pages[i];
@@ -72,8 +72,10 @@ enum cwt_status cwt__sig_traceability(const struct cwt__site *site, struct cwt__
         size_t nprod = cwt__page_products(doc, prods, 16);
         if (!cwt__role_is_product(pg->role) && nprod == 0)
             continue;
-        if (nprod == 0 && pg->role && strcmp(pg->role, "products") == 0)
-            continue; /* a listing: traceability is judged on the product pages themselves */
+        if (nprod == 0 && pg->role && strcmp(pg->role, "products") == 0) {
+            listings++; /* a listing: traceability is judged on the product pages themselves */
+            continue;
+        }
         npages++;
         const char *url = cwt__page_url(pg);
         const char *text = doc->text ? doc->text : "";
@@ -126,8 +128,13 @@ enum cwt_status cwt__sig_traceability(const struct cwt__site *site, struct cwt__
     }
     if (npages == 0) {
         out->measured = false;
-        cwt__signal_summary(out, "no product pages were found, so traceability could not be measured");
-        cwt__signal_fix(out, "Link your product pages from the home page so buyers (and cwtap) can find them.");
+        if (listings)
+            cwt__signal_summary(out, "only a product listing was read (%zu page(s)), no product page, so %s could not be "
+                                     "measured", listings, "traceability");
+        else
+            cwt__signal_summary(out, "no product pages were found, so traceability could not be measured");
+        cwt__signal_fix(out, "Give each product its own page with its own URL, linked from the home page or the "
+                             "product list, so buyers (and cwtap) can find it.");
         cwt__signal_evidence(out, site->url, "pages read", "no page with role product or a schema.org Product");
         return CWT_OK;
     }
