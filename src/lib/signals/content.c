@@ -687,6 +687,19 @@ size_t cwt__page_products(const struct cwt__doc *doc, const json_t **found, size
     return n;
 }
 
+void cwt__content_no_products(struct cwt__signal *out, const struct cwt__site *site, size_t listings, const char *what)
+{
+    out->measured = false;
+    if (listings)
+        cwt__signal_summary(out, "only a product listing was read (%zu page(s)), no product page, so %s could not be "
+                                 "measured", listings, what);
+    else
+        cwt__signal_summary(out, "no product pages were found, so %s could not be measured", what);
+    cwt__signal_fix(out, "Give each product its own page with its own URL, linked from the home page or the product "
+                         "list, so buyers (and cwtap) can find it.");
+    cwt__signal_evidence(out, site->url, "pages read", "no page with role product or a schema.org Product");
+}
+
 double cwt__clamp01(double v)
 {
     return v < 0 ? 0 : v > 1 ? 1 : v;

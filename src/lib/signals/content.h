@@ -121,6 +121,9 @@ bool cwt__has_any(const char *s, const char *const *words);
 /* When @p out has no evidence yet, records what was read: "<n> pages read, <what>" (a signal
  * always shows what it looked at, even when it found nothing). */
 void cwt__content_seen(struct cwt__signal *out, const struct cwt__site *site, size_t npages, const char *what);
+/* Marks @p out unmeasured because no product page was read (only @p listings product listings, maybe),
+ * with the summary naming @p what ("product parameters"), the fix and the evidence. */
+void cwt__content_no_products(struct cwt__signal *out, const struct cwt__site *site, size_t listings, const char *what);
 /* Clamps to [0,1]. */
 double cwt__clamp01(double v);
 

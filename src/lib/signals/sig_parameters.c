@@ -197,15 +197,7 @@ enum cwt_status cwt__sig_parameters(const struct cwt__site *site, struct cwt__si
 
     json_t *d = cwt__signal_detail(out);
     if (npages == 0) {
-        out->measured = false;
-        if (listings)
-            cwt__signal_summary(out, "only a product listing was read (%zu page(s)), no product page, so %s could not be "
-                                     "measured", listings, "product parameters");
-        else
-            cwt__signal_summary(out, "no product pages were found, so product parameters could not be measured");
-        cwt__signal_fix(out, "Give each product its own page with its own URL, linked from the home page or the "
-                             "product list, so buyers (and cwtap) can find it.");
-        cwt__signal_evidence(out, site->url, "pages read", "no page with role product or a schema.org Product");
+        cwt__content_no_products(out, site, listings, "product parameters");
         cwt_free(par);
         return CWT_OK;
     }

@@ -127,15 +127,7 @@ enum cwt_status cwt__sig_traceability(const struct cwt__site *site, struct cwt__
                                 url, NULL);
     }
     if (npages == 0) {
-        out->measured = false;
-        if (listings)
-            cwt__signal_summary(out, "only a product listing was read (%zu page(s)), no product page, so %s could not be "
-                                     "measured", listings, "traceability");
-        else
-            cwt__signal_summary(out, "no product pages were found, so traceability could not be measured");
-        cwt__signal_fix(out, "Give each product its own page with its own URL, linked from the home page or the "
-                             "product list, so buyers (and cwtap) can find it.");
-        cwt__signal_evidence(out, site->url, "pages read", "no page with role product or a schema.org Product");
+        cwt__content_no_products(out, site, listings, "traceability");
         return CWT_OK;
     }
     if (!with_origin)
