@@ -108,13 +108,28 @@ enum cwt_status cwt__sig_traceability(const struct cwt__site *site, struct cwt__
         bool gtin = g.valid > 0;
         if (gtin)
             cwt__signal_evidence(out, url, "GTIN", g.first_valid);
-        bool trace = cwt__has_any(text, trace_words) || cwt__has_any(text, qr_words);
-        for (size_t l = 0; l < doc->nlinks && !trace; l++)
-            trace = cwt__has_any(doc->links[l].text, trace_words) || cwt__has_any(doc->links[l].href, trace_words);
-        for (size_t m = 0; m < doc->nmedia && !trace; m++)
-            trace = cwt__has_any(doc->media[m].title, qr_words) || cwt__has_any(doc->media[m].src, qr_words);
+        /* a traceability link or QR image first (they show where), then words in the text */
+        const char *seen = NULL;
+        for (size_t l = 0; l < doc->nlinks && !seen; l++)
+            if (cwt__has_any(doc->links[l].text, trace_words) || cwt__has_any(doc->links[l].href, trace_words))
+                seen = doc->links[l].href;
+        for (size_t m = 0; m < doc->nmedia && !seen; m++)
+            if (cwt__has_any(doc->media[m].title, qr_words) || cwt__has_any(doc->media[m].src, qr_words))
+                seen = doc->media[m].src;
+        char sn[200];
+        for (const char *const *w = trace_words; *w && !seen; w++) {
+            size_t at = cwt__find_ci(text, len, *w);
+            if (at != SIZE_MAX)
+                seen = cwt__around(text, len, at, strlen(*w), 60, sn, sizeof sn);
+        }
+        for (const char *const *w = qr_words; *w && !seen; w++) {
+            size_t at = cwt__find_ci(text, len, *w);
+            if (at != SIZE_MAX)
+                seen = cwt__around(text, len, at, strlen(*w), 60, sn, sizeof sn);
+        }
+        bool trace = seen != NULL;
         if (trace)
-            cwt__signal_evidence(out, url, "traceability QR or link", "found");
+            cwt__signal_evidence(out, url, "traceability QR or link", seen);
         with_batch += batch;
         with_origin += origin;
         with_gtin += gtin;
