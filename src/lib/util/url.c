@@ -89,9 +89,11 @@ enum cwt_status cwt__url_split(const char *url, struct cwt_url *out, struct cwt_
         return CWT_OK;
     }
     char *norm = NULL;
-    enum cwt_status rc = cwt__domain_normalize(host, &norm, err);
+    struct cwt_err derr;
+    cwt_err_clear(&derr);
+    enum cwt_status rc = cwt__domain_normalize(host, &norm, &derr);
     if (rc)
-        return rc;
+        return cwt_err_setf(err, rc, "url", "invalid URL '%.200s': %s", url, derr.msg);
     snprintf(out->host, sizeof out->host, "%s", norm);
     cwt_free(norm);
     return CWT_OK;
