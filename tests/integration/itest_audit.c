@@ -107,6 +107,13 @@ static void audit_free(struct audit *a)
     free(a->err);
 }
 
+static char *probe_arg(const char *name)
+{
+    static char a[512];
+    snprintf(a, sizeof a, "--http-probe http://www.%s.example:%d/", name, http_port);
+    return a;
+}
+
 static char *site_url(const char *name, const char *path)
 {
     static char u[512];
@@ -146,9 +153,9 @@ static void test_fixture_sites_ranked_with_findings(void **state)
 {
     (void)state;
     struct audit strong, weak, scam;
-    run_audit(site_url("ningbo-valves", NULL), NULL, &strong);
-    run_audit(site_url("shenzhen-gadgets", NULL), NULL, &weak);
-    run_audit(site_url("cheap-brand-outlet", NULL), NULL, &scam);
+    run_audit(site_url("ningbo-valves", NULL), probe_arg("ningbo-valves"), &strong);
+    run_audit(site_url("shenzhen-gadgets", NULL), probe_arg("shenzhen-gadgets"), &weak);
+    run_audit(site_url("cheap-brand-outlet", NULL), probe_arg("cheap-brand-outlet"), &scam);
     if (!strong.eval || !weak.eval || !scam.eval)
         fprintf(stderr, "stderr:\n%s\n%s\n%s\n", strong.err, weak.err, scam.err);
     assert_non_null(strong.eval);

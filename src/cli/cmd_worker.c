@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * This module implements `cwtap worker`: it claims jobs from the store's
+ * queue and runs them ("evaluate": cwt_audit() on the site's home page, the
+ * report stored as an evaluation), retrying failures with backoff; and it is
+ * the scheduler that queues a re-evaluation of every active, verified site
+ * each interval (default 24 h). Any number of workers may share a database.
+ * SIGTERM or SIGINT lets the current job finish, then the worker exits.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "store/store_records.h"
+
+/* The audit comes from the library's integrator; until it is linked the job fails with a clear error. */
+#pragma weak cwt_audit
+#pragma weak cwt_report_render
+#pragma weak cwt_report_free
+#pragma weak cwt_report_total
+#pragma weak cwt_report_grade
+
+struct worker {
+    struct cwt__store *store;
+    struct cwt_ctx *ctx;
+    char id[96];
+    int lease_s;
+    struct cwt_audit_opts audit;
+    bool quiet;
+};
+
+/* Runs one "evaluate" job: audit the site and store the evaluation. */
+static enum cwt_status run_evaluate(struct worker *w, const struct cwt__job *j, struct cwt_err *err)
+{
+    struct cwt__site site;
+    struct cwt_report *rep = NULL;
+    char *json = NULL;
+    enum cwt_status rc = cwt__store_site_get(w->store, NULL, j->site_id, &site, err);
+    if (rc == CWT_ENOTFOUND || (rc == CWT_OK && (!site.active || !site.verified_at)))
+        return CWT_OK; /* the site went away or is not eligible: nothing to do */
+    if (rc != CWT_OK)
+        return rc;
+    if (!cwt_audit || !cwt_report_render)
+        return cwt_err_set(err, CWT_EUNSUPPORTED, "the audit is not part of this build");
+    struct cwt_audit_opts o = w->audit;
+    o.at = cwt_ctx_now(w->ctx);
+    if ((rc = cwt_audit(w->ctx, site.url, &o, &rep, err)))
+        goto out;
+    if ((rc = cwt_report_render(rep, CWT_FORMAT_JSON, 0, &json, err)))
+        goto out;
+    struct cwt__evaluation ev = {0};
+    cwt__store_new_id("v_", ev.id);
+    snprintf(ev.site_id, sizeof ev.site_id, "%s", site.id);
+    ev.at = o.at;
+    ev.total = cwt_report_total(rep);
+    snprintf(ev.grade, sizeof ev.grade, "%s", cwt_report_grade(rep));
+    json_t *root = json_loads(json, 0, NULL);
+    const char *mv = json_string_value(json_object_get(root, "model_version"));
+    if (!mv)
+        mv = json_string_value(json_object_get(json_object_get(root, "model"), "version"));
+    snprintf(ev.model_version, sizeof ev.model_version, "%s", mv ? mv : "unknown");
+    json_decref(root);
+    ev.report = json;
+    rc = cwt__store_eval_insert(w->store, &ev, err);
+out:
+    cwt_free(json);
+    if (rep)
+        cwt_report_free(rep);
+    return rc;
+}
+
+/* Claims and runs one job; CWT_ENOTFOUND when none is due. */
+static enum cwt_status run_one(struct worker *w)
+{
+    struct cwt__job j;
+    struct cwt_err err;
+    cwt_err_clear(&err);
+    enum cwt_status rc = cwt__store_job_claim(w->store, w->id, cwt_ctx_now(w->ctx), w->lease_s, &j, &err);
+    if (rc != CWT_OK) {
+        if (rc != CWT_ENOTFOUND)
+            cli_error("cannot claim a job: %s", err.msg);
+        return rc;
+    }
+    if (strcmp(j.kind, "evaluate") == 0)
+        rc = run_evaluate(w, &j, &err);
+    else if (strcmp(j.kind, "noop") == 0)
+        rc = CWT_OK; /* queue health checks and tests */
+    else
+        rc = cwt_err_setf(&err, CWT_EUNSUPPORTED, "kind", "unknown job kind '%s'", j.kind);
+    struct cwt_err e2;
+    if (rc == CWT_OK) {
+        if (!w->quiet)
+            fprintf(stderr, "cwtap worker: %s %s %s: done\n", j.id, j.kind, j.site_id);
+        if (cwt__store_job_complete(w->store, j.id, w->id, cwt_ctx_now(w->ctx), &e2) != CWT_OK)
+            cli_error("job %s: %s", j.id, e2.msg);
+    } else {
+        fprintf(stderr, "cwtap worker: %s %s %s: attempt %d/%d failed: %s\n", j.id, j.kind, j.site_id, j.attempts,
+                j.max_attempts, err.msg);
+        if (cwt__store_job_fail(w->store, j.id, w->id, err.msg, cwt_ctx_now(w->ctx), &e2) != CWT_OK)
+            cli_error("job %s: %s", j.id, e2.msg);
+    }
+    cwt__job_release(&j);
+    return CWT_OK;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: cwtap worker [options]\n\n"
+        "Runs queued jobs (evaluations) and schedules the re-evaluation of every active site.\n\n"
+        "options:\n"
+        "  --db URL            sqlite:PATH (default sqlite:var/cwtap.db) or postgresql://...\n"
+        "  --once              run the jobs due now, then exit\n"
+        "  --interval SECONDS  re-evaluate each active site this often (default 86400)\n"
+        "  --no-schedule       only run jobs; another worker schedules\n"
+        "  --poll SECONDS      wait between polls of an empty queue (default 2)\n"
+        "  --lease SECONDS     a claimed job returns to the queue if not finished by then (default 900)\n"
+        "  --id NAME           worker name recorded on claimed jobs (default host-pid)\n"
+        "  --allow-private     audits may reach loopback/private addresses (tests, demo)\n"
+        "  --ca-file PEM       trust this CA bundle for audits\n"
+        "  --resolve H:P:A     resolve H:P to A for audits (repeatable, as curl's --resolve)\n"
+        "  --model PATH        the model JSON to score with\n"
+        "  --quiet             log failures only\n"
+        "  --help              this help\n\n"
+        "Stops after the current job on SIGTERM or SIGINT. Exit codes: 0 stopped, 2 usage, 4 bad database.\n");
+}
+
+int cmd_worker(int argc, char **argv)
+{
+    enum { O_DB = 256, O_ONCE, O_INTERVAL, O_NOSCHED, O_POLL, O_LEASE, O_ID, O_PRIVATE, O_CA, O_RESOLVE, O_MODEL,
+           O_QUIET, O_HELP };
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, O_DB}, {"once", no_argument, NULL, O_ONCE},
+        {"interval", required_argument, NULL, O_INTERVAL}, {"no-schedule", no_argument, NULL, O_NOSCHED},
+        {"poll", required_argument, NULL, O_POLL}, {"lease", required_argument, NULL, O_LEASE},
+        {"id", required_argument, NULL, O_ID}, {"allow-private", no_argument, NULL, O_PRIVATE},
+        {"ca-file", required_argument, NULL, O_CA}, {"resolve", required_argument, NULL, O_RESOLVE},
+        {"model", required_argument, NULL, O_MODEL}, {"quiet", no_argument, NULL, O_QUIET},
+        {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
+    };
+    struct worker w = {.lease_s = 900};
+    const char *db = "sqlite:var/cwtap.db";
+    const char *resolve[16];
+    size_t nresolve = 0;
+    bool once = false, schedule = true;
+    long interval = 86400, poll_s = 2;
+    int c, code = EXIT_INTERNAL;
+    char host[64] = "worker";
+    gethostname(host, sizeof host - 1);
+    snprintf(w.id, sizeof w.id, "%s-%ld", host, (long)getpid());
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case O_DB: db = optarg; break;
+        case O_ONCE: once = true; break;
+        case O_INTERVAL:
+            interval = atol(optarg);
+            if (interval < 60)
+                return cli_usage_error("worker", "--interval wants at least 60 seconds");
+            break;
+        case O_NOSCHED: schedule = false; break;
+        case O_POLL:
+            poll_s = atol(optarg);
+            if (poll_s < 1 || poll_s > 3600)
+                return cli_usage_error("worker", "--poll wants 1 to 3600 seconds");
+            break;
+        case O_LEASE:
+            w.lease_s = atoi(optarg);
+            if (w.lease_s < 10)
+                return cli_usage_error("worker", "--lease wants at least 10 seconds");
+            break;
+        case O_ID: snprintf(w.id, sizeof w.id, "%s", optarg); break;
+        case O_PRIVATE: w.audit.allow_private = true; break;
+        case O_CA: w.audit.ca_file = optarg; break;
+        case O_RESOLVE:
+            if (nresolve >= CWT_ARRAY_LEN(resolve))
+                return cli_usage_error("worker", "at most %zu --resolve entries", CWT_ARRAY_LEN(resolve));
+            resolve[nresolve++] = optarg;
+            break;
+        case O_MODEL: w.audit.model_path = optarg; break;
+        case O_QUIET: w.quiet = true; break;
+        case O_HELP: usage(stdout); return EXIT_OK_;
+        default: return cli_usage_error("worker", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("worker", "unexpected argument '%s'", argv[optind]);
+    w.audit.resolve = resolve;
+    w.audit.nresolve = nresolve;
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    struct cwt_err err;
+    cwt_err_clear(&err);
+    if (cwt_ctx_new(&w.ctx) != CWT_OK)
+        goto out;
+    if (cwt__store_open(db, &(struct cwt__store_opts){.max_conns = 2}, &w.store, &err) != CWT_OK) {
+        cli_error("cannot open the database: %s", err.msg);
+        code = EXIT_INPUT;
+        goto out;
+    }
+    if (!w.quiet)
+        fprintf(stderr, "cwtap worker: %s started%s\n", w.id, schedule ? " (scheduling)" : "");
+    for (;;) {
+        if (schedule) {
+            int64_t n = 0;
+            if (cwt__store_schedule_due(w.store, cwt_ctx_now(w.ctx), interval, &n, &err) != CWT_OK)
+                cli_error("scheduler: %s", err.msg);
+            else if (n && !w.quiet)
+                fprintf(stderr, "cwtap worker: scheduled %lld evaluation(s)\n", (long long)n);
+        }
+        enum cwt_status rc = run_one(&w);
+        if (rc == CWT_ENOTFOUND && once)
+            break;
+        struct timespec wait = {rc == CWT_OK ? 0 : poll_s, 0};
+        int sig = sigtimedwait(&set, NULL, &wait);
+        if (sig == SIGTERM || sig == SIGINT)
+            break;
+    }
+    code = EXIT_OK_;
+out:
+    cwt__store_free(w.store);
+    cwt_ctx_free(w.ctx);
+    return code;
+}

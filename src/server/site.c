@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * This module implements what the server knows about sites: normalising the
+ * domain a user registers (IDNA 2008 with UTS #46 mapping via libidn2, then
+ * the registrable domain from the Public Suffix List via libpsl), the three
+ * ownership proofs (a DNS TXT record, a <meta> tag on the home page, a
+ * /.well-known/cwtap.txt file) checked through injected network functions,
+ * and the JSON shown to owners with the SDK snippet for each CMS.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <strings.h>
+
+#include <idn2.h>
+#include <libpsl.h>
+
+#include "server/site.h"
+
+#define TOKEN_PREFIX "cwtap-site-verification="
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+enum cwt_status srv_domain_normalize(const void *psl, const char *input, char host[static 256],
+                                     char registrable[static 256], struct cwt_err *err)
+{
+    char buf[300];
+    if (!input || strlen(input) >= sizeof buf)
+        return cwt_err_setf(err, CWT_EINVAL, "domain", "the domain must be 1 to 253 characters");
+    while (*input == ' ' || *input == '\t')
+        input++;
+    const char *sep = strstr(input, "://");
+    if (sep) {
+        if (!((sep - input == 5 && strncasecmp(input, "https", 5) == 0) ||
+              (sep - input == 4 && strncasecmp(input, "http", 4) == 0)))
+            return cwt_err_setf(err, CWT_EINVAL, "domain", "only http and https sites can be registered");
+        input = sep + 3;
+    }
+    size_t n = strcspn(input, "/?# \t");
+    snprintf(buf, sizeof buf, "%.*s", (int)n, input);
+    if (strchr(buf, '@') || strchr(buf, '[') || strchr(buf, '\\'))
+        return cwt_err_setf(err, CWT_EINVAL, "domain", "'%s' is not a host name", buf);
+    char *colon = strchr(buf, ':');
+    if (colon) {
+        if (!colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1))
+            return cwt_err_setf(err, CWT_EINVAL, "domain", "'%s' is not a host name", buf);
+        *colon = '\0';
+    }
+    n = strlen(buf);
+    if (n && buf[n - 1] == '.')
+        buf[--n] = '\0';
+    if (!n)
+        return cwt_err_setf(err, CWT_EINVAL, "domain", "the domain is empty");
+    unsigned char a4[4];
+    if (inet_pton(AF_INET, buf, a4) == 1 || strspn(buf, "0123456789.") == n)
+        return cwt_err_setf(err, CWT_EINVAL, "domain", "'%s' is an IP address; register the site's domain", buf);
+    char *ascii = NULL;
+    int rc = idn2_to_ascii_8z(buf, &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+    if (rc != IDN2_OK)
+        rc = idn2_to_ascii_8z(buf, &ascii, IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
+    if (rc != IDN2_OK)
+        return cwt_err_setf(err, CWT_EINVAL, "domain", "'%s' is not a valid domain name: %s", buf,
+                            idn2_strerror(rc));
+    snprintf(host, 256, "%s", ascii);
+    idn2_free(ascii);
+    for (char *p = host; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    /* Labels of letters, digits and inner hyphens, 1-63 bytes; at least two labels. */
+    size_t labels = 0, len = 0;
+    for (const char *p = host;; p++) {
+        if (*p == '.' || *p == '\0') {
+            if (len == 0 || len > 63 || p[-1] == '-' || p[-(long)len] == '-')
+                return cwt_err_setf(err, CWT_EINVAL, "domain", "'%s' is not a valid domain name", buf);
+            labels++;
+            len = 0;
+            if (!*p)
+                break;
+            continue;
+        }
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return cwt_err_setf(err, CWT_EINVAL, "domain", "'%s' is not a valid domain name", buf);
+        len++;
+    }
+    if (labels < 2)
+        return cwt_err_setf(err, CWT_EINVAL, "domain", "'%s' is not a public domain name", host);
+    static const char *const local[] = {".localhost", ".local", ".internal", ".invalid", ".home.arpa"};
+    for (size_t i = 0; i < CWT_ARRAY_LEN(local); i++)
+        if (ends_with(host, local[i]))
+            return cwt_err_setf(err, CWT_EINVAL, "domain", "'%s' is not a public domain name", host);
+    if (psl_is_public_suffix(psl, host))
+        return cwt_err_setf(err, CWT_EINVAL, "domain", "'%s' is a public suffix, not a site", host);
+    const char *reg = psl_registrable_domain(psl, host);
+    if (!reg)
+        return cwt_err_setf(err, CWT_EINVAL, "domain", "'%s' has no registrable domain", host);
+    snprintf(registrable, 256, "%s", reg);
+    return CWT_OK;
+}
+
+bool srv_verify_method_known(const char *method)
+{
+    return strcmp(method, "dns") == 0 || strcmp(method, "meta") == 0 || strcmp(method, "well-known") == 0;
+}
+
+/* The value of attribute @p name inside the tag text [p, end), into @p out. */
+static bool attr(const char *p, const char *end, const char *name, char *out, size_t outlen)
+{
+    size_t n = strlen(name);
+    for (const char *q = p; q + n < end; q++) {
+        if (strncasecmp(q, name, n) != 0 || (q > p && q[-1] != ' ' && q[-1] != '\t' && q[-1] != '\n'))
+            continue;
+        const char *v = q + n;
+        while (v < end && *v == ' ')
+            v++;
+        if (v >= end || *v != '=')
+            continue;
+        v++;
+        while (v < end && *v == ' ')
+            v++;
+        char quote = (v < end && (*v == '"' || *v == '\'')) ? *v++ : 0;
+        const char *ve = v;
+        while (ve < end && (quote ? *ve != quote : (*ve != ' ' && *ve != '/' && *ve != '>')))
+            ve++;
+        snprintf(out, outlen, "%.*s", (int)(ve - v), v);
+        return true;
+    }
+    return false;
+}
+
+bool srv_html_has_meta_token(const char *html, const char *token)
+{
+    /* A bounded scan of <meta ...> tags: the page layer parses pages for signals; this needs one tag. */
+    const char *p = html;
+    for (int tags = 0; tags < 10000 && (p = strcasestr(p, "<meta")); tags++) {
+        const char *end = strchr(p, '>');
+        if (!end)
+            return false;
+        char name[64], content[128];
+        if (attr(p + 5, end, "name", name, sizeof name) && strcasecmp(name, "cwtap-site-verification") == 0 &&
+            attr(p + 5, end, "content", content, sizeof content) && strcmp(content, token) == 0)
+            return true;
+        p = end;
+    }
+    return false;
+}
+
+/* True when one line of @p text is "cwtap-site-verification=TOKEN" (or the bare token). */
+static bool text_has_token(const char *text, const char *token)
+{
+    char want[128];
+    snprintf(want, sizeof want, TOKEN_PREFIX "%s", token);
+    for (const char *p = text; p && *p;) {
+        const char *e = strchr(p, '\n');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        while (l && (p[l - 1] == '\r' || p[l - 1] == ' ' || p[l - 1] == '"'))
+            l--;
+        const char *s = p;
+        while (l && (*s == ' ' || *s == '"'))
+            s++, l--;
+        if ((l == strlen(want) && strncmp(s, want, l) == 0) || (l == strlen(token) && strncmp(s, token, l) == 0))
+            return true;
+        p = e ? e + 1 : NULL;
+    }
+    return false;
+}
+
+enum cwt_status srv_verify_check(const struct srv_net *net, const char *method, const char *domain,
+                                 const char *token, struct cwt_err *err)
+{
+    char name[320];
+    char *got = NULL;
+    long status = 0;
+    enum cwt_status rc;
+    if (strcmp(method, "dns") == 0) {
+        if (!net->txt)
+            return cwt_err_setf(err, CWT_EUNSUPPORTED, "method", "DNS checks are not available in this build");
+        snprintf(name, sizeof name, "_cwtap.%s", domain);
+        rc = net->txt(net->ud, name, &got, err);
+        bool ok = rc == CWT_OK && got && text_has_token(got, token);
+        cwt_free(got);
+        if (ok)
+            return CWT_OK;
+        return cwt_err_setf(err, CWT_EREFUSED, "method", "no TXT record '" TOKEN_PREFIX "%s' at '%s'", token, name);
+    }
+    if (!net->get)
+        return cwt_err_setf(err, CWT_EUNSUPPORTED, "method", "web checks are not available in this build");
+    bool meta = strcmp(method, "meta") == 0;
+    static const char *const schemes[] = {"https", "http"};
+    for (size_t i = 0; i < CWT_ARRAY_LEN(schemes); i++) {
+        snprintf(name, sizeof name, "%s://%s%s", schemes[i], domain, meta ? "/" : "/.well-known/cwtap.txt");
+        got = NULL;
+        rc = net->get(net->ud, name, &got, &status, err);
+        bool ok = rc == CWT_OK && status == 200 && got &&
+                  (meta ? srv_html_has_meta_token(got, token) : text_has_token(got, token));
+        cwt_free(got);
+        if (ok)
+            return CWT_OK;
+    }
+    if (meta)
+        return cwt_err_setf(err, CWT_EREFUSED, "method",
+                            "the home page of '%s' has no <meta name=\"cwtap-site-verification\" content=\"%s\">",
+                            domain, token);
+    return cwt_err_setf(err, CWT_EREFUSED, "method", "'%s/.well-known/cwtap.txt' does not hold '" TOKEN_PREFIX "%s'",
+                        domain, token);
+}
+
+static json_t *time_or_null(int64_t t)
+{
+    if (!t)
+        return json_null();
+    char iso[21];
+    cwt_time_format_iso(t, iso);
+    return json_string(iso);
+}
+
+json_t *srv_site_json(const struct cwt__site *s, const char *public_base)
+{
+    char script[512], meta[160], txt[128], wk[320], wp[600], shop[600], mage[700], dnsname[300];
+    snprintf(dnsname, sizeof dnsname, "_cwtap.%s", s->domain);
+    snprintf(script, sizeof script, "<script async src=\"%s/sdk/v1/cwtap.js\" data-site=\"%s\"></script>",
+             public_base, s->id);
+    snprintf(meta, sizeof meta, "<meta name=\"cwtap-site-verification\" content=\"%s\">", s->token);
+    snprintf(txt, sizeof txt, TOKEN_PREFIX "%s", s->token);
+    snprintf(wk, sizeof wk, "https://%s/.well-known/cwtap.txt", s->domain);
+    snprintf(wp, sizeof wp, "Install the cwtap plugin (integrations/wordpress), open Settings > cwtap and enter the "
+             "site id %s; or paste the HTML snippet into the theme header (Appearance > Theme File Editor > "
+             "header.php, before </head>).", s->id);
+    snprintf(shop, sizeof shop, "Add the cwtap app block (integrations/shopify): Online Store > Themes > Customize "
+             "> App embeds > cwtap, site id %s; or paste the HTML snippet into layout/theme.liquid before "
+             "</head>.", s->id);
+    snprintf(mage, sizeof mage, "Install the Cwtap_TrustMark module (integrations/magento): bin/magento "
+             "module:enable Cwtap_TrustMark && bin/magento setup:upgrade, then Stores > Configuration > cwtap > "
+             "Site id %s; or paste the HTML snippet into Content > Design > Configuration > HTML Head > Scripts "
+             "and Style Sheets.", s->id);
+    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s?, s:b, s:o, s:o, "
+                     "s:{s:{s:s, s:s, s:s}, s:s, s:{s:s, s:s}}, s:{s:s, s:s, s:s, s:s}}",
+                     "id", s->id, "domain", s->domain, "registrable_domain", s->registrable, "url", s->url,
+                     "verified", s->verified_at != 0, "verified_at", time_or_null(s->verified_at),
+                     "verify_method", s->verify_method[0] ? s->verify_method : NULL, "active", s->active,
+                     "created_at", time_or_null(s->created_at), "next_evaluation_at", time_or_null(s->next_eval_at),
+                     "verification", "dns", "type", "TXT", "name", dnsname, "value", txt, "meta", meta,
+                     "well_known", "url", wk, "content", txt,
+                     "sdk", "html", script, "wordpress", wp, "shopify", shop, "magento", mage);
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * This module implements the hot-path snapshot (snapshot.h). The current
+ * pointer is guarded by a mutex held only for the pointer copy and the
+ * reference increment (nanoseconds), and each snapshot is freed by whoever
+ * drops its last reference, so a publish never waits for readers. Rebuilding
+ * a stale snapshot is done by one reader at a time (a try-lock); the others
+ * serve the previous snapshot meanwhile.
+ */
+#include <pthread.h>
+
+#include "server/snapshot.h"
+
+struct srv_snapshot_holder {
+    pthread_mutex_t mu;        /* guards cur */
+    pthread_mutex_t build_mu;  /* one rebuild at a time */
+    struct srv_snapshot *cur;
+    atomic_bool stale;
+    uint64_t version;
+    srv_snapshot_build_fn build;
+    void *build_ud;
+};
+
+struct srv_snapshot_holder *srv_snapshot_holder_new(void)
+{
+    struct srv_snapshot_holder *h = CWT_NEW(struct srv_snapshot_holder);
+    if (!h)
+        return NULL;
+    pthread_mutex_init(&h->mu, NULL);
+    pthread_mutex_init(&h->build_mu, NULL);
+    atomic_init(&h->stale, true);
+    return h;
+}
+
+void srv_snapshot_release(struct srv_snapshot *s)
+{
+    if (!s)
+        return;
+    if (atomic_fetch_sub(&s->refs, 1) == 1) {
+        if (s->free_data)
+            s->free_data(s->data);
+        cwt_free(s);
+    }
+}
+
+void srv_snapshot_holder_free(struct srv_snapshot_holder *h)
+{
+    if (!h)
+        return;
+    srv_snapshot_release(h->cur);
+    pthread_mutex_destroy(&h->mu);
+    pthread_mutex_destroy(&h->build_mu);
+    cwt_free(h);
+}
+
+void srv_snapshot_set_builder(struct srv_snapshot_holder *h, srv_snapshot_build_fn fn, void *ud)
+{
+    pthread_mutex_lock(&h->build_mu);
+    h->build = fn;
+    h->build_ud = ud;
+    pthread_mutex_unlock(&h->build_mu);
+}
+
+enum cwt_status srv_snapshot_publish(struct srv_snapshot_holder *h, void *data, void (*free_data)(void *),
+                                     int64_t at)
+{
+    struct srv_snapshot *s = CWT_NEW(struct srv_snapshot);
+    if (!s) {
+        if (free_data)
+            free_data(data);
+        return CWT_ENOMEM;
+    }
+    atomic_init(&s->refs, 1); /* the holder's reference */
+    s->data = data;
+    s->free_data = free_data;
+    s->built_at = at;
+    pthread_mutex_lock(&h->mu);
+    struct srv_snapshot *old = h->cur;
+    s->version = ++h->version;
+    h->cur = s;
+    atomic_store(&h->stale, false);
+    pthread_mutex_unlock(&h->mu);
+    srv_snapshot_release(old);
+    return CWT_OK;
+}
+
+void srv_snapshot_invalidate(struct srv_snapshot_holder *h)
+{
+    atomic_store(&h->stale, true);
+}
+
+struct srv_snapshot *srv_snapshot_acquire(struct srv_snapshot_holder *h, int64_t now)
+{
+    if (atomic_load(&h->stale) && pthread_mutex_trylock(&h->build_mu) == 0) {
+        /* Clear first: a change made while building marks it stale again. */
+        if (h->build && atomic_exchange(&h->stale, false)) {
+            void *data = NULL;
+            void (*fd)(void *) = NULL;
+            if (h->build(h->build_ud, &data, &fd) == CWT_OK)
+                srv_snapshot_publish(h, data, fd, now);
+            else
+                atomic_store(&h->stale, true);
+        }
+        pthread_mutex_unlock(&h->build_mu);
+    }
+    pthread_mutex_lock(&h->mu);
+    struct srv_snapshot *s = h->cur;
+    if (s)
+        atomic_fetch_add(&s->refs, 1);
+    pthread_mutex_unlock(&h->mu);
+    return s;
+}

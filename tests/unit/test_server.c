@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests of src/server without sockets: the route table against
+ * docs/openapi.yaml (both directions), route matching, request-body
+ * validation, domain normalisation, ownership proofs through a fake network,
+ * token buckets, the snapshot, tokens and password hashes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <libpsl.h>
+
+#include "harness.h"
+#include "server/server.h"
+#include "server/site.h"
+#include "server/snapshot.h"
+
+/* ---- the router and the OpenAPI document ----------------------------------- */
+
+struct doc_op {
+    char method[8];
+    char path[128];
+};
+
+/* Reads "  /path:" and "    get:" lines under "paths:" (the document's own layout). */
+static size_t doc_ops(struct doc_op *ops, size_t cap)
+{
+    char *text = h_read_file(h_src("docs/openapi.yaml"), NULL);
+    assert_non_null(text);
+    size_t n = 0;
+    bool in_paths = false;
+    char cur[128] = "";
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (strcmp(line, "paths:") == 0) {
+            in_paths = true;
+            continue;
+        }
+        if (in_paths && line[0] && line[0] != ' ')
+            break;
+        if (!in_paths)
+            continue;
+        if (strncmp(line, "  /", 3) == 0 && line[strlen(line) - 1] == ':') {
+            snprintf(cur, sizeof cur, "%.*s", (int)strlen(line) - 3, line + 2);
+        } else if (strncmp(line, "    ", 4) == 0 && line[4] != ' ' && cur[0]) {
+            static const char *const methods[] = {"get", "post", "put", "patch", "delete"};
+            for (size_t i = 0; i < CWT_ARRAY_LEN(methods); i++) {
+                size_t l = strlen(methods[i]);
+                if (strncmp(line + 4, methods[i], l) == 0 && line[4 + l] == ':' && n < cap) {
+                    for (size_t k = 0; k <= l; k++)
+                        ops[n].method[k] = (char)(methods[i][k] >= 'a' ? methods[i][k] - 32 : methods[i][k]);
+                    snprintf(ops[n].path, sizeof ops[n].path, "%s", cur);
+                    n++;
+                }
+            }
+        }
+    }
+    free(text);
+    return n;
+}
+
+static void test_routes_match_openapi(void **state)
+{
+    (void)state;
+    struct doc_op ops[128];
+    size_t n = doc_ops(ops, CWT_ARRAY_LEN(ops));
+    assert_true(n > 10);
+    size_t nroutes = 0;
+    for (const struct srv_route *r = srv_routes; r->method; r++, nroutes++) {
+        bool found = false;
+        for (size_t i = 0; i < n && !found; i++)
+            found = strcmp(ops[i].method, r->method) == 0 && strcmp(ops[i].path, r->pattern) == 0;
+        if (!found)
+            fail_msg("route %s %s is not in docs/openapi.yaml", r->method, r->pattern);
+    }
+    for (size_t i = 0; i < n; i++) {
+        bool found = false;
+        for (const struct srv_route *r = srv_routes; r->method && !found; r++)
+            found = strcmp(ops[i].method, r->method) == 0 && strcmp(ops[i].path, r->pattern) == 0;
+        if (!found)
+            fail_msg("docs/openapi.yaml documents %s %s, which the router does not know", ops[i].method,
+                     ops[i].path);
+    }
+    assert_int_equal(n, nroutes);
+}
+
+static void test_route_match(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *method, *path, *pattern, *param;
+        bool known;
+    } cases[] = {
+        {"GET", "/v1/sites", "/v1/sites", NULL, false},
+        {"GET", "/v1/sites/s_abc", "/v1/sites/{id}", "s_abc", false},
+        {"HEAD", "/v1/sites/s_abc", "/v1/sites/{id}", "s_abc", false},
+        {"POST", "/v1/sites/s_abc/verify", "/v1/sites/{id}/verify", "s_abc", false},
+        {"PUT", "/v1/sites/s_abc", NULL, NULL, true},
+        {"GET", "/v1/sites/", NULL, NULL, false},
+        {"GET", "/v1/sites/a'b", NULL, NULL, false},
+        {"GET", "/v1/sites/a%20b", NULL, NULL, false},
+        {"GET", "/v1/sites/s_abc/", NULL, NULL, false},
+        {"GET", "/v1/nope", NULL, NULL, false},
+        {"DELETE", "/v1/keys/k_1", "/v1/keys/{id}", "k_1", false},
+        {"GET", "/v1/keys/k_1", NULL, NULL, true},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
+        struct srv_req rq;
+        memset(&rq, 0, sizeof rq);
+        bool known = false;
+        const struct srv_route *r = srv_route_match(cases[i].method, cases[i].path, &rq, &known);
+        if (!cases[i].pattern) {
+            assert_null(r);
+            assert_int_equal(known, cases[i].known);
+            continue;
+        }
+        assert_non_null(r);
+        assert_string_equal(r->pattern, cases[i].pattern);
+        if (cases[i].param) {
+            assert_int_equal(rq.nparams, 1);
+            assert_string_equal(rq.params[0], cases[i].param);
+        }
+    }
+}
+
+/* ---- request bodies --------------------------------------------------------- */
+
+static void test_body_parse(void **state)
+{
+    (void)state;
+    static const struct srv_field spec[] = {
+        {"name", SRV_F_STRING, true, 8},
+        {"n", SRV_F_INT, false, 0},
+        {"on", SRV_F_BOOL, false, 0},
+        {"tags", SRV_F_STRLIST, false, 2},
+    };
+    static const struct {
+        const char *body;
+        enum cwt_status want;
+        const char *field;
+    } cases[] = {
+        {"{\"name\":\"abc\"}", CWT_OK, ""},
+        {"{\"name\":\"abc\",\"n\":3,\"on\":true,\"tags\":[\"a\",\"b\"]}", CWT_OK, ""},
+        {"", CWT_EINVAL, ""},
+        {"{", CWT_EPARSE, "byte 1"},
+        {"[1]", CWT_EINVAL, ""},
+        {"\"x\"", CWT_EPARSE, "byte 3"},
+        {"{\"name\":1}", CWT_EINVAL, "name"},
+        {"{\"name\":\"123456789\"}", CWT_ETOOBIG, "name"},
+        {"{\"name\":\"a\",\"extra\":1}", CWT_EINVAL, "extra"},
+        {"{\"n\":1}", CWT_EINVAL, "name"},
+        {"{\"name\":\"a\",\"n\":1.5}", CWT_EINVAL, "n"},
+        {"{\"name\":\"a\",\"on\":\"yes\"}", CWT_EINVAL, "on"},
+        {"{\"name\":\"a\",\"tags\":[\"a\",\"b\",\"c\"]}", CWT_ETOOBIG, "tags"},
+        {"{\"name\":\"a\",\"tags\":[\"a\",1]}", CWT_EINVAL, "tags[1]"},
+        {"{\"name\":\"a\",\"name\":\"b\"}", CWT_EPARSE, NULL},
+        {"{\"name\":\"a\\u0000b\"}", CWT_EPARSE, NULL},
+        {"{\"name\":\"\xff\"}", CWT_EPARSE, NULL},
+        {"{\"name\":\"a\"} trailing", CWT_EPARSE, NULL},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
+        json_t *out = NULL;
+        struct cwt_err err;
+        cwt_err_clear(&err);
+        enum cwt_status rc = srv_body_parse(cases[i].body, strlen(cases[i].body), spec, CWT_ARRAY_LEN(spec), &out,
+                                            &err);
+        if (rc != cases[i].want)
+            fail_msg("case %zu '%s': got %d (%s), want %d", i, cases[i].body, rc, err.msg, cases[i].want);
+        if (cases[i].field)
+            assert_string_equal(err.field, cases[i].field);
+        if (rc == CWT_OK)
+            assert_non_null(out);
+        else
+            assert_null(out);
+        json_decref(out);
+    }
+}
+
+/* ---- domains ------------------------------------------------------------------ */
+
+static void test_domain_normalize(void **state)
+{
+    (void)state;
+    psl_ctx_t *psl = psl_latest(NULL);
+    const psl_ctx_t *p = psl ? psl : psl_builtin();
+    assert_non_null(p);
+    static const struct {
+        const char *in, *host, *reg;
+    } cases[] = {
+        {"example.com", "example.com", "example.com"},
+        {"WWW.Example.COM.", "www.example.com", "example.com"},
+        {"https://shop.example.co.uk/path?q=1", "shop.example.co.uk", "example.co.uk"},
+        {"http://example.com:8080", "example.com", "example.com"},
+        {"  example.com", "example.com", "example.com"},
+        {"bücher.de", "xn--bcher-kva.de", "xn--bcher-kva.de"},
+        {"https://WWW.Bücher.de/shop", "www.xn--bcher-kva.de", "xn--bcher-kva.de"},
+        {"例え.jp", "xn--r8jz45g.jp", "xn--r8jz45g.jp"},
+        {"shop.example.com.cn", "shop.example.com.cn", "example.com.cn"},
+        {"foo.github.io", "foo.github.io", "foo.github.io"},
+        {"", NULL, NULL},
+        {"localhost", NULL, NULL},
+        {"app.localhost", NULL, NULL},
+        {"127.0.0.1", NULL, NULL},
+        {"http://[::1]/", NULL, NULL},
+        {"ftp://example.com", NULL, NULL},
+        {"user@example.com", NULL, NULL},
+        {"co.uk", NULL, NULL},
+        {"github.io", NULL, NULL},
+        {"-bad.example.com", NULL, NULL},
+        {"bad-.example.com", NULL, NULL},
+        {"a..b.com", NULL, NULL},
+        {"exa_mple.com", NULL, NULL},
+        {"example.com:abc", NULL, NULL},
+        {"printer.local", NULL, NULL},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
+        char host[256], reg[256];
+        struct cwt_err err;
+        cwt_err_clear(&err);
+        enum cwt_status rc = srv_domain_normalize(p, cases[i].in, host, reg, &err);
+        if (cases[i].host) {
+            if (rc != CWT_OK)
+                fail_msg("'%s' refused: %s", cases[i].in, err.msg);
+            assert_string_equal(host, cases[i].host);
+            assert_string_equal(reg, cases[i].reg);
+        } else {
+            if (rc == CWT_OK)
+                fail_msg("'%s' accepted as '%s'", cases[i].in, host);
+            assert_string_equal(err.field, "domain");
+        }
+    }
+    if (psl)
+        psl_free(psl);
+}
+
+/* ---- ownership proofs ------------------------------------------------------------ */
+
+static void test_meta_token(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *html;
+        bool want;
+    } cases[] = {
+        {"<head><meta name=\"cwtap-site-verification\" content=\"T0K\"></head>", true},
+        {"<META content='T0K' NAME='cwtap-site-verification'/>", true},
+        {"<meta name=cwtap-site-verification content=T0K>", true},
+        {"<meta name=\"cwtap-site-verification\" content=\"T0K2\">", false},
+        {"<meta name=\"other\" content=\"T0K\">", false},
+        {"<meta name=\"cwtap-site-verification\">", false},
+        {"<p>cwtap-site-verification T0K</p>", false},
+        {"<meta name=\"cwtap-site-verification\" content=\"T0K\"", false},
+        {"<meta data-name=\"cwtap-site-verification\" content=\"T0K\">", false},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++)
+        if (srv_html_has_meta_token(cases[i].html, "T0K") != cases[i].want)
+            fail_msg("case %zu: %s", i, cases[i].html);
+}
+
+struct fake_net {
+    const char *txt_name, *txt;
+    const char *url, *body;
+    long status;
+    int calls;
+};
+
+static enum cwt_status fake_txt(void *ud, const char *name, char **out, struct cwt_err *err)
+{
+    struct fake_net *f = ud;
+    f->calls++;
+    if (!f->txt_name || strcmp(name, f->txt_name) != 0)
+        return cwt_err_set(err, CWT_ENOTFOUND, "no TXT at '%s'", name);
+    *out = cwt_strdup(f->txt);
+    return CWT_OK;
+}
+
+static enum cwt_status fake_get(void *ud, const char *url, char **body, long *status, struct cwt_err *err)
+{
+    struct fake_net *f = ud;
+    f->calls++;
+    if (!f->url || strcmp(url, f->url) != 0)
+        return cwt_err_set(err, CWT_ECONNECT, "cannot connect to '%s'", url);
+    *body = cwt_strdup(f->body);
+    *status = f->status;
+    return CWT_OK;
+}
+
+static void test_verify_check(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *method;
+        struct fake_net net;
+        enum cwt_status want;
+    } cases[] = {
+        {"dns", {"_cwtap.ex.com", "other\ncwtap-site-verification=TOK", NULL, NULL, 0, 0}, CWT_OK},
+        {"dns", {"_cwtap.ex.com", "\"cwtap-site-verification=TOK\"", NULL, NULL, 0, 0}, CWT_OK},
+        {"dns", {"_cwtap.ex.com", "cwtap-site-verification=TOKX", NULL, NULL, 0, 0}, CWT_EREFUSED},
+        {"dns", {"ex.com", "cwtap-site-verification=TOK", NULL, NULL, 0, 0}, CWT_EREFUSED},
+        {"meta", {NULL, NULL, "https://ex.com/", "<meta name=\"cwtap-site-verification\" content=\"TOK\">", 200, 0},
+         CWT_OK},
+        {"meta", {NULL, NULL, "http://ex.com/", "<meta name=\"cwtap-site-verification\" content=\"TOK\">", 200, 0},
+         CWT_OK},
+        {"meta", {NULL, NULL, "https://ex.com/", "<meta name=\"cwtap-site-verification\" content=\"TOK\">", 404, 0},
+         CWT_EREFUSED},
+        {"meta", {NULL, NULL, "https://ex.com/", "<p>TOK</p>", 200, 0}, CWT_EREFUSED},
+        {"well-known", {NULL, NULL, "https://ex.com/.well-known/cwtap.txt", "cwtap-site-verification=TOK\r\n", 200, 0},
+         CWT_OK},
+        {"well-known", {NULL, NULL, "https://ex.com/.well-known/cwtap.txt", "TOK\n", 200, 0}, CWT_OK},
+        {"well-known", {NULL, NULL, "https://ex.com/.well-known/cwtap.txt", "xTOK\n", 200, 0}, CWT_EREFUSED},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
+        struct fake_net f = cases[i].net;
+        struct srv_net net = {fake_txt, fake_get, &f};
+        struct cwt_err err;
+        cwt_err_clear(&err);
+        enum cwt_status rc = srv_verify_check(&net, cases[i].method, "ex.com", "TOK", &err);
+        if (rc != cases[i].want)
+            fail_msg("case %zu (%s): got %d (%s)", i, cases[i].method, rc, err.msg);
+        if (rc != CWT_OK)
+            assert_true(strstr(err.msg, "TOK") != NULL); /* the refusal says what was expected */
+    }
+    struct srv_net none = {NULL, NULL, NULL};
+    struct cwt_err err;
+    assert_int_equal(srv_verify_check(&none, "dns", "ex.com", "TOK", &err), CWT_EUNSUPPORTED);
+    assert_int_equal(srv_verify_check(&none, "meta", "ex.com", "TOK", &err), CWT_EUNSUPPORTED);
+}
+
+/* ---- rate limits -------------------------------------------------------------- */
+
+static void test_ratelimit(void **state)
+{
+    (void)state;
+    struct srv_ratelimit *rl = srv_ratelimit_new(64);
+    int64_t t = 1000000000;
+    int retry = -1;
+    for (int i = 0; i < 5; i++)
+        assert_true(srv_ratelimit_take(rl, "ip:a", 1.0, 5, t, &retry));
+    assert_false(srv_ratelimit_take(rl, "ip:a", 1.0, 5, t, &retry));
+    assert_int_equal(retry, 1);
+    assert_true(srv_ratelimit_take(rl, "ip:b", 1.0, 5, t, &retry)); /* another key has its own bucket */
+    assert_false(srv_ratelimit_take(rl, "ip:a", 1.0, 5, t + 999999, &retry));
+    assert_true(srv_ratelimit_take(rl, "ip:a", 1.0, 5, t + 1000000, &retry));
+    assert_false(srv_ratelimit_take(rl, "ip:c", 0.2, 1, t, &retry) && srv_ratelimit_take(rl, "ip:c", 0.2, 1, t, &retry));
+    assert_int_equal(retry, 5);
+    /* Refill never exceeds the burst. */
+    for (int i = 0; i < 5; i++)
+        assert_true(srv_ratelimit_take(rl, "ip:a", 1.0, 5, t + 100000000, &retry));
+    assert_false(srv_ratelimit_take(rl, "ip:a", 1.0, 5, t + 100000000, &retry));
+    /* Many keys in a small table: it never grows, and every new key starts full. */
+    char key[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(key, sizeof key, "ip:%d", i);
+        assert_true(srv_ratelimit_take(rl, key, 1.0, 2, t + 200000000, &retry));
+    }
+    srv_ratelimit_free(rl);
+}
+
+/* ---- the snapshot ---------------------------------------------------------------- */
+
+static int freed;
+
+static void free_int(void *p)
+{
+    freed++;
+    cwt_free(p);
+}
+
+static enum cwt_status build_int(void *ud, void **data, void (**fd)(void *))
+{
+    int *counter = ud;
+    int *v = cwt_malloc(sizeof *v);
+    *v = ++*counter;
+    *data = v;
+    *fd = free_int;
+    return CWT_OK;
+}
+
+static void test_snapshot(void **state)
+{
+    (void)state;
+    freed = 0;
+    struct srv_snapshot_holder *h = srv_snapshot_holder_new();
+    assert_null(srv_snapshot_acquire(h, 0));
+    int builds = 0;
+    srv_snapshot_set_builder(h, build_int, &builds);
+    struct srv_snapshot *a = srv_snapshot_acquire(h, 10);
+    assert_non_null(a);
+    assert_int_equal(*(int *)a->data, 1);
+    struct srv_snapshot *a2 = srv_snapshot_acquire(h, 11);
+    assert_ptr_equal(a, a2); /* not stale: no rebuild */
+    assert_int_equal(builds, 1);
+    srv_snapshot_invalidate(h);
+    struct srv_snapshot *b = srv_snapshot_acquire(h, 12);
+    assert_int_equal(*(int *)b->data, 2);
+    assert_true(b->version > a->version);
+    assert_int_equal(*(int *)a->data, 1); /* the old one lives while referenced */
+    assert_int_equal(freed, 0);
+    srv_snapshot_release(a);
+    srv_snapshot_release(a2);
+    assert_int_equal(freed, 1);
+    srv_snapshot_release(b);
+    srv_snapshot_holder_free(h);
+    assert_int_equal(freed, 2);
+}
+
+/* ---- tokens and passwords ------------------------------------------------------------ */
+
+static void test_tokens_and_passwords(void **state)
+{
+    (void)state;
+    char a[80], b[80], ha[65], hb[65];
+    srv_token_new("cwt_", a, sizeof a);
+    srv_token_new("cwt_", b, sizeof b);
+    assert_int_equal(strlen(a), 4 + 43);
+    assert_string_not_equal(a, b);
+    srv_token_hash(a, ha);
+    srv_token_hash(a, hb);
+    assert_string_equal(ha, hb);
+    assert_int_equal(strlen(ha), 64);
+    srv_token_hash("abc", ha);
+    assert_string_equal(ha, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    struct srv_config cfg = {.pw_opslimit = 1, .pw_memlimit = 8192};
+    struct srv *s = NULL;
+    struct cwt_err err;
+    assert_int_equal(srv_new(&cfg, NULL, NULL, &s, &err), CWT_OK);
+    char hash[160];
+    assert_int_equal(srv_password_hash(s, "correct horse", hash, sizeof hash, &err), CWT_OK);
+    assert_true(strncmp(hash, "$argon2id$", 10) == 0);
+    assert_true(srv_password_check(hash, "correct horse"));
+    assert_false(srv_password_check(hash, "correct horsE"));
+    assert_false(srv_password_check("garbage", "correct horse"));
+    srv_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_routes_match_openapi),
+        cmocka_unit_test(test_route_match),
+        cmocka_unit_test(test_body_parse),
+        cmocka_unit_test(test_domain_normalize),
+        cmocka_unit_test(test_meta_token),
+        cmocka_unit_test(test_verify_check),
+        cmocka_unit_test(test_ratelimit),
+        cmocka_unit_test(test_snapshot),
+        cmocka_unit_test(test_tokens_and_passwords),
+    };
+    return cmocka_run_group_tests_name("server", tests, NULL, NULL);
+}
