@@ -32,6 +32,7 @@ static void usage(FILE *f)
             "  --whois-server HOST[:PORT]  ask this WHOIS server instead of the TLD's\n"
             "  --bootstrap FILE        IANA dns.json to use (default: the shipped data/rdap/dns.json)\n"
             "  --ca-file FILE          trust the CA certificates in FILE for RDAP over https\n"
+            "  --resolve HOST:PORT:ADDR  reach HOST:PORT of an RDAP server at ADDR (as curl's; repeatable)\n"
             "  --allow-private         allow loopback and private addresses (refused by default)\n"
             "  --timeout S             time limit per server in seconds (default 10)\n"
             "  --json                  print the record as JSON\n"
@@ -140,6 +141,8 @@ int cmd_whois(int argc, char **argv)
     const char *url = IANA_BOOTSTRAP_URL, *outpath = NULL;
     bool json = false, allow_private = false, do_refresh = false;
     long timeout_ms = 10000;
+    const char *resolve[16];
+    size_t nresolve = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool more = i + 1 < argc;
@@ -160,6 +163,10 @@ int cmd_whois(int argc, char **argv)
             bootstrap = argv[++i];
         } else if (more && strcmp(a, "--ca-file") == 0) {
             ca_file = argv[++i];
+        } else if (more && strcmp(a, "--resolve") == 0) {
+            if (nresolve == CWT_ARRAY_LEN(resolve))
+                return cli_usage_error("whois", "at most %zu --resolve entries", CWT_ARRAY_LEN(resolve));
+            resolve[nresolve++] = argv[++i];
         } else if (more && strcmp(a, "--url") == 0) {
             url = argv[++i];
         } else if (more && strcmp(a, "--out") == 0) {
@@ -194,7 +201,8 @@ int cmd_whois(int argc, char **argv)
     if (cwt_ctx_new(&ctx) != CWT_OK)
         goto out;
     struct cwt__whois_opts o = {.rdap_base = rdap_base, .whois_server = whois_server, .bootstrap_file = bootstrap,
-                                .ca_file = ca_file, .allow_private = allow_private, .timeout_ms = timeout_ms};
+                                .ca_file = ca_file, .allow_private = allow_private, .timeout_ms = timeout_ms,
+                                .resolve = resolve, .nresolve = nresolve};
     fprintf(stderr, "cwtap whois: looking up %s\n", reg ? reg : norm);
     enum cwt_status rc = cwt__whois_lookup(ctx, &o, reg ? reg : norm, &w, &err);
     if (rc) {

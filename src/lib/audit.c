@@ -145,6 +145,8 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
             .ca_file = o->ca_file,
             .allow_private = o->allow_private,
             .timeout_ms = lim->timeout_ms,
+            .resolve = o->resolve,
+            .nresolve = o->nresolve,
         };
         rc = cwt__whois_lookup(ctx, &wo, reg_domain, &whois, err);
         if (rc)

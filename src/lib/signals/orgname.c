@@ -281,6 +281,15 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
                 if (w > 0 && t[w - 1] != ' ')
                     break;
             }
+            /* headings and phrases before the name are not part of it */
+            static const char *const lead[] = {"About ", "Contact ", "Welcome to ", "Welcome ", "Copyright ",
+                                               "Home ", "By ", "From ", "At ", "Our ", "The ", "Us "};
+            for (size_t l = 0; l < CWT_ARRAY_LEN(lead) && nw > 1; l++)
+                if (at(t, len, a, lead[l], false)) {
+                    a += strlen(lead[l]);
+                    nw--;
+                    l = (size_t)-1; /* "Welcome to The ..." */
+                }
             if (nw > 0)
                 add_name(out, &n, max, t + a, i + sl - a);
             i += sl - 1;

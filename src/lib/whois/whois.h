@@ -17,6 +17,9 @@ struct cwt__whois_opts {
     const char *ca_file;
     bool allow_private;
     long timeout_ms;
+    /* Added by whois: "HOST:PORT:ADDR" entries (as curl's --resolve) for the RDAP requests. */
+    const char *const *resolve;
+    size_t nresolve;
 };
 
 struct cwt__whois; /* defined in whois/whois_record.h by the whois layer */
