@@ -43,7 +43,7 @@ static const char audit_help[] =
     "  --whois-server H:P   ask this WHOIS server\n"
     "  --dns-server A[:P]   DNS server for MX and TXT look-ups\n"
     "  --offline-registry   skip WHOIS/RDAP and DNS look-ups\n"
-    "  --http-probe URL     plain-http URL checked for the redirect to https (default http://HOST/)\n"
+    "  --http-port N        port of plain http checked for the redirect to https (default 80)\n"
     "evaluation:\n"
     "  --at DATE            evaluate as of DATE (ISO 8601, e.g. 2026-07-31 or 2026-07-31T12:00:00Z)\n"
     "  --model FILE         scoring model (default models/cwtap-model-v1.json)\n\n"
@@ -176,7 +176,7 @@ static const struct option longopts[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT}, {"rdap-base", required_argument, NULL, OPT_RDAP},
     {"whois-server", required_argument, NULL, OPT_WHOIS}, {"dns-server", required_argument, NULL, OPT_DNS},
     {"offline-registry", no_argument, NULL, OPT_OFFLINE}, {"at", required_argument, NULL, OPT_AT},
-    {"model", required_argument, NULL, OPT_MODEL},  {"http-probe", required_argument, NULL, OPT_PROBE},
+    {"model", required_argument, NULL, OPT_MODEL},  {"http-port", required_argument, NULL, OPT_PROBE},
     {NULL, 0, NULL, 0}};
 
 static int write_reports(FILE *out, struct job *jobs, size_t n, enum cwt_format fmt, bool color)
@@ -318,9 +318,9 @@ int cmd_audit(int argc, char **argv)
             opts.model_path = optarg;
             break;
         case OPT_PROBE:
-            if (strncmp(optarg, "http://", 7) != 0)
-                return cli_usage_error("audit", "--http-probe wants an http:// URL, not '%s'", optarg);
-            opts.http_probe_url = optarg;
+            if (!parse_uint(optarg, 65535, &v) || v == 0)
+                return cli_usage_error("audit", "--http-port wants a port from 1 to 65535, not '%s'", optarg);
+            opts.http_port = (int)v;
             break;
         default:
             return cli_usage_error("audit", "unknown option");

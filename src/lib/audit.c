@@ -112,7 +112,10 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
         .user_agent = o->user_agent,
         .verify_tls = false,
     };
-    struct cwt__crawl_opts co = {.http_probe_url = o->http_probe_url};
+    char probe[320];
+    snprintf(probe, sizeof probe, "http://%s%s%s:%d/", strchr(u.host, ':') ? "[" : "", u.host,
+             strchr(u.host, ':') ? "]" : "", o->http_port ? o->http_port : 80);
+    struct cwt__crawl_opts co = {.http_probe_url = probe};
     rc = cwt__crawl_site_opts(ctx, &fo, &co, url, &crawl, err);
     if (rc)
         goto out;
@@ -143,10 +146,10 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
             .rdap_base = o->rdap_base,
             .whois_server = o->whois_server,
             .ca_file = o->ca_file,
-            .allow_private = o->allow_private,
-            .timeout_ms = lim->timeout_ms,
             .resolve = o->resolve,
             .nresolve = o->nresolve,
+            .allow_private = o->allow_private,
+            .timeout_ms = lim->timeout_ms,
         };
         rc = cwt__whois_lookup(ctx, &wo, reg_domain, &whois, err);
         if (rc)

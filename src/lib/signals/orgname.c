@@ -315,7 +315,7 @@ static void add_declared(struct cwt__declared_name *arr, size_t *n, const char *
         if (strcmp(a, b) == 0)
             return;
     }
-    snprintf(arr[*n].name, sizeof arr[*n].name, "%s", name);
+    snprintf(arr[*n].name, sizeof arr[*n].name, "%.*s", (int)sizeof arr[*n].name - 1, name);
     arr[*n].url = url;
     arr[*n].how = how;
     (*n)++;
