@@ -62,6 +62,9 @@ enum cwt_status cwt__doc_parse(const struct cwt_ctx *ctx, const char *html, size
                                struct cwt__doc **out, struct cwt_err *err);
 void cwt__doc_free(struct cwt__doc *doc);
 
+/* Initialises libxml2's global state; called once from the main thread by cwt_global_init(). */
+void cwt__page_global_init(void);
+
 /* Content of the first meta with @p name (lowercase), NULL if none. */
 const char *cwt__doc_meta(const struct cwt__doc *doc, const char *name);
 
