@@ -3,16 +3,12 @@
  * This module implements the default network functions of the ownership
  * checks (struct srv_net) over libcwtap's own layers: GET through the fetch
  * layer (src/lib/fetch, SSRF guard included) and TXT look-ups through the dns
- * layer. Until a layer is linked into the build its function is reported as
- * unavailable instead of failing the link (weak references).
+ * layer (TXT stays unavailable until src/lib/dns provides a look-up).
  */
 #include <stdio.h>
 
 #include "fetch/fetch.h"
 #include "server/server.h"
-
-#pragma weak cwt__fetch
-#pragma weak cwt__response_release
 
 struct net_ud {
     struct cwt_ctx *ctx;
@@ -23,8 +19,6 @@ struct net_ud {
 static enum cwt_status net_get(void *ud, const char *url, char **body, long *status, struct cwt_err *err)
 {
     struct net_ud *n = ud;
-    if (!cwt__fetch || !cwt__response_release)
-        return cwt_err_set(err, CWT_EUNSUPPORTED, "the fetch layer is not part of this build");
     struct cwt__fetch_opts o = {.ca_file = n->ca_file, .allow_private = n->allow_private, .verify_tls = true,
                                 .accept = "text/html, text/plain;q=0.9, */*;q=0.1"};
     struct cwt__response r;
