@@ -37,7 +37,7 @@ struct srv_net {
  */
 struct srv_net_state;
 struct srv_net_state *srv_net_default(struct srv_net *net, struct cwt_ctx *ctx, bool allow_private,
-                                      const char *ca_file);
+                                      const char *ca_file, const char *dns_server);
 void srv_net_state_free(struct srv_net_state *st);
 
 struct srv_config {
