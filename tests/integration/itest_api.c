@@ -22,6 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <curl/curl.h>
 #include <jansson.h>
 
@@ -700,6 +704,44 @@ static void test_rate_limit_and_graceful_stop(void **state)
     start(s, s->db, NULL);
 }
 
+/* A request still uploading its body when SIGTERM arrives is answered in full; then the server exits 0. */
+static void test_inflight_request_finishes_on_sigterm(void **state)
+{
+    struct server *s = *state;
+    static const char body[] = "{\"email\":\"nobody@example.com\",\"password\":\"not the password\"}";
+    char head[512];
+    snprintf(head, sizeof head, "POST /v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\nConnection: close\r\n\r\n", strlen(body));
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_true(write(fd, head, strlen(head)) == (ssize_t)strlen(head));
+    assert_true(write(fd, body, 10) == 10);
+    struct timespec ts = {0, 300 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    kill(s->pid, SIGTERM);
+    nanosleep(&ts, NULL);
+    assert_true(write(fd, body + 10, strlen(body) - 10) == (ssize_t)(strlen(body) - 10));
+    char buf[4096];
+    size_t n = 0;
+    ssize_t r;
+    while (n < sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0)
+        n += (size_t)r;
+    buf[n] = '\0';
+    close(fd);
+    if (strncmp(buf, "HTTP/1.1 401", 12) != 0)
+        fail_msg("in-flight request got: %.200s", buf);
+    assert_non_null(strstr(buf, "\"unauthorized\""));
+    int st = 0;
+    for (int i = 0; i < 200 && waitpid(s->pid, &st, WNOHANG) != s->pid; i++)
+        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    s->pid = 0;
+    start(s, s->db, NULL);
+}
+
 #define CASES(setup)                                                                  \
     cmocka_unit_test_setup_teardown(test_health, setup, teardown),                    \
     cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown), \
@@ -708,7 +750,8 @@ static void test_rate_limit_and_graceful_stop(void **state)
     cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),                \
     cmocka_unit_test_setup_teardown(test_api_keys, setup, teardown),                  \
     cmocka_unit_test_setup_teardown(test_static_and_traversal, setup, teardown),      \
-    cmocka_unit_test_setup_teardown(test_rate_limit_and_graceful_stop, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_rate_limit_and_graceful_stop, setup, teardown), \
+    cmocka_unit_test_setup_teardown(test_inflight_request_finishes_on_sigterm, setup, teardown)
 
 int main(void)
 {
