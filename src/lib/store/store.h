@@ -99,7 +99,10 @@ enum cwt__store_engine cwt__tx_engine(const struct cwt__tx *tx);
 enum cwt_status cwt__tx_exec(struct cwt__tx *tx, const char *sql, const struct cwt__sv *params, size_t nparams,
                              cwt__row_fn fn, void *ud, int64_t *changes, struct cwt_err *err);
 
-/* One statement in its own transaction (a retry on SQLite busy is the backend's). */
+/*
+ * One statement in its own write transaction; a plain SELECT runs without one
+ * (autocommit), so reads never take SQLite's write lock.
+ */
 enum cwt_status cwt__store_exec(struct cwt__store *st, const char *sql, const struct cwt__sv *params,
                                 size_t nparams, cwt__row_fn fn, void *ud, int64_t *changes, struct cwt_err *err);
 
