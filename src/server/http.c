@@ -39,6 +39,7 @@ struct srv {
     struct srv_snapshot_holder *snaps;
     psl_ctx_t *psl;
     atomic_int inflight;
+    char dummy_hash[160];
 };
 
 /* Per-request state kept across the access handler's calls. */
@@ -428,6 +429,10 @@ enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, 
         rc = cwt_err_set(err, CWT_EINTERNAL, "no Public Suffix List (install the publicsuffix package)");
         goto out;
     }
+    char pw[80];
+    srv_token_new("", pw, sizeof pw);
+    if ((rc = srv_password_hash(s, pw, s->dummy_hash, sizeof s->dummy_hash, err)))
+        goto out;
     *out = s;
     return CWT_OK;
 out:
@@ -511,3 +516,4 @@ const void *srv_psl(const struct srv *s) { return s->psl; }
 int srv_inflight(const struct srv *s) { return atomic_load(&s->inflight); }
 struct srv_metrics *srv_metrics_of(const struct srv *s) { return s->metrics; }
 struct srv_ratelimit *srv_ratelimit_of(const struct srv *s) { return s->rl; }
+const char *srv_dummy_hash(const struct srv *s) { return s->dummy_hash; }

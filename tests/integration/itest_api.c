@@ -667,6 +667,28 @@ static void test_static_and_traversal(void **state)
 {
     struct server *s = *state;
     struct resp r;
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, "%s/static", s->dir);
+    assert_int_equal(h_sh("mkdir -p '%s/sdk/v1' && printf 'console.log(1);' > '%s/sdk/v1/cwtap.js' && "
+                          "printf '<h1>cwtap</h1>' > '%s/index.html'", dir, dir, dir), 0);
+    stop(s);
+    const char *extra[] = {"--static-dir", dir, NULL};
+    start(s, s->db, extra);
+    http(s, "GET", "/sdk/v1/cwtap.js", NULL, NULL, &r);
+    expect(&r, 200, NULL, NULL);
+    assert_string_equal(r.body, "console.log(1);");
+    char ct[80];
+    assert_true(header(&r, "Content-Type", ct, sizeof ct));
+    assert_non_null(strstr(ct, "javascript"));
+    resp_free(&r);
+    http(s, "GET", "/", NULL, NULL, &r);
+    expect(&r, 200, NULL, NULL);
+    assert_string_equal(r.body, "<h1>cwtap</h1>");
+    resp_free(&r);
+    snprintf(path, sizeof path, "/sdk/v1/missing.js");
+    http(s, "GET", path, NULL, NULL, &r);
+    expect(&r, 404, "not_found", NULL);
+    resp_free(&r);
     static const char *paths[] = {"/../../etc/passwd", "/%2e%2e/etc/passwd", "/sdk/../../etc/passwd",
                                   "/v1/sites/..%2f..%2fetc"};
     for (size_t i = 0; i < CWT_ARRAY_LEN(paths); i++) {
