@@ -31,6 +31,13 @@ void cli_error(const char *fmt, ...) CWT_PRINTF(1, 2);
 /* Prints "cwtap <cmd>: <msg>\nTry 'cwtap <cmd> --help'." to stderr and returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) CWT_PRINTF(2, 3);
 
+/*
+ * Reads all of @p path ("-" = standard input) into *out (NUL-terminated, freed
+ * with cwt_free()), refusing more than @p cap bytes. Prints the problem and
+ * returns EXIT_INPUT (or EXIT_INTERNAL) on failure, EXIT_OK_ on success.
+ */
+int cli_read_file(const char *path, size_t cap, char **out, size_t *len);
+
 #define CWT_CMD(name, summary) int cmd_##name(int argc, char **argv);
 #include "commands.def"
 #undef CWT_CMD

@@ -52,7 +52,14 @@ static void usage(FILE *f)
     fprintf(f, "usage: cwtap <command> [options]\n\n"
                "cwtap assesses the credibility of exporters' websites (CW-TAP).\n\ncommands:\n");
     for (const struct cli_cmd *c = commands; c->name; c++)
-        fprintf(f, "  %-14s %s\n", c->name, c->summary);
+    {
+        char shown[64];
+        size_t n = 0;
+        for (; c->name[n] && n < sizeof shown - 1; n++)
+            shown[n] = c->name[n] == '_' ? '-' : c->name[n];
+        shown[n] = '\0';
+        fprintf(f, "  %-14s %s\n", shown, c->summary);
+    }
     fprintf(f, "\nRun 'cwtap <command> --help' for a command's options.\n\n"
                "exit codes:\n"
                "  0   success\n"
@@ -79,8 +86,14 @@ int main(int argc, char **argv)
         printf("cwtap %s\n", cwt_version());
         return EXIT_OK_;
     }
+    /* command names are C identifiers in the table: "check-metadata" is check_metadata */
+    char key[64];
+    size_t n = 0;
+    for (; name[n] && n < sizeof key - 1; n++)
+        key[n] = name[n] == '-' ? '_' : name[n];
+    key[n] = '\0';
     for (const struct cli_cmd *c = commands; c->name; c++)
-        if (strcmp(c->name, name) == 0)
+        if (strcmp(c->name, key) == 0)
             return c->run(argc - 1, argv + 1);
     cli_error("'%s' is not a cwtap command; see 'cwtap --help'", name);
     return EXIT_USAGE;

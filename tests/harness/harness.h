@@ -70,19 +70,19 @@ int h_ca_create_intermediate(struct h_ca *sub, const struct h_ca *parent, const 
 /* A self-signed leaf for @p host into <dir>/<name>.pem and .key, valid for @p days from now. */
 int h_selfsigned(const char *dir, const char *name, const char *host, int days);
 
-#define H_NGINX_PORTS 12
+#define H_NGINX_PORTS 16
 /* One nginx instance on 127.0.0.1, run with its own config and prefix. */
 struct h_nginx {
     char *dir;      /* prefix: conf, logs, pid */
     pid_t pid;
     int http_port;
     int https_port;
-    int ports[H_NGINX_PORTS]; /* more free ports: the tokens @PORT0@ .. @PORT11@ in the config */
+    int ports[H_NGINX_PORTS]; /* more free ports: the tokens @PORT0@ .. @PORT15@ in the config */
 };
 /*
  * Starts nginx with the server blocks in @p servers_conf (text inserted inside
  * `http {}`; the tokens @HTTP_PORT@ and @HTTPS_PORT@ are replaced by the chosen
- * ports, and @PORT0@ .. @PORT11@ by more). Waits until it accepts connections. 0 on success.
+ * ports, and @PORT0@ .. @PORT15@ by more). Waits until it accepts connections. 0 on success.
  */
 int h_nginx_start(struct h_nginx *ng, const char *servers_conf);
 void h_nginx_stop(struct h_nginx *ng);

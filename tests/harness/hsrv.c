@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -177,6 +178,7 @@ int h_srv_start(struct h_srv *s, int port, const struct h_route *routes, size_t 
     }
     if (pid == 0) {
         setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* the test died: so do we */
         signal(SIGCHLD, SIG_IGN); /* reap connection children automatically */
         for (;;) {
             int c = accept(fd, NULL, NULL);
@@ -187,6 +189,7 @@ int h_srv_start(struct h_srv *s, int port, const struct h_route *routes, size_t 
             }
             pid_t k = fork();
             if (k == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
                 close(fd);
                 serve(c, routes, n, s->log_path);
             }

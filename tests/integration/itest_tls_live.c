@@ -6,7 +6,8 @@
  * kind (expired, not yet valid, wrong host, self-signed, untrusted root,
  * incomplete chain, SHA-1 signature, 1024-bit key, TLS 1.0 only). Each is
  * inspected with cwt__tls_inspect() and must report exactly its problems.
- * Also: a server that accepts TCP but never answers (the handshake times
+ * Also: the signal `tls` end to end (home page and http:// probe fetched for
+ * real), a server that accepts TCP but never answers (the handshake times
  * out), a closed port, the private-address refusal, and `cwtap tls`.
  */
 #include <setjmp.h>
@@ -22,8 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fetch/fetch.h"
 #include "harness.h"
+#include "signals/signal.h"
 #include "tls/tls_report.h"
+
+enum cwt_status cwt__sig_tls(const struct cwt__site *site, struct cwt__signal *out);
 
 #define HOST "shop.cwtap.test"
 
@@ -58,7 +63,8 @@ static bool stapled; /* the openssl CLI made an OCSP response for nginx to stapl
 
 static const char *conf_tpl =
     "  ssl_ciphers DEFAULT:@SECLEVEL=0;\n"
-    "  server { listen 127.0.0.1:@HTTP_PORT@; return 301 https://$host$request_uri; }\n"
+    "  server { listen 127.0.0.1:@HTTP_PORT@; return 301 https://$host:@PORT0@$request_uri; }\n"
+    "  server { listen 127.0.0.1:@PORT11@; return 200 plain; }\n"
     "  server { listen 127.0.0.1:@PORT0@ ssl http2; ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate @D@/good.full; ssl_certificate_key @D@/good.key;\n"
     "           @STAPLE@ add_header Strict-Transport-Security \"max-age=31536000\" always; return 200 ok; }\n"
     "  server { listen 127.0.0.1:@PORT1@ ssl; ssl_certificate @D@/expired.pem; ssl_certificate_key @D@/expired.key; }\n"
@@ -71,7 +77,12 @@ static const char *conf_tpl =
     "  server { listen 127.0.0.1:@PORT8@ ssl; ssl_certificate @D@/rsa1024.pem; ssl_certificate_key @D@/rsa1024.key; }\n"
     "  server { listen 127.0.0.1:@PORT9@ ssl; ssl_protocols TLSv1; ssl_certificate @D@/root-good.pem;\n"
     "           ssl_certificate_key @D@/root-good.key; }\n"
-    "  server { listen 127.0.0.1:@PORT10@ ssl; ssl_certificate @D@/root-good.pem; ssl_certificate_key @D@/root-good.key; }\n";
+    "  server { listen 127.0.0.1:@PORT10@ ssl; ssl_certificate @D@/root-good.pem; ssl_certificate_key @D@/root-good.key; }\n"
+    "@V6@";
+
+static const char *v6_block =
+    "  server { listen [::1]:@PORT12@ ssl; ssl_certificate @D@/root-good.pem; ssl_certificate_key @D@/root-good.key; }\n";
+static bool have_v6; /* ::1 can be bound here */
 
 static int setup(void **state)
 {
@@ -127,9 +138,16 @@ static int setup(void **state)
     char staple[1200] = "";
     if (stapled)
         snprintf(staple, sizeof staple, "ssl_stapling on; ssl_stapling_file %s/good.ocsp;", dir);
-    char *a = h_replace(conf_tpl, "@D@", dir);
-    char *conf = h_replace(a, "@STAPLE@", staple);
+    int s6 = socket(AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    have_v6 = s6 >= 0 && bind(s6, (struct sockaddr *)&a6, sizeof a6) == 0;
+    if (s6 >= 0)
+        close(s6);
+    char *a = h_replace(conf_tpl, "@V6@", have_v6 ? v6_block : "");
+    char *b = h_replace(a, "@D@", dir);
+    char *conf = h_replace(b, "@STAPLE@", staple);
     free(a);
+    free(b);
     setenv("OPENSSL_CONF", cnf_path, 1);
     int rc = h_nginx_start(&ng, conf);
     unsetenv("OPENSSL_CONF");
@@ -229,7 +247,8 @@ static void test_live_good_details(void **state)
     (void)state;
     struct cwt__tls_report *r = inspect(HOST, ng.ports[0], true, 5000);
     assert_true(r->connected && r->handshake_ok && r->host_match && r->trusted);
-    assert_string_equal(r->address, "127.0.0.1");
+    assert_non_null(r->address);
+    assert_true(strncmp(r->address, "127.0.0.1:", 10) == 0);
     assert_string_equal(r->alpn, "h2");
     assert_int_equal(r->nserved, 2);
     assert_int_equal(r->nchain, 3);
@@ -244,6 +263,75 @@ static void test_live_good_details(void **state)
     struct cwt_err err = {0};
     assert_int_equal(cwt__tls_inspect(ctx, &opts, HOST, ng.ports[0], &r, &err), CWT_OK);
     assert_true(r->expired && cwt__tls_has_problem(r, CWT__TLS_P_EXPIRED));
+    cwt__tls_report_free(r);
+}
+
+/* The signal end to end: the live report, the home page fetched over HTTPS (HSTS from nginx) and
+ * the plain http:// probe (a 301 to https://, or a plain answer on another port). */
+static void run_signal(int http_port, struct cwt__signal *s)
+{
+    char home_url[128], http_url[128], r1[96], r2[96];
+    snprintf(home_url, sizeof home_url, "https://" HOST ":%d/", ng.ports[0]);
+    snprintf(http_url, sizeof http_url, "http://" HOST ":%d/", http_port);
+    snprintf(r1, sizeof r1, HOST ":%d:127.0.0.1", ng.ports[0]);
+    snprintf(r2, sizeof r2, HOST ":%d:127.0.0.1", http_port);
+    const char *resolve[] = {r1, r2};
+    struct cwt__fetch_opts fo = {.ca_file = root.ca_pem, .resolve = resolve, .nresolve = 2, .allow_private = true,
+                                 .verify_tls = false};
+    struct cwt__response home = {0}, probe = {0};
+    assert_int_equal(cwt__fetch(ctx, &fo, home_url, &home), CWT_OK);
+    assert_int_equal(cwt__fetch(ctx, &fo, http_url, &probe), CWT_OK);
+    assert_int_equal(home.rc, CWT_OK);
+    struct cwt__tls_report *r = inspect(HOST, ng.ports[0], true, 5000);
+    struct cwt__site_page page = {&home, NULL, "home"};
+    struct cwt__site site = {.ctx = ctx, .url = home_url, .host = HOST, .at = r->at, .pages = &page, .npages = 1,
+                             .tls = r, .http_probe = &probe};
+    cwt__signal_init(s, "tls", CWT__MOD_BASIC);
+    assert_int_equal(cwt__sig_tls(&site, s), CWT_OK);
+    printf("  signal tls via http port %d: value %.2f confidence %.2f gate %d raw %.0f findings %zu fix %s\n",
+           http_port, s->value, s->confidence, s->gate_failed, s->raw, s->nfindings, s->fix ? s->fix : "-");
+    cwt__tls_report_free(r);
+    cwt__response_release(&home);
+    cwt__response_release(&probe);
+}
+
+static void test_signal_end_to_end(void **state)
+{
+    (void)state;
+    struct cwt__signal s;
+    run_signal(ng.http_port, &s); /* redirects to https, HSTS one year, OCSP stapled */
+    assert_true(s.measured && !s.gate_failed);
+    assert_true(s.value > (stapled ? 0.99 : 0.94));
+    assert_true(s.confidence > 0.99);
+    assert_int_equal(s.nfindings, stapled ? 0 : 1);
+    assert_true(s.raw >= 363);
+    cwt__signal_release(&s);
+    run_signal(ng.ports[11], &s); /* plain http answers without redirecting */
+    assert_true(fabs(s.value - (stapled ? 0.85 : 0.80)) < 1e-9);
+    assert_non_null(s.fix);
+    assert_string_equal(s.fix, "redirect http:// to https:// with a 301");
+    cwt__signal_release(&s);
+}
+
+/* The same inspection over IPv6 (::1), when the machine has it. */
+static void test_live_ipv6(void **state)
+{
+    (void)state;
+    if (!have_v6)
+        skip();
+    struct cwt__tls_opts opts = {.ca_file = root.ca_pem, .connect_addr = "::1", .allow_private = true,
+                                 .timeout_ms = 5000};
+    struct cwt__tls_report *r = NULL;
+    struct cwt_err err = {0};
+    assert_int_equal(cwt__tls_inspect(ctx, &opts, HOST, ng.ports[12], &r, &err), CWT_OK);
+    assert_true(r->handshake_ok && r->trusted && r->host_match);
+    assert_non_null(r->address);
+    assert_true(strncmp(r->address, "[::1]:", 6) == 0);
+    cwt__tls_report_free(r);
+    opts.allow_private = false; /* ::1 is loopback: refused */
+    assert_int_equal(cwt__tls_inspect(ctx, &opts, HOST, ng.ports[12], &r, &err), CWT_OK);
+    assert_false(r->connected);
+    assert_true(cwt__tls_has_problem(r, CWT__TLS_P_NO_CONNECT));
     cwt__tls_report_free(r);
 }
 
@@ -325,6 +413,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_live_matrix),
         cmocka_unit_test(test_live_good_details),
+        cmocka_unit_test(test_live_ipv6),
+        cmocka_unit_test(test_signal_end_to_end),
         cmocka_unit_test(test_stalled_handshake_times_out),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_cli),

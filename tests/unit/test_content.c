@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <time.h>
 
 #include "fetch/fetch.h"
 #include "harness.h"
@@ -80,13 +82,13 @@ static bool has_finding(const struct cwt__signal *s, const char *code)
     return false;
 }
 
-static void run(const struct fx *f, const char *id, struct cwt__signal *s)
+static void run(const struct cwt__site *site, const char *id, struct cwt__signal *s)
 {
     const struct cwt__signal_def *def = cwt__signal_find(id);
     assert_non_null(def);
     assert_int_equal(def->module, CWT__MOD_CONTENT);
     cwt__signal_init(s, def->id, def->module);
-    assert_int_equal(def->run(&f->site, s), CWT_OK);
+    assert_int_equal(def->run(site, s), CWT_OK);
 }
 
 /* Every signal explains itself: a summary, evidence, findings named after it, values in range. */
@@ -164,7 +166,7 @@ static void test_signal_cases(void **state)
         struct fx f;
         fx_load(&f, k->pages, n, k->at);
         struct cwt__signal s;
-        run(&f, k->id, &s);
+        run(&f.site, k->id, &s);
         bool ok = explained(&s, k->id) && s.measured == k->measured && (!k->measured || (s.value >= k->min - 1e-9 && s.value <= k->max + 1e-9)) &&
                   (!k->finding || has_finding(&s, k->finding)) && (!k->no_finding || !has_finding(&s, k->no_finding));
         if (!ok) {
@@ -306,6 +308,78 @@ static void test_mss_labels_dates(void **state)
     }
 }
 
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/*
+ * Robustness: every content signal on every real page of tests/fixtures/pages/readability (or the
+ * directory in $CWT_CONTENT_PAGES, each page as <name>/source.html), as a product page: no crash, no
+ * sanitizer report, an explained result. Prints per-page timings (informative, never asserted).
+ */
+static void test_real_pages(void **state)
+{
+    (void)state;
+    static const char *const ids[] = {"parameters", "compliance", "test_reports", "certificates", "factory",
+                                      "traceability"};
+    const char *dir = getenv("CWT_CONTENT_PAGES");
+    char root[512];
+    snprintf(root, sizeof root, "%s", dir && dir[0] ? dir : h_src("tests/fixtures/pages/readability"));
+    DIR *d = opendir(root);
+    assert_non_null(d);
+    struct dirent *e;
+    size_t pages = 0;
+    double total = 0;
+    struct cwt_ctx *ctx = NULL;
+    assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s/source.html", root, e->d_name);
+        size_t len = 0;
+        char *html = h_read_file(path, &len);
+        if (!html)
+            continue;
+        struct cwt__doc *doc = NULL;
+        struct cwt_err err;
+        const char *url = "https://www.example.com/product";
+        if (cwt__doc_parse(ctx, html, len, url, &doc, &err) != CWT_OK) {
+            free(html);
+            continue;
+        }
+        struct cwt__response resp = {.url = (char *)url, .final_url = (char *)url, .status = 200};
+        struct cwt__site_page pg = {&resp, doc, "product"};
+        struct cwt__site site = {.ctx = ctx, .url = url, .host = "www.example.com", .reg_domain = "example.com",
+                                 .at = 1768435200, .pages = &pg, .npages = 1};
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        char line[512];
+        size_t off = (size_t)snprintf(line, sizeof line, "%-48s %8zu B", e->d_name, len);
+        for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+            struct cwt__signal s;
+            run(&site, ids[k], &s);
+            assert_true(explained(&s, ids[k]));
+            if (off < sizeof line)
+                off += (size_t)snprintf(line + off, sizeof line - off, " %s=%.2f", ids[k], s.measured ? s.value : -1.0);
+            cwt__signal_release(&s);
+        }
+        double ms = ms_since(&t0);
+        total += ms;
+        fprintf(stderr, "%s  %.1f ms\n", line, ms);
+        cwt__doc_free(doc);
+        free(html);
+        pages++;
+    }
+    closedir(d);
+    cwt_ctx_free(ctx);
+    fprintf(stderr, "content signals on %zu real pages: %.1f ms in all\n", pages, total);
+    assert_true(pages > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_bodies_and_hosts),
         cmocka_unit_test(test_mss_labels_dates),
         cmocka_unit_test(test_signal_cases),
+        cmocka_unit_test(test_real_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

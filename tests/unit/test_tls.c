@@ -393,6 +393,73 @@ static void test_json_and_sans_cap(void **state)
     cwt__tls_report_free(r);
 }
 
+static long fail_after = -1; /* allocations left before they fail; -1: never */
+
+static void *oom_malloc(size_t n)
+{
+    if (fail_after == 0)
+        return NULL;
+    if (fail_after > 0)
+        fail_after--;
+    return malloc(n);
+}
+
+static void *oom_realloc(void *p, size_t n)
+{
+    if (fail_after == 0)
+        return NULL;
+    if (fail_after > 0)
+        fail_after--;
+    return realloc(p, n);
+}
+
+/* Failing the Nth allocation, for every N, gives CWT_ENOMEM and no leak, until it succeeds. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *pem = h_read_file(h_src("tests/fixtures/badssl/chains/wildcard-rsa2048.pem"), &len);
+    assert_non_null(pem);
+    struct cwt__tls_opts opts = {.ca_file = roots_bundle, .at = NOW_2026};
+    const struct cwt_allocator a = {oom_malloc, oom_realloc, free};
+    cwt_set_allocator(&a);
+    long n, m;
+    struct cwt__tls_report *r = NULL;
+    struct cwt_err err0 = {0};
+    fail_after = 1000000; /* count the allocations of a full inspection */
+    assert_int_equal(cwt__tls_inspect_pem(ctx, &opts, pem, len, "wrong.host.badssl.com", &r, &err0), CWT_OK);
+    long total = 1000000 - fail_after;
+    fail_after = -1;
+    cwt__tls_report_free(r);
+    r = NULL;
+    for (n = 0; n < 5000; n++) {
+        struct cwt_err err = {0};
+        fail_after = n;
+        enum cwt_status rc = cwt__tls_inspect_pem(ctx, &opts, pem, len, "wrong.host.badssl.com", &r, &err);
+        fail_after = -1;
+        if (rc == CWT_OK)
+            break;
+        assert_int_equal(rc, CWT_ENOMEM);
+        assert_null(r);
+    }
+    for (m = 0; m < 5000; m++) {
+        fail_after = m;
+        json_t *j = cwt__tls_report_json(r);
+        fail_after = -1;
+        if (j) {
+            json_decref(j);
+            break;
+        }
+    }
+    cwt_set_allocator(NULL);
+    assert_int_equal(n, total); /* no allocation failure is silently ignored */
+    assert_true(m < 5000);
+    assert_true(cwt__tls_has_problem(r, CWT__TLS_P_HOST_MISMATCH));
+    printf("out of memory at each of the first %ld allocations of an inspection: CWT_ENOMEM, no leak\n", n);
+    cwt__tls_report_free(r);
+    free(pem);
+}
+
 static void test_netaddr(void **state)
 {
     (void)state;
@@ -463,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_interception_ca_as_anchor),
         cmocka_unit_test(test_garbage_and_bounds),
         cmocka_unit_test(test_json_and_sans_cap),
+        cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_netaddr),
         cmocka_unit_test(test_idn),
     };

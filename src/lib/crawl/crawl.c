@@ -433,7 +433,7 @@ static enum cwt_status round_sitemaps(struct crawler *cr, const struct cwt__craw
         }
         reqs[n++] = (struct cwt__fetch_req){.url = urls[i]};
     }
-    bool probe = !co->no_http_probe && strncmp(cr->c->start_url, "https:", 6) == 0;
+    bool probe = !co->no_http_probe && (co->http_probe_url || strncmp(cr->c->start_url, "https:", 6) == 0);
     char probe_url[300];
     if (probe) {
         struct cwt_url u;
@@ -518,7 +518,7 @@ static bool budget_left(struct crawler *cr)
 static enum cwt_status round_pages(struct crawler *cr, size_t *added)
 {
     enum { MAX_BATCH = 16 };
-    struct cand *pick[MAX_BATCH];
+    size_t pick[MAX_BATCH]; /* indices: cands may move while pages are added */
     size_t n = 0;
     *added = 0;
     size_t room = cr->lim->max_pages - cr->c->npages;
@@ -529,12 +529,15 @@ static enum cwt_status round_pages(struct crawler *cr, size_t *added)
         while (now < want - CWT_MIN(want, cr->role_got[q]) && cr->role_got[q] + cr->role_tries[q] < want + 1 &&
                n < CWT_MIN(room, (size_t)MAX_BATCH)) {
             struct cand *best = NULL;
+            size_t bi = 0;
             for (size_t i = 0; i < cr->ncands; i++) {
                 struct cand *k = &cr->cands[i];
                 if (k->used || strcmp(k->role, rq->role) != 0)
                     continue;
-                if (!best || k->score > best->score || (k->score == best->score && k->depth < best->depth))
+                if (!best || k->score > best->score || (k->score == best->score && k->depth < best->depth)) {
                     best = k;
+                    bi = i;
+                }
             }
             if (!best)
                 break;
@@ -545,7 +548,7 @@ static enum cwt_status round_pages(struct crawler *cr, size_t *added)
             }
             cr->role_tries[q]++;
             now++;
-            pick[n++] = best;
+            pick[n++] = bi;
         }
     }
     if (!n)
@@ -553,22 +556,23 @@ static enum cwt_status round_pages(struct crawler *cr, size_t *added)
     struct cwt__fetch_req reqs[MAX_BATCH];
     struct cwt__response out[MAX_BATCH];
     for (size_t i = 0; i < n; i++)
-        reqs[i] = (struct cwt__fetch_req){.url = pick[i]->url};
+        reqs[i] = (struct cwt__fetch_req){.url = cr->cands[pick[i]].url};
     enum cwt_status st = fetch_batch(cr, reqs, n, out);
     for (size_t i = 0; i < n; i++) {
         if (st) {
             cwt__response_release(&out[i]);
             continue;
         }
-        int q = role_index(pick[i]->role);
+        const struct cand *k = &cr->cands[pick[i]];
+        int q = role_index(k->role);
         bool ok = out[i].rc == CWT_OK && out[i].status >= 200 && out[i].status < 300;
         if (ok && q >= 0) {
             cr->role_got[q]++;
             cr->role_tries[q]--;
         }
-        st = add_page(cr, &out[i], pick[i]->role, pick[i]->reason, pick[i]->depth);
+        st = add_page(cr, &out[i], k->role, k->reason, k->depth);
         if (st == CWT_OK && ok)
-            st = cands_from_doc(cr, &cr->c->pages[cr->c->npages - 1]);
+            st = cands_from_doc(cr, &cr->c->pages[cr->c->npages - 1]); /* k may move from here on */
         (*added)++;
     }
     return st;

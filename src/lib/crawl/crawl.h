@@ -43,7 +43,7 @@ struct cwt__crawl {
 
 /* Options of one crawl beyond the fetch options (all optional). */
 struct cwt__crawl_opts {
-    const char *http_probe_url; /* plain-http URL to probe; NULL: http://<host>/ of the start URL (port 80) */
+    const char *http_probe_url; /* plain-http URL to probe; NULL: http://<host>/ of an https start URL (port 80) */
     bool no_http_probe;         /* skip the probe */
     double max_crawl_delay_s;   /* cap on robots.txt Crawl-delay; 0: 5 s */
     unsigned max_retry_after_s; /* longest Retry-After honoured with one retry; 0: 10 s */

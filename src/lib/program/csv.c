@@ -124,7 +124,8 @@ enum cwt_status cwt__csv_parse(const char *data, size_t len, const struct cwt__c
                 goto out;
             }
             /* Consume the delimiter, then terminate the field (w <= position of the delimiter). */
-            if (i < len && t[i] == ',') {
+            bool comma = i < len && t[i] == ',';
+            if (comma) {
                 i++;
             } else {
                 if (i < len && t[i] == '\r')
@@ -142,7 +143,7 @@ enum cwt_status cwt__csv_parse(const char *data, size_t len, const struct cwt__c
             }
             out->fieldv[out->fields_n++] = start;
             row->nfields++;
-            if (i >= len && !end_of_record && t[i - 1] == ',') {
+            if (i >= len && comma) {
                 /* "a,b," at the end of the input: one more, empty field. */
                 continue;
             }

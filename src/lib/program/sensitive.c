@@ -278,6 +278,11 @@ static bool looks_like_name(const char *s)
 
 enum cwt__sensitive cwt__sensitive_scan(const char *s)
 {
+    return cwt__sensitive_scan_ex(s, true);
+}
+
+enum cwt__sensitive cwt__sensitive_scan_ex(const char *s, bool names_by_shape)
+{
     if (!s || !*s)
         return CWT__SENS_NONE;
     if (has_email(s))
@@ -291,7 +296,7 @@ enum cwt__sensitive cwt__sensitive_scan(const char *s)
         return CWT__SENS_ADDRESS;
     if (n != CWT__SENS_NONE)
         return n;
-    if (has_word_ci(s, name_words) || looks_like_name(s))
+    if (has_word_ci(s, name_words) || (names_by_shape && looks_like_name(s)))
         return CWT__SENS_NAME;
     return CWT__SENS_NONE;
 }

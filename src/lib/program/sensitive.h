@@ -30,6 +30,12 @@ const char *cwt__sensitive_text(enum cwt__sensitive k);
 
 /* What sensitive data the text @p s (NUL-terminated UTF-8) looks like, or CWT__SENS_NONE. */
 enum cwt__sensitive cwt__sensitive_scan(const char *s);
+/*
+ * Like cwt__sensitive_scan(); @p names_by_shape false skips the guess that two
+ * to four capitalised words are a person's name (for columns where such text is
+ * expected to be, say, a country written out).
+ */
+enum cwt__sensitive cwt__sensitive_scan_ex(const char *s, bool names_by_shape);
 
 /* What sensitive data a column named @p name would hold ("consignee", "Tel.", "IBAN"), or CWT__SENS_NONE. */
 enum cwt__sensitive cwt__sensitive_column(const char *name);

@@ -18,10 +18,12 @@ static bool in_list(const char *list, const char *s, size_t len)
 {
     if (strlen(s) != len)
         return false;
-    for (const char *p = list; *p; p += len + 1)
+    for (const char *p = list;; p += len + 1) {
         if (memcmp(p, s, len) == 0)
             return true;
-    return false;
+        if (p[len] == '\0')
+            return false;
+    }
 }
 
 bool cwt__is_country(const char *s)

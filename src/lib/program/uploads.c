@@ -266,7 +266,8 @@ enum cwt_status cwt__upload_validate(enum cwt__upload_kind kind, const char *dat
             const char *colname = k >= 0 ? cols[k].name : hname[c];
             enum cwt__sensitive s = CWT__SENS_NONE;
             if (customs && *cell)
-                s = hsens[c] != CWT__SENS_NONE ? hsens[c] : cwt__sensitive_scan(cell);
+                s = hsens[c] != CWT__SENS_NONE ? hsens[c]
+                                                : cwt__sensitive_scan_ex(cell, k < 0 || cols[k].type != C_COUNTRY);
             if (s != CWT__SENS_NONE) {
                 char code[40];
                 snprintf(code, sizeof code, "sensitive.%s", cwt__sensitive_code(s));

@@ -226,17 +226,15 @@ static json_t *signal_json(const struct cwt__model *m, const struct slot *s, con
     return o;
 }
 
-/* The plain-words fix of a signal for the advice: its own fix, else its first finding's fix. */
+/* The plain-words fix of a signal for the advice: its own fix, else its first finding's fix, else the model's hint. */
 static const char *signal_fix(const struct slot *s)
 {
-    if (!s->sig)
-        return NULL;
-    if (s->sig->fix)
+    if (s->sig && s->sig->fix)
         return s->sig->fix;
-    for (size_t i = 0; i < s->sig->nfindings; i++)
+    for (size_t i = 0; s->sig && i < s->sig->nfindings; i++)
         if (s->sig->findings[i].fix)
             return s->sig->findings[i].fix;
-    return NULL;
+    return s->ms ? s->ms->hint : NULL;
 }
 
 struct advice_item {
@@ -411,7 +409,16 @@ static json_t *modules_json(const struct cwt__model *m, const struct tally *t, c
     return o;
 }
 
-static json_t *caps_json(const struct cwt__model *m, const struct tally *t, const struct slot *s, size_t n)
+/* Whether a cap at grade @p letter lowers the band of @p total (NAN: no total, nothing to lower). */
+static bool grade_cap_bites(const struct cwt__model *m, const char *letter, double total)
+{
+    if (isnan(total) || !letter[0])
+        return false;
+    return cwt__model_grade_find(m, letter) > cwt__model_grade_of(m, total);
+}
+
+static json_t *caps_json(const struct cwt__model *m, const struct tally *t, const struct slot *s, size_t n,
+                         double total)
 {
     json_t *a = json_array();
     for (size_t c = 0; a && c < m->ncaps; c++) {
@@ -421,7 +428,9 @@ static json_t *caps_json(const struct cwt__model *m, const struct tally *t, cons
         json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o, s:b, s:s}", "id", mc->id, "signal", mc->signal,
                                            "max_total", jnum_or_null(mc->max_total), "max_grade",
                                            mc->max_grade[0] ? json_string(mc->max_grade) : json_null(), "applied",
-                                           !isnan(mc->max_total) && t->uncapped > mc->max_total, "reason", mc->reason));
+                                           (!isnan(mc->max_total) && t->uncapped > mc->max_total) ||
+                                               grade_cap_bites(m, mc->max_grade, total),
+                                           "reason", mc->reason));
     }
     for (size_t i = 0; a && i < n; i++) {
         if (!t->mand_failed[i] || !m->mandatory_max_grade[0])
@@ -431,7 +440,8 @@ static json_t *caps_json(const struct cwt__model *m, const struct tally *t, cons
         snprintf(reason, sizeof reason, "the mandatory item '%s' failed, so the grade is at most %s", s[i].id,
                  m->mandatory_max_grade);
         json_array_append_new(a, json_pack("{s:s, s:s, s:n, s:s, s:b, s:s}", "id", id, "signal", s[i].id, "max_total",
-                                           "max_grade", m->mandatory_max_grade, "applied", true, "reason", reason));
+                                           "max_grade", m->mandatory_max_grade, "applied",
+                                           grade_cap_bites(m, m->mandatory_max_grade, total), "reason", reason));
     }
     return a;
 }
@@ -505,7 +515,7 @@ enum cwt_status cwt__evaluate(const struct cwt__model *m, const struct cwt__site
                    site->url ? site->url : "", "host", jstr_or_null(site->host), "at", at, "model", "id", m->id,
                    "version", m->version, "total", total_cp < 0 ? json_null() : json_real(total), "grade", grade,
                    "confidence", round3(conf), "coverage", round3(cov), "modules", modules_json(m, t, cp, slots, ns),
-                   "signals", sj, "caps", caps_json(m, t, slots, ns), "advice", advice_json(m, slots, ns, t));
+                   "signals", sj, "caps", caps_json(m, t, slots, ns, total_cp < 0 ? NAN : total), "advice", advice_json(m, slots, ns, t));
     if (!ev)
         rc = cwt_err_set(err, CWT_ENOMEM, "out of memory building the evaluation");
 out:

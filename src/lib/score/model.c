@@ -238,6 +238,9 @@ static enum cwt_status load_signal(const json_t *sigs, const json_t *efforts, si
     if (!ev)
         return bad(err, field, "names no level of effort_levels");
     s->effort_units = json_number_value(ev);
+    snprintf(field, sizeof field, "signals.%s.hint", def->id);
+    if ((rc = get_string(o, "hint", field, false, 1024, &s->hint, err)))
+        return rc;
     json_t *c = json_object_get(o, "curve");
     if (c && (rc = load_curve(c, def->id, &s->curve, err)))
         return rc;

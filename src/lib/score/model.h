@@ -34,6 +34,7 @@ struct cwt__model_signal {
     bool mandatory;               /* requirement "mandatory" (else "recommended") */
     char effort[16];              /* effort level name */
     double effort_units;          /* its value in effort_levels, > 0 */
+    const char *hint;             /* generic fix when the signal gives none; borrowed from root, may be NULL */
     struct cwt__curve curve;
 };
 

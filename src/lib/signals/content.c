@@ -556,6 +556,21 @@ const char *cwt__sd_text(const json_t *item, const char *name, char *tmp, size_t
     return NULL;
 }
 
+const char *cwt__sd_ident(const json_t *item, const char *name, char *tmp, size_t tmpsz)
+{
+    const json_t *v = cwt__sdata_get(item, name);
+    if (json_is_object(v)) {
+        static const char *const keys[] = {"termCode", "value", "identifier", "name"};
+        for (size_t i = 0; i < CWT_ARRAY_LEN(keys); i++) {
+            const char *s = cwt__sd_text(v, keys[i], tmp, tmpsz);
+            if (s)
+                return s;
+        }
+        return NULL;
+    }
+    return cwt__sd_text(item, name, tmp, tmpsz);
+}
+
 bool cwt__sd_number(const json_t *item, const char *name, double *out)
 {
     const json_t *v = cwt__sdata_get(item, name);

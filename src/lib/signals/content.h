@@ -102,6 +102,8 @@ size_t cwt__dates_scan(const char *text, size_t len, size_t max,
 
 /* Property @p name of @p item as text: cwt__sdata_str(), or a number printed into @p tmp. NULL if absent. */
 const char *cwt__sd_text(const json_t *item, const char *name, char *tmp, size_t tmpsz);
+/* An identifier property: text, or the termCode/value/identifier of a DefinedTerm or PropertyValue. */
+const char *cwt__sd_ident(const json_t *item, const char *name, char *tmp, size_t tmpsz);
 /* Property @p name of @p item as a number: a JSON number or a string that is one. */
 bool cwt__sd_number(const json_t *item, const char *name, double *out);
 /* Property @p name parsed as an ISO 8601 date or date-time; false if absent or malformed. */

@@ -65,7 +65,7 @@ static void from_items(const struct cwt__doc *doc, const char *url, struct cscan
     for (size_t i = 0; i < n; i++) {
         const json_t *it = found[i];
         char tmp[64];
-        const char *num = cwt__sd_text(it, "certificationIdentification", tmp, sizeof tmp);
+        const char *num = cwt__sd_ident(it, "certificationIdentification", tmp, sizeof tmp);
         const char *name = cwt__sdata_str(it, "name");
         const struct cwt__mss *mss = NULL;
         if (name)

@@ -99,16 +99,16 @@ static void from_items(const struct cwt__doc *doc, const char *url, struct rscan
         size_t n = CWT_MIN(cwt__sdata_find(items, types[t], found, 32), (size_t)32);
         for (size_t i = 0; i < n; i++) {
             const json_t *it = found[i];
-            if (t == 2 && !cwt__sdata_is(it, "Report") && !cwt__sdata_is(it, "DigitalDocument") &&
-                !cwt__has_any(cwt__sdata_str(it, "name"), report_words))
-                continue;
+            if (t == 2 && (cwt__sdata_is(it, "Report") || cwt__sdata_is(it, "DigitalDocument") ||
+                           !cwt__has_any(cwt__sdata_str(it, "name"), report_words)))
+                continue; /* Reports and documents were read above; other works only when named a report */
             const struct cwt__body *lab = lab_of(it);
             if (!lab)
                 continue;
             char tmp[64];
             const char *num = cwt__sd_text(it, "reportNumber", tmp, sizeof tmp);
             if (!num)
-                num = cwt__sd_text(it, "identifier", tmp, sizeof tmp);
+                num = cwt__sd_ident(it, "identifier", tmp, sizeof tmp);
             struct report *r = add_report(s, num, url);
             if (!r)
                 return;

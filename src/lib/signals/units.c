@@ -246,33 +246,60 @@ static size_t skip_blanks(const char *s, size_t i, size_t len)
     return i;
 }
 
-/* Longest unit symbol or alias at s[i..len) that ends at a boundary; its byte length in *ulen. */
+/* Whether spelling @p sp matches at s[i..len) (ASCII case folded) and ends at a boundary. */
+static bool spelling_at(const char *s, size_t i, size_t len, const char *sp, size_t *l)
+{
+    size_t n = 0;
+    for (; sp[n]; n++) {
+        if (i + n >= len)
+            return false;
+        unsigned char x = (unsigned char)s[i + n], y = (unsigned char)sp[n];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    unsigned char last = (unsigned char)s[i + n - 1];
+    unsigned char next = i + n < len ? (unsigned char)s[i + n] : 0;
+    /* an ASCII letter unit must not run on into a word: "5 mmHg" is not mm, "10 min" is not m */
+    if (is_alnum(last) && is_alnum(next))
+        return false;
+    *l = n;
+    return true;
+}
+
+/* Longest unit symbol or alias at s[i..len) that ends at a boundary; its byte length in *ulen. One
+ * pass over the table finds the lengths that could match; cwt__unit_find() then decides case. */
 static const struct cwt__unit *unit_at(const char *s, size_t i, size_t len, size_t *ulen, bool scan)
 {
     /* in running text these spellings mean something else too often: "5 in 1", "4K", "1990s", a quote */
     static const char *const noscan[] = {"in", "k", "s", "\"", "t"};
-    const struct cwt__unit *best = NULL;
-    size_t bestlen = 0;
-    size_t maxl = CWT_MIN(len - i, (size_t)24);
-    for (size_t l = maxl; l >= 1 && !best; l--) {
-        unsigned char last = (unsigned char)s[i + l - 1];
-        unsigned char next = i + l < len ? (unsigned char)s[i + l] : 0;
-        /* an ASCII letter unit must not run on into a word: "5 mmHg" is not mm, "10 min" is not m */
-        if (is_alnum(last) && is_alnum(next))
+    uint32_t lengths = 0;
+    for (size_t k = 0; k < CWT_ARRAY_LEN(units); k++) {
+        size_t l;
+        if (spelling_at(s, i, len, units[k].symbol, &l) && l < 32)
+            lengths |= 1u << l;
+        for (const char *const *a = units[k].aliases; a && *a; a++)
+            if (spelling_at(s, i, len, *a, &l) && l < 32)
+                lengths |= 1u << l;
+    }
+    for (size_t l = 31; l >= 1 && lengths; l--) {
+        if (!(lengths & (1u << l)))
             continue;
-        if ((s[i + l - 1] & 0xC0) == 0x80 && l < len - i && (s[i + l] & 0xC0) == 0x80)
-            continue; /* would cut a UTF-8 sequence */
+        lengths &= ~(1u << l);
         bool skip = false;
         for (size_t k = 0; scan && k < CWT_ARRAY_LEN(noscan) && !skip; k++)
             skip = eq_case(s + i, l, noscan[k], true);
         const struct cwt__unit *u = skip ? NULL : cwt__unit_find(s + i, l);
         if (u) {
-            best = u;
-            bestlen = l;
+            *ulen = l;
+            return u;
         }
     }
-    *ulen = bestlen;
-    return best;
+    *ulen = 0;
+    return NULL;
 }
 
 static size_t parse_signed(const char *s, size_t i, size_t len, double *v)

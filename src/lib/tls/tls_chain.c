@@ -91,6 +91,13 @@ static char *name_entry(const X509_NAME *nm, int nid)
     return asn1_utf8(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(nm, i)));
 }
 
+/* *out = the entry or NULL when absent; CWT_ENOMEM when present but not copied. */
+static enum cwt_status name_field(const X509_NAME *nm, int nid, char **out)
+{
+    *out = name_entry(nm, nid);
+    return *out || !nm || X509_NAME_get_index_by_NID(nm, nid, -1) < 0 ? CWT_OK : CWT_ENOMEM;
+}
+
 /* RFC 2253 one line ("CN=a,O=b"), UTF-8 kept; "" for an empty name. */
 static char *name_line(const X509_NAME *nm)
 {
@@ -181,10 +188,8 @@ static enum cwt_status read_cert(X509 *x, struct cwt__tls_cert *c)
     const X509_NAME *subj = X509_get_subject_name(x), *iss = X509_get_issuer_name(x);
     c->subject = name_line(subj);
     c->issuer = name_line(iss);
-    c->subject_cn = name_entry(subj, NID_commonName);
-    c->subject_org = name_entry(subj, NID_organizationName);
-    c->issuer_cn = name_entry(iss, NID_commonName);
-    if (!c->subject || !c->issuer)
+    if (!c->subject || !c->issuer || name_field(subj, NID_commonName, &c->subject_cn) ||
+        name_field(subj, NID_organizationName, &c->subject_org) || name_field(iss, NID_commonName, &c->issuer_cn))
         return CWT_ENOMEM;
     c->not_before = asn1_time(X509_get0_notBefore(x));
     c->not_after = asn1_time(X509_get0_notAfter(x));
@@ -192,10 +197,11 @@ static enum cwt_status read_cert(X509 *x, struct cwt__tls_cert *c)
     int signid = X509_get_signature_nid(x), mdnid = NID_undef, pknid = NID_undef, secbits = 0;
     uint32_t flags = 0;
     c->sig_alg = cwt_strdup(signid != NID_undef ? OBJ_nid2ln(signid) : "unknown");
-    if (X509_get_signature_info(x, &mdnid, &pknid, &secbits, &flags) == 1 && mdnid != NID_undef)
-        c->sig_hash = cwt_strdup(OBJ_nid2sn(mdnid));
-    else if (signid != NID_undef && OBJ_find_sigid_algs(signid, &mdnid, &pknid) && mdnid != NID_undef)
-        c->sig_hash = cwt_strdup(OBJ_nid2sn(mdnid));
+    if (X509_get_signature_info(x, &mdnid, &pknid, &secbits, &flags) != 1 || mdnid == NID_undef)
+        if (signid == NID_undef || !OBJ_find_sigid_algs(signid, &mdnid, &pknid))
+            mdnid = NID_undef;
+    if (mdnid != NID_undef && !(c->sig_hash = cwt_strdup(OBJ_nid2sn(mdnid))))
+        return CWT_ENOMEM;
     if (!c->sig_alg)
         return CWT_ENOMEM;
     c->self_signed = X509_self_signed(x, 1) == 1;
@@ -209,8 +215,9 @@ static enum cwt_status read_cert(X509 *x, struct cwt__tls_cert *c)
         c->key_bits = EVP_PKEY_get_bits(pk);
         char grp[64];
         size_t glen = 0;
-        if (EVP_PKEY_get_utf8_string_param(pk, "group", grp, sizeof grp, &glen) == 1)
-            c->key_curve = cwt_strdup(grp);
+        if (EVP_PKEY_get_utf8_string_param(pk, "group", grp, sizeof grp, &glen) == 1 &&
+            !(c->key_curve = cwt_strdup(grp)))
+            return CWT_ENOMEM;
         int base = EVP_PKEY_get_base_id(pk);
         if (base == EVP_PKEY_RSA || base == EVP_PKEY_RSA_PSS || base == EVP_PKEY_DSA || base == EVP_PKEY_DH)
             c->weak_key = c->key_bits < 2048;
@@ -334,7 +341,9 @@ static enum cwt_status map_verify_errors(struct cwt__tls_report *r, const struct
              * names its issuer's download URL was issued by an intermediate the server should send;
              * a CA certificate whose issuer is missing points at a root the store does not hold. */
             const struct cwt__tls_cert *top = r->nchain ? &r->chain[r->nchain - 1] : NULL;
-            char *iss = top && top_x ? name_entry(X509_get_issuer_name(top_x), NID_commonName) : NULL;
+            char *iss = NULL;
+            if (top_x && name_field(X509_get_issuer_name(top_x), NID_commonName, &iss))
+                return CWT_ENOMEM;
             const char *issuer = iss ? iss : top ? top->issuer : "?";
             if (r->nchain == 1 && top && !top->is_ca && top_x && has_ca_issuers(top_x))
                 rc = cwt__tls_problem_add(r, CWT__TLS_P_INCOMPLETE_CHAIN, CWT__TLS_FAIL, -1,

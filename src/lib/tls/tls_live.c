@@ -106,8 +106,9 @@ static int open_conn(const struct cwt__tls_opts *opts, struct cwt__tls_report *r
     int fd = -1, tried = 0;
     for (const struct addrinfo *ai = res; ai && tried < ADDRS_MAX && fd < 0; ai = ai->ai_next, tried++) {
         cwt__addr_format(ai->ai_addr, ai->ai_addrlen, addr, sizeof addr);
-        if (!(opts && opts->allow_private) && cwt__addr_is_private(ai->ai_addr)) {
-            snprintf(why, sizeof why, "refused private address %s (allow_private is off)", addr);
+        const char *refusal = cwt__addr_refusal(ai->ai_addr, ai->ai_addrlen);
+        if (!(opts && opts->allow_private) && refusal) {
+            snprintf(why, sizeof why, "refused %s %s (private targets are not allowed)", refusal, addr);
             continue;
         }
         if (remaining(deadline) == 0) {

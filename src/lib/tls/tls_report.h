@@ -84,7 +84,7 @@ struct cwt__tls_report {
     /* Connection (live only). */
     bool connected;    /* TCP connection made */
     bool handshake_ok;
-    char *address;     /* the address connected to ("127.0.0.1"), NULL if none */
+    char *address;     /* the address connected to ("127.0.0.1:443", "[::1]:443"), NULL if none */
     char *error;       /* why no connection/handshake, NULL when fine */
     char *protocol;    /* "TLSv1.3", NULL if unknown */
     int protocol_version; /* 0x0304 etc., 0 if unknown */

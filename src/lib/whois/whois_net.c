@@ -2,7 +2,7 @@
 /*
  * This module implements the port-43 WHOIS client (RFC 3912): resolve the
  * server, refuse loopback/private/link-local addresses unless allowed (the
- * same rule as the fetch layer's SSRF guard), connect without blocking, send
+ * same rule as util/netaddr, shared with fetch and tls), connect without blocking, send
  * the query, read until the server closes, all under one deadline and a cap
  * on the reply's size.
  */
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/netaddr.h"
 #include "whois/whois_record.h"
 
 static int64_t mono_ms(void)
@@ -25,36 +26,6 @@ static int64_t mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Why @p sa is not a public unicast address, or NULL. */
-static const char *refusal(const struct sockaddr *sa)
-{
-    if (sa->sa_family == AF_INET) {
-        const unsigned char *a = (const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-        if (a[0] == 127)
-            return "loopback address";
-        if (a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168))
-            return "private address";
-        if (a[0] == 169 && a[1] == 254)
-            return "link-local address";
-        if (a[0] == 0 || a[0] >= 224 || (a[0] == 100 && (a[1] & 0xc0) == 64))
-            return "reserved address";
-        return NULL;
-    }
-    if (sa->sa_family == AF_INET6) {
-        const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-        if (IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_UNSPECIFIED(a))
-            return "loopback address";
-        if (IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MULTICAST(a))
-            return "link-local or multicast address";
-        if ((a->s6_addr[0] & 0xfe) == 0xfc)
-            return "private address";
-        if (IN6_IS_ADDR_V4MAPPED(a))
-            return "ipv4-mapped address";
-        return NULL;
-    }
-    return "unsupported address family";
 }
 
 static int wait_fd(int fd, short ev, int64_t deadline)
@@ -120,7 +91,7 @@ enum cwt_status cwt__whois_query(const char *host, int port, const char *query, 
     const char *why = NULL;
     rc = CWT_ECONNECT;
     for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        const char *r = refusal(ai->ai_addr);
+        const char *r = cwt__addr_refusal(ai->ai_addr, ai->ai_addrlen);
         if (r && !allow_private) {
             why = r;
             rc = CWT_EREFUSED;

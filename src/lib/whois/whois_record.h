@@ -98,6 +98,10 @@ const char *cwt__whois_server_for(const char *domain);
 enum cwt_status cwt__whois_query(const char *host, int port, const char *query, long timeout_ms,
                                  bool allow_private, char **out, size_t *outlen, struct cwt_err *err);
 
+/* Path of the shipped IANA bootstrap registry: $CWTAP_RDAP_BOOTSTRAP, else data/rdap/dns.json of the
+ * source tree. Static or environment string. */
+const char *cwt__whois_default_bootstrap(void);
+
 /* The registration record as a JSON object (for the CLI and signal details); NULL on ENOMEM. */
 struct json_t;
 struct json_t *cwt__whois_to_json(const struct cwt__whois *w);

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * This module implements the text statistics of page/textstat.h: textstat's
+ * word and sentence counting for English with a syllable heuristic tuned to
+ * CMUdict (textstat's source), Flesch reading ease and Flesch-Kincaid grade;
+ * sentence length in characters for scripts without word spaces; and language
+ * identification by Unicode script, then libexttextcat fingerprints.
+ */
+#include <libexttextcat/textcat.h>
+#include <stdio.h>
+
+#include "page/textstat.h"
+
+/* ---- UTF-8 helpers ---- */
+
+static uint32_t next_cp(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s + *i;
+    size_t left = len - *i;
+    uint32_t cp;
+    size_t n;
+    if (u[0] < 0x80) {
+        cp = u[0], n = 1;
+    } else if ((u[0] >> 5) == 6 && left >= 2) {
+        cp = ((uint32_t)(u[0] & 31) << 6) | (u[1] & 63), n = 2;
+    } else if ((u[0] >> 4) == 14 && left >= 3) {
+        cp = ((uint32_t)(u[0] & 15) << 12) | ((uint32_t)(u[1] & 63) << 6) | (u[2] & 63), n = 3;
+    } else if ((u[0] >> 3) == 30 && left >= 4) {
+        cp = ((uint32_t)(u[0] & 7) << 18) | ((uint32_t)(u[1] & 63) << 12) | ((uint32_t)(u[2] & 63) << 6) | (u[3] & 63);
+        n = 4;
+    } else {
+        cp = 0xFFFD, n = 1;
+    }
+    *i += n;
+    return cp;
+}
+
+static bool cp_space(uint32_t c)
+{
+    return c == ' ' || (c >= 9 && c <= 13) || c == 0xA0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200A) ||
+           c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x85;
+}
+
+/* Python's \w, approximately: letters, digits, underscore, and non-ASCII outside the punctuation blocks. */
+static bool cp_word(uint32_t c)
+{
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (cp_space(c))
+        return false;
+    if ((c >= 0xA1 && c <= 0xBF && c != 0xAA && c != 0xB5 && c != 0xBA) || c == 0xD7 || c == 0xF7)
+        return false;
+    if ((c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF0F) ||
+        (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) ||
+        (c >= 0x2190 && c <= 0x2BFF) || c == 0xE5A || c == 0xE5B || c == 0xE2F)
+        return false;
+    return true;
+}
+
+/* ---- syllables ---- */
+
+static bool vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+static bool ends(const char *b, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+    return n >= k && memcmp(b + n - k, suf, k) == 0;
+}
+
+unsigned cwt__syllables_en(const char *word, size_t len)
+{
+    char b[64];
+    size_t n = 0;
+    /* an acronym of 2-4 capitals is spelled: TV, SGS, CEO (W says three syllables) */
+    bool caps = len >= 2 && len <= 4;
+    unsigned spelled = 0;
+    for (size_t i = 0; caps && i < len; i++) {
+        caps = word[i] >= 'A' && word[i] <= 'Z';
+        spelled += word[i] == 'W' ? 3 : 1;
+    }
+    if (caps)
+        return spelled;
+    if (len == 3 && strncasecmp(word, "etc", 3) == 0)
+        return 4; /* et cetera */
+    for (size_t i = 0; i < len && n < sizeof b - 1; i++) {
+        char c = word[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c >= 'a' && c <= 'z')
+            b[n++] = c;
+    }
+    b[n] = '\0';
+    if (n <= 3)
+        return 1;
+    /* n't after a consonant is a syllable of its own: didn't, couldn't, isn't */
+    unsigned extra = ends(b, n, "nt") && n >= 3 && !vowel(b[n - 3]) && len >= 3 &&
+                     (memcmp(word + len - 3, "n't", 3) == 0 || (len >= 5 && memcmp(word + len - 5, "n\xE2\x80\x99t", 5) == 0));
+    /* a silent e inside common compounds: someone, something, homework, lifetime */
+    static const char *const compounds[] = {"some", "home", "life", "time", "care", "where", "there", "love",
+                                            "like", "wide", "safe", "base", "fore", "note", "name"};
+    for (size_t k = 0; k < CWT_ARRAY_LEN(compounds); k++) {
+        size_t pl = strlen(compounds[k]);
+        if (n > pl + 1 && memcmp(b, compounds[k], pl) == 0 && !vowel(b[pl])) {
+            memmove(b + pl - 1, b + pl, n - pl + 1);
+            n--;
+            break;
+        }
+    }
+    if (ends(b, n, "iage")) { /* marriage, carriage: one syllable */
+        b[n - 4] = 'i', b[n - 3] = 'g', b[n - 2] = '\0';
+        n -= 2;
+    }
+    /* endings */
+    if (ends(b, n, "es") && n >= 3 &&
+        (strchr("csxzg", b[n - 3]) || ends(b, n, "ches") || ends(b, n, "shes"))) {
+        /* -es after a sibilant is a syllable: places, boxes, judges */
+    } else if (ends(b, n, "ed") && n >= 3 && (b[n - 3] == 't' || b[n - 3] == 'd')) {
+        /* wanted, ended */
+    } else if (ends(b, n, "le") && n >= 3 && vowel(b[n - 3])) {
+        b[--n] = '\0'; /* whole, sale */
+    } else if (ends(b, n, "yed") && n >= 4 && vowel(b[n - 4])) {
+        n -= 2; /* played, enjoyed */
+        b[n] = '\0';
+    } else if (n >= 3 && (ends(b, n, "es") || ends(b, n, "ed")) && !vowel(b[n - 3]) && b[n - 3] != 'l') {
+        n -= 3;
+        b[n] = '\0';
+    } else if (n >= 2 && b[n - 1] == 'e' && !vowel(b[n - 2]) && b[n - 2] != 'l') {
+        n -= 2;
+        b[n] = '\0';
+    }
+    size_t start = b[0] == 'y' ? 1 : 0;
+    unsigned count = 0;
+    for (size_t i = start; i < n;) {
+        if (!vowel(b[i])) {
+            i++;
+            continue;
+        }
+        size_t r = 0;
+        while (i < n && vowel(b[i]))
+            i++, r++;
+        count += (unsigned)((r + 1) / 2);
+    }
+    /* vowel pairs that are two syllables: media, radio, actual, medium, create, doing */
+    for (size_t i = start; i + 1 < n;) {
+        char p = i > start ? b[i - 1] : '\0';
+        char nx = i + 2 < n ? b[i + 2] : '\0';
+        size_t adv = 0;
+        if (b[i] == 'i' && b[i + 1] == 'a' && !strchr("ctsgx", p ? p : '-') && nx != 'g')
+            adv = 2;
+        else if (b[i] == 'i' && b[i + 1] == 'o' && !strchr("ctsgx", p ? p : '-') && nx != 'n')
+            adv = 2;
+        else if (b[i] == 'u' && (b[i + 1] == 'a' || b[i + 1] == 'o') && p != 'q')
+            adv = 2;
+        else if (b[i] == 'i' && b[i + 1] == 'u')
+            adv = 2;
+        else if (i + 4 <= n && memcmp(b + i, "crea", 4) == 0)
+            adv = 4;
+        else if (i + 4 == n && strchr("aeiou", b[i]) && memcmp(b + i + 1, "ing", 3) == 0)
+            adv = 4;
+        else if (b[i] == 'y' && b[i + 1] == 'a')
+            adv = 2;
+        if (adv) {
+            count++;
+            i += adv;
+        } else {
+            i++;
+        }
+    }
+    count += extra;
+    return count ? count : 1;
+}
+
+/* ---- English statistics ---- */
+
+/* Counts words of @p s[0..len) after removing punctuation other than apostrophes; adds syllables. */
+static size_t count_words(const char *s, size_t len, size_t *syllables)
+{
+    size_t words = 0, i = 0;
+    char w[128];
+    size_t wn = 0;
+    bool in = false;
+    while (i <= len) {
+        uint32_t c = i < len ? next_cp(s, len, &i) : (i++, ' ');
+        if (c != ' ' && !cp_space(c)) {
+            if (cp_word(c) || c == '\'') {
+                if (!in)
+                    in = true, wn = 0;
+                if (c < 0x80 && wn < sizeof w)
+                    w[wn++] = (char)c;
+                else if (c >= 0x80 && wn + 1 < sizeof w)
+                    w[wn++] = '_'; /* a non-ASCII letter: a letter the heuristic does not count */
+            }
+            continue; /* punctuation is removed, joining what is around it */
+        }
+        if (in) {
+            words++;
+            if (syllables)
+                *syllables += cwt__syllables_en(w, wn);
+        }
+        in = false;
+    }
+    return words;
+}
+
+void cwt__textstat_en(const char *text, size_t len, struct cwt__textstat *out)
+{
+    memset(out, 0, sizeof *out);
+    len = CWT_MIN(len, (size_t)CWT__TEXTSTAT_MAX_BYTES);
+    out->words = count_words(text, len, &out->syllables);
+    /* sentences: stretches between runs of . ! ? that contain a word character; those of two words or
+     * fewer are not counted (textstat) */
+    size_t segs = 0, ignored = 0;
+    for (size_t i = 0; i < len;) {
+        size_t st = i;
+        bool word = false;
+        while (i < len && text[i] != '.' && text[i] != '!' && text[i] != '?') {
+            size_t j = i;
+            uint32_t c = next_cp(text, len, &j);
+            word = word || cp_word(c);
+            i = j;
+        }
+        if (word) {
+            segs++;
+            if (count_words(text + st, i - st, NULL) <= 2)
+                ignored++;
+        }
+        while (i < len && (text[i] == '.' || text[i] == '!' || text[i] == '?'))
+            i++;
+    }
+    out->sentences = segs ? CWT_MAX((size_t)1, segs - ignored) : 0;
+    if (out->words && out->sentences) {
+        double wps = (double)out->words / (double)out->sentences;
+        double spw = (double)out->syllables / (double)out->words;
+        out->flesch_ease = 206.835 - 1.015 * wps - 84.6 * spw;
+        out->fk_grade = 0.39 * wps + 11.8 * spw - 15.59;
+    }
+}
+
+void cwt__textstat_chars(const char *text, size_t len, bool thai, struct cwt__textstat *out)
+{
+    memset(out, 0, sizeof *out);
+    len = CWT_MIN(len, (size_t)CWT__TEXTSTAT_MAX_BYTES);
+    size_t in_sentence = 0;
+    for (size_t i = 0; i <= len;) {
+        uint32_t c = i < len ? next_cp(text, len, &i) : (i++, '\n');
+        bool end = c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B || c == '!' || c == '?' || c == ';' ||
+                   c == '\n' || (c == '.' && (i >= len || text[i] == ' ' || text[i] == '\n')) ||
+                   (thai && cp_space(c));
+        if (end) {
+            /* a stretch shorter than a short sentence is a heading, a menu item or a label, not prose
+             * (textstat likewise skips sentences of two words or fewer) */
+            if (in_sentence >= CWT__MIN_SENTENCE_CHARS) {
+                out->char_sentences++;
+                out->chars += in_sentence;
+            }
+            in_sentence = 0;
+            continue;
+        }
+        bool thai_mark = c == 0x0E31 || (c >= 0x0E34 && c <= 0x0E3A) || (c >= 0x0E47 && c <= 0x0E4E);
+        if (cp_word(c) && !thai_mark) /* a Thai vowel or tone mark sits on its consonant: not counted */
+            in_sentence++;
+    }
+    if (out->char_sentences)
+        out->chars_per_sentence = (double)out->chars / (double)out->char_sentences;
+}
+
+/* ---- language identification ---- */
+
+struct cwt__langid {
+    void *tc; /* libexttextcat handle, NULL when the fingerprints could not be loaded */
+};
+
+enum cwt_status cwt__langid_new(const char *conf, struct cwt__langid **out)
+{
+    struct cwt__langid *lid = CWT_NEW(struct cwt__langid);
+    if (!lid)
+        return CWT_ENOMEM;
+    lid->tc = special_textcat_Init(conf ? conf : "/usr/share/libexttextcat/fpdb.conf", "/usr/share/libexttextcat/");
+    *out = lid;
+    return CWT_OK;
+}
+
+void cwt__langid_free(struct cwt__langid *lid)
+{
+    if (!lid)
+        return;
+    if (lid->tc)
+        textcat_Done(lid->tc);
+    cwt_free(lid);
+}
+
+#define LANGID_SAMPLE 3000 /* bytes classified by n-grams */
+
+bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, char *out, size_t outlen)
+{
+    size_t thai = 0, han = 0, kana = 0, hangul = 0, latin = 0, letters = 0;
+    len = CWT_MIN(len, (size_t)CWT__TEXTSTAT_MAX_BYTES);
+    for (size_t i = 0; i < len && letters < 20000;) {
+        uint32_t c = next_cp(text, len, &i);
+        if (!cp_word(c) || (c >= '0' && c <= '9') || c == '_')
+            continue;
+        letters++;
+        if (c >= 0x0E00 && c <= 0x0E7F)
+            thai++;
+        else if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF))
+            han++;
+        else if (c >= 0x3040 && c <= 0x30FF)
+            kana++;
+        else if ((c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF))
+            hangul++;
+        else if (c < 0x250 || (c >= 0x1E00 && c <= 0x1EFF))
+            latin++;
+    }
+    const char *code = NULL;
+    if (letters < 20)
+        return false;
+    if (thai * 10 >= letters * 3)
+        code = "th";
+    else if (kana * 20 >= letters && (kana + han) * 10 >= letters * 3)
+        code = "ja";
+    else if (hangul * 10 >= letters * 3)
+        code = "ko";
+    else if (han * 10 >= letters * 3)
+        code = "zh";
+    char buf[16];
+    if (!code && lid && lid->tc && latin * 2 >= letters) {
+        /* classify the middle of the text (navigation sits at both ends), cut on a character boundary */
+        size_t from = len > LANGID_SAMPLE ? (len - LANGID_SAMPLE) / 2 : 0;
+        while (from < len && ((unsigned char)text[from] & 0xC0) == 0x80)
+            from++;
+        size_t n = CWT_MIN((size_t)LANGID_SAMPLE, len - from);
+        while (n && from + n < len && ((unsigned char)text[from + n] & 0xC0) == 0x80)
+            n--;
+        const char *r = textcat_Classify(lid->tc, text + from, n);
+        if (r && r[0] == '[') {
+            size_t k = 0;
+            for (const char *p = r + 1; *p && *p != '-' && *p != ']' && k < sizeof buf - 1; p++)
+                buf[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+            buf[k] = '\0';
+            /* one answer only: "[en--utf8][de--utf8]" means the text is ambiguous */
+            if (k && !strstr(r + 1, "]["))
+                code = strcmp(buf, "tl") == 0 ? "fil" : buf;
+        }
+    }
+    if (!code)
+        return false;
+    snprintf(out, outlen, "%s", code);
+    return true;
+}
+
+enum cwt_status cwt__doc_detect_lang(struct cwt__doc *doc, struct cwt__langid *lid)
+{
+    char code[16];
+    cwt_free(doc->detected_lang);
+    doc->detected_lang = NULL;
+    if (!cwt__langid_detect(lid, doc->text, doc->text_len, code, sizeof code))
+        return CWT_OK;
+    doc->detected_lang = cwt_strdup(code);
+    return doc->detected_lang ? CWT_OK : CWT_ENOMEM;
+}

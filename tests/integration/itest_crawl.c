@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Integration test of the crawl layer against a scripted exporter site on
+ * 127.0.0.1 reached under its real-looking name through --resolve: the plan
+ * (which pages, for which role, why), robots.txt honoured (the server's log
+ * proves the disallowed page was never requested), the sitemap used, the
+ * product sample capped, a GBK page converted, other sites left alone, and
+ * the plain-http probe recorded.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "crawl/crawl.h"
+#include "harness.h"
+#include "hsrv.h"
+
+#define HOST "www.ningbo-valves.example"
+
+static struct h_srv srv;
+static struct cwt_ctx *ctx;
+static char resolve_entry[96], allow_entry[64], base[128];
+static char *gbk_contact;
+
+static const char home_html[] =
+    "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>宁波阀门有限公司</title></head><body>"
+    "<nav><a href=\"/\">首页</a> <a href=\"/about-us/\">About us</a> <a href=\"/lianxi.html\">联系我们</a>"
+    " <a href=\"/products/\">产品中心</a> <a href=\"/admin/certs\">资质证书</a>"
+    " <a href=\"http://other-site.example/contact\">Contact our partner</a>"
+    " <a href=\"/files/catalog.pdf\">Download catalog (PDF)</a></nav>"
+    "<p>Brass ball valves since 1998.</p>"
+    "<footer><a href=\"/yinsi.html\">隐私政策</a> <a href=\"/terms\">Terms of use</a></footer></body></html>";
+
+static const char products_html[] =
+    "<html><body><h1>Products</h1><ul>"
+    "<li><a href=\"/products/ball-valve-dn15.html\">Ball valve DN15</a></li>"
+    "<li><a href=\"/products/ball-valve-dn20.html\">Ball valve DN20</a></li>"
+    "<li><a href=\"/products/ball-valve-dn25.html\">Ball valve DN25</a></li>"
+    "<li><a href=\"/products/gate-valve-dn50.html\">Gate valve DN50</a></li>"
+    "<li><a href=\"/products/check-valve-dn80.html\">Check valve DN80</a></li>"
+    "</ul></body></html>";
+
+static int setup(void **state)
+{
+    (void)state;
+    int port = h_free_port();
+    /* the contact page is GBK, declared in the Content-Type header */
+    const char *utf8 = "<html><body><h1>联系我们</h1><p>地址：浙江省宁波市</p></body></html>";
+    iconv_t cd = iconv_open("GBK", "UTF-8");
+    size_t il = strlen(utf8), ol = il * 2 + 1;
+    gbk_contact = calloc(1, ol);
+    char *ip = (char *)utf8, *op = gbk_contact;
+    iconv(cd, &ip, &il, &op, &ol);
+    iconv_close(cd);
+    static char robots[256], sitemap[512], probe_loc[128];
+    snprintf(robots, sizeof robots, "User-agent: *\nDisallow: /admin\n\nSitemap: http://%s:%d/sitemap.xml\n", HOST,
+             port);
+    snprintf(sitemap, sizeof sitemap,
+             "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+             "<url><loc>http://%s:%d/</loc></url><url><loc>http://%s:%d/factory-tour.html</loc></url></urlset>",
+             HOST, port, HOST, port);
+    snprintf(probe_loc, sizeof probe_loc, "Location: https://%s/\r\n", HOST);
+    static struct h_route routes[16];
+    size_t n = 0;
+    const char *html = "Content-Type: text/html; charset=utf-8\r\n";
+    routes[n++] = (struct h_route){.path = "/", .headers = html, .body = home_html};
+    routes[n++] = (struct h_route){.path = "/robots.txt", .headers = "Content-Type: text/plain\r\n", .body = robots};
+    routes[n++] = (struct h_route){.path = "/sitemap.xml", .headers = "Content-Type: application/xml\r\n", .body = sitemap};
+    routes[n++] = (struct h_route){.path = "/about-us/", .headers = html, .body = "<p>About Ningbo Valves</p>"};
+    routes[n++] = (struct h_route){.path = "/lianxi.html", .headers = "Content-Type: text/html; charset=GBK\r\n",
+                                   .body = gbk_contact};
+    routes[n++] = (struct h_route){.path = "/products/", .headers = html, .body = products_html};
+    routes[n++] = (struct h_route){.path = "/yinsi.html", .headers = html, .body = "<p>隐私政策全文</p>"};
+    routes[n++] = (struct h_route){.path = "/terms", .headers = html, .body = "<p>Terms</p>"};
+    routes[n++] = (struct h_route){.path = "/factory-tour.html", .headers = html, .body = "<p>Our factory</p>"};
+    routes[n++] = (struct h_route){.path = "/probe", .status = 301, .headers = probe_loc};
+    routes[n++] = (struct h_route){.path = "*", .headers = html, .body = "<p>a product</p>"};
+    if (h_srv_start(&srv, port, routes, n) != 0)
+        return -1;
+    snprintf(resolve_entry, sizeof resolve_entry, "%s:%d:127.0.0.1", HOST, port);
+    snprintf(allow_entry, sizeof allow_entry, "127.0.0.1:%d", port);
+    snprintf(base, sizeof base, "http://%s:%d", HOST, port);
+    return cwt_ctx_new(&ctx) == CWT_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    h_srv_stop(&srv);
+    cwt_ctx_free(ctx);
+    free(gbk_contact);
+    return 0;
+}
+
+static const struct cwt__crawl_page *find_role(const struct cwt__crawl *c, const char *role, size_t *count)
+{
+    const struct cwt__crawl_page *first = NULL;
+    *count = 0;
+    for (size_t i = 0; i < c->npages; i++)
+        if (strcmp(c->pages[i].role, role) == 0) {
+            if (!first)
+                first = &c->pages[i];
+            (*count)++;
+        }
+    return first;
+}
+
+static bool has_note(const struct cwt__crawl *c, const char *needle)
+{
+    for (size_t i = 0; i < c->nnotes; i++)
+        if (strstr(c->notes[i], needle))
+            return true;
+    return false;
+}
+
+static void test_plan_and_politeness(void **state)
+{
+    (void)state;
+    const char *resolve[] = {resolve_entry};
+    const char *allow[] = {allow_entry};
+    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_cidrs = allow, .nallow_cidrs = 1};
+    char probe[160], start[160];
+    snprintf(probe, sizeof probe, "%s/probe", base);
+    snprintf(start, sizeof start, "%s/", base);
+    struct cwt__crawl_opts co = {.http_probe_url = probe};
+    struct cwt__crawl *c;
+    struct cwt_err err;
+    assert_int_equal(cwt__crawl_site_opts(ctx, &fo, &co, start, &c, &err), CWT_OK);
+    for (size_t i = 0; i < c->npages; i++)
+        print_message("%-13s %3ld %s  (%s)\n", c->pages[i].role, c->pages[i].resp.status, c->pages[i].resp.url,
+                      c->pages[i].reason);
+    for (size_t i = 0; i < c->nnotes; i++)
+        print_message("note: %s\n", c->notes[i]);
+
+    size_t k;
+    assert_string_equal(c->pages[0].role, "home");
+    assert_int_equal(c->pages[0].resp.status, 200);
+    assert_non_null(c->pages[0].doc);
+    assert_string_equal(c->pages[0].doc->lang, "zh-cn");
+
+    const struct cwt__crawl_page *p = find_role(c, "contact", &k);
+    assert_non_null(p);
+    assert_int_equal(k, 1);
+    assert_non_null(strstr(p->reason, "联系我们"));
+    assert_string_equal(p->resp.charset, "gbk");
+    assert_non_null(strstr(p->resp.body, "浙江省宁波市"));
+    assert_non_null(p->doc);
+
+    assert_non_null(find_role(c, "about", &k));
+    assert_non_null((p = find_role(c, "privacy", &k)));
+    assert_non_null(strstr(p->reason, "隐私政策"));
+    assert_non_null(find_role(c, "terms", &k));
+    assert_non_null((p = find_role(c, "factory", &k)));
+    assert_non_null(strstr(p->reason, "sitemap.xml"));
+    assert_non_null((p = find_role(c, "products", &k)));
+    assert_int_equal(p->depth, 1);
+    assert_non_null((p = find_role(c, "product", &k)));
+    assert_int_equal(k, 3);
+    assert_int_equal(p->depth, 2);
+    assert_non_null(strstr(p->reason, "under the products page"));
+    /* robots.txt: the disallowed certificates page was planned but never requested */
+    assert_null(find_role(c, "certificates", &k));
+    assert_true(has_note(c, "robots.txt disallows"));
+    assert_int_equal(h_srv_count(&srv, "GET /admin"), 0);
+    assert_int_equal(h_srv_count(&srv, "GET /robots.txt"), 1);
+    assert_int_equal(h_srv_count(&srv, "GET /files/"), 0);
+    assert_int_equal(c->robots_status, 200);
+    assert_int_equal(c->robots_rules, 1);
+    assert_int_equal(c->sitemap_urls, 2);
+    /* no page of another site */
+    for (size_t i = 0; i < c->npages; i++)
+        assert_null(strstr(c->pages[i].resp.url, "other-site"));
+    /* the plain-http probe */
+    assert_true(c->have_http_probe);
+    assert_int_equal(c->http_probe.status, 301);
+    assert_non_null(cwt__response_header(&c->http_probe, "location"));
+    assert_non_null(strstr(cwt__response_header(&c->http_probe, "location"), "https://"));
+    assert_true(c->total_bytes > 0);
+    assert_true(c->npages <= cwt_ctx_limits(ctx)->max_pages);
+    cwt__crawl_free(c);
+}
+
+static void test_page_budget_and_bad_url(void **state)
+{
+    (void)state;
+    const char *resolve[] = {resolve_entry};
+    const char *allow[] = {allow_entry};
+    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_cidrs = allow, .nallow_cidrs = 1};
+    struct cwt_limits lim = {.max_pages = 3};
+    struct cwt_ctx *small;
+    assert_int_equal(cwt_ctx_new(&small), CWT_OK);
+    cwt_ctx_set_limits(small, &lim);
+    char start[160];
+    snprintf(start, sizeof start, "%s/", base);
+    struct cwt__crawl *c;
+    struct cwt_err err;
+    assert_int_equal(cwt__crawl_site(small, &fo, start, &c, &err), CWT_OK);
+    assert_int_equal(c->npages, 3);
+    assert_true(has_note(c, "page budget of 3 reached"));
+    /* the first roles by priority were taken */
+    assert_string_equal(c->pages[1].role, "contact");
+    cwt__crawl_free(c);
+    cwt_ctx_free(small);
+
+    cwt_err_clear(&err);
+    assert_int_equal(cwt__crawl_site(ctx, &fo, "ftp://" HOST "/", &c, &err), CWT_EINVAL);
+    assert_null(c);
+    assert_non_null(strstr(err.msg, "ftp://" HOST "/"));
+}
+
+static void test_refused_home_is_still_a_page(void **state)
+{
+    (void)state;
+    /* without the allow-list, the loopback site is refused; the result still has pages[0] */
+    const char *resolve[] = {resolve_entry};
+    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1};
+    char start[160];
+    snprintf(start, sizeof start, "%s/", base);
+    struct cwt__crawl *c;
+    struct cwt_err err;
+    int before = h_srv_count(&srv, "GET");
+    assert_int_equal(cwt__crawl_site(ctx, &fo, start, &c, &err), CWT_OK);
+    assert_int_equal(c->npages, 1);
+    assert_int_equal(c->pages[0].resp.rc, CWT_EREFUSED);
+    assert_non_null(strstr(c->pages[0].resp.error, "loopback"));
+    assert_int_equal(h_srv_count(&srv, "GET"), before);
+    cwt__crawl_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plan_and_politeness),
+        cmocka_unit_test(test_page_budget_and_bad_url),
+        cmocka_unit_test(test_refused_home_is_still_a_page),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of src/lib/page/textstat.c: textstat's expected values (tests/fixtures/textstat), character
+ * statistics for Chinese and Thai, language identification on real pages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <math.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "harness.h"
+#include "page/textstat.h"
+
+static const char *case_text(const json_t *root, const json_t *c)
+{
+    const json_t *id = json_object_get(c, "text_id");
+    if (json_is_string(id))
+        return json_string_value(json_object_get(json_object_get(root, "texts"), json_string_value(id)));
+    return json_string_value(json_object_get(c, "text"));
+}
+
+static void test_textstat_expectations(void **state)
+{
+    (void)state;
+    json_error_t je;
+    json_t *root = json_load_file(h_src("tests/fixtures/textstat/expectations.json"), 0, &je);
+    assert_non_null(root);
+    unsigned fre_ok = 0, fre_n = 0, fk_ok = 0, fk_n = 0, syl_ok = 0, syl_n = 0, cnt_ok = 0, cnt_n = 0;
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(root, "cases"), i, c) {
+        const char *metric = json_string_value(json_object_get(c, "metric"));
+        const char *lang = json_string_value(json_object_get(c, "lang"));
+        const char *text = case_text(root, c);
+        double want = json_number_value(json_object_get(c, "expected"));
+        assert_non_null(text);
+        struct cwt__textstat ts;
+        cwt__textstat_en(text, strlen(text), &ts);
+        const char *id = json_string_value(json_object_get(c, "text_id"));
+        if (strcmp(lang, "en_US") != 0)
+            continue;
+        if (strcmp(metric, "flesch_reading_ease") == 0 || strcmp(metric, "flesch_kincaid_grade") == 0) {
+            bool fre = metric[1] == 'l' && metric[7] == 'r';
+            double got = fre ? ts.flesch_ease : ts.fk_grade;
+            bool ok = fabs(got - want) <= 1.0;
+            printf("# %s %s: got %.3f want %.3f %s\n", metric, id, got, want, ok ? "ok" : "MISS");
+            if (fre)
+                fre_n++, fre_ok += ok;
+            else
+                fk_n++, fk_ok += ok;
+        } else if (strcmp(metric, "count_syllables") == 0) {
+            double margin = json_number_value(json_object_get(json_object_get(c, "params"), "margin"));
+            bool ok = fabs((double)ts.syllables - want) <= margin;
+            if (!ok)
+                printf("# syllables '%.30s': got %zu want %.0f\n", text, ts.syllables, want);
+            syl_n++, syl_ok += ok;
+        } else {
+            size_t got = strcmp(metric, "count_words") == 0 ? ts.words : ts.sentences;
+            bool ok = (double)got == want;
+            if (!ok)
+                printf("# %s '%.30s': got %zu want %.0f\n", metric, text, got, want);
+            cnt_n++, cnt_ok += ok;
+        }
+    }
+    printf("# textstat en: flesch_reading_ease %u/%u within 1.0, flesch_kincaid_grade %u/%u within 1.0, "
+           "syllables %u/%u within margin, word/sentence counts %u/%u exact\n",
+           fre_ok, fre_n, fk_ok, fk_n, syl_ok, syl_n, cnt_ok, cnt_n);
+    json_decref(root);
+    assert_int_equal(fk_ok, fk_n);
+    assert_true(fre_ok + 1 >= fre_n); /* the heuristic may miss one (PUNCT_TEXT: words not in CMUdict) */
+    assert_int_equal(cnt_ok, cnt_n);
+    assert_true(syl_ok * 10 >= syl_n * 9);
+}
+
+static void test_chars_per_sentence(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        bool thai;
+        size_t chars, sentences;
+    } cases[] = {
+        {"我们收集您的姓名。我们不会出售您的数据！", false, 18, 2},
+        {"这是第一句话。这是第二句话？\n标题\n这是第三句话", false, 18, 3}, /* the heading is not a sentence */
+        {"เราเก็บข้อมูลของคุณ เราไม่ขายข้อมูล", true, 27, 2}, /* 15 + 12: marks not counted */
+        {"", false, 0, 0},
+        {"。。。", false, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct cwt__textstat ts;
+        cwt__textstat_chars(cases[i].text, strlen(cases[i].text), cases[i].thai, &ts);
+        if (ts.chars != cases[i].chars || ts.char_sentences != cases[i].sentences)
+            fail_msg("case %zu: %zu chars %zu sentences", i, ts.chars, ts.char_sentences);
+        if (ts.char_sentences)
+            assert_true(fabs(ts.chars_per_sentence - (double)ts.chars / (double)ts.char_sentences) < 1e-9);
+    }
+}
+
+static void test_language_of_pages(void **state)
+{
+    (void)state;
+    struct cwt__langid *lid = NULL;
+    assert_int_equal(cwt__langid_new(NULL, &lid), CWT_OK);
+    static const struct {
+        const char *page, *lang;
+    } pages[] = {
+        {"001", "en"}, {"heise", "de"}, {"qq", "zh"}, {"gmw", "zh"}, {"pixnet", "zh"},
+        {"yahoo-4", "ja"}, {"hukumusume", "ja"}, {"la-nacion", "es"}, {"wordpress", "en"},
+    };
+    struct cwt_ctx *ctx = NULL;
+    assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "tests/fixtures/pages/readability/%s/source.html", pages[i].page);
+        size_t len = 0;
+        char *html = h_read_file(h_src(rel), &len);
+        assert_non_null(html);
+        struct cwt__doc *d = NULL;
+        assert_int_equal(cwt__doc_parse(ctx, html, len, "https://a.example/", &d, NULL), CWT_OK);
+        assert_int_equal(cwt__doc_detect_lang(d, lid), CWT_OK);
+        if (!d->detected_lang || strcmp(d->detected_lang, pages[i].lang) != 0)
+            fail_msg("%s: detected %s, want %s", pages[i].page, d->detected_lang ? d->detected_lang : "(none)",
+                     pages[i].lang);
+        cwt__doc_free(d);
+        free(html);
+    }
+    cwt_ctx_free(ctx);
+    static const struct {
+        const char *text, *lang; /* NULL: unknown */
+    } texts[] = {
+        {"เราเก็บรวบรวมข้อมูลส่วนบุคคลของคุณเพื่อให้บริการและปรับปรุงเว็บไซต์ของเรา", "th"},
+        {"Chúng tôi thu thập thông tin cá nhân của bạn để cung cấp dịch vụ và cải thiện trang web của chúng tôi. "
+         "Chúng tôi không bán dữ liệu của bạn cho bên thứ ba.", "vi"},
+        {"회사는 귀하의 개인정보를 수집하여 서비스를 제공합니다. 개인정보는 안전하게 보관됩니다.", "ko"},
+        {"ok", NULL},
+        {"12345 67890 !!!", NULL},
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        char code[16];
+        bool ok = cwt__langid_detect(lid, texts[i].text, strlen(texts[i].text), code, sizeof code);
+        if (texts[i].lang ? (!ok || strcmp(code, texts[i].lang) != 0) : ok)
+            fail_msg("text %zu: %s", i, ok ? code : "(none)");
+    }
+    /* without fingerprints: scripts still work, Latin text is unknown */
+    char code[16];
+    assert_true(cwt__langid_detect(NULL, texts[0].text, strlen(texts[0].text), code, sizeof code));
+    assert_string_equal(code, "th");
+    assert_false(cwt__langid_detect(NULL, texts[1].text, strlen(texts[1].text), code, sizeof code));
+    cwt__langid_free(lid);
+}
+
+static void test_syllable_words(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *w;
+        unsigned n;
+    } words[] = {{"cool", 1}, {"sunglasses", 3}, {"places", 2}, {"wanted", 2}, {"played", 1}, {"whole", 1},
+                 {"people", 2}, {"media", 3}, {"doing", 2}, {"didn't", 2}, {"don't", 1}, {"500", 1},
+                 {"quality", 3}, {"marriage", 2}, {"TV", 2}, {"WWW", 9}, {"etc", 4}, {"", 1}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        unsigned got = cwt__syllables_en(words[i].w, strlen(words[i].w));
+        if (got != words[i].n)
+            fail_msg("'%s': %u syllables, want %u", words[i].w, got, words[i].n);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_textstat_expectations),
+        cmocka_unit_test(test_chars_per_sentence),
+        cmocka_unit_test(test_language_of_pages),
+        cmocka_unit_test(test_syllable_words),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
