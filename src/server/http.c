@@ -376,6 +376,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---- lifecycle ------------------------------------------------------------------ */
 
+/* The snapshot's watched version: any change counter bumped by any process moves it. */
+static enum cwt_status store_version(void *ud, int64_t *v)
+{
+    struct srv *s = ud;
+    struct cwt_err err;
+    return s->store ? cwt__store_counters_sum(s->store, v, &err) : CWT_ENOTFOUND;
+}
+
 enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, struct cwt_ctx *ctx,
                         struct srv **out, struct cwt_err *err)
 {
@@ -429,6 +437,7 @@ enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, 
         rc = cwt_err_set(err, CWT_EINTERNAL, "no Public Suffix List (install the publicsuffix package)");
         goto out;
     }
+    srv_snapshot_watch(s->snaps, store_version, s, 1);
     char pw[80];
     srv_token_new("", pw, sizeof pw);
     if ((rc = srv_password_hash(s, pw, s->dummy_hash, sizeof s->dummy_hash, err)))

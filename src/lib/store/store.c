@@ -254,6 +254,28 @@ enum cwt_status cwt__store_exec(struct cwt__store *st, const char *sql, const st
     return cwt__tx_commit(tx, err);
 }
 
+enum cwt_status cwt__tx_bump(struct cwt__tx *tx, const char *name, struct cwt_err *err)
+{
+    struct cwt__sv p[] = {CWT_SV_TEXT(name)};
+    return cwt__tx_exec(tx, "INSERT INTO change_counters (name, version) VALUES (?, 1) ON CONFLICT (name) "
+                            "DO UPDATE SET version = change_counters.version + 1", p, 1, NULL, NULL, NULL, err);
+}
+
+enum cwt_status cwt__store_counter(struct cwt__store *st, const char *name, int64_t *version, struct cwt_err *err)
+{
+    struct cwt__sv p[] = {CWT_SV_TEXT(name)};
+    *version = 0;
+    return cwt__store_exec(st, "SELECT version FROM change_counters WHERE name = ?", p, 1, cwt__row_get_int, version,
+                           NULL, err);
+}
+
+enum cwt_status cwt__store_counters_sum(struct cwt__store *st, int64_t *sum, struct cwt_err *err)
+{
+    *sum = 0;
+    return cwt__store_exec(st, "SELECT COALESCE(SUM(version), 0) FROM change_counters", NULL, 0, cwt__row_get_int,
+                           sum, NULL, err);
+}
+
 /* ---- migrations -------------------------------------------------------- */
 
 /* The text of migration @p m with dialect tokens (@NAME@) replaced; caller frees. */
