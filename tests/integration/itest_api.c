@@ -405,6 +405,25 @@ static void test_bad_input_changes_nothing(void **state)
     expect(&r, 413, "too_large", NULL);
     resp_free(&r);
     free(body);
+    /* A declared length past the cap is answered at once, without sending the body. */
+    {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+        static const char req[] = "POST /v1/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                  "Content-Length: 1000000000\r\n\r\n{\"a\":";
+        assert_true(write(fd, req, strlen(req)) == (ssize_t)strlen(req));
+        struct timeval tv = {10, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        char buf[2048];
+        ssize_t got = read(fd, buf, sizeof buf - 1);
+        assert_true(got > 12);
+        buf[got] = '\0';
+        if (strncmp(buf, "HTTP/1.1 413", 12) != 0)
+            fail_msg("a 1 GB declared body got: %.100s", buf);
+        close(fd);
+    }
     /* An oversized header: refused, and the server still answers. */
     char *hh = malloc(64 * 1024);
     snprintf(hh, 16, "X-Big: ");
