@@ -99,17 +99,21 @@ static enum cwt_status run_one(struct worker *w)
     else
         rc = cwt_err_setf(&err, CWT_EUNSUPPORTED, "kind", "unknown job kind '%s'", j.kind);
     struct cwt_err e2;
-    if (rc == CWT_OK) {
-        if (!w->quiet)
-            fprintf(stderr, "cwtap worker: %s %s %s: done\n", j.id, j.kind, j.site_id);
-        if (cwt__store_job_complete(w->store, j.id, w->id, cwt_ctx_now(w->ctx), &e2) != CWT_OK)
-            cli_error("job %s: %s", j.id, e2.msg);
-    } else {
+    enum cwt_status rc2 = CWT_ESTORE;
+    if (rc == CWT_OK && !w->quiet)
+        fprintf(stderr, "cwtap worker: %s %s %s: done\n", j.id, j.kind, j.site_id);
+    if (rc != CWT_OK)
         fprintf(stderr, "cwtap worker: %s %s %s: attempt %d/%d failed: %s\n", j.id, j.kind, j.site_id, j.attempts,
                 j.max_attempts, err.msg);
-        if (cwt__store_job_fail(w->store, j.id, w->id, err.msg, cwt_ctx_now(w->ctx), &e2) != CWT_OK)
-            cli_error("job %s: %s", j.id, e2.msg);
+    /* Recording the outcome is retried while the store is unavailable (busy, reconnecting). */
+    for (int tries = 0; tries < 5 && rc2 == CWT_ESTORE; tries++) {
+        if (tries)
+            nanosleep(&(struct timespec){0, 200 * 1000 * 1000 * tries}, NULL);
+        rc2 = rc == CWT_OK ? cwt__store_job_complete(w->store, j.id, w->id, cwt_ctx_now(w->ctx), &e2)
+                           : cwt__store_job_fail(w->store, j.id, w->id, err.msg, cwt_ctx_now(w->ctx), &e2);
     }
+    if (rc2 != CWT_OK)
+        cli_error("job %s: %s", j.id, e2.msg);
     cwt__job_release(&j);
     return CWT_OK;
 }
