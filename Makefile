@@ -19,7 +19,7 @@ deps:
 	@sh scripts/deps.sh
 
 $(REL_DIR)/build.ninja:
-	@$(MESON) setup $(REL_DIR) --buildtype=release -Dwerror=true >/dev/null
+	@$(MESON) setup $(REL_DIR) --buildtype=release >/dev/null
 
 $(SAN_DIR)/build.ninja:
 	@$(MESON) setup $(SAN_DIR) --buildtype=debug -Dwerror=true -Db_sanitize=address,undefined \

@@ -12,6 +12,7 @@ sites="ningbo-valves shenzhen-gadgets cheap-brand-outlet"
 dirs="$sites rdap"
 
 if [ "$cmd" = stop ]; then
+    [ -f "$dir/dnsmasq.pid" ] && kill "$(cat "$dir/dnsmasq.pid")" 2>/dev/null || true
     if [ -f "$dir/nginx.pid" ]; then
         kill "$(cat "$dir/nginx.pid")" 2>/dev/null || true
         i=0; while [ -f "$dir/nginx.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -21,6 +22,7 @@ fi
 
 http=$3
 https=$4
+dns=${5:-}
 mkdir -p "$dir/certs" "$dir/logs" "$dir/root"
 cd "$dir/certs"
 umask 077
@@ -92,3 +94,12 @@ for s in $sites; do
 done
 printf -- '--resolve rdap.cwtap.test:%s:127.0.0.1 ' "$http" >> resolve
 echo "http://rdap.cwtap.test:$http/" > rdap-base
+# A DNS server on loopback for the MX and TXT look-ups (only when a port is given).
+if [ -n "$dns" ]; then
+    dnsmasq --port="$dns" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts --user=root \
+        --pid-file="$dir/dnsmasq.pid" --log-facility="$dir/logs/dnsmasq.log" \
+        --mx-host=ningbo-valves.example,mail.ningbo-valves.example,10 \
+        --address=/mail.ningbo-valves.example/127.0.0.1 \
+        --txt-record=_cwtap.ningbo-valves.example,cwtap-site-verification=demo
+    echo "127.0.0.1:$dns" > dns-server
+fi

@@ -21,6 +21,7 @@ struct cwt_audit_opts {
     const char *whois_server;         /**< HOST:PORT of a WHOIS server override (tests) */
     const char *dns_server;           /**< ADDR[:PORT] of the DNS server for MX/TXT (tests) */
     bool offline_registry;            /**< skip WHOIS/RDAP/DNS look-ups entirely */
+    int http_port;                    /**< port of plain http probed for the redirect to https; 0: 80 */
 };
 
 /** An evaluation of one site. Opaque; free with cwt_report_free(). */

@@ -43,6 +43,7 @@ static const char audit_help[] =
     "  --whois-server H:P   ask this WHOIS server\n"
     "  --dns-server A[:P]   DNS server for MX and TXT look-ups\n"
     "  --offline-registry   skip WHOIS/RDAP and DNS look-ups\n"
+    "  --http-port N        port of plain http checked for the redirect to https (default 80)\n"
     "evaluation:\n"
     "  --at DATE            evaluate as of DATE (ISO 8601, e.g. 2026-07-31 or 2026-07-31T12:00:00Z)\n"
     "  --model FILE         scoring model (default models/cwtap-model-v1.json)\n\n"
@@ -163,7 +164,7 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 }
 
 enum { OPT_FORMAT = 256, OPT_JSON, OPT_FAIL, OPT_URLS, OPT_CA, OPT_RESOLVE, OPT_PRIVATE, OPT_PAGES, OPT_TIMEOUT,
-       OPT_RDAP, OPT_WHOIS, OPT_DNS, OPT_OFFLINE, OPT_AT, OPT_MODEL };
+       OPT_RDAP, OPT_WHOIS, OPT_DNS, OPT_OFFLINE, OPT_AT, OPT_MODEL, OPT_PROBE };
 
 static const struct option longopts[] = {
     {"help", no_argument, NULL, 'h'},           {"format", required_argument, NULL, OPT_FORMAT},
@@ -175,7 +176,8 @@ static const struct option longopts[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT}, {"rdap-base", required_argument, NULL, OPT_RDAP},
     {"whois-server", required_argument, NULL, OPT_WHOIS}, {"dns-server", required_argument, NULL, OPT_DNS},
     {"offline-registry", no_argument, NULL, OPT_OFFLINE}, {"at", required_argument, NULL, OPT_AT},
-    {"model", required_argument, NULL, OPT_MODEL},  {NULL, 0, NULL, 0}};
+    {"model", required_argument, NULL, OPT_MODEL},  {"http-port", required_argument, NULL, OPT_PROBE},
+    {NULL, 0, NULL, 0}};
 
 static int write_reports(FILE *out, struct job *jobs, size_t n, enum cwt_format fmt, bool color)
 {
@@ -314,6 +316,11 @@ int cmd_audit(int argc, char **argv)
             break;
         case OPT_MODEL:
             opts.model_path = optarg;
+            break;
+        case OPT_PROBE:
+            if (!parse_uint(optarg, 65535, &v) || v == 0)
+                return cli_usage_error("audit", "--http-port wants a port from 1 to 65535, not '%s'", optarg);
+            opts.http_port = (int)v;
             break;
         default:
             return cli_usage_error("audit", "unknown option");

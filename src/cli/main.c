@@ -77,6 +77,10 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (cwt_global_init() != CWT_OK) {
+        cli_error("cannot initialise the HTTP library");
+        return EXIT_INTERNAL;
+    }
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
         usage(stdout);

@@ -112,20 +112,26 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
         .user_agent = o->user_agent,
         .verify_tls = false,
     };
-    rc = cwt__crawl_site(ctx, &fo, url, &crawl, err);
+    char probe[320];
+    snprintf(probe, sizeof probe, "http://%s%s%s:%d/", strchr(u.host, ':') ? "[" : "", u.host,
+             strchr(u.host, ':') ? "]" : "", o->http_port ? o->http_port : 80);
+    struct cwt__crawl_opts co = {.http_probe_url = probe};
+    rc = cwt__crawl_site_opts(ctx, &fo, &co, url, &crawl, err);
     if (rc)
         goto out;
 
-    if (strcmp(u.scheme, "https") == 0) {
+    /* A site given as http:// is inspected on port 443 too: no HTTPS at all is a finding, not "no data". */
+    {
+        int tls_port = strcmp(u.scheme, "https") == 0 ? u.port : 443;
         char addr[128];
         struct cwt__tls_opts to = {
             .ca_file = o->ca_file,
-            .connect_addr = resolve_addr(o, u.host, u.port, addr, sizeof addr) ? addr : NULL,
+            .connect_addr = resolve_addr(o, u.host, tls_port, addr, sizeof addr) ? addr : NULL,
             .allow_private = o->allow_private,
             .at = at,
             .timeout_ms = lim->timeout_ms,
         };
-        rc = cwt__tls_inspect(ctx, &to, u.host, u.port, &tls, err);
+        rc = cwt__tls_inspect(ctx, &to, u.host, tls_port, &tls, err);
         if (rc)
             goto out;
     }
@@ -140,6 +146,8 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
             .rdap_base = o->rdap_base,
             .whois_server = o->whois_server,
             .ca_file = o->ca_file,
+            .resolve = o->resolve,
+            .nresolve = o->nresolve,
             .allow_private = o->allow_private,
             .timeout_ms = lim->timeout_ms,
         };

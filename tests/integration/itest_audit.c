@@ -18,7 +18,8 @@
 #include "harness.h"
 
 static char *dir;
-static int http_port, https_port;
+static int http_port, https_port, dns_port;
+static char dns_server[64];
 static char resolve_args[4096];
 static char rdap_base[256];
 
@@ -36,8 +37,12 @@ static int setup(void **state)
     do
         https_port = h_free_port();
     while (https_port == http_port);
-    if (h_sh("sh '%s' start '%s' %d %d", h_src("scripts/sites.sh"), dir, http_port, https_port) != 0)
+    do
+        dns_port = h_free_port();
+    while (dns_port == http_port || dns_port == https_port);
+    if (h_sh("sh '%s' start '%s' %d %d %d", h_src("scripts/sites.sh"), dir, http_port, https_port, dns_port) != 0)
         return -1;
+    snprintf(dns_server, sizeof dns_server, "127.0.0.1:%d", dns_port);
     char path[1024];
     snprintf(path, sizeof path, "%s/resolve", dir);
     char *r = h_read_file(path, NULL);
@@ -87,6 +92,8 @@ static void run_audit(const char *url, const char *extra, struct audit *a)
     argv[n++] = ca;
     argv[n++] = "--rdap-base";
     argv[n++] = rdap_base;
+    argv[n++] = "--dns-server";
+    argv[n++] = dns_server;
     snprintf(buf, sizeof buf, "%s %s", resolve_args, extra ? extra : "");
     for (char *tok = strtok(buf, " "); tok && n < 120; tok = strtok(NULL, " "))
         argv[n++] = tok;
@@ -105,6 +112,14 @@ static void audit_free(struct audit *a)
 {
     json_decref(a->eval);
     free(a->err);
+}
+
+static char *probe_arg(const char *name)
+{
+    static char a[512];
+    (void)name;
+    snprintf(a, sizeof a, "--http-port %d", http_port);
+    return a;
 }
 
 static char *site_url(const char *name, const char *path)
@@ -146,9 +161,9 @@ static void test_fixture_sites_ranked_with_findings(void **state)
 {
     (void)state;
     struct audit strong, weak, scam;
-    run_audit(site_url("ningbo-valves", NULL), NULL, &strong);
-    run_audit(site_url("shenzhen-gadgets", NULL), NULL, &weak);
-    run_audit(site_url("cheap-brand-outlet", NULL), NULL, &scam);
+    run_audit(site_url("ningbo-valves", NULL), probe_arg("ningbo-valves"), &strong);
+    run_audit(site_url("shenzhen-gadgets", NULL), probe_arg("shenzhen-gadgets"), &weak);
+    run_audit(site_url("cheap-brand-outlet", NULL), probe_arg("cheap-brand-outlet"), &scam);
     if (!strong.eval || !weak.eval || !scam.eval)
         fprintf(stderr, "stderr:\n%s\n%s\n%s\n", strong.err, weak.err, scam.err);
     assert_non_null(strong.eval);
@@ -174,6 +189,10 @@ static void test_fixture_sites_ranked_with_findings(void **state)
     assert_non_null(priv);
     assert_true(json_number_value(json_object_get(priv, "value")) < 0.2);
     assert_true(has_finding(weak.eval, "privacy", "privacy."));
+
+    /* registration data from the local RDAP server; mail servers from the local DNS server */
+    assert_true(json_is_true(json_object_get(signal_of(strong.eval, "whois"), "measured")));
+    assert_false(has_finding(strong.eval, "contact", "contact.email_no_mx"));
 
     /* the scam-like site: expired certificate (a finding, not a crash), contacts that disagree */
     assert_true(has_finding(scam.eval, "tls", "tls.expired"));

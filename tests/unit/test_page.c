@@ -285,6 +285,45 @@ static void test_deep_nesting_and_caps(void **state)
     cwt__doc_free(NULL);
 }
 
+/* Failing every allocation from the Nth on, for every N: CWT_ENOMEM, never a crash or a leak (ASan
+ * checks), until the parse needs no more than N allocations. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *html = h_read_file(h_src("tests/fixtures/pages/exporter/product.html"), &len);
+    assert_non_null(html);
+    struct cwt_ctx *ctx = NULL;
+    assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
+    const struct cwt_allocator a = {h_oom_malloc, h_oom_realloc, free};
+    cwt_set_allocator(&a);
+    h_oom_fail_after = 10000000;
+    struct cwt__doc *d = NULL;
+    assert_int_equal(cwt__doc_parse(ctx, html, len, "https://a.example/", &d, NULL), CWT_OK);
+    long total = 10000000 - h_oom_fail_after;
+    h_oom_fail_after = -1;
+    cwt__doc_free(d);
+    long enomem = 0;
+    for (long n = 0; n < total; n++) {
+        h_oom_fail_after = n;
+        d = NULL;
+        enum cwt_status rc = cwt__doc_parse(ctx, html, len, "https://a.example/", &d, NULL);
+        h_oom_fail_after = -1;
+        if (rc) {
+            assert_int_equal(rc, CWT_ENOMEM);
+            assert_null(d);
+            enomem++;
+        }
+        cwt__doc_free(d);
+    }
+    cwt_set_allocator(NULL);
+    printf("# out of memory from each of the %ld allocations of a parse on: CWT_ENOMEM %ld times, no leak\n", total,
+           enomem);
+    assert_int_equal(enomem, total); /* no allocation failure is silently ignored */
+    cwt_ctx_free(ctx);
+    free(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_cdata_jsonld_real),
         cmocka_unit_test(test_degenerate_inputs),
         cmocka_unit_test(test_deep_nesting_and_caps),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

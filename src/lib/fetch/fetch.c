@@ -583,3 +583,8 @@ void cwt__response_release(struct cwt__response *r)
     cwt_free(r->http_version);
     memset(r, 0, sizeof *r);
 }
+
+enum cwt_status cwt__fetch_global_init(void)
+{
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? CWT_OK : CWT_EINTERNAL;
+}

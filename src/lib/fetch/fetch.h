@@ -57,6 +57,9 @@ struct cwt__response {
 const char *cwt__response_header(const struct cwt__response *r, const char *name);
 void cwt__response_release(struct cwt__response *r);
 
+/* Initialises libcurl's global state; called once from the main thread by cwt_global_init(). */
+enum cwt_status cwt__fetch_global_init(void);
+
 /*
  * Fetches @p n URLs concurrently (libcurl multi, connection reuse, HTTP/2),
  * each bounded by the ctx limits. out[i] is always filled (rc says whether a

@@ -705,3 +705,8 @@ const char *cwt__doc_base(const struct cwt__doc *doc)
 {
     return doc->base ? doc->base : doc->url;
 }
+
+void cwt__page_global_init(void)
+{
+    xmlInitParser();
+}

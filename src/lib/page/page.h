@@ -52,12 +52,18 @@ struct cwt__doc {
 };
 
 /*
- * Parses @p len bytes of UTF-8 HTML fetched from @p url. Bounded by the ctx
- * limits (links, nesting). On success the caller frees *out with cwt__doc_free().
+ * Parses @p len bytes of UTF-8 HTML fetched from @p url (a <meta charset> is ignored: the
+ * fetch layer already converted the body). Bounded by the ctx limits (a body over
+ * max_page_bytes is CWT_ETOOBIG) and fixed caps (docs/internals/page.md). Also builds the
+ * structured-data graph (page/sdata.h). On success the caller frees *out with cwt__doc_free().
+ * Returns CWT_ENOMEM, CWT_ETOOBIG, CWT_EPARSE (libxml2 gave no document) or CWT_OK.
  */
 enum cwt_status cwt__doc_parse(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
                                struct cwt__doc **out, struct cwt_err *err);
 void cwt__doc_free(struct cwt__doc *doc);
+
+/* Initialises libxml2's global state; called once from the main thread by cwt_global_init(). */
+void cwt__page_global_init(void);
 
 /* Content of the first meta with @p name (lowercase), NULL if none. */
 const char *cwt__doc_meta(const struct cwt__doc *doc, const char *name);

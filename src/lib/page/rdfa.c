@@ -167,8 +167,11 @@ static void enter(struct rdfa *r, xmlNodePtr n)
         char *id = cwt__node_attr(n, "resource");
         if (!id)
             id = cwt__node_attr(n, "about");
-        if (id && *id)
-            json_object_set_new(item, "@id", json_string(id));
+        if (id && *id) {
+            xmlChar *abs = r->base ? xmlBuildURI((const xmlChar *)id, (const xmlChar *)r->base) : NULL;
+            json_object_set_new(item, "@id", json_string(abs ? (const char *)abs : id));
+            xmlFree(abs);
+        }
         cwt_free(id);
         r->nitems++;
         if (property && t && t->item) {

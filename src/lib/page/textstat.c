@@ -335,14 +335,22 @@ bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, c
         while (n && from + n < len && ((unsigned char)text[from + n] & 0xC0) == 0x80)
             n--;
         const char *r = textcat_Classify(lid->tc, text + from, n);
-        if (r && r[0] == '[') {
+        /* textcat lists up to five near-equal candidates, best first ("[en--utf8][sco--utf8]"); a near tie
+         * with a small relative (Scots, Catalan, Romansh) is the trade language in this trade: take the
+         * first candidate that is one of them, else no answer */
+        static const char *const preferred[] = {"en", "zh", "th", "vi", "id", "ms", "tl", "ja", "ko", "de", "fr",
+                                                "es", "pt", "it", "nl", "ru", "ar", "hi", "tr", "pl", "km", "lo",
+                                                "my", "bn", "ur", "fa", "uk", "cs", "sv", NULL};
+        for (const char *p = r; p && *p == '[' && !code;) {
             size_t k = 0;
-            for (const char *p = r + 1; *p && *p != '-' && *p != ']' && k < sizeof buf - 1; p++)
+            for (p++; *p && *p != '-' && *p != ']' && k < sizeof buf - 1; p++)
                 buf[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
             buf[k] = '\0';
-            /* one answer only: "[en--utf8][de--utf8]" means the text is ambiguous */
-            if (k && !strstr(r + 1, "]["))
-                code = strcmp(buf, "tl") == 0 ? "fil" : buf;
+            for (size_t i = 0; preferred[i] && !code; i++)
+                if (strcmp(buf, preferred[i]) == 0)
+                    code = strcmp(buf, "tl") == 0 ? "fil" : buf;
+            p = strchr(p, ']');
+            p = p ? p + 1 : NULL;
         }
     }
     if (!code)

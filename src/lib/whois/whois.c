@@ -51,6 +51,7 @@ static enum cwt_status rdap_get(const struct cwt_ctx *ctx, const struct cwt__who
                                 struct cwt__whois *w, struct cwt_err *err)
 {
     struct cwt__fetch_opts fo = {.ca_file = opts->ca_file, .allow_private = opts->allow_private,
+                                 .resolve = opts->resolve, .nresolve = opts->nresolve,
                                  .verify_tls = true, .accept = "application/rdap+json, application/json"};
     struct cwt__response r;
     memset(&r, 0, sizeof r);

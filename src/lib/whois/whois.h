@@ -15,6 +15,8 @@ struct cwt__whois_opts {
     const char *whois_server;  /* HOST:PORT to ask instead of the TLD's server (tests) */
     const char *bootstrap_file;/* IANA dns.json; NULL: the shipped copy */
     const char *ca_file;
+    const char *const *resolve; /* "HOST:PORT:ADDR" pins for RDAP servers, as the fetch layer's */
+    size_t nresolve;
     bool allow_private;
     long timeout_ms;
 };
