@@ -20,17 +20,6 @@
 #include "cli.h"
 #include "store/store_records.h"
 
-/*
- * cwt_audit() is the integrator's (src/lib/audit.c, not yet in the build):
- * weak references keep the worker linkable until it is, and an evaluate job
- * fails (and is retried) with a clear error meanwhile.
- */
-#pragma weak cwt_audit
-#pragma weak cwt_report_render
-#pragma weak cwt_report_free
-#pragma weak cwt_report_total
-#pragma weak cwt_report_grade
-
 struct worker {
     struct cwt__store *store;
     struct cwt_ctx *ctx;
@@ -51,8 +40,6 @@ static enum cwt_status run_evaluate(struct worker *w, const struct cwt__job *j, 
         return CWT_OK; /* the site went away or is not eligible: nothing to do */
     if (rc != CWT_OK)
         return rc;
-    if (!cwt_audit || !cwt_report_render)
-        return cwt_err_set(err, CWT_EUNSUPPORTED, "the audit is not part of this build");
     struct cwt_audit_opts o = w->audit;
     o.at = cwt_ctx_now(w->ctx);
     if ((rc = cwt_audit(w->ctx, site.url, &o, &rep, err)))
