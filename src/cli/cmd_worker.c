@@ -20,7 +20,11 @@
 #include "cli.h"
 #include "store/store_records.h"
 
-/* The audit comes from the library's integrator; until it is linked the job fails with a clear error. */
+/*
+ * cwt_audit() is the integrator's (src/lib/audit.c, not yet in the build):
+ * weak references keep the worker linkable until it is, and an evaluate job
+ * fails (and is retried) with a clear error meanwhile.
+ */
 #pragma weak cwt_audit
 #pragma weak cwt_report_render
 #pragma weak cwt_report_free
