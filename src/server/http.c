@@ -22,6 +22,7 @@
 #include <libpsl.h>
 #include <sodium.h>
 
+#include "server/badge.h"
 #include "server/server.h"
 #include "server/site.h"
 #include "server/snapshot.h"
@@ -280,7 +281,10 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct srv_req *rq
     if (etag[0])
         MHD_add_response_header(resp, "ETag", etag);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    if (strncmp(rq->path, "/v1/", 4) == 0)
+    bool cache_set = false; /* a handler's own Cache-Control (the badge's 60 s) wins */
+    for (size_t i = 0; i < rs->nheaders; i++)
+        cache_set |= rs->headers[i][0] && strcasecmp(rs->headers[i][0], "Cache-Control") == 0;
+    if (strncmp(rq->path, "/v1/", 4) == 0 && !cache_set)
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
     for (size_t i = 0; i < rs->nheaders; i++)
         if (rs->headers[i][0] && rs->headers[i][1])
@@ -459,6 +463,7 @@ enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, 
         goto out;
     }
     srv_snapshot_watch(s->snaps, store_version, s, 1);
+    srv_snapshot_set_builder(s->snaps, srv_hot_build, s); /* the badge's data (hot.c) */
     char pw[80];
     srv_token_new("", pw, sizeof pw);
     if ((rc = srv_password_hash(s, pw, s->dummy_hash, sizeof s->dummy_hash, err)))

@@ -264,5 +264,10 @@ void srv_route_evals_get(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_keys_list(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_keys_create(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_keys_delete(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_badge(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_registry_page(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_sdk_js(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_sdk_css(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_sdk_sri(struct srv_req *rq, struct srv_resp *rs);
 
 #endif
