@@ -69,9 +69,12 @@ enum cwt_status srv_badge_fill(struct srv_badge *b, const struct srv_mark_row *m
     char url[600];
     snprintf(url, sizeof url, "%s/registry/%s", public_base, b->id);
     for (int own = 0; own < 2; own++) {
-        json_t *j = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s?, s:s?, s:s}", "site", b->id, "domain", b->domain,
-                              "state", b->state, "verified_for_origin", own, "mark", m->state, "grade",
-                              b->grade[0] ? b->grade : NULL, "since", since[0] ? since : NULL, "verify_url", url);
+        json_t *j = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "site", b->id, "domain", b->domain, "state",
+                              b->state, "verified_for_origin", own, "mark", m->state, "verify_url", url);
+        if (j && b->grade[0] && json_object_set_new(j, "grade", json_string(b->grade)) != 0)
+            json_decref(j), j = NULL;
+        if (j && since[0] && json_object_set_new(j, "since", json_string(since)) != 0)
+            json_decref(j), j = NULL;
         char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
         json_decref(j);
         if (!text) {
