@@ -4,9 +4,11 @@
 // on loopback under their own host names (Chromium maps them to 127.0.0.1), each with a strict
 // Content-Security-Policy, and checks in headless Chromium (Debian's, driven by playwright-core):
 //   - on www.ningbo-valves.example the badge renders green and links to the registry page;
-//   - the same snippet on other-shop.example renders "not verified for this domain";
+//   - the same snippet on other-shop.example (loaded with the published SRI hash) renders
+//     "not verified for this domain";
 //   - cumulative layout shift (PerformanceObserver) is 0; no CSP violation;
 //   - no cookie: document.cookie is empty, the browser holds none, no Set-Cookie from the server.
+// Before the browser: the badge over HTTP (headers, origin rules, 304, SDK bytes vs SRI).
 // Screenshots of each state go to <build>/artifacts/browser/. Exit 77 (skipped) without Chromium
 // or without tests/browser/node_modules (make deps installs it).
 import { spawn, execFileSync } from 'node:child_process';
@@ -65,14 +67,49 @@ try {
     await sleep(200);
   }
 
+  // ---- the badge over HTTP: headers, origin rules, conditional requests ----
+  let sri;
+  {
+    const get = (headers, site = 'site_ningbo') => fetch(`${api}/v1/badge/${site}`, { headers });
+    let r = await get({ Origin: 'https://shop.eu.ningbo-valves.example:8443' });
+    let j = await r.json();
+    check(r.status === 200 && j.state === 'green' && j.verified_for_origin === true, 'subdomain origin is verified');
+    check(r.headers.get('access-control-allow-origin') === 'https://shop.eu.ningbo-valves.example:8443', 'ACAO echoes the origin');
+    check(/Origin/.test(r.headers.get('vary') || ''), 'Vary names Origin');
+    check(r.headers.get('cache-control') === 'public, max-age=60', `Cache-Control is short (${r.headers.get('cache-control')})`);
+    check(!r.headers.has('set-cookie'), 'the badge sets no cookie');
+    const etag = r.headers.get('etag');
+    r = await get({ Origin: 'https://shop.eu.ningbo-valves.example:8443', 'If-None-Match': etag });
+    check(r.status === 304, 'If-None-Match gives 304');
+    for (const o of ['https://ningbo-valves.example.evil.example', 'https://evilningbo-valves.example', 'null',
+      'https://user@www.ningbo-valves.example']) {
+      j = await (await get({ Origin: o })).json();
+      check(j.verified_for_origin === false, `not verified for ${o}`);
+    }
+    j = await (await get({ Referer: 'https://www.ningbo-valves.example/products?id=1' })).json();
+    check(j.verified_for_origin === true, 'Referer is used without Origin');
+    j = await (await get({})).json();
+    check(j.verified_for_origin === false, 'no Origin nor Referer: not verified');
+    j = await (await get({ Origin: 'https://weak-shop.example' }, 'site_weak')).json();
+    check(j.state === 'below_threshold' && j.verified_for_origin === true, 'a site below the threshold is not green');
+    r = await get({ Origin: 'https://www.ningbo-valves.example' }, 'site_none');
+    check(r.status === 404 && r.headers.get('access-control-allow-origin'), 'unknown site: 404 readable by the SDK');
+    r = await fetch(`${api}/sdk/v1/cwtap.js`);
+    sri = (await (await fetch(`${api}/sdk/v1/cwtap.js.sri`)).text()).trim();
+    const body = Buffer.from(await r.arrayBuffer());
+    const { createHash } = await import('node:crypto');
+    check(sri === `sha384-${createHash('sha384').update(body).digest('base64')}`, 'served SDK matches its SRI hash');
+    check(/immutable/.test(r.headers.get('cache-control') || ''), 'SDK is cached as immutable');
+  }
+
   // ---- the shops: the same snippet on both, a strict CSP, the slot reserved by the shop's CSS ----
   const csp = `default-src 'self'; script-src 'self' ${api}; connect-src ${api}; style-src 'self'; ` +
     `img-src 'self'; object-src 'none'; base-uri 'none'`;
-  const pageHtml = (title) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+  const pageHtml = (title, extra) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <link rel="stylesheet" href="/shop.css"></head><body><header><h1>${title}</h1></header>
 <p>Ball valves, gate valves and check valves from our factory in Ningbo.</p>
 <div class="cwtap-slot" data-cwtap-badge></div>
-<script async src="${api}/sdk/v1/cwtap.js" data-site="site_ningbo"></script>
+<script async src="${api}/sdk/v1/cwtap.js" data-site="site_ningbo"${extra}></script>
 <p id="below">Contact our export team for a quotation.</p></body></html>`;
   shop = http.createServer((req, res) => {
     if (req.url === '/shop.css') {
@@ -81,7 +118,9 @@ try {
       return;
     }
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp });
-    res.end(pageHtml(req.headers.host.startsWith('www.ningbo') ? 'Ningbo Valves' : 'Other Shop'));
+    // The other shop loads the SDK with its published SRI hash (crossorigin, integrity).
+    res.end(req.headers.host.startsWith('www.ningbo') ? pageHtml('Ningbo Valves', '')
+      : pageHtml('Other Shop', ` integrity="${sri}" crossorigin="anonymous"`));
   });
   await new Promise((r) => shop.listen(0, '127.0.0.1', r));
   const shopPort = shop.address().port;
