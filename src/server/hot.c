@@ -13,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <sodium.h>
-
 #include "program/threshold.h"
 #include "server/badge.h"
 #include "util/buf.h"
@@ -42,16 +40,6 @@ void srv_badge_release(struct srv_badge *b)
         cwt_free(b->body[i]);
         b->body[i] = NULL;
     }
-}
-
-static void etag_of(const char *body, size_t len, char out[static 40])
-{
-    unsigned char h[16];
-    crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
-    out[0] = '"';
-    sodium_bin2hex(out + 1, 33, h, sizeof h);
-    out[33] = '"';
-    out[34] = '\0';
 }
 
 enum cwt_status srv_badge_fill(struct srv_badge *b, const struct srv_mark_row *m, const char *public_base)
@@ -83,7 +71,7 @@ enum cwt_status srv_badge_fill(struct srv_badge *b, const struct srv_mark_row *m
         }
         b->body[own] = text;
         b->len[own] = strlen(text);
-        etag_of(text, b->len[own], b->etag[own]);
+        srv_etag(text, b->len[own], b->etag[own]);
     }
     return CWT_OK;
 }

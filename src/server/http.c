@@ -231,7 +231,7 @@ static void dispatch(struct srv *s, struct srv_req *rq, struct srv_resp *rs, str
         srv_error(rs, 500, "internal", NULL, "the handler gave no response");
 }
 
-static void etag_of(const char *body, size_t len, char out[static 40])
+void srv_etag(const char *body, size_t len, char out[static 40])
 {
     unsigned char h[16];
     crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
@@ -264,7 +264,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct srv_req *rq
     char etag[40] = "";
     bool is_get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
     if (is_get && status == 200 && !rs->no_etag && text) {
-        etag_of(text, len, etag);
+        srv_etag(text, len, etag);
         const char *inm = hdr(rq, "If-None-Match");
         if (inm && strstr(inm, etag)) {
             status = 304;

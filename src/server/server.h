@@ -145,6 +145,8 @@ void srv_json(struct srv_resp *rs, int status, json_t *body);
 /* Adds a response header (copied); silently drops past SRV_MAX_HEADERS. */
 void srv_header(struct srv_resp *rs, const char *name, const char *value);
 void srv_resp_release(struct srv_resp *rs);
+/* The strong ETag of @p body (quoted hex of a 128-bit BLAKE2b hash) into @p out. */
+void srv_etag(const char *body, size_t len, char out[static 40]);
 
 /* ---- request bodies (api_json.c) ---------------------------------------- */
 
