@@ -355,7 +355,7 @@ static void test_lines_judged_one_by_one(void **state)
     memset(longline, 'x', 4999);
     char *body = calloc(1, 20000);
     snprintf(body, 20000,
-             "%s\n%s\r\n{\"type\":\"order\",\"event_id\":\"e-3\"\n\n%s\n"
+             "%s\n%s\r\n{\"type\":\"order\",\"event_id\":\"e-3\"}\n\n%s\n"
              "{\"type\":\"refund\",\"event_id\":\"r-1\",\"request_id\":\"RR-1\",\"site\":\"ningbo-valves.example.com\","
              "\"requested_at\":\"2026-11-10T00:00:00Z\",\"first_response_at\":\"yesterday\",\"outcome\":\"pending\"}\n"
              "%s\n"

@@ -34,6 +34,7 @@ struct cwt__ingest {
     struct cwt__ingest_counts c;
     bool failed;
     char *sql_full; /* the INSERT for ROWS_PER_STMT rows */
+    char platform[CWT__EVENT_ID_MAX];
 };
 
 static char *insert_sql(size_t rows)
@@ -176,6 +177,8 @@ enum cwt_status cwt__ingest_new(struct cwt__store *st, const struct cwt__ingest_
         return cwt_err_set(err, CWT_ENOMEM, "out of memory");
     in->st = st;
     in->o = *o;
+    snprintf(in->platform, sizeof in->platform, "%s", o->platform);
+    in->o.platform = in->platform; /* the caller's string need not outlive this call */
     in->fn = fn;
     in->ud = ud;
     if (!in->o.max_lines)

@@ -28,7 +28,7 @@ typedef enum cwt_status (*cwt__ingest_fn)(void *ud, size_t lineno, enum cwt__lin
                                           const struct cwt_err *why);
 
 struct cwt__ingest_opts {
-    const char *platform;   /* required */
+    const char *platform;   /* required; copied */
     int64_t now;            /* received_at of the rows */
     size_t max_lines;       /* 0: CWT__INGEST_MAX_LINES */
     size_t max_bytes;       /* 0: CWT__INGEST_MAX_BYTES; SIZE_MAX: unbounded (files) */
