@@ -16,6 +16,8 @@
 
 #define NCOLS 15
 #define ROWS_PER_STMT 64
+/* store_pg.c binds at most 64 parameters per statement (PG_MAX_PARAMS) */
+#define ROWS_PER_STMT_PG (64 / NCOLS)
 
 struct pending {
     struct cwt__event ev;
@@ -119,8 +121,9 @@ static enum cwt_status flush(struct cwt__ingest *in, struct cwt_err *err)
         return CWT_OK;
     struct cwt__tx *tx = NULL;
     enum cwt_status rc = cwt__tx_begin(in->st, CWT__TX_WRITE, &tx, err);
-    for (size_t i = 0; rc == CWT_OK && i < in->npending; i += ROWS_PER_STMT)
-        rc = insert_rows(in, tx, in->chunk + i, CWT_MIN(ROWS_PER_STMT, in->npending - i), err);
+    size_t per = rc == CWT_OK && cwt__tx_engine(tx) == CWT__ENGINE_PG ? ROWS_PER_STMT_PG : ROWS_PER_STMT;
+    for (size_t i = 0; rc == CWT_OK && i < in->npending; i += per)
+        rc = insert_rows(in, tx, in->chunk + i, CWT_MIN(per, in->npending - i), err);
     if (rc == CWT_OK)
         rc = cwt__tx_commit(tx, err);
     else
