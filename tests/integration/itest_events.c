@@ -26,7 +26,10 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "cwtap/ctx.h"
+#include "fetch/fetch.h"
 #include "harness.h"
+#include "store/store_events.h"
 #include "store/store_records.h"
 
 struct server {
@@ -536,12 +539,101 @@ static void test_cli_ingest(void **state)
     assert_int_equal(count_where(s, "SELECT count(*) FROM platform_events WHERE platform = 'lazada'"), 5);
 }
 
+/* Customer-service probes: channel endpoints from a report, probed on loopback nginx, stored, counted. */
+static void test_probes(void **state)
+{
+    struct server *s = *state;
+    struct h_nginx ng;
+    assert_int_equal(h_nginx_start(&ng, "server { listen 127.0.0.1:@HTTP_PORT@; "
+                                         "location /chat { return 200 'ok'; } "
+                                         "location /wa { return 302 /chat; } "
+                                         "location / { return 503; } }"), 0);
+    char report[2048];
+    snprintf(report, sizeof report,
+             "{\"signals\":[{\"id\":\"tls\",\"evidence\":[{\"url\":null,\"what\":\"x\",\"snippet\":\"http://127.0.0.1:%d/chat\"}]},"
+             "{\"id\":\"service\",\"evidence\":["
+             "{\"url\":\"https://a.example.com/\",\"what\":\"live chat\",\"snippet\":\"http://127.0.0.1:%d/chat\"},"
+             "{\"url\":\"https://a.example.com/\",\"what\":\"WhatsApp\",\"snippet\":\"http://127.0.0.1:%d/wa\"},"
+             "{\"url\":\"https://a.example.com/\",\"what\":\"LINE\",\"snippet\":\"http://127.0.0.1:%d/down\"},"
+             "{\"url\":\"https://a.example.com/\",\"what\":\"e-mail\",\"snippet\":\"mailto:help@a.example.com\"},"
+             "{\"url\":\"https://a.example.com/\",\"what\":\"live chat\",\"snippet\":\"http://127.0.0.1:%d/chat\"}]}]}",
+             ng.http_port, ng.http_port, ng.http_port, ng.http_port, ng.http_port);
+    struct cwt__probe_target t[8];
+    size_t n = cwt__probe_targets(report, t, 8);
+    assert_int_equal(n, 3);
+    struct cwt_ctx *ctx = NULL;
+    struct cwt_err err;
+    assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
+    /* The SSRF guard is on by default: loopback endpoints are not probed. */
+    struct cwt__fetch_opts guarded = {.verify_tls = true};
+    assert_int_equal(cwt__probe_run(ctx, &guarded, t, n, &err), CWT_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_false(t[i].ok);
+    struct cwt__fetch_opts fo = {.allow_private = true, .verify_tls = true};
+    assert_int_equal(cwt__probe_run(ctx, &fo, t, n, &err), CWT_OK);
+    static const bool want[] = {true, true, false};
+    struct cwt__store *st = NULL;
+    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(t[i].ok, want[i]);
+        assert_int_equal(cwt__store_probe_add(st, "A.example.com", t[i].channel, t[i].url, 1790000000 + (int64_t)i,
+                                              t[i].ok, (int)t[i].status, t[i].error, &err), CWT_OK);
+    }
+    /* An old probe outside the window does not count. */
+    assert_int_equal(cwt__store_probe_add(st, "a.example.com", "LINE", "http://x/", 1000, false, 0, "old", &err),
+                     CWT_OK);
+    struct cwt_ops_data *d = NULL;
+    assert_int_equal(cwt__store_ops_load(st, "a.example.com", 1789000000, 1791000000, 1000, &d, &err), CWT_OK);
+    assert_int_equal(d->ops.probes_total, 3);
+    assert_int_equal(d->ops.probes_ok, 2);
+    cwt__ops_data_free(d);
+    cwt__store_free(st);
+    cwt_ctx_free(ctx);
+    h_nginx_stop(&ng);
+}
+
+/* Events loaded for an audit: the site's own, in the window, with their platform. */
+static void test_ops_load(void **state)
+{
+    struct server *s = *state;
+    char auth[200], ent[40], line[600];
+    key_for(s, "market5@example.com", "platform", "platform", auth, sizeof auth, ent, sizeof ent);
+    char body[2000];
+    char l2[600];
+    order_line(line, sizeof line, "w-1", "Window.example.com");
+    order_line(l2, sizeof l2, "w-2", "other.example.com");
+    snprintf(body, sizeof body, "%s\n%s\n", line, l2);
+    struct resp r;
+    post_events(s, auth, body, 0, &r);
+    expect(&r, 200, NULL, NULL);
+    resp_free(&r);
+    struct cwt__store *st = NULL;
+    struct cwt_err err;
+    struct cwt_ops_data *d = NULL;
+    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
+    /* placed 2026-11-01T03:00:00Z = 1793502000 */
+    assert_int_equal(cwt__store_ops_load(st, "window.example.com", 1793502000 - 86400, 1793502000 + 86400, 100, &d,
+                                         &err), CWT_OK);
+    assert_int_equal(d->ops.nevents, 1);
+    assert_string_equal(d->ops.platforms[0], ent);
+    assert_string_equal(d->ops.events[0].event_id, "w-1");
+    assert_int_equal(d->ops.events[0].shipped_at, 1793502000 + 86400 + 6 * 3600 + 12 * 60);
+    cwt__ops_data_free(d);
+    assert_int_equal(cwt__store_ops_load(st, "window.example.com", 1793502000 + 1, 1793502000 + 86400, 100, &d, &err),
+                     CWT_OK);
+    assert_int_equal(d->ops.nevents, 0);
+    cwt__ops_data_free(d);
+    cwt__store_free(st);
+}
+
 #define CASES(setup)                                                                      \
     cmocka_unit_test_setup_teardown(test_lines_judged_one_by_one, setup, teardown),       \
     cmocka_unit_test_setup_teardown(test_scope_and_media_type, setup, teardown),          \
     cmocka_unit_test_setup_teardown(test_caps, setup, teardown),                          \
     cmocka_unit_test_setup_teardown(test_acknowledged_lines_survive_kill, setup, teardown), \
-    cmocka_unit_test_setup_teardown(test_cli_ingest, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_cli_ingest, setup, teardown),                    \
+    cmocka_unit_test_setup_teardown(test_probes, setup, teardown),                        \
+    cmocka_unit_test_setup_teardown(test_ops_load, setup, teardown)
 
 int main(void)
 {

@@ -127,4 +127,22 @@ struct cwt_ops_data {
 enum cwt_status cwt__ops_data_add(struct cwt_ops_data *d, const char *platform, const struct cwt__event *e, size_t max);
 void cwt__ops_data_free(struct cwt_ops_data *d);
 
+/* ---- customer-service probes (probe.c) ----------------------------------- */
+
+struct cwt__fetch_opts;
+
+struct cwt__probe_target {
+    char channel[32];  /* "WhatsApp", "live chat", ... (the service signal's evidence label) */
+    char url[300];
+    bool ok;           /* after cwt__probe_run(): answered with a status below 400 */
+    long status;
+    char error[200];
+};
+
+/* The HTTP(S) channel endpoints in the `service` evidence of @p report_json (deduplicated), at most @p max. */
+size_t cwt__probe_targets(const char *report_json, struct cwt__probe_target *out, size_t max);
+/* Probes each target with a capped GET through the fetch layer (@p fo: SSRF guard, CA). Fills ok/status/error. */
+enum cwt_status cwt__probe_run(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *fo,
+                               struct cwt__probe_target *t, size_t n, struct cwt_err *err);
+
 #endif
