@@ -27,8 +27,10 @@ while [ ! -s "$dir/port" ]; do
 done
 base="http://127.0.0.1:$(cat "$dir/port")"
 curl -sf -c "$dir/jar" -o "$dir/signup.json" -H 'Content-Type: application/json' \
-    -d '{"enterprise_name":"Bench Market","email":"bench@example.com","password":"long enough pw","kind":"platform"}' \
+    -d '{"enterprise_name":"Bench Market","email":"bench@example.com","password":"long enough pw"}' \
     "$base/v1/signup"
+# Public signup makes exporters; make this one a platform directly in the store (no operator route yet).
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("update enterprises set kind=?", ("platform",)); c.commit()' "$dir/serve.db"
 csrf=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrf_token"])' "$dir/signup.json")
 curl -sf -b "$dir/jar" -o "$dir/key.json" -H 'Content-Type: application/json' -H "X-CSRF-Token: $csrf" \
     -d '{"name":"bench","scopes":["platform"]}' "$base/v1/keys"
