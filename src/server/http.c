@@ -22,6 +22,7 @@
 #include <libpsl.h>
 #include <sodium.h>
 
+#include "server/badge.h"
 #include "server/server.h"
 #include "server/site.h"
 #include "server/snapshot.h"
@@ -250,7 +251,7 @@ static void dispatch(struct srv *s, struct srv_req *rq, struct srv_resp *rs, str
         srv_error(rs, 500, "internal", NULL, "the handler gave no response");
 }
 
-static void etag_of(const char *body, size_t len, char out[static 40])
+void srv_etag(const char *body, size_t len, char out[static 40])
 {
     unsigned char h[16];
     crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
@@ -283,7 +284,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct srv_req *rq
     char etag[40] = "";
     bool is_get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
     if (is_get && status == 200 && !rs->no_etag && text) {
-        etag_of(text, len, etag);
+        srv_etag(text, len, etag);
         const char *inm = hdr(rq, "If-None-Match");
         if (inm && strstr(inm, etag)) {
             status = 304;
@@ -300,7 +301,10 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct srv_req *rq
     if (etag[0])
         MHD_add_response_header(resp, "ETag", etag);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    if (strncmp(rq->path, "/v1/", 4) == 0)
+    bool cache_set = false; /* a handler's own Cache-Control (the badge's 60 s) wins */
+    for (size_t i = 0; i < rs->nheaders; i++)
+        cache_set |= rs->headers[i][0] && strcasecmp(rs->headers[i][0], "Cache-Control") == 0;
+    if (strncmp(rq->path, "/v1/", 4) == 0 && !cache_set)
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
     for (size_t i = 0; i < rs->nheaders; i++)
         if (rs->headers[i][0] && rs->headers[i][1])
@@ -538,6 +542,7 @@ enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, 
         goto out;
     }
     srv_snapshot_watch(s->snaps, store_version, s, 1);
+    srv_snapshot_set_builder(s->snaps, srv_hot_build, s); /* the badge's data (hot.c) */
     char pw[80];
     srv_token_new("", pw, sizeof pw);
     if ((rc = srv_password_hash(s, pw, s->dummy_hash, sizeof s->dummy_hash, err)))

@@ -160,6 +160,8 @@ void srv_json(struct srv_resp *rs, int status, json_t *body);
 /* Adds a response header (copied); silently drops past SRV_MAX_HEADERS. */
 void srv_header(struct srv_resp *rs, const char *name, const char *value);
 void srv_resp_release(struct srv_resp *rs);
+/* The strong ETag of @p body (quoted hex of a 128-bit BLAKE2b hash) into @p out. */
+void srv_etag(const char *body, size_t len, char out[static 40]);
 
 /* ---- request bodies (api_json.c) ---------------------------------------- */
 
@@ -281,5 +283,10 @@ void srv_route_keys_create(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_keys_delete(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_events_post(struct srv_req *rq, struct srv_resp *rs);
 extern const struct srv_stream srv_events_stream;
+void srv_route_badge(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_registry_page(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_sdk_js(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_sdk_css(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_sdk_sri(struct srv_req *rq, struct srv_resp *rs);
 
 #endif
