@@ -8,6 +8,9 @@
 #include "ctx.h"
 #include "status.h"
 
+/** Operational data of a site (platform events, customer-service probes), made by the store; opaque. */
+struct cwt_ops_data;
+
 /** Options of one audit. All strings are borrowed for the duration of the call. */
 struct cwt_audit_opts {
     const char *ca_file;              /**< trust this PEM bundle instead of the system store */
@@ -22,6 +25,7 @@ struct cwt_audit_opts {
     const char *dns_server;           /**< ADDR[:PORT] of the DNS server for MX/TXT (tests) */
     bool offline_registry;            /**< skip WHOIS/RDAP/DNS look-ups entirely */
     int http_port;                    /**< port of plain http probed for the redirect to https; 0: 80 */
+    const struct cwt_ops_data *ops;   /**< the site's platform events and probes (borrowed); NULL: none */
 };
 
 /** An evaluation of one site. Opaque; free with cwt_report_free(). */

@@ -18,6 +18,8 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "fetch/fetch.h"
+#include "store/store_events.h"
 #include "store/store_records.h"
 
 struct worker {
@@ -29,11 +31,38 @@ struct worker {
     bool quiet;
 };
 
+#define OPS_WINDOW_S (90 * 86400)
+#define OPS_MAX_EVENTS 100000 /* per site and audit; the newest are kept */
+
+#define PROBES_MAX 8 /* channel endpoints probed per evaluation */
+
+/*
+ * Probes the customer-service endpoints the report's `service` signal found
+ * and stores the results: the availability the next evaluation of the site
+ * sees. A failure here never fails the job (the evaluation is stored).
+ */
+static void probe_channels(struct worker *w, const char *domain, const char *report, int64_t at)
+{
+    struct cwt__probe_target t[PROBES_MAX];
+    size_t n = cwt__probe_targets(report, t, PROBES_MAX);
+    struct cwt__fetch_opts fo = {.ca_file = w->audit.ca_file, .resolve = w->audit.resolve,
+                                 .nresolve = w->audit.nresolve, .allow_private = w->audit.allow_private,
+                                 .user_agent = w->audit.user_agent, .verify_tls = true};
+    struct cwt_err err;
+    if (n == 0 || cwt__probe_run(w->ctx, &fo, t, n, &err) != CWT_OK)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (cwt__store_probe_add(w->store, domain, t[i].channel, t[i].url, at, t[i].ok, (int)t[i].status,
+                                 t[i].error[0] ? t[i].error : NULL, &err) != CWT_OK)
+            fprintf(stderr, "cwtap worker: cannot store a probe of '%s': %s\n", t[i].url, err.msg);
+}
+
 /* Runs one "evaluate" job: audit the site and store the evaluation. */
 static enum cwt_status run_evaluate(struct worker *w, const struct cwt__job *j, struct cwt_err *err)
 {
     struct cwt__site site;
     struct cwt_report *rep = NULL;
+    struct cwt_ops_data *ops = NULL;
     char *json = NULL;
     enum cwt_status rc = cwt__store_site_get(w->store, NULL, j->site_id, &site, err);
     if (rc == CWT_ENOTFOUND || (rc == CWT_OK && (!site.active || !site.verified_at)))
@@ -42,6 +71,11 @@ static enum cwt_status run_evaluate(struct worker *w, const struct cwt__job *j, 
         return rc;
     struct cwt_audit_opts o = w->audit;
     o.at = cwt_ctx_now(w->ctx);
+    /* The site's platform events and probes: the 90-day window, plus 30 days for orders still due in it. */
+    if ((rc = cwt__store_ops_load(w->store, site.domain, o.at - OPS_WINDOW_S - 30 * 86400, o.at, OPS_MAX_EVENTS, &ops,
+                                  err)))
+        goto out;
+    o.ops = ops;
     if ((rc = cwt_audit(w->ctx, site.url, &o, &rep, err)))
         goto out;
     if ((rc = cwt_report_render(rep, CWT_FORMAT_JSON, 0, &json, err)))
@@ -60,7 +94,10 @@ static enum cwt_status run_evaluate(struct worker *w, const struct cwt__job *j, 
     json_decref(root);
     ev.report = json;
     rc = cwt__store_eval_insert(w->store, &ev, err);
+    if (rc == CWT_OK)
+        probe_channels(w, site.domain, json, o.at);
 out:
+    cwt__ops_data_free(ops);
     cwt_free(json);
     if (rep)
         cwt_report_free(rep);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "crawl/crawl.h"
+#include "ops/ops.h"
 #include "report/report.h"
 #include "score/score.h"
 #include "signals/signal.h"
@@ -181,6 +182,7 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
         .dns_server = o->dns_server,
         .offline = o->offline_registry,
         .done = sigs,
+        .ops = o->ops && (o->ops->ops.nevents || o->ops->ops.probes_total) ? &o->ops->ops : NULL,
     };
     for (; nsig < cwt__signal_count; nsig++) {
         const struct cwt__signal_def *d = &cwt__signal_table[nsig];

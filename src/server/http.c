@@ -56,6 +56,12 @@ struct rqstate {
     char ip[64];
     char method[12];
     char path[160];
+    /* streamed routes (struct srv_stream) */
+    const struct srv_route *stream_route;
+    void *stream;
+    bool stream_stopped;
+    struct srv_resp early;          /* refused before the body (auth, rate limit, open) */
+    struct srv_caller caller;
 };
 
 /* ---- response helpers ---------------------------------------------------- */
@@ -128,6 +134,11 @@ static const char *qry(const struct srv_req *rq, const char *name)
     return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static const char *hdr_of(struct MHD_Connection *conn, const char *name)
+{
+    return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
 static const char *cky(const struct srv_req *rq, const char *name)
 {
     return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
@@ -183,7 +194,8 @@ static bool serve_static(struct srv *s, const char *path, struct srv_resp *rs)
 
 /* ---- dispatch ------------------------------------------------------------------ */
 
-static void dispatch(struct srv *s, struct srv_req *rq, struct srv_resp *rs, struct rqstate *st)
+/* Rate limits, routing and authentication: the route to run, or NULL with @p rs filled. */
+static const struct srv_route *gate(struct srv *s, struct srv_req *rq, struct srv_resp *rs, struct rqstate *st)
 {
     int retry = 0;
     char key[128];
@@ -194,27 +206,27 @@ static void dispatch(struct srv *s, struct srv_req *rq, struct srv_resp *rs, str
         snprintf(ra, sizeof ra, "%d", retry);
         srv_header(rs, "Retry-After", ra);
         srv_error(rs, 429, "rate_limited", NULL, "too many requests from this address; retry in %d s", retry);
-        return;
+        return NULL;
     }
     bool path_known = false;
     const struct srv_route *r = srv_route_match(rq->method, rq->path, rq, &path_known);
     if (!r) {
         if ((strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0) && strncmp(rq->path, "/v1/", 4) &&
             serve_static(s, rq->path, rs))
-            return;
+            return NULL;
         if (path_known)
             srv_error(rs, 405, "method_not_allowed", NULL, "%s is not allowed on '%s'", rq->method, rq->path);
         else
             srv_error(rs, 404, "not_found", NULL, "no such resource '%.200s'", rq->path);
-        return;
+        return NULL;
     }
     st->route_idx = (size_t)(r - srv_routes);
     if (st->too_big) {
         srv_error(rs, 413, "too_large", "", "the request body is larger than %zu bytes", s->cfg.max_body);
-        return;
+        return NULL;
     }
     if (!srv_authenticate(rq, rs, r))
-        return;
+        return NULL;
     if (rq->caller.authed) {
         snprintf(key, sizeof key, "caller:%s",
                  rq->caller.key_id[0] ? rq->caller.key_id : rq->caller.session_hash);
@@ -223,9 +235,17 @@ static void dispatch(struct srv *s, struct srv_req *rq, struct srv_resp *rs, str
             snprintf(ra, sizeof ra, "%d", retry);
             srv_header(rs, "Retry-After", ra);
             srv_error(rs, 429, "rate_limited", NULL, "too many requests for this key; retry in %d s", retry);
-            return;
+            return NULL;
         }
     }
+    return r;
+}
+
+static void dispatch(struct srv *s, struct srv_req *rq, struct srv_resp *rs, struct rqstate *st)
+{
+    const struct srv_route *r = gate(s, rq, rs, st);
+    if (!r)
+        return;
     r->handler(rq, rs);
     if (!rs->status)
         srv_error(rs, 500, "internal", NULL, "the handler gave no response");
@@ -309,6 +329,50 @@ static void client_ip(struct MHD_Connection *conn, char *out, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
+/* A streamed route: rate limits and authentication before the body, then open(). */
+static void stream_open(struct srv *s, struct MHD_Connection *conn, const char *url, const char *method,
+                        struct rqstate *st)
+{
+    bool known = false;
+    const struct srv_route *r = srv_route_match(method, url, NULL, &known);
+    if (!r || !r->stream)
+        return;
+    struct srv_req rq = {
+        .srv = s, .method = method, .path = url, .body = "", .content_type = hdr_of(conn, "Content-Type"),
+        .client_ip = st->ip, .header = hdr, .query = qry, .cookie = cky, .conn = conn, .now = cwt_ctx_now(s->ctx),
+    };
+    st->stream_route = r;
+    if (gate(s, &rq, &st->early, st))
+        st->stream = r->stream->open(&rq, &st->early);
+    st->caller = rq.caller;
+}
+
+static enum MHD_Result stream_end(struct srv *s, struct MHD_Connection *conn, const char *url, const char *method,
+                                  struct rqstate *st)
+{
+    struct srv_req rq = {
+        .srv = s, .method = method, .path = url, .body = "", .content_type = hdr_of(conn, "Content-Type"),
+        .client_ip = st->ip, .header = hdr, .query = qry, .cookie = cky, .conn = conn, .now = cwt_ctx_now(s->ctx),
+        .caller = st->caller, .stream = st->stream,
+    };
+    bool known = false;
+    srv_route_match(method, url, &rq, &known);
+    struct srv_resp rs = {0};
+    if (st->stream) {
+        st->stream_route->handler(&rq, &rs);
+        if (!rs.status)
+            srv_error(&rs, 500, "internal", NULL, "the handler gave no response");
+    } else {
+        rs = st->early;
+        memset(&st->early, 0, sizeof st->early);
+        if (!rs.status)
+            srv_error(&rs, 500, "internal", NULL, "the stream could not be opened");
+    }
+    enum MHD_Result ret = send_resp(conn, &rq, &rs, st);
+    srv_resp_release(&rs);
+    return ret;
+}
+
 /* Body bytes past the cap still read (and dropped) so that clients sending a whole body see the 413. */
 static size_t drain_max(const struct srv *s)
 {
@@ -335,11 +399,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         snprintf(st->path, sizeof st->path, "%s", url);
         atomic_fetch_add(&s->inflight, 1);
         *con_cls = st;
+        stream_open(s, conn, url, method, st);
+        if (st->stream_route)
+            return MHD_YES; /* a streamed route has its own caps (srv_stream.open sees Content-Length) */
         /* A declared length we would not even drain is answered now, before the body (MHD then closes). */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (!cl || strtoull(cl, NULL, 10) <= drain_max(s))
             return MHD_YES;
         st->too_big = st->responded = answer_now = true;
+    } else if (st->stream_route) {
+        if (*upload_data_size) {
+            if (st->stream && !st->stream_stopped &&
+                !st->stream_route->stream->feed(st->stream, upload_data, *upload_data_size))
+                st->stream_stopped = true; /* keep reading (and dropping) so the reply can be sent */
+            *upload_data_size = 0;
+            return MHD_YES;
+        }
+        return stream_end(s, conn, url, method, st);
     } else if (st->responded) {
         *upload_data_size = 0; /* the 413 is queued; the rest of the body is dropped */
         return MHD_YES;
@@ -394,6 +470,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         json_decref(line);
     }
     cwt_buf_release(&st->body);
+    if (st->stream)
+        st->stream_route->stream->free(st->stream);
+    srv_resp_release(&st->early);
     cwt_free(st);
     *con_cls = NULL;
     atomic_fetch_sub(&s->inflight, 1);

@@ -27,6 +27,7 @@ const struct srv_route srv_routes[] = {
     {"GET", "/v1/keys", srv_route_keys_list, SRV_AUTH_USER, NULL},
     {"POST", "/v1/keys", srv_route_keys_create, SRV_AUTH_USER, NULL},
     {"DELETE", "/v1/keys/{id}", srv_route_keys_delete, SRV_AUTH_USER, NULL},
+    {"POST", "/v1/platform/events", srv_route_events_post, SRV_AUTH_SCOPE, "platform", &srv_events_stream},
     {"GET", "/v1/badge/{site}", srv_route_badge, SRV_AUTH_NONE, NULL},
     {"GET", "/registry/{site}", srv_route_registry_page, SRV_AUTH_NONE, NULL},
     {"GET", "/sdk/v1/cwtap.js", srv_route_sdk_js, SRV_AUTH_NONE, NULL},

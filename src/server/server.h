@@ -104,6 +104,7 @@ struct srv_req {
     char param_buf[SRV_MAX_PARAMS][72];
     struct srv_caller caller;
     int64_t now;                    /* Unix seconds from the injectable clock */
+    void *stream;                   /* streamed routes: the state srv_stream.open made */
 };
 
 struct srv_resp {
@@ -119,12 +120,26 @@ struct srv_resp {
 
 typedef void (*srv_handler)(struct srv_req *rq, struct srv_resp *rs);
 
+/*
+ * A route whose body is read as a stream, never buffered whole (route_events.c).
+ * open() runs once the headers are in and the caller is authenticated (on NULL
+ * it has filled rs and the body is dropped); feed() gets each chunk of the body
+ * as it arrives (false: stop feeding, the rest is dropped); then the route's
+ * handler runs with rq->stream set, and free() releases the state.
+ */
+struct srv_stream {
+    void *(*open)(struct srv_req *rq, struct srv_resp *rs);
+    bool (*feed)(void *state, const char *data, size_t len);
+    void (*free)(void *state);
+};
+
 struct srv_route {
     const char *method;
     const char *pattern;            /* "/v1/sites/{id}"; segments in braces are parameters */
     srv_handler handler;
     enum srv_auth auth;
     const char *scope;              /* SRV_AUTH_SCOPE */
+    const struct srv_stream *stream; /* NULL: the body is buffered (max_body) before the handler */
 };
 
 /* The route table (router.c), terminated by a NULL method. */
@@ -269,6 +284,8 @@ void srv_route_evals_get(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_keys_list(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_keys_create(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_keys_delete(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_events_post(struct srv_req *rq, struct srv_resp *rs);
+extern const struct srv_stream srv_events_stream;
 void srv_route_badge(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_registry_page(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_sdk_js(struct srv_req *rq, struct srv_resp *rs);

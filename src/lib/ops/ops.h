@@ -92,4 +92,63 @@ double cwt__beta_mean(unsigned k, unsigned n, double m, double s);
 /* Confidence in [0,1) that @p n observations give against a minimum sample @p min: n / (n + min). */
 double cwt__sample_confidence(unsigned n, unsigned min);
 
+/* ---- NDJSON batches (ndjson.c) ------------------------------------------ */
+
+/*
+ * Splits a stream of NDJSON bytes into lines as the bytes arrive, without
+ * holding more than one line: a line longer than CWT__EVENT_LINE_MAX is
+ * reported (overlong) and its bytes dropped; "\r\n" endings and blank lines
+ * are accepted (blank lines count for line numbers but are not reported).
+ * Caps on lines and bytes per batch make cwt__ndjson_feed() return
+ * CWT_ETOOBIG with err naming "lines" or "bytes".
+ */
+struct cwt__ndjson {
+    size_t max_lines, max_bytes;
+    size_t lineno;  /* lines seen so far (1-based number of the current one) */
+    size_t nlines;  /* non-blank lines reported */
+    size_t bytes;
+    size_t len;
+    bool overlong;
+    char line[CWT__EVENT_LINE_MAX + 1];
+};
+
+/* Called once per non-blank line; @p line is NUL-terminated (empty when overlong). Non-OK stops the feed. */
+typedef enum cwt_status (*cwt__ndjson_fn)(void *ud, size_t lineno, const char *line, size_t len, bool overlong,
+                                          struct cwt_err *err);
+
+void cwt__ndjson_init(struct cwt__ndjson *nj, size_t max_lines, size_t max_bytes);
+enum cwt_status cwt__ndjson_feed(struct cwt__ndjson *nj, const char *data, size_t len, cwt__ndjson_fn fn, void *ud,
+                                 struct cwt_err *err);
+/* Reports the last line when it has no final newline. */
+enum cwt_status cwt__ndjson_finish(struct cwt__ndjson *nj, cwt__ndjson_fn fn, void *ud, struct cwt_err *err);
+
+/* Operational data handed to an audit (include/cwtap/audit.h: struct cwt_ops_data), owning its arrays. */
+struct cwt_ops_data {
+    struct cwt__ops ops;
+    struct cwt__event *events;
+    char **platforms;
+    size_t cap;
+};
+/* Appends one event of @p platform (copied), growing up to @p max events (CWT_ETOOBIG past it). */
+enum cwt_status cwt__ops_data_add(struct cwt_ops_data *d, const char *platform, const struct cwt__event *e, size_t max);
+void cwt__ops_data_free(struct cwt_ops_data *d);
+
+/* ---- customer-service probes (probe.c) ----------------------------------- */
+
+struct cwt__fetch_opts;
+
+struct cwt__probe_target {
+    char channel[32];  /* "WhatsApp", "live chat", ... (the service signal's evidence label) */
+    char url[300];
+    bool ok;           /* after cwt__probe_run(): answered with a status below 400 */
+    long status;
+    char error[200];
+};
+
+/* The HTTP(S) channel endpoints in the `service` evidence of @p report_json (deduplicated), at most @p max. */
+size_t cwt__probe_targets(const char *report_json, struct cwt__probe_target *out, size_t max);
+/* Probes each target with a capped GET through the fetch layer (@p fo: SSRF guard, CA). Fills ok/status/error. */
+enum cwt_status cwt__probe_run(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *fo,
+                               struct cwt__probe_target *t, size_t n, struct cwt_err *err);
+
 #endif
