@@ -163,7 +163,7 @@ static bool b64_exact(const char *s, unsigned char *bin, size_t want)
 
 enum cwt_status cwt__keyset_from_json(struct cwt__keyset *ks, const char *text, size_t len, struct cwt_err *err)
 {
-    json_error_t jerr;
+    json_error_t jerr = {0}; /* json_error_code() reads a byte jansson does not set on every failure */
     enum cwt_status rc = sodium_ready(err);
     if (rc)
         return rc;
@@ -349,7 +349,7 @@ enum cwt_status cwt__attest_verify(const struct cwt__keyset *ks, const char *tok
         cwt_err_setf(err, CWT_EPARSE, "signature", "the signature is not 64 bytes of base64url");
         goto out;
     }
-    json_error_t jerr;
+    json_error_t jerr = {0};
     j = json_loadb((const char *)payload, plen, JSON_REJECT_DUPLICATES, &jerr);
     if (!j && json_error_code(&jerr) == json_error_out_of_memory) {
         rc = cwt_err_set(err, CWT_ENOMEM, "out of memory");

@@ -160,7 +160,7 @@ enum cwt_status cwt__log_ndjson_next(void *ud, struct cwt__log_entry *e, struct 
         snprintf(f, sizeof f, "line %zu", it->line);
         if (l > MAX_LINE)
             return cwt_err_setf(err, CWT_ETOOBIG, f, "line %zu is longer than %d bytes", it->line, MAX_LINE);
-        json_error_t jerr;
+        json_error_t jerr = {0};
         json_t *j = json_loadb(s, l, JSON_REJECT_DUPLICATES, &jerr);
         if (!j && json_error_code(&jerr) == json_error_out_of_memory)
             return cwt_err_set(err, CWT_ENOMEM, "out of memory");
