@@ -25,6 +25,7 @@
 #include "server/server.h"
 #include "server/site.h"
 #include "server/snapshot.h"
+#include "server/program.h"
 #include "util/buf.h"
 
 struct srv {
@@ -417,6 +418,8 @@ enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, 
         nroutes++;
     s->metrics = srv_metrics_new(nroutes);
     s->snaps = srv_snapshot_holder_new();
+    if (s->snaps)
+        srv_snapshot_set_builder(s->snaps, srv_program_snapshot_build, s); /* the program's hot path */
     s->psl = psl_latest(NULL);
     if (!s->psl)
         s->psl = (psl_ctx_t *)psl_builtin();

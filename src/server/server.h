@@ -59,6 +59,7 @@ struct srv_config {
     double rate_login, burst_login; /* login/signup attempts per address (default 0.2/s, 5) */
     bool access_log;             /* JSON lines on stderr */
     struct srv_net net;
+    const char *master_key_path; /* attestation secrets are sealed under this 0600 file (default var/cwtap-master.key) */
 };
 
 /* ---- requests and responses --------------------------------------------- */
@@ -262,5 +263,19 @@ void srv_route_evals_get(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_keys_list(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_keys_create(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_keys_delete(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_mark_get(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_uploads_create(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_review_request(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_cycles_list(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_cycles_put(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_threshold_get(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_threshold_put(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_keys_rotate(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_weights_get(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_weights_export(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_registry_list(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_registry_get(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_registry_attestation(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_wellknown_keys(struct srv_req *rq, struct srv_resp *rs);
 
 #endif
