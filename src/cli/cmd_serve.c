@@ -39,6 +39,8 @@ static void usage(FILE *f)
         "  --ca-file PEM         trust this CA bundle for ownership checks (tests)\n"
         "  --port-file PATH      write the port listened on to PATH once ready\n"
         "  --no-access-log       no JSON access log lines on stderr\n"
+        "  --master-key PATH     0600 file sealing the attestation keys (default var/cwtap-master.key, made if missing)\n"
+        "  --clock-file PATH     TESTS ONLY: read the time (Unix seconds) from PATH on every use\n"
         "  --help                this help\n\n"
         "Stops gracefully on SIGTERM or SIGINT. Exit codes: 0 stopped, 2 usage, 4 bad database, 70 internal.\n");
 }
@@ -99,7 +101,7 @@ static void make_db_dir(const char *db)
 int cmd_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_DB, O_INSECURE, O_STATIC, O_PUBLIC, O_OPENAPI, O_THREADS, O_MAXBODY, O_RIP, O_RKEY,
-           O_RLOGIN, O_PWCOST, O_PRIVATE, O_CA, O_PORTFILE, O_NOLOG, O_HELP };
+           O_RLOGIN, O_PWCOST, O_PRIVATE, O_CA, O_PORTFILE, O_NOLOG, O_MASTER, O_CLOCK, O_HELP };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN}, {"db", required_argument, NULL, O_DB},
         {"insecure-cookies", no_argument, NULL, O_INSECURE}, {"static-dir", required_argument, NULL, O_STATIC},
@@ -109,10 +111,11 @@ int cmd_serve(int argc, char **argv)
         {"rate-login", required_argument, NULL, O_RLOGIN}, {"pwhash-cost", required_argument, NULL, O_PWCOST},
         {"allow-private", no_argument, NULL, O_PRIVATE}, {"ca-file", required_argument, NULL, O_CA},
         {"port-file", required_argument, NULL, O_PORTFILE}, {"no-access-log", no_argument, NULL, O_NOLOG},
+        {"master-key", required_argument, NULL, O_MASTER}, {"clock-file", required_argument, NULL, O_CLOCK},
         {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
     };
     struct srv_config cfg = {.listen_addr = "127.0.0.1", .port = 8080, .access_log = true};
-    const char *db = "sqlite:var/cwtap.db", *port_file = NULL, *ca_file = NULL;
+    const char *db = "sqlite:var/cwtap.db", *port_file = NULL, *ca_file = NULL, *clock_file = NULL;
     char addr[128];
     bool allow_private = false;
     int c, code = EXIT_INTERNAL;
@@ -163,6 +166,8 @@ int cmd_serve(int argc, char **argv)
         case O_CA: ca_file = optarg; break;
         case O_PORTFILE: port_file = optarg; break;
         case O_NOLOG: cfg.access_log = false; break;
+        case O_MASTER: cfg.master_key_path = optarg; break;
+        case O_CLOCK: clock_file = optarg; break;
         case O_HELP: usage(stdout); return EXIT_OK_;
         default: return cli_usage_error("serve", "unknown option");
         }
@@ -189,6 +194,7 @@ int cmd_serve(int argc, char **argv)
     cwt_err_clear(&err);
     if (cwt_ctx_new(&ctx) != CWT_OK)
         goto out;
+    cli_clock_file(ctx, clock_file);
     make_db_dir(db);
     if (cwt__store_open(db, &(struct cwt__store_opts){.max_conns = cfg.threads ? cfg.threads + 2 : 6}, &store,
                         &err) != CWT_OK) {

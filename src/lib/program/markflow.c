@@ -279,6 +279,13 @@ enum cwt_status cwt__master_key_load(const char *path, bool create, unsigned cha
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT && create) {
+        char dir[512];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = '\0';
+            mkdir(dir, 0700); /* var/ on a fresh clone; an existing directory is fine */
+        }
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0)
             return cwt_err_setf(err, CWT_EIO, path, "cannot create '%s': %s", path, strerror(errno));
