@@ -170,7 +170,7 @@ static void verify_ok(struct fx *f, uint64_t want_entries)
 {
     struct cwt__log_verdict v;
     struct cwt_err err;
-    assert_int_equal(cwt__store_log_verify(f->st, &v, &err), CWT_OK);
+    assert_int_equal(cwt__store_log_verify(f->st, NULL, 0, &v, &err), CWT_OK);
     if (!v.ok)
         fail_msg("log: %s", v.why);
     assert_int_equal(v.checked, want_entries);
@@ -292,13 +292,13 @@ static void test_log_tamper_detected(void **state)
     /* Edit one row's reason. */
     assert_int_equal(cwt__store_exec(f->st, "UPDATE mark_log SET reason = 'all fine' WHERE seq = 2", NULL, 0, NULL,
                                      NULL, NULL, &err), CWT_OK);
-    assert_int_equal(cwt__store_log_verify(f->st, &v, &err), CWT_OK);
+    assert_int_equal(cwt__store_log_verify(f->st, NULL, 0, &v, &err), CWT_OK);
     assert_false(v.ok);
     assert_int_equal(v.bad_seq, 2);
     /* A deleted row is caught as well. */
     assert_int_equal(cwt__store_exec(f->st, "DELETE FROM mark_log WHERE seq = 2", NULL, 0, NULL, NULL, NULL, &err),
                      CWT_OK);
-    assert_int_equal(cwt__store_log_verify(f->st, &v, &err), CWT_OK);
+    assert_int_equal(cwt__store_log_verify(f->st, NULL, 0, &v, &err), CWT_OK);
     assert_false(v.ok);
     fprintf(stderr, "# %s: tamper detected at seq %llu: %s\n",
             cwt__store_engine(f->st) == CWT__ENGINE_PG ? "postgresql" : "sqlite", (unsigned long long)v.bad_seq,

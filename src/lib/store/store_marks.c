@@ -508,13 +508,14 @@ static enum cwt_status log_next(void *ud, struct cwt__log_entry *e, struct cwt_e
     return CWT_OK;
 }
 
-enum cwt_status cwt__store_log_verify(struct cwt__store *st, struct cwt__log_verdict *out, struct cwt_err *err)
+enum cwt_status cwt__store_log_verify(struct cwt__store *st, const char *expect_head, uint64_t expect_count,
+                                      struct cwt__log_verdict *out, struct cwt_err *err)
 {
     struct log_src s = {.st = st};
     s.buf = cwt_malloc(LOG_BATCH * sizeof *s.buf);
     if (!s.buf)
         return cwt_err_set(err, CWT_ENOMEM, "out of memory");
-    enum cwt_status rc = cwt__log_verify(log_next, &s, NULL, 0, out, err);
+    enum cwt_status rc = cwt__log_verify(log_next, &s, expect_head, expect_count, out, err);
     cwt_free(s.buf);
     return rc;
 }

@@ -93,8 +93,9 @@ enum cwt_status cwt__store_upload_count(struct cwt__store *st, const char *site_
  * head, inside @p tx; the head is locked for the rest of the transaction.
  */
 enum cwt_status cwt__tx_log_append(struct cwt__tx *tx, struct cwt__log_entry *e, struct cwt_err *err);
-/* Verifies the whole log in seq order (batches of 512 rows). */
-enum cwt_status cwt__store_log_verify(struct cwt__store *st, struct cwt__log_verdict *out, struct cwt_err *err);
+/* Verifies the whole log in seq order (batches of 512 rows); @p expect_head / @p expect_count as cwt__log_verify(). */
+enum cwt_status cwt__store_log_verify(struct cwt__store *st, const char *expect_head, uint64_t expect_count,
+                                      struct cwt__log_verdict *out, struct cwt_err *err);
 
 /* ---- attestation keys ------------------------------------------------------------- */
 
