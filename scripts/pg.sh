@@ -1,5 +1,5 @@
 #!/bin/sh
-# A throwaway PostgreSQL 15 cluster for tests, on 127.0.0.1 only, trust auth.
+# A throwaway PostgreSQL 15 cluster for tests, on 127.0.0.1 and a Unix socket only, trust auth.
 #   pg.sh start [DIR]   initdb in DIR (default: a new temp dir), start it on a free high
 #                       port, create database "cwtap_test"; prints the conninfo on stdout
 #                       and remembers DIR in $CWTAP_PG_STATE (default build-pg.state)
@@ -29,7 +29,9 @@ start)
         || { cat "$dir/server.log" >&2; exit 1; }
     as_owner "$bindir/createdb" -h 127.0.0.1 -p "$port" -U cwtap cwtap_test
     printf '%s\n' "$dir" >"$state"
-    echo "postgresql://cwtap@127.0.0.1:$port/cwtap_test"
+    # Connect through the Unix socket in DIR: it is reachable from the tests' own network
+    # namespaces (scripts/netns-run.sh), where 127.0.0.1 is a different loopback.
+    echo "postgresql://cwtap@$(printf '%s' "$dir" | sed 's#/#%2F#g'):$port/cwtap_test"
     ;;
 stop)
     [ -f "$state" ] || exit 0

@@ -69,8 +69,8 @@ static int save(const char *path, const struct cwt__keyset *ks, bool create)
         goto out;
     }
     size_t len = strlen(json);
-    ssize_t w = write(fd, json, len);
-    if (w != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0 || close(fd) != 0) {
+    bool written = write(fd, json, len) == (ssize_t)len && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+    if (close(fd) != 0 || !written) {
         cli_error("cannot write the key set: %s", strerror(errno));
         goto out;
     }

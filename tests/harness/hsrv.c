@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * This module implements the scripted test HTTP server of hsrv.h: one forked
- * process listening on 127.0.0.1, one forked child per connection, replies
+ * process listening on 127.0.0.1, one thread per connection, replies
  * from a route table, and modes that misbehave on purpose. Killing the
  * server's process group stops everything it started.
  */
@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,13 +24,20 @@
 #include "harness.h"
 #include "hsrv.h"
 
+/* Ends the connection's thread. */
+static void conn_end(int fd)
+{
+    close(fd);
+    pthread_exit(NULL);
+}
+
 static void send_all(int fd, const void *p, size_t n)
 {
     const char *c = p;
     while (n) {
         ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
         if (w <= 0)
-            _exit(0);
+            conn_end(fd);
         c += w;
         n -= (size_t)w;
     }
@@ -62,10 +70,10 @@ static void serve(int fd, const struct h_route *routes, size_t n, const char *lo
     for (;;) {
         struct pollfd p = {fd, POLLIN, 0};
         if (poll(&p, 1, 10000) <= 0)
-            _exit(0);
+            conn_end(fd);
         ssize_t r = recv(fd, req + len, sizeof req - 1 - len, 0);
         if (r <= 0)
-            _exit(0);
+            conn_end(fd);
         len += (size_t)r;
         req[len] = '\0';
         if (strstr(req, "\r\n\r\n") || len >= sizeof req - 1)
@@ -73,7 +81,7 @@ static void serve(int fd, const struct h_route *routes, size_t n, const char *lo
     }
     char method[16] = "", target[4096] = "";
     if (sscanf(req, "%15s %4095s", method, target) != 2)
-        _exit(0);
+        conn_end(fd);
     FILE *lf = fopen(log_path, "a");
     if (lf) {
         fprintf(lf, "%s %s\n", method, target);
@@ -91,10 +99,10 @@ static void serve(int fd, const struct h_route *routes, size_t n, const char *lo
         rt = &not_found;
     if (rt->mode == H_STALL) {
         sleep_ms(600000);
-        _exit(0);
+        conn_end(fd);
     }
     if (rt->mode == H_CLOSE)
-        _exit(0);
+        conn_end(fd);
     int status = rt->status ? rt->status : 200;
     const char *body = rt->body ? rt->body : "";
     size_t blen = rt->body_len ? rt->body_len : strlen(body);
@@ -108,7 +116,7 @@ static void serve(int fd, const struct h_route *routes, size_t n, const char *lo
                       reason(status), rt->mode == H_ENDLESS ? rt->n : blen, rt->headers ? rt->headers : "");
     send_all(fd, head, (size_t)hl);
     if (strcmp(method, "HEAD") == 0)
-        _exit(0);
+        conn_end(fd);
     switch (rt->mode) {
     case H_DRIP:
         for (size_t i = 0; i < blen && i < (rt->n ? rt->n : blen); i++) {
@@ -141,7 +149,22 @@ static void serve(int fd, const struct h_route *routes, size_t n, const char *lo
     }
     shutdown(fd, SHUT_WR);
     sleep_ms(50);
-    _exit(0);
+    conn_end(fd);
+}
+
+struct conn {
+    int fd;
+    const struct h_route *routes;
+    size_t n;
+    const char *log_path;
+};
+
+static void *conn_thread(void *arg)
+{
+    struct conn c = *(struct conn *)arg;
+    free(arg);
+    serve(c.fd, c.routes, c.n, c.log_path);
+    return NULL;
 }
 
 int h_srv_start(struct h_srv *s, int port, const struct h_route *routes, size_t n)
@@ -179,7 +202,6 @@ int h_srv_start(struct h_srv *s, int port, const struct h_route *routes, size_t 
     if (pid == 0) {
         setpgid(0, 0);
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* the test died: so do we */
-        signal(SIGCHLD, SIG_IGN); /* reap connection children automatically */
         for (;;) {
             int c = accept(fd, NULL, NULL);
             if (c < 0) {
@@ -187,13 +209,22 @@ int h_srv_start(struct h_srv *s, int port, const struct h_route *routes, size_t 
                     continue;
                 _exit(0);
             }
-            pid_t k = fork();
-            if (k == 0) {
-                prctl(PR_SET_PDEATHSIG, SIGKILL);
-                close(fd);
-                serve(c, routes, n, s->log_path);
+            /* a thread per connection: forking a large (sanitised) test process per request is slow */
+            struct conn *cc = malloc(sizeof *cc);
+            pthread_t t;
+            if (!cc) {
+                close(c);
+                continue;
             }
-            close(c);
+            *cc = (struct conn){c, routes, n, s->log_path};
+            pthread_attr_t at;
+            pthread_attr_init(&at);
+            pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+            if (pthread_create(&t, &at, conn_thread, cc) != 0) {
+                close(c);
+                free(cc);
+            }
+            pthread_attr_destroy(&at);
         }
     }
     setpgid(pid, pid);

@@ -3,7 +3,7 @@
  * A small scripted HTTP/1.1 server on 127.0.0.1 for tests of the fetch and
  * crawl layers: canned replies, redirects, and misbehaviour nginx cannot be
  * made to show (slow drip, endless body, broken chunked encoding, stalls).
- * Each connection is served by a forked child; every request line is appended
+ * Each connection is served by a thread of the forked server; every request line is appended
  * to a log file so tests can assert what was (not) fetched.
  */
 #ifndef CWT_HSRV_H

@@ -232,12 +232,70 @@ static void test_refused_home_is_still_a_page(void **state)
     cwt__crawl_free(c);
 }
 
+static void test_probe_uses_the_resolve_address(void **state)
+{
+    (void)state;
+    /* --resolve names the host's address for one port only: the probe of port 80 must reach the same
+       address (here refused by the allow-list, which lets only the site's port through), never DNS */
+    const char *resolve[] = {resolve_entry};
+    const char *allow[] = {allow_entry};
+    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_cidrs = allow, .nallow_cidrs = 1};
+    struct cwt__crawl_opts co = {.http_probe_url = "http://" HOST "/"};
+    struct cwt_limits lim = {.max_pages = 1};
+    struct cwt_ctx *one;
+    assert_int_equal(cwt_ctx_new(&one), CWT_OK);
+    cwt_ctx_set_limits(one, &lim);
+    char start[160];
+    snprintf(start, sizeof start, "%s/", base);
+    struct cwt__crawl *c;
+    struct cwt_err err;
+    assert_int_equal(cwt__crawl_site_opts(one, &fo, &co, start, &c, &err), CWT_OK);
+    assert_true(c->have_http_probe);
+    assert_int_equal(c->http_probe.rc, CWT_EREFUSED);
+    assert_non_null(strstr(c->http_probe.error, "127.0.0.1:80 "));
+    cwt__crawl_free(c);
+    cwt_ctx_free(one);
+}
+
+static void test_crawl_delay(void **state)
+{
+    (void)state;
+    static const struct h_route r[] = {
+        {.path = "/", .headers = "Content-Type: text/html\r\n",
+         .body = "<a href=/contact>Contact</a> <a href=/about>About us</a> <a href=/privacy>Privacy</a>"},
+        {.path = "/robots.txt", .body = "User-agent: *\nCrawl-delay: 0.5\n"},
+        {.path = "*", .headers = "Content-Type: text/html\r\n", .body = "<p>x</p>"},
+    };
+    struct h_srv s;
+    assert_int_equal(h_srv_start(&s, 0, r, CWT_ARRAY_LEN(r)), 0);
+    char rv[96], al[64], start[128];
+    snprintf(rv, sizeof rv, "polite.example:%d:127.0.0.1", s.port);
+    snprintf(al, sizeof al, "127.0.0.1:%d", s.port);
+    snprintf(start, sizeof start, "http://polite.example:%d/", s.port);
+    const char *resolve[] = {rv};
+    const char *allow[] = {al};
+    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_cidrs = allow, .nallow_cidrs = 1};
+    struct cwt__crawl_opts co = {.no_http_probe = true};
+    struct cwt__crawl *c;
+    struct cwt_err err;
+    assert_int_equal(cwt__crawl_site_opts(ctx, &fo, &co, start, &c, &err), CWT_OK);
+    assert_true(c->crawl_delay_s == 0.5);
+    assert_int_equal(c->npages, 4);
+    /* after robots.txt: the sitemap and three pages, one at a time, 0.5 s apart */
+    assert_true(c->elapsed_ms >= 4 * 500 - 50);
+    assert_true(has_note(c, "crawl-delay of 0.5 s"));
+    cwt__crawl_free(c);
+    h_srv_stop(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan_and_politeness),
         cmocka_unit_test(test_page_budget_and_bad_url),
         cmocka_unit_test(test_refused_home_is_still_a_page),
+        cmocka_unit_test(test_probe_uses_the_resolve_address),
+        cmocka_unit_test(test_crawl_delay),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

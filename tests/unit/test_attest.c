@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "oom.h"
 #include "program/attest.h"
 
 #define T0 INT64_C(1790000000) /* 2026-09-21 */
@@ -233,6 +234,57 @@ static void test_bad_key_documents(void **state)
     }
 }
 
+/* Failing the Nth allocation of loading keys, signing and verifying: an error, never success, no leak. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    struct cwt__keyset ks;
+    cwt__keyset_init(&ks);
+    assert_int_equal(cwt__keyset_rotate(&ks, T0, seed1, NULL), CWT_OK);
+    char *priv = NULL, *tok = sign(&ks, T0);
+    assert_int_equal(cwt__keyset_to_json(&ks, true, &priv, NULL), CWT_OK);
+    h_oom_install();
+    long totals[3];
+    for (int step = 0; step < 3; step++) {
+        for (long n = -1;; n++) {
+            h_oom_fail_after(n);
+            enum cwt_status rc;
+            struct cwt__keyset k2;
+            cwt__keyset_init(&k2);
+            char *t = NULL;
+            struct cwt__attestation a = sample(T0), out;
+            enum cwt__verdict v = CWT__ATT_MALFORMED;
+            if (step == 0)
+                rc = cwt__keyset_from_json(&k2, priv, strlen(priv), NULL);
+            else if (step == 1)
+                rc = cwt__attest_sign(&ks, &a, &t, NULL);
+            else
+                rc = cwt__attest_verify(&ks, tok, strlen(tok), T0, 300, &out, &v, NULL);
+            long used = h_oom_count();
+            h_oom_fail_after(-1);
+            cwt__keyset_release(&k2);
+            cwt_free(t);
+            if (n == -1) {
+                assert_int_equal(rc, CWT_OK);
+                totals[step] = used;
+                continue;
+            }
+            if (n >= totals[step])
+                break;
+            /* jansson does not always tell a failed allocation from bad input, so the JSON readers may
+               report a parse error; what must never happen is a crash, a leak, success or a valid verdict. */
+            if (step == 1 ? rc != CWT_ENOMEM : rc == CWT_OK && (step == 0 || v == CWT__ATT_VALID))
+                fail_msg("step %d: allocation %ld of %ld failed: status %s", step, n, totals[step], cwt_status_name(rc));
+        }
+    }
+    h_oom_uninstall();
+    print_message("out of memory at each allocation of load (%ld), sign (%ld), verify (%ld): refused\n", totals[0],
+                  totals[1], totals[2]);
+    cwt_free(priv);
+    cwt_free(tok);
+    cwt__keyset_release(&ks);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_tampering_and_wrong_keys),
         cmocka_unit_test(test_rotation),
         cmocka_unit_test(test_bad_key_documents),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

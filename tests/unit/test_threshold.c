@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "program/mark.h"
 #include "program/threshold.h"
 
 static const struct {
@@ -114,6 +115,51 @@ static void test_bad_policy(void **state)
     assert_string_equal(err.field, "cohort[1]");
 }
 
+/* Scores that wobble around the threshold, fed through the verdict into the mark: changes counted. */
+static size_t changes_for_margin(double margin)
+{
+    static const double wobble[] = {70.5, 69.2, 70.1, 68.9, 71.0, 69.5, 70.0, 68.4, 70.3, 69.9, 70.2, 67.5, 69.0, 70.0};
+    struct cwt__program_policy p;
+    cwt__program_policy_default(&p);
+    struct cwt__threshold_policy tp;
+    cwt__threshold_policy_default(&tp);
+    tp.margin = margin;
+    struct cwt__threshold t;
+    assert_int_equal(cwt__threshold_compute(&tp, "2026-Q4", NULL, 0, &t, NULL), CWT_OK);
+    struct cwt__mark m = {0};
+    int64_t at = INT64_C(1790000000);
+    struct cwt__mark_change ch[CWT__MARK_MAX_CHANGES];
+    size_t n, total = 0;
+    struct cwt__mark_event found = {.kind = CWT__EV_INTEGRATION_FOUND, .at = at};
+    assert_int_equal(cwt__mark_apply(&m, &p, &found, ch, &n, NULL), CWT_OK);
+    for (size_t i = 0; i < CWT_ARRAY_LEN(wobble); i++) {
+        at += 86400;
+        struct cwt__threshold_verdict v;
+        cwt__threshold_judge(&t, wobble[i], NULL, cwt__mark_shows_green(m.state), &v);
+        struct cwt__mark_event ev = {.kind = CWT__EV_EVALUATED, .at = at, .score = wobble[i],
+                                     .meets_enter = v.meets_enter, .meets_stay = v.meets_stay};
+        assert_int_equal(cwt__mark_apply(&m, &p, &ev, ch, &n, NULL), CWT_OK);
+        total += n;
+        if (i == 0) { /* duties met at once, so only the threshold moves the mark */
+            for (int k = 0; k < CWT__UPLOAD_COUNT_; k++) {
+                struct cwt__mark_event up = {.kind = CWT__EV_UPLOAD_ACCEPTED, .at = at + 60, .upload = k};
+                assert_int_equal(cwt__mark_apply(&m, &p, &up, ch, &n, NULL), CWT_OK);
+            }
+            at += 60;
+        }
+    }
+    return total;
+}
+
+static void test_hysteresis_stops_flapping(void **state)
+{
+    (void)state;
+    size_t with = changes_for_margin(2.0), without = changes_for_margin(0.0);
+    print_message("mark changes over 14 wobbling evaluations: %zu with a margin of 2, %zu without\n", with, without);
+    assert_int_equal(with, 3); /* green at 70.5, suspended at 67.5, green again at 70.0 */
+    assert_true(without >= 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -121,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_hysteresis_band),
         cmocka_unit_test(test_module_floors),
         cmocka_unit_test(test_bad_policy),
+        cmocka_unit_test(test_hysteresis_stops_flapping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
+#include "oom.h"
 #include "program/csv.h"
 #include "program/sensitive.h"
 #include "program/uploads.h"
@@ -302,6 +303,17 @@ static void test_header_and_limits(void **state)
     assert_string_equal(r.issues[0].code, "header.duplicate");
     assert_string_equal(r.issues[1].code, "header.unknown");
     cwt__upload_result_release(&r);
+    /* a long non-ASCII column name is cut at a character boundary, so the JSON stays valid */
+    const char *cjk = "country,city,address,phone,languages,hours,"
+                      "\xe5\xa4\x87\xe6\xb3\xa8\xe5\xa4\x87\xe6\xb3\xa8\xe5\xa4\x87\xe6\xb3\xa8\xe5\xa4\x87\xe6\xb3\xa8"
+                      "\xe5\xa4\x87\xe6\xb3\xa8\xe5\xa4\x87\xe6\xb3\xa8\xe5\xa4\x87\xe6\xb3\xa8\xe5\xa4\x87\xe6\xb3\xa8\n";
+    assert_int_equal(cwt__upload_validate(CWT__UPLOAD_OUTLETS, cjk, strlen(cjk), 0, &p, NULL, &r, NULL), CWT_OK);
+    assert_string_equal(r.issues[0].code, "header.unknown");
+    assert_int_equal(strlen(r.issues[0].column), 45);
+    json_t *j = cwt__upload_result_json(&r);
+    assert_non_null(j);
+    json_decref(j);
+    cwt__upload_result_release(&r);
     assert_int_equal(cwt__upload_validate(CWT__UPLOAD_OUTLETS, "", 0, 0, &p, NULL, &r, NULL), CWT_OK);
     assert_false(r.accepted);
     assert_string_equal(r.issues[0].code, "csv.empty");
@@ -387,6 +399,49 @@ static void test_duty(void **state)
     }
 }
 
+/* Failing the Nth allocation, for every N, gives CWT_ENOMEM and no leak; never a wrong verdict. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    struct cwt__program_policy p;
+    cwt__program_policy_default(&p);
+    size_t len;
+    char *data = h_read_file(h_src("tests/fixtures/uploads/customs_sensitive.csv"), &len);
+    assert_non_null(data);
+    int64_t at = iso("2026-08-10T00:00:00Z");
+    struct cwt__upload_result r;
+    h_oom_install();
+    h_oom_fail_after(-1);
+    assert_int_equal(cwt__upload_validate(CWT__UPLOAD_CUSTOMS, data, len, at, &p, NULL, &r, NULL), CWT_OK);
+    long total = h_oom_count();
+    cwt__upload_result_release(&r);
+    for (long n = 0; n < total; n++) {
+        h_oom_fail_after(n);
+        enum cwt_status rc = cwt__upload_validate(CWT__UPLOAD_CUSTOMS, data, len, at, &p, NULL, &r, NULL);
+        h_oom_fail_after(-1);
+        if (rc != CWT_ENOMEM)
+            fail_msg("allocation %ld of %ld failed: status %s", n, total, cwt_status_name(rc));
+        cwt__upload_result_release(&r);
+    }
+    assert_int_equal(cwt__upload_validate(CWT__UPLOAD_CUSTOMS, data, len, at, &p, NULL, &r, NULL), CWT_OK);
+    long jn = 0;
+    for (;; jn++) {
+        h_oom_fail_after(jn);
+        json_t *j = cwt__upload_result_json(&r);
+        h_oom_fail_after(-1);
+        if (j) {
+            json_decref(j);
+            break;
+        }
+    }
+    h_oom_uninstall();
+    print_message("out of memory at each of %ld allocations of a validation (and %ld of its JSON): CWT_ENOMEM\n",
+                  total, jn);
+    assert_int_equal(r.n_issues, 8);
+    cwt__upload_result_release(&r);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -398,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_header_and_limits),
         cmocka_unit_test(test_field_checkers),
         cmocka_unit_test(test_duty),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

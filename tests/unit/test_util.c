@@ -9,6 +9,7 @@
 
 #include "util/buf.h"
 #include "util/timeutil.h"
+#include "util/url.h"
 
 static void test_strerror_covers_every_status(void **state)
 {
@@ -142,6 +143,48 @@ static void test_civil_roundtrip(void **state)
     assert_int_equal(tm.sec, 59);
 }
 
+static void test_url_split(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        enum cwt_status rc;
+        const char *host;
+        int port;
+    } cases[] = {
+        {"https://www.Ningbo-Valves.example/", CWT_OK, "www.ningbo-valves.example", 443},
+        {"http://example.com:8080/x?y#z", CWT_OK, "example.com", 8080},
+        {"https://evil.example@127.0.0.1/", CWT_OK, "127.0.0.1", 443},
+        {"https://[::1]:8443/", CWT_OK, "::1", 8443},
+        {"https://bücher.example/", CWT_OK, "xn--bcher-kva.example", 443},
+        {"https://例子.中国/", CWT_OK, "xn--fsqu00a.xn--fiqs8s", 443},
+        {"ftp://example.com/", CWT_EUNSUPPORTED, NULL, 0},
+        {"example.com", CWT_EINVAL, NULL, 0},
+        {"https:///path", CWT_EINVAL, NULL, 0},
+        {"https://example.com:0/", CWT_EINVAL, NULL, 0},
+        {"https://example.com:99999/", CWT_EINVAL, NULL, 0},
+        {"https://exa mple.com/", CWT_EINVAL, NULL, 0},
+        {"https://[::1/", CWT_EINVAL, NULL, 0},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
+        struct cwt_url u;
+        struct cwt_err err;
+        cwt_err_clear(&err);
+        enum cwt_status rc = cwt__url_split(cases[i].in, &u, &err);
+        if (rc != cases[i].rc)
+            fail_msg("'%s': got %s (%s)", cases[i].in, cwt_status_name(rc), err.msg);
+        if (rc == CWT_OK) {
+            assert_string_equal(u.host, cases[i].host);
+            assert_int_equal(u.port, cases[i].port);
+        } else {
+            assert_string_equal(err.field, "url");
+        }
+    }
+    char *rd = cwt__registrable_domain("www.shop.example.co.th");
+    assert_string_equal(rd, "example.co.th");
+    cwt_free(rd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_iso_parse),
         cmocka_unit_test(test_add_months),
         cmocka_unit_test(test_civil_roundtrip),
+        cmocka_unit_test(test_url_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

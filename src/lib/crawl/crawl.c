@@ -578,6 +578,61 @@ static enum cwt_status round_pages(struct crawler *cr, size_t *added)
     return st;
 }
 
+/*
+ * curl's --resolve is per port; a user who says "this host is at ADDR" for its
+ * https port means the host. So that the plain-http probe (port 80) and
+ * http/https variants of the start host never fall through to real DNS, the
+ * start host gets entries for ports 80 and 443 at the same address when it has
+ * one for any port. Returns the extra entries (caller frees each and the array).
+ */
+static enum cwt_status augment_resolve(const struct cwt__fetch_opts *in, const char *host, char ***extra,
+                                       size_t *nextra)
+{
+    static const char *const ports[] = {"80", "443"};
+    const char *addr = NULL;
+    size_t hl = strlen(host);
+    bool have[2] = {false, false};
+    *extra = NULL;
+    *nextra = 0;
+    for (size_t i = 0; i < in->nresolve; i++) {
+        const char *e = in->resolve[i];
+        if (*e == '+')
+            e++;
+        if (strncasecmp(e, host, hl) != 0 || e[hl] != ':')
+            continue;
+        const char *port = e + hl + 1, *colon = strchr(port, ':');
+        if (!colon)
+            continue;
+        for (size_t k = 0; k < 2; k++)
+            if ((size_t)(colon - port) == strlen(ports[k]) && strncmp(port, ports[k], strlen(ports[k])) == 0)
+                have[k] = true;
+        if (!addr)
+            addr = colon + 1;
+    }
+    if (!addr || (have[0] && have[1]))
+        return CWT_OK;
+    char **x = cwt_calloc(2, sizeof *x);
+    if (!x)
+        return CWT_ENOMEM;
+    for (size_t k = 0; k < 2; k++) {
+        if (have[k])
+            continue;
+        struct cwt_buf b;
+        cwt_buf_init(&b, 600);
+        cwt_buf_printf(&b, "%s:%s:%s", host, ports[k], addr);
+        if (!(x[*nextra] = cwt_buf_detach(&b, NULL))) {
+            for (size_t j = 0; j < *nextra; j++)
+                cwt_free(x[j]);
+            cwt_free(x);
+            *nextra = 0;
+            return CWT_ENOMEM;
+        }
+        (*nextra)++;
+    }
+    *extra = x;
+    return CWT_OK;
+}
+
 enum cwt_status cwt__crawl_site_opts(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *opts,
                                      const struct cwt__crawl_opts *copts, const char *url, struct cwt__crawl **out,
                                      struct cwt_err *err)
@@ -601,7 +656,32 @@ enum cwt_status cwt__crawl_site_opts(const struct cwt_ctx *ctx, const struct cwt
         st = cwt_err_set(err, CWT_ENOMEM, "out of memory");
         goto fail;
     }
-    st = cwt__fetcher_new(ctx, opts, &cr.f, err);
+    char **extra = NULL;
+    size_t nextra = 0;
+    const char **all = NULL;
+    struct cwt__fetch_opts fo = *opts;
+    if (augment_resolve(opts, u.host, &extra, &nextra) != CWT_OK) {
+        st = cwt_err_set(err, CWT_ENOMEM, "out of memory");
+        goto fail;
+    }
+    if (nextra) {
+        all = cwt_calloc(opts->nresolve + nextra, sizeof *all);
+        if (!all) {
+            st = cwt_err_set(err, CWT_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < opts->nresolve; i++)
+            all[i] = opts->resolve[i];
+        for (size_t i = 0; i < nextra; i++)
+            all[opts->nresolve + i] = extra[i];
+        fo.resolve = all;
+        fo.nresolve = opts->nresolve + nextra;
+    }
+    st = cwt__fetcher_new(ctx, &fo, &cr.f, err); /* curl copies the resolve entries */
+    for (size_t i = 0; i < nextra; i++)
+        cwt_free(extra[i]);
+    cwt_free(extra);
+    cwt_free(all);
     if (st)
         goto fail;
     st = CWT_ENOMEM;

@@ -30,10 +30,15 @@ static bool is_alnum(char c)
 static long find_word(const char *s, size_t n, const char *w)
 {
     size_t wl = strlen(w);
-    bool ascii = is_ascii_word(w);
-    for (size_t i = 0; i + wl <= n; i++) {
-        if (memcmp(s + i, w, wl) != 0)
+    if (wl > n)
+        return -1;
+    int ascii = -1; /* decided on the first hit */
+    for (const char *p = s; (p = memchr(p, w[0], (size_t)(s + n - wl + 1 - p))) != NULL; p++) {
+        if (memcmp(p, w, wl) != 0)
             continue;
+        if (ascii < 0)
+            ascii = is_ascii_word(w);
+        size_t i = (size_t)(p - s);
         if (ascii && ((i > 0 && is_alnum(s[i - 1])) || (i + wl < n && is_alnum(s[i + wl]))))
             continue;
         return (long)i;
@@ -138,13 +143,13 @@ void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *o
         bool product = false;
         for (; i < cwt__nkeywords && strcmp(cwt__keywords[i].role, role) == 0; i++) {
             const struct cwt__keyword *k = &cwt__keywords[i];
-            int bonus = (int)CWT_MIN(strlen(k->word) / 4, (size_t)5);
             if ((k->where & CWT__KW_TEXT) && text_usable) {
                 int s = 0;
                 if (strcmp(t, k->word) == 0)
                     s = 30;
                 else if (find_word(t, tl, k->word) >= 0)
                     s = tl > 40 ? 8 : 20;
+                int bonus = s ? (int)CWT_MIN(strlen(k->word) / 4, (size_t)5) : 0;
                 if (s && s + bonus > ts) {
                     ts = s + bonus;
                     tw = k->word;
@@ -154,7 +159,7 @@ void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *o
                 long at = find_word(path, end, k->word);
                 if (at >= 0) {
                     bool in_last = (size_t)at >= last;
-                    int s = (in_last ? 12 : 6) + bonus;
+                    int s = (in_last ? 12 : 6) + (int)CWT_MIN(strlen(k->word) / 4, (size_t)5);
                     if (s > us) {
                         us = s;
                         uw = k->word;

@@ -308,6 +308,11 @@ static enum cwt_status decode_as(const struct cs_label *l, const char *in, size_
             snprintf(res->note, sizeof res->note, "no converter for '%s'; bytes kept as utf-8", l->canonical);
     }
     out[n] = '\0';
+    if (n + 1 < cap / 2) { /* give back the worst-case reserve */
+        char *shrunk = cwt_realloc(out, n + 1);
+        if (shrunk)
+            out = shrunk;
+    }
     cwt_free(res->out);
     res->out = out;
     res->out_len = n;

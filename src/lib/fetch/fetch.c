@@ -418,6 +418,11 @@ enum cwt_status cwt__fetcher_new(const struct cwt_ctx *ctx, const struct cwt__fe
             goto fail;
         f->resolve = l;
     }
+    /* the parsed forms are kept; the caller's arrays need not outlive this call */
+    f->opts.resolve = NULL;
+    f->opts.nresolve = 0;
+    f->opts.allow_cidrs = NULL;
+    f->opts.nallow_cidrs = 0;
     char accept[512];
     snprintf(accept, sizeof accept, "Accept: %s",
              opts->accept ? opts->accept : "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");

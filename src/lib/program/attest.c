@@ -170,6 +170,8 @@ enum cwt_status cwt__keyset_from_json(struct cwt__keyset *ks, const char *text, 
     if (len > 1u << 20)
         return cwt_err_setf(err, CWT_ETOOBIG, "keys", "key document of %zu bytes is too big", len);
     json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc && json_error_code(&jerr) == json_error_out_of_memory)
+        return cwt_err_set(err, CWT_ENOMEM, "out of memory");
     if (!doc)
         return cwt_err_setf(err, CWT_EPARSE, "keys", "key document: %s at line %d", jerr.text, jerr.line);
     json_t *keys = json_object_get(doc, "keys");
@@ -349,6 +351,10 @@ enum cwt_status cwt__attest_verify(const struct cwt__keyset *ks, const char *tok
     }
     json_error_t jerr;
     j = json_loadb((const char *)payload, plen, JSON_REJECT_DUPLICATES, &jerr);
+    if (!j && json_error_code(&jerr) == json_error_out_of_memory) {
+        rc = cwt_err_set(err, CWT_ENOMEM, "out of memory");
+        goto out;
+    }
     json_t *v = json_object_get(j, "v"), *score = json_object_get(j, "score"), *iat = json_object_get(j, "iat"),
            *exp = json_object_get(j, "exp");
     if (!json_is_object(j) || !json_is_integer(v) || json_integer_value(v) != 1 || !copy_str(j, "kid", out->kid, sizeof out->kid) ||
@@ -395,5 +401,5 @@ enum cwt_status cwt__attest_verify(const struct cwt__keyset *ks, const char *tok
     *verdict = CWT__ATT_VALID;
 out:
     json_decref(j);
-    return CWT_OK;
+    return rc;
 }

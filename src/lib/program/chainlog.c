@@ -162,6 +162,8 @@ enum cwt_status cwt__log_ndjson_next(void *ud, struct cwt__log_entry *e, struct 
             return cwt_err_setf(err, CWT_ETOOBIG, f, "line %zu is longer than %d bytes", it->line, MAX_LINE);
         json_error_t jerr;
         json_t *j = json_loadb(s, l, JSON_REJECT_DUPLICATES, &jerr);
+        if (!j && json_error_code(&jerr) == json_error_out_of_memory)
+            return cwt_err_set(err, CWT_ENOMEM, "out of memory");
         if (!j)
             return cwt_err_setf(err, CWT_EPARSE, f, "line %zu: %s", it->line, jerr.text);
         struct cwt_err e2;

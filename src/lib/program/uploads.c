@@ -58,6 +58,12 @@ static void issue(struct vctx *v, size_t row, const char *column, const char *co
     struct cwt__upload_issue *is = &r->issues[r->n_issues++];
     is->row = row;
     snprintf(is->column, sizeof is->column, "%s", column ? column : "");
+    size_t cl = strlen(is->column);
+    if (column && cl < strlen(column)) { /* truncated: do not leave half a UTF-8 character */
+        while (cl > 0 && ((unsigned char)column[cl] & 0xC0) == 0x80)
+            cl--;
+        is->column[cl] = '\0';
+    }
     snprintf(is->code, sizeof is->code, "%s", code);
     va_list ap;
     va_start(ap, fmt);
@@ -176,6 +182,9 @@ enum cwt_status cwt__upload_validate(enum cwt__upload_kind kind, const char *dat
     }
     if (!data && len)
         return cwt_err_setf(err, CWT_EINVAL, "data", "no data");
+    rc = cwt__program_policy_check(p, err);
+    if (rc)
+        return rc;
     out->kind = kind;
     out->accepted = true;
     struct vctx v = {.r = out, .issue_cap = (lim->max_rows + 2) * (MAX_COLUMNS + 1) + 64, .at = at};

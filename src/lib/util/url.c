@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * This module implements URL splitting for http(s) URLs (scheme, host, port)
- * and domain-name normalisation: IDN to A-labels with libidn2, registrable
+ * and domain-name normalisation: IDN to A-labels (util/idn.c), registrable
  * domains by the Public Suffix List with libpsl. Fetching URLs is the fetch
  * layer's business; this is only what every layer needs to name a site.
  */
-#include <idn2.h>
 #include <libpsl.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "util/idn.h"
 #include "util/url.h"
 
 static void lower(char *s)
@@ -89,9 +89,11 @@ enum cwt_status cwt__url_split(const char *url, struct cwt_url *out, struct cwt_
         return CWT_OK;
     }
     char *norm = NULL;
-    enum cwt_status rc = cwt__domain_normalize(host, &norm, err);
+    struct cwt_err derr;
+    cwt_err_clear(&derr);
+    enum cwt_status rc = cwt__domain_normalize(host, &norm, &derr);
     if (rc)
-        return rc;
+        return cwt_err_setf(err, rc, "url", "invalid URL '%.200s': %s", url, derr.msg);
     snprintf(out->host, sizeof out->host, "%s", norm);
     cwt_free(norm);
     return CWT_OK;
@@ -107,45 +109,14 @@ enum cwt_status cwt__domain_normalize(const char *in, char **out, struct cwt_err
     size_t len = strlen(in);
     while (len && (in[len - 1] == ' ' || in[len - 1] == '\t' || in[len - 1] == '\n' || in[len - 1] == '\r'))
         len--;
-    if (len && in[len - 1] == '.')
-        len--;
-    if (len == 0 || len > 253)
-        return cwt_err_setf(err, CWT_EINVAL, "domain", "invalid domain name '%.*s': bad length", (int)CWT_MIN(len, 64),
-                            in);
     char *tmp = cwt_strndup(in, len);
     if (!tmp)
         return CWT_ENOMEM;
-    bool ascii = true;
-    for (char *c = tmp; *c; c++)
-        if ((unsigned char)*c >= 0x80)
-            ascii = false;
-    if (ascii) {
-        lower(tmp);
-        for (char *c = tmp; *c; c++)
-            if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '.' || *c == '_')) {
-                enum cwt_status st = cwt_err_setf(err, CWT_EINVAL, "domain",
-                                                  "invalid domain name '%.64s': character '%c' not allowed", tmp, *c);
-                cwt_free(tmp);
-                return st;
-            }
-        *out = tmp;
-        return CWT_OK;
-    }
-    char *alabel = NULL;
-    int ir = idn2_to_ascii_8z(tmp, &alabel, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-    if (ir != IDN2_OK) {
-        enum cwt_status st =
-            cwt_err_setf(err, CWT_EINVAL, "domain", "invalid domain name '%.64s': %s", tmp, idn2_strerror(ir));
-        cwt_free(tmp);
-        return st;
-    }
+    enum cwt_status rc = cwt__idn_to_ascii(tmp, out, err);
+    if (rc == CWT_EINVAL && err)
+        snprintf(err->field, sizeof err->field, "domain");
     cwt_free(tmp);
-    *out = cwt_strdup(alabel);
-    idn2_free(alabel);
-    if (!*out)
-        return CWT_ENOMEM;
-    lower(*out);
-    return CWT_OK;
+    return rc;
 }
 
 char *cwt__registrable_domain(const char *host)
