@@ -72,6 +72,8 @@ static enum cwt_status run(struct cwt__store *st, const struct cwt__program_poli
         rc = cwt__tx_mark_put(tx, &row, err);
     }
     if (rc == CWT_OK)
+        rc = cwt__tx_program_bump(tx, err);
+    if (rc == CWT_OK)
         rc = cwt__tx_commit(tx, err);
     else
         cwt__tx_rollback(tx);

@@ -237,6 +237,34 @@ enum cwt_status cwt__tx_cohort(struct cwt__tx *tx, double **scores, size_t *n, s
     return CWT_OK;
 }
 
+enum cwt_status cwt__tx_program_bump(struct cwt__tx *tx, struct cwt_err *err)
+{
+    return cwt__tx_exec(tx, "UPDATE program_version SET v = v + 1 WHERE id = 1", NULL, 0, NULL, NULL, NULL, err);
+}
+
+enum cwt_status cwt__store_program_version(struct cwt__store *st, int64_t *v, struct cwt_err *err)
+{
+    *v = 0;
+    return cwt__store_exec(st, "SELECT v FROM program_version WHERE id = 1", NULL, 0, cwt__row_get_int, v, NULL, err);
+}
+
+/* One statement and the bump in one write transaction. */
+static enum cwt_status exec_bump(struct cwt__store *st, const char *sql, const struct cwt__sv *p, size_t n,
+                                 struct cwt_err *err)
+{
+    struct cwt__tx *tx = NULL;
+    enum cwt_status rc = cwt__tx_begin(st, CWT__TX_WRITE, &tx, err);
+    if (rc)
+        return rc;
+    rc = cwt__tx_exec(tx, sql, p, n, NULL, NULL, NULL, err);
+    if (rc == CWT_OK)
+        rc = cwt__tx_program_bump(tx, err);
+    if (rc == CWT_OK)
+        return cwt__tx_commit(tx, err);
+    cwt__tx_rollback(tx);
+    return rc;
+}
+
 /* ---- cycles and thresholds ------------------------------------------------------------- */
 
 static enum cwt_status on_cycle(void *ud, const struct cwt__row *r)
@@ -277,10 +305,10 @@ enum cwt_status cwt__store_cycle_put(struct cwt__store *st, const struct cwt__cy
         goto out;
     struct cwt__sv p[] = {CWT_SV_TEXT(c->id), CWT_SV_INT(c->deadline), CWT_SV_INT(c->start), CWT_SV_INT(c->end),
                           CWT_SV_INT(now)};
-    rc = cwt__store_exec(st,
+    rc = exec_bump(st,
         "INSERT INTO cycles (id, deadline, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO "
         "UPDATE SET deadline = excluded.deadline, start_at = excluded.start_at, end_at = excluded.end_at",
-        p, 5, NULL, NULL, NULL, err);
+        p, 5, err);
 out:
     cwt__cycles_release(&cs);
     return rc;
@@ -341,14 +369,14 @@ enum cwt_status cwt__store_threshold_put(struct cwt__store *st, const char *cycl
     struct cwt__sv p[] = {CWT_SV_TEXT(cycle_id), CWT_SV_TEXT(f[0]), CWT_SV_TEXT(f[1]), CWT_SV_TEXT(f[2]),
                           CWT_SV_TEXT(f[3]), CWT_SV_INT(tp->use_percentile), CWT_SV_TEXT(pc),
                           CWT_SV_INT((int64_t)tp->min_cohort), CWT_SV_TEXT(mg), CWT_SV_INT(now)};
-    return cwt__store_exec(st,
+    return exec_bump(st,
         "INSERT INTO threshold_policies (cycle_id, floor, floor_basic, floor_operational, floor_content, "
         "use_percentile, percentile, min_cohort, margin, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON "
         "CONFLICT (cycle_id) DO UPDATE SET floor = excluded.floor, floor_basic = excluded.floor_basic, "
         "floor_operational = excluded.floor_operational, floor_content = excluded.floor_content, use_percentile = "
         "excluded.use_percentile, percentile = excluded.percentile, min_cohort = excluded.min_cohort, margin = "
         "excluded.margin, updated_at = excluded.updated_at",
-        p, CWT_ARRAY_LEN(p), NULL, NULL, NULL, err);
+        p, CWT_ARRAY_LEN(p), err);
 }
 
 enum cwt_status cwt__tx_eval_threshold_put(struct cwt__tx *tx, const char *eval_id,
@@ -559,6 +587,8 @@ enum cwt_status cwt__store_key_rotate(struct cwt__store *st, const struct cwt__k
     if (rc == CWT_OK)
         rc = cwt__tx_exec(tx, "INSERT INTO attest_keys (kid, pk, sealed, created, retired) VALUES (?, ?, ?, ?, 0)",
                           p, 4, NULL, NULL, NULL, err);
+    if (rc == CWT_OK)
+        rc = cwt__tx_program_bump(tx, err);
     if (rc == CWT_OK)
         return cwt__tx_commit(tx, err);
     cwt__tx_rollback(tx);

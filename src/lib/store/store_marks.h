@@ -53,6 +53,10 @@ enum cwt_status cwt__store_registry_each(struct cwt__store *st, cwt__registry_fn
 /* Latest scores of all sites with a score, for the cohort percentile (at most @p cap). */
 enum cwt_status cwt__tx_cohort(struct cwt__tx *tx, double **scores, size_t *n, size_t cap, struct cwt_err *err);
 
+/* The program's change counter: bumped inside the transaction of each change; read by servers. */
+enum cwt_status cwt__tx_program_bump(struct cwt__tx *tx, struct cwt_err *err);
+enum cwt_status cwt__store_program_version(struct cwt__store *st, int64_t *v, struct cwt_err *err);
+
 /* ---- cycles and threshold policies --------------------------------------------- */
 
 enum cwt_status cwt__store_cycles_load(struct cwt__store *st, struct cwt__cycles *cs, struct cwt_err *err);
