@@ -12,10 +12,12 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "fetch/fetch.h"
 #include "signals/profile.h"
 #include "util/timeutil.h"
 
 #define INPUT_MAX (8u << 20) /* bytes read from a file or stdin */
+#define RESOLVE_MAX 16
 
 static const char check_metadata_help[] =
     "usage: cwtap check-metadata [options] FILE|URL|-\n\n"
@@ -30,9 +32,11 @@ static const char check_metadata_help[] =
     "  --at DATE            check expiry and freshness as of DATE (ISO 8601; default now)\n"
     "  --base URL           base URL of a page read from a file (default https://localhost/)\n"
     "  -q, --quiet          print errors only\n"
-    "  -h, --help           this help\n\n"
-    "URLs are fetched once the fetch layer is part of the build; until then save the page and\n"
-    "pass the file.\n\n"
+    "  -h, --help           this help\n"
+    "fetching a URL:\n"
+    "  --ca-file FILE       trust this CA bundle instead of the system's\n"
+    "  --resolve H:P:ADDR   connect to ADDR for host H port P, as curl's --resolve (repeatable)\n"
+    "  --allow-private      allow loopback and private targets (refused by default)\n\n"
     "exit codes: 0 no error (warnings allowed), 1 a required field missing or malformed,\n"
     "            2 usage, 3 a URL could not be fetched, 4 the input cannot be read or parsed,\n"
     "            70 internal error.\n"
@@ -115,16 +119,21 @@ static void print_text(const struct cwt__pv_report *r, const char *name, bool qu
 
 int cmd_check_metadata(int argc, char **argv)
 {
-    enum { OPT_JSON = 256, OPT_HTML, OPT_JSONLD, OPT_AT, OPT_BASE };
+    enum { OPT_JSON = 256, OPT_HTML, OPT_JSONLD, OPT_AT, OPT_BASE, OPT_CA, OPT_RESOLVE, OPT_PRIVATE };
     static const struct option opts[] = {
         {"json", no_argument, NULL, OPT_JSON},     {"html", no_argument, NULL, OPT_HTML},
         {"jsonld", no_argument, NULL, OPT_JSONLD}, {"at", required_argument, NULL, OPT_AT},
         {"base", required_argument, NULL, OPT_BASE}, {"quiet", no_argument, NULL, 'q'},
+        {"ca-file", required_argument, NULL, OPT_CA}, {"resolve", required_argument, NULL, OPT_RESOLVE},
+        {"allow-private", no_argument, NULL, OPT_PRIVATE},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     bool json = false, quiet = false;
     int force = 0; /* 1 html, 2 json-ld */
     const char *at_s = NULL, *base = NULL;
+    const char *resolve[RESOLVE_MAX];
+    struct cwt__fetch_opts fopts = {.verify_tls = true,
+                                    .accept = "text/html, application/ld+json;q=0.9, application/json;q=0.8"};
     optind = 1;
     opterr = 0;
     int c;
@@ -148,6 +157,18 @@ int cmd_check_metadata(int argc, char **argv)
         case 'q':
             quiet = true;
             break;
+        case OPT_CA:
+            fopts.ca_file = optarg;
+            break;
+        case OPT_RESOLVE:
+            if (fopts.nresolve == RESOLVE_MAX)
+                return cli_usage_error("check-metadata", "at most %d --resolve entries", RESOLVE_MAX);
+            resolve[fopts.nresolve++] = optarg;
+            fopts.resolve = resolve;
+            break;
+        case OPT_PRIVATE:
+            fopts.allow_private = true;
+            break;
         case 'h':
             fputs(check_metadata_help, stdout);
             return EXIT_OK_;
@@ -169,26 +190,56 @@ int cmd_check_metadata(int argc, char **argv)
         cwt_ctx_free(ctx);
         return cli_usage_error("check-metadata", "--at '%s' is not an ISO 8601 date", at_s);
     }
-    if (strncmp(input, "http://", 7) == 0 || strncmp(input, "https://", 8) == 0) {
-        cwt_ctx_free(ctx);
-        cli_error("fetching '%s' is not available in this build yet; save the page and pass the file", input);
-        return EXIT_UNREACHABLE;
-    }
-    FILE *f = strcmp(input, "-") == 0 ? stdin : fopen(input, "rb");
-    if (!f) {
-        cli_error("cannot open '%s': %s", input, strerror(errno));
-        cwt_ctx_free(ctx);
-        return EXIT_INPUT;
-    }
     size_t len = 0;
-    bool toobig = false;
-    char *text = read_all(f, &len, &toobig);
-    if (f != stdin)
-        fclose(f);
-    if (!text) {
-        cli_error(toobig ? "'%s' is larger than %u bytes" : "cannot read '%s'", input, INPUT_MAX);
-        cwt_ctx_free(ctx);
-        return EXIT_INPUT;
+    char *text = NULL;
+    struct cwt__response resp = {0};
+    if (strncmp(input, "http://", 7) == 0 || strncmp(input, "https://", 8) == 0) {
+        if (!quiet)
+            fprintf(stderr, "cwtap check-metadata: fetching %s\n", input);
+        enum cwt_status frc = cwt__fetch(ctx, &fopts, input, &resp);
+        if (frc || resp.rc || resp.status < 200 || resp.status >= 300 || !resp.body) {
+            if (frc)
+                cli_error("cannot fetch '%s': %s", input, cwt_strerror(frc));
+            else if (resp.rc)
+                cli_error("%s", resp.error ? resp.error : cwt_strerror(resp.rc));
+            else
+                cli_error("'%s' answered HTTP %ld", input, resp.status);
+            cwt__response_release(&resp);
+            cwt_ctx_free(ctx);
+            return frc == CWT_ENOMEM ? EXIT_INTERNAL : EXIT_UNREACHABLE;
+        }
+        len = resp.body_len;
+        text = cwt_malloc(len + 1);
+        if (text) {
+            memcpy(text, resp.body, len);
+            text[len] = '\0';
+        }
+        if (!force && resp.content_type)
+            force = (strstr(resp.content_type, "json") != NULL) ? 2 : 1;
+        if (!base)
+            base = resp.final_url ? resp.final_url : input;
+        if (!text) {
+            cli_error("out of memory");
+            cwt__response_release(&resp);
+            cwt_ctx_free(ctx);
+            return EXIT_INTERNAL;
+        }
+    } else {
+        FILE *f = strcmp(input, "-") == 0 ? stdin : fopen(input, "rb");
+        if (!f) {
+            cli_error("cannot open '%s': %s", input, strerror(errno));
+            cwt_ctx_free(ctx);
+            return EXIT_INPUT;
+        }
+        bool toobig = false;
+        text = read_all(f, &len, &toobig);
+        if (f != stdin)
+            fclose(f);
+        if (!text) {
+            cli_error(toobig ? "'%s' is larger than %u bytes" : "cannot read '%s'", input, INPUT_MAX);
+            cwt_ctx_free(ctx);
+            return EXIT_INPUT;
+        }
     }
     bool html = force ? force == 1 : looks_html(input, text, len);
     struct cwt__pv_report rep;
@@ -223,6 +274,7 @@ int cmd_check_metadata(int argc, char **argv)
         exit_code = rep.errors ? EXIT_BELOW : EXIT_OK_;
     }
     cwt__pv_report_release(&rep);
+    cwt__response_release(&resp);
     cwt_ctx_free(ctx);
     return exit_code;
 }

@@ -396,23 +396,3 @@ void h_nginx_stop(struct h_nginx *ng)
         ng->dir = NULL;
     }
 }
-
-long h_oom_fail_after = -1;
-
-void *h_oom_malloc(size_t n)
-{
-    if (h_oom_fail_after == 0)
-        return NULL;
-    if (h_oom_fail_after > 0)
-        h_oom_fail_after--;
-    return malloc(n);
-}
-
-void *h_oom_realloc(void *p, size_t n)
-{
-    if (h_oom_fail_after == 0)
-        return NULL;
-    if (h_oom_fail_after > 0)
-        h_oom_fail_after--;
-    return realloc(p, n);
-}

@@ -90,10 +90,5 @@ void h_nginx_stop(struct h_nginx *ng);
 /* Replaces every @p from in @p s by @p to; returns a new malloc'd string. */
 char *h_replace(const char *s, const char *from, const char *to);
 
-/* Allocation failure injection for cwt_set_allocator(): with h_oom_fail_after = N >= 0 the first N
- * allocations succeed and every later one fails; -1 never fails. */
-extern long h_oom_fail_after;
-void *h_oom_malloc(size_t n);
-void *h_oom_realloc(void *p, size_t n);
 
 #endif

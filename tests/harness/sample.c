@@ -140,17 +140,69 @@ json_t *h_sample_evaluation(enum h_sample which)
     if (cwt__evaluate(m, &site, sigs, n, &ev, &err))
         fprintf(stderr, "sample: %s\n", err.msg);
     if (ev && which == H_SAMPLE_STRONG) {
-        json_t *crawl = json_pack("[{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i}]", "url",
-                                  "https://www.ningbo-valves.example/", "role", "home", "reason", "start page",
-                                  "status", 200, "url", "https://www.ningbo-valves.example/contact", "role", "contact",
-                                  "reason", "link text 'Contact us'", "status", 200, "url",
-                                  "https://www.ningbo-valves.example/privacy", "role", "privacy", "reason",
-                                  "link text 'Privacy Policy'", "status", 200);
+        /* The shape cwt_audit() gives: {pages: [...], notes: [...]}. */
+        json_t *crawl = json_pack(
+            "{s:[{s:s,s:s,s:s,s:i,s:s,s:I,s:b,s:i,s:f},{s:s,s:s,s:s,s:i,s:s,s:I,s:b,s:i,s:f},"
+            "{s:s,s:s,s:s,s:i,s:i,s:b,s:i,s:f,s:s,s:s}], s:[s]}",
+            "pages", "url", "https://www.ningbo-valves.example/", "role", "home", "reason", "start page", "status", 200,
+            "content_type", "text/html", "bytes", (json_int_t)48211, "truncated", 0, "depth", 0, "ms", 182.0, "url",
+            "https://www.ningbo-valves.example/contact", "role", "contact", "reason", "link text 'Contact us'",
+            "status", 200, "content_type", "text/html", "bytes", (json_int_t)20110, "truncated", 0, "depth", 1, "ms",
+            95.5, "url", "https://www.ningbo-valves.example/zh/about", "role", "about", "reason",
+            "link text '关于我们'", "status", 0, "bytes", 0, "truncated", 0, "depth", 1, "ms", 5000.0, "error",
+            "timed out after 5000 ms", "error_code", "timeout", "notes", "robots.txt allows every planned page");
         cwt__evaluation_set_crawl(ev, crawl);
         json_decref(crawl);
     }
     for (size_t i = 0; i < n; i++)
         cwt__signal_release(&sigs[i]);
     cwt__model_free(m);
+    return ev;
+}
+
+struct cwt__model *h_model_default(void)
+{
+    struct cwt__model *m = NULL;
+    struct cwt_err err = {0};
+    if (cwt__model_load(h_src("models/cwtap-model-v1.json"), &m, &err))
+        fprintf(stderr, "model: %s\n", err.msg);
+    return m;
+}
+
+double h_rng_unit(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+}
+
+void h_signals_fill(struct cwt__signal *s, size_t n, double v)
+{
+    for (size_t i = 0; i < n && i < CWT__MODEL_SIGNALS; i++) {
+        cwt__signal_init(&s[i], cwt__signal_ids[i].id, cwt__signal_ids[i].module);
+        s[i].measured = true;
+        s[i].value = v;
+        s[i].confidence = 1;
+    }
+}
+
+size_t h_signal_index(const char *id)
+{
+    for (size_t i = 0; i < CWT__MODEL_SIGNALS; i++)
+        if (strcmp(cwt__signal_ids[i].id, id) == 0)
+            return i;
+    fprintf(stderr, "no signal '%s'\n", id);
+    abort();
+}
+
+json_t *h_evaluate(const struct cwt__model *m, const struct cwt__signal *s, size_t n)
+{
+    static const struct cwt__site site = {.url = "https://www.ningbo-valves.example/",
+                                          .host = "www.ningbo-valves.example", .at = 1790000000};
+    json_t *ev = NULL;
+    struct cwt_err err = {0};
+    if (cwt__evaluate(m, &site, s, n, &ev, &err))
+        fprintf(stderr, "evaluate: %s\n", err.msg);
     return ev;
 }

@@ -4,6 +4,11 @@
 #define CWT_H_SAMPLE_H
 
 #include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cwt__model;
+struct cwt__signal;
 
 enum h_sample { H_SAMPLE_STRONG, H_SAMPLE_WEAK, H_SAMPLE_HOSTILE };
 
@@ -14,5 +19,18 @@ enum h_sample { H_SAMPLE_STRONG, H_SAMPLE_WEAK, H_SAMPLE_HOSTILE };
  * markup, terminal escapes and javascript: URLs. NULL on failure.
  */
 json_t *h_sample_evaluation(enum h_sample which);
+
+/* models/cwtap-model-v1.json, loaded (free with cwt__model_free()); NULL with a message on stderr. */
+struct cwt__model *h_model_default(void);
+/* A uniform double in [0, 1) from the splitmix64 generator seeded by *state (deterministic). */
+double h_rng_unit(uint64_t *state);
+/* Initialises the first @p n of the fifteen fixed signals, in model order: measured, value @p v,
+ * confidence 1. Release each with cwt__signal_release(). */
+void h_signals_fill(struct cwt__signal *s, size_t n, double v);
+/* Evaluates @p n signals of a fixed made-up site with @p m; NULL (message on stderr) on error. */
+json_t *h_evaluate(const struct cwt__model *m, const struct cwt__signal *s, size_t n);
+
+/* Index of @p id among the fixed signal ids (model order); aborts the test program if unknown. */
+size_t h_signal_index(const char *id);
 
 #endif

@@ -80,14 +80,6 @@ static void test_show_and_check(void **state)
     h_run_free(&r);
 }
 
-static double unit(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
-}
-
 static void test_fit_and_diff(void **state)
 {
     (void)state;
@@ -103,13 +95,13 @@ static void test_fit_and_diff(void **state)
     for (int r = 0; r < 600; r++) {
         double v[12];
         for (int i = 0; i < 12; i++)
-            v[i] = unit(&rng);
+            v[i] = h_rng_unit(&rng);
         /* the outcome depends on tls, test_reports and privacy */
         double z = 5 * (v[0] - 0.5) + 5 * (v[7] - 0.5) + 4 * (v[9] - 0.5);
-        int label = unit(&rng) < 1 / (1 + exp(-z));
+        int label = h_rng_unit(&rng) < 1 / (1 + exp(-z));
         len += (size_t)snprintf(csv + len, cap - len, "https://s%d.example/,%d", r, label);
         for (int i = 0; i < 12; i++) {
-            if (unit(&rng) < 0.05)
+            if (h_rng_unit(&rng) < 0.05)
                 len += (size_t)snprintf(csv + len, cap - len, ",");
             else
                 len += (size_t)snprintf(csv + len, cap - len, ",%.3f", v[i]);

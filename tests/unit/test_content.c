@@ -118,14 +118,29 @@ static const struct sig_case cases[] = {
     {"parameters", {{"product_en.html", "product"}, {"product_zh.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.6, 0.9,
      "parameters.mixed_units", NULL},
     {"parameters", {{"product_zh.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.5, 0.75, NULL, "parameters.none"},
+    {"parameters", {{"product_th.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.6, 0.7, NULL, "parameters.none"},
+    {"parameters", {{"product_th.html", "product"}, {"product_ms.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.55,
+     0.7, NULL, "parameters.mixed_units"},
     {"parameters", {{"product_bare.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.0, 0.2, "parameters.image_only", NULL},
     {"parameters", {{"certificates_en.html", "certificates"}}, "2026-01-15T00:00:00Z", false, 0, 0, NULL, NULL},
+    {"parameters", {{"products_list.html", "products"}}, "2026-01-15T00:00:00Z", false, 0, 0, NULL, NULL},
+    {"parameters", {{"products_list.html", "products"}, {"product_en.html", "product"}}, "2026-01-15T00:00:00Z", true,
+     0.95, 1.0, NULL, "parameters.none"},
+    /* schema.org's microdata examples: one coded PropertyValue per product, one unit per quantity */
+    {"parameters",
+     {{"schemaorg/eg-0406.microdata.html", "product"},
+      {"schemaorg/eg-0407.microdata.html", "product"},
+      {"schemaorg/eg-0408.microdata.html", "product"},
+      {"schemaorg/eg-0409.microdata.html", "product"}},
+     "2026-01-15T00:00:00Z", true, 0.8, 0.9, NULL, "parameters.unknown_unit_code"},
     /* compliance */
     {"compliance", {{"product_en.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.7, 0.9, "compliance.no_rcep_marks",
      "compliance.no_marks"},
     {"compliance", {{"product_vi.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.6, 1.0, NULL, "compliance.no_rcep_marks"},
     {"compliance", {{"product_zh.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.5, 0.9, NULL, "compliance.no_marks"},
     {"compliance", {{"product_id.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.3, 0.7, "compliance.no_sds", NULL},
+    {"compliance", {{"product_th.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.6, 1.0, NULL, "compliance.no_rcep_marks"},
+    {"compliance", {{"product_ms.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.6, 1.0, NULL, "compliance.no_rcep_marks"},
     {"compliance", {{"product_bare.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.0, 0.05, "compliance.no_marks", NULL},
     /* test_reports */
     {"test_reports", {{"product_en.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.9, 1.0, NULL, "test_reports.none"},
@@ -151,8 +166,11 @@ static const struct sig_case cases[] = {
      NULL},
     {"traceability", {{"product_vi.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.75, 0.75, NULL,
      "traceability.gtin_invalid"},
+    {"traceability", {{"product_th.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.5, 0.5, NULL, NULL},
+    {"traceability", {{"product_ms.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.75, 0.75, NULL, NULL},
     {"traceability", {{"product_bare.html", "product"}}, "2026-01-15T00:00:00Z", true, 0.0, 0.0, "traceability.none", NULL},
     {"traceability", {{"factory_th.html", "factory"}}, "2026-01-15T00:00:00Z", false, 0, 0, NULL, NULL},
+    {"traceability", {{"products_list.html", "products"}}, "2026-01-15T00:00:00Z", false, 0, 0, NULL, NULL},
 };
 
 static void test_signal_cases(void **state)
@@ -226,6 +244,8 @@ static void test_bodies_and_hosts(void **state)
     assert_string_equal(cwt__body_by_name("TÜV SÜD Product Service")->id, "tuv_sud");
     assert_string_equal(cwt__body_by_name("Intertek Testing Services")->id, "intertek");
     assert_null(cwt__body_by_name("Acme Labs"));
+    assert_null(cwt__body_by_name("Installation and operating instructions (PDF)")); /* not CTI */
+    assert_string_equal(cwt__body_by_name("tested by CTI Shenzhen")->id, "cti");
     assert_int_equal(cwt__bodies_scan("tested by Intertek and BV", 25, 8, NULL, NULL), 1);
 }
 
@@ -275,6 +295,8 @@ static void test_mss_labels_dates(void **state)
         {"报告编号：SHES240512345601，日期", cwt__report_no_labels, "SHES240512345601"},
         {"Certificate No. CN25/00012345 issued", cwt__cert_no_labels, "CN25/00012345"},
         {"Lot No.: L2025-0312 ·", cwt__batch_labels, "L2025-0312"},
+        {"Intertek report 250412-0093 (2025-04-12)", cwt__report_no_labels, "250412-0093"},
+        {"Test report: SGS", cwt__report_no_labels, NULL},
         {"a lot of love, lot 7", cwt__batch_labels, NULL},
         {"Số lô: L2025-0312", cwt__batch_labels, "L2025-0312"},
     };

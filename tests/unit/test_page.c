@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "oom.h"
 #include "page/page.h"
 
 static struct cwt__doc *parse_file(const char *rel, const char *url)
@@ -295,20 +296,18 @@ static void test_out_of_memory(void **state)
     assert_non_null(html);
     struct cwt_ctx *ctx = NULL;
     assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
-    const struct cwt_allocator a = {h_oom_malloc, h_oom_realloc, free};
-    cwt_set_allocator(&a);
-    h_oom_fail_after = 10000000;
+    h_oom_install();
+    h_oom_fail_after(-1);
     struct cwt__doc *d = NULL;
     assert_int_equal(cwt__doc_parse(ctx, html, len, "https://a.example/", &d, NULL), CWT_OK);
-    long total = 10000000 - h_oom_fail_after;
-    h_oom_fail_after = -1;
+    long total = h_oom_count();
     cwt__doc_free(d);
     long enomem = 0;
     for (long n = 0; n < total; n++) {
-        h_oom_fail_after = n;
+        h_oom_fail_after(n);
         d = NULL;
         enum cwt_status rc = cwt__doc_parse(ctx, html, len, "https://a.example/", &d, NULL);
-        h_oom_fail_after = -1;
+        h_oom_fail_after(-1);
         if (rc) {
             assert_int_equal(rc, CWT_ENOMEM);
             assert_null(d);
@@ -316,7 +315,7 @@ static void test_out_of_memory(void **state)
         }
         cwt__doc_free(d);
     }
-    cwt_set_allocator(NULL);
+    h_oom_uninstall();
     printf("# out of memory from each of the %ld allocations of a parse on: CWT_ENOMEM %ld times, no leak\n", total,
            enomem);
     assert_int_equal(enomem, total); /* no allocation failure is silently ignored */

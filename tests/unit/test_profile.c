@@ -230,6 +230,12 @@ static void test_malformed(void **state)
         {"{\"@type\":\"Organization\",\"name\":\"A\",\"url\":\"https://a.example/\",\"leiCode\":\"3003009W8ZQ1UE8TSJ28\"}",
          ".leiCode", "check_digit", CWT__PV_ERROR},
         {"{\"@type\":\"Organization\",\"name\":\"A\",\"url\":\"a.example\"}", ".url", "malformed", CWT__PV_ERROR},
+        {"{\"@type\":\"Organization\",\"name\":\"A\",\"url\":\"https://a.example/\",\"taxID\":\"91442000MA4UH6TQ55\","
+         "\"address\":{\"@type\":\"PostalAddress\",\"addressCountry\":\"CN\"}}",
+         ".taxID", "check_digit", CWT__PV_ERROR},
+        {"{\"@type\":\"Organization\",\"name\":\"A\",\"url\":\"https://a.example/\",\"identifier\":"
+         "{\"@type\":\"PropertyValue\",\"propertyID\":\"CN-USCC\",\"value\":\"91442000MA4UH6TQ55\"}}",
+         ".identifier", "check_digit", CWT__PV_ERROR},
         {"{\"@type\":\"Organization\",\"name\":\"A\",\"url\":\"https://a.example/\"}", ".taxID", "missing", CWT__PV_ERROR},
         {"{\"@type\":\"Organization\",\"name\":\"A\",\"url\":\"https://a.example/\",\"taxID\":\"1\","
          "\"address\":{\"@type\":\"PostalAddress\",\"addressCountry\":\"China\"}}",
@@ -336,6 +342,13 @@ static void test_schemaorg_examples(void **state)
     assert_true(numbered);
     assert_true(has_finding(&s, "certificates.no_validity"));
     assert_true(has_finding(&s, "certificates.no_number"));
+    cwt__signal_release(&s);
+    /* their names are marks for the compliance signal: the Certification type is the context */
+    score(j, "compliance", "product", "2026-01-15T00:00:00Z", &s);
+    json_t *marks = json_object_get(s.detail, "marks");
+    assert_non_null(json_object_get(marks, "ce"));
+    assert_non_null(json_object_get(marks, "fcc"));
+    assert_false(has_finding(&s, "compliance.no_marks"));
     cwt__signal_release(&s);
     check(j, strlen(j), false, "2026-01-15T00:00:00Z", &r);
     assert_true(has_issue(&r, "Certification 'CE'.certificationIdentification", "missing", CWT__PV_ERROR));

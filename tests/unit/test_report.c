@@ -85,6 +85,8 @@ static void test_hostile_text_is_cleaned(void **state)
         assert_true((unsigned char)*p >= 0x20 || *p == '\n');
     assert_int_equal(cwt__render_html(ev, &html), CWT_OK);
     keep_artifact("report-hostile.html", html);
+    assert_non_null(strstr(html, "provisional: too little data")); /* 3 signals: coverage 30 % */
+    assert_non_null(strstr(plain, "provisional: too little data"));
     assert_null(strstr(html, "<script"));
     assert_null(strstr(html, "<iframe"));
     assert_null(strstr(html, "<img"));
@@ -127,7 +129,8 @@ static void test_html_self_contained(void **state)
         }
         assert_int_equal(count(html, "<div class=\"rank\">"), json_array_size(json_object_get(ev, "advice")));
         if (which == H_SAMPLE_WEAK) {
-            assert_non_null(strstr(html, "<code>mandatory.privacy</code>"));
+            assert_non_null(strstr(html, "\">mandatory.privacy</code>"));
+            assert_non_null(strstr(html, "Also failed"));
             assert_non_null(strstr(html, "mandatory item failed"));
         } else {
             assert_non_null(strstr(html, "Pages read"));
@@ -206,6 +209,47 @@ static void test_render_rejects_non_objects(void **state)
     json_decref(empty);
 }
 
+
+/* Each renderer either renders in full or says CWT_ENOMEM, whichever allocation fails. */
+static void test_render_survives_allocation_failures(void **state)
+{
+    (void)state;
+    json_t *ev = h_sample_evaluation(H_SAMPLE_STRONG);
+    for (int which = 0; which < 3; which++) {
+        char *full = NULL;
+        assert_int_equal(which == 0   ? cwt__render_text(ev, true, &full)
+                         : which == 1 ? cwt__render_html(ev, &full)
+                                      : cwt__render_csv(ev, true, &full),
+                         CWT_OK);
+        long failures = 0;
+        static const struct cwt_allocator oom = {h_oom_malloc, h_oom_realloc, free};
+        for (long fail_at = 1; fail_at < 10000; fail_at++) {
+            char *out = NULL;
+            h_oom_fail_after = fail_at - 1; /* the first fail_at - 1 succeed, the rest fail */
+            cwt_set_allocator(&oom);
+            enum cwt_status rc = which == 0   ? cwt__render_text(ev, true, &out)
+                                 : which == 1 ? cwt__render_html(ev, &out)
+                                              : cwt__render_csv(ev, true, &out);
+            cwt_set_allocator(NULL);
+            long left = h_oom_fail_after; /* > 0: fewer allocations than fail_at - 1 */
+            h_oom_fail_after = -1;
+            if (rc == CWT_OK) {
+                assert_string_equal(out, full);
+            } else {
+                assert_int_equal(rc, CWT_ENOMEM);
+                assert_null(out);
+                failures++;
+            }
+            cwt_free(out);
+            if (left > 0)
+                break;
+        }
+        assert_true(failures > 0);
+        cwt_free(full);
+    }
+    json_decref(ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_csv_rows),
         cmocka_unit_test(test_samples_follow_schema),
         cmocka_unit_test(test_render_rejects_non_objects),
+        cmocka_unit_test(test_render_survives_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

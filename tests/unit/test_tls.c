@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 
 #include "harness.h"
+#include "oom.h"
 #include "tls/tls_report.h"
 #include "util/idn.h"
 #include "util/netaddr.h"
@@ -393,26 +394,6 @@ static void test_json_and_sans_cap(void **state)
     cwt__tls_report_free(r);
 }
 
-static long fail_after = -1; /* allocations left before they fail; -1: never */
-
-static void *oom_malloc(size_t n)
-{
-    if (fail_after == 0)
-        return NULL;
-    if (fail_after > 0)
-        fail_after--;
-    return malloc(n);
-}
-
-static void *oom_realloc(void *p, size_t n)
-{
-    if (fail_after == 0)
-        return NULL;
-    if (fail_after > 0)
-        fail_after--;
-    return realloc(p, n);
-}
-
 /* Failing the Nth allocation, for every N, gives CWT_ENOMEM and no leak, until it succeeds. */
 static void test_out_of_memory(void **state)
 {
@@ -421,37 +402,35 @@ static void test_out_of_memory(void **state)
     char *pem = h_read_file(h_src("tests/fixtures/badssl/chains/wildcard-rsa2048.pem"), &len);
     assert_non_null(pem);
     struct cwt__tls_opts opts = {.ca_file = roots_bundle, .at = NOW_2026};
-    const struct cwt_allocator a = {oom_malloc, oom_realloc, free};
-    cwt_set_allocator(&a);
+    h_oom_install();
     long n, m;
     struct cwt__tls_report *r = NULL;
     struct cwt_err err0 = {0};
-    fail_after = 1000000; /* count the allocations of a full inspection */
+    h_oom_fail_after(-1); /* count the allocations of a full inspection */
     assert_int_equal(cwt__tls_inspect_pem(ctx, &opts, pem, len, "wrong.host.badssl.com", &r, &err0), CWT_OK);
-    long total = 1000000 - fail_after;
-    fail_after = -1;
+    long total = h_oom_count();
     cwt__tls_report_free(r);
     r = NULL;
     for (n = 0; n < 5000; n++) {
         struct cwt_err err = {0};
-        fail_after = n;
+        h_oom_fail_after(n);
         enum cwt_status rc = cwt__tls_inspect_pem(ctx, &opts, pem, len, "wrong.host.badssl.com", &r, &err);
-        fail_after = -1;
+        h_oom_fail_after(-1);
         if (rc == CWT_OK)
             break;
         assert_int_equal(rc, CWT_ENOMEM);
         assert_null(r);
     }
     for (m = 0; m < 5000; m++) {
-        fail_after = m;
+        h_oom_fail_after(m);
         json_t *j = cwt__tls_report_json(r);
-        fail_after = -1;
+        h_oom_fail_after(-1);
         if (j) {
             json_decref(j);
             break;
         }
     }
-    cwt_set_allocator(NULL);
+    h_oom_uninstall();
     assert_int_equal(n, total); /* no allocation failure is silently ignored */
     assert_true(m < 5000);
     assert_true(cwt__tls_has_problem(r, CWT__TLS_P_HOST_MISMATCH));

@@ -184,18 +184,37 @@ static void hero(struct out *o, const json_t *ev)
         conf >= 0.6 ? "ok" : "warn", conf * 100, cov >= 0.6 ? "ok" : "warn", cov * 100);
     if (cwt__r_true(g, "capped"))
         put(o, "<span class=\"pill bad\">grade capped</span>");
+    if (cwt__r_true(g, "provisional") && !isnan(total))
+        put(o, "<span class=\"pill warn\">provisional: too little data for a firm grade</span>");
     put(o, "</div></div>");
     facts(o, ev);
     put(o, "</div>");
     const json_t *caps = json_object_get(ev, "caps");
+    size_t soft = 0;
     for (size_t i = 0; i < json_array_size(caps); i++) {
         const json_t *c = json_array_get(caps, i);
-        bool applied = cwt__r_true(c, "applied");
-        put(o, "<div class=\"cap%s\"><b>%s</b> (<code>", applied ? "" : " soft",
-            applied ? "Capped" : "Failed, no effect on this score");
+        if (!cwt__r_true(c, "applied")) {
+            soft++;
+            continue;
+        }
+        put(o, "<div class=\"cap\"><b>Capped</b> (<code>");
         esc(o, cwt__r_str(c, "id", ""), 64);
         put(o, "</code>): ");
         esc(o, cwt__r_str(c, "reason", ""), 400);
+        put(o, "</div>");
+    }
+    if (soft) { /* failed gates and mandatory items whose cap the score is already under: one line */
+        put(o, "<div class=\"cap soft\"><b>Also failed</b> (the score is already below their caps): ");
+        for (size_t i = 0, k = 0; i < json_array_size(caps); i++) {
+            const json_t *c = json_array_get(caps, i);
+            if (cwt__r_true(c, "applied"))
+                continue;
+            put(o, "%s<code title=\"", k++ ? ", " : "");
+            esc(o, cwt__r_str(c, "reason", ""), 400);
+            put(o, "\">");
+            esc(o, cwt__r_str(c, "id", ""), 64);
+            put(o, "</code>");
+        }
         put(o, "</div>");
     }
     put(o, "</section>\n");
@@ -409,7 +428,8 @@ static void signals(struct out *o, const json_t *ev)
 
 static void crawl(struct out *o, const json_t *ev)
 {
-    const json_t *c = json_object_get(ev, "crawl");
+    const json_t *cr = json_object_get(ev, "crawl");
+    const json_t *c = json_is_array(cr) ? cr : json_object_get(cr, "pages");
     if (!json_array_size(c))
         return;
     put(o, "<section class=\"card\"><h2>Pages read</h2><table><tr><th>page</th><th>role</th><th>why</th>"
@@ -423,13 +443,25 @@ static void crawl(struct out *o, const json_t *ev)
         put(o, "</td><td>");
         esc(o, cwt__r_str(p, "reason", ""), 160);
         put(o, "</td><td>");
-        if (json_is_integer(st))
+        if (json_is_integer(st) && json_integer_value(st) > 0)
             put(o, "%lld", (long long)json_integer_value(st));
-        else
-            esc(o, json_is_string(st) ? json_string_value(st) : "", 60);
+        else if (json_is_string(st))
+            esc(o, json_string_value(st), 60);
+        if (json_is_string(json_object_get(p, "error"))) {
+            put(o, " <span class=\"muted\">");
+            esc(o, cwt__r_str(p, "error", ""), 200);
+            put(o, "</span>");
+        }
         put(o, "</td></tr>");
     }
-    put(o, "</table></section>\n");
+    put(o, "</table>");
+    const json_t *notes = json_object_get(cr, "notes");
+    for (size_t i = 0; i < json_array_size(notes); i++) {
+        put(o, "<p class=\"muted\">");
+        esc(o, json_string_value(json_array_get(notes, i)), 400);
+        put(o, "</p>");
+    }
+    put(o, "</section>\n");
 }
 
 enum cwt_status cwt__render_html(const json_t *eval, char **out)

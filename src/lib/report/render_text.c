@@ -111,17 +111,42 @@ static void header(struct out *o, const json_t *ev)
     clean(o, cwt__r_str(g, "label", ""), 32);
     put(o, "   confidence %.0f%%, coverage %.0f%%\n", cwt__r_num(ev, "confidence") * 100,
         cwt__r_num(ev, "coverage") * 100);
+    if (cwt__r_true(g, "provisional") && !isnan(total)) {
+        put(o, "  ");
+        sgr(o, "33");
+        put(o, "provisional:");
+        sgr(o, "0");
+        put(o, " too little data for a firm grade\n");
+    }
     const json_t *caps = json_object_get(ev, "caps");
+    size_t soft = 0;
     for (size_t i = 0; i < json_array_size(caps); i++) {
         const json_t *c = json_array_get(caps, i);
-        if (!cwt__r_true(c, "applied"))
+        if (!cwt__r_true(c, "applied")) {
+            soft++;
             continue;
+        }
         put(o, "  ");
         sgr(o, "1;31");
         put(o, "capped:");
         sgr(o, "0");
         put(o, " ");
         clean(o, cwt__r_str(c, "reason", ""), 300);
+        put(o, "\n");
+    }
+    if (soft) {
+        put(o, "  ");
+        sgr(o, "33");
+        put(o, "also failed");
+        sgr(o, "0");
+        put(o, " (the score is already below their caps):");
+        for (size_t i = 0; i < json_array_size(caps); i++) {
+            const json_t *c = json_array_get(caps, i);
+            if (cwt__r_true(c, "applied"))
+                continue;
+            put(o, " ");
+            clean(o, cwt__r_str(c, "id", ""), 64);
+        }
         put(o, "\n");
     }
     put(o, "\n");
@@ -138,9 +163,11 @@ static void modules(struct out *o, const json_t *ev)
         put(o, "  %-12s ", names[i]);
         bar(o, cwt__r_true(m, "counted") ? score : NAN);
         if (isnan(score))
-            put(o, "    –  ");
+            put(o, "     –  ");
+        else if (!cwt__r_true(m, "counted"))
+            put(o, " (%4.1f) ", score); /* shown, not counted */
         else
-            put(o, " %5.1f ", score);
+            put(o, " %5.1f  ", score);
         put(o, " weight %2.0f%%  coverage %3.0f%%", cwt__r_num(m, "weight") * 100, cwt__r_num(m, "coverage") * 100);
         if (strcmp(status, "scored") != 0) {
             sgr(o, "33");

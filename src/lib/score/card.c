@@ -45,7 +45,7 @@ enum cwt_status cwt__model_card(const json_t *r, char **out)
         "| logistic regression probability | %.3f |\n| fitted model total, training rows | %.3f |\n\n"
         "## Calibration (held out)\n\n"
         "| predicted probability | rows | mean predicted | observed rate |\n|---|---:|---:|---:|\n",
-        str(model, "id"), str(model, "version"), str(model, "id"), str(model, "version"), str(r, "date"),
+        str(model, "id"), str(model, "version"), str(model, "id"), str(model, "version"), str(model, "date"),
         str(base, "id"), str(base, "version"), str(meth, "name"), num(meth, "l2"), num(meth, "seed"),
         num(meth, "iterations"), num(data, "train_rows"), num(data, "train_positive"),
         num(meth, "test_fraction") * 100, num(data, "test_rows"), num(data, "test_positive"), num(data, "features"),
@@ -76,9 +76,13 @@ enum cwt_status cwt__model_card(const json_t *r, char **out)
     for (size_t i = 0; !rc && i < json_array_size(sigs); i++) {
         const json_t *s = json_array_get(sigs, i);
         double c = num(coef, str(s, "signal"));
-        char cs[24] = "(preview)";
+        char cs[48] = "(preview)";
+        const json_t *nf = json_object_get(r, "not_fitted");
+        for (size_t k = 0; k < json_array_size(nf); k++)
+            if (strcmp(json_string_value(json_array_get(nf, k)), str(s, "signal")) == 0)
+                snprintf(cs, sizeof cs, "(too few rows: kept)");
         if (!isnan(c))
-            snprintf(cs, sizeof cs, "%+.4f", c);
+            snprintf(cs, sizeof cs, "%+.4f", c == 0 ? 0.0 : c);
         rc = cwt_buf_printf(&b, "| %s | %s | %.4f | %.4f | %.1f | %.1f | %s |\n", str(s, "signal"), str(s, "module"),
                             num(s, "old_weight"), num(s, "new_weight"), num(s, "old_share") * 100,
                             num(s, "new_share") * 100, cs);
@@ -86,7 +90,8 @@ enum cwt_status cwt__model_card(const json_t *r, char **out)
     if (!rc)
         rc = cwt_buf_printf(
             &b, "\nA negative coefficient means the signal did not help predict a good outcome in this data; "
-                "its weight is set to 0 (a higher signal value never lowers a score).\n\n"
+                "its weight is set to 0 (a higher signal value never lowers a score). A signal measured in fewer "
+                "than 10 training rows is not fitted and keeps its share; the fitted signals share the rest.\n\n"
                 "## Intended use and limits\n\n"
                 "The total ranks websites by how much a buyer can verify about the exporter. It does not replace "
                 "factory audits or third-party inspections. The fit is only as good as its labels: check the data "

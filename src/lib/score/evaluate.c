@@ -166,12 +166,25 @@ static const char *severity_name(enum cwt__severity s)
     return s == CWT__SEV_FAIL ? "fail" : s == CWT__SEV_WARN ? "warn" : "info";
 }
 
-static json_t *findings_json(const struct cwt__signal *g)
+/* JSON building that remembers a failure: a member or item that could not be made (or added) sets *oom. */
+static void jset(bool *oom, json_t *o, const char *key, json_t *v)
+{
+    if (json_object_set_new(o, key, v))
+        *oom = true;
+}
+
+static void jpush(bool *oom, json_t *a, json_t *v)
+{
+    if (json_array_append_new(a, v))
+        *oom = true;
+}
+
+static json_t *findings_json(const struct cwt__signal *g, bool *oom)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && g && i < g->nfindings; i++) {
         const struct cwt__finding *f = &g->findings[i];
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "code", f->code ? f->code : "",
+        jpush(oom, a, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "code", f->code ? f->code : "",
                                            "severity", severity_name(f->severity), "message",
                                            f->message ? f->message : "", "fix", jstr_or_null(f->fix), "url",
                                            jstr_or_null(f->ev.url), "snippet", jstr_or_null(f->ev.snippet)));
@@ -179,16 +192,16 @@ static json_t *findings_json(const struct cwt__signal *g)
     return a;
 }
 
-static json_t *evidence_list(const struct cwt__signal *g, size_t max)
+static json_t *evidence_list(const struct cwt__signal *g, size_t max, bool *oom)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && g && i < g->nevidence && i < max; i++)
-        json_array_append_new(a, evidence_json(&g->evidence[i]));
+        jpush(oom, a, evidence_json(&g->evidence[i]));
     return a;
 }
 
 static json_t *signal_json(const struct cwt__model *m, const struct slot *s, const struct tally *t, long long cp,
-                           bool mand_failed)
+                           bool mand_failed, bool *oom)
 {
     const struct cwt__signal *g = s->sig;
     double max_points = 0;
@@ -197,32 +210,32 @@ static json_t *signal_json(const struct cwt__model *m, const struct slot *s, con
     json_t *o = json_object();
     if (!o)
         return NULL;
-    json_object_set_new(o, "id", json_string(s->id));
-    json_object_set_new(o, "module", json_string(cwt__module_name(s->module)));
-    json_object_set_new(o, "computed", json_boolean(g != NULL));
-    json_object_set_new(o, "measured", json_boolean(s->measured));
-    json_object_set_new(o, "value", s->measured ? json_real(round3(s->value)) : json_null());
-    json_object_set_new(o, "signal_value", g && s->measured ? json_real(round3(clamp01(g->value))) : json_null());
-    json_object_set_new(o, "confidence", json_real(round3(s->confidence)));
-    json_object_set_new(o, "raw", g && isfinite(g->raw) ? json_real(g->raw) : json_null());
-    json_object_set_new(o, "raw_unit", jstr_or_null(g && isfinite(g->raw) ? g->raw_unit : NULL));
-    json_object_set_new(o, "curve", json_boolean(s->curve_used));
+    jset(oom, o, "id", json_string(s->id));
+    jset(oom, o, "module", json_string(cwt__module_name(s->module)));
+    jset(oom, o, "computed", json_boolean(g != NULL));
+    jset(oom, o, "measured", json_boolean(s->measured));
+    jset(oom, o, "value", s->measured ? json_real(round3(s->value)) : json_null());
+    jset(oom, o, "signal_value", g && s->measured ? json_real(round3(clamp01(g->value))) : json_null());
+    jset(oom, o, "confidence", json_real(round3(s->confidence)));
+    jset(oom, o, "raw", g && isfinite(g->raw) ? json_real(g->raw) : json_null());
+    jset(oom, o, "raw_unit", jstr_or_null(g && isfinite(g->raw) ? g->raw_unit : NULL));
+    jset(oom, o, "curve", json_boolean(s->curve_used));
     if (s->curve_note)
-        json_object_set_new(o, "curve_note", json_string(s->curve_note));
-    json_object_set_new(o, "weight", json_real(s->ms ? s->ms->weight : 0));
-    json_object_set_new(o, "preview", json_boolean(!s->scored));
-    json_object_set_new(o, "requirement", json_string(s->ms && s->ms->mandatory ? "mandatory" : "recommended"));
-    json_object_set_new(o, "mandatory_failed", json_boolean(mand_failed));
-    json_object_set_new(o, "gate_failed", json_boolean(s->gate));
-    json_object_set_new(o, "effort", json_string(s->ms ? s->ms->effort : "unknown"));
-    json_object_set_new(o, "contribution", json_real((double)cp / 100));
-    json_object_set_new(o, "max_points", json_real(round2(max_points)));
-    json_object_set_new(o, "summary",
+        jset(oom, o, "curve_note", json_string(s->curve_note));
+    jset(oom, o, "weight", json_real(s->ms ? s->ms->weight : 0));
+    jset(oom, o, "preview", json_boolean(!s->scored));
+    jset(oom, o, "requirement", json_string(s->ms && s->ms->mandatory ? "mandatory" : "recommended"));
+    jset(oom, o, "mandatory_failed", json_boolean(mand_failed));
+    jset(oom, o, "gate_failed", json_boolean(s->gate));
+    jset(oom, o, "effort", json_string(s->ms ? s->ms->effort : "unknown"));
+    jset(oom, o, "contribution", json_real((double)cp / 100));
+    jset(oom, o, "max_points", json_real(round2(max_points)));
+    jset(oom, o, "summary",
                         json_string(g && g->summary ? g->summary : g ? "no summary" : "not computed by this audit"));
-    json_object_set_new(o, "fix", jstr_or_null(g ? g->fix : NULL));
-    json_object_set_new(o, "evidence", evidence_list(g, CWT__EVIDENCE_MAX));
-    json_object_set_new(o, "findings", findings_json(g));
-    json_object_set_new(o, "detail", g && g->detail ? json_deep_copy(g->detail) : json_null());
+    jset(oom, o, "fix", jstr_or_null(g ? g->fix : NULL));
+    jset(oom, o, "evidence", evidence_list(g, CWT__EVIDENCE_MAX, oom));
+    jset(oom, o, "findings", findings_json(g, oom));
+    jset(oom, o, "detail", g && g->detail ? json_deep_copy(g->detail) : json_null());
     return o;
 }
 
@@ -254,7 +267,7 @@ static int advice_cmp(const struct advice_item *a, const struct advice_item *b, 
     return strcmp(s[a->slot].id, s[b->slot].id);
 }
 
-static json_t *advice_json(const struct cwt__model *m, struct slot *s, size_t n, const struct tally *now)
+static json_t *advice_json(const struct cwt__model *m, struct slot *s, size_t n, const struct tally *now, bool *oom)
 {
     struct advice_item items[MAX_SIGS];
     size_t ni = 0;
@@ -299,7 +312,7 @@ static json_t *advice_json(const struct cwt__model *m, struct slot *s, size_t n,
             const struct cwt__finding *fi = &sl->sig->findings[f];
             if (fi->severity == CWT__SEV_INFO)
                 continue;
-            json_array_append_new(fnd, json_pack("{s:s, s:s, s:s, s:o, s:o}", "code", fi->code ? fi->code : "",
+            jpush(oom, fnd, json_pack("{s:s, s:s, s:s, s:o, s:o}", "code", fi->code ? fi->code : "",
                                                  "severity", severity_name(fi->severity), "message",
                                                  fi->message ? fi->message : "", "fix", jstr_or_null(fi->fix), "url",
                                                  jstr_or_null(fi->ev.url)));
@@ -311,13 +324,13 @@ static json_t *advice_json(const struct cwt__model *m, struct slot *s, size_t n,
                      sl->id);
             fix = nodata;
         }
-        json_array_append_new(
-            a, json_pack("{s:i, s:s, s:s, s:s, s:b, s:b, s:f, s:s, s:f, s:f, s:o, s:o, s:o}", "rank", (int)r + 1,
+        jpush(
+            oom, a, json_pack("{s:i, s:s, s:s, s:s, s:b, s:b, s:f, s:s, s:f, s:f, s:o, s:o, s:o}", "rank", (int)r + 1,
                          "signal", sl->id, "module", cwt__module_name(sl->module), "kind",
                          sl->measured ? "weakness" : "no_data", "mandatory", sl->ms->mandatory, "mandatory_failed",
                          items[r].mandatory_failed, "gain", items[r].gain, "effort", sl->ms->effort, "effort_units",
                          sl->ms->effort_units, "priority", items[r].priority, "fix", jstr_or_null(fix), "findings",
-                         fnd ? fnd : json_array(), "evidence", evidence_list(sl->sig, ADVICE_EVIDENCE)));
+                         fnd ? fnd : json_array(), "evidence", evidence_list(sl->sig, ADVICE_EVIDENCE, oom)));
     }
     return a;
 }
@@ -386,7 +399,7 @@ static enum cwt_status build_slots(const struct cwt__model *m, const struct cwt_
 }
 
 static json_t *modules_json(const struct cwt__model *m, const struct tally *t, const long long *cp,
-                            const struct slot *s, size_t n)
+                            const struct slot *s, size_t n, bool *oom)
 {
     json_t *o = json_object();
     for (int k = 0; o && k < CWT__MOD_COUNT_; k++) {
@@ -398,8 +411,8 @@ static json_t *modules_json(const struct cwt__model *m, const struct tally *t, c
                              : t->mod_meas_w[k] <= 0      ? "no_data"
                              : m->modules[k].weight <= 0 ? "not_weighted"
                                                           : "insufficient_data";
-        json_object_set_new(
-            o, cwt__module_name((enum cwt__module)k),
+        jset(
+            oom, o, cwt__module_name((enum cwt__module)k),
             json_pack("{s:o, s:f, s:f, s:f, s:s, s:b, s:f, s:f}", "score",
                       isnan(t->mod_score[k]) ? json_null() : json_real(round2(t->mod_score[k] * m->scale)), "weight",
                       m->modules[k].weight, "coverage", round3(t->mod_cov[k]), "confidence", round3(t->mod_conf[k]),
@@ -418,14 +431,14 @@ static bool grade_cap_bites(const struct cwt__model *m, const char *letter, doub
 }
 
 static json_t *caps_json(const struct cwt__model *m, const struct tally *t, const struct slot *s, size_t n,
-                         double total)
+                         double total, bool *oom)
 {
     json_t *a = json_array();
     for (size_t c = 0; a && c < m->ncaps; c++) {
         if (!t->cap_hit[c])
             continue;
         const struct cwt__model_cap *mc = &m->caps[c];
-        json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o, s:b, s:s}", "id", mc->id, "signal", mc->signal,
+        jpush(oom, a, json_pack("{s:s, s:s, s:o, s:o, s:b, s:s}", "id", mc->id, "signal", mc->signal,
                                            "max_total", jnum_or_null(mc->max_total), "max_grade",
                                            mc->max_grade[0] ? json_string(mc->max_grade) : json_null(), "applied",
                                            (!isnan(mc->max_total) && t->uncapped > mc->max_total) ||
@@ -439,7 +452,7 @@ static json_t *caps_json(const struct cwt__model *m, const struct tally *t, cons
         snprintf(id, sizeof id, "mandatory.%s", s[i].id);
         snprintf(reason, sizeof reason, "the mandatory item '%s' failed, so the grade is at most %s", s[i].id,
                  m->mandatory_max_grade);
-        json_array_append_new(a, json_pack("{s:s, s:s, s:n, s:s, s:b, s:s}", "id", id, "signal", s[i].id, "max_total",
+        jpush(oom, a, json_pack("{s:s, s:s, s:n, s:s, s:b, s:s}", "id", id, "signal", s[i].id, "max_total",
                                            "max_grade", m->mandatory_max_grade, "applied",
                                            grade_cap_bites(m, m->mandatory_max_grade, total), "reason", reason));
     }
@@ -475,12 +488,14 @@ static size_t grade_index(const struct cwt__model *m, const struct tally *t, dou
 enum cwt_status cwt__evaluate(const struct cwt__model *m, const struct cwt__site *site,
                               const struct cwt__signal *sigs, size_t n, json_t **out, struct cwt_err *err)
 {
+    assert(m && site && (sigs || n == 0));
     *out = NULL;
     struct slot *slots = cwt_calloc(MAX_SIGS, sizeof *slots);
     struct tally *t = cwt_malloc(sizeof *t);
     long long *cp = cwt_calloc(MAX_SIGS, sizeof *cp);
     json_t *ev = NULL;
     size_t ns = 0;
+    bool oom = false;
     enum cwt_status rc = CWT_OK;
     if (!slots || !t || !cp) {
         rc = cwt_err_set(err, CWT_ENOMEM, "out of memory evaluating");
@@ -500,24 +515,28 @@ enum cwt_status cwt__evaluate(const struct cwt__model *m, const struct cwt__site
     }
     json_t *grade;
     if (total_cp < 0) {
-        grade = json_pack("{s:s, s:s, s:s, s:b}", "letter", "?", "colour", "#6b7280", "label", "not enough data",
-                          "capped", false);
+        grade = json_pack("{s:s, s:s, s:s, s:b, s:b}", "letter", "?", "colour", "#6b7280", "label",
+                          "not enough data", "capped", false, "provisional", true);
     } else {
         bool capped;
         const struct cwt__model_grade *g = &m->grades[grade_index(m, t, total, ns, &capped)];
-        grade = json_pack("{s:s, s:s, s:s, s:b}", "letter", g->letter, "colour", g->colour, "label", g->label,
-                          "capped", capped);
+        grade = json_pack("{s:s, s:s, s:s, s:b, s:b}", "letter", g->letter, "colour", g->colour, "label", g->label,
+                          "capped", capped, "provisional", cov + 1e-9 < m->provisional_below);
     }
     json_t *sj = json_array();
     for (size_t i = 0; sj && i < ns; i++)
-        json_array_append_new(sj, signal_json(m, &slots[i], t, cp[i], t->mand_failed[i]));
+        jpush(&oom, sj, signal_json(m, &slots[i], t, cp[i], t->mand_failed[i], &oom));
     ev = json_pack("{s:s, s:o, s:s, s:{s:s, s:s}, s:o, s:o, s:f, s:f, s:o, s:o, s:o, s:o}", "site",
                    site->url ? site->url : "", "host", jstr_or_null(site->host), "at", at, "model", "id", m->id,
                    "version", m->version, "total", total_cp < 0 ? json_null() : json_real(total), "grade", grade,
-                   "confidence", round3(conf), "coverage", round3(cov), "modules", modules_json(m, t, cp, slots, ns),
-                   "signals", sj, "caps", caps_json(m, t, slots, ns, total_cp < 0 ? NAN : total), "advice", advice_json(m, slots, ns, t));
-    if (!ev)
+                   "confidence", round3(conf), "coverage", round3(cov), "modules", modules_json(m, t, cp, slots, ns, &oom),
+                   "signals", sj, "caps", caps_json(m, t, slots, ns, total_cp < 0 ? NAN : total, &oom), "advice",
+                   advice_json(m, slots, ns, t, &oom));
+    if (!ev || oom) {
+        json_decref(ev);
+        ev = NULL;
         rc = cwt_err_set(err, CWT_ENOMEM, "out of memory building the evaluation");
+    }
 out:
     cwt_free(slots);
     cwt_free(t);
@@ -528,9 +547,12 @@ out:
 
 enum cwt_status cwt__evaluation_set_crawl(json_t *eval, json_t *crawl)
 {
-    if (!json_is_object(eval) || !json_is_array(crawl))
+    if (!json_is_object(eval) || (!json_is_array(crawl) && !json_is_object(crawl)))
         return CWT_EINVAL;
-    return json_object_set(eval, "crawl", crawl) ? CWT_ENOMEM : CWT_OK;
+    if (json_is_object(crawl))
+        return json_object_set(eval, "crawl", crawl) ? CWT_ENOMEM : CWT_OK;
+    json_t *o = json_pack("{s:O, s:[]}", "pages", crawl, "notes");
+    return o && !json_object_set_new(eval, "crawl", o) ? CWT_OK : CWT_ENOMEM;
 }
 
 double cwt__score_values(const struct cwt__model *m, const double values[CWT__MODEL_SIGNALS])

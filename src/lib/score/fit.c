@@ -15,10 +15,13 @@
 
 #define P_MAX CWT__MODEL_SIGNALS
 #define CAL_BINS 5
+#define FIT_MIN_MEASURED 10 /* training rows in which a signal must be measured to be fitted */
 
 struct fit_data {
     size_t n, p;
-    int feat[P_MAX];            /* index into cwt__signal_ids of feature j */
+    int feat[P_MAX];            /* index into cwt__signal_ids of feature j (fitted signals) */
+    int unfit[P_MAX];           /* scored signals measured in too few training rows: not fitted */
+    size_t nunfit;
     double *x;                  /* n x p, missing filled with the training mean */
     double *raw;                /* n x CWT__MODEL_SIGNALS, NAN = not measured (for scoring with models) */
     int *y;
@@ -218,6 +221,19 @@ static enum cwt_status load_rows(const struct cwt__model *base, const json_t *ro
     d->ntest = (size_t)llround((double)d->n * o->test_fraction);
     if (d->ntest < 5 || d->n - d->ntest < 10)
         return cwt_err_set(err, CWT_EINVAL, "test fraction %.2f leaves too few rows to train or test", o->test_fraction);
+    size_t kept = 0;
+    for (size_t j = 0; j < d->p; j++) { /* fit only signals measured in enough training rows */
+        size_t cnt = 0;
+        for (size_t r = d->ntest; r < d->n; r++)
+            cnt += !isnan(d->raw[d->order[r] * CWT__MODEL_SIGNALS + (size_t)d->feat[j]]);
+        if (cnt >= FIT_MIN_MEASURED)
+            d->feat[kept++] = d->feat[j];
+        else
+            d->unfit[d->nunfit++] = d->feat[j];
+    }
+    d->p = kept;
+    if (d->p == 0)
+        return cwt_err_set(err, CWT_EINVAL, "no signal is measured in %d or more training rows", FIT_MIN_MEASURED);
     for (size_t j = 0; j < d->p; j++) { /* impute missing values with the training mean */
         size_t s = (size_t)d->feat[j], cnt = 0;
         double sum = 0;
@@ -281,13 +297,6 @@ static char *next_version(const char *v)
     else
         snprintf(buf, sizeof buf, "%.32s-fit", v);
     return cwt_strdup(buf);
-}
-
-/* Effective weight of each signal in the total when all are measured. */
-static void effective_weights(const struct cwt__model *m, double *eff)
-{
-    for (size_t i = 0; i < CWT__MODEL_SIGNALS; i++)
-        eff[i] = m->signals[i].preview ? 0 : m->modules[m->signals[i].module].weight * m->signals[i].weight;
 }
 
 static json_t *calibration(const struct fit_data *d, const double *beta)
@@ -357,20 +366,37 @@ static double r3(double v)
     return round(v * 1000) / 1000;
 }
 
+/* Effective weight of each signal in the total when all are measured. */
+static void effective_weights(const struct cwt__model *m, double *eff)
+{
+    for (size_t i = 0; i < CWT__MODEL_SIGNALS; i++)
+        eff[i] = m->signals[i].preview ? 0 : m->modules[m->signals[i].module].weight * m->signals[i].weight;
+}
+
 /* Writes the fitted weights into a copy of the base model file. */
 static enum cwt_status new_model_json(const struct cwt__model *base, const struct fit_data *d, const double *beta,
                                       const struct cwt__fit_opts *o, double *mw, double *sw, json_t **out,
                                       struct cwt_err *err)
 {
-    double e[CWT__MODEL_SIGNALS] = {0}, msum[CWT__MOD_COUNT_] = {0}, all = 0;
-    for (size_t j = 0; j < d->p; j++) {
-        size_t s = (size_t)d->feat[j];
-        e[s] = beta[j + 1] > 0 ? beta[j + 1] : 0;
+    /* Effective weights (module weight x signal weight): fitted signals share what the signals that
+     * could not be fitted leave, in proportion to their positive coefficients; the others keep theirs. */
+    double e[CWT__MODEL_SIGNALS] = {0}, msum[CWT__MOD_COUNT_] = {0}, all = 0, reserved = 0, fitted_sum = 0;
+    double base_eff[CWT__MODEL_SIGNALS];
+    effective_weights(base, base_eff);
+    for (size_t j = 0; j < d->nunfit; j++)
+        reserved += base_eff[d->unfit[j]];
+    for (size_t j = 0; j < d->p; j++)
+        fitted_sum += beta[j + 1] > 0 ? beta[j + 1] : 0;
+    if (!(fitted_sum > 0))
+        return cwt_err_set(err, CWT_EINVAL, "the fit found no signal whose higher value predicts label 1");
+    for (size_t j = 0; j < d->p; j++)
+        e[d->feat[j]] = (beta[j + 1] > 0 ? beta[j + 1] : 0) / fitted_sum * (1 - reserved);
+    for (size_t j = 0; j < d->nunfit; j++)
+        e[d->unfit[j]] = base_eff[d->unfit[j]];
+    for (size_t s = 0; s < CWT__MODEL_SIGNALS; s++) {
         msum[base->signals[s].module] += e[s];
         all += e[s];
     }
-    if (!(all > 0))
-        return cwt_err_set(err, CWT_EINVAL, "the fit found no signal whose higher value predicts label 1");
     for (size_t s = 0; s < CWT__MODEL_SIGNALS; s++)
         sw[s] = base->signals[s].weight; /* preview signals and all-zero modules keep theirs */
     for (int k = 0; k < CWT__MOD_COUNT_; k++) {
@@ -499,6 +525,13 @@ enum cwt_status cwt__model_fit(const struct cwt__model *base, const json_t *rows
         json_real(r3(model_auc(fitted, &d, false))), "logistic_test", json_real(r3(logistic_auc(&d, beta))),
         "calibration", calibration(&d, beta), "intercept", round(beta[0] * 1e4) / 1e4, "coefficients", coef,
         "changes", changes_json(base, fitted));
+    json_t *unfit = json_array();
+    for (size_t j = 0; unfit && j < d.nunfit; j++)
+        json_array_append_new(unfit, json_string(cwt__signal_ids[d.unfit[j]].id));
+    if (*report_out && json_object_set_new(*report_out, "not_fitted", unfit)) {
+        json_decref(*report_out);
+        *report_out = NULL;
+    }
     if (!*report_out) {
         rc = cwt_err_set(err, CWT_ENOMEM, "out of memory");
         goto out;

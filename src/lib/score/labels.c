@@ -238,7 +238,7 @@ enum cwt_status cwt__labels_parse(const char *buf, size_t len, json_t **out, str
     json_t *rows = json_array();
     if (!rows)
         return cwt_err_set(err, CWT_ENOMEM, "out of memory");
-    struct csv_head head = {0};
+    struct csv_head head = {.label_col = -1, .site_col = -1};
     bool have_head = false;
     enum cwt_status rc = CWT_OK;
     size_t line = 0;

@@ -452,7 +452,10 @@ static enum cwt_status load_header(struct cwt__model *m, struct cwt_err *err)
             return rc;
     }
     m->scale = 100;
-    return get_number(m->root, "scale", "scale", 1, 1000, false, &m->scale, err);
+    m->provisional_below = 0.5;
+    rc = get_number(m->root, "provisional_below_coverage", "provisional_below_coverage", 0, 1, false,
+                    &m->provisional_below, err);
+    return rc ? rc : get_number(m->root, "scale", "scale", 1, 1000, false, &m->scale, err);
 }
 
 static enum cwt_status load_mandatory(struct cwt__model *m, struct cwt_err *err)

@@ -73,6 +73,7 @@ struct cwt__model {
     size_t ncaps;
     double mandatory_pass;        /* a measured mandatory signal below this fails */
     char mandatory_max_grade[4];
+    double provisional_below;     /* overall coverage under which the grade is marked provisional */
     struct cwt__model_grade grades[CWT__GRADES_MAX]; /* best first; the last has min 0 */
     size_t ngrades;
 };

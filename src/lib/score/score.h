@@ -43,9 +43,11 @@ const char *cwt__model_id(const struct cwt__model *m);
 const char *cwt__model_version(const struct cwt__model *m);
 
 /*
- * Adds (or replaces) the "crawl" member of @p eval: an array of pages, each
- * {url, role, reason, status}. Takes a new reference to @p crawl. The audit
- * calls it after cwt__evaluate(); an evaluation without a crawl omits the member.
+ * Adds (or replaces) the "crawl" member of @p eval: an object {pages: [{url,
+ * role, reason, status, ...}], notes: [string]} (docs/schema/evaluation.schema.json),
+ * or an array of pages, which is wrapped as {pages, notes: []}. Does not steal
+ * @p crawl. The audit adds it after cwt__evaluate() (setting the member
+ * directly is equivalent); an evaluation without a crawl omits the member.
  */
 enum cwt_status cwt__evaluation_set_crawl(json_t *eval, json_t *crawl);
 

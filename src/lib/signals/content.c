@@ -135,19 +135,23 @@ const struct cwt__body *cwt__body_by_host(const char *host)
     return NULL;
 }
 
+static bool first_body(const struct cwt__body_hit *h, void *ud)
+{
+    *(const struct cwt__body **)ud = h->body;
+    return false;
+}
+
 const struct cwt__body *cwt__body_by_name(const char *name)
 {
     if (!name)
         return NULL;
-    size_t n = strlen(name);
-    for (size_t i = 0; i < CWT_ARRAY_LEN(bodies); i++) {
+    for (size_t i = 0; i < CWT_ARRAY_LEN(bodies); i++)
         if (strcasecmp(bodies[i].id, name) == 0 || strcasecmp(bodies[i].name, name) == 0)
             return &bodies[i];
-        for (const char *const *s = bodies[i].names; *s; s++)
-            if (cwt__find_ci(name, n, *s) != SIZE_MAX)
-                return &bodies[i];
-    }
-    return NULL;
+    /* a name in the text: whole words, acronyms in capitals ("instructions" does not name CTI) */
+    const struct cwt__body *b = NULL;
+    cwt__bodies_scan(name, strlen(name), 1, first_body, &b);
+    return b;
 }
 
 static bool is_alnum(unsigned char c)
@@ -295,7 +299,9 @@ size_t cwt__mss_scan(const char *text, size_t len, size_t max,
 
 const char *const cwt__report_no_labels[] = {
     "report no", "report number", "test report no", "report #", "report id", "报告编号", "报告号",
-    "รายงานเลขที่", "số báo cáo", "nomor laporan", "no. laporan", NULL};
+    "รายงานเลขที่", "số báo cáo", "nomor laporan", "no. laporan",
+    /* last: the bare word, when the number follows it directly ("Intertek report 250412-0093") */
+    "report", "报告", NULL};
 const char *const cwt__cert_no_labels[] = {
     "certificate no", "certificate number", "cert. no", "cert no", "registration no", "certificate id",
     "证书编号", "证书号", "注册号", "ใบรับรองเลขที่", "số chứng chỉ", "số giấy chứng nhận", "nomor sertifikat",
@@ -325,37 +331,44 @@ static size_t skip_sep(const char *t, size_t len, size_t j)
     return j;
 }
 
+/* The longest label of @p labels that starts at text[i] on a word boundary; its end in *after. */
+static bool label_at(const char *text, size_t len, size_t i, const char *const *labels, size_t *after)
+{
+    size_t best = 0;
+    unsigned char c0 = (unsigned char)text[i];
+    if (c0 >= 'A' && c0 <= 'Z')
+        c0 = (unsigned char)(c0 - 'A' + 'a');
+    for (const char *const *l = labels; *l; l++) {
+        unsigned char f = (unsigned char)(*l)[0];
+        if (f >= 'A' && f <= 'Z')
+            f = (unsigned char)(f - 'A' + 'a');
+        if (f != c0)
+            continue;
+        size_t n = strlen(*l);
+        if (n <= best || n > len - i || cwt__find_ci(text + i, n, *l) != 0)
+            continue;
+        bool wb = !(i > 0 && is_alnum((unsigned char)text[i - 1]) && is_alnum((unsigned char)(*l)[0])) &&
+                  !(i + n < len && is_alnum((unsigned char)text[i + n]) && is_alnum((unsigned char)(*l)[n - 1]));
+        if (wb)
+            best = n;
+    }
+    *after = i + best;
+    return best > 0;
+}
+
+/* The first label at or after @p from (one forward pass); its offset, or SIZE_MAX. */
 static size_t find_label(const char *text, size_t len, size_t from, const char *const *labels, size_t *after)
 {
-    size_t best = SIZE_MAX, best_after = 0;
-    for (const char *const *l = labels; *l; l++) {
-        size_t pos = from;
-        while (pos < len) {
-            size_t k = cwt__find_ci(text + pos, len - pos, *l);
-            if (k == SIZE_MAX)
-                break;
-            size_t at = pos + k, n = strlen(*l);
-            bool wb = !(at > 0 && is_alnum((unsigned char)text[at - 1]) && is_alnum((unsigned char)(*l)[0])) &&
-                      !(at + n < len && is_alnum((unsigned char)text[at + n]) && is_alnum((unsigned char)(*l)[n - 1]));
-            if (wb) {
-                if (at < best) {
-                    best = at;
-                    best_after = at + n;
-                }
-                break;
-            }
-            pos = at + 1;
-        }
-    }
-    *after = best_after;
-    return best;
+    for (size_t i = from; i < len; i++)
+        if (label_at(text, len, i, labels, after))
+            return i;
+    return SIZE_MAX;
 }
 
 size_t cwt__labelled_id(const char *text, size_t len, size_t from, const char *const *labels, char *out,
                         size_t outsz)
 {
-    size_t pos = from;
-    for (int tries = 0; tries < 64 && pos < len; tries++) {
+    for (size_t pos = from; pos < len;) {
         size_t after;
         size_t at = find_label(text, len, pos, labels, &after);
         if (at == SIZE_MAX)
@@ -378,7 +391,7 @@ size_t cwt__labelled_id(const char *text, size_t len, size_t from, const char *c
             out[k - j] = '\0';
             return at;
         }
-        pos = after;
+        pos = at + 1;
     }
     return SIZE_MAX;
 }
@@ -650,6 +663,41 @@ void cwt__content_seen(struct cwt__signal *out, const struct cwt__site *site, si
     char sn[200];
     snprintf(sn, sizeof sn, "%zu page(s) read; %s", npages, what);
     cwt__signal_evidence(out, site->url, "pages read", sn);
+}
+
+size_t cwt__page_products(const struct cwt__doc *doc, const json_t **found, size_t max)
+{
+    const json_t *items = cwt__sdata_items(doc);
+    size_t n = 0, i;
+    const json_t *it;
+    json_array_foreach(items, i, it) {
+        if (n >= max)
+            break;
+        if (cwt__sdata_is(it, "Product")) {
+            found[n++] = it;
+        } else if (cwt__sdata_is(it, "ItemList") || cwt__sdata_is(it, "OfferCatalog") ||
+                   cwt__sdata_is(it, "WebPage")) {
+            /* a listing: its elements (ListItem.item) or the page's mainEntity */
+            const json_t *sub[32];
+            size_t k = CWT_MIN(cwt__sdata_find(it, "Product", sub, 32), (size_t)32);
+            for (size_t j = 0; j < k && n < max; j++)
+                found[n++] = sub[j];
+        }
+    }
+    return n;
+}
+
+void cwt__content_no_products(struct cwt__signal *out, const struct cwt__site *site, size_t listings, const char *what)
+{
+    out->measured = false;
+    if (listings)
+        cwt__signal_summary(out, "only a product listing was read (%zu page(s)), no product page, so %s could not be "
+                                 "measured", listings, what);
+    else
+        cwt__signal_summary(out, "no product pages were found, so %s could not be measured", what);
+    cwt__signal_fix(out, "Give each product its own page with its own URL, linked from the home page or the product "
+                         "list, so buyers (and cwtap) can find it.");
+    cwt__signal_evidence(out, site->url, "pages read", "no page with role product or a schema.org Product");
 }
 
 double cwt__clamp01(double v)

@@ -15,11 +15,6 @@
 #include "page/sdata.h"
 #include "signals/signal.h"
 
-/* The extractors of the registry (declared here so each sig_<id>.c has its prototype). */
-#define CWT_SIGNAL(id, mod) enum cwt_status cwt__sig_##id(const struct cwt__site *site, struct cwt__signal *out);
-#include "signals/signals.def"
-#undef CWT_SIGNAL
-
 /* ---- GTIN ---- */
 
 /* True when @p s is exactly @p n digits, n is 8, 12, 13 or 14, and the GS1 check digit is right. */
@@ -113,6 +108,10 @@ bool cwt__sd_date(const json_t *item, const char *name, int64_t *out);
 
 /* True for crawl roles of product pages ("product", "products"). */
 bool cwt__role_is_product(const char *role);
+/* The Product items a page describes: top-level ones, and those an ItemList or OfferCatalog lists
+ * (not a Product that is only the "about" of a report or certificate). Up to @p max are stored;
+ * returns how many were stored. */
+size_t cwt__page_products(const struct cwt__doc *doc, const json_t **found, size_t max);
 /* The URL a page's evidence names: the final URL, else the requested one. */
 const char *cwt__page_url(const struct cwt__site_page *p);
 /* Copies about @p around bytes either side of text[off, off+n) into @p out (cut on UTF-8 boundaries). */
@@ -122,6 +121,9 @@ bool cwt__has_any(const char *s, const char *const *words);
 /* When @p out has no evidence yet, records what was read: "<n> pages read, <what>" (a signal
  * always shows what it looked at, even when it found nothing). */
 void cwt__content_seen(struct cwt__signal *out, const struct cwt__site *site, size_t npages, const char *what);
+/* Marks @p out unmeasured because no product page was read (only @p listings product listings, maybe),
+ * with the summary naming @p what ("product parameters"), the fix and the evidence. */
+void cwt__content_no_products(struct cwt__signal *out, const struct cwt__site *site, size_t listings, const char *what);
 /* Clamps to [0,1]. */
 double cwt__clamp01(double v);
 

@@ -200,17 +200,45 @@ static bool word_ok(const char *t, size_t len, size_t i, size_t n)
     return true;
 }
 
-static bool has_context(const char *t, size_t len, size_t i, size_t n)
+/* Context words found so far by a forward scan: every position is tested once, so checking the
+ * context of every candidate keeps the scan linear ("CE CE CE ..." is not quadratic). */
+struct ctxscan {
+    size_t pos;      /* positions below this were tested */
+    size_t last;     /* start of the last context word found, SIZE_MAX if none */
+    unsigned short start[257];
+    unsigned short order[CWT_ARRAY_LEN(ctx_words)];
+};
+
+static void ctx_init(struct ctxscan *c)
 {
-    size_t from = i > CTX_WINDOW ? i - CTX_WINDOW : 0;
-    size_t to = CWT_MIN(len, i + n + CTX_WINDOW);
-    for (size_t k = 0; k < CWT_ARRAY_LEN(ctx_words); k++) {
-        if (cwt__find_ci(t + from, i - from, ctx_words[k]) != SIZE_MAX)
-            return true;
-        if (cwt__find_ci(t + i + n, to - (i + n), ctx_words[k]) != SIZE_MAX)
-            return true;
+    memset(c, 0, sizeof *c);
+    c->last = SIZE_MAX;
+    for (size_t k = 0; k < CWT_ARRAY_LEN(ctx_words); k++)
+        c->start[fold((unsigned char)ctx_words[k][0]) + 1]++;
+    for (size_t b = 1; b < 257; b++)
+        c->start[b] = (unsigned short)(c->start[b] + c->start[b - 1]);
+    unsigned short fill[256];
+    memcpy(fill, c->start, sizeof fill);
+    for (size_t k = 0; k < CWT_ARRAY_LEN(ctx_words); k++)
+        c->order[fill[fold((unsigned char)ctx_words[k][0])]++] = (unsigned short)k;
+}
+
+/* A context word starts within CTX_WINDOW bytes before t[i] or before the end of the window after
+ * the keyword t[i, i+n). */
+static bool has_context(struct ctxscan *c, const char *t, size_t len, size_t i, size_t n)
+{
+    size_t hi = CWT_MIN(len, i + n + CTX_WINDOW);
+    for (; c->pos < hi; c->pos++) {
+        unsigned char b = fold((unsigned char)t[c->pos]);
+        for (size_t o = c->start[b]; o < c->start[b + 1]; o++) {
+            size_t m;
+            if (match_at(t, len, c->pos, ctx_words[c->order[o]], true, &m)) {
+                c->last = c->pos;
+                break;
+            }
+        }
     }
-    return false;
+    return c->last != SIZE_MAX && c->last + CTX_WINDOW >= i && (c->last < i || c->last >= i + n);
 }
 
 /* A standard number at t[i]: prefix, optional blank or '-', digit groups with at least three digits. */
@@ -262,6 +290,8 @@ size_t cwt__marks_scan(const char *text, size_t len, size_t max,
 
     size_t found = 0;
     size_t last_end[CWT_ARRAY_LEN(marks)] = {0};
+    struct ctxscan ctx;
+    ctx_init(&ctx);
     for (size_t i = 0; i < len && found < max; i++) {
         unsigned char c = fold((unsigned char)text[i]);
         struct cwt__mark_hit hit = {0};
@@ -273,7 +303,7 @@ size_t cwt__marks_scan(const char *text, size_t len, size_t max,
                 continue;
             if ((k->flags & KW_WORD) && !word_ok(text, len, i, n))
                 continue;
-            if ((k->flags & KW_CTX) && !has_context(text, len, i, n))
+            if ((k->flags & KW_CTX) && !has_context(&ctx, text, len, i, n))
                 continue;
             best = n;
             hit.mark = &marks[k->mark];

@@ -13,9 +13,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "page/page.h"
 #include "page/sdata.h"
+#include "signals/contact_extract.h"
 #include "signals/content.h"
 #include "signals/profile.h"
 #include "signals/units.h"
@@ -201,6 +203,40 @@ static bool lei_valid(const char *s)
     return rem == 1;
 }
 
+/* Registration-number schemes by identifier propertyID and by country (for taxID). */
+static const struct {
+    const char *property_id;
+    const char *cc;
+    enum cwt__regno_kind kind;
+} regno_schemes[] = {
+    {"CN-USCC", "CN", CWT__REG_CN_USCC}, {"SG-UEN", "SG", CWT__REG_SG_UEN},  {"TH-TIN", "TH", CWT__REG_TH_TIN},
+    {"VN-MST", "VN", CWT__REG_VN_MST},   {"MY-SSM", "MY", CWT__REG_MY_SSM},  {"ID-NPWP", "ID", CWT__REG_ID_NPWP},
+};
+
+/* Registration numbers are checked with the contact signal's validators (contact_extract.h): an
+ * identifier PropertyValue by its propertyID, a taxID by the address country. */
+static void check_regnos(struct chk *c, const json_t *it)
+{
+    const json_t *ids[8];
+    size_t n = CWT_MIN(cwt__sdata_values(it, "identifier", ids, 8), (size_t)8);
+    for (size_t i = 0; i < n; i++) {
+        const char *pid = json_is_object(ids[i]) ? cwt__sdata_str(ids[i], "propertyID") : NULL;
+        char tmp[64];
+        const char *v = json_is_object(ids[i]) ? cwt__sd_text(ids[i], "value", tmp, sizeof tmp) : NULL;
+        for (size_t k = 0; pid && v && k < CWT_ARRAY_LEN(regno_schemes); k++)
+            if (strcasecmp(pid, regno_schemes[k].property_id) == 0 && !cwt__regno_check(regno_schemes[k].kind, v))
+                issue(c, CWT__PV_ERROR, "identifier", "check_digit", "'%.40s' is not a valid %s number", v,
+                      regno_schemes[k].property_id);
+    }
+    const char *tax = cwt__sdata_str(it, "taxID");
+    const json_t *addr = deref(c, cwt__sdata_get(it, "address"));
+    const char *cc = json_is_object(addr) ? cwt__sdata_str(addr, "addressCountry") : NULL;
+    for (size_t k = 0; tax && cc && k < CWT_ARRAY_LEN(regno_schemes); k++)
+        if (strcasecmp(cc, regno_schemes[k].cc) == 0 && !cwt__regno_check(regno_schemes[k].kind, tax))
+            issue(c, CWT__PV_ERROR, "taxID", "check_digit", "'%.40s' is not a valid %s number (address country %s)",
+                  tax, regno_schemes[k].property_id, cc);
+}
+
 static void check_org(struct chk *c, const json_t *it)
 {
     char host[256];
@@ -214,6 +250,7 @@ static void check_org(struct chk *c, const json_t *it)
         issue(c, CWT__PV_ERROR, "taxID", "missing",
               "required: one registration number (taxID, vatID, leiCode, duns, iso6523Code or identifier "
               "PropertyValue with propertyID), e.g. the China USCC or the Singapore UEN");
+    check_regnos(c, it);
     const char *lei = cwt__sdata_str(it, "leiCode");
     if (lei && !lei_valid(lei))
         issue(c, CWT__PV_ERROR, "leiCode", "check_digit", "'%.30s' is not a valid ISO 17442 LEI (20 characters, mod 97)",
@@ -293,23 +330,28 @@ static void check_report(struct chk *c, const json_t *it)
     need_text(c, it, "reportNumber", true, "the lab's report number");
     int64_t t;
     need_date(c, it, "datePublished", true, "the date the lab issued the report", &t);
-    const json_t *au = deref(c, cwt__sdata_get(it, "author"));
+    const char *who = cwt__sdata_get(it, "author") ? "author" : "publisher";
+    const json_t *au = deref(c, cwt__sdata_get(it, who));
     const struct cwt__body *lab = NULL;
     if (!json_is_object(au)) {
-        issue(c, CWT__PV_ERROR, "author", "missing", "required field missing: the lab (Organization with name and url)");
+        issue(c, CWT__PV_ERROR, "author", "missing",
+              "required field missing: the lab (Organization with name and url) as author (or publisher)");
     } else {
         const char *n = cwt__sdata_str(au, "name");
         const char *u = cwt__sdata_str(au, "url");
         char host[256];
+        char f[24];
+        snprintf(f, sizeof f, "%s.name", who);
         if (!n)
-            issue(c, CWT__PV_ERROR, "author.name", "missing", "required field missing: the lab's name");
+            issue(c, CWT__PV_ERROR, f, "missing", "required field missing: the lab's name");
         lab = cwt__body_by_name(n);
         if (!lab && u && cwt__url_host(u, host, sizeof host))
             lab = cwt__body_by_host(host);
+        snprintf(f, sizeof f, "%s.url", who);
         if (!u)
-            issue(c, CWT__PV_WARN, "author.url", "missing", "recommended field missing: the lab's website");
+            issue(c, CWT__PV_WARN, f, "missing", "recommended field missing: the lab's website");
         if (!lab)
-            issue(c, CWT__PV_WARN, "author", "unknown_lab",
+            issue(c, CWT__PV_WARN, who, "unknown_lab",
                   "'%.60s' is not a lab cwtap recognises; reports from recognised labs score higher", n ? n : "?");
     }
     if (!cwt__sdata_get(it, "about"))

@@ -45,9 +45,10 @@ static bool on_hit(const struct cwt__mark_hit *h, void *ud)
     return true;
 }
 
-static const char *const chem_words[] = {"chemical", "cas no", "cas number", "solvent", "adhesive", "coating",
-                                         "resin", "pigment", "化工", "化学品", "สารเคมี", "hóa chất", "bahan kimia",
-                                         "kimia", NULL};
+/* Words that say the site sells chemicals (then an SDS is expected); "coating" or "resin" alone
+ * are too common on other products to count. */
+static const char *const chem_words[] = {"chemical", "cas no", "cas number", "cas-nr", "ghs", "化工", "化学品",
+                                         "สารเคมี", "hóa chất", "bahan kimia", NULL};
 static const char *const sds_link_words[] = {"sds", "msds", "safety data sheet", "安全技术说明书", "安全数据表", NULL};
 static const char *const doc_link_words[] = {"declaration of conformity", "doc.pdf", "eu-doc", "符合性声明", NULL};
 
@@ -69,6 +70,23 @@ enum cwt_status cwt__sig_compliance(const struct cwt__site *site, struct cwt__si
         for (size_t k = 0; k < CWT__MK_COUNT_; k++)
             total.kinds[k] += c.kinds[k];
         memcpy(total.marks, c.marks, sizeof c.marks);
+        /* schema.org Certification items name marks too ("CE", "FCC"): the type is their context */
+        const json_t *certs[16];
+        size_t ncert = CWT_MIN(cwt__sdata_find(cwt__sdata_items(doc), "Certification", certs, 16), (size_t)16);
+        for (size_t k = 0; k < ncert; k++) {
+            const char *name = cwt__sdata_str(certs[k], "name");
+            if (!name)
+                continue;
+            char buf[200];
+            int n = snprintf(buf, sizeof buf, "%.150s certification", name);
+            struct cscan sc = {.text = buf, .len = (size_t)n, .url = c.url, .out = out};
+            memcpy(sc.marks, total.marks, sizeof sc.marks);
+            cwt__marks_scan(buf, (size_t)n, 8, on_hit, &sc);
+            for (size_t m = 0; m < CWT__MK_COUNT_; m++)
+                total.kinds[m] += sc.kinds[m];
+            memcpy(total.marks, sc.marks, sizeof sc.marks);
+            c.page_has_claim = c.page_has_claim || sc.page_has_claim;
+        }
         if (cwt__role_is_product(pg->role)) {
             product_pages++;
             if (c.page_has_claim)

@@ -48,7 +48,7 @@ static bool is_video_file(const char *src)
 
 enum cwt_status cwt__sig_factory(const struct cwt__site *site, struct cwt__signal *out)
 {
-    size_t pages = 0, videos = 0, factory_videos = 0, video_objects = 0, dated_videos = 0;
+    size_t pages = 0, videos = 0, factory_videos = 0, video_objects = 0, dated_videos = 0, factory_objects = 0;
     size_t feeds = 0, fresh_feeds = 0, stale_feeds = 0, dash_links = 0;
     int64_t newest_feed = 0;
     for (size_t i = 0; i < site->npages; i++) {
@@ -101,8 +101,9 @@ enum cwt_status cwt__sig_factory(const struct cwt__site *site, struct cwt__signa
             else
                 cwt__signal_finding(out, "factory.video_no_date", CWT__SEV_WARN, "a VideoObject has no uploadDate",
                                     "Give each video's uploadDate (ISO 8601) in its schema.org VideoObject.", url, name);
-            if (cwt__has_any(name, factory_words) || cwt__has_any(cwt__sdata_str(found[k], "description"), factory_words))
-                factory_videos++;
+            if (factory_page || cwt__has_any(name, factory_words) ||
+                cwt__has_any(cwt__sdata_str(found[k], "description"), factory_words))
+                factory_objects++;
             cwt__signal_evidence(out, url, "schema.org VideoObject", name ? name : "(no name)");
         }
         static const char *const feed_types[] = {"DataFeed", "Dataset"};
@@ -161,7 +162,7 @@ enum cwt_status cwt__sig_factory(const struct cwt__site *site, struct cwt__signa
         cwt__signal_evidence(out, site->url, "pages read", "none parsed");
         return CWT_OK;
     }
-    double video = factory_videos ? 0.4 : videos ? 0.2 : 0;
+    double video = (factory_videos || factory_objects) ? 0.4 : (videos || video_objects) ? 0.2 : 0;
     if (video_objects && dated_videos)
         video += 0.2;
     double dash = 0;
@@ -190,13 +191,14 @@ enum cwt_status cwt__sig_factory(const struct cwt__site *site, struct cwt__signa
     out->measured = true;
     out->value = cwt__clamp01(video + dash);
     out->confidence = cwt__clamp01(0.5 + 0.1 * (double)CWT_MIN(pages, (size_t)3) + (video_objects || feeds ? 0.2 : 0));
-    out->raw = (double)(factory_videos + fresh_feeds);
+    out->raw = (double)(factory_videos + factory_objects + fresh_feeds);
     out->raw_unit = "items";
     json_t *d = cwt__signal_detail(out);
     if (d) {
         json_object_set_new(d, "videos", json_integer((json_int_t)videos));
         json_object_set_new(d, "factory_videos", json_integer((json_int_t)factory_videos));
         json_object_set_new(d, "video_objects", json_integer((json_int_t)video_objects));
+        json_object_set_new(d, "factory_video_objects", json_integer((json_int_t)factory_objects));
         json_object_set_new(d, "feeds", json_integer((json_int_t)feeds));
         json_object_set_new(d, "fresh_feeds", json_integer((json_int_t)fresh_feeds));
         json_object_set_new(d, "dashboard_links", json_integer((json_int_t)dash_links));
@@ -206,9 +208,9 @@ enum cwt_status cwt__sig_factory(const struct cwt__site *site, struct cwt__signa
             json_object_set_new(d, "newest_feed", json_string(iso));
         }
     }
-    cwt__signal_summary(out, "%zu video(s) (%zu of the factory, %zu described as VideoObject); %zu production feed(s), "
-                             "%zu fresh",
-                        videos, factory_videos, video_objects, feeds, fresh_feeds);
+    cwt__signal_summary(out, "%zu embedded or linked video(s), %zu of the factory; %zu VideoObject(s), %zu with "
+                             "uploadDate; %zu production feed(s), %zu fresh",
+                        videos, factory_videos, video_objects, dated_videos, feeds, fresh_feeds);
     if (out->value < 0.95)
         cwt__signal_fix(out, "Show the factory: an on-site video with a schema.org VideoObject (uploadDate), and a "
                              "production-capacity dashboard published as a DataFeed whose dateModified is kept fresh.");

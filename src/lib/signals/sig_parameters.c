@@ -123,7 +123,7 @@ enum cwt_status cwt__sig_parameters(const struct cwt__site *site, struct cwt__si
     struct par *par = CWT_NEW(struct par);
     if (!par)
         return CWT_ENOMEM;
-    size_t npages = 0, with_specs = 0, structured = 0, coded_pages = 0, image_only = 0, total_values = 0;
+    size_t npages = 0, listings = 0, with_specs = 0, structured = 0, coded_pages = 0, image_only = 0, total_values = 0;
     double sum = 0;
     for (size_t i = 0; i < site->npages; i++) {
         const struct cwt__site_page *pg = &site->pages[i];
@@ -131,18 +131,22 @@ enum cwt_status cwt__sig_parameters(const struct cwt__site *site, struct cwt__si
         if (!doc)
             continue;
         const json_t *prods[16];
-        size_t nprod = cwt__sdata_find(cwt__sdata_items(doc), "Product", prods, CWT_ARRAY_LEN(prods));
-        nprod = CWT_MIN(nprod, CWT_ARRAY_LEN(prods));
+        size_t nprod = cwt__page_products(doc, prods, CWT_ARRAY_LEN(prods));
         if (!cwt__role_is_product(pg->role) && nprod == 0)
             continue;
-        npages++;
         const char *url = cwt__page_url(pg);
-        size_t nprops = 0, ncoded = 0, nbad = 0;
-        for (size_t k = 0; k < nprod; k++)
-            product_props(prods[k], out, par, url, &nprops, &ncoded, &nbad);
         struct page_scan ps = {.par = par, .url = url, .text = doc->text};
         if (doc->text)
             cwt__qvalue_scan(doc->text, doc->text_len, VALUES_PER_PAGE, on_value, &ps);
+        /* a product listing without data is a way to the products, not a product page */
+        if (nprod == 0 && ps.nvalues < 3 && pg->role && strcmp(pg->role, "products") == 0) {
+            listings++;
+            continue;
+        }
+        npages++;
+        size_t nprops = 0, ncoded = 0, nbad = 0;
+        for (size_t k = 0; k < nprod; k++)
+            product_props(prods[k], out, par, url, &nprops, &ncoded, &nbad);
         total_values += ps.nvalues + nprops;
         bool spec_heading = cwt__has_any(doc->text, spec_words);
         double score = 0;
@@ -193,10 +197,7 @@ enum cwt_status cwt__sig_parameters(const struct cwt__site *site, struct cwt__si
 
     json_t *d = cwt__signal_detail(out);
     if (npages == 0) {
-        out->measured = false;
-        cwt__signal_summary(out, "no product pages were found, so product parameters could not be measured");
-        cwt__signal_fix(out, "Link your product pages from the home page so buyers (and cwtap) can find them.");
-        cwt__signal_evidence(out, site->url, "pages read", "no page with role product or a schema.org Product");
+        cwt__content_no_products(out, site, listings, "product parameters");
         cwt_free(par);
         return CWT_OK;
     }

@@ -25,6 +25,7 @@ struct report {
     bool document;       /* a document (PDF) is linked */
     bool verify;         /* a link on the lab's own domain */
     bool jsonld;
+    bool merged;         /* folded into another report of the same lab */
     const char *url;     /* borrowed: where it was seen */
     char what[160];
 };
@@ -60,6 +61,9 @@ static bool first_date(int64_t t, size_t off, size_t n, void *ud)
 
 static const char *const report_words[] = {"test report", "report", "检测报告", "测试报告", "报告", "รายงานผลการทดสอบ",
                                            "báo cáo thử nghiệm", "laporan uji", "laporan ujian", NULL};
+
+static const char *const test_words[] = {"report", "tested", "test ", "testing", "laborator", "检测", "测试", "报告",
+                                         "ทดสอบ", "thử nghiệm", "kiểm nghiệm", "uji", "ujian", NULL};
 
 static bool is_pdf(const char *href)
 {
@@ -187,6 +191,19 @@ static bool on_lab(const struct cwt__body_hit *h, void *ud)
     char num[64];
     size_t at = cwt__labelled_id(c->text + from, to - from, 0, cwt__report_no_labels, num, sizeof num);
     if (at == SIZE_MAX) {
+        /* a lab named without a number counts only when a report or a test is mentioned near it
+         * (a lab is often named as the certification or notified body) */
+        size_t nf = h->off, nt = h->off + h->len; /* the text block (line) the lab is named in */
+        while (nf > 0 && h->off - nf < 160 && c->text[nf - 1] != '\n')
+            nf--;
+        while (nt < c->len && nt - h->off < 200 && c->text[nt] != '\n')
+            nt++;
+        char near[400];
+        size_t nl = CWT_MIN(nt - nf, sizeof near - 1);
+        memcpy(near, c->text + nf, nl);
+        near[nl] = '\0';
+        if (!cwt__has_any(near, test_words))
+            return true;
         for (size_t i = 0; i < c->s->n; i++)
             if (c->s->r[i].lab == h->body && !c->s->r[i].number[0])
                 return true; /* this lab is already noted */
@@ -243,18 +260,29 @@ enum cwt_status cwt__sig_test_reports(const struct cwt__site *site, struct cwt__
         cwt_free(s);
         return CWT_OK;
     }
-    /* a lab mention without a number merges into a numbered report of the same lab */
+    /* an unnumbered mention or link of a lab merges into a numbered report of the same lab: a
+     * "verify at SGS" link next to "SGS report No. X" verifies X */
+    for (size_t i = 0; i < s->n; i++) {
+        struct report *r = &s->r[i];
+        if (r->number[0] || r->jsonld || !r->lab)
+            continue;
+        for (size_t k = 0; k < s->n; k++) {
+            struct report *into = &s->r[k];
+            if (k == i || into->lab != r->lab || !into->number[0] || into->merged)
+                continue;
+            into->verify = into->verify || r->verify;
+            into->document = into->document || r->document;
+            into->date = into->date ? into->date : r->date;
+            r->merged = true;
+            break;
+        }
+    }
     double best = 0, sum = 0;
     size_t counted = 0, jsonld = 0, verified = 0, numbered = 0;
     for (size_t i = 0; i < s->n; i++) {
         struct report *r = &s->r[i];
-        if (!r->number[0] && !r->document && !r->jsonld) {
-            bool merged = false;
-            for (size_t k = 0; k < s->n && !merged; k++)
-                merged = k != i && s->r[k].lab == r->lab && (s->r[k].number[0] || s->r[k].document);
-            if (merged)
-                continue;
-        }
+        if (r->merged)
+            continue;
         double sc = report_score(r);
         best = CWT_MAX(best, sc);
         sum += sc;

@@ -61,7 +61,7 @@ static void text_gtins(struct cwt__signal *out, const char *url, const char *tex
 
 enum cwt_status cwt__sig_traceability(const struct cwt__site *site, struct cwt__signal *out)
 {
-    size_t npages = 0, with_batch = 0, with_origin = 0, with_gtin = 0, with_trace = 0;
+    size_t npages = 0, listings = 0, with_batch = 0, with_origin = 0, with_gtin = 0, with_trace = 0;
     double sum = 0;
     for (size_t i = 0; i < site->npages; i++) {
         const struct cwt__site_page *pg = &site->pages[i];
@@ -69,9 +69,13 @@ enum cwt_status cwt__sig_traceability(const struct cwt__site *site, struct cwt__
         if (!doc)
             continue;
         const json_t *prods[16];
-        size_t nprod = CWT_MIN(cwt__sdata_find(cwt__sdata_items(doc), "Product", prods, 16), (size_t)16);
+        size_t nprod = cwt__page_products(doc, prods, 16);
         if (!cwt__role_is_product(pg->role) && nprod == 0)
             continue;
+        if (nprod == 0 && pg->role && strcmp(pg->role, "products") == 0) {
+            listings++; /* a listing: traceability is judged on the product pages themselves */
+            continue;
+        }
         npages++;
         const char *url = cwt__page_url(pg);
         const char *text = doc->text ? doc->text : "";
@@ -104,13 +108,28 @@ enum cwt_status cwt__sig_traceability(const struct cwt__site *site, struct cwt__
         bool gtin = g.valid > 0;
         if (gtin)
             cwt__signal_evidence(out, url, "GTIN", g.first_valid);
-        bool trace = cwt__has_any(text, trace_words) || cwt__has_any(text, qr_words);
-        for (size_t l = 0; l < doc->nlinks && !trace; l++)
-            trace = cwt__has_any(doc->links[l].text, trace_words) || cwt__has_any(doc->links[l].href, trace_words);
-        for (size_t m = 0; m < doc->nmedia && !trace; m++)
-            trace = cwt__has_any(doc->media[m].title, qr_words) || cwt__has_any(doc->media[m].src, qr_words);
+        /* a traceability link or QR image first (they show where), then words in the text */
+        const char *seen = NULL;
+        for (size_t l = 0; l < doc->nlinks && !seen; l++)
+            if (cwt__has_any(doc->links[l].text, trace_words) || cwt__has_any(doc->links[l].href, trace_words))
+                seen = doc->links[l].href;
+        for (size_t m = 0; m < doc->nmedia && !seen; m++)
+            if (cwt__has_any(doc->media[m].title, qr_words) || cwt__has_any(doc->media[m].src, qr_words))
+                seen = doc->media[m].src;
+        char sn[200];
+        for (const char *const *w = trace_words; *w && !seen; w++) {
+            size_t at = cwt__find_ci(text, len, *w);
+            if (at != SIZE_MAX)
+                seen = cwt__around(text, len, at, strlen(*w), 60, sn, sizeof sn);
+        }
+        for (const char *const *w = qr_words; *w && !seen; w++) {
+            size_t at = cwt__find_ci(text, len, *w);
+            if (at != SIZE_MAX)
+                seen = cwt__around(text, len, at, strlen(*w), 60, sn, sizeof sn);
+        }
+        bool trace = seen != NULL;
         if (trace)
-            cwt__signal_evidence(out, url, "traceability QR or link", "found");
+            cwt__signal_evidence(out, url, "traceability QR or link", seen);
         with_batch += batch;
         with_origin += origin;
         with_gtin += gtin;
@@ -123,10 +142,7 @@ enum cwt_status cwt__sig_traceability(const struct cwt__site *site, struct cwt__
                                 url, NULL);
     }
     if (npages == 0) {
-        out->measured = false;
-        cwt__signal_summary(out, "no product pages were found, so traceability could not be measured");
-        cwt__signal_fix(out, "Link your product pages from the home page so buyers (and cwtap) can find them.");
-        cwt__signal_evidence(out, site->url, "pages read", "no page with role product or a schema.org Product");
+        cwt__content_no_products(out, site, listings, "traceability");
         return CWT_OK;
     }
     if (!with_origin)
