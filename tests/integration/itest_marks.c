@@ -301,6 +301,28 @@ static void signup(const struct server *s, const char *email, struct account *a)
     resp_free(&r);
 }
 
+/* Logs @p email in again (sessions expire: the test clock moves months). */
+static void login(const struct server *s, const char *email, struct account *a)
+{
+    char body[256];
+    struct resp r;
+    snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"long enough pw\"}", email);
+    http(s, "POST", "/v1/login", body, NULL, &r);
+    expect(&r, 200, NULL, NULL);
+    char sess[128] = "", csrf[128] = "";
+    for (const char *p = r.headers; (p = strcasestr(p, "Set-Cookie: ")); p += 12) {
+        const char *v = p + 12;
+        if (strncmp(v, "cwtap_session=", 14) == 0)
+            snprintf(sess, sizeof sess, "%.*s", (int)strcspn(v + 14, ";"), v + 14);
+        else if (strncmp(v, "cwtap_csrf=", 11) == 0)
+            snprintf(csrf, sizeof csrf, "%.*s", (int)strcspn(v + 11, ";"), v + 11);
+    }
+    assert_true(sess[0] && csrf[0]);
+    snprintf(a->cookie, sizeof a->cookie, "Cookie: cwtap_session=%s; cwtap_csrf=%s", sess, csrf);
+    snprintf(a->csrf, sizeof a->csrf, "X-CSRF-Token: %s", csrf);
+    resp_free(&r);
+}
+
 static int64_t count_rows(const struct server *s, const char *table)
 {
     struct cwt__store *st = NULL;
@@ -638,13 +660,18 @@ static void test_missed_window_downgrade_and_lock(void **state)
 
     snprintf(path, sizeof path, "/v1/sites/%s/review", site);
     const char *h[] = {a.cookie, a.csrf, NULL};
-    set_clock(s, 1802422799); /* 2027-02-13T08:59:59Z: one second before the lock ends */
+    set_clock(s, T0 + 72 * 3600 + 60);
+    http(s, "POST", path, "{}", h, &r);
+    expect(&r, 423, "review_locked", NULL);
+    resp_free(&r);
+    set_clock(s, 1802509199); /* 2027-02-13T08:59:59Z: one second before the lock ends */
+    login(s, "late@lamps.example", &a); /* the first session expired months ago */
     http(s, "POST", path, "{}", h, &r);
     expect(&r, 423, "review_locked", NULL);
     assert_string_equal(jstr(&r, "locked_until"), "2027-02-13T09:00:00Z");
     assert_non_null(strstr(jpath_str(r.json, "error", "message"), "2027-02-13"));
     resp_free(&r);
-    set_clock(s, 1802422800); /* the lock's end */
+    set_clock(s, 1802509200); /* the lock's end */
     http(s, "POST", path, "{}", h, &r);
     expect(&r, 202, NULL, NULL);
     resp_free(&r);
