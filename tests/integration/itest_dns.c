@@ -16,6 +16,9 @@
 #include <unistd.h>
 
 #include "dns/dns.h"
+#include "fetch/fetch.h"
+#include "page/page.h"
+#include "signals/signal.h"
 #include "harness.h"
 
 static pid_t dnsmasq = -1;
@@ -121,6 +124,49 @@ static void test_bad_server_and_timeout(void **state)
     cwt__dns_result_release(&r);
 }
 
+/* The contact signal asks the configured server for the MX of the site's own e-mail domain. */
+static void run_contact(const char *domain, const char *html, struct cwt__signal *s)
+{
+    struct cwt_ctx *ctx = NULL;
+    assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
+    char url[200], host[200];
+    snprintf(url, sizeof url, "https://www.%s/contact", domain);
+    snprintf(host, sizeof host, "www.%s", domain);
+    struct cwt__doc *doc = NULL;
+    struct cwt_err err;
+    assert_int_equal(cwt__doc_parse(ctx, html, strlen(html), url, &doc, &err), CWT_OK);
+    struct cwt__response resp = {.url = url, .final_url = url, .status = 200};
+    struct cwt__site_page pg = {&resp, doc, "contact"};
+    struct cwt__site site = {.ctx = ctx, .url = url, .host = host, .reg_domain = domain, .pages = &pg, .npages = 1,
+                             .dns_server = server};
+    cwt__signal_init(s, "contact", CWT__MOD_BASIC);
+    assert_int_equal(cwt__signal_find("contact")->run(&site, s), CWT_OK);
+    cwt__doc_free(doc);
+    cwt_ctx_free(ctx);
+}
+
+static void test_contact_mx(void **state)
+{
+    (void)state;
+    struct cwt__signal s;
+    run_contact("ningbo-valves.example",
+                "<html><body><p>E-mail: sales@ningbo-valves.example</p><p>Tel: +86 574 8765 4321</p></body></html>", &s);
+    assert_string_equal(json_string_value(json_object_get(s.detail, "mx")), "found");
+    bool ev = false;
+    for (size_t i = 0; i < s.nevidence; i++)
+        ev = ev || (strcmp(s.evidence[i].what, "mail exchanger") == 0 &&
+                    strstr(s.evidence[i].snippet, "mx1.ningbo-valves.example"));
+    assert_true(ev);
+    cwt__signal_release(&s);
+    run_contact("nomx.example", "<html><body><p>E-mail: sales@nomx.example</p></body></html>", &s);
+    assert_string_equal(json_string_value(json_object_get(s.detail, "mx")), "missing");
+    bool f = false;
+    for (size_t i = 0; i < s.nfindings; i++)
+        f = f || strcmp(s.findings[i].code, "contact.email_no_mx") == 0;
+    assert_true(f);
+    cwt__signal_release(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +174,7 @@ int main(void)
         cmocka_unit_test(test_txt),
         cmocka_unit_test(test_missing),
         cmocka_unit_test(test_bad_server_and_timeout),
+        cmocka_unit_test(test_contact_mx),
     };
     return cmocka_run_group_tests(tests, start_dnsmasq, stop_dnsmasq);
 }

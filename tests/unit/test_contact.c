@@ -189,6 +189,24 @@ static void test_local_scripts(void **state)
     assert_true(c.regnos[0].valid);
 }
 
+static void test_street_lines(void **state)
+{
+    (void)state;
+    /* a footer without an address word is an address by its street words and a valid code; prose
+     * naming a district and a year is not */
+    const char *text = "Ningbo Valves Co., Ltd. · No. 88 Xingning Road, Yinzhou District, Ningbo, Zhejiang 315000, China\n"
+                       "The company was founded in 2006 in Yinzhou District, Ningbo, China.\n"
+                       "Address: Longhua District, Shenzhen, China\n";
+    struct cwt__contacts c;
+    cwt__contact_extract(text, strlen(text), NULL, &c);
+    assert_int_equal(c.npostals, 2);
+    assert_true(c.postals[0].valid);
+    assert_string_equal(c.postals[0].code, "315000");
+    assert_false(c.postals[1].valid); /* the address without a postal code */
+    assert_string_equal(c.postals[1].code, "");
+    assert_string_equal(c.postals[1].cc, "CN");
+}
+
 static void test_absurd_input(void **state)
 {
     (void)state;
@@ -216,7 +234,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_phones),          cmocka_unit_test(test_regnos),
         cmocka_unit_test(test_postal),          cmocka_unit_test(test_extract_page_text),
-        cmocka_unit_test(test_local_scripts),   cmocka_unit_test(test_absurd_input),
+        cmocka_unit_test(test_local_scripts),   cmocka_unit_test(test_street_lines),
+        cmocka_unit_test(test_absurd_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

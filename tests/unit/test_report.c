@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "oom.h"
 #include "report/report.h"
 #include "sample.h"
 #include "schema.h"
@@ -222,17 +223,15 @@ static void test_render_survives_allocation_failures(void **state)
                                       : cwt__render_csv(ev, true, &full),
                          CWT_OK);
         long failures = 0;
-        static const struct cwt_allocator oom = {h_oom_malloc, h_oom_realloc, free};
-        for (long fail_at = 1; fail_at < 10000; fail_at++) {
+                for (long fail_at = 1; fail_at < 10000; fail_at++) {
             char *out = NULL;
-            h_oom_fail_after = fail_at - 1; /* the first fail_at - 1 succeed, the rest fail */
-            cwt_set_allocator(&oom);
+            h_oom_install();
+            h_oom_fail_after(fail_at - 1); /* the first fail_at - 1 succeed, the rest fail */
             enum cwt_status rc = which == 0   ? cwt__render_text(ev, true, &out)
                                  : which == 1 ? cwt__render_html(ev, &out)
                                               : cwt__render_csv(ev, true, &out);
-            cwt_set_allocator(NULL);
-            long left = h_oom_fail_after; /* > 0: fewer allocations than fail_at - 1 */
-            h_oom_fail_after = -1;
+            long left = (fail_at - 1) - h_oom_count(); /* > 0: fewer allocations than fail_at - 1 */
+            h_oom_uninstall();
             if (rc == CWT_OK) {
                 assert_string_equal(out, full);
             } else {

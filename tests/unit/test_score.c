@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "oom.h"
 #include "sample.h"
 #include "schema.h"
 #include "score/model.h"
@@ -596,16 +597,14 @@ static void test_evaluate_survives_allocation_failures(void **state)
     cwt__signal_evidence(&s[idx("contact")], "https://a.example/", "e-mail", "info@a.example");
     cwt__signal_finding(&s[idx("contact")], "contact.x", CWT__SEV_WARN, "msg", "fix it", NULL, NULL);
     long failures = 0;
-    static const struct cwt_allocator oom = {h_oom_malloc, h_oom_realloc, free};
-    for (long fail_at = 1; fail_at < 100000; fail_at++) {
+        for (long fail_at = 1; fail_at < 100000; fail_at++) {
         json_t *ev = NULL;
         struct cwt_err err = {0};
-        h_oom_fail_after = fail_at - 1; /* the first fail_at - 1 succeed, the rest fail */
-        cwt_set_allocator(&oom);
+        h_oom_install();
+        h_oom_fail_after(fail_at - 1); /* the first fail_at - 1 succeed, the rest fail */
         enum cwt_status rc = cwt__evaluate(m, &site, s, N, &ev, &err);
-        cwt_set_allocator(NULL);
-        long left = h_oom_fail_after; /* > 0: fewer allocations than fail_at - 1 */
-        h_oom_fail_after = -1;
+        long left = (fail_at - 1) - h_oom_count(); /* > 0: fewer allocations than fail_at - 1 */
+        h_oom_uninstall();
         if (rc == CWT_OK) {
             /* Whatever succeeded is complete: it follows the schema and its points add up. */
             assert_valid(ev);
@@ -629,16 +628,14 @@ static void test_model_load_survives_allocation_failures(void **state)
 {
     (void)state;
     long failures = 0;
-    static const struct cwt_allocator oom = {h_oom_malloc, h_oom_realloc, free};
-    for (long fail_at = 1; fail_at < 100000; fail_at++) {
+        for (long fail_at = 1; fail_at < 100000; fail_at++) {
         struct cwt__model *m = NULL;
         struct cwt_err err = {0};
-        h_oom_fail_after = fail_at - 1; /* the first fail_at - 1 succeed, the rest fail */
-        cwt_set_allocator(&oom);
+        h_oom_install();
+        h_oom_fail_after(fail_at - 1); /* the first fail_at - 1 succeed, the rest fail */
         enum cwt_status rc = cwt__model_load(h_src("models/cwtap-model-v1.json"), &m, &err);
-        cwt_set_allocator(NULL);
-        long left = h_oom_fail_after; /* > 0: fewer allocations than fail_at - 1 */
-        h_oom_fail_after = -1;
+        long left = (fail_at - 1) - h_oom_count(); /* > 0: fewer allocations than fail_at - 1 */
+        h_oom_uninstall();
         if (rc == CWT_OK) {
             assert_string_equal(cwt__model_version(m), "1.0.0");
         } else {

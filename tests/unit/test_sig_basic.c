@@ -169,6 +169,11 @@ static void test_orgname(void **state)
     assert_string_equal(names[2], "บริษัท สยามวาล์ว จำกัด");
     assert_string_equal(names[3], "Công ty TNHH Van Sài Gòn");
     assert_string_equal(names[4], "PT Katup Indonesia Tbk");
+    const char *heading = "About Ningbo Valves Co., Ltd.\nWelcome to Lion City Valves Pte. Ltd.";
+    n = cwt__orgname_find(heading, strlen(heading), names, 8);
+    assert_int_equal(n, 2);
+    assert_string_equal(names[0], "Ningbo Valves Co., Ltd.");
+    assert_string_equal(names[1], "Lion City Valves Pte. Ltd.");
 }
 
 static const struct pg good[] = {{"good-home.html", "home"}, {"good-contact.html", "contact"}};

@@ -229,3 +229,8 @@ void cwt__dns_result_release(struct cwt__dns_result *r)
         cwt_free(r->txt[i]);
     memset(r, 0, sizeof *r);
 }
+
+enum cwt_status cwt__dns_global_init(void)
+{
+    return ares_library_init(ARES_LIB_INIT_ALL) == ARES_SUCCESS ? CWT_OK : CWT_ENOMEM;
+}

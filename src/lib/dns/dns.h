@@ -41,4 +41,8 @@ enum cwt_status cwt__dns_txt(const struct cwt_ctx *ctx, const char *server, cons
                              struct cwt__dns_result *out, struct cwt_err *err);
 void cwt__dns_result_release(struct cwt__dns_result *r);
 
+/* Initialises c-ares once for the process (from cwt_global_init(), on the main thread), so that the
+ * per-look-up init/cleanup in threads never tears the library down. */
+enum cwt_status cwt__dns_global_init(void);
+
 #endif

@@ -347,7 +347,10 @@ static void find_addresses(const char *t, size_t len, const char *default_cc, st
             bool digit = false;
             for (size_t k = 0; k < ll && !digit; k++)
                 digit = isdigit((unsigned char)line[k]);
-            if (word && digit) {
+            bool street = false;
+            for (const char *const *w = cwt__street_words; *w && !street && !word && cc[0]; w++)
+                street = lower_has(line, ll, *w);
+            if ((word && (digit || cc[0])) || (street && ll <= 240 && digit)) {
                 struct cwt__postal *p = &out->postals[out->npostals];
                 memset(p, 0, sizeof *p);
                 copy_collapsed(p->line, sizeof p->line, line, ll);
@@ -358,7 +361,10 @@ static void find_addresses(const char *t, size_t len, const char *default_cc, st
                     p->no_codes = true;
                 else if (rule)
                     postal_in_line(line, ll, rule, p);
-                out->npostals++;
+                /* a line found by its street words alone (prose can name a district) counts only
+                 * with a postal code of the right form */
+                if (word || p->valid)
+                    out->npostals++;
             }
         }
         i = e + 1;

@@ -177,3 +177,9 @@ const char *const cwt__address_words[] = {
     "address", "add:", "addr", "location", "headquarters", "office:", "factory:", "地址", "厂址", "公司地址",
     "ที่อยู่", "địa chỉ", "Địa chỉ", "ĐỊA CHỈ", "alamat", "住所", "所在地", "주소", "tirahan", "adres", NULL,
 };
+
+const char *const cwt__street_words[] = {
+    " road", " rd.", " street", " st.", " avenue", " ave.", " district", " building", " floor", " blvd",
+    "jalan ", "đường", "quận", "phường", "ถนน", "ซอย", "แขวง", "路", "街道", "区", "号", "barangay", "soi ",
+    "industrial park", "industrial zone", "kawasan", "丁目", "番地", NULL,
+};

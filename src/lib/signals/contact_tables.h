@@ -53,5 +53,8 @@ bool cwt__webmail_domain(const char *domain);
  * NULL-terminated, lowercase. */
 extern const char *const cwt__phone_words[];
 extern const char *const cwt__address_words[];
+/* Words of a street address ("road", "district", "路", "ถนน", "jalan" ...): with a place name they make
+ * a line an address even without an address word. */
+extern const char *const cwt__street_words[];
 
 #endif

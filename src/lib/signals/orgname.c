@@ -187,11 +187,17 @@ static bool add_name(char out[][CWT__ORGNAME_MAX], size_t *n, size_t max, const 
     return true;
 }
 
+/* Whether @p s starts at byte @p i of the @p len bytes of @p t (case-insensitive for ASCII when @p ci). */
+static bool at(const char *t, size_t len, size_t i, const char *s, bool ci)
+{
+    size_t n = strlen(s);
+    return i + n <= len && (ci ? strncasecmp(t + i, s, n) == 0 : memcmp(t + i, s, n) == 0);
+}
+
 static bool cap_word(const char *w)
 {
     unsigned char c = (unsigned char)*w;
-    return isupper(c) || isdigit(c) || c >= 0xC3 || *w == '&' || strncmp(w, "and ", 4) == 0 ||
-           strncmp(w, "of ", 3) == 0;
+    return isupper(c) || isdigit(c) || c >= 0xC3 || *w == '&';
 }
 
 size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX], size_t max)
@@ -200,7 +206,7 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
     for (size_t i = 0; i < len && n < max; i++) {
         unsigned char c = (unsigned char)t[i];
         /* Chinese / Japanese: a run of Han characters ending with a legal form */
-        if (c == 0xE6 && i + 12 <= len && (strncmp(t + i, "有限公司", 12) == 0)) {
+        if (c == 0xE6 && at(t, len, i, "有限公司", false)) {
             size_t a = i;
             while (a >= 3 && i - a < 72 && (unsigned char)t[a - 3] >= 0xE4 && (unsigned char)t[a - 3] <= 0xE9)
                 a -= 3;
@@ -210,10 +216,10 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
             continue;
         }
         /* Thai: บริษัท ... จำกัด on one line */
-        if (c == 0xE0 && strncmp(t + i, "บริษัท", strlen("บริษัท")) == 0) {
+        if (c == 0xE0 && at(t, len, i, "บริษัท", false)) {
             const char *end = NULL;
             for (size_t k = i; k < len && k - i < 240 && t[k] != '\n'; k++)
-                if (strncmp(t + k, "จำกัด", strlen("จำกัด")) == 0) {
+                if (at(t, len, k, "จำกัด", false)) {
                     end = t + k + strlen("จำกัด");
                     break;
                 }
@@ -223,7 +229,8 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
         }
         bool wstart = i == 0 || !isalnum((unsigned char)t[i - 1]);
         /* Vietnamese: "Công ty TNHH X" / "Công ty Cổ phần X" up to a comma or line end */
-        if (wstart && (strncasecmp(t + i, "công ty ", 9) == 0 || strncasecmp(t + i, "cong ty ", 8) == 0)) {
+        if (wstart && (at(t, len, i, "công ty ", true) || at(t, len, i, "Công ty ", true) ||
+                       at(t, len, i, "cong ty ", true))) {
             size_t k = i;
             while (k < len && k - i < 100 && t[k] != '\n' && t[k] != ',' && t[k] != ';' && t[k] != '|')
                 k++;
@@ -232,7 +239,7 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
             continue;
         }
         /* Indonesian: "PT Name Name (Tbk)" */
-        if (wstart && i + 4 < len && strncmp(t + i, "PT ", 3) == 0 && isupper((unsigned char)t[i + 3])) {
+        if (wstart && i + 4 < len && at(t, len, i, "PT ", false) && isupper((unsigned char)t[i + 3])) {
             size_t k = i + 3, words_n = 0;
             while (k < len && words_n < 6 && isupper((unsigned char)t[k])) {
                 while (k < len && (isalnum((unsigned char)t[k]) || t[k] == '.' || t[k] == '-'))
@@ -274,6 +281,15 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
                 if (w > 0 && t[w - 1] != ' ')
                     break;
             }
+            /* headings and phrases before the name are not part of it */
+            static const char *const lead[] = {"About ", "Contact ", "Welcome to ", "Welcome ", "Copyright ",
+                                               "Home ", "By ", "From ", "At ", "Our ", "The ", "Us "};
+            for (size_t l = 0; l < CWT_ARRAY_LEN(lead) && nw > 1; l++)
+                if (at(t, len, a, lead[l], false)) {
+                    a += strlen(lead[l]);
+                    nw--;
+                    l = (size_t)-1; /* "Welcome to The ..." */
+                }
             if (nw > 0)
                 add_name(out, &n, max, t + a, i + sl - a);
             i += sl - 1;

@@ -18,6 +18,7 @@
 #include "signals/contact_tables.h"
 #include "signals/orgname.h"
 #include "util/url.h"
+#include "whois/whois_record.h"
 
 #define MX_LOOKUPS_MAX 2
 #define MX_TIMEOUT_MS 3000
@@ -132,7 +133,8 @@ static void around(const char *text, size_t len, size_t off, char *out, size_t c
 
 /* Checks the schema.org Organization contacts against the pages' ones. */
 static enum cwt_status check_schema(const struct cwt__site *site, const struct page_contacts *pc, size_t npc,
-                                    const char *cc, struct cwt__signal *out, size_t *schema_n, size_t *schema_ok)
+                                    const char *cc, struct cwt__signal *out, size_t *schema_n, size_t *schema_ok,
+                                    size_t *schema_postal_ok)
 {
     enum cwt_status rc = CWT_OK;
     for (size_t p = 0; p < site->npages && rc == CWT_OK; p++) {
@@ -142,6 +144,28 @@ static enum cwt_status check_schema(const struct cwt__site *site, const struct p
         const json_t *orgs[4];
         size_t no = CWT_MIN(cwt__sdata_find(cwt__sdata_items(doc), "Organization", orgs, 4), (size_t)4);
         for (size_t i = 0; i < no && rc == CWT_OK; i++) {
+            const json_t *addr = cwt__sdata_get(orgs[i], "address");
+            const char *pc_code = json_is_object(addr) ? cwt__sdata_str(addr, "postalCode") : NULL;
+            const char *ctry = json_is_object(addr) ? cwt__sdata_str(addr, "addressCountry") : NULL;
+            char acc[3] = "";
+            if (ctry)
+                cwt__country_code(ctry, acc);
+            const struct cwt__postal_rule *rule = cwt__postal_rule_cc(acc[0] ? acc : cc);
+            if (pc_code && rule && rule->form != CWT__POSTAL_NONE) {
+                char snip[200];
+                snprintf(snip, sizeof snip, "schema.org postalCode %s (%s)", pc_code, acc[0] ? acc : cc);
+                if (cwt__postal_valid(rule, pc_code)) {
+                    (*schema_postal_ok)++;
+                    rc = cwt__signal_evidence(out, doc->url, "schema.org postal address", snip);
+                } else {
+                    rc = cwt__signal_finding(out, "contact.postal_code_invalid", CWT__SEV_WARN,
+                                             "the schema.org postal code does not have the form of its country",
+                                             "give the correct postal code in the schema.org PostalAddress",
+                                             doc->url, snip);
+                }
+                if (rc)
+                    break;
+            }
             const char *tel = cwt__sdata_str(orgs[i], "telephone");
             if (!tel)
                 continue;
@@ -282,6 +306,10 @@ enum cwt_status cwt__sig_contact(const struct cwt__site *site, struct cwt__signa
         }
         for (size_t i = 0; i < c->npostals && rc == CWT_OK; i++) {
             const struct cwt__postal *po = &c->postals[i];
+            char key[48];
+            snprintf(key, sizeof key, "postal:%.2s:%.36s", po->cc, po->code[0] ? po->code : po->line);
+            if (seen_before(seen, &nseen, key))
+                continue;
             if (po->valid || po->no_codes) {
                 po_ok++;
                 if (k == canon)
@@ -293,10 +321,17 @@ enum cwt_status cwt__sig_contact(const struct cwt__site *site, struct cwt__signa
                                          "give the full postal address with the correct postal code", url, po->line);
             } else {
                 po_none++;
+                rc = cwt__signal_finding(out, "contact.postal_code_missing", CWT__SEV_WARN,
+                                         "the postal address has no postal code",
+                                         "add the postal code to the address", url, po->line);
             }
         }
         for (size_t i = 0; i < c->nregnos && rc == CWT_OK; i++) {
             const struct cwt__regno *r = &c->regnos[i];
+            char key[48];
+            snprintf(key, sizeof key, "reg:%s", r->value);
+            if (seen_before(seen, &nseen, key))
+                continue;
             char what[64];
             snprintf(what, sizeof what, "registration number (%s)", cwt__regno_name(r->kind));
             if (r->valid) {
@@ -333,9 +368,10 @@ enum cwt_status cwt__sig_contact(const struct cwt__site *site, struct cwt__signa
     }
     if (rc)
         goto out;
-    size_t schema_n = 0, schema_ok = 0;
-    if ((rc = check_schema(site, pc, npc, cc, out, &schema_n, &schema_ok)))
+    size_t schema_n = 0, schema_ok = 0, schema_postal = 0;
+    if ((rc = check_schema(site, pc, npc, cc, out, &schema_n, &schema_ok, &schema_postal)))
         goto out;
+    po_ok += schema_postal && !po_ok ? 1 : 0; /* a well-formed schema.org address counts when the text has none */
     /* MX of the site's own e-mail domains */
     bool mx_skipped = site->offline || nmxd == 0;
     for (size_t i = 0; i < nmxd && !site->offline; i++) {

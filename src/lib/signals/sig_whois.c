@@ -177,9 +177,11 @@ enum cwt_status cwt__sig_whois(const struct cwt__site *site, struct cwt__signal 
     rc = cwt__signal_summary(out, "%s record from %s: created %s, expires %s%s", source_name(w),
                              w->server ? w->server : "?", cre, exp,
                              w->redacted ? ", registrant redacted (neutral)" : "");
-    if (!rc && out->nfindings)
-        rc = cwt__signal_fix(out, "%s", out->findings[0].fix ? out->findings[0].fix
-                                                             : "keep the registration data current");
+    for (size_t i = 0; rc == CWT_OK && i < out->nfindings; i++)
+        if (out->findings[i].fix) { /* the first finding that asks for something (redaction does not) */
+            rc = cwt__signal_fix(out, "%s", out->findings[i].fix);
+            break;
+        }
 out:
     cwt_free(decl);
     return rc;

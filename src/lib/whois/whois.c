@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "fetch/fetch.h"
 #include "whois/whois_record.h"
@@ -40,10 +41,19 @@ static enum cwt_status read_file(const char *path, size_t max, char **out, size_
     return CWT_OK;
 }
 
+#ifndef CWTAP_DATADIR
+#define CWTAP_DATADIR "/usr/local/share/cwtap"
+#endif
+
 const char *cwt__whois_default_bootstrap(void)
 {
     const char *env = getenv("CWTAP_RDAP_BOOTSTRAP");
-    return env && *env ? env : CWTAP_SOURCE_ROOT "/data/rdap/dns.json";
+    if (env && *env)
+        return env;
+    static const char src[] = CWTAP_SOURCE_ROOT "/data/rdap/dns.json";
+    if (access(src, R_OK) == 0)
+        return src;
+    return CWTAP_DATADIR "/rdap/dns.json";
 }
 
 /* GETs an RDAP URL and parses it into @p w. CWT_OK when a domain object (or a 404) was read. */

@@ -99,7 +99,7 @@ enum cwt_status cwt__whois_query(const char *host, int port, const char *query, 
                                  bool allow_private, char **out, size_t *outlen, struct cwt_err *err);
 
 /* Path of the shipped IANA bootstrap registry: $CWTAP_RDAP_BOOTSTRAP, else data/rdap/dns.json of the
- * source tree. Static or environment string. */
+ * source tree when readable, else CWTAP_DATADIR/rdap/dns.json. Static or environment string. */
 const char *cwt__whois_default_bootstrap(void);
 
 /* The registration record as a JSON object (for the CLI and signal details); NULL on ENOMEM. */

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* libFuzzer target: page text through the contact extraction (e-mail, phones, postal codes,
+ * registration numbers) and the company-name search and normalisation. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "signals/contact_extract.h"
+#include "signals/orgname.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct cwt__contacts c;
+    cwt__contact_extract((const char *)data, size, size % 2 ? "CN" : NULL, &c);
+    char names[8][CWT__ORGNAME_MAX];
+    size_t n = cwt__orgname_find((const char *)data, size, names, 8);
+    for (size_t i = 0; i + 1 < n; i++)
+        cwt__orgname_match(names[i], names[i + 1]);
+    if (size < 512) {
+        char s[512];
+        memcpy(s, data, size);
+        s[size] = '\0';
+        char norm[CWT__ORGNAME_MAX];
+        cwt__orgname_norm(s, norm, sizeof norm);
+        for (int k = 0; k < CWT__REG_COUNT_; k++)
+            cwt__regno_check((enum cwt__regno_kind)k, s);
+        struct cwt__phone p;
+        cwt__phone_check(s, size, "TH", &p);
+    }
+    return 0;
+}
