@@ -3,7 +3,8 @@
  * This module implements the exporter's mark routes: the mark state with the
  * 72-hour countdown and what is still due, the three uploads (CSV bodies,
  * row-level errors in the reply; a refused file is not stored in any form),
- * and the score-review request (423 naming the lock's end while locked).
+ * the score-review request (423 naming the lock's end while locked), and the
+ * industry the public registry lists the site under.
  * Due deadlines are applied before the mark is read, so the answer is right
  * at the second even when no worker ran.
  */
@@ -172,4 +173,25 @@ void srv_route_review_request(struct srv_req *rq, struct srv_resp *rs)
     }
     srv_json(rs, 202, json_pack("{s:s, s:b, s:s}", "site_id", s.id, "queued", queued, "message",
                                 "the score review is queued"));
+}
+
+static const struct srv_field industry_spec[] = {
+    {"industry", SRV_F_STRING, true, 63},
+};
+
+void srv_route_industry_put(struct srv_req *rq, struct srv_resp *rs)
+{
+    struct cwt_err err;
+    json_t *b = srv_body(rq, rs, industry_spec, CWT_ARRAY_LEN(industry_spec));
+    if (!b)
+        return;
+    const char *ind = json_string_value(json_object_get(b, "industry"));
+    if (cwt__store_site_set_industry(srv_store(rq->srv), rq->caller.enterprise_id, rq->params[0], ind, &err) !=
+        CWT_OK) {
+        srv_error_from(rs, &err);
+    } else {
+        srv_program_changed(rq->srv);
+        srv_json(rs, 200, json_pack("{s:s, s:s?}", "site_id", rq->params[0], "industry", *ind ? ind : NULL));
+    }
+    json_decref(b);
 }

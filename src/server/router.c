@@ -30,6 +30,7 @@ const struct srv_route srv_routes[] = {
     {"GET", "/v1/sites/{id}/mark", srv_route_mark_get, SRV_AUTH_USER, NULL},
     {"POST", "/v1/sites/{id}/uploads/{kind}", srv_route_uploads_create, SRV_AUTH_USER, NULL},
     {"POST", "/v1/sites/{id}/review", srv_route_review_request, SRV_AUTH_USER, NULL},
+    {"PUT", "/v1/sites/{id}/industry", srv_route_industry_put, SRV_AUTH_USER, NULL},
     {"GET", "/v1/operator/cycles", srv_route_cycles_list, SRV_AUTH_SCOPE, "operator"},
     {"PUT", "/v1/operator/cycles/{id}", srv_route_cycles_put, SRV_AUTH_SCOPE, "operator"},
     {"GET", "/v1/operator/cycles/{id}/threshold", srv_route_threshold_get, SRV_AUTH_SCOPE, "operator"},

@@ -266,6 +266,7 @@ void srv_route_keys_delete(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_mark_get(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_uploads_create(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_review_request(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_industry_put(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_cycles_list(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_cycles_put(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_threshold_get(struct srv_req *rq, struct srv_resp *rs);

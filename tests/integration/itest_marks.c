@@ -551,6 +551,17 @@ static void test_green_uploads_green(void **state)
     expect(&r, 200, NULL, NULL);
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
     resp_free(&r);
+    snprintf(path, sizeof path, "/v1/sites/%s/industry", site);
+    const char *hw[] = {a.cookie, a.csrf, NULL};
+    http(s, "PUT", path, "{\"industry\":\"valves\"}", hw, &r);
+    expect(&r, 200, NULL, NULL);
+    resp_free(&r);
+    http(s, "GET", "/v1/registry?industry=valves&grade=B", NULL, NULL, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    resp_free(&r);
+    http(s, "GET", "/v1/registry?industry=textiles", NULL, NULL, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+    resp_free(&r);
     http(s, "GET", "/v1/registry?country=TH", NULL, NULL, &r);
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
     resp_free(&r);

@@ -265,6 +265,28 @@ static enum cwt_status exec_bump(struct cwt__store *st, const char *sql, const s
     return rc;
 }
 
+enum cwt_status cwt__store_site_set_industry(struct cwt__store *st, const char *enterprise_id, const char *site_id,
+                                             const char *industry, struct cwt_err *err)
+{
+    struct cwt__tx *tx = NULL;
+    int64_t n = 0;
+    enum cwt_status rc = cwt__tx_begin(st, CWT__TX_WRITE, &tx, err);
+    if (rc)
+        return rc;
+    struct cwt__sv p[] = {CWT_SV_TEXT(industry[0] ? industry : NULL), CWT_SV_TEXT(site_id),
+                          CWT_SV_TEXT(enterprise_id)};
+    rc = cwt__tx_exec(tx, "UPDATE sites SET industry = ? WHERE id = ? AND enterprise_id = ?", p, 3, NULL, NULL, &n,
+                      err);
+    if (rc == CWT_OK && n == 0)
+        rc = cwt_err_setf(err, CWT_ENOTFOUND, "id", "no site '%s'", site_id);
+    if (rc == CWT_OK)
+        rc = cwt__tx_program_bump(tx, err);
+    if (rc == CWT_OK)
+        return cwt__tx_commit(tx, err);
+    cwt__tx_rollback(tx);
+    return rc;
+}
+
 /* ---- cycles and thresholds ------------------------------------------------------------- */
 
 static enum cwt_status on_cycle(void *ud, const struct cwt__row *r)

@@ -57,6 +57,10 @@ enum cwt_status cwt__tx_cohort(struct cwt__tx *tx, double **scores, size_t *n, s
 enum cwt_status cwt__tx_program_bump(struct cwt__tx *tx, struct cwt_err *err);
 enum cwt_status cwt__store_program_version(struct cwt__store *st, int64_t *v, struct cwt_err *err);
 
+/* The industry the registry lists a site under ("" clears it); CWT_ENOTFOUND for another's site. */
+enum cwt_status cwt__store_site_set_industry(struct cwt__store *st, const char *enterprise_id, const char *site_id,
+                                             const char *industry, struct cwt_err *err);
+
 /* ---- cycles and threshold policies --------------------------------------------- */
 
 enum cwt_status cwt__store_cycles_load(struct cwt__store *st, struct cwt__cycles *cs, struct cwt_err *err);
