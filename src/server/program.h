@@ -51,6 +51,8 @@ enum cwt_status srv_program_snapshot_build(void *ud, void **data, void (**free_d
 struct srv_snapshot *srv_program_snapshot(struct srv_req *rq);
 /* The site of @p id_or_domain in @p ps, or NULL. */
 const struct prog_site *srv_prog_find(const struct prog_snap *ps, const char *id_or_domain);
+/* An ISO 8601 UTC string, or JSON null for 0 ("never"). */
+json_t *srv_iso_or_null(int64_t t);
 /* The mark JSON of the exporter's route (route_marks.c). */
 json_t *srv_mark_json(const struct cwt__mark_row *r, const struct cwt__program_policy *p, int64_t now);
 

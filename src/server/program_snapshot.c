@@ -23,6 +23,15 @@ static int64_t mono_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+json_t *srv_iso_or_null(int64_t t)
+{
+    char iso[21];
+    if (!t)
+        return json_null();
+    cwt_time_format_iso(t, iso);
+    return json_string(iso);
+}
+
 void srv_program_policy(const struct srv *s, struct cwt__program_policy *p)
 {
     CWT_UNUSED(s);

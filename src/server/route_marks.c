@@ -24,15 +24,6 @@ static bool own_site(struct srv_req *rq, struct srv_resp *rs, struct cwt__site *
     return true;
 }
 
-static json_t *iso_or_null(int64_t t)
-{
-    char iso[21];
-    if (!t)
-        return json_null();
-    cwt_time_format_iso(t, iso);
-    return json_string(iso);
-}
-
 json_t *srv_mark_json(const struct cwt__mark_row *r, const struct cwt__program_policy *p, int64_t now)
 {
     const struct cwt__mark *m = &r->m;
@@ -40,18 +31,18 @@ json_t *srv_mark_json(const struct cwt__mark_row *r, const struct cwt__program_p
     json_object_set_new(j, "site_id", json_string(r->site_id));
     json_object_set_new(j, "state", json_string(cwt__mark_state_name(m->state)));
     json_object_set_new(j, "green", json_boolean(cwt__mark_shows_green(m->state)));
-    json_object_set_new(j, "since", iso_or_null(m->since));
-    json_object_set_new(j, "integrated_at", iso_or_null(m->integrated_at));
-    json_object_set_new(j, "green_at", iso_or_null(m->green_at));
+    json_object_set_new(j, "since", srv_iso_or_null(m->since));
+    json_object_set_new(j, "integrated_at", srv_iso_or_null(m->integrated_at));
+    json_object_set_new(j, "green_at", srv_iso_or_null(m->green_at));
     json_object_set_new(j, "score", m->has_score ? json_real(m->score) : json_null());
-    json_object_set_new(j, "evaluated_at", iso_or_null(m->evaluated_at));
+    json_object_set_new(j, "evaluated_at", srv_iso_or_null(m->evaluated_at));
     json_object_set_new(j, "threshold", r->has_threshold ? json_real(r->threshold) : json_null());
     struct cwt__duty_status d;
     cwt__duty_check(m->green_at, m->uploaded_at, p, now, &d);
     json_t *duty = json_object();
     json_object_set_new(duty, "open", json_boolean(d.open && m->green_at));
     json_object_set_new(duty, "met", json_boolean(m->duties_met));
-    json_object_set_new(duty, "due", m->green_at ? iso_or_null(d.due) : json_null());
+    json_object_set_new(duty, "due", m->green_at ? srv_iso_or_null(d.due) : json_null());
     int64_t left = m->green_at && d.open ? d.due - now : 0;
     json_object_set_new(duty, "seconds_left", json_integer(left < 0 ? 0 : left));
     char hms[32];
@@ -60,13 +51,13 @@ json_t *srv_mark_json(const struct cwt__mark_row *r, const struct cwt__program_p
     json_object_set_new(duty, "countdown", json_string(hms));
     json_t *ups = json_object();
     for (unsigned k = 0; k < CWT__UPLOAD_COUNT_; k++)
-        json_object_set_new(ups, cwt__upload_kind_name(k), iso_or_null(m->uploaded_at[k]));
+        json_object_set_new(ups, cwt__upload_kind_name(k), srv_iso_or_null(m->uploaded_at[k]));
     json_object_set_new(duty, "uploaded", ups);
     json_object_set_new(duty, "explain", json_string(d.explain));
     json_object_set_new(j, "duty", duty);
-    json_object_set_new(j, "downgraded_at", iso_or_null(m->downgraded_at));
+    json_object_set_new(j, "downgraded_at", srv_iso_or_null(m->downgraded_at));
     json_object_set_new(j, "review_locked_until",
-                        m->review_locked_until > now ? iso_or_null(m->review_locked_until) : json_null());
+                        m->review_locked_until > now ? srv_iso_or_null(m->review_locked_until) : json_null());
     return j;
 }
 

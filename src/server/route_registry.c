@@ -14,15 +14,6 @@
 
 #include "server/program.h"
 
-static json_t *iso_or_null(int64_t t)
-{
-    char iso[21];
-    if (!t)
-        return json_null();
-    cwt_time_format_iso(t, iso);
-    return json_string(iso);
-}
-
 static json_t *modules_json(const struct prog_site *s)
 {
     json_t *m = s->modules ? json_loads(s->modules, 0, NULL) : NULL;
@@ -39,10 +30,10 @@ static json_t *registry_json(const struct prog_site *s, bool full)
     json_object_set_new(j, "country", s->country[0] ? json_string(s->country) : json_null());
     json_object_set_new(j, "industry", s->industry[0] ? json_string(s->industry) : json_null());
     json_object_set_new(j, "mark", json_string(green ? "green" : "none"));
-    json_object_set_new(j, "green_since", green ? iso_or_null(s->green_at ? s->green_at : s->since) : json_null());
+    json_object_set_new(j, "green_since", green ? srv_iso_or_null(s->green_at ? s->green_at : s->since) : json_null());
     json_object_set_new(j, "grade", s->grade[0] ? json_string(s->grade) : json_null());
     json_object_set_new(j, "score", s->has_score ? json_real(s->score) : json_null());
-    json_object_set_new(j, "last_evaluation", iso_or_null(s->evaluated_at));
+    json_object_set_new(j, "last_evaluation", srv_iso_or_null(s->evaluated_at));
     json_object_set_new(j, "modules", modules_json(s));
     if (full) {
         json_object_set_new(j, "threshold", s->has_threshold ? json_real(s->threshold) : json_null());
