@@ -172,6 +172,12 @@ struct srv_snapshot *srv_program_snapshot(struct srv_req *rq)
 {
     struct srv_snapshot_holder *h = srv_snapshots(rq->srv);
     struct srv_snapshot *snap = srv_snapshot_acquire(h, rq->now);
+    /* The very first build may be running in another thread: wait for it (bounded, 2 s). */
+    for (int i = 0; !snap && i < 200; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        snap = srv_snapshot_acquire(h, rq->now);
+    }
     const struct prog_snap *ps = snap ? snap->data : NULL;
     bool stale = ps && ps->next_change && rq->now >= ps->next_change; /* a deadline or the cycle's end passed */
     if (ps && !stale) {
