@@ -35,8 +35,8 @@ check: deps $(SAN_DIR)/build.ninja
 	@ninja -C $(SAN_DIR)
 	@# A throwaway PostgreSQL cluster (scripts/pg.sh) so the store suite runs on both engines; stopped even on failure.
 	@pg=$$(sh scripts/pg.sh start) || { echo "check: cannot start PostgreSQL" >&2; exit 1; }; \
-	    CWTAP_TEST_PG=$$pg $(MESON) test -C $(SAN_DIR) --print-errorlogs --num-processes 2; rc=$$?; \
-	    sh scripts/pg.sh stop; exit $$rc
+	    trap 'sh scripts/pg.sh stop' EXIT; trap 'exit 130' INT TERM; \
+	    CWTAP_TEST_PG=$$pg $(MESON) test -C $(SAN_DIR) --print-errorlogs --num-processes 2
 	@sh scripts/fuzz.sh check
 
 bench: build

@@ -1,8 +1,11 @@
 #!/bin/sh
-# A throwaway PostgreSQL 15 cluster for tests, on 127.0.0.1 and a Unix socket only, trust auth.
+# A throwaway PostgreSQL 15 cluster for tests, on 127.0.0.1 only, trust auth.
 #   pg.sh start [DIR]   initdb in DIR (default: a new temp dir), start it on a free high
 #                       port, create database "cwtap_test"; prints the conninfo on stdout
-#                       and remembers DIR in $CWTAP_PG_STATE (default build-pg.state)
+#                       and remembers DIR in $CWTAP_PG_STATE (default build-pg.state).
+#                       The conninfo names the Unix socket in DIR (same port): integration
+#                       tests run in their own network namespace (scripts/netns-run.sh),
+#                       where 127.0.0.1 is another loopback but the socket file is reachable.
 #   pg.sh stop          stop the cluster and remove its directory
 # PostgreSQL refuses to run as root: when root, the cluster runs as user "postgres"
 # (Debian's package creates it) and the directory is owned by it.
@@ -20,7 +23,7 @@ start)
     dir=${2:-$(mktemp -d /tmp/cwtap-pg.XXXXXX)}
     mkdir -p "$dir"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
-    chmod 700 "$dir"
+    chmod 755 "$dir"   # the socket lives here; data/ itself is 0700
     as_owner "$bindir/initdb" -D "$dir/data" -A trust -U cwtap -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -29,9 +32,7 @@ start)
         || { cat "$dir/server.log" >&2; exit 1; }
     as_owner "$bindir/createdb" -h 127.0.0.1 -p "$port" -U cwtap cwtap_test
     printf '%s\n' "$dir" >"$state"
-    # Connect through the Unix socket in DIR: it is reachable from the tests' own network
-    # namespaces (scripts/netns-run.sh), where 127.0.0.1 is a different loopback.
-    echo "postgresql://cwtap@$(printf '%s' "$dir" | sed 's#/#%2F#g'):$port/cwtap_test"
+    echo "postgresql://cwtap@/cwtap_test?host=$dir&port=$port"
     ;;
 stop)
     [ -f "$state" ] || exit 0

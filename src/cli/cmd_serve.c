@@ -37,6 +37,7 @@ static void usage(FILE *f)
         "  --pwhash-cost C       Argon2id cost: moderate (default) or min (tests only)\n"
         "  --allow-private       ownership checks may fetch loopback/private addresses (tests)\n"
         "  --ca-file PEM         trust this CA bundle for ownership checks (tests)\n"
+        "  --dns-server A[:P]    DNS server for the TXT ownership proof (default: the system's)\n"
         "  --port-file PATH      write the port listened on to PATH once ready\n"
         "  --no-access-log       no JSON access log lines on stderr\n"
         "  --master-key PATH     0600 file sealing the attestation keys (default var/cwtap-master.key, made if missing)\n"
@@ -101,7 +102,7 @@ static void make_db_dir(const char *db)
 int cmd_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_DB, O_INSECURE, O_STATIC, O_PUBLIC, O_OPENAPI, O_THREADS, O_MAXBODY, O_RIP, O_RKEY,
-           O_RLOGIN, O_PWCOST, O_PRIVATE, O_CA, O_PORTFILE, O_NOLOG, O_MASTER, O_CLOCK, O_HELP };
+           O_RLOGIN, O_PWCOST, O_PRIVATE, O_CA, O_PORTFILE, O_NOLOG, O_DNS, O_MASTER, O_CLOCK, O_HELP };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN}, {"db", required_argument, NULL, O_DB},
         {"insecure-cookies", no_argument, NULL, O_INSECURE}, {"static-dir", required_argument, NULL, O_STATIC},
@@ -111,11 +112,11 @@ int cmd_serve(int argc, char **argv)
         {"rate-login", required_argument, NULL, O_RLOGIN}, {"pwhash-cost", required_argument, NULL, O_PWCOST},
         {"allow-private", no_argument, NULL, O_PRIVATE}, {"ca-file", required_argument, NULL, O_CA},
         {"port-file", required_argument, NULL, O_PORTFILE}, {"no-access-log", no_argument, NULL, O_NOLOG},
-        {"master-key", required_argument, NULL, O_MASTER}, {"clock-file", required_argument, NULL, O_CLOCK},
-        {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
+        {"dns-server", required_argument, NULL, O_DNS}, {"master-key", required_argument, NULL, O_MASTER},
+        {"clock-file", required_argument, NULL, O_CLOCK}, {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
     };
     struct srv_config cfg = {.listen_addr = "127.0.0.1", .port = 8080, .access_log = true};
-    const char *db = "sqlite:var/cwtap.db", *port_file = NULL, *ca_file = NULL, *clock_file = NULL;
+    const char *db = "sqlite:var/cwtap.db", *port_file = NULL, *ca_file = NULL, *dns_server = NULL, *clock_file = NULL;
     char addr[128];
     bool allow_private = false;
     int c, code = EXIT_INTERNAL;
@@ -164,6 +165,7 @@ int cmd_serve(int argc, char **argv)
             break;
         case O_PRIVATE: allow_private = true; break;
         case O_CA: ca_file = optarg; break;
+        case O_DNS: dns_server = optarg; break;
         case O_PORTFILE: port_file = optarg; break;
         case O_NOLOG: cfg.access_log = false; break;
         case O_MASTER: cfg.master_key_path = optarg; break;
@@ -202,7 +204,7 @@ int cmd_serve(int argc, char **argv)
         code = EXIT_INPUT;
         goto out;
     }
-    net = srv_net_default(&cfg.net, ctx, allow_private, ca_file);
+    net = srv_net_default(&cfg.net, ctx, allow_private, ca_file, dns_server);
     if (!net || srv_new(&cfg, store, ctx, &s, &err) != CWT_OK || srv_start(s, &err) != CWT_OK) {
         cli_error("cannot start the server: %s", err.msg[0] ? err.msg : "out of memory");
         goto out;

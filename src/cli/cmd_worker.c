@@ -22,13 +22,6 @@
 #include "program/markflow.h"
 #include "store/store_records.h"
 
-/* The audit comes from the library's integrator; until it is linked the job fails with a clear error. */
-#pragma weak cwt_audit
-#pragma weak cwt_report_render
-#pragma weak cwt_report_free
-#pragma weak cwt_report_total
-#pragma weak cwt_report_grade
-
 struct worker {
     struct cwt__store *store;
     struct cwt_ctx *ctx;
@@ -75,8 +68,6 @@ static enum cwt_status run_evaluate(struct worker *w, const struct cwt__job *j, 
         return CWT_OK; /* the site went away or is not eligible: nothing to do */
     if (rc != CWT_OK)
         return rc;
-    if (!cwt_audit || !cwt_report_render)
-        return cwt_err_set(err, CWT_EUNSUPPORTED, "the audit is not part of this build");
     struct cwt_audit_opts o = w->audit;
     o.at = cwt_ctx_now(w->ctx);
     if ((rc = cwt_audit(w->ctx, site.url, &o, &rep, err)))
@@ -125,17 +116,21 @@ static enum cwt_status run_one(struct worker *w)
     else
         rc = cwt_err_setf(&err, CWT_EUNSUPPORTED, "kind", "unknown job kind '%s'", j.kind);
     struct cwt_err e2;
-    if (rc == CWT_OK) {
-        if (!w->quiet)
-            fprintf(stderr, "cwtap worker: %s %s %s: done\n", j.id, j.kind, j.site_id);
-        if (cwt__store_job_complete(w->store, j.id, w->id, cwt_ctx_now(w->ctx), &e2) != CWT_OK)
-            cli_error("job %s: %s", j.id, e2.msg);
-    } else {
+    enum cwt_status rc2 = CWT_ESTORE;
+    if (rc == CWT_OK && !w->quiet)
+        fprintf(stderr, "cwtap worker: %s %s %s: done\n", j.id, j.kind, j.site_id);
+    if (rc != CWT_OK)
         fprintf(stderr, "cwtap worker: %s %s %s: attempt %d/%d failed: %s\n", j.id, j.kind, j.site_id, j.attempts,
                 j.max_attempts, err.msg);
-        if (cwt__store_job_fail(w->store, j.id, w->id, err.msg, cwt_ctx_now(w->ctx), &e2) != CWT_OK)
-            cli_error("job %s: %s", j.id, e2.msg);
+    /* Recording the outcome is retried while the store is unavailable (busy, reconnecting). */
+    for (int tries = 0; tries < 5 && rc2 == CWT_ESTORE; tries++) {
+        if (tries)
+            nanosleep(&(struct timespec){0, 200 * 1000 * 1000 * tries}, NULL);
+        rc2 = rc == CWT_OK ? cwt__store_job_complete(w->store, j.id, w->id, cwt_ctx_now(w->ctx), &e2)
+                           : cwt__store_job_fail(w->store, j.id, w->id, err.msg, cwt_ctx_now(w->ctx), &e2);
     }
+    if (rc2 != CWT_OK)
+        cli_error("job %s: %s", j.id, e2.msg);
     cwt__job_release(&j);
     return CWT_OK;
 }

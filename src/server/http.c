@@ -40,12 +40,15 @@ struct srv {
     struct srv_snapshot_holder *snaps;
     psl_ctx_t *psl;
     atomic_int inflight;
+    char dummy_hash[160];
 };
 
 /* Per-request state kept across the access handler's calls. */
 struct rqstate {
     struct cwt_buf body;
     bool too_big;
+    bool responded;   /* a response was queued before the body was read (413) */
+    size_t dropped;   /* body bytes read past the cap */
     struct timespec t0;
     size_t route_idx;
     int status;
@@ -303,6 +306,12 @@ static void client_ip(struct MHD_Connection *conn, char *out, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
+/* Body bytes past the cap still read (and dropped) so that clients sending a whole body see the 413. */
+static size_t drain_max(const struct srv *s)
+{
+    return CWT_MAX(s->cfg.max_body * 16, (size_t)1 << 20);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -310,6 +319,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct srv *s = cls;
     CWT_UNUSED(version);
     struct rqstate *st = *con_cls;
+    bool answer_now = false;
     if (!st) {
         st = CWT_NEW(struct rqstate);
         if (!st)
@@ -322,13 +332,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         snprintf(st->path, sizeof st->path, "%s", url);
         atomic_fetch_add(&s->inflight, 1);
         *con_cls = st;
+        /* A declared length we would not even drain is answered now, before the body (MHD then closes). */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (!cl || strtoull(cl, NULL, 10) <= drain_max(s))
+            return MHD_YES;
+        st->too_big = st->responded = answer_now = true;
+    } else if (st->responded) {
+        *upload_data_size = 0; /* the 413 is queued; the rest of the body is dropped */
         return MHD_YES;
     }
-    if (*upload_data_size) {
+    if (!answer_now && *upload_data_size) {
+        /*
+         * Past the cap the body is read and dropped so a client that sends it whole still
+         * reads the 413; a chunked body that goes on past 16 times the cap closes the connection.
+         */
         if (!st->too_big && cwt_buf_add(&st->body, upload_data, *upload_data_size) != CWT_OK)
-            st->too_big = true; /* keep reading (and dropping) so the 413 can be sent */
+            st->too_big = true;
+        st->dropped += st->too_big ? *upload_data_size : 0;
         *upload_data_size = 0;
-        return MHD_YES;
+        return st->dropped <= drain_max(s) ? MHD_YES : MHD_NO;
     }
     struct srv_req rq = {
         .srv = s, .method = method, .path = url, .body = st->body.data ? st->body.data : "",
@@ -375,6 +397,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 }
 
 /* ---- lifecycle ------------------------------------------------------------------ */
+
+/* The snapshot's watched version: any change counter bumped by any process moves it. */
+static enum cwt_status store_version(void *ud, int64_t *v)
+{
+    struct srv *s = ud;
+    struct cwt_err err;
+    return s->store ? cwt__store_counters_sum(s->store, v, &err) : CWT_ENOTFOUND;
+}
 
 enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, struct cwt_ctx *ctx,
                         struct srv **out, struct cwt_err *err)
@@ -431,6 +461,11 @@ enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, 
         rc = cwt_err_set(err, CWT_EINTERNAL, "no Public Suffix List (install the publicsuffix package)");
         goto out;
     }
+    srv_snapshot_watch(s->snaps, store_version, s, 1);
+    char pw[80];
+    srv_token_new("", pw, sizeof pw);
+    if ((rc = srv_password_hash(s, pw, s->dummy_hash, sizeof s->dummy_hash, err)))
+        goto out;
     *out = s;
     return CWT_OK;
 out:
@@ -514,3 +549,4 @@ const void *srv_psl(const struct srv *s) { return s->psl; }
 int srv_inflight(const struct srv *s) { return atomic_load(&s->inflight); }
 struct srv_metrics *srv_metrics_of(const struct srv *s) { return s->metrics; }
 struct srv_ratelimit *srv_ratelimit_of(const struct srv *s) { return s->rl; }
+const char *srv_dummy_hash(const struct srv *s) { return s->dummy_hash; }

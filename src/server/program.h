@@ -16,8 +16,6 @@
 #include "server/server.h"
 #include "server/snapshot.h"
 
-#include <stdatomic.h>
-
 struct prog_site {
     char id[CWT__ID_LEN], domain[256], country[8], industry[64], enterprise[256];
     enum cwt__mark_state state;
@@ -37,8 +35,6 @@ struct prog_snap {
     struct cwt__cycle cycle;
     struct cwt__program_policy policy;
     int64_t next_change; /* a deadline or the cycle's end: rebuilt then (0: none) */
-    int64_t version;     /* the store's program_version when built */
-    _Atomic int64_t last_poll_us; /* monotonic time of the last version poll (the one mutable field) */
 };
 
 /* The program policy in force. */

@@ -16,13 +16,6 @@
 
 #include "server/program.h"
 
-static int64_t mono_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 json_t *srv_iso_or_null(int64_t t)
 {
     char iso[21];
@@ -140,10 +133,6 @@ enum cwt_status srv_program_snapshot_build(void *ud, void **data, void (**free_d
     srv_program_policy(s, &ps->policy);
     struct build b = {ps, 0};
     enum cwt_status rc = cwt__markflow_tick_due(srv_store(s), &ps->policy, now, NULL, &err);
-    /* Read before the data: a change committed while building makes the next poll rebuild. */
-    if (rc == CWT_OK)
-        rc = cwt__store_program_version(srv_store(s), &ps->version, &err);
-    atomic_init(&ps->last_poll_us, mono_us());
     if (rc == CWT_OK) {
         rc = cwt__markflow_cycle_at(srv_store(s), now, &ps->cycle, &err);
         ps->has_cycle = rc == CWT_OK && ps->cycle.start <= now;
@@ -166,8 +155,6 @@ enum cwt_status srv_program_snapshot_build(void *ud, void **data, void (**free_d
     return CWT_OK;
 }
 
-#define SRV_PROGRAM_POLL_US 1000000 /* how often a server looks for other processes' changes */
-
 struct srv_snapshot *srv_program_snapshot(struct srv_req *rq)
 {
     struct srv_snapshot_holder *h = srv_snapshots(rq->srv);
@@ -179,17 +166,8 @@ struct srv_snapshot *srv_program_snapshot(struct srv_req *rq)
         snap = srv_snapshot_acquire(h, rq->now);
     }
     const struct prog_snap *ps = snap ? snap->data : NULL;
+    /* Other processes' changes reach it through the store's change counters (srv_snapshot_watch in srv_new). */
     bool stale = ps && ps->next_change && rq->now >= ps->next_change; /* a deadline or the cycle's end passed */
-    if (ps && !stale) {
-        /* Other processes (workers, servers) change the store: one reader a second polls its version. */
-        struct prog_snap *mps = (struct prog_snap *)ps;
-        int64_t t = mono_us(), last = atomic_load(&mps->last_poll_us);
-        if (t - last >= SRV_PROGRAM_POLL_US && atomic_compare_exchange_strong(&mps->last_poll_us, &last, t)) {
-            int64_t v = 0;
-            struct cwt_err err;
-            stale = cwt__store_program_version(srv_store(rq->srv), &v, &err) == CWT_OK && v != ps->version;
-        }
-    }
     if (stale) {
         srv_snapshot_release(snap);
         srv_snapshot_invalidate(h);

@@ -15,7 +15,6 @@ static const struct srv_field signup_spec[] = {
     {"email", SRV_F_STRING, true, 254},
     {"password", SRV_F_STRING, true, 1024},
     {"country", SRV_F_STRING, false, 2},
-    {"kind", SRV_F_STRING, false, 16},
 };
 
 static const struct srv_field login_spec[] = {
@@ -81,7 +80,6 @@ void srv_route_signup(struct srv_req *rq, struct srv_resp *rs)
     const char *name = json_string_value(json_object_get(b, "enterprise_name"));
     const char *pw = json_string_value(json_object_get(b, "password"));
     const char *country = json_string_value(json_object_get(b, "country"));
-    const char *kind = json_string_value(json_object_get(b, "kind"));
     if (!email_ok(rs, json_string_value(json_object_get(b, "email")), u.email))
         goto out;
     if (strlen(name) == 0 || strspn(name, " \t") == strlen(name)) {
@@ -97,12 +95,10 @@ void srv_route_signup(struct srv_req *rq, struct srv_resp *rs)
         srv_error(rs, 400, "invalid", "country", "'country' must be an ISO 3166-1 alpha-2 code such as \"CN\"");
         goto out;
     }
-    if (kind && strcmp(kind, "exporter") && strcmp(kind, "platform") && strcmp(kind, "portal")) {
-        srv_error(rs, 400, "invalid", "kind", "'kind' must be exporter, platform or portal");
-        goto out;
-    }
     snprintf(e.name, sizeof e.name, "%s", name);
-    snprintf(e.kind, sizeof e.kind, "%s", kind ? kind : "exporter");
+    /* Public signup makes exporters only: platform, portal and operator enterprises hold
+     * scopes that act on others' data and are created by an operator. */
+    snprintf(e.kind, sizeof e.kind, "exporter");
     snprintf(e.country, sizeof e.country, "%s", country ? country : "");
     e.created_at = u.created_at = rq->now;
     cwt_err_clear(&err);
@@ -134,8 +130,10 @@ void srv_route_login(struct srv_req *rq, struct srv_resp *rs)
         goto out;
     cwt_err_clear(&err);
     enum cwt_status rc = cwt__store_user_by_email(srv_store(rq->srv), email, &u, &err);
-    if (rc == CWT_ENOTFOUND ||
-        (rc == CWT_OK && !srv_password_check(u.password_hash, json_string_value(json_object_get(b, "password"))))) {
+    const char *pw = json_string_value(json_object_get(b, "password"));
+    if (rc == CWT_ENOTFOUND)
+        (void)srv_password_check(srv_dummy_hash(rq->srv), pw); /* same work: timing does not tell who exists */
+    if (rc == CWT_ENOTFOUND || (rc == CWT_OK && !srv_password_check(u.password_hash, pw))) {
         srv_error(rs, 401, "unauthorized", NULL, "wrong e-mail or password");
         goto out;
     }

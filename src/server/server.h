@@ -37,7 +37,7 @@ struct srv_net {
  */
 struct srv_net_state;
 struct srv_net_state *srv_net_default(struct srv_net *net, struct cwt_ctx *ctx, bool allow_private,
-                                      const char *ca_file);
+                                      const char *ca_file, const char *dns_server);
 void srv_net_state_free(struct srv_net_state *st);
 
 struct srv_config {
@@ -176,6 +176,8 @@ bool srv_page(struct srv_req *rq, struct srv_resp *rs, struct cwt__page *pg);
 enum cwt_status srv_password_hash(const struct srv *s, const char *password, char *out, size_t outlen,
                                   struct cwt_err *err);
 bool srv_password_check(const char *hash, const char *password);
+/* A hash of a random password at the configured cost, checked when a login names no user. */
+const char *srv_dummy_hash(const struct srv *s);
 /* A random token: 32 bytes as URL-safe base64 without padding (43 chars) after @p prefix. */
 void srv_token_new(const char *prefix, char *out, size_t outlen);
 /* Hex SHA-256 of @p token into @p out (65 bytes). */

@@ -19,6 +19,11 @@ struct srv_snapshot_holder {
     uint64_t version;
     srv_snapshot_build_fn build;
     void *build_ud;
+    srv_snapshot_version_fn watch;   /* guarded by build_mu */
+    void *watch_ud;
+    int64_t watch_interval;
+    atomic_llong next_check;
+    int64_t seen_version;
 };
 
 struct srv_snapshot_holder *srv_snapshot_holder_new(void)
@@ -29,6 +34,8 @@ struct srv_snapshot_holder *srv_snapshot_holder_new(void)
     pthread_mutex_init(&h->mu, NULL);
     pthread_mutex_init(&h->build_mu, NULL);
     atomic_init(&h->stale, true);
+    atomic_init(&h->next_check, 0);
+    h->seen_version = -1;
     return h;
 }
 
@@ -84,6 +91,29 @@ enum cwt_status srv_snapshot_publish(struct srv_snapshot_holder *h, void *data, 
     return CWT_OK;
 }
 
+void srv_snapshot_watch(struct srv_snapshot_holder *h, srv_snapshot_version_fn fn, void *ud, int64_t interval_s)
+{
+    pthread_mutex_lock(&h->build_mu);
+    h->watch = fn;
+    h->watch_ud = ud;
+    h->watch_interval = interval_s > 0 ? interval_s : 1;
+    atomic_store(&h->next_check, 0);
+    pthread_mutex_unlock(&h->build_mu);
+}
+
+/* Polls the watched version when due; a change marks the snapshot stale. Caller holds build_mu. */
+static void poll_version(struct srv_snapshot_holder *h, int64_t now)
+{
+    if (!h->watch || now < atomic_load(&h->next_check))
+        return;
+    atomic_store(&h->next_check, now + h->watch_interval);
+    int64_t v = 0;
+    if (h->watch(h->watch_ud, &v) == CWT_OK && v != h->seen_version) {
+        h->seen_version = v;
+        atomic_store(&h->stale, true);
+    }
+}
+
 void srv_snapshot_invalidate(struct srv_snapshot_holder *h)
 {
     atomic_store(&h->stale, true);
@@ -91,7 +121,9 @@ void srv_snapshot_invalidate(struct srv_snapshot_holder *h)
 
 struct srv_snapshot *srv_snapshot_acquire(struct srv_snapshot_holder *h, int64_t now)
 {
-    if (atomic_load(&h->stale) && pthread_mutex_trylock(&h->build_mu) == 0) {
+    bool poll_due = now >= atomic_load(&h->next_check);
+    if ((atomic_load(&h->stale) || poll_due) && pthread_mutex_trylock(&h->build_mu) == 0) {
+        poll_version(h, now);
         /* Clear first: a change made while building marks it stale again. */
         if (h->build && atomic_exchange(&h->stale, false)) {
             void *data = NULL;

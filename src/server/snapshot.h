@@ -29,6 +29,15 @@ struct srv_snapshot_holder *srv_snapshot_holder_new(void);
 void srv_snapshot_holder_free(struct srv_snapshot_holder *h);
 /* Sets the builder used when the snapshot is stale (NULL: only explicit publishes). */
 void srv_snapshot_set_builder(struct srv_snapshot_holder *h, srv_snapshot_build_fn fn, void *ud);
+/* Reads a version that changes whenever the data behind the snapshot changes (any process). */
+typedef enum cwt_status (*srv_snapshot_version_fn)(void *ud, int64_t *version);
+/*
+ * Watches @p fn: srv_snapshot_acquire() polls it at most every @p interval_s
+ * seconds (one reader polls, the others do not wait) and marks the snapshot
+ * stale when the version moved. This is how changes made by other processes
+ * (a worker storing evaluations) reach a server's snapshot.
+ */
+void srv_snapshot_watch(struct srv_snapshot_holder *h, srv_snapshot_version_fn fn, void *ud, int64_t interval_s);
 /* Publishes @p data (ownership passes to the snapshot) at time @p at. */
 enum cwt_status srv_snapshot_publish(struct srv_snapshot_holder *h, void *data, void (*free_data)(void *),
                                      int64_t at);

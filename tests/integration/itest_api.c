@@ -22,6 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <curl/curl.h>
 #include <jansson.h>
 
@@ -401,6 +405,25 @@ static void test_bad_input_changes_nothing(void **state)
     expect(&r, 413, "too_large", NULL);
     resp_free(&r);
     free(body);
+    /* A declared length past the cap is answered at once, without sending the body. */
+    {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+        static const char req[] = "POST /v1/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                  "Content-Length: 1000000000\r\n\r\n{\"a\":";
+        assert_true(write(fd, req, strlen(req)) == (ssize_t)strlen(req));
+        struct timeval tv = {10, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        char buf[2048];
+        ssize_t got = read(fd, buf, sizeof buf - 1);
+        assert_true(got > 12);
+        buf[got] = '\0';
+        if (strncmp(buf, "HTTP/1.1 413", 12) != 0)
+            fail_msg("a 1 GB declared body got: %.100s", buf);
+        close(fd);
+    }
     /* An oversized header: refused, and the server still answers. */
     char *hh = malloc(64 * 1024);
     snprintf(hh, 16, "X-Big: ");
@@ -663,6 +686,28 @@ static void test_static_and_traversal(void **state)
 {
     struct server *s = *state;
     struct resp r;
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, "%s/static", s->dir);
+    assert_int_equal(h_sh("mkdir -p '%s/sdk/v1' && printf 'console.log(1);' > '%s/sdk/v1/cwtap.js' && "
+                          "printf '<h1>cwtap</h1>' > '%s/index.html'", dir, dir, dir), 0);
+    stop(s);
+    const char *extra[] = {"--static-dir", dir, NULL};
+    start(s, s->db, extra);
+    http(s, "GET", "/sdk/v1/cwtap.js", NULL, NULL, &r);
+    expect(&r, 200, NULL, NULL);
+    assert_string_equal(r.body, "console.log(1);");
+    char ct[80];
+    assert_true(header(&r, "Content-Type", ct, sizeof ct));
+    assert_non_null(strstr(ct, "javascript"));
+    resp_free(&r);
+    http(s, "GET", "/", NULL, NULL, &r);
+    expect(&r, 200, NULL, NULL);
+    assert_string_equal(r.body, "<h1>cwtap</h1>");
+    resp_free(&r);
+    snprintf(path, sizeof path, "/sdk/v1/missing.js");
+    http(s, "GET", path, NULL, NULL, &r);
+    expect(&r, 404, "not_found", NULL);
+    resp_free(&r);
     static const char *paths[] = {"/../../etc/passwd", "/%2e%2e/etc/passwd", "/sdk/../../etc/passwd",
                                   "/v1/sites/..%2f..%2fetc"};
     for (size_t i = 0; i < CWT_ARRAY_LEN(paths); i++) {
@@ -700,6 +745,44 @@ static void test_rate_limit_and_graceful_stop(void **state)
     start(s, s->db, NULL);
 }
 
+/* A request still uploading its body when SIGTERM arrives is answered in full; then the server exits 0. */
+static void test_inflight_request_finishes_on_sigterm(void **state)
+{
+    struct server *s = *state;
+    static const char body[] = "{\"email\":\"nobody@example.com\",\"password\":\"not the password\"}";
+    char head[512];
+    snprintf(head, sizeof head, "POST /v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\nConnection: close\r\n\r\n", strlen(body));
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_true(write(fd, head, strlen(head)) == (ssize_t)strlen(head));
+    assert_true(write(fd, body, 10) == 10);
+    struct timespec ts = {0, 300 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    kill(s->pid, SIGTERM);
+    nanosleep(&ts, NULL);
+    assert_true(write(fd, body + 10, strlen(body) - 10) == (ssize_t)(strlen(body) - 10));
+    char buf[4096];
+    size_t n = 0;
+    ssize_t r;
+    while (n < sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0)
+        n += (size_t)r;
+    buf[n] = '\0';
+    close(fd);
+    if (strncmp(buf, "HTTP/1.1 401", 12) != 0)
+        fail_msg("in-flight request got: %.200s", buf);
+    assert_non_null(strstr(buf, "\"unauthorized\""));
+    int st = 0;
+    for (int i = 0; i < 200 && waitpid(s->pid, &st, WNOHANG) != s->pid; i++)
+        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    s->pid = 0;
+    start(s, s->db, NULL);
+}
+
 #define CASES(setup)                                                                  \
     cmocka_unit_test_setup_teardown(test_health, setup, teardown),                    \
     cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown), \
@@ -708,7 +791,8 @@ static void test_rate_limit_and_graceful_stop(void **state)
     cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),                \
     cmocka_unit_test_setup_teardown(test_api_keys, setup, teardown),                  \
     cmocka_unit_test_setup_teardown(test_static_and_traversal, setup, teardown),      \
-    cmocka_unit_test_setup_teardown(test_rate_limit_and_graceful_stop, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_rate_limit_and_graceful_stop, setup, teardown), \
+    cmocka_unit_test_setup_teardown(test_inflight_request_finishes_on_sigterm, setup, teardown)
 
 int main(void)
 {

@@ -411,6 +411,46 @@ static void test_snapshot(void **state)
     assert_int_equal(freed, 2);
 }
 
+static enum cwt_status fake_version(void *ud, int64_t *v)
+{
+    int64_t *src = ud;
+    src[1]++; /* polls */
+    *v = src[0];
+    return CWT_OK;
+}
+
+static void test_snapshot_watch(void **state)
+{
+    (void)state;
+    freed = 0;
+    struct srv_snapshot_holder *h = srv_snapshot_holder_new();
+    int builds = 0;
+    int64_t src[2] = {7, 0}; /* version, polls */
+    srv_snapshot_set_builder(h, build_int, &builds);
+    srv_snapshot_watch(h, fake_version, src, 5);
+    struct srv_snapshot *a = srv_snapshot_acquire(h, 100);
+    assert_int_equal(builds, 1);
+    assert_int_equal(src[1], 1);
+    srv_snapshot_release(a);
+    /* Another process changes the data: not seen before the poll interval, seen after. */
+    src[0] = 8;
+    a = srv_snapshot_acquire(h, 104);
+    assert_int_equal(builds, 1);
+    assert_int_equal(src[1], 1);
+    srv_snapshot_release(a);
+    a = srv_snapshot_acquire(h, 105);
+    assert_int_equal(builds, 2);
+    assert_int_equal(*(int *)a->data, 2);
+    srv_snapshot_release(a);
+    /* Unchanged version: polled, not rebuilt. */
+    a = srv_snapshot_acquire(h, 111);
+    assert_int_equal(src[1], 3);
+    assert_int_equal(builds, 2);
+    srv_snapshot_release(a);
+    srv_snapshot_holder_free(h);
+    assert_int_equal(freed, 2);
+}
+
 /* ---- tokens and passwords ------------------------------------------------------------ */
 
 static void test_tokens_and_passwords(void **state)
@@ -451,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_verify_check),
         cmocka_unit_test(test_ratelimit),
         cmocka_unit_test(test_snapshot),
+        cmocka_unit_test(test_snapshot_watch),
         cmocka_unit_test(test_tokens_and_passwords),
     };
     return cmocka_run_group_tests_name("server", tests, NULL, NULL);

@@ -81,6 +81,12 @@ struct cwt__ops {
 enum cwt_status cwt__ops_measure(const struct cwt__ops *ops, const struct cwt__ops_policy *pol, int64_t at,
                                  struct cwt__ops_measure **out, size_t *n);
 
+struct cwt__site;
+/* The measures of @p site's platform events at site->at, with the default policy in *pol; *n = 0 when
+ * the site has no events (caller frees *ms). Shared by the fulfillment and refunds signals. */
+enum cwt_status cwt__site_ops_measures(const struct cwt__site *site, struct cwt__ops_policy *pol,
+                                       struct cwt__ops_measure **ms, size_t *n);
+
 /* Beta-posterior mean of @p k successes in @p n trials with prior mean @p m and strength @p s. */
 double cwt__beta_mean(unsigned k, unsigned n, double m, double s);
 /* Confidence in [0,1) that @p n observations give against a minimum sample @p min: n / (n + min). */

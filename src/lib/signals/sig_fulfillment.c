@@ -10,10 +10,6 @@
 #include "ops/ops.h"
 #include "signals/signal.h"
 
-/* Shared by sig_fulfillment.c and sig_refunds.c: the measures of @p site, or NULL when it has none. */
-enum cwt_status cwt__site_ops_measures(const struct cwt__site *site, struct cwt__ops_policy *pol,
-                                       struct cwt__ops_measure **ms, size_t *n);
-
 enum cwt_status cwt__site_ops_measures(const struct cwt__site *site, struct cwt__ops_policy *pol,
                                        struct cwt__ops_measure **ms, size_t *n)
 {

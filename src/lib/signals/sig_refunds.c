@@ -10,9 +10,6 @@
 #include "ops/ops.h"
 #include "signals/signal.h"
 
-enum cwt_status cwt__site_ops_measures(const struct cwt__site *site, struct cwt__ops_policy *pol,
-                                       struct cwt__ops_measure **ms, size_t *n);
-
 enum cwt_status cwt__sig_refunds(const struct cwt__site *site, struct cwt__signal *out)
 {
     struct cwt__ops_policy pol;

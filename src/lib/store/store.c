@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -220,10 +221,28 @@ enum cwt_status cwt__tx_exec(struct cwt__tx *tx, const char *sql, const struct c
     return tx->st->be->exec(tx->pc->conn, sql, params, nparams, fn, ud, changes, err);
 }
 
+/* True for a statement that only reads: it may run without a transaction of its own. */
+static bool read_only(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+        sql++;
+    return strncasecmp(sql, "SELECT", 6) == 0 && !strstr(sql, "FOR UPDATE");
+}
+
 enum cwt_status cwt__store_exec(struct cwt__store *st, const char *sql, const struct cwt__sv *params,
                                 size_t nparams, cwt__row_fn fn, void *ud, int64_t *changes, struct cwt_err *err)
 {
     struct cwt__tx *tx = NULL;
+    if (read_only(sql)) {
+        /* One SELECT is atomic on its own (autocommit): no write lock on SQLite, no BEGIN round trip. */
+        struct pool_conn *pc = NULL;
+        enum cwt_status rc = pool_get(st, &pc, err);
+        if (rc != CWT_OK)
+            return rc;
+        rc = st->be->exec(pc->conn, sql, params, nparams, fn, ud, changes, err);
+        pool_put(st, pc);
+        return rc;
+    }
     enum cwt_status rc = cwt__tx_begin(st, CWT__TX_WRITE, &tx, err);
     if (rc != CWT_OK)
         return rc;
@@ -233,6 +252,28 @@ enum cwt_status cwt__store_exec(struct cwt__store *st, const char *sql, const st
         return rc;
     }
     return cwt__tx_commit(tx, err);
+}
+
+enum cwt_status cwt__tx_bump(struct cwt__tx *tx, const char *name, struct cwt_err *err)
+{
+    struct cwt__sv p[] = {CWT_SV_TEXT(name)};
+    return cwt__tx_exec(tx, "INSERT INTO change_counters (name, version) VALUES (?, 1) ON CONFLICT (name) "
+                            "DO UPDATE SET version = change_counters.version + 1", p, 1, NULL, NULL, NULL, err);
+}
+
+enum cwt_status cwt__store_counter(struct cwt__store *st, const char *name, int64_t *version, struct cwt_err *err)
+{
+    struct cwt__sv p[] = {CWT_SV_TEXT(name)};
+    *version = 0;
+    return cwt__store_exec(st, "SELECT version FROM change_counters WHERE name = ?", p, 1, cwt__row_get_int, version,
+                           NULL, err);
+}
+
+enum cwt_status cwt__store_counters_sum(struct cwt__store *st, int64_t *sum, struct cwt_err *err)
+{
+    *sum = 0;
+    return cwt__store_exec(st, "SELECT COALESCE(SUM(version), 0) FROM change_counters", NULL, 0, cwt__row_get_int,
+                           sum, NULL, err);
 }
 
 /* ---- migrations -------------------------------------------------------- */

@@ -99,9 +99,23 @@ enum cwt__store_engine cwt__tx_engine(const struct cwt__tx *tx);
 enum cwt_status cwt__tx_exec(struct cwt__tx *tx, const char *sql, const struct cwt__sv *params, size_t nparams,
                              cwt__row_fn fn, void *ud, int64_t *changes, struct cwt_err *err);
 
-/* One statement in its own transaction (a retry on SQLite busy is the backend's). */
+/*
+ * One statement in its own write transaction; a plain SELECT runs without one
+ * (autocommit), so reads never take SQLite's write lock.
+ */
 enum cwt_status cwt__store_exec(struct cwt__store *st, const char *sql, const struct cwt__sv *params,
                                 size_t nparams, cwt__row_fn fn, void *ud, int64_t *changes, struct cwt_err *err);
+
+/*
+ * Change counters (table change_counters): bump @p name inside the
+ * transaction of a change (so the bump commits with it); read it from any
+ * process to notice changes (the server's snapshot polls "evaluations",
+ * "sites", and whatever a module bumps). A counter never bumped reads 0.
+ */
+enum cwt_status cwt__tx_bump(struct cwt__tx *tx, const char *name, struct cwt_err *err);
+enum cwt_status cwt__store_counter(struct cwt__store *st, const char *name, int64_t *version, struct cwt_err *err);
+/* The sum of all counters: changes whenever any of them is bumped. */
+enum cwt_status cwt__store_counters_sum(struct cwt__store *st, int64_t *sum, struct cwt_err *err);
 
 /* Row callbacks for the common cases: the first column of the first row. */
 enum cwt_status cwt__row_get_int(void *ud /* int64_t* */, const struct cwt__row *row);

@@ -239,13 +239,7 @@ enum cwt_status cwt__tx_cohort(struct cwt__tx *tx, double **scores, size_t *n, s
 
 enum cwt_status cwt__tx_program_bump(struct cwt__tx *tx, struct cwt_err *err)
 {
-    return cwt__tx_exec(tx, "UPDATE program_version SET v = v + 1 WHERE id = 1", NULL, 0, NULL, NULL, NULL, err);
-}
-
-enum cwt_status cwt__store_program_version(struct cwt__store *st, int64_t *v, struct cwt_err *err)
-{
-    *v = 0;
-    return cwt__store_exec(st, "SELECT v FROM program_version WHERE id = 1", NULL, 0, cwt__row_get_int, v, NULL, err);
+    return cwt__tx_bump(tx, "program", err);
 }
 
 /* One statement and the bump in one write transaction. */

@@ -53,9 +53,11 @@ enum cwt_status cwt__store_registry_each(struct cwt__store *st, cwt__registry_fn
 /* Latest scores of all sites with a score, for the cohort percentile (at most @p cap). */
 enum cwt_status cwt__tx_cohort(struct cwt__tx *tx, double **scores, size_t *n, size_t cap, struct cwt_err *err);
 
-/* The program's change counter: bumped inside the transaction of each change; read by servers. */
+/*
+ * Bumps the change counter "program" (store.h cwt__tx_bump) inside the
+ * transaction of each change the hot path shows; servers' snapshots watch it.
+ */
 enum cwt_status cwt__tx_program_bump(struct cwt__tx *tx, struct cwt_err *err);
-enum cwt_status cwt__store_program_version(struct cwt__store *st, int64_t *v, struct cwt_err *err);
 
 /* The industry the registry lists a site under ("" clears it); CWT_ENOTFOUND for another's site. */
 enum cwt_status cwt__store_site_set_industry(struct cwt__store *st, const char *enterprise_id, const char *site_id,

@@ -79,14 +79,24 @@ enum cwt_status cwt__store_site_set_verified(struct cwt__store *st, const char *
                                              const char *method, int64_t at, struct cwt_err *err)
 {
     int64_t n = 0;
+    struct cwt__tx *tx = NULL;
     struct cwt__sv p[] = {CWT_SV_INT(at), CWT_SV_TEXT(method), CWT_SV_INT(at), CWT_SV_TEXT(id),
                           CWT_SV_TEXT(enterprise_id)};
-    enum cwt_status rc = cwt__store_exec(st, "UPDATE sites SET verified_at = ?, verify_method = ?, "
-                                             "next_eval_at = COALESCE(next_eval_at, ?) "
-                                             "WHERE id = ? AND enterprise_id = ?", p, 5, NULL, NULL, &n, err);
+    enum cwt_status rc = cwt__tx_begin(st, CWT__TX_WRITE, &tx, err);
+    if (rc != CWT_OK)
+        return rc;
+    rc = cwt__tx_exec(tx, "UPDATE sites SET verified_at = ?, verify_method = ?, "
+                          "next_eval_at = COALESCE(next_eval_at, ?) WHERE id = ? AND enterprise_id = ?",
+                      p, 5, NULL, NULL, &n, err);
     if (rc == CWT_OK && n == 0)
         rc = cwt_err_setf(err, CWT_ENOTFOUND, "id", "no such site");
-    return rc;
+    if (rc == CWT_OK)
+        rc = cwt__tx_bump(tx, "sites", err);
+    if (rc != CWT_OK) {
+        cwt__tx_rollback(tx);
+        return rc;
+    }
+    return cwt__tx_commit(tx, err);
 }
 
 void cwt__evaluation_release(struct cwt__evaluation *e)
@@ -123,12 +133,23 @@ enum cwt_status cwt__store_eval_insert(struct cwt__store *st, const struct cwt__
     struct cwt__sv p[] = {CWT_SV_TEXT(e->id), CWT_SV_TEXT(e->site_id), CWT_SV_INT(e->at),
                           CWT_SV_TEXT(e->model_version), e->total < 0 ? CWT_SV_NULL : CWT_SV_TEXT(total),
                           CWT_SV_TEXT(e->grade), CWT_SV_TEXT(e->report ? e->report : "{}")};
-    return cwt__store_exec(st, cwt__store_engine(st) == CWT__ENGINE_PG
+    struct cwt__tx *tx = NULL;
+    enum cwt_status rc = cwt__tx_begin(st, CWT__TX_WRITE, &tx, err);
+    if (rc != CWT_OK)
+        return rc;
+    rc = cwt__tx_exec(tx, cwt__store_engine(st) == CWT__ENGINE_PG
         ? "INSERT INTO evaluations (id, site_id, at, model_version, total, grade, report) "
           "VALUES (?, ?, ?, ?, CAST(? AS DOUBLE PRECISION), ?, ?)"
         : "INSERT INTO evaluations (id, site_id, at, model_version, total, grade, report) "
           "VALUES (?, ?, ?, ?, CAST(? AS REAL), ?, ?)",
         p, CWT_ARRAY_LEN(p), NULL, NULL, NULL, err);
+    if (rc == CWT_OK)
+        rc = cwt__tx_bump(tx, "evaluations", err);
+    if (rc != CWT_OK) {
+        cwt__tx_rollback(tx);
+        return rc;
+    }
+    return cwt__tx_commit(tx, err);
 }
 
 enum cwt_status cwt__store_eval_get(struct cwt__store *st, const char *enterprise_id, const char *id,

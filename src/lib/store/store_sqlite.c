@@ -81,9 +81,22 @@ static enum cwt_status sq_exec(void *conn, const char *sql, const struct cwt__sv
         }
     }
     struct cwt__row row = {.be = &cwt__store_sqlite, .h = stmt};
-    while ((src = sqlite3_step(stmt)) == SQLITE_ROW) {
+    /*
+     * BEGIN IMMEDIATE waits for the write lock up to the busy timeout; under a long
+     * stall (a slow disk, a debugger, valgrind) it is tried again, twice: nothing
+     * has happened yet, so a retry is always safe.
+     */
+    bool is_begin = strncmp(sql, "BEGIN", 5) == 0;
+    for (int tries = 0;; tries++) {
+        src = sqlite3_step(stmt);
+        if (src != SQLITE_BUSY || !is_begin || tries >= 2)
+            break;
+        sqlite3_reset(stmt);
+    }
+    while (src == SQLITE_ROW) {
         if (fn && (rc = fn(ud, &row)) != CWT_OK)
             goto out;
+        src = sqlite3_step(stmt);
     }
     if (src != SQLITE_DONE) {
         rc = sq_fail(db, src, "statement failed", err);
