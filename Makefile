@@ -17,6 +17,7 @@ all: build
 
 deps:
 	@sh scripts/deps.sh
+	@sh scripts/npm.sh
 
 $(REL_DIR)/build.ninja:
 	@$(MESON) setup $(REL_DIR) --buildtype=release >/dev/null

@@ -22,6 +22,7 @@
 #include <libpsl.h>
 #include <sodium.h>
 
+#include "server/badge.h"
 #include "server/server.h"
 #include "server/site.h"
 #include "server/snapshot.h"
@@ -38,6 +39,7 @@ struct srv {
     struct srv_ratelimit *rl;
     struct srv_metrics *metrics;
     struct srv_snapshot_holder *snaps;
+    struct srv_snapshot_holder *prog_snaps; /* the program's data (program_snapshot.c) */
     psl_ctx_t *psl;
     atomic_int inflight;
     char dummy_hash[160];
@@ -231,7 +233,7 @@ static void dispatch(struct srv *s, struct srv_req *rq, struct srv_resp *rs, str
         srv_error(rs, 500, "internal", NULL, "the handler gave no response");
 }
 
-static void etag_of(const char *body, size_t len, char out[static 40])
+void srv_etag(const char *body, size_t len, char out[static 40])
 {
     unsigned char h[16];
     crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
@@ -264,7 +266,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct srv_req *rq
     char etag[40] = "";
     bool is_get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
     if (is_get && status == 200 && !rs->no_etag && text) {
-        etag_of(text, len, etag);
+        srv_etag(text, len, etag);
         const char *inm = hdr(rq, "If-None-Match");
         if (inm && strstr(inm, etag)) {
             status = 304;
@@ -281,7 +283,10 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct srv_req *rq
     if (etag[0])
         MHD_add_response_header(resp, "ETag", etag);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    if (strncmp(rq->path, "/v1/", 4) == 0)
+    bool cache_set = false; /* a handler's own Cache-Control (the badge's 60 s) wins */
+    for (size_t i = 0; i < rs->nheaders; i++)
+        cache_set |= rs->headers[i][0] && strcasecmp(rs->headers[i][0], "Cache-Control") == 0;
+    if (strncmp(rq->path, "/v1/", 4) == 0 && !cache_set)
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
     for (size_t i = 0; i < rs->nheaders; i++)
         if (rs->headers[i][0] && rs->headers[i][1])
@@ -448,12 +453,13 @@ enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, 
         nroutes++;
     s->metrics = srv_metrics_new(nroutes);
     s->snaps = srv_snapshot_holder_new();
-    if (s->snaps)
-        srv_snapshot_set_builder(s->snaps, srv_program_snapshot_build, s); /* the program's hot path */
+    s->prog_snaps = srv_snapshot_holder_new();
+    if (s->prog_snaps)
+        srv_snapshot_set_builder(s->prog_snaps, srv_program_snapshot_build, s); /* the program's hot path */
     s->psl = psl_latest(NULL);
     if (!s->psl)
         s->psl = (psl_ctx_t *)psl_builtin();
-    if (!s->rl || !s->metrics || !s->snaps) {
+    if (!s->rl || !s->metrics || !s->snaps || !s->prog_snaps) {
         rc = cwt_err_set(err, CWT_ENOMEM, "out of memory");
         goto out;
     }
@@ -462,6 +468,8 @@ enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, 
         goto out;
     }
     srv_snapshot_watch(s->snaps, store_version, s, 1);
+    srv_snapshot_watch(s->prog_snaps, store_version, s, 1);
+    srv_snapshot_set_builder(s->snaps, srv_hot_build, s); /* the badge's data (hot.c) */
     char pw[80];
     srv_token_new("", pw, sizeof pw);
     if ((rc = srv_password_hash(s, pw, s->dummy_hash, sizeof s->dummy_hash, err)))
@@ -535,6 +543,7 @@ void srv_free(struct srv *s)
     srv_ratelimit_free(s->rl);
     srv_metrics_free(s->metrics);
     srv_snapshot_holder_free(s->snaps);
+    srv_snapshot_holder_free(s->prog_snaps);
     if (s->psl && s->psl != psl_builtin())
         psl_free(s->psl);
     cwt_free(s);
@@ -544,6 +553,7 @@ struct cwt__store *srv_store(const struct srv *s) { return s->store; }
 struct cwt_ctx *srv_ctx(const struct srv *s) { return s->ctx; }
 const struct srv_config *srv_cfg(const struct srv *s) { return &s->cfg; }
 struct srv_snapshot_holder *srv_snapshots(const struct srv *s) { return s->snaps; }
+struct srv_snapshot_holder *srv_program_snapshots(const struct srv *s) { return s->prog_snaps; }
 const char *srv_public_base(const struct srv *s) { return s->public_base; }
 const void *srv_psl(const struct srv *s) { return s->psl; }
 int srv_inflight(const struct srv *s) { return atomic_load(&s->inflight); }

@@ -33,7 +33,7 @@ void srv_program_policy(const struct srv *s, struct cwt__program_policy *p)
 
 void srv_program_changed(struct srv *s)
 {
-    srv_snapshot_invalidate(srv_snapshots(s));
+    srv_snapshot_invalidate(srv_program_snapshots(s));
 }
 
 static void snap_free(void *data)
@@ -157,7 +157,7 @@ enum cwt_status srv_program_snapshot_build(void *ud, void **data, void (**free_d
 
 struct srv_snapshot *srv_program_snapshot(struct srv_req *rq)
 {
-    struct srv_snapshot_holder *h = srv_snapshots(rq->srv);
+    struct srv_snapshot_holder *h = srv_program_snapshots(rq->srv);
     struct srv_snapshot *snap = srv_snapshot_acquire(h, rq->now);
     /* The very first build may be running in another thread: wait for it (bounded, 2 s). */
     for (int i = 0; !snap && i < 200; i++) {

@@ -42,6 +42,11 @@ const struct srv_route srv_routes[] = {
     {"GET", "/v1/registry/{site}", srv_route_registry_get, SRV_AUTH_NONE, NULL},
     {"GET", "/v1/registry/{site}/attestation", srv_route_registry_attestation, SRV_AUTH_NONE, NULL},
     {"GET", "/.well-known/cwtap-keys.json", srv_route_wellknown_keys, SRV_AUTH_NONE, NULL},
+    {"GET", "/v1/badge/{site}", srv_route_badge, SRV_AUTH_NONE, NULL},
+    {"GET", "/registry/{site}", srv_route_registry_page, SRV_AUTH_NONE, NULL},
+    {"GET", "/sdk/v1/cwtap.js", srv_route_sdk_js, SRV_AUTH_NONE, NULL},
+    {"GET", "/sdk/v1/cwtap.css", srv_route_sdk_css, SRV_AUTH_NONE, NULL},
+    {"GET", "/sdk/v1/cwtap.js.sri", srv_route_sdk_sri, SRV_AUTH_NONE, NULL},
     {NULL, NULL, NULL, SRV_AUTH_NONE, NULL},
 };
 

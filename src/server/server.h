@@ -146,6 +146,8 @@ void srv_json(struct srv_resp *rs, int status, json_t *body);
 /* Adds a response header (copied); silently drops past SRV_MAX_HEADERS. */
 void srv_header(struct srv_resp *rs, const char *name, const char *value);
 void srv_resp_release(struct srv_resp *rs);
+/* The strong ETag of @p body (quoted hex of a 128-bit BLAKE2b hash) into @p out. */
+void srv_etag(const char *body, size_t len, char out[static 40]);
 
 /* ---- request bodies (api_json.c) ---------------------------------------- */
 
@@ -237,6 +239,8 @@ struct cwt__store *srv_store(const struct srv *s);
 struct cwt_ctx *srv_ctx(const struct srv *s);
 const struct srv_config *srv_cfg(const struct srv *s);
 struct srv_snapshot_holder *srv_snapshots(const struct srv *s);
+/* The program's own snapshot holder (registry, weights, keys: program_snapshot.c). */
+struct srv_snapshot_holder *srv_program_snapshots(const struct srv *s);
 /* The base URL clients reach this server at (for snippets and links). */
 const char *srv_public_base(const struct srv *s);
 /* The Public Suffix List context (psl_ctx_t), for site.h. */
@@ -280,5 +284,10 @@ void srv_route_registry_list(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_registry_get(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_registry_attestation(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_wellknown_keys(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_badge(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_registry_page(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_sdk_js(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_sdk_css(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_sdk_sri(struct srv_req *rq, struct srv_resp *rs);
 
 #endif

@@ -688,12 +688,13 @@ static void test_static_and_traversal(void **state)
     struct resp r;
     char dir[600], path[700];
     snprintf(dir, sizeof dir, "%s/static", s->dir);
-    assert_int_equal(h_sh("mkdir -p '%s/sdk/v1' && printf 'console.log(1);' > '%s/sdk/v1/cwtap.js' && "
+    assert_int_equal(h_sh("mkdir -p '%s/assets' && printf 'console.log(1);' > '%s/assets/app.js' && "
                           "printf '<h1>cwtap</h1>' > '%s/index.html'", dir, dir, dir), 0);
     stop(s);
     const char *extra[] = {"--static-dir", dir, NULL};
     start(s, s->db, extra);
-    http(s, "GET", "/sdk/v1/cwtap.js", NULL, NULL, &r);
+    /* (/sdk/v1/ is served from the SDK embedded in the binary, route_sdk.c, not from here) */
+    http(s, "GET", "/assets/app.js", NULL, NULL, &r);
     expect(&r, 200, NULL, NULL);
     assert_string_equal(r.body, "console.log(1);");
     char ct[80];
@@ -704,7 +705,7 @@ static void test_static_and_traversal(void **state)
     expect(&r, 200, NULL, NULL);
     assert_string_equal(r.body, "<h1>cwtap</h1>");
     resp_free(&r);
-    snprintf(path, sizeof path, "/sdk/v1/missing.js");
+    snprintf(path, sizeof path, "/assets/missing.js");
     http(s, "GET", path, NULL, NULL, &r);
     expect(&r, 404, "not_found", NULL);
     resp_free(&r);

@@ -183,6 +183,8 @@ static const struct {
     {"产品中心", "https://a.example/chanpin/", "products"},
     {"Sản phẩm", "https://a.example/san-pham", "products"},
     {"Brass Ball Valve DN50", "https://a.example/products/brass-ball-valve-dn50.html", "product"},
+    {"DN50 stainless steel ball valve, PN40", "https://a.example/product-ball-valve.html", "product"},
+    {"Our range", "https://a.example/products.html", "products"},
     {"Certificates", "https://a.example/certificates", "certificates"},
     {"资质证书", "https://a.example/zizhi.html", "certificates"},
     {"證書", "https://a.example/x", "certificates"},

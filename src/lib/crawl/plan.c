@@ -116,6 +116,16 @@ bool cwt__plan_is_file(const char *url)
     return false;
 }
 
+/* True when segment @p seg (@p n bytes) is @p word followed by '-' or '_' and more, e.g. "product-x.html". */
+static bool item_segment(const char *seg, size_t n, const char *word)
+{
+    size_t wl = strlen(word);
+    if (n <= wl + 1 || strncmp(seg, word, wl) != 0 || (seg[wl] != '-' && seg[wl] != '_'))
+        return false;
+    char c = seg[wl + 1];
+    return c != '.' && c != '\0';
+}
+
 void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *out)
 {
     char t[MAX_TEXT * 4];
@@ -163,7 +173,11 @@ void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *o
                     if (s > us) {
                         us = s;
                         uw = k->word;
-                        product = strcmp(role, "products") == 0 && !in_last;
+                        /* "/products/x" or a last segment naming one item ("product-ball-valve.html",
+                         * "product_123"): a product page, not the listing */
+                        product = strcmp(role, "products") == 0 && (!in_last || item_segment(path + last,
+                                                                                               end - last,
+                                                                                               k->word));
                     }
                 }
             }
