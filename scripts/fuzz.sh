@@ -22,9 +22,9 @@ for t in $targets; do
     echo "fuzz: $t for ${per}s" >&2
     if [ -d "$seeds" ]; then
         $dir/tests/fuzz/fuzz_$t -max_total_time=$per -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-            -print_final_stats=0 "$corpus" "$seeds" 2>$dir/fuzz-$t.log || { tail -50 $dir/fuzz-$t.log; exit 1; }
+            -artifact_prefix=$dir/fuzz-$t- -print_final_stats=0 "$corpus" "$seeds" 2>$dir/fuzz-$t.log || { tail -50 $dir/fuzz-$t.log; echo "fuzz: $t failed; the input is $dir/fuzz-$t-*: add it as a regression fixture" >&2; exit 1; }
     else
         $dir/tests/fuzz/fuzz_$t -max_total_time=$per -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-            "$corpus" 2>$dir/fuzz-$t.log || { tail -50 $dir/fuzz-$t.log; exit 1; }
+            -artifact_prefix=$dir/fuzz-$t- "$corpus" 2>$dir/fuzz-$t.log || { tail -50 $dir/fuzz-$t.log; echo "fuzz: $t failed; the input is $dir/fuzz-$t-*: add it as a regression fixture" >&2; exit 1; }
     fi
 done

@@ -31,6 +31,8 @@ static void usage(FILE *f)
         "  --openapi PATH        the OpenAPI document to serve (default docs/openapi.yaml)\n"
         "  --threads N           worker threads (default 4)\n"
         "  --max-body BYTES      request body cap (default 65536)\n"
+        "  --max-conns N         open connections in all (default 1000)\n"
+        "  --max-conns-per-ip N  open connections per client address (default 64)\n"
         "  --rate-ip R[/B]       requests per second [and burst] per client address (default 20/40)\n"
         "  --rate-key R[/B]      per API key or session (default 50/100)\n"
         "  --rate-login R[/B]    login and signup attempts per address and e-mail (default 0.2/5)\n"
@@ -102,7 +104,8 @@ static void make_db_dir(const char *db)
 int cmd_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_DB, O_INSECURE, O_STATIC, O_PUBLIC, O_OPENAPI, O_THREADS, O_MAXBODY, O_RIP, O_RKEY,
-           O_RLOGIN, O_PWCOST, O_PRIVATE, O_CA, O_PORTFILE, O_NOLOG, O_DNS, O_MASTER, O_CLOCK, O_HELP };
+           O_RLOGIN, O_PWCOST, O_PRIVATE, O_CA, O_PORTFILE, O_NOLOG, O_DNS, O_MAXCONN, O_MAXCONNIP, O_MASTER,
+           O_CLOCK, O_HELP };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN}, {"db", required_argument, NULL, O_DB},
         {"insecure-cookies", no_argument, NULL, O_INSECURE}, {"static-dir", required_argument, NULL, O_STATIC},
@@ -112,8 +115,10 @@ int cmd_serve(int argc, char **argv)
         {"rate-login", required_argument, NULL, O_RLOGIN}, {"pwhash-cost", required_argument, NULL, O_PWCOST},
         {"allow-private", no_argument, NULL, O_PRIVATE}, {"ca-file", required_argument, NULL, O_CA},
         {"port-file", required_argument, NULL, O_PORTFILE}, {"no-access-log", no_argument, NULL, O_NOLOG},
-        {"dns-server", required_argument, NULL, O_DNS}, {"master-key", required_argument, NULL, O_MASTER},
-        {"clock-file", required_argument, NULL, O_CLOCK}, {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
+        {"dns-server", required_argument, NULL, O_DNS},
+        {"max-conns", required_argument, NULL, O_MAXCONN}, {"max-conns-per-ip", required_argument, NULL, O_MAXCONNIP},
+        {"master-key", required_argument, NULL, O_MASTER}, {"clock-file", required_argument, NULL, O_CLOCK},
+        {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
     };
     struct srv_config cfg = {.listen_addr = "127.0.0.1", .port = 8080, .access_log = true};
     const char *db = "sqlite:var/cwtap.db", *port_file = NULL, *ca_file = NULL, *dns_server = NULL, *clock_file = NULL;
@@ -170,6 +175,16 @@ int cmd_serve(int argc, char **argv)
         case O_NOLOG: cfg.access_log = false; break;
         case O_MASTER: cfg.master_key_path = optarg; break;
         case O_CLOCK: clock_file = optarg; break;
+        case O_MAXCONN:
+            cfg.max_conns = (unsigned)atoi(optarg);
+            if (cfg.max_conns < 1 || cfg.max_conns > 60000)
+                return cli_usage_error("serve", "--max-conns wants 1 to 60000");
+            break;
+        case O_MAXCONNIP:
+            cfg.max_conns_per_ip = (unsigned)atoi(optarg);
+            if (cfg.max_conns_per_ip < 1 || cfg.max_conns_per_ip > 60000)
+                return cli_usage_error("serve", "--max-conns-per-ip wants 1 to 60000");
+            break;
         case O_HELP: usage(stdout); return EXIT_OK_;
         default: return cli_usage_error("serve", "unknown option");
         }

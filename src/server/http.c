@@ -428,6 +428,12 @@ enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, 
         s->cfg.max_body = 64 << 10;
     if (!s->cfg.max_header)
         s->cfg.max_header = 16 << 10;
+    if (!s->cfg.max_conns)
+        s->cfg.max_conns = 1000;
+    if (!s->cfg.max_conns_per_ip)
+        s->cfg.max_conns_per_ip = 64;
+    if (!s->cfg.conn_timeout_s)
+        s->cfg.conn_timeout_s = 30;
     if (!s->cfg.session_ttl_s)
         s->cfg.session_ttl_s = 7 * 86400;
     if (s->cfg.rate_ip <= 0)
@@ -483,6 +489,8 @@ out:
 
 enum cwt_status srv_start(struct srv *s, struct cwt_err *err)
 {
+    /* The program's snapshot is built before the first request (it makes the first signing key). */
+    srv_snapshot_release(srv_snapshot_acquire(s->prog_snaps, cwt_ctx_now(s->ctx)));
     struct sockaddr_in a4 = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->cfg.port)};
     struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)s->cfg.port)};
     const struct sockaddr *sa = NULL;
@@ -498,9 +506,10 @@ enum cwt_status srv_start(struct srv *s, struct cwt_err *err)
     s->d = MHD_start_daemon(flags, (uint16_t)s->cfg.port, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, sa,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                            MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.conn_timeout_s,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)s->cfg.max_header,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+                            MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_conns,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->cfg.max_conns_per_ip,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_END);
     if (!s->d)

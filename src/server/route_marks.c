@@ -97,7 +97,7 @@ void srv_route_uploads_create(struct srv_req *rq, struct srv_resp *rs)
     enum cwt__upload_kind kind;
     struct cwt__program_policy p;
     if (cwt__upload_kind_parse(rq->params[1], &kind) != CWT_OK) {
-        srv_error(rs, 404, "not_found", "kind", "no upload kind '%s' (customs, iso, outlets)", rq->params[1]);
+        srv_error(rs, 404, "not_found", "kind", "no such upload kind (customs, iso, outlets)");
         return;
     }
     if (!own_site(rq, rs, &s))

@@ -50,6 +50,9 @@ struct srv_config {
     unsigned threads;            /* libmicrohttpd thread pool (default 4) */
     size_t max_body;             /* request body cap, bytes (default 64 KiB) */
     size_t max_header;           /* per-connection memory for headers (default 16 KiB) */
+    unsigned max_conns;          /* open connections in all (default 1000) */
+    unsigned max_conns_per_ip;   /* open connections per client address (default 64; slowloris) */
+    unsigned conn_timeout_s;     /* idle connection timeout, seconds (default 30) */
     int64_t session_ttl_s;       /* default 7 days */
     /* Argon2id cost; 0: moderate defaults (crypto_pwhash_OPSLIMIT_MODERATE-ish, 64 MiB). Tests lower it. */
     unsigned long long pw_opslimit;

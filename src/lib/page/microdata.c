@@ -302,8 +302,9 @@ static void add_property(struct md *m, json_t *props, xmlNodePtr p, unsigned dep
             const char *k = json_string_value(name);
             json_t *list = json_object_get(props, k);
             if (!list) {
-                list = json_array();
-                json_object_set_new(props, k, list);
+                list = json_array(); /* set_new frees it when it fails (out of memory): then skip the name */
+                if (!list || json_object_set_new(props, k, list) != 0)
+                    continue;
             }
             if (v && json_array_size(list) < 1000)
                 json_array_append(list, v);

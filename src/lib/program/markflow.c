@@ -45,6 +45,7 @@ static enum cwt_status run(struct cwt__store *st, const struct cwt__program_poli
     if (rc == CWT_OK && hook)
         rc = hook(ud, tx, &row, ev, err);
     struct cwt__mark_event *evs[2] = {ev1, ev};
+    size_t total = 0;
     for (size_t i = 0; i < 2 && rc == CWT_OK; i++) {
         if (!evs[i])
             continue;
@@ -60,11 +61,19 @@ static enum cwt_status run(struct cwt__store *st, const struct cwt__program_poli
         }
         if (arc != CWT_OK)
             ev_rc = arc;
+        total += n;
         for (size_t k = 0; k < n && rc == CWT_OK; k++) {
             struct cwt__log_entry e;
             cwt__log_entry_from_change(&e, site_id, &ch[k]);
             rc = cwt__tx_log_append(tx, &e, err);
         }
+    }
+    if (rc == CWT_OK && ev_rc != CWT_OK && total == 0) {
+        /* A refused event that changed nothing writes nothing. */
+        cwt__tx_rollback(tx);
+        cwt__mark_row_release(&row);
+        *err = ev_err;
+        return ev_rc;
     }
     if (rc == CWT_OK) {
         row.next_deadline = cwt__mark_next_deadline(&row.m, p);
