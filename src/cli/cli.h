@@ -38,6 +38,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) CWT_PRINTF(2, 3);
  */
 int cli_read_file(const char *path, size_t cap, char **out, size_t *len);
 
+/* Tests only: @p ctx reads the time (Unix seconds) from @p path on every call (cli_clock.c); NULL: no change. */
+struct cwt_ctx;
+void cli_clock_file(struct cwt_ctx *ctx, const char *path);
+
 #define CWT_CMD(name, summary) int cmd_##name(int argc, char **argv);
 #include "commands.def"
 #undef CWT_CMD

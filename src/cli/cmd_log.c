@@ -2,9 +2,9 @@
 /*
  * This module implements `cwtap log`: the hash-chained log of mark changes.
  * `cwtap log verify` reads the entries from a source and names the first
- * entry where the chain breaks. Today the source is an NDJSON export
- * (--file); the store's log table will be a second source feeding the same
- * verifier through the same iterator (program/chainlog.h).
+ * entry where the chain breaks. The source is an NDJSON export (--file) or
+ * the store's log table (--db), fed to the same verifier through the same
+ * iterator interface (program/chainlog.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,19 +12,22 @@
 
 #include "cli.h"
 #include "program/chainlog.h"
+#include "store/store_marks.h"
 
 #define LOG_FILE_MAX ((size_t)256 << 20)
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: cwtap log verify --file FILE [options]\n\n"
+            "usage: cwtap log verify (--file FILE | --db URL) [options]\n\n"
             "Verifies the hash-chained log of mark changes: every entry's SHA-256 matches its\n"
             "content, sequence numbers follow each other, and each entry carries the hash of the\n"
             "one before. An edited, inserted, reordered or deleted entry is found and the first\n"
-            "bad one named. FILE is an NDJSON export, one entry per line ('-' reads stdin).\n\n"
+            "bad one named. FILE is an NDJSON export, one entry per line ('-' reads stdin);\n"
+            "URL is the database (sqlite:PATH or postgresql://...) whose mark_log is read.\n\n"
             "options:\n"
             "  --file FILE     the NDJSON export to verify\n"
+            "  --db URL        the store to verify (its mark_log table)\n"
             "  --head HASH     the head hash published earlier (catches a truncated end)\n"
             "  --count N       the number of entries when HASH was published (with --head)\n"
             "  --json          print the result as JSON\n"
@@ -68,9 +71,32 @@ static int print_verdict(const struct log_source *src, const struct cwt__log_ver
     return v->ok ? EXIT_OK_ : EXIT_BELOW;
 }
 
+/* The store as the source: mark_log read in seq order. */
+static int verify_db(const char *db, const char *head, uint64_t count, bool json)
+{
+    struct cwt__store *st = NULL;
+    struct cwt__log_verdict v;
+    struct cwt_err err;
+    cwt_err_clear(&err);
+    if (cwt__store_open(db, &(struct cwt__store_opts){.max_conns = 1}, &st, &err) != CWT_OK) {
+        cli_error("cannot open the database: %s", err.msg);
+        return EXIT_INPUT;
+    }
+    int rc;
+    if (cwt__store_log_verify(st, head, count, &v, &err) != CWT_OK) {
+        cli_error("%s: %s", db, err.msg);
+        rc = EXIT_INPUT;
+    } else {
+        struct log_source src = {NULL, NULL, db};
+        rc = print_verdict(&src, &v, json);
+    }
+    cwt__store_free(st);
+    return rc;
+}
+
 static int log_verify(int argc, char **argv)
 {
-    const char *file = NULL, *head = NULL;
+    const char *file = NULL, *head = NULL, *db = NULL;
     uint64_t count = 0;
     bool json = false;
     for (int i = 1; i < argc; i++) {
@@ -82,6 +108,8 @@ static int log_verify(int argc, char **argv)
             json = true;
         } else if (strcmp(a, "--file") == 0 && i + 1 < argc) {
             file = argv[++i];
+        } else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
+            db = argv[++i];
         } else if (strcmp(a, "--head") == 0 && i + 1 < argc) {
             head = argv[++i];
         } else if (strcmp(a, "--count") == 0 && i + 1 < argc) {
@@ -94,10 +122,12 @@ static int log_verify(int argc, char **argv)
             return cli_usage_error("log", "unknown argument '%s'", a);
         }
     }
-    if (!file)
-        return cli_usage_error("log", "no source: pass --file FILE (the store is not a source yet)");
+    if (!file == !db)
+        return cli_usage_error("log", "pass one source: --file FILE or --db URL");
     if (head && (strlen(head) != 64 || count == 0))
         return cli_usage_error("log", "--head takes 64 hex digits and needs --count");
+    if (db)
+        return verify_db(db, head, count, json);
     char *text = NULL;
     size_t len;
     int rc = cli_read_file(file, LOG_FILE_MAX, &text, &len);

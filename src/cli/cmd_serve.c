@@ -42,6 +42,8 @@ static void usage(FILE *f)
         "  --dns-server A[:P]    DNS server for the TXT ownership proof (default: the system's)\n"
         "  --port-file PATH      write the port listened on to PATH once ready\n"
         "  --no-access-log       no JSON access log lines on stderr\n"
+        "  --master-key PATH     0600 file sealing the attestation keys (default var/cwtap-master.key, made if missing)\n"
+        "  --clock-file PATH     TESTS ONLY: read the time (Unix seconds) from PATH on every use\n"
         "  --help                this help\n\n"
         "Stops gracefully on SIGTERM or SIGINT. Exit codes: 0 stopped, 2 usage, 4 bad database, 70 internal.\n");
 }
@@ -102,7 +104,8 @@ static void make_db_dir(const char *db)
 int cmd_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_DB, O_INSECURE, O_STATIC, O_PUBLIC, O_OPENAPI, O_THREADS, O_MAXBODY, O_RIP, O_RKEY,
-           O_RLOGIN, O_PWCOST, O_PRIVATE, O_CA, O_PORTFILE, O_NOLOG, O_DNS, O_MAXCONN, O_MAXCONNIP, O_HELP };
+           O_RLOGIN, O_PWCOST, O_PRIVATE, O_CA, O_PORTFILE, O_NOLOG, O_DNS, O_MAXCONN, O_MAXCONNIP, O_MASTER,
+           O_CLOCK, O_HELP };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN}, {"db", required_argument, NULL, O_DB},
         {"insecure-cookies", no_argument, NULL, O_INSECURE}, {"static-dir", required_argument, NULL, O_STATIC},
@@ -114,10 +117,11 @@ int cmd_serve(int argc, char **argv)
         {"port-file", required_argument, NULL, O_PORTFILE}, {"no-access-log", no_argument, NULL, O_NOLOG},
         {"dns-server", required_argument, NULL, O_DNS},
         {"max-conns", required_argument, NULL, O_MAXCONN}, {"max-conns-per-ip", required_argument, NULL, O_MAXCONNIP},
+        {"master-key", required_argument, NULL, O_MASTER}, {"clock-file", required_argument, NULL, O_CLOCK},
         {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
     };
     struct srv_config cfg = {.listen_addr = "127.0.0.1", .port = 8080, .access_log = true};
-    const char *db = "sqlite:var/cwtap.db", *port_file = NULL, *ca_file = NULL, *dns_server = NULL;
+    const char *db = "sqlite:var/cwtap.db", *port_file = NULL, *ca_file = NULL, *dns_server = NULL, *clock_file = NULL;
     char addr[128];
     bool allow_private = false;
     int c, code = EXIT_INTERNAL;
@@ -169,6 +173,8 @@ int cmd_serve(int argc, char **argv)
         case O_DNS: dns_server = optarg; break;
         case O_PORTFILE: port_file = optarg; break;
         case O_NOLOG: cfg.access_log = false; break;
+        case O_MASTER: cfg.master_key_path = optarg; break;
+        case O_CLOCK: clock_file = optarg; break;
         case O_MAXCONN:
             cfg.max_conns = (unsigned)atoi(optarg);
             if (cfg.max_conns < 1 || cfg.max_conns > 60000)
@@ -205,6 +211,7 @@ int cmd_serve(int argc, char **argv)
     cwt_err_clear(&err);
     if (cwt_ctx_new(&ctx) != CWT_OK)
         goto out;
+    cli_clock_file(ctx, clock_file);
     make_db_dir(db);
     if (cwt__store_open(db, &(struct cwt__store_opts){.max_conns = cfg.threads ? cfg.threads + 2 : 6}, &store,
                         &err) != CWT_OK) {

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "fetch/fetch.h"
 #include "store/store_events.h"
+#include "program/markflow.h"
 #include "store/store_records.h"
 
 struct worker {
@@ -55,6 +56,32 @@ static void probe_channels(struct worker *w, const char *domain, const char *rep
         if (cwt__store_probe_add(w->store, domain, t[i].channel, t[i].url, at, t[i].ok, (int)t[i].status,
                                  t[i].error[0] ? t[i].error : NULL, &err) != CWT_OK)
             fprintf(stderr, "cwtap worker: cannot store a probe of '%s': %s\n", t[i].url, err.msg);
+}
+
+/*
+ * The program's side of an evaluation: is the SDK tag with this site's id on
+ * the home page (fetched again: the report keeps no raw HTML), then the mark's
+ * state machine with the threshold in force (program/markflow.h).
+ */
+static enum cwt_status judge(struct worker *w, const struct cwt__site *site, const struct cwt__evaluation *ev,
+                             struct cwt_err *err)
+{
+    struct cwt__fetch_opts fo = {.ca_file = w->audit.ca_file, .resolve = w->audit.resolve,
+                                 .nresolve = w->audit.nresolve, .allow_private = w->audit.allow_private,
+                                 .verify_tls = false}; /* TLS is judged by its signal, not here */
+    struct cwt__response resp;
+    memset(&resp, 0, sizeof resp);
+    enum cwt__integration integ = CWT__INTEG_ABSENT;
+    char why[200] = "";
+    if (cwt__fetch(w->ctx, &fo, site->url, &resp) == CWT_OK && resp.rc == CWT_OK && resp.status == 200 && resp.body)
+        integ = cwt__integration_detect(resp.body, resp.body_len, site->id, why, sizeof why);
+    cwt__response_release(&resp);
+    if (!w->quiet)
+        fprintf(stderr, "cwtap worker: %s: %s\n", site->id, why[0] ? why : "home page not fetched");
+    struct cwt__program_policy p;
+    struct cwt__eval_threshold th;
+    cwt__program_policy_default(&p);
+    return cwt__markflow_evaluated(w->store, &p, ev, integ, &th, err);
 }
 
 /* Runs one "evaluate" job: audit the site and store the evaluation. */
@@ -93,9 +120,10 @@ static enum cwt_status run_evaluate(struct worker *w, const struct cwt__job *j, 
     snprintf(ev.model_version, sizeof ev.model_version, "%s", mv ? mv : "unknown");
     json_decref(root);
     ev.report = json;
-    rc = cwt__store_eval_insert(w->store, &ev, err);
-    if (rc == CWT_OK)
-        probe_channels(w, site.domain, json, o.at);
+    if ((rc = cwt__store_eval_insert(w->store, &ev, err)))
+        goto out;
+    probe_channels(w, site.domain, json, o.at);
+    rc = judge(w, &site, &ev, err);
 out:
     cwt__ops_data_free(ops);
     cwt_free(json);
@@ -160,6 +188,7 @@ static void usage(FILE *f)
         "  --resolve H:P:A     resolve H:P to A for audits (repeatable, as curl's --resolve)\n"
         "  --model PATH        the model JSON to score with\n"
         "  --quiet             log failures only\n"
+        "  --clock-file PATH   TESTS ONLY: read the time (Unix seconds) from PATH on every use\n"
         "  --help              this help\n\n"
         "Stops after the current job on SIGTERM or SIGINT. Exit codes: 0 stopped, 2 usage, 4 bad database.\n");
 }
@@ -167,7 +196,7 @@ static void usage(FILE *f)
 int cmd_worker(int argc, char **argv)
 {
     enum { O_DB = 256, O_ONCE, O_INTERVAL, O_NOSCHED, O_POLL, O_LEASE, O_ID, O_PRIVATE, O_CA, O_RESOLVE, O_MODEL,
-           O_QUIET, O_HELP };
+           O_QUIET, O_CLOCK, O_HELP };
     static const struct option opts[] = {
         {"db", required_argument, NULL, O_DB}, {"once", no_argument, NULL, O_ONCE},
         {"interval", required_argument, NULL, O_INTERVAL}, {"no-schedule", no_argument, NULL, O_NOSCHED},
@@ -175,10 +204,11 @@ int cmd_worker(int argc, char **argv)
         {"id", required_argument, NULL, O_ID}, {"allow-private", no_argument, NULL, O_PRIVATE},
         {"ca-file", required_argument, NULL, O_CA}, {"resolve", required_argument, NULL, O_RESOLVE},
         {"model", required_argument, NULL, O_MODEL}, {"quiet", no_argument, NULL, O_QUIET},
+        {"clock-file", required_argument, NULL, O_CLOCK},
         {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
     };
     struct worker w = {.lease_s = 900};
-    const char *db = "sqlite:var/cwtap.db";
+    const char *db = "sqlite:var/cwtap.db", *clock_file = NULL;
     const char *resolve[16];
     size_t nresolve = 0;
     bool once = false, schedule = true;
@@ -218,6 +248,7 @@ int cmd_worker(int argc, char **argv)
             break;
         case O_MODEL: w.audit.model_path = optarg; break;
         case O_QUIET: w.quiet = true; break;
+        case O_CLOCK: clock_file = optarg; break;
         case O_HELP: usage(stdout); return EXIT_OK_;
         default: return cli_usage_error("worker", "unknown option");
         }
@@ -236,6 +267,7 @@ int cmd_worker(int argc, char **argv)
     cwt_err_clear(&err);
     if (cwt_ctx_new(&w.ctx) != CWT_OK)
         goto out;
+    cli_clock_file(w.ctx, clock_file);
     if (cwt__store_open(db, &(struct cwt__store_opts){.max_conns = 2}, &w.store, &err) != CWT_OK) {
         cli_error("cannot open the database: %s", err.msg);
         code = EXIT_INPUT;
@@ -250,6 +282,14 @@ int cmd_worker(int argc, char **argv)
                 cli_error("scheduler: %s", err.msg);
             else if (n && !w.quiet)
                 fprintf(stderr, "cwtap worker: scheduled %lld evaluation(s)\n", (long long)n);
+            /* The 72-hour deadlines: marks whose upload window has closed are downgraded now. */
+            struct cwt__program_policy pol;
+            size_t nd = 0;
+            cwt__program_policy_default(&pol);
+            if (cwt__markflow_tick_due(w.store, &pol, cwt_ctx_now(w.ctx), &nd, &err) != CWT_OK)
+                cli_error("deadlines: %s", err.msg);
+            else if (nd && !w.quiet)
+                fprintf(stderr, "cwtap worker: applied %zu mark deadline(s)\n", nd);
         }
         enum cwt_status rc = run_one(&w);
         if (rc == CWT_ENOTFOUND && once)

@@ -26,6 +26,7 @@
 #include "server/server.h"
 #include "server/site.h"
 #include "server/snapshot.h"
+#include "server/program.h"
 #include "util/buf.h"
 
 struct srv {
@@ -38,6 +39,7 @@ struct srv {
     struct srv_ratelimit *rl;
     struct srv_metrics *metrics;
     struct srv_snapshot_holder *snaps;
+    struct srv_snapshot_holder *prog_snaps; /* the program's data (program_snapshot.c) */
     psl_ctx_t *psl;
     atomic_int inflight;
     char dummy_hash[160];
@@ -536,10 +538,13 @@ enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, 
         nroutes++;
     s->metrics = srv_metrics_new(nroutes);
     s->snaps = srv_snapshot_holder_new();
+    s->prog_snaps = srv_snapshot_holder_new();
+    if (s->prog_snaps)
+        srv_snapshot_set_builder(s->prog_snaps, srv_program_snapshot_build, s); /* the program's hot path */
     s->psl = psl_latest(NULL);
     if (!s->psl)
         s->psl = (psl_ctx_t *)psl_builtin();
-    if (!s->rl || !s->metrics || !s->snaps) {
+    if (!s->rl || !s->metrics || !s->snaps || !s->prog_snaps) {
         rc = cwt_err_set(err, CWT_ENOMEM, "out of memory");
         goto out;
     }
@@ -548,6 +553,7 @@ enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, 
         goto out;
     }
     srv_snapshot_watch(s->snaps, store_version, s, 1);
+    srv_snapshot_watch(s->prog_snaps, store_version, s, 1);
     srv_snapshot_set_builder(s->snaps, srv_hot_build, s); /* the badge's data (hot.c) */
     char pw[80];
     srv_token_new("", pw, sizeof pw);
@@ -562,6 +568,8 @@ out:
 
 enum cwt_status srv_start(struct srv *s, struct cwt_err *err)
 {
+    /* The program's snapshot is built before the first request (it makes the first signing key). */
+    srv_snapshot_release(srv_snapshot_acquire(s->prog_snaps, cwt_ctx_now(s->ctx)));
     struct sockaddr_in a4 = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->cfg.port)};
     struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)s->cfg.port)};
     const struct sockaddr *sa = NULL;
@@ -623,6 +631,7 @@ void srv_free(struct srv *s)
     srv_ratelimit_free(s->rl);
     srv_metrics_free(s->metrics);
     srv_snapshot_holder_free(s->snaps);
+    srv_snapshot_holder_free(s->prog_snaps);
     if (s->psl && s->psl != psl_builtin())
         psl_free(s->psl);
     cwt_free(s);
@@ -632,6 +641,7 @@ struct cwt__store *srv_store(const struct srv *s) { return s->store; }
 struct cwt_ctx *srv_ctx(const struct srv *s) { return s->ctx; }
 const struct srv_config *srv_cfg(const struct srv *s) { return &s->cfg; }
 struct srv_snapshot_holder *srv_snapshots(const struct srv *s) { return s->snaps; }
+struct srv_snapshot_holder *srv_program_snapshots(const struct srv *s) { return s->prog_snaps; }
 const char *srv_public_base(const struct srv *s) { return s->public_base; }
 const void *srv_psl(const struct srv *s) { return s->psl; }
 int srv_inflight(const struct srv *s) { return atomic_load(&s->inflight); }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "server/server.h"
+#include "store/store_marks.h"
 
 static json_t *eval_json(const struct cwt__evaluation *e)
 {
@@ -23,9 +24,31 @@ static json_t *eval_json(const struct cwt__evaluation *e)
     return j;
 }
 
+/* Adds the threshold in force when the evaluation was judged (null before the program judged it). */
+static json_t *with_threshold(struct cwt__store *st, json_t *j, const char *eval_id)
+{
+    struct cwt__eval_threshold t;
+    struct cwt_err err;
+    if (j && cwt__store_eval_threshold_get(st, eval_id, &t, &err) == CWT_OK)
+        json_object_set_new(j, "threshold",
+                            json_pack("{s:s?, s:f, s:f, s:b, s:b, s:s}", "cycle", t.cycle_id[0] ? t.cycle_id : NULL,
+                                      "enter", t.enter, "stay", t.stay, "meets_enter", t.meets_enter, "meets_stay",
+                                      t.meets_stay, "explain", t.explain));
+    else if (j && !json_object_get(j, "threshold"))
+        json_object_set_new(j, "threshold", json_null());
+    return j;
+}
+
+struct list_ud {
+    json_t *items;
+    struct cwt__store *st;
+};
+
 static enum cwt_status add_eval(void *ud, const void *item)
 {
-    return json_array_append_new(ud, eval_json(item)) == 0 ? CWT_OK : CWT_ENOMEM;
+    struct list_ud *l = ud;
+    const struct cwt__evaluation *e = item;
+    return json_array_append_new(l->items, with_threshold(l->st, eval_json(e), e->id)) == 0 ? CWT_OK : CWT_ENOMEM;
 }
 
 void srv_route_evals_list(struct srv_req *rq, struct srv_resp *rs)
@@ -40,7 +63,8 @@ void srv_route_evals_list(struct srv_req *rq, struct srv_resp *rs)
         return;
     }
     json_t *items = json_array();
-    if (cwt__store_eval_list(srv_store(rq->srv), rq->caller.enterprise_id, s.id, &pg, add_eval, items, &err)) {
+    struct list_ud l = {items, srv_store(rq->srv)};
+    if (cwt__store_eval_list(srv_store(rq->srv), rq->caller.enterprise_id, s.id, &pg, add_eval, &l, &err)) {
         json_decref(items);
         srv_error_from(rs, &err);
         return;
@@ -57,7 +81,7 @@ void srv_route_evals_get(struct srv_req *rq, struct srv_resp *rs)
         srv_error_from(rs, &err);
         return;
     }
-    srv_json(rs, 200, eval_json(&e));
+    srv_json(rs, 200, with_threshold(srv_store(rq->srv), eval_json(&e), e.id));
     cwt__evaluation_release(&e);
 }
 

@@ -62,6 +62,7 @@ struct srv_config {
     double rate_login, burst_login; /* login/signup attempts per address (default 0.2/s, 5) */
     bool access_log;             /* JSON lines on stderr */
     struct srv_net net;
+    const char *master_key_path; /* attestation secrets are sealed under this 0600 file (default var/cwtap-master.key) */
 };
 
 /* ---- requests and responses --------------------------------------------- */
@@ -256,6 +257,8 @@ struct cwt__store *srv_store(const struct srv *s);
 struct cwt_ctx *srv_ctx(const struct srv *s);
 const struct srv_config *srv_cfg(const struct srv *s);
 struct srv_snapshot_holder *srv_snapshots(const struct srv *s);
+/* The program's own snapshot holder (registry, weights, keys: program_snapshot.c). */
+struct srv_snapshot_holder *srv_program_snapshots(const struct srv *s);
 /* The base URL clients reach this server at (for snippets and links). */
 const char *srv_public_base(const struct srv *s);
 /* The Public Suffix List context (psl_ctx_t), for site.h. */
@@ -286,6 +289,21 @@ void srv_route_keys_create(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_keys_delete(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_events_post(struct srv_req *rq, struct srv_resp *rs);
 extern const struct srv_stream srv_events_stream;
+void srv_route_mark_get(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_uploads_create(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_review_request(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_industry_put(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_cycles_list(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_cycles_put(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_threshold_get(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_threshold_put(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_keys_rotate(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_weights_get(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_weights_export(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_registry_list(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_registry_get(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_registry_attestation(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_wellknown_keys(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_badge(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_registry_page(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_sdk_js(struct srv_req *rq, struct srv_resp *rs);

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * This module implements the API test client (hapi.h): libcurl requests to a
+ * `cwtap serve` subprocess with the reply's body, headers and parsed JSON,
+ * and the checks and account helpers integration tests share.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "hapi.h"
+#include "harness.h"
+#include "store/store.h"
+
+static size_t on_body(char *p, size_t sz, size_t n, void *ud)
+{
+    struct hapi_resp *r = ud;
+    char *nb = realloc(r->body, r->len + sz * n + 1);
+    if (!nb)
+        return 0;
+    memcpy(nb + r->len, p, sz * n);
+    r->len += sz * n;
+    nb[r->len] = '\0';
+    r->body = nb;
+    return sz * n;
+}
+
+static size_t on_header(char *p, size_t sz, size_t n, void *ud)
+{
+    struct hapi_resp *r = ud;
+    size_t l = strlen(r->headers);
+    snprintf(r->headers + l, sizeof r->headers - l, "%.*s", (int)(sz * n), p);
+    return sz * n;
+}
+
+void hapi_resp_free(struct hapi_resp *r)
+{
+    free(r->body);
+    json_decref(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+/* One request; extra headers as "Name: value" strings, NULL-terminated. */
+void hapi_http(const struct hapi_server *s, const char *method, const char *path, const char *body,
+               const char *const *hdrs, struct hapi_resp *r)
+{
+    memset(r, 0, sizeof *r);
+    CURL *c = curl_easy_init();
+    char url[1024];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", s->port, path);
+    struct curl_slist *hl = NULL;
+    bool has_ct = false;
+    for (size_t i = 0; hdrs && hdrs[i]; i++) {
+        hl = curl_slist_append(hl, hdrs[i]);
+        has_ct |= strncasecmp(hdrs[i], "Content-Type:", 13) == 0;
+    }
+    if (body && !has_ct)
+        hl = curl_slist_append(hl, "Content-Type: application/json");
+    hl = curl_slist_append(hl, "Expect:");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK)
+        fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    if (r->body)
+        r->json = json_loads(r->body, 0, NULL);
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(c);
+}
+
+const char *hapi_err_field(const struct hapi_resp *r)
+{
+    json_t *f = json_object_get(json_object_get(r->json, "error"), "field");
+    return json_is_string(f) ? json_string_value(f) : "";
+}
+
+const char *hapi_err_code(const struct hapi_resp *r)
+{
+    const char *c = json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
+    return c ? c : "";
+}
+
+const char *hapi_jstr(const struct hapi_resp *r, const char *key)
+{
+    const char *v = json_string_value(json_object_get(r->json, key));
+    return v ? v : "";
+}
+
+void hapi_expect(const struct hapi_resp *r, long status, const char *code, const char *field)
+{
+    if (r->status != status)
+        fail_msg("status %ld, want %ld: %s", r->status, status, r->body ? r->body : "");
+    if (code)
+        assert_string_equal(hapi_err_code(r), code);
+    if (field)
+        assert_string_equal(hapi_err_field(r), field);
+}
+
+/* ---- the server subprocess ---------------------------------------------------- */
+
+void hapi_start(struct hapi_server *s, const char *db, const char *const *extra)
+{
+    char portfile[600], log[600];
+    snprintf(portfile, sizeof portfile, "%s/port", s->dir);
+    snprintf(log, sizeof log, "%s/serve.log", s->dir);
+    unlink(portfile);
+    const char *argv[32] = {getenv("CWTAP_BIN"), "serve", "--listen", "127.0.0.1:0", "--db", db, "--port-file",
+                            portfile, "--insecure-cookies", "--pwhash-cost", "min", "--rate-ip", "1000/2000",
+                            "--rate-login", "1000/1000", "--threads", "4"};
+    size_t n = 17;
+    for (size_t i = 0; extra && extra[i] && n < 30; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+    s->pid = fork();
+    if (s->pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+        dup2(fd, 2);
+        dup2(fd, 1);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    for (int i = 0; i < 300; i++) {
+        char *p = h_read_file(portfile, NULL);
+        if (p) {
+            s->port = atoi(p);
+            free(p);
+            return;
+        }
+        int st;
+        if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+            char *l = h_read_file(log, NULL);
+            fail_msg("cwtap serve exited: %s", l ? l : "");
+        }
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    fail_msg("cwtap serve did not start");
+}
+
+/* SIGTERM; returns the exit status. */
+int hapi_stop(struct hapi_server *s)
+{
+    if (s->pid <= 0)
+        return -1;
+    kill(s->pid, SIGTERM);
+    int st = 0;
+    for (int i = 0; i < 400; i++) {
+        if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+            s->pid = 0;
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        }
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    kill(s->pid, SIGKILL);
+    waitpid(s->pid, &st, 0);
+    s->pid = 0;
+    return -1;
+}
+
+
+void hapi_signup(const struct hapi_server *s, const char *email, struct hapi_account *a)
+{
+    char body[512];
+    struct hapi_resp r;
+    snprintf(body, sizeof body, "{\"enterprise_name\":\"Ent %s\",\"email\":\"%s\",\"password\":\"long enough pw\","
+             "\"country\":\"CN\"}", email, email);
+    hapi_http(s, "POST", "/v1/signup", body, NULL, &r);
+    hapi_expect(&r, 201, NULL, NULL);
+    char sess[128] = "", csrf[128] = "";
+    for (const char *p = r.headers; (p = strcasestr(p, "Set-Cookie: ")); p += 12) {
+        const char *v = p + 12;
+        if (strncmp(v, "cwtap_session=", 14) == 0) {
+            snprintf(sess, sizeof sess, "%.*s", (int)strcspn(v + 14, ";"), v + 14);
+            assert_non_null(strstr(v, "HttpOnly"));
+            assert_non_null(strstr(v, "SameSite=Strict"));
+        } else if (strncmp(v, "cwtap_csrf=", 11) == 0) {
+            snprintf(csrf, sizeof csrf, "%.*s", (int)strcspn(v + 11, ";"), v + 11);
+        }
+    }
+    assert_true(sess[0] && csrf[0]);
+    assert_string_equal(csrf, hapi_jstr(&r, "csrf_token"));
+    snprintf(a->cookie, sizeof a->cookie, "Cookie: cwtap_session=%s; cwtap_csrf=%s", sess, csrf);
+    snprintf(a->csrf, sizeof a->csrf, "X-CSRF-Token: %s", csrf);
+    snprintf(a->enterprise, sizeof a->enterprise, "%s",
+             json_string_value(json_object_get(json_object_get(r.json, "enterprise"), "id")));
+    hapi_resp_free(&r);
+}
+
+/* Logs @p email in again (sessions expire: the test clock moves months). */
+void hapi_login(const struct hapi_server *s, const char *email, struct hapi_account *a)
+{
+    char body[256];
+    struct hapi_resp r;
+    snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"long enough pw\"}", email);
+    hapi_http(s, "POST", "/v1/login", body, NULL, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    char sess[128] = "", csrf[128] = "";
+    for (const char *p = r.headers; (p = strcasestr(p, "Set-Cookie: ")); p += 12) {
+        const char *v = p + 12;
+        if (strncmp(v, "cwtap_session=", 14) == 0)
+            snprintf(sess, sizeof sess, "%.*s", (int)strcspn(v + 14, ";"), v + 14);
+        else if (strncmp(v, "cwtap_csrf=", 11) == 0)
+            snprintf(csrf, sizeof csrf, "%.*s", (int)strcspn(v + 11, ";"), v + 11);
+    }
+    assert_true(sess[0] && csrf[0]);
+    snprintf(a->cookie, sizeof a->cookie, "Cookie: cwtap_session=%s; cwtap_csrf=%s", sess, csrf);
+    snprintf(a->csrf, sizeof a->csrf, "X-CSRF-Token: %s", csrf);
+    hapi_resp_free(&r);
+}
+
+int64_t hapi_count_rows(const struct hapi_server *s, const char *table)
+{
+    struct cwt__store *st = NULL;
+    struct cwt_err err;
+    int64_t n = -1;
+    char sql[128];
+    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    assert_int_equal(cwt__store_exec(st, sql, NULL, 0, cwt__row_get_int, &n, NULL, &err), CWT_OK);
+    cwt__store_free(st);
+    return n;
+}
