@@ -8,7 +8,9 @@
 #ifndef CWT_BADGE_H
 #define CWT_BADGE_H
 
+#include "program/mark.h"
 #include "server/server.h"
+#include "server/snapshot.h"
 
 /*
  * The host of the page that sent @p value, an Origin header ("https://a.b:8443")
@@ -44,6 +46,7 @@ struct srv_badge {
 struct srv_hot {
     struct srv_badge *badges;
     size_t n;
+    int64_t next_change; /* the earliest instant a shown mark changes by itself (an upload window's end), 0: none */
 };
 
 /* Upper bound of sites a snapshot holds. */
@@ -53,11 +56,22 @@ struct srv_hot {
 const struct srv_badge *srv_hot_find(const struct srv_hot *h, const char *id);
 
 /*
- * The snapshot builder (srv_snapshot_build_fn) over the store of the server
- * @p ud: reads every site, its mark state, and precomputes the answers.
+ * Reads every site of @p st with its row of the program's mark table as of
+ * @p now (a passed upload window counts as applied: the state machine's clock,
+ * in memory) and precomputes the answers, verify URLs under @p public_base.
+ * Green only in the states cwt__mark_shows_green() names, and only for a
+ * verified, active site.
  */
+enum cwt_status srv_hot_load(struct cwt__store *st, const struct cwt__program_policy *policy,
+                             const char *public_base, int64_t now, struct srv_hot **out, struct cwt_err *err);
+/* The snapshot builder (srv_snapshot_build_fn) over the server @p ud: srv_hot_load() of its store. */
 enum cwt_status srv_hot_build(void *ud, void **data, void (**free_data)(void *));
 void srv_hot_free(void *data);
+/*
+ * The current badge snapshot of @p s (release it), rebuilt first when its
+ * next_change has passed at @p now.
+ */
+struct srv_snapshot *srv_hot_acquire(struct srv *s, int64_t now);
 
 /* One site's mark as the badge needs it; filled by a mark source (hot.c). */
 struct srv_mark_row {

@@ -4,17 +4,18 @@
  * struct srv_badge per site, sorted by id, each holding its two JSON answers
  * (for the mark's own origin and for any other) and their ETags, built once
  * per snapshot so a badge request only looks up, compares a domain and sends
- * bytes. Where mark states come from is one function, mark_source(): until
- * the program's mark table is in the store, it derives them from what the
- * store has (ownership verified, site active, latest evaluation at or above
- * the default threshold's floor); switching to the real table means changing
- * that function's query and nothing else.
+ * bytes. The states come from the program's mark table (store_marks.c,
+ * program/mark.c): green and green-data-due show green; the others do not.
+ * The snapshot is rebuilt when the store's change counters move (the
+ * program's among them), after a change through this server
+ * (srv_program_changed) and when an upload window it shows closes.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "program/threshold.h"
 #include "server/badge.h"
+#include "server/program.h"
+#include "server/snapshot.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 
@@ -91,7 +92,8 @@ struct build {
     struct srv_hot *h;
     size_t cap;
     const char *base;
-    double enter;
+    const struct cwt__program_policy *policy;
+    int64_t now;
 };
 
 static enum cwt_status add_row(struct build *bd, const struct srv_mark_row *m)
@@ -115,49 +117,54 @@ static enum cwt_status add_row(struct build *bd, const struct srv_mark_row *m)
     return rc;
 }
 
-/* Interim mark rule (see the top of the file): one row of the query below. */
-static enum cwt_status interim_row(void *ud, const struct cwt__row *r)
+/* One row of mark_source()'s query: the site and its mark as the badge shows it at bd->now. */
+static enum cwt_status mark_row(void *ud, const struct cwt__row *r)
 {
     struct build *bd = ud;
     bool verified = !cwt__row_isnull(r, 3) && cwt__row_int(r, 3) > 0;
     bool active = cwt__row_int(r, 4) != 0;
-    bool evaluated = !cwt__row_isnull(r, 7);
-    bool scored = evaluated && !cwt__row_isnull(r, 5);
-    double total = scored ? strtod(cwt__row_text(r, 5), NULL) : -1.0;
+    struct cwt__mark mk = {.state = CWT__MARK_NOT_INTEGRATED};
+    if (!cwt__row_isnull(r, 5) && cwt__mark_state_parse(cwt__row_text(r, 5), &mk.state) != CWT_OK)
+        mk.state = CWT__MARK_STATE_COUNT_; /* a name this build does not know: "unknown", never green */
+    mk.since = cwt__row_int(r, 6);
+    mk.green_at = cwt__row_int(r, 7);
+    mk.duties_met = cwt__row_int(r, 8) != 0;
+    /* The clock the store has not applied yet (a passed upload window): the machine's own rule, in memory. */
+    if (mk.state < CWT__MARK_STATE_COUNT_ && bd->now >= mk.since) {
+        struct cwt__mark_event tick = {.kind = CWT__EV_TICK, .at = bd->now};
+        struct cwt__mark_change ch[CWT__MARK_MAX_CHANGES];
+        size_t n = 0;
+        struct cwt_err e;
+        (void)cwt__mark_apply(&mk, bd->policy, &tick, ch, &n, &e);
+    }
+    int64_t next = mk.state < CWT__MARK_STATE_COUNT_ ? cwt__mark_next_deadline(&mk, bd->policy) : 0;
+    if (next > bd->now && (!bd->h->next_change || next < bd->h->next_change))
+        bd->h->next_change = next;
+    if (!verified || !active)
+        mk.state = CWT__MARK_NOT_INTEGRATED; /* ownership unproven or the site withdrawn: never green */
+    bool green = cwt__mark_shows_green(mk.state);
     struct srv_mark_row m = {
         .id = cwt__row_text(r, 0), .domain = cwt__row_text(r, 1), .registrable = cwt__row_text(r, 2),
-        .grade = evaluated ? cwt__row_text(r, 6) : NULL, .since = evaluated ? cwt__row_int(r, 7) : 0,
+        .state = cwt__mark_state_name(mk.state), .green = green,
+        .grade = mk.state == CWT__MARK_NOT_INTEGRATED ? NULL : cwt__row_text(r, 9),
+        .since = mk.state == CWT__MARK_NOT_INTEGRATED ? 0 : green && mk.green_at ? mk.green_at : mk.since,
     };
-    if (!verified || !active) {
-        m.state = "not_integrated";
-        m.since = 0;
-    } else if (!evaluated) {
-        m.state = "evaluating";
-    } else if (scored && total >= bd->enter) {
-        m.state = "green";
-        m.green = true;
-    } else {
-        m.state = "below_threshold";
-    }
     return add_row(bd, &m);
 }
 
 /*
- * The mark source. Sorted by id (srv_hot_find searches), capped at
- * SRV_HOT_MAX_SITES. Replace with a read of the mark table when it exists.
+ * The mark source: every site with its row of the program's mark table (none:
+ * not integrated). Sorted by id (srv_hot_find searches), capped at
+ * SRV_HOT_MAX_SITES.
  */
 static enum cwt_status mark_source(struct cwt__store *st, struct build *bd, struct cwt_err *err)
 {
-    struct cwt__threshold_policy tp;
-    cwt__threshold_policy_default(&tp);
-    bd->enter = tp.floor;
     struct cwt__sv p[] = {CWT_SV_INT(SRV_HOT_MAX_SITES)};
     return cwt__store_exec(st,
-                           "SELECT s.id, s.domain, s.registrable, s.verified_at, s.active, e.total, e.grade, e.at "
-                           "FROM sites s LEFT JOIN evaluations e ON e.id = (SELECT e2.id FROM evaluations e2 "
-                           "WHERE e2.site_id = s.id ORDER BY e2.at DESC, e2.id DESC LIMIT 1) "
+                           "SELECT s.id, s.domain, s.registrable, s.verified_at, s.active, m.state, m.since, "
+                           "m.green_at, m.duties_met, m.grade FROM sites s LEFT JOIN marks m ON m.site_id = s.id "
                            "ORDER BY s.id LIMIT ?",
-                           p, 1, interim_row, bd, NULL, err);
+                           p, 1, mark_row, bd, NULL, err);
 }
 
 static int by_id(const void *a, const void *b)
@@ -165,15 +172,14 @@ static int by_id(const void *a, const void *b)
     return strcmp(((const struct srv_badge *)a)->id, ((const struct srv_badge *)b)->id);
 }
 
-enum cwt_status srv_hot_build(void *ud, void **data, void (**free_data)(void *))
+enum cwt_status srv_hot_load(struct cwt__store *st, const struct cwt__program_policy *policy,
+                             const char *public_base, int64_t now, struct srv_hot **out, struct cwt_err *err)
 {
-    struct srv *s = ud;
-    struct build bd = {.h = CWT_NEW(struct srv_hot), .base = srv_public_base(s)};
+    struct build bd = {.h = CWT_NEW(struct srv_hot), .base = public_base, .policy = policy, .now = now};
+    *out = NULL;
     if (!bd.h)
-        return CWT_ENOMEM;
-    struct cwt_err err;
-    cwt_err_clear(&err);
-    enum cwt_status rc = mark_source(srv_store(s), &bd, &err);
+        return cwt_err_set(err, CWT_ENOMEM, "out of memory");
+    enum cwt_status rc = mark_source(st, &bd, err);
     if (rc) {
         srv_hot_free(bd.h);
         return rc;
@@ -181,7 +187,37 @@ enum cwt_status srv_hot_build(void *ud, void **data, void (**free_data)(void *))
     /* SQL collations differ between engines; the binary search wants byte order. */
     if (bd.h->n > 1)
         qsort(bd.h->badges, bd.h->n, sizeof *bd.h->badges, by_id);
-    *data = bd.h;
+    *out = bd.h;
+    return CWT_OK;
+}
+
+enum cwt_status srv_hot_build(void *ud, void **data, void (**free_data)(void *))
+{
+    struct srv *s = ud;
+    struct cwt__program_policy p;
+    srv_program_policy(s, &p);
+    struct cwt_err err;
+    cwt_err_clear(&err);
+    struct srv_hot *h = NULL;
+    enum cwt_status rc = srv_hot_load(srv_store(s), &p, srv_public_base(s), cwt_ctx_now(srv_ctx(s)), &h, &err);
+    if (rc) {
+        fprintf(stderr, "cwtap serve: cannot build the badge snapshot: %s\n", err.msg);
+        return rc;
+    }
+    *data = h;
     *free_data = srv_hot_free;
     return CWT_OK;
+}
+
+struct srv_snapshot *srv_hot_acquire(struct srv *s, int64_t now)
+{
+    struct srv_snapshot_holder *holder = srv_snapshots(s);
+    struct srv_snapshot *snap = srv_snapshot_acquire_wait(holder, now);
+    const struct srv_hot *h = snap ? snap->data : NULL;
+    if (h && h->next_change && now >= h->next_change) { /* an upload window closed: the mark changed by itself */
+        srv_snapshot_release(snap);
+        srv_snapshot_invalidate(holder);
+        snap = srv_snapshot_acquire(holder, now);
+    }
+    return snap;
 }

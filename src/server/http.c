@@ -570,6 +570,7 @@ enum cwt_status srv_start(struct srv *s, struct cwt_err *err)
 {
     /* The program's snapshot is built before the first request (it makes the first signing key). */
     srv_snapshot_release(srv_snapshot_acquire(s->prog_snaps, cwt_ctx_now(s->ctx)));
+    srv_snapshot_release(srv_snapshot_acquire(s->snaps, cwt_ctx_now(s->ctx))); /* and the badge's */
     struct sockaddr_in a4 = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->cfg.port)};
     struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)s->cfg.port)};
     const struct sockaddr *sa = NULL;

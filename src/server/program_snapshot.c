@@ -34,6 +34,7 @@ void srv_program_policy(const struct srv *s, struct cwt__program_policy *p)
 void srv_program_changed(struct srv *s)
 {
     srv_snapshot_invalidate(srv_program_snapshots(s));
+    srv_snapshot_invalidate(srv_snapshots(s)); /* the badge shows the mark too */
 }
 
 static void snap_free(void *data)
@@ -158,13 +159,7 @@ enum cwt_status srv_program_snapshot_build(void *ud, void **data, void (**free_d
 struct srv_snapshot *srv_program_snapshot(struct srv_req *rq)
 {
     struct srv_snapshot_holder *h = srv_program_snapshots(rq->srv);
-    struct srv_snapshot *snap = srv_snapshot_acquire(h, rq->now);
-    /* The very first build may be running in another thread: wait for it (bounded, 2 s). */
-    for (int i = 0; !snap && i < 200; i++) {
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        snap = srv_snapshot_acquire(h, rq->now);
-    }
+    struct srv_snapshot *snap = srv_snapshot_acquire_wait(h, rq->now);
     const struct prog_snap *ps = snap ? snap->data : NULL;
     /* Other processes' changes reach it through the store's change counters (srv_snapshot_watch in srv_new). */
     bool stale = ps && ps->next_change && rq->now >= ps->next_change; /* a deadline or the cycle's end passed */

@@ -30,7 +30,7 @@ static bool origin_matches(struct srv_req *rq, const struct srv_badge *b, bool *
 
 void srv_route_badge(struct srv_req *rq, struct srv_resp *rs)
 {
-    struct srv_snapshot *snap = srv_snapshot_acquire(srv_snapshots(rq->srv), rq->now);
+    struct srv_snapshot *snap = srv_hot_acquire(rq->srv, rq->now);
     const struct srv_hot *hot = snap ? snap->data : NULL;
     const struct srv_badge *b = srv_hot_find(hot, rq->params[0]);
     char host[256];
@@ -82,7 +82,7 @@ static void html_text(struct cwt_buf *o, bool *bad, const char *s)
 
 void srv_route_registry_page(struct srv_req *rq, struct srv_resp *rs)
 {
-    struct srv_snapshot *snap = srv_snapshot_acquire(srv_snapshots(rq->srv), rq->now);
+    struct srv_snapshot *snap = srv_hot_acquire(rq->srv, rq->now);
     const struct srv_badge *b = srv_hot_find(snap ? snap->data : NULL, rq->params[0]);
     struct cwt_buf o;
     bool bad = false;

@@ -8,6 +8,7 @@
  * serve the previous snapshot meanwhile.
  */
 #include <pthread.h>
+#include <time.h>
 
 #include "server/snapshot.h"
 
@@ -141,4 +142,15 @@ struct srv_snapshot *srv_snapshot_acquire(struct srv_snapshot_holder *h, int64_t
         atomic_fetch_add(&s->refs, 1);
     pthread_mutex_unlock(&h->mu);
     return s;
+}
+
+struct srv_snapshot *srv_snapshot_acquire_wait(struct srv_snapshot_holder *h, int64_t now)
+{
+    struct srv_snapshot *snap = srv_snapshot_acquire(h, now);
+    for (int i = 0; !snap && i < 200; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        snap = srv_snapshot_acquire(h, now);
+    }
+    return snap;
 }

@@ -49,6 +49,8 @@ void srv_snapshot_invalidate(struct srv_snapshot_holder *h);
  * srv_snapshot_release().
  */
 struct srv_snapshot *srv_snapshot_acquire(struct srv_snapshot_holder *h, int64_t now);
+/* As srv_snapshot_acquire(), but while none was ever published (the first build runs in another thread) waits for it, up to 2 s. */
+struct srv_snapshot *srv_snapshot_acquire_wait(struct srv_snapshot_holder *h, int64_t now);
 void srv_snapshot_release(struct srv_snapshot *s);
 
 #endif

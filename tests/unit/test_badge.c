@@ -3,8 +3,9 @@
  * Unit tests of the badge service without sockets: reading the page's host
  * from Origin and Referer (tables of accepted and refused values), the
  * registrable-domain match by the Public Suffix List (www., subdomains,
- * look-alikes, private suffixes), the precomputed answers of a badge and the
- * snapshot's look-up by id.
+ * look-alikes, private suffixes), the precomputed answers of a badge, the
+ * snapshot's look-up by id, and the badge read from the program's mark table
+ * (a SQLite store driven through program/markflow.h) at each transition.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +18,9 @@
 #include <libpsl.h>
 
 #include "harness.h"
+#include "hmark.h"
 #include "server/badge.h"
+#include "util/timeutil.h"
 
 static void test_origin_host(void **state)
 {
@@ -157,6 +160,159 @@ static void test_hot_find(void **state)
     srv_hot_free(NULL);
 }
 
+/* ---- the badge from the program's mark table ----------------------------------- */
+
+struct mfx {
+    char *dir;
+    struct cwt__store *st;
+    struct cwt__site site;
+    struct cwt__program_policy p;
+};
+
+static int mark_setup(void **state)
+{
+    struct mfx *f = calloc(1, sizeof *f);
+    char url[600];
+    struct cwt_err err;
+    f->dir = h_tempdir("badgemarks");
+    snprintf(url, sizeof url, "sqlite:%s/t.db", f->dir);
+    if (cwt__store_open(url, NULL, &f->st, &err) != CWT_OK)
+        return -1;
+    if (h_mark_site(f->st, "www.ningbo-valves.example", "ningbo-valves.example", 1786000000, &f->site, &err) !=
+        CWT_OK)
+        return -1;
+    cwt__program_policy_default(&f->p);
+    *state = f;
+    return 0;
+}
+
+static int mark_teardown(void **state)
+{
+    struct mfx *f = *state;
+    cwt__store_free(f->st);
+    h_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+/* What the worker does after an audit: the evaluation stored, then the program (integration found). */
+static void mark_evaluate(struct mfx *f, double total, int64_t at)
+{
+    struct cwt_err err;
+    if (h_mark_evaluate(f->st, &f->p, f->site.id, total, at, CWT__INTEG_FOUND, NULL, NULL, &err) != CWT_OK)
+        fail_msg("markflow: %s", err.msg);
+}
+
+static void mark_upload(struct mfx *f, enum cwt__upload_kind k, const char *file, int64_t at)
+{
+    struct cwt_err err;
+    bool stored = false;
+    if (h_mark_upload(f->st, &f->p, f->site.id, k, file, at, &stored, &err) != CWT_OK || !stored)
+        fail_msg("upload %s refused: %s", file, err.msg);
+}
+
+/* The badge of the site at @p now: its answer for the mark's own origin, parsed; *next the snapshot's next_change. */
+static json_t *badge_at(struct mfx *f, int64_t now, int64_t *next)
+{
+    struct srv_hot *h = NULL;
+    struct cwt_err err;
+    if (srv_hot_load(f->st, &f->p, "https://trust.example", now, &h, &err) != CWT_OK)
+        fail_msg("srv_hot_load: %s", err.msg);
+    const struct srv_badge *b = srv_hot_find(h, f->site.id);
+    assert_non_null(b);
+    json_t *j = json_loadb(b->body[1], b->len[1], 0, NULL);
+    assert_non_null(j);
+    if (next)
+        *next = h->next_change;
+    srv_hot_free(h);
+    return j;
+}
+
+/* Asserts the badge's state (green or not) and the mark's own state name at @p now. */
+static void expect_badge(struct mfx *f, int64_t now, bool green, const char *mark)
+{
+    json_t *j = badge_at(f, now, NULL);
+    const char *state = json_string_value(json_object_get(j, "state"));
+    const char *m = json_string_value(json_object_get(j, "mark"));
+    if ((strcmp(state, "green") == 0) != green || strcmp(m, mark) != 0)
+        fail_msg("at %lld: badge state '%s', mark '%s'; want %s, mark '%s'", (long long)now, state, m,
+                 green ? "green" : "not green", mark);
+    json_decref(j);
+}
+
+static void test_badge_mark_transitions(void **state)
+{
+    struct mfx *f = *state;
+    const int64_t t = 1786352400; /* 2026-08-10T09:00:00Z */
+    struct cwt_err err;
+    /* Registered, no mark yet: not integrated. */
+    expect_badge(f, t - 7200, false, "not_integrated");
+    assert_int_equal(cwt__store_site_set_verified(f->st, f->site.enterprise_id, f->site.id, "dns", t - 3600, &err),
+                     CWT_OK);
+    expect_badge(f, t - 60, false, "not_integrated");
+    /* Green, uploads due: shown green; since = the green mark's start; the snapshot expires at the window's end. */
+    mark_evaluate(f, 85, t);
+    int64_t next = 0;
+    json_t *j = badge_at(f, t + 60, &next);
+    assert_string_equal(json_string_value(json_object_get(j, "state")), "green");
+    assert_string_equal(json_string_value(json_object_get(j, "mark")), "green_data_due");
+    assert_string_equal(json_string_value(json_object_get(j, "since")), "2026-08-10T09:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(j, "grade")), "A");
+    json_decref(j);
+    assert_int_equal(next, t + f->p.duty_window_s);
+    /* A later evaluation falls below: suspended, not green. */
+    mark_evaluate(f, 30, t + 3600);
+    expect_badge(f, t + 3601, false, "suspended");
+    /* Back above the threshold within the window: green again (data still due). */
+    mark_evaluate(f, 88, t + 7200);
+    expect_badge(f, t + 7201, true, "green_data_due");
+    /* The window closes without the uploads: hidden at exactly its end, before any tick is stored ... */
+    expect_badge(f, t + f->p.duty_window_s - 1, true, "green_data_due");
+    expect_badge(f, t + f->p.duty_window_s, false, "downgraded");
+    /* ... and after the program stores the downgrade. */
+    size_t n = 0;
+    assert_int_equal(cwt__markflow_tick_due(f->st, &f->p, t + f->p.duty_window_s + 5, &n, &err), CWT_OK);
+    assert_int_equal(n, 1);
+    expect_badge(f, t + f->p.duty_window_s + 6, false, "downgraded");
+    json_decref(badge_at(f, t + f->p.duty_window_s + 6, &next));
+    assert_int_equal(next, 0); /* nothing left to expire */
+}
+
+static void test_badge_mark_duties_met(void **state)
+{
+    struct mfx *f = *state;
+    const int64_t t = 1786352400;
+    struct cwt_err err;
+    assert_int_equal(cwt__store_site_set_verified(f->st, f->site.enterprise_id, f->site.id, "dns", t - 3600, &err),
+                     CWT_OK);
+    mark_evaluate(f, 40, t - 600);
+    expect_badge(f, t - 599, false, "below_threshold");
+    mark_evaluate(f, 90, t);
+    mark_upload(f, CWT__UPLOAD_CUSTOMS, "customs_good.csv", t + 3600);
+    mark_upload(f, CWT__UPLOAD_ISO, "iso_good.csv", t + 7200);
+    expect_badge(f, t + 7201, true, "green_data_due");
+    mark_upload(f, CWT__UPLOAD_OUTLETS, "outlets_good.csv", t + 10800);
+    /* Duties met: green, and nothing expires it any more. */
+    int64_t next = -1;
+    json_decref(badge_at(f, t + 10801, &next));
+    assert_int_equal(next, 0);
+    expect_badge(f, t + f->p.duty_window_s + 3600, true, "green");
+    mark_evaluate(f, 20, t + f->p.duty_window_s + 7200);
+    expect_badge(f, t + f->p.duty_window_s + 7201, false, "suspended");
+    /* A green mark of a site that is no longer active is not shown. */
+    assert_int_equal(cwt__store_exec(f->st, "UPDATE marks SET state = 'green'", NULL, 0, NULL, NULL, NULL, &err),
+                     CWT_OK);
+    expect_badge(f, t + f->p.duty_window_s + 7300, true, "green");
+    assert_int_equal(cwt__store_exec(f->st, "UPDATE sites SET active = 0", NULL, 0, NULL, NULL, NULL, &err), CWT_OK);
+    expect_badge(f, t + f->p.duty_window_s + 7300, false, "not_integrated");
+    /* A state name this build does not know is never green. */
+    assert_int_equal(cwt__store_exec(f->st, "UPDATE sites SET active = 1", NULL, 0, NULL, NULL, NULL, &err), CWT_OK);
+    assert_int_equal(cwt__store_exec(f->st, "UPDATE marks SET state = 'green_forever'", NULL, 0, NULL, NULL, NULL,
+                                     &err), CWT_OK);
+    expect_badge(f, t + f->p.duty_window_s + 7300, false, "unknown");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +320,8 @@ int main(void)
         cmocka_unit_test(test_registrable_match),
         cmocka_unit_test(test_badge_answers),
         cmocka_unit_test(test_hot_find),
+        cmocka_unit_test_setup_teardown(test_badge_mark_transitions, mark_setup, mark_teardown),
+        cmocka_unit_test_setup_teardown(test_badge_mark_duties_met, mark_setup, mark_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "hmark.h"
 #include "program/markflow.h"
 #include "util/timeutil.h"
 
@@ -118,24 +119,13 @@ static int teardown(void **state)
 static void evaluate(struct fx *f, double total, int64_t at, enum cwt__integration integ,
                      struct cwt__eval_threshold *th)
 {
-    struct cwt__evaluation ev = {0};
     struct cwt_err err;
-    cwt__store_new_id("v_", ev.id);
-    snprintf(ev.site_id, sizeof ev.site_id, "%s", f->site.id);
-    snprintf(ev.model_version, sizeof ev.model_version, "test");
-    snprintf(ev.grade, sizeof ev.grade, "%s", total >= 70 ? "B" : "D");
-    ev.at = at;
-    ev.total = total;
-    char report[200];
-    snprintf(report, sizeof report, "{\"modules\":{\"basic\":{\"score\":%g},\"operational\":{\"score\":%g},"
-             "\"content\":{\"score\":%g}}}", total, total, total);
-    ev.report = report;
-    assert_int_equal(cwt__store_eval_insert(f->st, &ev, &err), CWT_OK);
     struct cwt__eval_threshold t;
-    if (cwt__markflow_evaluated(f->st, &f->p, &ev, integ, th ? th : &t, &err) != CWT_OK)
+    char id[CWT__ID_LEN];
+    if (h_mark_evaluate(f->st, &f->p, f->site.id, total, at, integ, th ? th : &t, id, &err) != CWT_OK)
         fail_msg("markflow: %s", err.msg);
     struct cwt__eval_threshold back;
-    assert_int_equal(cwt__store_eval_threshold_get(f->st, ev.id, &back, &err), CWT_OK);
+    assert_int_equal(cwt__store_eval_threshold_get(f->st, id, &back, &err), CWT_OK);
     assert_true(back.enter == (th ? th : &t)->enter);
 }
 
@@ -151,19 +141,11 @@ static enum cwt__mark_state state_of(struct fx *f)
 
 static void upload(struct fx *f, enum cwt__upload_kind k, const char *file, int64_t at, bool want_stored)
 {
-    char rel[128];
-    size_t len = 0;
-    snprintf(rel, sizeof rel, "tests/fixtures/uploads/%s", file);
-    char *data = h_read_file(h_src(rel), &len);
-    assert_non_null(data);
-    struct cwt__upload_result res;
     struct cwt_err err;
     bool stored = true;
-    memset(&res, 0, sizeof res);
-    assert_int_equal(cwt__markflow_upload(f->st, &f->p, f->site.id, k, data, len, at, &res, &stored, &err), CWT_OK);
+    if (h_mark_upload(f->st, &f->p, f->site.id, k, file, at, &stored, &err) != CWT_OK)
+        fail_msg("upload %s: %s", file, err.msg);
     assert_int_equal(stored, want_stored);
-    cwt__upload_result_release(&res);
-    free(data);
 }
 
 static void verify_ok(struct fx *f, uint64_t want_entries)
