@@ -23,7 +23,8 @@ trap cleanup EXIT INT TERM
 cores=$(nproc)
 
 "$cwtap" serve --listen 127.0.0.1:0 --db "sqlite:$T/cwtap.db" --port-file "$T/port" --no-access-log \
-    --pwhash-cost min --threads "$cores" --rate-ip 1000000000/1000000000 2>"$T/serve.log" &
+    --pwhash-cost min --threads "$cores" --rate-ip 1000000000/1000000000 \
+    --rate-badge 1000000000/1000000000 2>"$T/serve.log" &
 spid=$!
 i=0
 while [ ! -s "$T/port" ]; do

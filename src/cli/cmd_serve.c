@@ -36,6 +36,9 @@ static void usage(FILE *f)
         "  --rate-ip R[/B]       requests per second [and burst] per client address (default 20/40)\n"
         "  --rate-key R[/B]      per API key or session (default 50/100)\n"
         "  --rate-login R[/B]    login and signup attempts per address and e-mail (default 0.2/5)\n"
+        "  --rate-badge R[/B]|off  badge, SDK and registry-page requests per client address, a bucket\n"
+        "                        of their own so one NAT's shoppers keep their badges (default 1000/2000;\n"
+        "                        off: not limited)\n"
         "  --pwhash-cost C       Argon2id cost: moderate (default) or min (tests only)\n"
         "  --allow-private       ownership checks may fetch loopback/private addresses (tests)\n"
         "  --ca-file PEM         trust this CA bundle for ownership checks (tests)\n"
@@ -105,7 +108,7 @@ int cmd_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_DB, O_INSECURE, O_STATIC, O_PUBLIC, O_OPENAPI, O_THREADS, O_MAXBODY, O_RIP, O_RKEY,
            O_RLOGIN, O_PWCOST, O_PRIVATE, O_CA, O_PORTFILE, O_NOLOG, O_DNS, O_MAXCONN, O_MAXCONNIP, O_MASTER,
-           O_CLOCK, O_HELP };
+           O_CLOCK, O_RBADGE, O_HELP };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN}, {"db", required_argument, NULL, O_DB},
         {"insecure-cookies", no_argument, NULL, O_INSECURE}, {"static-dir", required_argument, NULL, O_STATIC},
@@ -118,6 +121,7 @@ int cmd_serve(int argc, char **argv)
         {"dns-server", required_argument, NULL, O_DNS},
         {"max-conns", required_argument, NULL, O_MAXCONN}, {"max-conns-per-ip", required_argument, NULL, O_MAXCONNIP},
         {"master-key", required_argument, NULL, O_MASTER}, {"clock-file", required_argument, NULL, O_CLOCK},
+        {"rate-badge", required_argument, NULL, O_RBADGE},
         {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
     };
     struct srv_config cfg = {.listen_addr = "127.0.0.1", .port = 8080, .access_log = true};
@@ -159,6 +163,11 @@ int cmd_serve(int argc, char **argv)
         case O_RLOGIN:
             if (!parse_rate(optarg, &cfg.rate_login, &cfg.burst_login))
                 return cli_usage_error("serve", "--rate-login wants RATE[/BURST], not '%s'", optarg);
+            break;
+        case O_RBADGE:
+            cfg.badge_unlimited = strcmp(optarg, "off") == 0;
+            if (!cfg.badge_unlimited && !parse_rate(optarg, &cfg.rate_badge, &cfg.burst_badge))
+                return cli_usage_error("serve", "--rate-badge wants RATE[/BURST] or off, not '%s'", optarg);
             break;
         case O_PWCOST:
             if (strcmp(optarg, "min") == 0) {

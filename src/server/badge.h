@@ -28,6 +28,13 @@ bool srv_origin_host(const char *value, bool is_referer, char host[static 256]);
  */
 const char *srv_origin_registrable(const void *psl, const char *host);
 
+/*
+ * Whether @p path is one a shop's page views make (GET /v1/badge/{site},
+ * /sdk/..., /registry/{site}): those are rate limited in their own bucket
+ * (srv_config.rate_badge), not the API's.
+ */
+bool srv_badge_path(const char *path);
+
 /* One site's badge in the snapshot: what it shows and its two answers. */
 struct srv_badge {
     char id[CWT__ID_LEN];

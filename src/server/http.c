@@ -202,8 +202,14 @@ static const struct srv_route *gate(struct srv *s, struct srv_req *rq, struct sr
     int retry = 0;
     char key[128];
     st->route_idx = SIZE_MAX;
-    snprintf(key, sizeof key, "ip:%s", rq->client_ip);
-    if (!srv_ratelimit_take(s->rl, key, s->cfg.rate_ip, s->cfg.burst_ip, cwt_ctx_now_us(s->ctx), &retry)) {
+    bool badge = srv_badge_path(rq->path); /* its own, larger bucket (or none) */
+    snprintf(key, sizeof key, "%s:%s", badge ? "badge" : "ip", rq->client_ip);
+    bool allowed = badge ? s->cfg.badge_unlimited || srv_ratelimit_take(s->rl, key, s->cfg.rate_badge,
+                                                                        s->cfg.burst_badge,
+                                                                        cwt_ctx_now_us(s->ctx), &retry)
+                         : srv_ratelimit_take(s->rl, key, s->cfg.rate_ip, s->cfg.burst_ip, cwt_ctx_now_us(s->ctx),
+                                              &retry);
+    if (!allowed) {
         char ra[16];
         snprintf(ra, sizeof ra, "%d", retry);
         srv_header(rs, "Retry-After", ra);
@@ -527,6 +533,10 @@ enum cwt_status srv_new(const struct srv_config *cfg, struct cwt__store *store, 
         s->cfg.rate_login = 0.2, s->cfg.burst_login = CWT_MAX(s->cfg.burst_login, 5);
     if (s->cfg.burst_login < 1)
         s->cfg.burst_login = 1;
+    if (s->cfg.rate_badge <= 0)
+        s->cfg.rate_badge = 1000, s->cfg.burst_badge = CWT_MAX(s->cfg.burst_badge, 2000);
+    if (s->cfg.burst_badge < 1)
+        s->cfg.burst_badge = 1;
     enum cwt_status rc = CWT_OK;
     if (sodium_init() < 0) {
         rc = cwt_err_set(err, CWT_EINTERNAL, "cannot initialise libsodium");

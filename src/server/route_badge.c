@@ -15,6 +15,15 @@
 #include "server/snapshot.h"
 #include "util/buf.h"
 
+bool srv_badge_path(const char *path)
+{
+    static const char *const prefixes[] = {"/v1/badge/", "/sdk/", "/registry/"};
+    for (size_t i = 0; path && i < CWT_ARRAY_LEN(prefixes); i++)
+        if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
 /* Whether the page that sent @p rq is on the registrable domain of @p b; @p host receives its host. */
 static bool origin_matches(struct srv_req *rq, const struct srv_badge *b, bool *from_origin, char host[static 256])
 {

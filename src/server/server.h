@@ -60,6 +60,13 @@ struct srv_config {
     double rate_ip, burst_ip;    /* requests/s and burst per client address (default 20, 40) */
     double rate_key, burst_key;  /* per API key or session (default 50, 100) */
     double rate_login, burst_login; /* login/signup attempts per address (default 0.2/s, 5) */
+    /*
+     * The badge, SDK and registry-page routes (srv_badge_path) have their own bucket per address, so
+     * a shop's visitors behind one NAT neither lose badges to API limiting nor drain the API's
+     * bucket (default 1000/s, 2000); badge_unlimited: no limit on them at all.
+     */
+    double rate_badge, burst_badge;
+    bool badge_unlimited;
     bool access_log;             /* JSON lines on stderr */
     struct srv_net net;
     const char *master_key_path; /* attestation secrets are sealed under this 0600 file (default var/cwtap-master.key) */
