@@ -42,6 +42,7 @@ void srv_route_sites_create(struct srv_req *rq, struct srv_resp *rs)
         srv_error_from(rs, &err);
         goto out;
     }
+    srv_snapshot_invalidate(srv_snapshots(rq->srv)); /* the badge answers "not integrated", no longer 404 */
     char loc[96];
     snprintf(loc, sizeof loc, "/v1/sites/%s", s.id);
     srv_header(rs, "Location", loc);

@@ -9,6 +9,12 @@
 //   - cumulative layout shift (PerformanceObserver) is 0; no CSP violation;
 //   - no cookie: document.cookie is empty, the browser holds none, no Set-Cookie from the server.
 // Before the browser: the badge over HTTP (headers, origin rules, 304, SDK bytes vs SRI).
+// Then a mark made by the program itself, not the seed: an exporter signs up and registers
+// www.real-valves.example through the API, the shop page embeds the snippet the API gave, and
+// badge_program.c runs the worker's step after an audit (integration detected on that page, the
+// mark's state machine) on the server's database; the server notices through the program's change
+// counter. Green (data due) renders green in Chromium; a later evaluation below the threshold
+// suspends the mark and the next page view renders "not active".
 // Screenshots of each state go to <build>/artifacts/browser/. Exit 77 (skipped) without Chromium
 // or without tests/browser/node_modules (make deps installs it).
 import { spawn, execFileSync } from 'node:child_process';
@@ -105,12 +111,31 @@ try {
   // ---- the shops: the same snippet on both, a strict CSP, the slot reserved by the shop's CSS ----
   const csp = `default-src 'self'; script-src 'self' ${api}; connect-src ${api}; style-src 'self'; ` +
     `img-src 'self'; object-src 'none'; base-uri 'none'`;
-  const pageHtml = (title, extra) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+  const pageWithTag = (title, tag) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <link rel="stylesheet" href="/shop.css"></head><body><header><h1>${title}</h1></header>
 <p>Ball valves, gate valves and check valves from our factory in Ningbo.</p>
 <div class="cwtap-slot" data-cwtap-badge></div>
-<script async src="${api}/sdk/v1/cwtap.js" data-site="site_ningbo"${extra}></script>
+${tag}
 <p id="below">Contact our export team for a quotation.</p></body></html>`;
+  const pageHtml = (title, extra) =>
+    pageWithTag(title, `<script async src="${api}/sdk/v1/cwtap.js" data-site="site_ningbo"${extra}></script>`);
+
+  // ---- the exporter of the program case: signs up and registers its shop through the API ----
+  let real;
+  {
+    let r = await fetch(`${api}/v1/signup`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ enterprise_name: 'Real Valves Ltd', email: 'ops@real-valves.example',
+        password: 'a long enough password', country: 'CN' }) });
+    check(r.status === 201, `signup (${r.status})`);
+    const jar = r.headers.getSetCookie().map((c) => c.split(';')[0]);
+    const csrf = (jar.find((c) => c.startsWith('cwtap_csrf=')) || '').slice(11);
+    r = await fetch(`${api}/v1/sites`, { method: 'POST', body: JSON.stringify({ domain: 'www.real-valves.example' }),
+      headers: { 'Content-Type': 'application/json', Cookie: jar.join('; '), 'X-CSRF-Token': csrf } });
+    real = await r.json();
+    check(r.status === 201 && real.id && real.sdk && real.sdk.html.includes(`data-site="${real.id}"`),
+      `site registered with its SDK snippet (${r.status})`);
+  }
+  const realHtml = pageWithTag('Real Valves', real.sdk.html); // the snippet exactly as the API gave it
   shop = http.createServer((req, res) => {
     if (req.url === '/shop.css') {
       res.writeHead(200, { 'Content-Type': 'text/css' });
@@ -119,8 +144,10 @@ try {
     }
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp });
     // The other shop loads the SDK with its published SRI hash (crossorigin, integrity).
-    res.end(req.headers.host.startsWith('www.ningbo') ? pageHtml('Ningbo Valves', '')
-      : pageHtml('Other Shop', ` integrity="${sri}" crossorigin="anonymous"`));
+    const host = req.headers.host || '';
+    res.end(host.startsWith('www.ningbo') ? pageHtml('Ningbo Valves', '')
+      : host.startsWith('www.real-valves') ? realHtml
+        : pageHtml('Other Shop', ` integrity="${sri}" crossorigin="anonymous"`));
   });
   await new Promise((r) => shop.listen(0, '127.0.0.1', r));
   const shopPort = shop.address().port;
@@ -131,7 +158,8 @@ try {
     executablePath: chromiumPath, headless: true, viewport: { width: 800, height: 400 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync',
-      '--host-resolver-rules=MAP www.ningbo-valves.example 127.0.0.1, MAP other-shop.example 127.0.0.1'],
+      '--host-resolver-rules=MAP www.ningbo-valves.example 127.0.0.1, MAP other-shop.example 127.0.0.1, ' +
+        'MAP www.real-valves.example 127.0.0.1'],
   });
   await context.addInitScript(() => {
     window.__cls = 0;
@@ -203,6 +231,55 @@ try {
     check(v.box && v.box.width === 184 && v.box.height === 56, `${name}: badge box is 184x56`);
   }
   check((await context.cookies()).length === 0, 'the browser holds no cookie');
+  // ---- a mark made by the program: green with data due, then suspended ----
+  {
+    const prog = path.join(build, 'tests/browser/badge_program');
+    const homeFile = path.join(tmp, 'real-home.html');
+    // The home page as the worker fetches it: the very bytes the shop server sends.
+    const home = await new Promise((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: shopPort, path: '/', headers: { Host: 'www.real-valves.example' } }, (res) => {
+        let b = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => { b += d; });
+        res.on('end', () => resolve(b));
+      }).on('error', reject);
+    });
+    fs.writeFileSync(homeFile, home);
+    const program = (...a) => execFileSync(prog, [`sqlite:${db}`, ...a], { encoding: 'utf8' }).trim();
+    const badgeNow = async () => (await fetch(`${api}/v1/badge/${real.id}`,
+      { headers: { Origin: 'http://www.real-valves.example' } })).json();
+    // Waits (the server polls the change counters once a second) until @p want(badge) holds.
+    const settle = async (want) => {
+      let b;
+      for (let i = 0; i < 40; i++) {
+        b = await badgeNow();
+        if (want(b)) return b;
+        await sleep(100);
+      }
+      return b;
+    };
+    let b = await settle((x) => x.mark === 'not_integrated');
+    check(b.state === 'not_integrated', `registered, unverified site: not integrated (${JSON.stringify(b)})`);
+    program('verify', real.id);
+    check(program('evaluate', real.id, '86', homeFile) === 'green_data_due',
+      'the program gives the mark on an evaluation of 86 with the SDK tag on the home page');
+    b = await settle((x) => x.state === 'green');
+    check(b.state === 'green' && b.mark === 'green_data_due' && b.verified_for_origin === true,
+      `badge green while the uploads are due (${b.state}/${b.mark})`);
+    const green = await visit('www.real-valves.example', 'program-green');
+    check(green.b.text.includes('Verified supplier'), `program's mark renders green ("${green.b.text}")`);
+    check(green.b.links.length === 1 && green.b.links[0] === `${api}/registry/${real.id}`,
+      `program's green badge links to its registry page (${green.b.links.join(',')})`);
+    check(program('evaluate', real.id, '31', homeFile) === 'suspended',
+      'a later evaluation of 31 suspends the mark');
+    b = await settle((x) => x.state !== 'green');
+    check(b.state === 'suspended' && b.mark === 'suspended', `badge not green once suspended (${b.state})`);
+    const susp = await visit('www.real-valves.example', 'program-suspended');
+    check(susp.b.text.includes('Trust mark not active'), `suspended mark renders not active ("${susp.b.text}")`);
+    check(susp.b.links.length === 0, 'the suspended badge links nowhere');
+    check(susp.cls === 0 && susp.violations.length === 0 && susp.cookie === '', 'suspended: no shift, CSP, cookie');
+  }
+
   // The registry page the badge links to.
   const reg = await context.newPage();
   const resp = await reg.goto(`${api}/registry/site_ningbo`);
