@@ -218,23 +218,25 @@ static json_t *time_or_null(int64_t t)
 
 json_t *srv_site_json(const struct cwt__site *s, const char *public_base)
 {
-    char script[512], meta[160], txt[128], wk[320], wp[600], shop[600], mage[700], dnsname[300];
+    char script[512], meta[160], txt[128], wk[320], wp[1024], shop[1024], mage[1024], dnsname[300];
     snprintf(dnsname, sizeof dnsname, "_cwtap.%s", s->domain);
     snprintf(script, sizeof script, "<script async src=\"%s/sdk/v1/cwtap.js\" data-site=\"%s\"></script>",
              public_base, s->id);
     snprintf(meta, sizeof meta, "<meta name=\"cwtap-site-verification\" content=\"%s\">", s->token);
     snprintf(txt, sizeof txt, TOKEN_PREFIX "%s", s->token);
     snprintf(wk, sizeof wk, "https://%s/.well-known/cwtap.txt", s->domain);
-    snprintf(wp, sizeof wp, "Install the cwtap plugin (integrations/wordpress), open Settings > cwtap and enter the "
-             "site id %s; or paste the HTML snippet into the theme header (Appearance > Theme File Editor > "
-             "header.php, before </head>).", s->id);
-    snprintf(shop, sizeof shop, "Add the cwtap app block (integrations/shopify): Online Store > Themes > Customize "
-             "> App embeds > cwtap, site id %s; or paste the HTML snippet into layout/theme.liquid before "
-             "</head>.", s->id);
-    snprintf(mage, sizeof mage, "Install the Cwtap_TrustMark module (integrations/magento): bin/magento "
-             "module:enable Cwtap_TrustMark && bin/magento setup:upgrade, then Stores > Configuration > cwtap > "
-             "Site id %s; or paste the HTML snippet into Content > Design > Configuration > HTML Head > Scripts "
-             "and Style Sheets.", s->id);
+    /* The menu paths and labels are those of integrations/ and docs/integrations/ (test_server.c checks). */
+    snprintf(wp, sizeof wp, "Install the CW-TAP Trust Mark plugin (integrations/wordpress/cwtap-trust-mark) and "
+             "activate it, then Settings \u2192 CW-TAP Trust Mark: Site ID %s, Trust server %s. Or paste the HTML "
+             "snippet into your theme's header.php before </head>.", s->id, public_base);
+    snprintf(shop, sizeof shop, "Deploy the theme app extension (integrations/shopify), then Online Store \u2192 "
+             "Themes \u2192 Customize: add the CW-TAP trust mark block to a section, Site ID %s, Trust server %s. "
+             "Or paste the HTML snippet into layout/theme.liquid before </head>.", s->id, public_base);
+    snprintf(mage, sizeof mage, "Copy integrations/magento/Cwtap to app/code/Cwtap, run bin/magento module:enable "
+             "Cwtap_TrustMark && bin/magento setup:upgrade && bin/magento cache:flush, then Stores \u2192 "
+             "Configuration \u2192 General \u2192 CW-TAP Trust Mark: Site ID %s, Trust server %s. Or paste the "
+             "HTML snippet into Content \u2192 Design \u2192 Configuration \u2192 HTML Head \u2192 Scripts and "
+             "Style Sheets.", s->id, public_base);
     return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s?, s:b, s:o, s:o, "
                      "s:{s:{s:s, s:s, s:s}, s:s, s:{s:s, s:s}}, s:{s:s, s:s, s:s, s:s}}",
                      "id", s->id, "domain", s->domain, "registrable_domain", s->registrable, "url", s->url,

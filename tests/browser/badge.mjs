@@ -111,14 +111,14 @@ try {
   // ---- the shops: the same snippet on both, a strict CSP, the slot reserved by the shop's CSS ----
   const csp = `default-src 'self'; script-src 'self' ${api}; connect-src ${api}; style-src 'self'; ` +
     `img-src 'self'; object-src 'none'; base-uri 'none'`;
-  const pageWithTag = (title, tag) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+  const pageWithTag = (title, tag, lang = 'en') => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${title}</title>
 <link rel="stylesheet" href="/shop.css"></head><body><header><h1>${title}</h1></header>
 <p>Ball valves, gate valves and check valves from our factory in Ningbo.</p>
 <div class="cwtap-slot" data-cwtap-badge></div>
 ${tag}
 <p id="below">Contact our export team for a quotation.</p></body></html>`;
-  const pageHtml = (title, extra) =>
-    pageWithTag(title, `<script async src="${api}/sdk/v1/cwtap.js" data-site="site_ningbo"${extra}></script>`);
+  const pageHtml = (title, extra, lang) =>
+    pageWithTag(title, `<script async src="${api}/sdk/v1/cwtap.js" data-site="site_ningbo"${extra}></script>`, lang);
 
   // ---- the exporter of the program case: signs up and registers its shop through the API ----
   let real;
@@ -145,7 +145,8 @@ ${tag}
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp });
     // The other shop loads the SDK with its published SRI hash (crossorigin, integrity).
     const host = req.headers.host || '';
-    res.end(host.startsWith('www.ningbo') ? pageHtml('Ningbo Valves', '')
+    const lang = (/^\/\?lang=([a-zA-Z-]{2,8})$/.exec(req.url) || [])[1] || 'en'; // the page's language
+    res.end(host.startsWith('www.ningbo') ? pageHtml('Ningbo Valves', '', lang)
       : host.startsWith('www.real-valves') ? realHtml
         : pageHtml('Other Shop', ` integrity="${sri}" crossorigin="anonymous"`));
   });
@@ -190,18 +191,18 @@ ${tag}
     return out;
   }
 
-  async function visit(host, name) {
+  async function visit(host, name, query = '') {
     const page = await context.newPage();
     const setCookies = [];
     page.on('response', async (r) => {
       const h = await r.allHeaders().catch(() => ({}));
       if (h['set-cookie']) setCookies.push(r.url());
     });
-    await page.goto(`http://${host}:${shopPort}/`, { waitUntil: 'load' });
+    await page.goto(`http://${host}:${shopPort}/${query}`, { waitUntil: 'load' });
     let b;
     for (let i = 0; i < 100; i++) {
       b = await badgeOf(page);
-      if (b.text && !b.text.includes('Checking')) break;
+      if (b.text && !b.text.includes('…')) break; // every language's "Checking…" ends so
       await sleep(100);
     }
     await sleep(300); // let any late shift be recorded
@@ -231,6 +232,13 @@ ${tag}
     check(v.box && v.box.width === 184 && v.box.height === 56, `${name}: badge box is 184x56`);
   }
   check((await context.cookies()).length === 0, 'the browser holds no cookie');
+  // The page's language picks the badge's (html lang, region subtags ignored; tl is Filipino).
+  for (const [lang, want] of [['zh-CN', '认证供应商'], ['th', 'ผู้จำหน่ายที่ได้รับการยืนยัน'],
+    ['vi', 'Nhà cung cấp đã xác minh'], ['id', 'Pemasok terverifikasi'], ['ms', 'Pembekal disahkan'],
+    ['fil', 'Beripikadong supplier'], ['tl', 'Beripikadong supplier'], ['de', 'Verified supplier']]) {
+    const v = await visit('www.ningbo-valves.example', `lang-${lang}`, `?lang=${lang}`);
+    check(v.b.text.includes(want) && v.cls === 0, `lang=${lang} renders "${want}" ("${v.b.text}")`);
+  }
   // ---- a mark made by the program: green with data due, then suspended ----
   {
     const prog = path.join(build, 'tests/browser/badge_program');

@@ -22,6 +22,17 @@ for f in integrations/shopify/extensions/cwtap-trust-mark/blocks/trust-mark.liqu
     grep -q '/sdk/v1/cwtap.js' "$f" || { echo "FAIL: $f does not load /sdk/v1/cwtap.js"; fail=1; }
     grep -q 'data-site' "$f" || { echo "FAIL: $f has no data-site"; fail=1; }
 done
+# The Magento admin validates the Site ID field in the browser (lib/web/mage/validation.js): the
+# rule named in system.xml must accept the ids the server gives (prefix, '_', base32 lower case).
+rule=$(sed -n 's/.*<validate>\(.*\)<\/validate>.*/\1/p' integrations/magento/Cwtap/TrustMark/etc/adminhtml/system.xml)
+case "$rule" in
+    validate-code) re='^[a-zA-Z]+[a-zA-Z0-9_]+$' ;;
+    validate-alphanum-with-spaces) re='^[a-zA-Z0-9 ]+$' ;;
+    *) re=''; echo "FAIL: magento Site ID rule '$rule' is not one this check knows"; fail=1 ;;
+esac
+for id in site_ningbo s_hy4okyniof22ghhbh6at; do
+    [ -n "$re" ] && ! echo "$id" | grep -Eq "$re" && { echo "FAIL: magento rule $rule refuses site id $id"; fail=1; }
+done
 size=$(gzip -9 -c web/sdk/cwtap.js | wc -c)
 echo "sdk: $size bytes gzipped (budget 4096)"
 [ "$size" -le 4096 ] || { echo "FAIL: SDK over its size budget"; fail=1; }

@@ -20,6 +20,7 @@
 #include "harness.h"
 #include "hmark.h"
 #include "server/badge.h"
+#include "server/site.h"
 #include "util/timeutil.h"
 
 static void test_origin_host(void **state)
@@ -313,6 +314,76 @@ static void test_badge_mark_duties_met(void **state)
     expect_badge(f, t + f->p.duty_window_s + 7300, false, "unknown");
 }
 
+/* ---- the owner's instructions per CMS match the integrations and their docs ------------- */
+
+/* Whether the file at @p rel (from the source root) contains @p needle. */
+static bool file_has(const char *rel, const char *needle)
+{
+    char *text = h_read_file(h_src(rel), NULL);
+    if (!text)
+        fail_msg("cannot read %s", rel);
+    bool has = strstr(text, needle) != NULL;
+    free(text);
+    return has;
+}
+
+static void test_cms_instructions(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *key, *path, *doc, *source, *label;
+    } t[] = {
+        {"wordpress", "Settings \u2192 CW-TAP Trust Mark", "docs/integrations/wordpress.md",
+         "integrations/wordpress/cwtap-trust-mark/cwtap-trust-mark.php", "add_options_page('CW-TAP Trust Mark'"},
+        {"shopify", "Online Store \u2192 Themes \u2192 Customize", "docs/integrations/shopify.md",
+         "integrations/shopify/extensions/cwtap-trust-mark/blocks/trust-mark.liquid", "\"name\": \"CW-TAP trust mark\""},
+        {"shopify", "block to a section", "docs/integrations/shopify.md",
+         "integrations/shopify/extensions/cwtap-trust-mark/blocks/trust-mark.liquid", "\"target\": \"section\""},
+        {"magento", "Stores \u2192 Configuration \u2192 General \u2192 CW-TAP Trust Mark", "docs/integrations/magento.md",
+         "integrations/magento/Cwtap/TrustMark/etc/adminhtml/system.xml", "<label>CW-TAP Trust Mark</label>"},
+        {"magento", "Stores \u2192 Configuration \u2192 General", "docs/integrations/magento.md",
+         "integrations/magento/Cwtap/TrustMark/etc/adminhtml/system.xml", "<tab>general</tab>"},
+        {"magento", "module:enable Cwtap_TrustMark", "docs/integrations/magento.md",
+         "integrations/magento/Cwtap/TrustMark/etc/module.xml", "name=\"Cwtap_TrustMark\""},
+    };
+    static const char *const sources[] = {
+        "integrations/wordpress/cwtap-trust-mark/cwtap-trust-mark.php",
+        "integrations/shopify/extensions/cwtap-trust-mark/blocks/trust-mark.liquid",
+        "integrations/magento/Cwtap/TrustMark/etc/adminhtml/system.xml",
+    };
+    struct cwt__site site = {.id = "s_abcdefghijklmnopqrst", .domain = "www.a.example", .registrable = "a.example",
+                             .url = "https://www.a.example/", .token = "tok", .active = true};
+    json_t *j = srv_site_json(&site, "https://trust.operator.example");
+    assert_non_null(j);
+    json_t *sdk = json_object_get(j, "sdk");
+    for (size_t i = 0; i < CWT_ARRAY_LEN(t); i++) {
+        const char *text = json_string_value(json_object_get(sdk, t[i].key));
+        assert_non_null(text);
+        if (!strstr(text, t[i].path))
+            fail_msg("%s instructions lack '%s': %s", t[i].key, t[i].path, text);
+        if (!file_has(t[i].doc, t[i].path))
+            fail_msg("%s does not say '%s'", t[i].doc, t[i].path);
+        if (!file_has(t[i].source, t[i].label))
+            fail_msg("%s has no %s", t[i].source, t[i].label);
+        /* The values to enter: the site id and this server (an operator's own, not the default). */
+        assert_non_null(strstr(text, "Site ID s_abcdefghijklmnopqrst"));
+        assert_non_null(strstr(text, "Trust server https://trust.operator.example"));
+    }
+    for (size_t i = 0; i < CWT_ARRAY_LEN(sources); i++)
+        if (!file_has(sources[i], "Site ID") || !file_has(sources[i], "Trust server"))
+            fail_msg("%s does not label its fields Site ID and Trust server", sources[i]);
+    /* The snippet is the tag docs/integrations/README.md shows, with this site's values. */
+    char *tag = h_replace(json_string_value(json_object_get(sdk, "html")), "https://trust.operator.example",
+                          "https://TRUST-SERVER");
+    char *generic = tag ? h_replace(tag, site.id, "SITE-ID") : NULL;
+    assert_non_null(generic);
+    if (!file_has("docs/integrations/README.md", generic))
+        fail_msg("docs/integrations/README.md does not show the snippet %s", generic);
+    free(tag);
+    free(generic);
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_registrable_match),
         cmocka_unit_test(test_badge_answers),
         cmocka_unit_test(test_hot_find),
+        cmocka_unit_test(test_cms_instructions),
         cmocka_unit_test_setup_teardown(test_badge_mark_transitions, mark_setup, mark_teardown),
         cmocka_unit_test_setup_teardown(test_badge_mark_duties_met, mark_setup, mark_teardown),
     };
