@@ -175,11 +175,12 @@ ${tag}
   async function badgeOf(page) {
     const cdp = await page.context().newCDPSession(page);
     const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-    await cdp.detach();
-    const out = { text: '', links: [], roles: [] };
+    const out = { text: '', links: [], roles: [], spans: [] };
     (function walk(n, inShadow) {
       const shadow = inShadow || n.shadowRootType === 'closed';
       if (shadow && n.nodeType === 3) out.text += n.nodeValue + ' ';
+      if (shadow && n.nodeName === 'SPAN') out.spans.push(n.nodeId);
+      if (shadow && (n.nodeName === 'A' || n.nodeName === 'DIV')) out.frame = n.nodeId;
       if (shadow && n.attributes) {
         const a = Object.fromEntries(n.attributes.reduce((acc, v, i, arr) => (i % 2 ? acc : [...acc, [v, arr[i + 1]]]), []));
         if (a.href) out.links.push(a.href);
@@ -188,8 +189,20 @@ ${tag}
       for (const c of [...(n.children || []), ...(n.shadowRoots || [])]) walk(c, shadow);
     })(root, false);
     out.text = out.text.trim();
+    // The text block's box and the inside of the badge's border (CSS pixels), whatever the language.
+    const quad = async (nodeId, which) => {
+      const { model } = await cdp.send('DOM.getBoxModel', { nodeId }).catch(() => ({}));
+      const q = model && model[which];
+      return q ? { top: q[1], bottom: q[5], left: q[0], right: q[2] } : null;
+    };
+    out.textBox = out.spans.length === 1 ? await quad(out.spans[0], 'border') : null;
+    out.frameBox = out.frame ? await quad(out.frame, 'padding') : null;
+    await cdp.detach();
     return out;
   }
+  // Whether the text lies within the badge's border (it would be clipped or overlap it otherwise).
+  const inside = (b) => !!b.textBox && !!b.frameBox && b.textBox.top >= b.frameBox.top &&
+    b.textBox.bottom <= b.frameBox.bottom && b.textBox.left >= b.frameBox.left && b.textBox.right <= b.frameBox.right;
 
   async function visit(host, name, query = '') {
     const page = await context.newPage();
@@ -212,8 +225,12 @@ ${tag}
     const box = await page.locator('[data-cwtap-badge]').boundingBox();
     await page.locator('[data-cwtap-badge]').screenshot({ path: path.join(artifacts, `badge-${name}.png`) });
     await page.screenshot({ path: path.join(artifacts, `badge-${name}-page.png`) });
+    // Keyboard: the page has nothing focusable before the badge, so the first Tab lands on it if it is a link.
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => !!document.activeElement && document.activeElement.hasAttribute('data-cwtap-badge'));
+    if (focused) await page.locator('[data-cwtap-badge]').screenshot({ path: path.join(artifacts, `badge-${name}-focus.png`) });
     await page.close();
-    return { b, cls, violations, cookie, box, setCookies };
+    return { b, cls, violations, cookie, box, setCookies, focused };
   }
 
   const own = await visit('www.ningbo-valves.example', 'green');
@@ -221,15 +238,18 @@ ${tag}
   check(own.b.links.length === 1 && own.b.links[0] === `${api}/registry/site_ningbo`,
     `green badge links to the registry page (${own.b.links.join(',')})`);
   check(own.b.roles.includes('link'), 'green badge has role link');
+  check(own.focused, 'green badge takes keyboard focus (Tab)');
   const other = await visit('other-shop.example', 'foreign');
   check(other.b.text.includes('Not verified for this domain'), `other origin renders not verified ("${other.b.text}")`);
   check(other.b.links.length === 0, 'the not-verified badge links nowhere');
+  check(!other.focused, 'the not-verified badge is not a tab stop');
   for (const [name, v] of [['own', own], ['other', other]]) {
     check(v.cls === 0, `${name}: cumulative layout shift is 0 (${v.cls})`);
     check(v.violations.length === 0, `${name}: no CSP violation (${v.violations.join('; ')})`);
     check(v.cookie === '', `${name}: document.cookie is empty`);
     check(v.setCookies.length === 0, `${name}: no Set-Cookie (${v.setCookies.join(',')})`);
     check(v.box && v.box.width === 184 && v.box.height === 56, `${name}: badge box is 184x56`);
+    check(inside(v.b), `${name}: the text lies inside the badge (${JSON.stringify([v.b.textBox, v.b.frameBox])})`);
   }
   check((await context.cookies()).length === 0, 'the browser holds no cookie');
   // The page's language picks the badge's (html lang, region subtags ignored; tl is Filipino).
@@ -238,6 +258,7 @@ ${tag}
     ['fil', 'Beripikadong supplier'], ['tl', 'Beripikadong supplier'], ['de', 'Verified supplier']]) {
     const v = await visit('www.ningbo-valves.example', `lang-${lang}`, `?lang=${lang}`);
     check(v.b.text.includes(want) && v.cls === 0, `lang=${lang} renders "${want}" ("${v.b.text}")`);
+    check(inside(v.b), `lang=${lang}: the text lies inside the badge (${JSON.stringify([v.b.textBox, v.b.frameBox])})`);
   }
   // ---- a mark made by the program: green with data due, then suspended ----
   {

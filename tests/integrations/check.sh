@@ -38,6 +38,13 @@ echo "sdk: $size bytes gzipped (budget 4096)"
 [ "$size" -le 4096 ] || { echo "FAIL: SDK over its size budget"; fail=1; }
 sri="sha384-$(openssl dgst -sha384 -binary web/sdk/cwtap.js | base64 -w0)"
 grep -q "^$sri  sdk/v1/cwtap.js" web/sdk/SRI.txt || { echo "FAIL: web/sdk/SRI.txt is stale: run scripts/sri.sh"; fail=1; }
+# The fallback stylesheet (browsers without constructable stylesheets) is the SDK's CSS string, rule for rule.
+php -r '
+    preg_match("/var CSS = (.*?);\n/s", file_get_contents("web/sdk/cwtap.js"), $m) || exit(1);
+    preg_match_all("/\"((?:[^\"\\\\]|\\\\.)*)\"/", $m[1], $parts);
+    $js = implode("", $parts[1]);
+    $css = str_replace("\n", "", preg_replace("#/\*.*?\*/#s", "", file_get_contents("web/sdk/cwtap.css")));
+    exit($js === $css ? 0 : 1);' || { echo "FAIL: web/sdk/cwtap.css differs from the CSS string in cwtap.js"; fail=1; }
 grep -q 'eval(' web/sdk/cwtap.js && { echo "FAIL: SDK uses eval"; fail=1; }
 grep -Eq 'document\.cookie|localStorage|sessionStorage|indexedDB' web/sdk/cwtap.js &&
     { echo "FAIL: SDK touches cookies or storage"; fail=1; }

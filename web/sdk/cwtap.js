@@ -26,12 +26,14 @@
   var lang = (d.documentElement.lang || navigator.language || "en").toLowerCase();
   var t = T[lang] || T[lang.split("-")[0]] || (lang.indexOf("tl") === 0 ? T.fil : T.en);
   var CSS = ":host{all:initial;display:block;width:184px;height:56px;contain:strict}" +
-    "a,div.b{box-sizing:border-box;display:flex;align-items:center;gap:8px;width:184px;height:56px;padding:6px 10px;" +
-    "border-radius:8px;font:600 12px/1.25 system-ui,sans-serif;text-decoration:none;border:2px solid #5c6670;" +
+    "a,div.b{box-sizing:border-box;display:flex;align-items:center;gap:6px;width:184px;height:56px;padding:4px 8px;" +
+    "border-radius:8px;font:600 11px/13px system-ui,sans-serif;text-decoration:none;border:2px solid #5c6670;" +
     "background:#fff;color:#1f2328}" +
-    "a.g{border-color:#116329;background:#eafbee;color:#0b3d1a}a:focus-visible{outline:3px solid #0969da;outline-offset:2px}" +
-    "i{flex:none;width:28px;height:28px;border-radius:50%;background:#5c6670;color:#fff;font:700 16px/28px system-ui;" +
-    "text-align:center;font-style:normal}a.g i{background:#116329}small{display:block;font-weight:400}";
+    "a.g{border-color:#116329;background:#eafbee;color:#0b3d1a}a:focus-visible{outline:3px solid #0969da;outline-offset:-3px}" +
+    "i{flex:none;width:24px;height:24px;border-radius:50%;background:#5c6670;color:#fff;font:700 14px/24px system-ui;" +
+    "text-align:center;font-style:normal}a.g i{background:#116329}span{min-width:0;max-height:39px;overflow:hidden}" +
+    "b{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2;overflow:hidden;font-weight:600}" +
+    "small{display:block;font:400 10px/13px system-ui,sans-serif}";
   var host = d.querySelector("[data-cwtap-badge]");
   if (!host) {
     host = d.createElement("div");
@@ -64,9 +66,11 @@
     var green = state === "green";
     var box = el(green ? "a" : "div", green ? "g" : "b");
     var title = green ? t[0] : state === "foreign" ? t[2] : state === "wait" ? t[4] : t[3];
-    var sub = green ? t[1] + (data.grade ? " · " + t[5] + " " + data.grade : "") : t[1];
+    var sub = green && data.grade ? t[5] + " " + data.grade + " · " + t[1] : t[1];
     box.appendChild(el("i", "", green ? "✓" : "!"));
-    var txt = el("span", "", title);
+    // At most three 13px lines fit: the title on one or two, then the rest (the score first).
+    var txt = el("span");
+    txt.appendChild(el("b", "", title));
     txt.appendChild(el("small", "", sub));
     box.appendChild(txt);
     box.setAttribute("role", green ? "link" : "status");
