@@ -145,7 +145,7 @@ ${tag}
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp });
     // The other shop loads the SDK with its published SRI hash (crossorigin, integrity).
     const host = req.headers.host || '';
-    const lang = (/^\/\?lang=([a-zA-Z-]{2,8})$/.exec(req.url) || [])[1] || 'en'; // the page's language
+    const lang = (/^\/\?lang=([a-zA-Z-]{2,16})$/.exec(req.url) || [])[1] || 'en'; // the page's language
     res.end(host.startsWith('www.ningbo') ? pageHtml('Ningbo Valves', '', lang)
       : host.startsWith('www.real-valves') ? realHtml
         : pageHtml('Other Shop', ` integrity="${sri}" crossorigin="anonymous"`));
@@ -255,7 +255,7 @@ ${tag}
   // The page's language picks the badge's (html lang, region subtags ignored; tl is Filipino).
   for (const [lang, want] of [['zh-CN', '认证供应商'], ['th', 'ผู้จำหน่ายที่ได้รับการยืนยัน'],
     ['vi', 'Nhà cung cấp đã xác minh'], ['id', 'Pemasok terverifikasi'], ['ms', 'Pembekal disahkan'],
-    ['fil', 'Beripikadong supplier'], ['tl', 'Beripikadong supplier'], ['de', 'Verified supplier']]) {
+    ['fil', 'Beripikadong supplier'], ['tl', 'Beripikadong supplier'], ['de', 'Verified supplier'], ['constructor', 'Verified supplier']]) {
     const v = await visit('www.ningbo-valves.example', `lang-${lang}`, `?lang=${lang}`);
     check(v.b.text.includes(want) && v.cls === 0, `lang=${lang} renders "${want}" ("${v.b.text}")`);
     check(inside(v.b), `lang=${lang}: the text lies inside the badge (${JSON.stringify([v.b.textBox, v.b.frameBox])})`);

@@ -24,7 +24,8 @@
     fil: ["Beripikadong supplier", "CW-TAP trust mark", "Hindi beripikado para sa domain na ito", "Hindi aktibo ang trust mark", "Sinusuri…", "Iskor"]
   };
   var lang = (d.documentElement.lang || navigator.language || "en").toLowerCase();
-  var t = T[lang] || T[lang.split("-")[0]] || (lang.indexOf("tl") === 0 ? T.fil : T.en);
+  var own = function (k) { return Object.prototype.hasOwnProperty.call(T, k) ? T[k] : null; };
+  var t = own(lang) || own(lang.split("-")[0]) || (lang.indexOf("tl") === 0 ? T.fil : T.en);
   var CSS = ":host{all:initial;display:block;width:184px;height:56px;contain:strict}" +
     "a,div.b{box-sizing:border-box;display:flex;align-items:center;gap:6px;width:184px;height:56px;padding:4px 8px;" +
     "border-radius:8px;font:600 11px/13px system-ui,sans-serif;text-decoration:none;border:2px solid #5c6670;" +
