@@ -4,7 +4,9 @@
  * queue and runs them ("evaluate": cwt_audit() on the site's home page, the
  * report stored as an evaluation), retrying failures with backoff; and it is
  * the scheduler that queues a re-evaluation of every active, verified site
- * each interval (default 24 h). Any number of workers may share a database.
+ * each interval (the operator's policy, 24 h by default; --interval overrides
+ * it). The program policy in force is read from the store and cached until
+ * its change counter moves. Any number of workers may share a database.
  * SIGTERM or SIGINT lets the current job finish, then the worker exits.
  */
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include "fetch/fetch.h"
 #include "store/store_events.h"
 #include "program/markflow.h"
+#include "store/store_policy.h"
 #include "store/store_records.h"
 
 struct worker {
@@ -30,6 +33,7 @@ struct worker {
     int lease_s;
     struct cwt_audit_opts audit;
     bool quiet;
+    struct cwt__policy_cache policy; /* the operator's policy (store_policy.h) */
 };
 
 #define OPS_WINDOW_S (90 * 86400)
@@ -80,7 +84,9 @@ static enum cwt_status judge(struct worker *w, const struct cwt__site *site, con
         fprintf(stderr, "cwtap worker: %s: %s\n", site->id, why[0] ? why : "home page not fetched");
     struct cwt__program_policy p;
     struct cwt__eval_threshold th;
-    cwt__program_policy_default(&p);
+    enum cwt_status rc = cwt__policy_cache_at(w->store, &w->policy, ev->at, &p, err); /* in force when evaluated */
+    if (rc != CWT_OK)
+        return rc;
     return cwt__markflow_evaluated(w->store, &p, ev, integ, &th, err);
 }
 
@@ -178,7 +184,7 @@ static void usage(FILE *f)
         "options:\n"
         "  --db URL            sqlite:PATH (default sqlite:var/cwtap.db) or postgresql://...\n"
         "  --once              run the jobs due now, then exit\n"
-        "  --interval SECONDS  re-evaluate each active site this often (default 86400)\n"
+        "  --interval SECONDS  re-evaluate each active site this often (default: the operator's policy, 86400)\n"
         "  --no-schedule       only run jobs; another worker schedules\n"
         "  --poll SECONDS      wait between polls of an empty queue (default 2)\n"
         "  --lease SECONDS     a claimed job returns to the queue if not finished by then (default 900)\n"
@@ -212,7 +218,7 @@ int cmd_worker(int argc, char **argv)
     const char *resolve[16];
     size_t nresolve = 0;
     bool once = false, schedule = true;
-    long interval = 86400, poll_s = 2;
+    long interval = 0, poll_s = 2; /* interval 0: the policy's reeval_interval_s */
     int c, code = EXIT_INTERNAL;
     char host[64] = "worker";
     gethostname(host, sizeof host - 1);
@@ -276,17 +282,23 @@ int cmd_worker(int argc, char **argv)
     if (!w.quiet)
         fprintf(stderr, "cwtap worker: %s started%s\n", w.id, schedule ? " (scheduling)" : "");
     for (;;) {
-        if (schedule) {
+        struct cwt__program_policy pol = w.policy.row.p;
+        int64_t now = cwt_ctx_now(w.ctx);
+        bool sched_now = schedule;
+        if (schedule && cwt__policy_cache_at(w.store, &w.policy, now, &pol, &err) != CWT_OK) {
+            cli_error("program policy: %s", err.msg);
+            sched_now = w.policy.loaded; /* the last policy read is kept; without one, this pass only runs jobs */
+        }
+        if (sched_now) {
             int64_t n = 0;
-            if (cwt__store_schedule_due(w.store, cwt_ctx_now(w.ctx), interval, &n, &err) != CWT_OK)
+            if (cwt__store_schedule_due(w.store, now, interval ? interval : pol.reeval_interval_s, &n, &err) !=
+                CWT_OK)
                 cli_error("scheduler: %s", err.msg);
             else if (n && !w.quiet)
                 fprintf(stderr, "cwtap worker: scheduled %lld evaluation(s)\n", (long long)n);
             /* The 72-hour deadlines: marks whose upload window has closed are downgraded now. */
-            struct cwt__program_policy pol;
             size_t nd = 0;
-            cwt__program_policy_default(&pol);
-            if (cwt__markflow_tick_due(w.store, &pol, cwt_ctx_now(w.ctx), &nd, &err) != CWT_OK)
+            if (cwt__markflow_tick_due(w.store, &pol, now, &nd, &err) != CWT_OK)
                 cli_error("deadlines: %s", err.msg);
             else if (nd && !w.quiet)
                 fprintf(stderr, "cwtap worker: applied %zu mark deadline(s)\n", nd);
