@@ -35,6 +35,7 @@
 #include "hapi.h"
 #include "harness.h"
 #include "program/markflow.h"
+#include "store/store_policy.h"
 #include "store/store_records.h"
 #include "util/timeutil.h"
 
@@ -171,10 +172,10 @@ static void worker_evaluates(const struct hapi_server *s, const char *site_id, d
     ev.report = report;
     assert_int_equal(cwt__store_eval_insert(st, &ev, &err), CWT_OK);
     enum cwt__integration integ = cwt__integration_detect(home_html, strlen(home_html), site_id, NULL, 0);
-    struct cwt__program_policy p;
+    struct cwt__policy_row pol; /* the operator's policy in force at the evaluation, as the worker reads it */
     struct cwt__eval_threshold th;
-    cwt__program_policy_default(&p);
-    if (cwt__markflow_evaluated(st, &p, &ev, integ, &th, &err) != CWT_OK)
+    assert_int_equal(cwt__store_policy_at(st, at, &pol, &err), CWT_OK);
+    if (cwt__markflow_evaluated(st, &pol.p, &ev, integ, &th, &err) != CWT_OK)
         fail_msg("markflow: %s", err.msg);
     cwt__store_free(st);
     snprintf(eval_id, 32, "%s", ev.id);
@@ -516,10 +517,147 @@ static void test_operator_routes(void **state)
     hapi_resp_free(&r);
 }
 
+static int64_t jint(json_t *j, const char *a, const char *b)
+{
+    json_t *v = json_object_get(j, a);
+    return json_integer_value(b ? json_object_get(v, b) : v);
+}
+
+static enum cwt_status count_policy_log(void *ud, const struct cwt__row *r)
+{
+    *(int64_t *)ud = cwt__row_int(r, 0);
+    snprintf((char *)ud + sizeof(int64_t), 200, "%s", cwt__row_text(r, 1));
+    return CWT_OK;
+}
+
+/*
+ * The operator's program policy over HTTP: read, refused changes naming the
+ * field, a change in force from its instant (a mark green before it keeps its
+ * 72 h; one green after it gets the 48 h window and 3-month lock, checked at
+ * 47:59:59 and 48:00:00), and the change in the hash-chained log with who.
+ */
+static void test_operator_policy(void **state)
+{
+    struct hapi_server *s = *state;
+    struct hapi_resp r;
+    char op[200];
+    api_key(s, "policy@operator.example", "operator", "operator", op, sizeof op);
+    const char *ho[] = {op, NULL};
+    hapi_http(s, "GET", "/v1/operator/policy", NULL, ho, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    assert_int_equal(jint(r.json, "version", NULL), 1);
+    assert_int_equal(jint(r.json, "policy", "duty_window_s"), 259200);
+    assert_int_equal(jint(r.json, "policy", "review_lock_months"), 6);
+    assert_true(json_real_value(json_object_get(json_object_get(r.json, "policy"), "weight_bonus")) == 0.15);
+    assert_string_equal(hapi_jstr(&r, "set_by"), "seed");
+    hapi_resp_free(&r);
+
+    static const struct { const char *body; long status; const char *field; } bad[] = {
+        {"{\"duty_window_s\":3599}", 400, "duty_window_s"},
+        {"{\"duty_window_s\":2592001}", 400, "duty_window_s"},
+        {"{\"review_lock_months\":25}", 400, "review_lock_months"},
+        {"{\"weight_bonus\":1.01}", 400, "weight_bonus"},
+        {"{\"curve\":\"cubic\"}", 400, "curve"},
+        {"{\"duty_window\":172800}", 400, "duty_window"},
+        {"{\"version\":\"1\"}", 400, "version"},
+        {"{\"version\":7,\"duty_window_s\":172800}", 409, "version"},
+        {"[]", 400, ""},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(bad); i++) {
+        hapi_http(s, "PUT", "/v1/operator/policy", bad[i].body, ho, &r);
+        if (r.status != bad[i].status || strcmp(hapi_err_field(&r), bad[i].field) != 0)
+            fail_msg("%s: %ld %s", bad[i].body, r.status, r.body);
+        hapi_resp_free(&r);
+    }
+    struct hapi_account a, b;
+    hapi_signup(s, "before@policy.example", &a);
+    const char *hx[] = {a.cookie, a.csrf, NULL};
+    hapi_http(s, "PUT", "/v1/operator/policy", "{\"duty_window_s\":172800}", hx, &r);
+    assert_true(r.status == 401 || r.status == 403); /* an exporter is not an operator */
+    hapi_resp_free(&r);
+
+    /* Site A turns green under version 1. */
+    char sa[40], sb[40], eval[32], home[300];
+    new_site(s, &a, "before.example", sa);
+    home_for(sa, home, sizeof home);
+    worker_evaluates(s, sa, 80, T0, home, eval);
+
+    /* An hour later: 48 h, a 3-month lock, 10 % weighting. */
+    set_clock(s, T0 + 3600);
+    hapi_http(s, "PUT", "/v1/operator/policy",
+              "{\"version\":1,\"duty_window_s\":172800,\"review_lock_months\":3,\"weight_bonus\":0.1}", ho, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    assert_int_equal(jint(r.json, "version", NULL), 2);
+    assert_true(json_is_true(json_object_get(r.json, "changed")));
+    assert_string_equal(hapi_jstr(&r, "set_at"), "2026-08-10T10:00:00Z");
+    assert_non_null(strstr(hapi_jstr(&r, "set_by"), "key "));
+    assert_int_equal(jint(r.json, "policy", "customs_months"), 6); /* left out: kept */
+    hapi_resp_free(&r);
+    hapi_http(s, "GET", "/v1/operator/policy", NULL, ho, &r);
+    assert_int_equal(jint(r.json, "version", NULL), 2);
+    assert_int_equal(jint(r.json, "policy", "duty_window_s"), 172800);
+    hapi_resp_free(&r);
+
+    /* Site B turns green after the change: the 48 h window. */
+    hapi_signup(s, "after@policy.example", &b);
+    new_site(s, &b, "after.example", sb);
+    home_for(sb, home, sizeof home);
+    worker_evaluates(s, sb, 80, T0 + 3600, home, eval);
+    get_mark(s, &b, sb, &r);
+    assert_string_equal(jpath_str(r.json, "duty", "countdown"), "48:00:00");
+    assert_string_equal(jpath_str(r.json, "duty", "due"), "2026-08-12T10:00:00Z");
+    hapi_resp_free(&r);
+    get_mark(s, &a, sa, &r);
+    assert_string_equal(jpath_str(r.json, "duty", "due"), "2026-08-13T09:00:00Z"); /* A keeps its 72 h */
+    hapi_resp_free(&r);
+
+    set_clock(s, T0 + 3600 + 48 * 3600 - 1); /* B at 47:59:59 */
+    get_mark(s, &b, sb, &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "green_data_due");
+    assert_string_equal(jpath_str(r.json, "duty", "countdown"), "00:00:01");
+    hapi_resp_free(&r);
+    set_clock(s, T0 + 3600 + 48 * 3600); /* B at 48:00:00 */
+    get_mark(s, &b, sb, &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "downgraded");
+    assert_string_equal(hapi_jstr(&r, "review_locked_until"), "2026-11-12T10:00:00Z"); /* 3 months */
+    hapi_resp_free(&r);
+    get_mark(s, &a, sa, &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "green_data_due");
+    assert_string_equal(jpath_str(r.json, "duty", "countdown"), "23:00:00");
+    hapi_resp_free(&r);
+    set_clock(s, T0 + 72 * 3600);
+    get_mark(s, &a, sa, &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "downgraded");
+    assert_string_equal(hapi_jstr(&r, "review_locked_until"), "2027-02-13T09:00:00Z"); /* the 6 months it had */
+    hapi_resp_free(&r);
+
+    /* The change is one entry of the chain, naming who and what; the chain verifies. */
+    struct cwt__store *st = NULL;
+    struct cwt_err err;
+    char acc[sizeof(int64_t) + 200];
+    memset(acc, 0, sizeof acc);
+    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
+    assert_int_equal(cwt__store_exec(st, "SELECT count(*), max(reason) FROM mark_log WHERE site = 'policy'", NULL, 0,
+                                     count_policy_log, acc, NULL, &err), CWT_OK);
+    cwt__store_free(st);
+    int64_t nlog;
+    memcpy(&nlog, acc, sizeof nlog);
+    assert_int_equal(nlog, 1);
+    assert_non_null(strstr(acc + sizeof(int64_t), "set by key "));
+    assert_non_null(strstr(acc + sizeof(int64_t), "duty_window_s 259200 -> 172800"));
+    char *argv[] = {getenv("CWTAP_BIN"), "log", "verify", "--db", s->db, "--json", NULL};
+    struct h_run run;
+    assert_int_equal(h_run(argv, NULL, &run), 0);
+    if (run.status != 0)
+        fail_msg("log verify: %d %s %s", run.status, run.out, run.err);
+    h_run_free(&run);
+}
+
 #define CASES(setup)                                                                          \
     cmocka_unit_test_setup_teardown(test_green_uploads_green, setup, teardown),               \
     cmocka_unit_test_setup_teardown(test_missed_window_downgrade_and_lock, setup, teardown),  \
-    cmocka_unit_test_setup_teardown(test_operator_routes, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_operator_routes, setup, teardown),                   \
+    cmocka_unit_test_setup_teardown(test_operator_policy, setup, teardown)
 
 int main(void)
 {
