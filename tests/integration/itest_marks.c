@@ -653,11 +653,169 @@ static void test_operator_policy(void **state)
     h_run_free(&run);
 }
 
+/* GETs @p path (public) and appends the site ids of its items to @p ids; returns next_cursor ("" at the end). */
+static void registry_page(const struct hapi_server *s, const char *path, char ids[][40], size_t *n, char *next,
+                          size_t next_n)
+{
+    struct hapi_resp r;
+    hapi_http(s, "GET", path, NULL, NULL, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    json_t *items = json_object_get(r.json, "items");
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *it = json_array_get(items, i);
+        assert_string_equal(json_string_value(json_object_get(it, "mark")), "green");
+        snprintf(ids[(*n)++], 40, "%s", json_string_value(json_object_get(it, "site_id")));
+    }
+    json_t *c = json_object_get(r.json, "next_cursor");
+    snprintf(next, next_n, "%s", json_is_string(c) ? json_string_value(c) : "");
+    hapi_resp_free(&r);
+}
+
+/* Walks every page of @p query with @p limit; the ids in order into @p ids, the number of pages returned. */
+static size_t registry_walk(const struct hapi_server *s, const char *query, int limit, char ids[][40], size_t *n)
+{
+    char path[256], next[128] = "";
+    size_t pages = 0;
+    *n = 0;
+    do {
+        snprintf(path, sizeof path, "/v1/registry?limit=%d%s%s%s", limit, query, next[0] ? "&cursor=" : "", next);
+        size_t before = *n;
+        registry_page(s, path, ids, n, next, sizeof next);
+        pages++;
+        assert_true(*n - before <= (size_t)limit);
+        assert_true(pages < 20);
+    } while (next[0]);
+    for (size_t i = 1; i < *n; i++)
+        assert_true(strcmp(ids[i - 1], ids[i]) < 0); /* keyset order: no repeats, none skipped between pages */
+    return pages;
+}
+
+/*
+ * The public registry's keyset pagination over HTTP: 7 green sites of two
+ * countries and two industries, one below the threshold and one downgraded
+ * (never listed), walked page by page with several limits and filters; a
+ * page boundary survives a site added meanwhile; bad limits and cursors are
+ * refused naming the parameter.
+ */
+static void test_registry_pagination(void **state)
+{
+    struct hapi_server *s = *state;
+    struct hapi_account cn, th;
+    char ids[12][40], eval[32], home[300], path[256];
+    hapi_signup(s, "cn@pages.example", &cn);
+    hapi_signup(s, "th@pages.example", &th);
+    db_exec(s, "UPDATE enterprises SET country = 'TH' WHERE id = ?", th.enterprise);
+    static const struct { int acct; const char *domain; double score; const char *industry; } sites[] = {
+        {0, "a1.example", 81, "valves"}, {0, "a2.example", 90, "valves"}, {0, "a3.example", 72, "pumps"},
+        {1, "b1.example", 88, "valves"}, {1, "b2.example", 75, "pumps"},  {1, "b3.example", 95, "valves"},
+        {0, "a4.example", 70, "pumps"},  {0, "low.example", 40, "valves"}, {1, "late.example", 85, "valves"},
+    };
+    char site[CWT_ARRAY_LEN(sites)][40];
+    struct hapi_resp r;
+    for (size_t i = 0; i < CWT_ARRAY_LEN(sites); i++) {
+        struct hapi_account *a = sites[i].acct ? &th : &cn;
+        new_site(s, a, sites[i].domain, site[i]);
+        home_for(site[i], home, sizeof home);
+        /* late.example turned green 80 hours ago and missed its window: downgraded, never listed */
+        int64_t at = i == 8 ? T0 - 80 * 3600 : T0 + (int64_t)i;
+        worker_evaluates(s, site[i], sites[i].score, at, home, eval);
+        snprintf(path, sizeof path, "/v1/sites/%s/industry", site[i]);
+        char body[64];
+        snprintf(body, sizeof body, "{\"industry\":\"%s\"}", sites[i].industry);
+        const char *hw[] = {a->cookie, a->csrf, NULL};
+        hapi_http(s, "PUT", path, body, hw, &r);
+        hapi_expect(&r, 200, NULL, NULL);
+        hapi_resp_free(&r);
+    }
+    settle();
+    /* Every green site once, in id order, however the pages are cut. */
+    char want[7][40], got[12][40];
+    for (size_t i = 0; i < 7; i++)
+        snprintf(want[i], 40, "%s", site[i]);
+    qsort(want, 7, 40, (int (*)(const void *, const void *))strcmp);
+    size_t n = 0;
+    assert_int_equal(registry_walk(s, "", 50, got, &n), 1);
+    assert_int_equal(n, 7);
+    for (size_t i = 0; i < 7; i++)
+        assert_string_equal(got[i], want[i]);
+    static const struct { int limit; size_t pages; } cuts[] = {{1, 7}, {2, 4}, {3, 3}, {6, 2}, {7, 1}};
+    for (size_t c = 0; c < CWT_ARRAY_LEN(cuts); c++) {
+        assert_int_equal(registry_walk(s, "", cuts[c].limit, ids, &n), cuts[c].pages);
+        assert_int_equal(n, 7);
+        for (size_t i = 0; i < 7; i++)
+            assert_string_equal(ids[i], want[i]);
+    }
+    /* Filters, combined, with pages: the count and that every item matches. */
+    static const struct { const char *q; int limit; size_t n, pages; } filters[] = {
+        {"&country=TH", 1, 3, 3},           {"&country=cn", 2, 4, 2}, /* case-insensitive */
+        {"&industry=valves&country=CN", 1, 2, 2}, {"&industry=pumps", 2, 3, 2},
+        {"&grade=B&industry=valves", 10, 4, 1},   {"&grade=A", 5, 0, 1},
+        {"&country=DE", 1, 0, 1},
+    };
+    for (size_t f = 0; f < CWT_ARRAY_LEN(filters); f++) {
+        size_t pages = registry_walk(s, filters[f].q, filters[f].limit, ids, &n);
+        if (n != filters[f].n || pages != filters[f].pages)
+            fail_msg("%s limit %d: %zu items in %zu pages", filters[f].q, filters[f].limit, n, pages);
+        for (size_t i = 0; i < n; i++) {
+            size_t k = 0;
+            while (strcmp(site[k], ids[i]) != 0)
+                k++;
+            if (strstr(filters[f].q, "TH"))
+                assert_int_equal(sites[k].acct, 1);
+            if (strstr(filters[f].q, "pumps"))
+                assert_string_equal(sites[k].industry, "pumps");
+        }
+    }
+    /* The below-threshold and downgraded sites are on no page, but have a verification page. */
+    snprintf(path, sizeof path, "/v1/registry/%s", site[8]);
+    hapi_http(s, "GET", path, NULL, NULL, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    assert_string_equal(hapi_jstr(&r, "mark"), "none");
+    hapi_resp_free(&r);
+
+    /* A site turning green between two pages: the walk still shows each earlier site exactly once. */
+    char next[128];
+    n = 0;
+    registry_page(s, "/v1/registry?limit=3", got, &n, next, sizeof next);
+    assert_true(next[0] != '\0');
+    char extra[40];
+    new_site(s, &cn, "a5.example", extra);
+    home_for(extra, home, sizeof home);
+    worker_evaluates(s, extra, 77, T0 + 100, home, eval);
+    settle();
+    while (next[0]) {
+        snprintf(path, sizeof path, "/v1/registry?limit=3&cursor=%s", next);
+        registry_page(s, path, got, &n, next, sizeof next);
+    }
+    bool extra_seen = false;
+    size_t seen_want = 0;
+    for (size_t i = 0; i < n; i++) {
+        extra_seen |= strcmp(got[i], extra) == 0;
+        for (size_t k = 0; k < 7; k++)
+            seen_want += strcmp(got[i], want[k]) == 0;
+    }
+    assert_int_equal(seen_want, 7);
+    assert_int_equal(n, 7 + (extra_seen ? 1 : 0));
+    assert_true(extra_seen == (strcmp(extra, got[2]) > 0)); /* listed iff its id is after the first page */
+
+    /* Bad parameters are refused by name. */
+    static const struct { const char *q; const char *field; } bad[] = {
+        {"/v1/registry?limit=0", "limit"}, {"/v1/registry?limit=201", "limit"}, {"/v1/registry?limit=x", "limit"},
+        {"/v1/registry?cursor=not-a-cursor", "cursor"},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(bad); i++) {
+        hapi_http(s, "GET", bad[i].q, NULL, NULL, &r);
+        hapi_expect(&r, 400, NULL, bad[i].field);
+        hapi_resp_free(&r);
+    }
+}
+
 #define CASES(setup)                                                                          \
     cmocka_unit_test_setup_teardown(test_green_uploads_green, setup, teardown),               \
     cmocka_unit_test_setup_teardown(test_missed_window_downgrade_and_lock, setup, teardown),  \
     cmocka_unit_test_setup_teardown(test_operator_routes, setup, teardown),                   \
-    cmocka_unit_test_setup_teardown(test_operator_policy, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_operator_policy, setup, teardown),                   \
+    cmocka_unit_test_setup_teardown(test_registry_pagination, setup, teardown)
 
 int main(void)
 {
