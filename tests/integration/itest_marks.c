@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -782,7 +783,7 @@ static void test_registry_pagination(void **state)
     new_site(s, &cn, "a5.example", extra);
     home_for(extra, home, sizeof home);
     worker_evaluates(s, extra, 77, T0 + 100, home, eval);
-    settle();
+    set_clock(s, T0 + 200); /* the server polls the change counters at most once a (test clock) second */
     while (next[0]) {
         snprintf(path, sizeof path, "/v1/registry?limit=3&cursor=%s", next);
         registry_page(s, path, got, &n, next, sizeof next);
@@ -810,12 +811,115 @@ static void test_registry_pagination(void **state)
     }
 }
 
+/* The threshold in force shown with evaluation @p eval (GET /v1/evaluations/{id}); checks enter, stay and verdicts. */
+static void expect_threshold(const struct hapi_server *s, const struct hapi_account *a, const char *eval,
+                             double enter, double stay, bool meets_enter, bool meets_stay, const char *explain)
+{
+    char path[128];
+    struct hapi_resp r;
+    snprintf(path, sizeof path, "/v1/evaluations/%s", eval);
+    const char *h[] = {a->cookie, NULL};
+    hapi_http(s, "GET", path, NULL, h, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    json_t *th = json_object_get(r.json, "threshold");
+    double e = json_real_value(json_object_get(th, "enter")), st = json_real_value(json_object_get(th, "stay"));
+    if (fabs(e - enter) > 1e-9 || fabs(st - stay) > 1e-9 ||
+        json_is_true(json_object_get(th, "meets_enter")) != meets_enter ||
+        json_is_true(json_object_get(th, "meets_stay")) != meets_stay ||
+        !strstr(json_string_value(json_object_get(th, "explain")), explain))
+        fail_msg("evaluation %s: want enter %.2f stay %.2f (%d/%d) '%s'; got %s", eval, enter, stay, meets_enter,
+                 meets_stay, explain, r.body);
+    assert_string_equal(jpath_str(r.json, "threshold", "cycle"), "2026-Q3");
+    hapi_resp_free(&r);
+}
+
+/*
+ * The percentile threshold of a cycle's cohort over HTTP: the operator sets
+ * floor 50, the 60th percentile, a cohort of at least 4 and a margin of 2 for
+ * 2026-Q3; each evaluation shows the threshold in force when it was judged
+ * (type 7 percentile of the latest scores of the cohort), the floor while the
+ * cohort is too small, and the hysteresis: a site holding the mark keeps it at
+ * 79 against 80 (keep line 78), a site without it does not get it at 79.
+ */
+static void test_percentile_threshold(void **state)
+{
+    struct hapi_server *s = *state;
+    struct hapi_resp r;
+    struct hapi_account a;
+    char op[200], path[128], home[300];
+    api_key(s, "pct@operator.example", "operator", "operator", op, sizeof op);
+    const char *ho[] = {op, NULL};
+    hapi_http(s, "PUT", "/v1/operator/cycles/2026-Q3/threshold",
+              "{\"floor\":50,\"use_percentile\":true,\"percentile\":60,\"min_cohort\":4,\"margin\":2}", ho, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    hapi_resp_free(&r);
+    hapi_http(s, "PUT", "/v1/operator/cycles/2026-Q3/threshold", "{\"percentile\":101,\"use_percentile\":true}",
+              ho, &r);
+    hapi_expect(&r, 400, NULL, "percentile");
+    hapi_resp_free(&r);
+    hapi_http(s, "GET", "/v1/operator/cycles/2026-Q3/threshold", NULL, ho, &r);
+    assert_true(json_is_true(json_object_get(r.json, "use_percentile")));
+    assert_true(json_real_value(json_object_get(r.json, "percentile")) == 60.0);
+    hapi_resp_free(&r);
+
+    hapi_signup(s, "cohort@pct.example", &a);
+    static const double scores[] = {60, 70, 80, 90, 75, 85};
+    char site[6][40], ev[8][32];
+    for (size_t i = 0; i < 6; i++) {
+        char dom[64];
+        snprintf(dom, sizeof dom, "c%zu.example", i);
+        new_site(s, &a, dom, site[i]);
+        home_for(site[i], home, sizeof home);
+        worker_evaluates(s, site[i], scores[i], T0 + 60 * (int64_t)i, home, ev[i]);
+    }
+    /* Cohorts of 0..3 scores: the floor alone. */
+    for (size_t i = 0; i < 4; i++)
+        expect_threshold(s, &a, ev[i], 50, 48, true, true, "percentile is not used");
+    expect_threshold(s, &a, ev[3], 50, 48, true, true, "3 scores in the cohort, 4 needed");
+    /* [60 70 80 90]: P60 = 78 > 50, so 75 is below. */
+    expect_threshold(s, &a, ev[4], 78, 76, false, false, "the 60-th percentile of 4 scores in the cohort (78.0)");
+    /* [60 70 75 80 90]: P60 = 77; 85 meets it. */
+    expect_threshold(s, &a, ev[5], 77, 75, true, true, "of 5 scores");
+    get_mark(s, &a, site[4], &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "below_threshold");
+    assert_true(fabs(json_real_value(json_object_get(r.json, "threshold")) - 78) < 1e-9);
+    hapi_resp_free(&r);
+
+    /* Re-evaluations at 79 against [60 70 75 80 85 90] -> P60 = 80, keep line 78. */
+    home_for(site[0], home, sizeof home);
+    worker_evaluates(s, site[0], 79, T0 + 3600, home, ev[6]);
+    expect_threshold(s, &a, ev[6], 80, 78, false, true, "keep");
+    get_mark(s, &a, site[0], &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "green_data_due"); /* held: kept */
+    hapi_resp_free(&r);
+    home_for(site[4], home, sizeof home);
+    worker_evaluates(s, site[4], 79, T0 + 3660, home, ev[7]);
+    expect_threshold(s, &a, ev[7], 80, 78, false, true, "of 6 scores");
+    get_mark(s, &a, site[4], &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "below_threshold"); /* not held: not obtained */
+    hapi_resp_free(&r);
+
+    /* The list of a site's evaluations shows the threshold in force with each, newest first. */
+    snprintf(path, sizeof path, "/v1/sites/%s/evaluations", site[0]);
+    const char *h[] = {a.cookie, NULL};
+    hapi_http(s, "GET", path, NULL, h, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    json_t *items = json_object_get(r.json, "items");
+    assert_int_equal(json_array_size(items), 2);
+    assert_true(fabs(json_real_value(json_object_get(json_object_get(json_array_get(items, 0), "threshold"),
+                                                     "enter")) - 80) < 1e-9);
+    assert_true(json_real_value(json_object_get(json_object_get(json_array_get(items, 1), "threshold"), "enter")) ==
+                50);
+    hapi_resp_free(&r);
+}
+
 #define CASES(setup)                                                                          \
     cmocka_unit_test_setup_teardown(test_green_uploads_green, setup, teardown),               \
     cmocka_unit_test_setup_teardown(test_missed_window_downgrade_and_lock, setup, teardown),  \
     cmocka_unit_test_setup_teardown(test_operator_routes, setup, teardown),                   \
     cmocka_unit_test_setup_teardown(test_operator_policy, setup, teardown),                   \
-    cmocka_unit_test_setup_teardown(test_registry_pagination, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_registry_pagination, setup, teardown),               \
+    cmocka_unit_test_setup_teardown(test_percentile_threshold, setup, teardown)
 
 int main(void)
 {
