@@ -73,23 +73,10 @@ static int group_teardown(void **state)
 static int setup_common(void **state, const char *pg)
 {
     struct fx *f = calloc(1, sizeof *f);
-    struct cwt_err err;
     f->dir = h_tempdir("homepage");
-    if (pg)
-        snprintf(f->db, sizeof f->db, "%s", pg);
-    else
-        snprintf(f->db, sizeof f->db, "sqlite:%s/h.db", f->dir);
-    if (cwt__store_open(f->db, NULL, &f->st, &err) != CWT_OK)
-        return -1;
-    if (pg) {
-        cwt__store_exec(f->st, "DROP SCHEMA public CASCADE", NULL, 0, NULL, NULL, NULL, &err);
-        cwt__store_exec(f->st, "CREATE SCHEMA public", NULL, 0, NULL, NULL, NULL, &err);
-        cwt__store_free(f->st);
-        if (cwt__store_open(f->db, NULL, &f->st, &err) != CWT_OK)
-            return -1;
-    }
+    f->st = h_store_fresh(f->dir, pg, f->db, sizeof f->db);
     *state = f;
-    return 0;
+    return f->st ? 0 : -1;
 }
 
 static int setup_sqlite(void **state)
