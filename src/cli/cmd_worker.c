@@ -4,9 +4,7 @@
  * queue and runs them ("evaluate": cwt_audit() on the site's home page, the
  * report stored as an evaluation), retrying failures with backoff; and it is
  * the scheduler that queues a re-evaluation of every active, verified site
- * each interval (the operator's policy, 24 h by default; --interval overrides
- * it). The program policy in force is read from the store and cached until
- * its change counter moves. Any number of workers may share a database.
+ * each interval (default 24 h). Any number of workers may share a database.
  * SIGTERM or SIGINT lets the current job finish, then the worker exits.
  */
 #include <errno.h>
@@ -29,11 +27,11 @@
 struct worker {
     struct cwt__store *store;
     struct cwt_ctx *ctx;
+    struct cwt__policy_cache policy; /* the operator's program policy in force (store_policy.h), re-read on change */
     char id[96];
     int lease_s;
     struct cwt_audit_opts audit;
     bool quiet;
-    struct cwt__policy_cache policy; /* the operator's policy (store_policy.h) */
 };
 
 #define OPS_WINDOW_S (90 * 86400)
@@ -281,6 +279,7 @@ int cmd_worker(int argc, char **argv)
     }
     if (!w.quiet)
         fprintf(stderr, "cwtap worker: %s started%s\n", w.id, schedule ? " (scheduling)" : "");
+    /* The interval (unless --interval) and the deadlines follow the operator's policy in the store. */
     for (;;) {
         struct cwt__program_policy pol = w.policy.row.p;
         int64_t now = cwt_ctx_now(w.ctx);

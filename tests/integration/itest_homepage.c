@@ -10,7 +10,9 @@
  * with another site's id, the tag removed, the tag inside an HTML comment,
  * or no home page at all (404): integration lost, so the mark falls back to
  * not integrated, its qualification and upload window cleared, each change in
- * the verified hash-chained log. On SQLite and, with CWTAP_TEST_PG, PostgreSQL.
+ * the verified hash-chained log. Also: without --interval, the scheduler
+ * re-evaluates at the interval of the operator's policy in the store.
+ * On SQLite and, with CWTAP_TEST_PG, PostgreSQL.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +25,7 @@
 
 #include "harness.h"
 #include "program/markflow.h"
+#include "store/store_policy.h"
 #include "store/store_records.h"
 
 static char *sites_dir;
@@ -165,14 +168,9 @@ static int64_t count(const struct fx *f, const char *sql, const char *arg)
     return n;
 }
 
-/* Queues an evaluation and runs one `cwtap worker --once` process on it; the worker's log into @p log. */
-static void worker_evaluates(struct fx *f, char **log)
+/* Runs one `cwtap worker --once` process (scheduling too when @p schedule); its log into @p log. */
+static void worker_run(struct fx *f, bool schedule, char **log)
 {
-    struct cwt_err err;
-    int64_t now = time(NULL);
-    int64_t before = count(f, "SELECT count(*) FROM evaluations WHERE site_id = ?", f->site.id);
-    assert_int_equal(cwt__store_job_enqueue(f->st, "evaluate", f->site.id, "{}", NULL, 1, now - 1, now - 1, NULL,
-                                            &err), CWT_OK);
     char ca[1100], id[32], buf[sizeof resolve_args];
     snprintf(ca, sizeof ca, "%s/ca.pem", sites_dir);
     snprintf(id, sizeof id, "w%d", ++f->runs);
@@ -183,7 +181,8 @@ static void worker_evaluates(struct fx *f, char **log)
     argv[n++] = "--db";
     argv[n++] = f->db;
     argv[n++] = "--once";
-    argv[n++] = "--no-schedule";
+    if (!schedule)
+        argv[n++] = "--no-schedule";
     argv[n++] = "--allow-private";
     argv[n++] = "--id";
     argv[n++] = id;
@@ -205,6 +204,17 @@ static void worker_evaluates(struct fx *f, char **log)
         fail_msg("worker exited %d: %s", r.status, r.err);
     *log = r.err;
     free(r.out);
+}
+
+/* Queues an evaluation and runs one `cwtap worker --once --no-schedule` on it; the worker's log into @p log. */
+static void worker_evaluates(struct fx *f, char **log)
+{
+    struct cwt_err err;
+    int64_t now = time(NULL);
+    int64_t before = count(f, "SELECT count(*) FROM evaluations WHERE site_id = ?", f->site.id);
+    assert_int_equal(cwt__store_job_enqueue(f->st, "evaluate", f->site.id, "{}", NULL, 1, now - 1, now - 1, NULL,
+                                            &err), CWT_OK);
+    worker_run(f, false, log);
     assert_int_equal(count(f, "SELECT count(*) FROM evaluations WHERE site_id = ?", f->site.id), before + 1);
     assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE state <> 'done'", NULL), 0);
 }
@@ -295,7 +305,32 @@ static void test_homepage_integration(void **state)
     serve_home(f, HOME_PLAIN); /* the fixture as it was, for the other engine */
 }
 
-#define CASES(setup) cmocka_unit_test_setup_teardown(test_homepage_integration, setup, teardown)
+/* The scheduler's re-evaluation interval is the operator's policy (--interval not given): 2 hours here. */
+static void test_interval_from_policy(void **state)
+{
+    struct fx *f = *state;
+    struct cwt_err err;
+    mk_site(f);
+    struct cwt__program_policy p;
+    struct cwt__policy_row row;
+    bool changed = false;
+    cwt__program_policy_default(&p);
+    p.reeval_interval_s = 7200;
+    int64_t t = time(NULL);
+    assert_int_equal(cwt__store_policy_put(f->st, &p, 0, "test", t, &row, &changed, &err), CWT_OK);
+    assert_true(changed);
+    char *log = NULL;
+    worker_run(f, true, &log); /* schedules the verified site, then evaluates it */
+    free(log);
+    int64_t next = count(f, "SELECT next_eval_at FROM sites WHERE id = ?", f->site.id);
+    if (!(next >= t + 7200 && next <= time(NULL) + 7200))
+        fail_msg("next evaluation at now%+lld s, want +7200", (long long)(next - t));
+    assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE kind = 'evaluate' AND state = 'done'", NULL), 1);
+}
+
+#define CASES(setup)                                                             \
+    cmocka_unit_test_setup_teardown(test_homepage_integration, setup, teardown), \
+    cmocka_unit_test_setup_teardown(test_interval_from_policy, setup, teardown)
 
 int main(void)
 {

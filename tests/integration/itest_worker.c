@@ -4,8 +4,7 @@
  * worker processes racing for them (on SQLite and, with CWTAP_TEST_PG, on
  * PostgreSQL): every job ends done, none was claimed twice (attempts == 1),
  * none is lost. Also: the scheduler queues due sites once, an unknown job kind
- * is retried with backoff, an evaluation of an unverified site is skipped, and
- * the re-evaluation interval is the operator's policy unless --interval is given.
+ * is retried with backoff, and an evaluation of an unverified site is skipped.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +19,6 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "store/store_policy.h"
 #include "store/store_records.h"
 
 struct fx {
@@ -176,22 +174,6 @@ static void test_scheduler_and_failures(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE kind = 'evaluate'"), 2);
     int64_t next = count(f, "SELECT next_eval_at FROM sites");
     assert_true(next >= now + 3600 - 5 && next <= now + 3600 + 60);
-    /* Without --interval the operator's policy sets it: 2 hours here. */
-    struct cwt__program_policy p;
-    struct cwt__policy_row row;
-    bool changed = false;
-    cwt__program_policy_default(&p);
-    p.reeval_interval_s = 7200;
-    assert_int_equal(cwt__store_policy_put(f->st, &p, 0, "test", now, &row, &changed, &err), CWT_OK);
-    assert_true(changed);
-    /* due again; its audit goes to a refused loopback port, never to a resolver */
-    assert_int_equal(cwt__store_exec(f->st, "UPDATE sites SET next_eval_at = next_eval_at - 3700, url = "
-                                            "'https://127.0.0.1:1/'", NULL, 0, NULL, NULL, NULL, &err), CWT_OK);
-    int64_t t3 = time(NULL);
-    assert_int_equal(wait_worker(spawn_worker(f, "w3", "--lease=60")), 0);
-    int64_t next2 = count(f, "SELECT next_eval_at FROM sites");
-    if (!(next2 >= t3 + 7200 && next2 <= time(NULL) + 7200))
-        fail_msg("next evaluation at now%+lld s, want +7200", (long long)(next2 - t3));
 }
 
 #define CASES(setup)                                                             \
