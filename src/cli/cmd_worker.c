@@ -19,9 +19,9 @@
 
 #include "cli.h"
 #include "fetch/fetch.h"
+#include "store/store_policy.h"
 #include "store/store_events.h"
 #include "program/markflow.h"
-#include "store/store_policy.h"
 #include "store/store_records.h"
 
 struct worker {
@@ -182,7 +182,7 @@ static void usage(FILE *f)
         "options:\n"
         "  --db URL            sqlite:PATH (default sqlite:var/cwtap.db) or postgresql://...\n"
         "  --once              run the jobs due now, then exit\n"
-        "  --interval SECONDS  re-evaluate each active site this often (default: the operator's policy, 86400)\n"
+        "  --interval SECONDS  re-evaluate each active site this often (default 86400)\n"
         "  --no-schedule       only run jobs; another worker schedules\n"
         "  --poll SECONDS      wait between polls of an empty queue (default 2)\n"
         "  --lease SECONDS     a claimed job returns to the queue if not finished by then (default 900)\n"
@@ -194,6 +194,8 @@ static void usage(FILE *f)
         "  --quiet             log failures only\n"
         "  --clock-file PATH   TESTS ONLY: read the time (Unix seconds) from PATH on every use\n"
         "  --help              this help\n\n"
+        "Without --interval, the interval is the operator's program policy in the store (reeval_interval_s,\n"
+        "GET /v1/operator/policy), re-read when it changes; so are the mark deadlines' terms.\n"
         "Stops after the current job on SIGTERM or SIGINT. Exit codes: 0 stopped, 2 usage, 4 bad database.\n");
 }
 
