@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "fetch/fetch.h"
+#include "store/store_policy.h"
 #include "store/store_events.h"
 #include "program/markflow.h"
 #include "store/store_records.h"
@@ -26,6 +27,7 @@
 struct worker {
     struct cwt__store *store;
     struct cwt_ctx *ctx;
+    struct cwt__policy_cache policy; /* the operator's program policy in force (store_policy.h), re-read on change */
     char id[96];
     int lease_s;
     struct cwt_audit_opts audit;
@@ -80,7 +82,9 @@ static enum cwt_status judge(struct worker *w, const struct cwt__site *site, con
         fprintf(stderr, "cwtap worker: %s: %s\n", site->id, why[0] ? why : "home page not fetched");
     struct cwt__program_policy p;
     struct cwt__eval_threshold th;
-    cwt__program_policy_default(&p);
+    enum cwt_status rc = cwt__policy_cache_at(w->store, &w->policy, ev->at, &p, err); /* in force when evaluated */
+    if (rc != CWT_OK)
+        return rc;
     return cwt__markflow_evaluated(w->store, &p, ev, integ, &th, err);
 }
 
@@ -190,6 +194,8 @@ static void usage(FILE *f)
         "  --quiet             log failures only\n"
         "  --clock-file PATH   TESTS ONLY: read the time (Unix seconds) from PATH on every use\n"
         "  --help              this help\n\n"
+        "Without --interval, the interval is the operator's program policy in the store (reeval_interval_s,\n"
+        "GET /v1/operator/policy), re-read when it changes; so are the mark deadlines' terms.\n"
         "Stops after the current job on SIGTERM or SIGINT. Exit codes: 0 stopped, 2 usage, 4 bad database.\n");
 }
 
@@ -212,7 +218,7 @@ int cmd_worker(int argc, char **argv)
     const char *resolve[16];
     size_t nresolve = 0;
     bool once = false, schedule = true;
-    long interval = 86400, poll_s = 2;
+    long interval = 0, poll_s = 2; /* interval 0: the policy's reeval_interval_s */
     int c, code = EXIT_INTERNAL;
     char host[64] = "worker";
     gethostname(host, sizeof host - 1);
@@ -275,18 +281,25 @@ int cmd_worker(int argc, char **argv)
     }
     if (!w.quiet)
         fprintf(stderr, "cwtap worker: %s started%s\n", w.id, schedule ? " (scheduling)" : "");
+    /* The interval (unless --interval) and the deadlines follow the operator's policy in the store. */
     for (;;) {
-        if (schedule) {
+        struct cwt__program_policy pol = w.policy.row.p;
+        int64_t now = cwt_ctx_now(w.ctx);
+        bool sched_now = schedule;
+        if (schedule && cwt__policy_cache_at(w.store, &w.policy, now, &pol, &err) != CWT_OK) {
+            cli_error("program policy: %s", err.msg);
+            sched_now = w.policy.loaded; /* the last policy read is kept; without one, this pass only runs jobs */
+        }
+        if (sched_now) {
             int64_t n = 0;
-            if (cwt__store_schedule_due(w.store, cwt_ctx_now(w.ctx), interval, &n, &err) != CWT_OK)
+            if (cwt__store_schedule_due(w.store, now, interval ? interval : pol.reeval_interval_s, &n, &err) !=
+                CWT_OK)
                 cli_error("scheduler: %s", err.msg);
             else if (n && !w.quiet)
                 fprintf(stderr, "cwtap worker: scheduled %lld evaluation(s)\n", (long long)n);
             /* The 72-hour deadlines: marks whose upload window has closed are downgraded now. */
-            struct cwt__program_policy pol;
             size_t nd = 0;
-            cwt__program_policy_default(&pol);
-            if (cwt__markflow_tick_due(w.store, &pol, cwt_ctx_now(w.ctx), &nd, &err) != CWT_OK)
+            if (cwt__markflow_tick_due(w.store, &pol, now, &nd, &err) != CWT_OK)
                 cli_error("deadlines: %s", err.msg);
             else if (nd && !w.quiet)
                 fprintf(stderr, "cwtap worker: applied %zu mark deadline(s)\n", nd);

@@ -13,6 +13,7 @@
 #include "program/cycle.h"
 #include "program/markflow.h"
 #include "program/weight.h"
+#include "store/store_policy.h"
 #include "server/server.h"
 #include "server/snapshot.h"
 
@@ -33,12 +34,16 @@ struct prog_snap {
     char *keys_json;     /* /.well-known/cwtap-keys.json */
     bool has_cycle;
     struct cwt__cycle cycle;
-    struct cwt__program_policy policy;
+    struct cwt__program_policy policy; /* the operator's policy in force (store_policy.h) */
+    int64_t policy_version;
     int64_t next_change; /* a deadline or the cycle's end: rebuilt then (0: none) */
 };
 
-/* The program policy in force. */
-void srv_program_policy(const struct srv *s, struct cwt__program_policy *p);
+/*
+ * The program policy in force, from the snapshot (so at most a second behind
+ * a change made by another process; this server's own changes at once).
+ */
+void srv_program_policy(struct srv_req *rq, struct cwt__program_policy *p);
 /* Marks the snapshot stale after a change the registry, the weights or the keys show. */
 void srv_program_changed(struct srv *s);
 /* The snapshot's builder (set on the server's holder by srv_new). */

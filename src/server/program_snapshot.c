@@ -25,10 +25,19 @@ json_t *srv_iso_or_null(int64_t t)
     return json_string(iso);
 }
 
-void srv_program_policy(const struct srv *s, struct cwt__program_policy *p)
+void srv_program_policy(struct srv_req *rq, struct cwt__program_policy *p)
 {
-    CWT_UNUSED(s);
-    cwt__program_policy_default(p);
+    struct srv_snapshot *snap = srv_program_snapshot(rq);
+    const struct prog_snap *ps = snap ? snap->data : NULL;
+    struct cwt__policy_row row;
+    struct cwt_err err;
+    if (ps)
+        *p = ps->policy;
+    else if (cwt__store_policy_current(srv_store(rq->srv), &row, &err) == CWT_OK)
+        *p = row.p;
+    else
+        cwt__program_policy_default(p); /* the store is down: what it was seeded with */
+    srv_snapshot_release(snap);
 }
 
 void srv_program_changed(struct srv *s)
@@ -131,9 +140,14 @@ enum cwt_status srv_program_snapshot_build(void *ud, void **data, void (**free_d
     if (!ps)
         return CWT_ENOMEM;
     cwt__keyset_init(&ps->ks);
-    srv_program_policy(s, &ps->policy);
     struct build b = {ps, 0};
-    enum cwt_status rc = cwt__markflow_tick_due(srv_store(s), &ps->policy, now, NULL, &err);
+    struct cwt__policy_row pol;
+    enum cwt_status rc = cwt__store_policy_current(srv_store(s), &pol, &err);
+    if (rc == CWT_OK) {
+        ps->policy = pol.p;
+        ps->policy_version = pol.version;
+        rc = cwt__markflow_tick_due(srv_store(s), &ps->policy, now, NULL, &err);
+    }
     if (rc == CWT_OK) {
         rc = cwt__markflow_cycle_at(srv_store(s), now, &ps->cycle, &err);
         ps->has_cycle = rc == CWT_OK && ps->cycle.start <= now;

@@ -38,7 +38,10 @@ json_t *srv_mark_json(const struct cwt__mark_row *r, const struct cwt__program_p
     json_object_set_new(j, "evaluated_at", srv_iso_or_null(m->evaluated_at));
     json_object_set_new(j, "threshold", r->has_threshold ? json_real(r->threshold) : json_null());
     struct cwt__duty_status d;
-    cwt__duty_check(m->green_at, m->uploaded_at, p, now, &d);
+    struct cwt__program_policy terms = *p; /* the window this mark was given when it turned green */
+    if (m->green_at)
+        terms.duty_window_s = cwt__mark_duty_due(m, p) - m->green_at;
+    cwt__duty_check(m->green_at, m->uploaded_at, &terms, now, &d);
     json_t *duty = json_object();
     json_object_set_new(duty, "open", json_boolean(d.open && m->green_at));
     json_object_set_new(duty, "met", json_boolean(m->duties_met));
@@ -69,7 +72,7 @@ void srv_route_mark_get(struct srv_req *rq, struct srv_resp *rs)
     struct cwt__program_policy p;
     if (!own_site(rq, rs, &s))
         return;
-    srv_program_policy(rq->srv, &p);
+    srv_program_policy(rq, &p);
     if (cwt__markflow_tick_due(srv_store(rq->srv), &p, rq->now, NULL, &err) != CWT_OK) {
         srv_error_from(rs, &err);
         return;
@@ -106,7 +109,7 @@ void srv_route_uploads_create(struct srv_req *rq, struct srv_resp *rs)
         srv_error(rs, 400, "invalid", "body", "the body must be the CSV file");
         return;
     }
-    srv_program_policy(rq->srv, &p);
+    srv_program_policy(rq, &p);
     struct cwt__upload_result res;
     memset(&res, 0, sizeof res);
     bool stored = false;
@@ -137,7 +140,7 @@ void srv_route_review_request(struct srv_req *rq, struct srv_resp *rs)
     struct cwt__program_policy p;
     if (!own_site(rq, rs, &s))
         return;
-    srv_program_policy(rq->srv, &p);
+    srv_program_policy(rq, &p);
     cwt_err_clear(&err);
     enum cwt_status rc = cwt__markflow_review(srv_store(rq->srv), &p, s.id, rq->now, &err);
     srv_program_changed(rq->srv);

@@ -48,6 +48,8 @@ const struct srv_route srv_routes[] = {
     {"GET", "/sdk/v1/cwtap.js", srv_route_sdk_js, SRV_AUTH_NONE, NULL},
     {"GET", "/sdk/v1/cwtap.css", srv_route_sdk_css, SRV_AUTH_NONE, NULL},
     {"GET", "/sdk/v1/cwtap.js.sri", srv_route_sdk_sri, SRV_AUTH_NONE, NULL},
+    {"GET", "/v1/operator/policy", srv_route_policy_get, SRV_AUTH_SCOPE, "operator"},
+    {"PUT", "/v1/operator/policy", srv_route_policy_put, SRV_AUTH_SCOPE, "operator"},
     {NULL, NULL, NULL, SRV_AUTH_NONE, NULL},
 };
 

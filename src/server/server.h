@@ -316,5 +316,8 @@ void srv_route_registry_page(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_sdk_js(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_sdk_css(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_sdk_sri(struct srv_req *rq, struct srv_resp *rs);
+/* The operator's program policy (route_policy.c). */
+void srv_route_policy_get(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_policy_put(struct srv_req *rq, struct srv_resp *rs);
 
 #endif

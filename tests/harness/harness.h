@@ -25,6 +25,14 @@ void h_rmtree(const char *path);
 /* A TCP port on 127.0.0.1 that was free a moment ago. */
 int h_free_port(void);
 
+/*
+ * A fresh store for one test case (hstore.c): sqlite:<dir>/t.db when @p pg is
+ * NULL, else the PostgreSQL URL @p pg with its public schema dropped and
+ * re-created; the URL into @p url. Migrated and open, or NULL on failure.
+ */
+struct cwt__store;
+struct cwt__store *h_store_fresh(const char *dir, const char *pg, char *url, size_t n);
+
 struct h_run {
     int status;    /* exit status, or 128+signal */
     char *out;     /* stdout (malloc'd, NUL-terminated) */

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@
 #include "hapi.h"
 #include "harness.h"
 #include "program/markflow.h"
+#include "store/store_policy.h"
 #include "store/store_records.h"
 #include "util/timeutil.h"
 
@@ -171,10 +173,10 @@ static void worker_evaluates(const struct hapi_server *s, const char *site_id, d
     ev.report = report;
     assert_int_equal(cwt__store_eval_insert(st, &ev, &err), CWT_OK);
     enum cwt__integration integ = cwt__integration_detect(home_html, strlen(home_html), site_id, NULL, 0);
-    struct cwt__program_policy p;
+    struct cwt__policy_row pol; /* the operator's policy in force at the evaluation, as the worker reads it */
     struct cwt__eval_threshold th;
-    cwt__program_policy_default(&p);
-    if (cwt__markflow_evaluated(st, &p, &ev, integ, &th, &err) != CWT_OK)
+    assert_int_equal(cwt__store_policy_at(st, at, &pol, &err), CWT_OK);
+    if (cwt__markflow_evaluated(st, &pol.p, &ev, integ, &th, &err) != CWT_OK)
         fail_msg("markflow: %s", err.msg);
     cwt__store_free(st);
     snprintf(eval_id, 32, "%s", ev.id);
@@ -516,10 +518,408 @@ static void test_operator_routes(void **state)
     hapi_resp_free(&r);
 }
 
+static int64_t jint(json_t *j, const char *a, const char *b)
+{
+    json_t *v = json_object_get(j, a);
+    return json_integer_value(b ? json_object_get(v, b) : v);
+}
+
+static enum cwt_status count_policy_log(void *ud, const struct cwt__row *r)
+{
+    *(int64_t *)ud = cwt__row_int(r, 0);
+    snprintf((char *)ud + sizeof(int64_t), 200, "%s", cwt__row_text(r, 1));
+    return CWT_OK;
+}
+
+/*
+ * The operator's program policy over HTTP: read, refused changes naming the
+ * field, a change in force from its instant (a mark green before it keeps its
+ * 72 h; one green after it gets the 48 h window and 3-month lock, checked at
+ * 47:59:59 and 48:00:00), and the change in the hash-chained log with who.
+ */
+static void test_operator_policy(void **state)
+{
+    struct hapi_server *s = *state;
+    struct hapi_resp r;
+    char op[200];
+    api_key(s, "policy@operator.example", "operator", "operator", op, sizeof op);
+    const char *ho[] = {op, NULL};
+    hapi_http(s, "GET", "/v1/operator/policy", NULL, ho, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    assert_int_equal(jint(r.json, "version", NULL), 1);
+    assert_int_equal(jint(r.json, "policy", "duty_window_s"), 259200);
+    assert_int_equal(jint(r.json, "policy", "review_lock_months"), 6);
+    assert_true(json_real_value(json_object_get(json_object_get(r.json, "policy"), "weight_bonus")) == 0.15);
+    assert_string_equal(hapi_jstr(&r, "set_by"), "seed");
+    hapi_resp_free(&r);
+
+    static const struct { const char *body; long status; const char *field; } bad[] = {
+        {"{\"duty_window_s\":3599}", 400, "duty_window_s"},
+        {"{\"duty_window_s\":2592001}", 400, "duty_window_s"},
+        {"{\"review_lock_months\":25}", 400, "review_lock_months"},
+        {"{\"weight_bonus\":1.01}", 400, "weight_bonus"},
+        {"{\"curve\":\"cubic\"}", 400, "curve"},
+        {"{\"duty_window\":172800}", 400, "duty_window"},
+        {"{\"version\":\"1\"}", 400, "version"},
+        {"{\"version\":7,\"duty_window_s\":172800}", 409, "version"},
+        {"[]", 400, ""},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(bad); i++) {
+        hapi_http(s, "PUT", "/v1/operator/policy", bad[i].body, ho, &r);
+        if (r.status != bad[i].status || strcmp(hapi_err_field(&r), bad[i].field) != 0)
+            fail_msg("%s: %ld %s", bad[i].body, r.status, r.body);
+        hapi_resp_free(&r);
+    }
+    struct hapi_account a, b;
+    hapi_signup(s, "before@policy.example", &a);
+    const char *hx[] = {a.cookie, a.csrf, NULL};
+    hapi_http(s, "PUT", "/v1/operator/policy", "{\"duty_window_s\":172800}", hx, &r);
+    assert_true(r.status == 401 || r.status == 403); /* an exporter is not an operator */
+    hapi_resp_free(&r);
+
+    /* Site A turns green under version 1. */
+    char sa[40], sb[40], eval[32], home[300];
+    new_site(s, &a, "before.example", sa);
+    home_for(sa, home, sizeof home);
+    worker_evaluates(s, sa, 80, T0, home, eval);
+
+    /* An hour later: 48 h, a 3-month lock, 10 % weighting. */
+    set_clock(s, T0 + 3600);
+    hapi_http(s, "PUT", "/v1/operator/policy",
+              "{\"version\":1,\"duty_window_s\":172800,\"review_lock_months\":3,\"weight_bonus\":0.1}", ho, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    assert_int_equal(jint(r.json, "version", NULL), 2);
+    assert_true(json_is_true(json_object_get(r.json, "changed")));
+    assert_string_equal(hapi_jstr(&r, "set_at"), "2026-08-10T10:00:00Z");
+    assert_non_null(strstr(hapi_jstr(&r, "set_by"), "key "));
+    assert_int_equal(jint(r.json, "policy", "customs_months"), 6); /* left out: kept */
+    hapi_resp_free(&r);
+    hapi_http(s, "GET", "/v1/operator/policy", NULL, ho, &r);
+    assert_int_equal(jint(r.json, "version", NULL), 2);
+    assert_int_equal(jint(r.json, "policy", "duty_window_s"), 172800);
+    hapi_resp_free(&r);
+
+    /* Site B turns green after the change: the 48 h window. */
+    hapi_signup(s, "after@policy.example", &b);
+    new_site(s, &b, "after.example", sb);
+    home_for(sb, home, sizeof home);
+    worker_evaluates(s, sb, 80, T0 + 3600, home, eval);
+    get_mark(s, &b, sb, &r);
+    assert_string_equal(jpath_str(r.json, "duty", "countdown"), "48:00:00");
+    assert_string_equal(jpath_str(r.json, "duty", "due"), "2026-08-12T10:00:00Z");
+    hapi_resp_free(&r);
+    get_mark(s, &a, sa, &r);
+    assert_string_equal(jpath_str(r.json, "duty", "due"), "2026-08-13T09:00:00Z"); /* A keeps its 72 h */
+    hapi_resp_free(&r);
+
+    set_clock(s, T0 + 3600 + 48 * 3600 - 1); /* B at 47:59:59 */
+    get_mark(s, &b, sb, &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "green_data_due");
+    assert_string_equal(jpath_str(r.json, "duty", "countdown"), "00:00:01");
+    hapi_resp_free(&r);
+    set_clock(s, T0 + 3600 + 48 * 3600); /* B at 48:00:00 */
+    get_mark(s, &b, sb, &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "downgraded");
+    assert_string_equal(hapi_jstr(&r, "review_locked_until"), "2026-11-12T10:00:00Z"); /* 3 months */
+    hapi_resp_free(&r);
+    get_mark(s, &a, sa, &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "green_data_due");
+    assert_string_equal(jpath_str(r.json, "duty", "countdown"), "23:00:00");
+    hapi_resp_free(&r);
+    set_clock(s, T0 + 72 * 3600);
+    get_mark(s, &a, sa, &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "downgraded");
+    assert_string_equal(hapi_jstr(&r, "review_locked_until"), "2027-02-13T09:00:00Z"); /* the 6 months it had */
+    hapi_resp_free(&r);
+
+    /* The change is one entry of the chain, naming who and what; the chain verifies. */
+    struct cwt__store *st = NULL;
+    struct cwt_err err;
+    char acc[sizeof(int64_t) + 200];
+    memset(acc, 0, sizeof acc);
+    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
+    assert_int_equal(cwt__store_exec(st, "SELECT count(*), max(reason) FROM mark_log WHERE site = 'policy'", NULL, 0,
+                                     count_policy_log, acc, NULL, &err), CWT_OK);
+    cwt__store_free(st);
+    int64_t nlog;
+    memcpy(&nlog, acc, sizeof nlog);
+    assert_int_equal(nlog, 1);
+    assert_non_null(strstr(acc + sizeof(int64_t), "set by key "));
+    assert_non_null(strstr(acc + sizeof(int64_t), "duty_window_s 259200 -> 172800"));
+    char *argv[] = {getenv("CWTAP_BIN"), "log", "verify", "--db", s->db, "--json", NULL};
+    struct h_run run;
+    assert_int_equal(h_run(argv, NULL, &run), 0);
+    if (run.status != 0)
+        fail_msg("log verify: %d %s %s", run.status, run.out, run.err);
+    h_run_free(&run);
+}
+
+/* GETs @p path (public) and appends the site ids of its items to @p ids; returns next_cursor ("" at the end). */
+static void registry_page(const struct hapi_server *s, const char *path, char ids[][40], size_t *n, char *next,
+                          size_t next_n)
+{
+    struct hapi_resp r;
+    hapi_http(s, "GET", path, NULL, NULL, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    json_t *items = json_object_get(r.json, "items");
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *it = json_array_get(items, i);
+        assert_string_equal(json_string_value(json_object_get(it, "mark")), "green");
+        snprintf(ids[(*n)++], 40, "%s", json_string_value(json_object_get(it, "site_id")));
+    }
+    json_t *c = json_object_get(r.json, "next_cursor");
+    snprintf(next, next_n, "%s", json_is_string(c) ? json_string_value(c) : "");
+    hapi_resp_free(&r);
+}
+
+/* Walks every page of @p query with @p limit; the ids in order into @p ids, the number of pages returned. */
+static size_t registry_walk(const struct hapi_server *s, const char *query, int limit, char ids[][40], size_t *n)
+{
+    char path[256], next[128] = "";
+    size_t pages = 0;
+    *n = 0;
+    do {
+        snprintf(path, sizeof path, "/v1/registry?limit=%d%s%s%s", limit, query, next[0] ? "&cursor=" : "", next);
+        size_t before = *n;
+        registry_page(s, path, ids, n, next, sizeof next);
+        pages++;
+        assert_true(*n - before <= (size_t)limit);
+        assert_true(pages < 20);
+    } while (next[0]);
+    for (size_t i = 1; i < *n; i++)
+        assert_true(strcmp(ids[i - 1], ids[i]) < 0); /* keyset order: no repeats, none skipped between pages */
+    return pages;
+}
+
+/*
+ * The public registry's keyset pagination over HTTP: 7 green sites of two
+ * countries and two industries, one below the threshold and one downgraded
+ * (never listed), walked page by page with several limits and filters; a
+ * page boundary survives a site added meanwhile; bad limits and cursors are
+ * refused naming the parameter.
+ */
+static void test_registry_pagination(void **state)
+{
+    struct hapi_server *s = *state;
+    struct hapi_account cn, th;
+    char ids[12][40], eval[32], home[300], path[256];
+    hapi_signup(s, "cn@pages.example", &cn);
+    hapi_signup(s, "th@pages.example", &th);
+    db_exec(s, "UPDATE enterprises SET country = 'TH' WHERE id = ?", th.enterprise);
+    static const struct { int acct; const char *domain; double score; const char *industry; } sites[] = {
+        {0, "a1.example", 81, "valves"}, {0, "a2.example", 90, "valves"}, {0, "a3.example", 72, "pumps"},
+        {1, "b1.example", 88, "valves"}, {1, "b2.example", 75, "pumps"},  {1, "b3.example", 95, "valves"},
+        {0, "a4.example", 70, "pumps"},  {0, "low.example", 40, "valves"}, {1, "late.example", 85, "valves"},
+    };
+    char site[CWT_ARRAY_LEN(sites)][40];
+    struct hapi_resp r;
+    for (size_t i = 0; i < CWT_ARRAY_LEN(sites); i++) {
+        struct hapi_account *a = sites[i].acct ? &th : &cn;
+        new_site(s, a, sites[i].domain, site[i]);
+        home_for(site[i], home, sizeof home);
+        /* late.example turned green 80 hours ago and missed its window: downgraded, never listed */
+        int64_t at = i == 8 ? T0 - 80 * 3600 : T0 + (int64_t)i;
+        worker_evaluates(s, site[i], sites[i].score, at, home, eval);
+        snprintf(path, sizeof path, "/v1/sites/%s/industry", site[i]);
+        char body[64];
+        snprintf(body, sizeof body, "{\"industry\":\"%s\"}", sites[i].industry);
+        const char *hw[] = {a->cookie, a->csrf, NULL};
+        hapi_http(s, "PUT", path, body, hw, &r);
+        hapi_expect(&r, 200, NULL, NULL);
+        hapi_resp_free(&r);
+    }
+    settle();
+    /* Every green site once, in id order, however the pages are cut. */
+    char want[7][40], got[12][40];
+    for (size_t i = 0; i < 7; i++)
+        snprintf(want[i], 40, "%s", site[i]);
+    qsort(want, 7, 40, (int (*)(const void *, const void *))strcmp);
+    size_t n = 0;
+    assert_int_equal(registry_walk(s, "", 50, got, &n), 1);
+    assert_int_equal(n, 7);
+    for (size_t i = 0; i < 7; i++)
+        assert_string_equal(got[i], want[i]);
+    static const struct { int limit; size_t pages; } cuts[] = {{1, 7}, {2, 4}, {3, 3}, {6, 2}, {7, 1}};
+    for (size_t c = 0; c < CWT_ARRAY_LEN(cuts); c++) {
+        assert_int_equal(registry_walk(s, "", cuts[c].limit, ids, &n), cuts[c].pages);
+        assert_int_equal(n, 7);
+        for (size_t i = 0; i < 7; i++)
+            assert_string_equal(ids[i], want[i]);
+    }
+    /* Filters, combined, with pages: the count and that every item matches. */
+    static const struct { const char *q; int limit; size_t n, pages; } filters[] = {
+        {"&country=TH", 1, 3, 3},           {"&country=cn", 2, 4, 2}, /* case-insensitive */
+        {"&industry=valves&country=CN", 1, 2, 2}, {"&industry=pumps", 2, 3, 2},
+        {"&grade=B&industry=valves", 10, 4, 1},   {"&grade=A", 5, 0, 1},
+        {"&country=DE", 1, 0, 1},
+    };
+    for (size_t f = 0; f < CWT_ARRAY_LEN(filters); f++) {
+        size_t pages = registry_walk(s, filters[f].q, filters[f].limit, ids, &n);
+        if (n != filters[f].n || pages != filters[f].pages)
+            fail_msg("%s limit %d: %zu items in %zu pages", filters[f].q, filters[f].limit, n, pages);
+        for (size_t i = 0; i < n; i++) {
+            size_t k = 0;
+            while (strcmp(site[k], ids[i]) != 0)
+                k++;
+            if (strstr(filters[f].q, "TH"))
+                assert_int_equal(sites[k].acct, 1);
+            if (strstr(filters[f].q, "pumps"))
+                assert_string_equal(sites[k].industry, "pumps");
+        }
+    }
+    /* The below-threshold and downgraded sites are on no page, but have a verification page. */
+    snprintf(path, sizeof path, "/v1/registry/%s", site[8]);
+    hapi_http(s, "GET", path, NULL, NULL, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    assert_string_equal(hapi_jstr(&r, "mark"), "none");
+    hapi_resp_free(&r);
+
+    /* A site turning green between two pages: the walk still shows each earlier site exactly once. */
+    char next[128];
+    n = 0;
+    registry_page(s, "/v1/registry?limit=3", got, &n, next, sizeof next);
+    assert_true(next[0] != '\0');
+    char extra[40];
+    new_site(s, &cn, "a5.example", extra);
+    home_for(extra, home, sizeof home);
+    worker_evaluates(s, extra, 77, T0 + 100, home, eval);
+    set_clock(s, T0 + 200); /* the server polls the change counters at most once a (test clock) second */
+    while (next[0]) {
+        snprintf(path, sizeof path, "/v1/registry?limit=3&cursor=%s", next);
+        registry_page(s, path, got, &n, next, sizeof next);
+    }
+    bool extra_seen = false;
+    size_t seen_want = 0;
+    for (size_t i = 0; i < n; i++) {
+        extra_seen |= strcmp(got[i], extra) == 0;
+        for (size_t k = 0; k < 7; k++)
+            seen_want += strcmp(got[i], want[k]) == 0;
+    }
+    assert_int_equal(seen_want, 7);
+    assert_int_equal(n, 7 + (extra_seen ? 1 : 0));
+    assert_true(extra_seen == (strcmp(extra, got[2]) > 0)); /* listed iff its id is after the first page */
+
+    /* Bad parameters are refused by name. */
+    static const struct { const char *q; const char *field; } bad[] = {
+        {"/v1/registry?limit=0", "limit"}, {"/v1/registry?limit=201", "limit"}, {"/v1/registry?limit=x", "limit"},
+        {"/v1/registry?cursor=not-a-cursor", "cursor"},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(bad); i++) {
+        hapi_http(s, "GET", bad[i].q, NULL, NULL, &r);
+        hapi_expect(&r, 400, NULL, bad[i].field);
+        hapi_resp_free(&r);
+    }
+}
+
+/* The threshold in force shown with evaluation @p eval (GET /v1/evaluations/{id}); checks enter, stay and verdicts. */
+static void expect_threshold(const struct hapi_server *s, const struct hapi_account *a, const char *eval,
+                             double enter, double stay, bool meets_enter, bool meets_stay, const char *explain)
+{
+    char path[128];
+    struct hapi_resp r;
+    snprintf(path, sizeof path, "/v1/evaluations/%s", eval);
+    const char *h[] = {a->cookie, NULL};
+    hapi_http(s, "GET", path, NULL, h, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    json_t *th = json_object_get(r.json, "threshold");
+    double e = json_real_value(json_object_get(th, "enter")), st = json_real_value(json_object_get(th, "stay"));
+    if (fabs(e - enter) > 1e-9 || fabs(st - stay) > 1e-9 ||
+        json_is_true(json_object_get(th, "meets_enter")) != meets_enter ||
+        json_is_true(json_object_get(th, "meets_stay")) != meets_stay ||
+        !strstr(json_string_value(json_object_get(th, "explain")), explain))
+        fail_msg("evaluation %s: want enter %.2f stay %.2f (%d/%d) '%s'; got %s", eval, enter, stay, meets_enter,
+                 meets_stay, explain, r.body);
+    assert_string_equal(jpath_str(r.json, "threshold", "cycle"), "2026-Q3");
+    hapi_resp_free(&r);
+}
+
+/*
+ * The percentile threshold of a cycle's cohort over HTTP: the operator sets
+ * floor 50, the 60th percentile, a cohort of at least 4 and a margin of 2 for
+ * 2026-Q3; each evaluation shows the threshold in force when it was judged
+ * (type 7 percentile of the latest scores of the cohort), the floor while the
+ * cohort is too small, and the hysteresis: a site holding the mark keeps it at
+ * 79 against 80 (keep line 78), a site without it does not get it at 79.
+ */
+static void test_percentile_threshold(void **state)
+{
+    struct hapi_server *s = *state;
+    struct hapi_resp r;
+    struct hapi_account a;
+    char op[200], path[128], home[300];
+    api_key(s, "pct@operator.example", "operator", "operator", op, sizeof op);
+    const char *ho[] = {op, NULL};
+    hapi_http(s, "PUT", "/v1/operator/cycles/2026-Q3/threshold",
+              "{\"floor\":50,\"use_percentile\":true,\"percentile\":60,\"min_cohort\":4,\"margin\":2}", ho, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    hapi_resp_free(&r);
+    hapi_http(s, "PUT", "/v1/operator/cycles/2026-Q3/threshold", "{\"percentile\":101,\"use_percentile\":true}",
+              ho, &r);
+    hapi_expect(&r, 400, NULL, "percentile");
+    hapi_resp_free(&r);
+    hapi_http(s, "GET", "/v1/operator/cycles/2026-Q3/threshold", NULL, ho, &r);
+    assert_true(json_is_true(json_object_get(r.json, "use_percentile")));
+    assert_true(json_real_value(json_object_get(r.json, "percentile")) == 60.0);
+    hapi_resp_free(&r);
+
+    hapi_signup(s, "cohort@pct.example", &a);
+    static const double scores[] = {60, 70, 80, 90, 75, 85};
+    char site[6][40], ev[8][32];
+    for (size_t i = 0; i < 6; i++) {
+        char dom[64];
+        snprintf(dom, sizeof dom, "c%zu.example", i);
+        new_site(s, &a, dom, site[i]);
+        home_for(site[i], home, sizeof home);
+        worker_evaluates(s, site[i], scores[i], T0 + 60 * (int64_t)i, home, ev[i]);
+    }
+    /* Cohorts of 0..3 scores: the floor alone. */
+    for (size_t i = 0; i < 4; i++)
+        expect_threshold(s, &a, ev[i], 50, 48, true, true, "percentile is not used");
+    expect_threshold(s, &a, ev[3], 50, 48, true, true, "3 scores in the cohort, 4 needed");
+    /* [60 70 80 90]: P60 = 78 > 50, so 75 is below. */
+    expect_threshold(s, &a, ev[4], 78, 76, false, false, "the 60-th percentile of 4 scores in the cohort (78.0)");
+    /* [60 70 75 80 90]: P60 = 77; 85 meets it. */
+    expect_threshold(s, &a, ev[5], 77, 75, true, true, "of 5 scores");
+    get_mark(s, &a, site[4], &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "below_threshold");
+    assert_true(fabs(json_real_value(json_object_get(r.json, "threshold")) - 78) < 1e-9);
+    hapi_resp_free(&r);
+
+    /* Re-evaluations at 79 against [60 70 75 80 85 90] -> P60 = 80, keep line 78. */
+    home_for(site[0], home, sizeof home);
+    worker_evaluates(s, site[0], 79, T0 + 3600, home, ev[6]);
+    expect_threshold(s, &a, ev[6], 80, 78, false, true, "keep");
+    get_mark(s, &a, site[0], &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "green_data_due"); /* held: kept */
+    hapi_resp_free(&r);
+    home_for(site[4], home, sizeof home);
+    worker_evaluates(s, site[4], 79, T0 + 3660, home, ev[7]);
+    expect_threshold(s, &a, ev[7], 80, 78, false, true, "of 6 scores");
+    get_mark(s, &a, site[4], &r);
+    assert_string_equal(hapi_jstr(&r, "state"), "below_threshold"); /* not held: not obtained */
+    hapi_resp_free(&r);
+
+    /* The list of a site's evaluations shows the threshold in force with each, newest first. */
+    snprintf(path, sizeof path, "/v1/sites/%s/evaluations", site[0]);
+    const char *h[] = {a.cookie, NULL};
+    hapi_http(s, "GET", path, NULL, h, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    json_t *items = json_object_get(r.json, "items");
+    assert_int_equal(json_array_size(items), 2);
+    assert_true(fabs(json_real_value(json_object_get(json_object_get(json_array_get(items, 0), "threshold"),
+                                                     "enter")) - 80) < 1e-9);
+    assert_true(json_real_value(json_object_get(json_object_get(json_array_get(items, 1), "threshold"), "enter")) ==
+                50);
+    hapi_resp_free(&r);
+}
+
 #define CASES(setup)                                                                          \
     cmocka_unit_test_setup_teardown(test_green_uploads_green, setup, teardown),               \
     cmocka_unit_test_setup_teardown(test_missed_window_downgrade_and_lock, setup, teardown),  \
-    cmocka_unit_test_setup_teardown(test_operator_routes, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_operator_routes, setup, teardown),                   \
+    cmocka_unit_test_setup_teardown(test_operator_policy, setup, teardown),                   \
+    cmocka_unit_test_setup_teardown(test_registry_pagination, setup, teardown),               \
+    cmocka_unit_test_setup_teardown(test_percentile_threshold, setup, teardown)
 
 int main(void)
 {

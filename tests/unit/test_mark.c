@@ -132,6 +132,7 @@ static const struct {
     const char *due;       /* the window's end = the downgrade */
     int months;            /* policy */
     const char *lock_end;  /* expected */
+    int64_t window_s;      /* the operator's window; 0: the default 72 h */
 } lock_cases[] = {
     {"2027-08-31T00:00:00Z", 6, "2028-02-29T00:00:00Z"}, /* leap year, clamped */
     {"2026-08-31T10:15:00Z", 6, "2027-02-28T10:15:00Z"}, /* common year, clamped */
@@ -141,6 +142,13 @@ static const struct {
     {"2026-07-15T00:00:00Z", 6, "2027-01-15T00:00:00Z"},
     {"2027-11-30T00:00:00Z", 3, "2028-02-29T00:00:00Z"}, /* operator-set lock length */
     {"2027-08-31T00:00:00Z", 12, "2028-08-31T00:00:00Z"},
+    /* an operator's policy of a 48 h window and a 3-month lock */
+    {"2027-11-30T06:00:00Z", 3, "2028-02-29T06:00:00Z", 48 * 3600}, /* into a leap February */
+    {"2026-11-30T06:00:00Z", 3, "2027-02-28T06:00:00Z", 48 * 3600}, /* into a common February */
+    {"2028-02-29T23:59:59Z", 3, "2028-05-29T23:59:59Z", 48 * 3600}, /* from a leap day (window across it) */
+    {"2028-05-31T00:00:00Z", 3, "2028-08-31T00:00:00Z", 48 * 3600},
+    {"2027-03-31T12:00:00Z", 3, "2027-06-30T12:00:00Z", 48 * 3600}, /* clamped to a 30-day month */
+    {"2027-10-31T00:00:00Z", 3, "2028-01-31T00:00:00Z", 48 * 3600}, /* across a year end */
 };
 
 static void test_lock_end_and_review(void **state)
@@ -149,6 +157,8 @@ static void test_lock_end_and_review(void **state)
     for (size_t i = 0; i < CWT_ARRAY_LEN(lock_cases); i++) {
         struct cwt__program_policy p = policy();
         p.review_lock_months = lock_cases[i].months;
+        if (lock_cases[i].window_s)
+            p.duty_window_s = lock_cases[i].window_s;
         int64_t due = iso(lock_cases[i].due), want = iso(lock_cases[i].lock_end);
         struct cwt__mark m = green_at(&p, due - p.duty_window_s);
         ok(&m, &p, EV(CWT__EV_TICK, due + 86400));
@@ -167,6 +177,9 @@ static void test_lock_end_and_review(void **state)
         assert_int_equal(m.state, CWT__MARK_DOWNGRADED);
         assert_string_equal(err.field, lock_cases[i].lock_end);
         assert_non_null(strstr(err.msg, lock_cases[i].lock_end));
+        char months[32];
+        snprintf(months, sizeof months, "locked for %d months", lock_cases[i].months);
+        assert_non_null(strstr(err.msg, months));
         int64_t until;
         assert_int_equal(cwt__mark_review_allowed(&m, want - 1, &until), CWT_ELOCKED);
         assert_int_equal(until, want);
@@ -329,6 +342,82 @@ static void test_state_names(void **state)
     assert_string_equal(err.field, "duty_window_s");
 }
 
+/* ---- an operator-set policy at its boundaries --------------------------------------------- */
+
+static const struct {
+    int64_t window_s;    /* the operator's duty window */
+    int64_t tick;        /* seconds after the green mark */
+    enum cwt__mark_state want;
+} op_window_cases[] = {
+    {48 * 3600, 48 * 3600 - 1, CWT__MARK_GREEN_DATA_DUE}, /* 47:59:59 */
+    {48 * 3600, 48 * 3600, CWT__MARK_DOWNGRADED},         /* 48:00:00 */
+    {3600, 3599, CWT__MARK_GREEN_DATA_DUE},                /* the shortest window, 0:59:59 */
+    {3600, 3600, CWT__MARK_DOWNGRADED},
+    {30 * 86400, 30 * 86400 - 1, CWT__MARK_GREEN_DATA_DUE}, /* the longest */
+    {30 * 86400, 30 * 86400, CWT__MARK_DOWNGRADED},
+};
+
+static void test_operator_window_boundary(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < CWT_ARRAY_LEN(op_window_cases); i++) {
+        struct cwt__program_policy p = policy();
+        p.duty_window_s = op_window_cases[i].window_s;
+        assert_int_equal(cwt__program_policy_check(&p, NULL), CWT_OK);
+        int64_t g = iso("2028-02-28T12:00:00Z"); /* the window runs across a leap day */
+        struct cwt__mark m = green_at(&p, g);
+        assert_int_equal(m.duty_due_at, g + p.duty_window_s);
+        assert_int_equal(cwt__mark_next_deadline(&m, &p), g + p.duty_window_s);
+        ok(&m, &p, EV(CWT__EV_TICK, g + op_window_cases[i].tick));
+        if (m.state != op_window_cases[i].want)
+            fail_msg("window %lld s, tick at +%lld: %s", (long long)p.duty_window_s,
+                     (long long)op_window_cases[i].tick, cwt__mark_state_name(m.state));
+        /* an upload completing the duties at the same instant counts only inside the window */
+        struct cwt__mark u = green_at(&p, g);
+        ok(&u, &p, UPLOAD(g, CWT__UPLOAD_CUSTOMS));
+        ok(&u, &p, UPLOAD(g, CWT__UPLOAD_ISO));
+        ok(&u, &p, UPLOAD(g + op_window_cases[i].tick, CWT__UPLOAD_OUTLETS));
+        assert_int_equal(u.state, op_window_cases[i].want == CWT__MARK_DOWNGRADED ? CWT__MARK_DOWNGRADED
+                                                                                 : CWT__MARK_GREEN);
+    }
+}
+
+/* A policy change applies to marks that turn green after it; an open window keeps its terms. */
+static void test_policy_change_keeps_open_window(void **state)
+{
+    (void)state;
+    struct cwt__program_policy before = policy(), after = policy();
+    after.duty_window_s = 48 * 3600;
+    after.review_lock_months = 3;
+    int64_t g = iso("2026-09-14T08:30:00Z");
+    struct cwt__mark m = green_at(&before, g); /* green under 72 h / 6 months */
+    /* the operator shortens the window an hour later: every later event is judged under "after" */
+    ok(&m, &after, EV(CWT__EV_TICK, g + 48 * 3600));
+    assert_int_equal(m.state, CWT__MARK_GREEN_DATA_DUE);
+    assert_int_equal(cwt__mark_next_deadline(&m, &after), g + 72 * 3600);
+    ok(&m, &after, UPLOAD(g + 60 * 3600, CWT__UPLOAD_CUSTOMS)); /* inside the 72 h it was given */
+    assert_int_equal(m.uploaded_at[CWT__UPLOAD_CUSTOMS], g + 60 * 3600);
+    ok(&m, &after, EV(CWT__EV_TICK, g + 72 * 3600 - 1));
+    assert_int_equal(m.state, CWT__MARK_GREEN_DATA_DUE);
+    ok(&m, &after, EV(CWT__EV_TICK, g + 72 * 3600));
+    assert_int_equal(m.state, CWT__MARK_DOWNGRADED);
+    /* and the lock it was given: 6 months, not the new 3 */
+    assert_int_equal(m.review_locked_until, iso("2027-03-17T08:30:00Z"));
+    /* after the lock, a new pass is a new mark under the policy in force then */
+    ok(&m, &after, EV(CWT__EV_REVIEW_REQUESTED, m.review_locked_until));
+    int64_t g2 = m.since + 10;
+    ok(&m, &after, EVAL(g2, 85.0, true, true));
+    assert_int_equal(m.duty_due_at, g2 + 48 * 3600);
+    assert_int_equal(m.lock_months, 3);
+    /* a mark stored before the terms were kept (duty_due_at 0) follows the policy it is given */
+    struct cwt__mark old = green_at(&before, g);
+    old.duty_due_at = 0;
+    old.lock_months = 0;
+    ok(&old, &after, EV(CWT__EV_TICK, g + 48 * 3600));
+    assert_int_equal(old.state, CWT__MARK_DOWNGRADED);
+    assert_int_equal(old.review_locked_until, iso("2026-12-16T08:30:00Z"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +430,8 @@ int main(void)
         cmocka_unit_test(test_suspended_with_open_window_downgrades),
         cmocka_unit_test(test_bad_events),
         cmocka_unit_test(test_state_names),
+        cmocka_unit_test(test_operator_window_boundary),
+        cmocka_unit_test(test_policy_change_keeps_open_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include "harness.h"
 #include "hmark.h"
 #include "program/markflow.h"
+#include "store/store_policy.h"
 #include "util/timeutil.h"
 
 struct fx {
@@ -391,13 +392,124 @@ static void test_keys_sealed(void **state)
     cwt__keyset_release(&ks);
 }
 
+/* ---- the operator's program policy ------------------------------------------------------------ */
+
+static enum cwt_status last_log(void *ud, const struct cwt__row *r)
+{
+    struct cwt__log_entry *e = ud;
+    cwt__row_copy(r, 0, e->site, sizeof e->site);
+    cwt__row_copy(r, 1, e->from, sizeof e->from);
+    cwt__row_copy(r, 2, e->to, sizeof e->to);
+    cwt__row_copy(r, 3, e->reason, sizeof e->reason);
+    e->at = cwt__row_int(r, 4);
+    return CWT_OK;
+}
+
+static void test_policy_versions(void **state)
+{
+    struct fx *f = *state;
+    struct cwt_err err;
+    struct cwt__policy_row cur, next;
+    struct cwt__program_policy def, p2;
+    bool changed = true;
+    /* The seed is the announced program, exactly cwt__program_policy_default(). */
+    cwt__program_policy_default(&def);
+    assert_int_equal(cwt__store_policy_current(f->st, &cur, &err), CWT_OK);
+    assert_int_equal(cur.version, 1);
+    assert_string_equal(cur.set_by, "seed");
+    assert_int_equal(cwt__program_policy_diff(&def, &cur.p, NULL, 0), 0);
+    struct cwt__policy_cache cache = {0};
+    assert_int_equal(cwt__policy_cache_at(f->st, &cache, iso("2026-08-10T09:00:00Z"), &f->p, &err), CWT_OK);
+    assert_int_equal(f->p.duty_window_s, 72 * 3600);
+
+    /* A mark turns green under version 1 (72 h, 6 months). */
+    int64_t t = iso("2026-08-10T09:00:00Z"), change = t + 3600;
+    evaluate(f, 80, t, CWT__INTEG_FOUND, NULL);
+    assert_int_equal(state_of(f), CWT__MARK_GREEN_DATA_DUE);
+
+    /* An hour later the operator sets 48 h and a 3-month lock. */
+    p2 = def;
+    p2.duty_window_s = 48 * 3600;
+    p2.review_lock_months = 3;
+    p2.duty_window_s = 0;
+    assert_int_equal(cwt__store_policy_put(f->st, &p2, 0, "key k_1 of e_1", change, &next, &changed, &err),
+                     CWT_EINVAL);
+    assert_string_equal(err.field, "duty_window_s");
+    p2.duty_window_s = 48 * 3600;
+    assert_int_equal(cwt__store_policy_put(f->st, &p2, 2, "key k_1 of e_1", change, &next, &changed, &err),
+                     CWT_ECONFLICT); /* based on a version that is not in force */
+    assert_string_equal(err.field, "version");
+    assert_int_equal(cwt__store_policy_put(f->st, &p2, 1, "key k_1 of e_1", change, &next, &changed, &err), CWT_OK);
+    assert_true(changed);
+    assert_int_equal(next.version, 2);
+    assert_int_equal(next.set_at, change);
+    /* the same policy again changes nothing */
+    assert_int_equal(cwt__store_policy_put(f->st, &p2, 0, "key k_1 of e_1", change + 5, &next, &changed, &err),
+                     CWT_OK);
+    assert_false(changed);
+    assert_int_equal(next.version, 2);
+    /* The change is in the chain, with who and what. */
+    struct cwt__log_entry e;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cwt__store_exec(f->st, "SELECT site, from_state, to_state, reason, at FROM mark_log ORDER BY "
+                                            "seq DESC LIMIT 1", NULL, 0, last_log, &e, NULL, &err), CWT_OK);
+    assert_string_equal(e.site, CWT__POLICY_LOG_SITE);
+    assert_string_equal(e.from, "v1");
+    assert_string_equal(e.to, "v2");
+    assert_int_equal(e.at, change);
+    assert_string_equal(e.reason, "set by key k_1 of e_1: duty_window_s 259200 -> 172800; review_lock_months 6 -> 3");
+    verify_ok(f, 3);
+
+    /* The version in force by instant; the cache sees the change through the counter. */
+    assert_int_equal(cwt__store_policy_at(f->st, change - 1, &cur, &err), CWT_OK);
+    assert_int_equal(cur.version, 1);
+    assert_int_equal(cwt__store_policy_at(f->st, change, &cur, &err), CWT_OK);
+    assert_int_equal(cur.version, 2);
+    assert_int_equal(cwt__policy_cache_at(f->st, &cache, change, &f->p, &err), CWT_OK);
+    assert_int_equal(f->p.duty_window_s, 48 * 3600);
+    assert_int_equal(cwt__policy_cache_at(f->st, &cache, change - 1, &f->p, &err), CWT_OK);
+    assert_int_equal(f->p.duty_window_s, 72 * 3600); /* an evaluation from before the change */
+
+    /* The open window keeps its 72 h: 48:00:00 changes nothing, 72:00:00 downgrades with 6 months. */
+    assert_int_equal(cwt__policy_cache_at(f->st, &cache, t + 48 * 3600, &f->p, &err), CWT_OK);
+    size_t n = 9;
+    assert_int_equal(cwt__markflow_tick_due(f->st, &f->p, t + 48 * 3600, &n, &err), CWT_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(cwt__markflow_tick_due(f->st, &f->p, t + 72 * 3600 - 1, &n, &err), CWT_OK);
+    assert_int_equal(state_of(f), CWT__MARK_GREEN_DATA_DUE);
+    assert_int_equal(cwt__markflow_tick_due(f->st, &f->p, t + 72 * 3600, &n, &err), CWT_OK);
+    assert_int_equal(state_of(f), CWT__MARK_DOWNGRADED);
+    struct cwt__mark_row r;
+    assert_int_equal(cwt__store_mark_get(f->st, f->site.id, &r, &err), CWT_OK);
+    assert_int_equal(r.m.review_locked_until, iso("2027-02-13T09:00:00Z"));
+    cwt__mark_row_release(&r);
+
+    /* After the lock, a new pass gets the new terms: 47:59:59 open, 48:00:00 downgraded, 3 months. */
+    assert_int_equal(cwt__markflow_review(f->st, &f->p, f->site.id, iso("2027-02-13T09:00:00Z"), &err), CWT_OK);
+    int64_t g2 = iso("2027-11-28T00:00:00Z");
+    evaluate(f, 85, g2, CWT__INTEG_FOUND, NULL);
+    assert_int_equal(cwt__store_mark_get(f->st, f->site.id, &r, &err), CWT_OK);
+    assert_int_equal(r.m.duty_due_at, g2 + 48 * 3600);
+    assert_int_equal(r.next_deadline, g2 + 48 * 3600);
+    cwt__mark_row_release(&r);
+    assert_int_equal(cwt__markflow_tick_due(f->st, &f->p, g2 + 48 * 3600 - 1, &n, &err), CWT_OK);
+    assert_int_equal(state_of(f), CWT__MARK_GREEN_DATA_DUE);
+    assert_int_equal(cwt__markflow_tick_due(f->st, &f->p, g2 + 48 * 3600, &n, &err), CWT_OK);
+    assert_int_equal(state_of(f), CWT__MARK_DOWNGRADED);
+    assert_int_equal(cwt__store_mark_get(f->st, f->site.id, &r, &err), CWT_OK);
+    assert_int_equal(r.m.review_locked_until, iso("2028-02-29T00:00:00Z")); /* 2027-11-30 + 3 months */
+    cwt__mark_row_release(&r);
+    verify_ok(f, 7);
+}
+
 #define CASES(setup)                                                                     \
     cmocka_unit_test_setup_teardown(test_green_then_uploads, setup, teardown),           \
     cmocka_unit_test_setup_teardown(test_deadline_and_lock, setup, teardown),            \
     cmocka_unit_test_setup_teardown(test_refused_upload_leaves_no_trace, setup, teardown), \
     cmocka_unit_test_setup_teardown(test_log_tamper_detected, setup, teardown),          \
     cmocka_unit_test_setup_teardown(test_cycles_and_thresholds, setup, teardown),        \
-    cmocka_unit_test_setup_teardown(test_keys_sealed, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_keys_sealed, setup, teardown),                 \
+    cmocka_unit_test_setup_teardown(test_policy_versions, setup, teardown)
 
 int main(void)
 {

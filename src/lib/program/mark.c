@@ -71,9 +71,16 @@ static bool duty_open(const struct cwt__mark *m)
            (m->state == CWT__MARK_GREEN_DATA_DUE || m->state == CWT__MARK_SUSPENDED);
 }
 
+int64_t cwt__mark_duty_due(const struct cwt__mark *m, const struct cwt__program_policy *p)
+{
+    if (!m->green_at)
+        return 0;
+    return m->duty_due_at ? m->duty_due_at : m->green_at + p->duty_window_s;
+}
+
 int64_t cwt__mark_next_deadline(const struct cwt__mark *m, const struct cwt__program_policy *p)
 {
-    return duty_open(m) ? m->green_at + p->duty_window_s : 0;
+    return duty_open(m) ? cwt__mark_duty_due(m, p) : 0;
 }
 
 enum cwt_status cwt__mark_review_allowed(const struct cwt__mark *m, int64_t at, int64_t *until)
@@ -104,29 +111,36 @@ static void advance(struct cwt__mark *m, const struct cwt__program_policy *p, in
 {
     if (!duty_open(m))
         return;
-    int64_t due = m->green_at + p->duty_window_s;
+    int64_t due = cwt__mark_duty_due(m, p);
     if (at < due)
         return;
     char miss[64], lock[21];
     missing_uploads(m, miss, sizeof miss);
+    if (!m->duty_due_at)
+        m->lock_months = p->review_lock_months; /* a mark written before the terms were kept */
     m->downgraded_at = due;
-    m->review_locked_until = cwt_time_add_months(due, p->review_lock_months);
+    m->review_locked_until = cwt_time_add_months(due, m->lock_months);
     m->green_at = 0;
+    m->duty_due_at = 0;
     cwt_time_format_iso(m->review_locked_until, lock);
     go(m, ch, CWT__MARK_DOWNGRADED, due, "upload window closed without %s; score reviews locked until %s", miss,
        lock);
 }
 
-static void start_green(struct cwt__mark *m, int64_t at)
+/* The terms of the window (its end, the lock a miss brings) are the policy's at this instant. */
+static void start_green(struct cwt__mark *m, const struct cwt__program_policy *p, int64_t at)
 {
     m->green_at = at;
+    m->duty_due_at = at + p->duty_window_s;
+    m->lock_months = p->review_lock_months;
     m->duties_met = false;
     memset(m->uploaded_at, 0, sizeof m->uploaded_at);
     if (!m->qualified_at)
         m->qualified_at = at;
 }
 
-static void on_evaluated(struct cwt__mark *m, const struct cwt__mark_event *ev, struct changes *ch)
+static void on_evaluated(struct cwt__mark *m, const struct cwt__program_policy *p, const struct cwt__mark_event *ev,
+                         struct changes *ch)
 {
     m->has_score = true;
     m->score = ev->score;
@@ -135,7 +149,7 @@ static void on_evaluated(struct cwt__mark *m, const struct cwt__mark_event *ev, 
     case CWT__MARK_EVALUATING:
     case CWT__MARK_BELOW_THRESHOLD:
         if (ev->meets_enter) {
-            start_green(m, ev->at);
+            start_green(m, p, ev->at);
             go(m, ch, CWT__MARK_GREEN_DATA_DUE, ev->at, "evaluation %.1f meets the threshold: green mark, uploads due",
                ev->score);
         } else {
@@ -174,8 +188,8 @@ static void on_upload(struct cwt__mark *m, const struct cwt__mark_event *ev, str
         go(m, ch, CWT__MARK_GREEN, ev->at, "all three uploads accepted within the window");
 }
 
-static enum cwt_status on_review(struct cwt__mark *m, const struct cwt__program_policy *p,
-                                 const struct cwt__mark_event *ev, struct changes *ch, struct cwt_err *err)
+static enum cwt_status on_review(struct cwt__mark *m, const struct cwt__mark_event *ev, struct changes *ch,
+                                 struct cwt_err *err)
 {
     int64_t until;
     if (cwt__mark_review_allowed(m, ev->at, &until) != CWT_OK) {
@@ -185,7 +199,7 @@ static enum cwt_status on_review(struct cwt__mark *m, const struct cwt__program_
         return cwt_err_setf(err, CWT_ELOCKED, u,
                             "score review refused until %s: the mark was downgraded on %s and reviews are "
                             "locked for %d months",
-                            u, d, p->review_lock_months);
+                            u, d, m->lock_months);
     }
     if (m->state == CWT__MARK_NOT_INTEGRATED)
         return cwt_err_setf(err, CWT_EPERM, "state", "score review refused: the site is not integrated");
@@ -215,6 +229,7 @@ static void on_integration_lost(struct cwt__mark *m, int64_t at, struct changes 
     m->integrated_at = 0;
     m->qualified_at = 0;
     m->green_at = 0;
+    m->duty_due_at = 0;
     m->duties_met = false;
     memset(m->uploaded_at, 0, sizeof m->uploaded_at);
     go(m, ch, CWT__MARK_NOT_INTEGRATED, at, "integration lost: the SDK tag with the site id is gone");
@@ -243,7 +258,7 @@ enum cwt_status cwt__mark_apply(struct cwt__mark *m, const struct cwt__program_p
         on_integration_lost(m, ev->at, &ch);
         break;
     case CWT__EV_EVALUATED:
-        on_evaluated(m, ev, &ch);
+        on_evaluated(m, p, ev, &ch);
         break;
     case CWT__EV_UPLOAD_ACCEPTED:
         on_upload(m, ev, &ch);
@@ -251,7 +266,7 @@ enum cwt_status cwt__mark_apply(struct cwt__mark *m, const struct cwt__program_p
     case CWT__EV_TICK:
         break;
     case CWT__EV_REVIEW_REQUESTED:
-        rc = on_review(m, p, ev, &ch, err);
+        rc = on_review(m, ev, &ch, err);
         break;
     default:
         rc = cwt_err_setf(err, CWT_EINVAL, "kind", "unknown event kind %d", (int)ev->kind);

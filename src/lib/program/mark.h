@@ -54,6 +54,8 @@ struct cwt__mark {
     int64_t integrated_at;       /* when integration was (last) found; 0 when not integrated */
     int64_t qualified_at;        /* first evaluation that met the threshold since integration (pools) */
     int64_t green_at;            /* when the current green mark was obtained; starts the duty window */
+    int64_t duty_due_at;         /* the window's end, fixed when the mark turned green (0: none open) */
+    int lock_months;             /* the review lock a missed window brings, fixed with duty_due_at */
     int64_t uploaded_at[CWT__UPLOAD_COUNT_]; /* uploads accepted in the window; 0 = not yet */
     bool duties_met;             /* all three uploads accepted within the window */
     int64_t downgraded_at;       /* when the last downgrade happened (the window's end) */
@@ -90,6 +92,14 @@ enum cwt_status cwt__mark_apply(struct cwt__mark *m, const struct cwt__program_p
 
 /* The instant the mark changes by itself (the end of an open upload window), or 0. */
 int64_t cwt__mark_next_deadline(const struct cwt__mark *m, const struct cwt__program_policy *p);
+
+/*
+ * The end of the upload window of the current green mark: duty_due_at, fixed
+ * by the policy in force when the mark turned green (a later policy change
+ * does not move it); green_at + p->duty_window_s for a mark written before
+ * duty_due_at existed. 0 when the mark has no window.
+ */
+int64_t cwt__mark_duty_due(const struct cwt__mark *m, const struct cwt__program_policy *p);
 
 /*
  * Whether a score review may be requested at @p at: CWT_OK, or CWT_ELOCKED with

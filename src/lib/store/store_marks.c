@@ -38,8 +38,9 @@ void cwt__mark_row_release(struct cwt__mark_row *r)
 #define MARK_COLS                                                                                                   \
     "m.site_id, m.state, m.since, m.integrated_at, m.qualified_at, m.green_at, m.up_customs, m.up_iso, "          \
     "m.up_outlets, m.duties_met, m.downgraded_at, m.review_locked_until, m.has_score, m.score, m.evaluated_at, "  \
-    "m.last_eval_id, m.threshold, m.next_deadline, m.updated_at, m.grade, m.modules"
-#define MARK_NCOLS 21
+    "m.last_eval_id, m.threshold, m.next_deadline, m.updated_at, m.grade, m.modules, m.duty_due_at, "     \
+    "m.lock_months"
+#define MARK_NCOLS 23
 
 static enum cwt_status conv_mark(struct cwt__mark_row *o, const struct cwt__row *r)
 {
@@ -66,6 +67,8 @@ static enum cwt_status conv_mark(struct cwt__mark_row *o, const struct cwt__row 
     o->updated_at = cwt__row_int(r, 18);
     cwt__row_copy(r, 19, o->grade, sizeof o->grade);
     o->modules = cwt__row_strdup(r, 20);
+    o->m.duty_due_at = cwt__row_int(r, 21);
+    o->m.lock_months = (int)cwt__row_int(r, 22);
     return (cwt__row_isnull(r, 20) || o->modules) ? CWT_OK : CWT_ENOMEM;
 }
 
@@ -126,20 +129,22 @@ enum cwt_status cwt__tx_mark_put(struct cwt__tx *tx, const struct cwt__mark_row 
         CWT_SV_INT(m->review_locked_until), CWT_SV_INT(m->has_score), m->has_score ? CWT_SV_TEXT(score) : CWT_SV_NULL,
         CWT_SV_INT(m->evaluated_at), r->last_eval_id[0] ? CWT_SV_TEXT(r->last_eval_id) : CWT_SV_NULL,
         r->has_threshold ? CWT_SV_TEXT(th) : CWT_SV_NULL, CWT_SV_INT(r->next_deadline), CWT_SV_INT(r->updated_at),
-        r->grade[0] ? CWT_SV_TEXT(r->grade) : CWT_SV_NULL, CWT_SV_TEXT(r->modules),
+        r->grade[0] ? CWT_SV_TEXT(r->grade) : CWT_SV_NULL, CWT_SV_TEXT(r->modules), CWT_SV_INT(m->duty_due_at),
+        CWT_SV_INT(m->lock_months),
     };
     return cwt__tx_exec(tx,
         "INSERT INTO marks (site_id, state, since, integrated_at, qualified_at, green_at, up_customs, up_iso, "
         "up_outlets, duties_met, downgraded_at, review_locked_until, has_score, score, evaluated_at, last_eval_id, "
-        "threshold, next_deadline, updated_at, grade, modules) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?) ON CONFLICT (site_id) DO UPDATE SET state = excluded.state, since = excluded.since, "
+        "threshold, next_deadline, updated_at, grade, modules, duty_due_at, lock_months) VALUES (?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id) DO UPDATE SET state = excluded.state, since = excluded.since, "
         "integrated_at = excluded.integrated_at, qualified_at = excluded.qualified_at, green_at = "
         "excluded.green_at, up_customs = excluded.up_customs, up_iso = excluded.up_iso, up_outlets = "
         "excluded.up_outlets, duties_met = excluded.duties_met, downgraded_at = excluded.downgraded_at, "
         "review_locked_until = excluded.review_locked_until, has_score = excluded.has_score, score = "
         "excluded.score, evaluated_at = excluded.evaluated_at, last_eval_id = excluded.last_eval_id, threshold = "
         "excluded.threshold, next_deadline = excluded.next_deadline, updated_at = excluded.updated_at, grade = "
-        "excluded.grade, modules = excluded.modules",
+        "excluded.grade, modules = excluded.modules, duty_due_at = excluded.duty_due_at, lock_months = "
+        "excluded.lock_months",
         p, CWT_ARRAY_LEN(p), NULL, NULL, NULL, err);
 }
 
