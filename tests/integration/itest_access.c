@@ -870,9 +870,81 @@ static void test_static_traversal(void **state)
             fail_msg("%s: %ld %s", paths[i], r.status, r.body ? r.body : "");
         resp_free(&r);
     }
-    /* libmicrohttpd decodes %00 and hands over the path cut there: at most the file before it is served. */
+    /* libmicrohttpd would decode %00 and hand over the path cut there: the request is refused instead. */
     http(s, "GET", "/sdk/mark.js%00/../../secret.txt", NULL, NULL, &r);
+    expect(&r, 400);
     assert_true(!r.body || !strstr(r.body, "TOPSECRET"));
+    resp_free(&r);
+}
+
+/* Sends @p req as is on a new connection; the reply's status line ("" when none) into @p line. */
+static void raw_request(const struct server *s, const char *req, size_t len, char *line, size_t n)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+    inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
+    assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), 0);
+    assert_int_equal(send(fd, req, len, MSG_NOSIGNAL), (ssize_t)len);
+    char buf[512];
+    ssize_t got = recv(fd, buf, sizeof buf - 1, 0);
+    buf[got > 0 ? got : 0] = '\0';
+    snprintf(line, n, "%.*s", (int)strcspn(buf, "\r\n"), buf);
+    close(fd);
+}
+
+/*
+ * Control bytes in the request target (percent-encoded or raw) are refused with 400 naming the path or
+ * the query, before routing, on plain and streamed routes alike; nothing is cut off and served, and
+ * "%2500" (a literal "%00") is no control byte.
+ */
+static void test_control_bytes(void **state)
+{
+    struct server *s = *state;
+    struct account a;
+    populate(s, "ctl@example.com", "ctl.example.com", &a);
+    const char *h[] = {a.cookie, a.csrf, NULL};
+    static const struct { const char *method, *path, *field; } cases[] = {
+        {"GET", "/v1/registry%00/x", "path"},
+        {"GET", "/v1/registry?industry=valves%00", "query"},
+        {"GET", "/v1/registry?page=%0d%0aX-Injected:%201", "query"},
+        {"GET", "/v1/registry?q=%7F", "query"},
+        {"GET", "/v1/badge/ctl.example.com%09", "path"},
+        {"GET", "/v1/sites/{id}%00junk", "path"},
+        {"POST", "/v1/sites/{id}/uploads/customs%00", "path"},
+        {"POST", "/v1/platform/events%00", "path"},
+    };
+    uint64_t before = fingerprint(s);
+    for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
+        char path[200];
+        fill(cases[i].path, a.site, path, sizeof path);
+        struct resp r;
+        http(s, cases[i].method, path, strcmp(cases[i].method, "POST") == 0 ? "{\"x\":1}" : NULL, h, &r);
+        if (r.status != 400)
+            fail_msg("%s %s: %ld %s", cases[i].method, path, r.status, r.body ? r.body : "");
+        json_t *e = json_object_get(r.json, "error");
+        assert_string_equal(jstr(e, "code"), "invalid");
+        assert_string_equal(jstr(e, "field"), cases[i].field);
+        assert_non_null(strstr(jstr(e, "message"), "control byte"));
+        resp_free(&r);
+    }
+    assert_true(fingerprint(s) == before);
+    /* A literal "%00" in a query value (sent as %2500) is ordinary text. */
+    struct resp r;
+    http(s, "GET", "/v1/registry?q=%2500", NULL, NULL, &r);
+    expect(&r, 200);
+    resp_free(&r);
+    /* Raw control bytes in the request line: 400 too (from libmicrohttpd or from us). */
+    static const char raw1[] = "GET /v1/registry?q=a\x01b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    static const char raw2[] = "GET /healthz\x7f HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    char line[200];
+    raw_request(s, raw1, sizeof raw1 - 1, line, sizeof line);
+    if (strncmp(line, "HTTP/1.1 400", 12) != 0)
+        fail_msg("raw 0x01 in the query: '%s'", line);
+    raw_request(s, raw2, sizeof raw2 - 1, line, sizeof line);
+    if (strncmp(line, "HTTP/1.1 400", 12) != 0)
+        fail_msg("raw 0x7f in the path: '%s'", line);
+    http(s, "GET", "/healthz", NULL, NULL, &r);
+    expect(&r, 200);
     resp_free(&r);
 }
 
@@ -883,7 +955,8 @@ static void test_static_traversal(void **state)
     cmocka_unit_test_setup_teardown(test_password_guessing, setup, teardown),               \
     cmocka_unit_test_setup_teardown(test_oversized, setup, teardown),                       \
     cmocka_unit_test_setup_teardown(test_slowloris, setup, teardown),                       \
-    cmocka_unit_test_setup_teardown(test_static_traversal, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_static_traversal, setup, teardown),                \
+    cmocka_unit_test_setup_teardown(test_control_bytes, setup, teardown)
 
 int main(void)
 {
