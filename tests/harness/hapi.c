@@ -186,6 +186,28 @@ int hapi_stop(struct hapi_server *s)
 }
 
 
+void hapi_take_cookies(const struct hapi_resp *r, struct hapi_account *a)
+{
+    char sess[128] = "", csrf[128] = "";
+    for (const char *p = r->headers; (p = strcasestr(p, "Set-Cookie: ")); p += 12) {
+        const char *v = p + 12;
+        if (strncmp(v, "cwtap_session=", 14) == 0) {
+            snprintf(sess, sizeof sess, "%.*s", (int)strcspn(v + 14, ";\r\n"), v + 14);
+            assert_non_null(strstr(v, "HttpOnly"));
+            assert_non_null(strstr(v, "SameSite=Strict"));
+        } else if (strncmp(v, "cwtap_csrf=", 11) == 0) {
+            snprintf(csrf, sizeof csrf, "%.*s", (int)strcspn(v + 11, ";\r\n"), v + 11);
+        }
+    }
+    assert_true(sess[0] && csrf[0]);
+    snprintf(a->session, sizeof a->session, "%s", sess);
+    snprintf(a->cookie, sizeof a->cookie, "Cookie: cwtap_session=%s; cwtap_csrf=%s", sess, csrf);
+    snprintf(a->csrf, sizeof a->csrf, "X-CSRF-Token: %s", csrf);
+    const char *e = json_string_value(json_object_get(json_object_get(r->json, "enterprise"), "id"));
+    if (e)
+        snprintf(a->enterprise, sizeof a->enterprise, "%s", e);
+}
+
 void hapi_signup(const struct hapi_server *s, const char *email, struct hapi_account *a)
 {
     char body[512];
@@ -194,23 +216,8 @@ void hapi_signup(const struct hapi_server *s, const char *email, struct hapi_acc
              "\"country\":\"CN\"}", email, email);
     hapi_http(s, "POST", "/v1/signup", body, NULL, &r);
     hapi_expect(&r, 201, NULL, NULL);
-    char sess[128] = "", csrf[128] = "";
-    for (const char *p = r.headers; (p = strcasestr(p, "Set-Cookie: ")); p += 12) {
-        const char *v = p + 12;
-        if (strncmp(v, "cwtap_session=", 14) == 0) {
-            snprintf(sess, sizeof sess, "%.*s", (int)strcspn(v + 14, ";"), v + 14);
-            assert_non_null(strstr(v, "HttpOnly"));
-            assert_non_null(strstr(v, "SameSite=Strict"));
-        } else if (strncmp(v, "cwtap_csrf=", 11) == 0) {
-            snprintf(csrf, sizeof csrf, "%.*s", (int)strcspn(v + 11, ";"), v + 11);
-        }
-    }
-    assert_true(sess[0] && csrf[0]);
-    assert_string_equal(csrf, hapi_jstr(&r, "csrf_token"));
-    snprintf(a->cookie, sizeof a->cookie, "Cookie: cwtap_session=%s; cwtap_csrf=%s", sess, csrf);
-    snprintf(a->csrf, sizeof a->csrf, "X-CSRF-Token: %s", csrf);
-    snprintf(a->enterprise, sizeof a->enterprise, "%s",
-             json_string_value(json_object_get(json_object_get(r.json, "enterprise"), "id")));
+    hapi_take_cookies(&r, a);
+    assert_string_equal(strchr(a->csrf, ' ') + 1, hapi_jstr(&r, "csrf_token"));
     hapi_resp_free(&r);
 }
 
@@ -222,29 +229,65 @@ void hapi_login(const struct hapi_server *s, const char *email, struct hapi_acco
     snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"long enough pw\"}", email);
     hapi_http(s, "POST", "/v1/login", body, NULL, &r);
     hapi_expect(&r, 200, NULL, NULL);
-    char sess[128] = "", csrf[128] = "";
-    for (const char *p = r.headers; (p = strcasestr(p, "Set-Cookie: ")); p += 12) {
-        const char *v = p + 12;
-        if (strncmp(v, "cwtap_session=", 14) == 0)
-            snprintf(sess, sizeof sess, "%.*s", (int)strcspn(v + 14, ";"), v + 14);
-        else if (strncmp(v, "cwtap_csrf=", 11) == 0)
-            snprintf(csrf, sizeof csrf, "%.*s", (int)strcspn(v + 11, ";"), v + 11);
-    }
-    assert_true(sess[0] && csrf[0]);
-    snprintf(a->cookie, sizeof a->cookie, "Cookie: cwtap_session=%s; cwtap_csrf=%s", sess, csrf);
-    snprintf(a->csrf, sizeof a->csrf, "X-CSRF-Token: %s", csrf);
+    hapi_take_cookies(&r, a);
     hapi_resp_free(&r);
 }
 
-int64_t hapi_count_rows(const struct hapi_server *s, const char *table)
+void hapi_set_kind(const struct hapi_server *s, const char *enterprise, const char *kind)
+{
+    struct cwt__store *st = NULL;
+    struct cwt_err err;
+    struct cwt__sv p[] = {CWT_SV_TEXT(kind), CWT_SV_TEXT(enterprise)};
+    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
+    assert_int_equal(cwt__store_exec(st, "UPDATE enterprises SET kind = ? WHERE id = ?", p, 2, NULL, NULL, NULL, &err),
+                     CWT_OK);
+    cwt__store_free(st);
+}
+
+void hapi_key(const struct hapi_server *s, const struct hapi_account *a, const char *scope, char *auth, size_t n)
+{
+    char body[128];
+    struct hapi_resp r;
+    const char *h[] = {a->cookie, a->csrf, NULL};
+    snprintf(body, sizeof body, "{\"name\":\"feed\",\"scopes\":[\"%s\"]}", scope);
+    hapi_http(s, "POST", "/v1/keys", body, h, &r);
+    hapi_expect(&r, 201, NULL, NULL);
+    snprintf(auth, n, "Authorization: Bearer %s", hapi_jstr(&r, "key"));
+    hapi_resp_free(&r);
+}
+
+void hapi_db_prepare(struct hapi_server *s, const char *tag, const char *db_url)
+{
+    s->dir = h_tempdir(tag);
+    if (!db_url) {
+        snprintf(s->db, sizeof s->db, "sqlite:%s/%s.db", s->dir, tag);
+        return;
+    }
+    snprintf(s->db, sizeof s->db, "%s", db_url);
+    struct cwt__store *st = NULL;
+    struct cwt_err err;
+    if (cwt__store_open(s->db, NULL, &st, &err) != CWT_OK)
+        fail_msg("%s: %s", s->db, err.msg);
+    cwt__store_exec(st, "DROP SCHEMA public CASCADE", NULL, 0, NULL, NULL, NULL, &err);
+    cwt__store_exec(st, "CREATE SCHEMA public", NULL, 0, NULL, NULL, NULL, &err);
+    cwt__store_free(st);
+}
+
+int64_t hapi_query_int(const struct hapi_server *s, const char *sql)
 {
     struct cwt__store *st = NULL;
     struct cwt_err err;
     int64_t n = -1;
-    char sql[128];
     assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-    assert_int_equal(cwt__store_exec(st, sql, NULL, 0, cwt__row_get_int, &n, NULL, &err), CWT_OK);
+    if (cwt__store_exec(st, sql, NULL, 0, cwt__row_get_int, &n, NULL, &err) != CWT_OK)
+        fail_msg("%s: %s", sql, err.msg);
     cwt__store_free(st);
     return n;
+}
+
+int64_t hapi_count_rows(const struct hapi_server *s, const char *table)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    return hapi_query_int(s, sql);
 }

@@ -9,6 +9,7 @@
 #define CWT_HAPI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -31,6 +32,7 @@ struct hapi_resp {
 };
 
 struct hapi_account {
+    char session[128];    /* the session cookie's value */
     char cookie[320];     /* "Cookie: cwtap_session=...; cwtap_csrf=..." */
     char csrf[160];       /* "X-CSRF-Token: ..." */
     char enterprise[40];
@@ -54,7 +56,17 @@ int hapi_stop(struct hapi_server *s);
 /* A new exporter account with a session (password "long enough pw"), and a new session for it. */
 void hapi_signup(const struct hapi_server *s, const char *email, struct hapi_account *a);
 void hapi_login(const struct hapi_server *s, const char *email, struct hapi_account *a);
-/* Rows of @p table, read through the store. */
+/* The session and CSRF cookies of a signup or login reply (and its enterprise id, when it has one). */
+void hapi_take_cookies(const struct hapi_resp *r, struct hapi_account *a);
+/* Sets an enterprise's kind in the store, as an operator would (public signup makes exporters). */
+void hapi_set_kind(const struct hapi_server *s, const char *enterprise, const char *kind);
+/* A new API key of @p a with @p scope: "Authorization: Bearer ..." into @p auth. */
+void hapi_key(const struct hapi_server *s, const struct hapi_account *a, const char *scope, char *auth, size_t n);
+/* A temporary directory (s->dir, named after @p tag) and the database: a file in it when @p db_url is NULL,
+ * else @p db_url with its public schema emptied. */
+void hapi_db_prepare(struct hapi_server *s, const char *tag, const char *db_url);
+/* The integer a query (count(*) ...) returns, read through the store; rows of @p table. */
+int64_t hapi_query_int(const struct hapi_server *s, const char *sql);
 int64_t hapi_count_rows(const struct hapi_server *s, const char *table);
 
 #endif
