@@ -25,8 +25,9 @@
 #include "hapi.h"
 #include "harness.h"
 #include "store/store.h"
+#include "store/store_records.h"
 
-static size_t on_body(char *p, size_t sz, size_t n, void *ud)
+size_t hapi_on_body(char *p, size_t sz, size_t n, void *ud)
 {
     struct hapi_resp *r = ud;
     char *nb = realloc(r->body, r->len + sz * n + 1);
@@ -39,7 +40,7 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ud)
     return sz * n;
 }
 
-static size_t on_header(char *p, size_t sz, size_t n, void *ud)
+size_t hapi_on_header(char *p, size_t sz, size_t n, void *ud)
 {
     struct hapi_resp *r = ud;
     size_t l = strlen(r->headers);
@@ -104,9 +105,9 @@ static void perform(const struct hapi_server *s, const char *method, const char 
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
     }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, hapi_on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, hapi_on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     r->rc = (int)curl_easy_perform(c);
@@ -333,6 +334,24 @@ void hapi_db_prepare(struct hapi_server *s, const char *tag, const char *db_url)
         fail_msg("%s: %s", s->db, err.msg);
     cwt__store_exec(st, "DROP SCHEMA public CASCADE", NULL, 0, NULL, NULL, NULL, &err);
     cwt__store_exec(st, "CREATE SCHEMA public", NULL, 0, NULL, NULL, NULL, &err);
+    cwt__store_free(st);
+}
+
+void hapi_insert_eval(const struct hapi_server *s, const char *site_id, char *id_out, size_t n)
+{
+    struct cwt__store *st = NULL;
+    struct cwt_err err;
+    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
+    struct cwt__evaluation ev = {0};
+    cwt__store_new_id("v_", ev.id);
+    snprintf(ev.site_id, sizeof ev.site_id, "%s", site_id);
+    ev.at = 1780000000;
+    snprintf(ev.model_version, sizeof ev.model_version, "test-1");
+    ev.total = 77.5;
+    snprintf(ev.grade, sizeof ev.grade, "C");
+    ev.report = (char *)"{\"total\":77.5}";
+    assert_int_equal(cwt__store_eval_insert(st, &ev, &err), CWT_OK);
+    snprintf(id_out, n, "%s", ev.id);
     cwt__store_free(st);
 }
 

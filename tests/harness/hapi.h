@@ -39,6 +39,9 @@ struct hapi_account {
     char enterprise[40];
 };
 
+/* libcurl write and header callbacks filling a struct hapi_resp (for callers driving curl themselves). */
+size_t hapi_on_body(char *p, size_t sz, size_t n, void *ud);
+size_t hapi_on_header(char *p, size_t sz, size_t n, void *ud);
 /* Frees the reply's body and JSON (the struct may be reused). */
 void hapi_resp_free(struct hapi_resp *r);
 /* One request; @p hdrs: extra "Name: value" headers, NULL-terminated (may be NULL); a JSON body by default.
@@ -76,6 +79,8 @@ void hapi_key(const struct hapi_server *s, const struct hapi_account *a, const c
 /* A temporary directory (s->dir, named after @p tag) and the database: a file in it when @p db_url is NULL,
  * else @p db_url with its public schema emptied. */
 void hapi_db_prepare(struct hapi_server *s, const char *tag, const char *db_url);
+/* An evaluation of @p site_id (total 77.5, grade C) written through the store; its id into @p id_out. */
+void hapi_insert_eval(const struct hapi_server *s, const char *site_id, char *id_out, size_t n);
 /* cmocka setup and teardown: a server on a prepared database (hapi_db_prepare, hapi_start with @p extra) in
  * *state; stopped with its log printed on an unclean exit, and its directory removed. */
 int hapi_setup(void **state, const char *tag, const char *db_url, const char *const *extra);

@@ -116,24 +116,6 @@ static void signup(const struct hapi_server *s, const char *email, const char *k
         hapi_set_kind(s, a->enterprise, kind);
 }
 
-static void insert_eval(const struct hapi_server *s, const char *site_id, char id_out[40])
-{
-    struct cwt__store *st = NULL;
-    struct cwt_err err;
-    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
-    struct cwt__evaluation ev = {0};
-    cwt__store_new_id("v_", ev.id);
-    snprintf(ev.site_id, sizeof ev.site_id, "%s", site_id);
-    ev.at = 1780000000;
-    snprintf(ev.model_version, sizeof ev.model_version, "test-1");
-    ev.total = 77.5;
-    snprintf(ev.grade, sizeof ev.grade, "C");
-    ev.report = (char *)"{\"total\":77.5}";
-    assert_int_equal(cwt__store_eval_insert(st, &ev, &err), CWT_OK);
-    snprintf(id_out, 40, "%s", ev.id);
-    cwt__store_free(st);
-}
-
 /* An exporter with a site, an evaluation and an API key. */
 static void populate(const struct hapi_server *s, const char *email, const char *domain, struct account *a)
 {
@@ -146,7 +128,7 @@ static void populate(const struct hapi_server *s, const char *email, const char 
     hapi_expect(&r, 201, NULL, NULL);
     snprintf(a->site, sizeof a->site, "%s", hapi_json_str(r.json, "id"));
     hapi_resp_free(&r);
-    insert_eval(s, a->site, a->eval);
+    hapi_insert_eval(s, a->site, a->eval, sizeof a->eval);
     hapi_http(s, "POST", "/v1/keys", "{\"name\":\"ci\",\"scopes\":[\"sites\"]}", h, &r);
     hapi_expect(&r, 201, NULL, NULL);
     snprintf(a->key_id, sizeof a->key_id, "%s", hapi_json_str(r.json, "id"));

@@ -214,24 +214,6 @@ static void test_sessions_and_csrf(void **state)
     hapi_resp_free(&r);
 }
 
-static void insert_eval(const struct hapi_server *s, const char *site_id, char id_out[32])
-{
-    struct cwt__store *st = NULL;
-    struct cwt_err err;
-    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
-    struct cwt__evaluation ev = {0};
-    cwt__store_new_id("v_", ev.id);
-    snprintf(ev.site_id, sizeof ev.site_id, "%s", site_id);
-    ev.at = 1780000000;
-    snprintf(ev.model_version, sizeof ev.model_version, "test-1");
-    ev.total = 77.5;
-    snprintf(ev.grade, sizeof ev.grade, "C");
-    ev.report = (char *)"{\"total\":77.5}";
-    assert_int_equal(cwt__store_eval_insert(st, &ev, &err), CWT_OK);
-    snprintf(id_out, 32, "%s", ev.id);
-    cwt__store_free(st);
-}
-
 static void mark_verified(const struct hapi_server *s, const char *ent, const char *site_id)
 {
     struct cwt__store *st = NULL;
@@ -262,7 +244,7 @@ static void test_ownership(void **state)
     assert_true(hapi_header(&r, "Location", loc, sizeof loc));
     hapi_resp_free(&r);
     char eval[32];
-    insert_eval(s, site, eval);
+    hapi_insert_eval(s, site, eval, sizeof eval);
     char path[128];
     /* Every route with an id, tried by the other enterprise: 404 (not 403, so existence does not leak). */
     static const struct { const char *method, *prefix, *suffix, *body; bool eval; } tries[] = {

@@ -88,27 +88,6 @@ struct job {
     size_t idx;
 };
 
-static size_t on_body(char *p, size_t sz, size_t n, void *ud)
-{
-    struct hapi_resp *r = ud;
-    char *nb = realloc(r->body, r->len + sz * n + 1);
-    if (!nb)
-        return 0;
-    memcpy(nb + r->len, p, sz * n);
-    r->len += sz * n;
-    nb[r->len] = '\0';
-    r->body = nb;
-    return sz * n;
-}
-
-static size_t on_header(char *p, size_t sz, size_t n, void *ud)
-{
-    struct hapi_resp *r = ud;
-    size_t l = strlen(r->headers);
-    snprintf(r->headers + l, sizeof r->headers - l, "%.*s", (int)(sz * n), p);
-    return sz * n;
-}
-
 static struct job *job_new(const struct hapi_server *s, enum job_kind kind, size_t idx, const char *path,
                            char *body, bool owned, const char *const *hdrs)
 {
@@ -126,9 +105,9 @@ static struct job *job_new(const struct hapi_server *s, enum job_kind kind, size
     curl_easy_setopt(j->c, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(j->c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
     curl_easy_setopt(j->c, CURLOPT_HTTPHEADER, j->hl);
-    curl_easy_setopt(j->c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(j->c, CURLOPT_WRITEFUNCTION, hapi_on_body);
     curl_easy_setopt(j->c, CURLOPT_WRITEDATA, &j->r);
-    curl_easy_setopt(j->c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(j->c, CURLOPT_HEADERFUNCTION, hapi_on_header);
     curl_easy_setopt(j->c, CURLOPT_HEADERDATA, &j->r);
     curl_easy_setopt(j->c, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(j->c, CURLOPT_PRIVATE, j);
