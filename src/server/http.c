@@ -47,6 +47,9 @@ struct srv {
 
 /* Per-request state kept across the access handler's calls. */
 struct rqstate {
+    bool begun;       /* on_request has seen the request (the URI callback makes the state first) */
+    char bad_field[8]; /* "path" or "query" when the request target holds a control byte */
+    char bad[160];    /* ... and what and where, for the 400 */
     struct cwt_buf body;
     bool too_big;
     bool responded;   /* a response was queued before the body was read (413) */
@@ -387,6 +390,51 @@ static size_t drain_max(const struct srv *s)
     return CWT_MAX(s->cfg.max_body * 16, (size_t)1 << 20);
 }
 
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                                                                        : -1;
+}
+
+/*
+ * Looks for a control byte (0x00-0x1f, 0x7f), raw or percent-encoded, in the request target as the client
+ * sent it. libmicrohttpd decodes the target in place, so "%00" would silently cut the path or a query value
+ * short; such a request is refused instead, naming the byte and where it is.
+ */
+static void check_target(const char *uri, struct rqstate *st)
+{
+    const char *q = strchr(uri, '?');
+    for (const char *p = uri; *p; p++) {
+        int b = (unsigned char)*p;
+        size_t enc = 0;
+        if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+            b = hexval(p[1]) * 16 + hexval(p[2]);
+            enc = 3;
+        }
+        if (b >= 0x20 && b != 0x7f) {
+            p += enc ? enc - 1 : 0;
+            continue;
+        }
+        bool in_query = q && p > q;
+        snprintf(st->bad_field, sizeof st->bad_field, "%s", in_query ? "query" : "path");
+        snprintf(st->bad, sizeof st->bad, "the %s holds the control byte 0x%02x%s at byte %zu of the request "
+                 "target; control bytes are refused, not cut off", st->bad_field, (unsigned)b,
+                 enc ? " (percent-encoded)" : "", (size_t)(p - uri));
+        return;
+    }
+}
+
+/* MHD_OPTION_URI_LOG_CALLBACK: the request target before decoding; the request's state starts here. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    CWT_UNUSED(cls);
+    CWT_UNUSED(conn);
+    struct rqstate *st = CWT_NEW(struct rqstate);
+    if (st && uri)
+        check_target(uri, st);
+    return st;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -395,10 +443,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     CWT_UNUSED(version);
     struct rqstate *st = *con_cls;
     bool answer_now = false;
-    if (!st) {
-        st = CWT_NEW(struct rqstate);
-        if (!st)
+    if (!st || !st->begun) {
+        if (!st && !(st = CWT_NEW(struct rqstate)))
             return MHD_NO;
+        st->begun = true;
         cwt_buf_init(&st->body, s->cfg.max_body);
         clock_gettime(CLOCK_MONOTONIC, &st->t0);
         st->route_idx = SIZE_MAX;
@@ -407,6 +455,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         snprintf(st->path, sizeof st->path, "%s", url);
         atomic_fetch_add(&s->inflight, 1);
         *con_cls = st;
+        if (st->bad[0]) { /* answered before routing and before the body, which is dropped */
+            st->responded = true;
+            struct srv_req rq = {.srv = s, .method = method, .path = url, .body = "", .client_ip = st->ip,
+                                 .header = hdr, .query = qry, .cookie = cky, .conn = conn};
+            struct srv_resp rs = {0};
+            srv_error(&rs, 400, "invalid", st->bad_field, "%s", st->bad);
+            enum MHD_Result ret = send_resp(conn, &rq, &rs, st);
+            srv_resp_release(&rs);
+            return ret;
+        }
         stream_open(s, conn, url, method, st);
         if (st->stream_route)
             return MHD_YES; /* a streamed route has its own caps (srv_stream.open sees Content-Length) */
@@ -458,6 +516,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct rqstate *st = *con_cls;
     if (!st)
         return;
+    if (!st->begun) { /* the connection ended after the request line */
+        cwt_free(st);
+        *con_cls = NULL;
+        return;
+    }
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - st->t0.tv_sec) + (double)(t1.tv_nsec - st->t0.tv_nsec) / 1e9;
@@ -601,6 +664,7 @@ enum cwt_status srv_start(struct srv *s, struct cwt_err *err)
                             MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_conns,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->cfg.max_conns_per_ip,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
                             MHD_OPTION_END);
     if (!s->d)
         return cwt_err_setf(err, CWT_ECONNECT, "listen", "cannot listen on %s:%d: %s", s->cfg.listen_addr,

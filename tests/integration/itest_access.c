@@ -30,217 +30,32 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "hapi.h"
 #include "harness.h"
 #include "server/server.h"
 #include "store/store_records.h"
 
-struct server {
-    char *dir;
-    char db[512];
-    char static_dir[600];
-    pid_t pid;
-    int port;
-};
-
-struct resp {
-    long status;
-    char *body;
-    size_t len;
-    char headers[8192];
-    json_t *json;
-    CURLcode rc;
-};
-
-static size_t on_body(char *p, size_t sz, size_t n, void *ud)
+/* `cwtap serve` with a static directory (DIR/www, see setup_common) and @p extra arguments. */
+static void start(struct hapi_server *s, const char *const *extra)
 {
-    struct resp *r = ud;
-    char *nb = realloc(r->body, r->len + sz * n + 1);
-    if (!nb)
-        return 0;
-    memcpy(nb + r->len, p, sz * n);
-    r->len += sz * n;
-    nb[r->len] = '\0';
-    r->body = nb;
-    return sz * n;
-}
-
-static size_t on_header(char *p, size_t sz, size_t n, void *ud)
-{
-    struct resp *r = ud;
-    size_t l = strlen(r->headers);
-    snprintf(r->headers + l, sizeof r->headers - l, "%.*s", (int)(sz * n), p);
-    return sz * n;
-}
-
-static void resp_free(struct resp *r)
-{
-    free(r->body);
-    json_decref(r->json);
-    memset(r, 0, sizeof *r);
-}
-
-/* One request; extra headers "Name: value", NULL-terminated. A transport error leaves status 0 in r->rc. */
-static void http_raw(const struct server *s, const char *method, const char *path, const char *body,
-                     const char *const *hdrs, struct resp *r)
-{
-    memset(r, 0, sizeof *r);
-    CURL *c = curl_easy_init();
-    size_t ul = strlen(path) + 64;
-    char *url = malloc(ul);
-    snprintf(url, ul, "http://127.0.0.1:%d%s", s->port, path);
-    struct curl_slist *hl = NULL;
-    bool has_ct = false;
-    for (size_t i = 0; hdrs && hdrs[i]; i++) {
-        hl = curl_slist_append(hl, hdrs[i]);
-        has_ct |= strncasecmp(hdrs[i], "Content-Type:", 13) == 0;
-    }
-    if (body && !has_ct)
-        hl = curl_slist_append(hl, "Content-Type: application/json");
-    hl = curl_slist_append(hl, "Expect:");
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    if (strcmp(method, "HEAD") == 0)
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    }
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    r->rc = curl_easy_perform(c);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    if (r->body)
-        r->json = json_loads(r->body, 0, NULL);
-    curl_slist_free_all(hl);
-    curl_easy_cleanup(c);
-    free(url);
-}
-
-static void http(const struct server *s, const char *method, const char *path, const char *body,
-                 const char *const *hdrs, struct resp *r)
-{
-    http_raw(s, method, path, body, hdrs, r);
-    if (r->rc != CURLE_OK)
-        fail_msg("%s %s: %s", method, path, curl_easy_strerror(r->rc));
-}
-
-static bool header(const struct resp *r, const char *name, char *out, size_t n)
-{
-    size_t l = strlen(name);
-    for (const char *p = r->headers; (p = strcasestr(p, name)); p += l) {
-        if ((p == r->headers || p[-1] == '\n') && p[l] == ':') {
-            const char *v = p + l + 1;
-            while (*v == ' ')
-                v++;
-            snprintf(out, n, "%.*s", (int)strcspn(v, "\r\n"), v);
-            return true;
-        }
-    }
-    return false;
-}
-
-static const char *jstr(const json_t *j, const char *key)
-{
-    const char *v = json_string_value(json_object_get(j, key));
-    return v ? v : "";
-}
-
-static void expect(const struct resp *r, long status)
-{
-    if (r->status != status)
-        fail_msg("status %ld, want %ld: %s", r->status, status, r->body ? r->body : "");
-}
-
-/* ---- the server subprocess ---------------------------------------------------- */
-
-static void start(struct server *s, const char *const *extra)
-{
-    char portfile[600], log[600];
-    snprintf(portfile, sizeof portfile, "%s/port", s->dir);
-    snprintf(log, sizeof log, "%s/serve.log", s->dir);
-    unlink(portfile);
-    const char *argv[40] = {getenv("CWTAP_BIN"), "serve", "--listen", "127.0.0.1:0", "--db", s->db, "--port-file",
-                            portfile, "--insecure-cookies", "--pwhash-cost", "min", "--rate-ip", "1000/2000",
-                            "--rate-login", "1000/1000", "--threads", "4", "--static-dir", s->static_dir,
-                            "--no-access-log"};
-    size_t n = 20;
-    for (size_t i = 0; extra && extra[i] && n < 38; i++)
-        argv[n++] = extra[i];
-    argv[n] = NULL;
-    s->pid = fork();
-    if (s->pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-        dup2(fd, 2);
-        dup2(fd, 1);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    for (int i = 0; i < 600; i++) {
-        char *p = h_read_file(portfile, NULL);
-        if (p) {
-            s->port = atoi(p);
-            free(p);
-            return;
-        }
-        int st;
-        if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
-            char *l = h_read_file(log, NULL);
-            fail_msg("cwtap serve exited: %s", l ? l : "");
-        }
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    fail_msg("cwtap serve did not start");
-}
-
-static int stop(struct server *s)
-{
-    if (s->pid <= 0)
-        return -1;
-    kill(s->pid, SIGTERM);
-    int st = 0;
-    for (int i = 0; i < 600; i++) {
-        if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
-            s->pid = 0;
-            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-        }
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    kill(s->pid, SIGKILL);
-    waitpid(s->pid, &st, 0);
-    s->pid = 0;
-    return -1;
+    char www[600];
+    snprintf(www, sizeof www, "%s/www", s->dir);
+    const char *argv[16] = {"--static-dir", www, "--no-access-log"};
+    for (size_t i = 0; extra && extra[i] && i < 12; i++)
+        argv[3 + i] = extra[i];
+    hapi_start(s, s->db, argv);
 }
 
 static int setup_common(void **state, const char *db_url)
 {
     if (db_url && !*db_url)
         return 0;
-    struct server *s = calloc(1, sizeof *s);
-    s->dir = h_tempdir("access");
-    if (db_url) {
-        snprintf(s->db, sizeof s->db, "%s", db_url);
-        struct cwt__store *st = NULL;
-        struct cwt_err err;
-        if (cwt__store_open(s->db, NULL, &st, &err) != CWT_OK)
-            return -1;
-        cwt__store_exec(st, "DROP SCHEMA public CASCADE", NULL, 0, NULL, NULL, NULL, &err);
-        cwt__store_exec(st, "CREATE SCHEMA public", NULL, 0, NULL, NULL, NULL, &err);
-        cwt__store_free(st);
-    } else {
-        snprintf(s->db, sizeof s->db, "sqlite:%s/access.db", s->dir);
-    }
+    struct hapi_server *s = calloc(1, sizeof *s);
+    hapi_db_prepare(s, "access", db_url);
     /* A static directory with one public file, and a secret next to it that must never be served. */
     char p[700];
-    snprintf(s->static_dir, sizeof s->static_dir, "%s/www", s->dir);
-    h_sh("mkdir -p '%s/sdk'", s->static_dir);
-    snprintf(p, sizeof p, "%s/sdk/mark.js", s->static_dir);
+    h_sh("mkdir -p '%s/www/sdk'", s->dir);
+    snprintf(p, sizeof p, "%s/www/sdk/mark.js", s->dir);
     h_write_file(p, "/* mark */\n", 11);
     snprintf(p, sizeof p, "%s/secret.txt", s->dir);
     h_write_file(p, "TOPSECRET\n", 10);
@@ -262,21 +77,7 @@ static int setup_pg(void **state)
 
 static int teardown(void **state)
 {
-    struct server *s = *state;
-    if (!s)
-        return 0;
-    int rc = stop(s); /* 0 only after a clean, leak-free (LeakSanitizer) exit */
-    if (rc != 0) {
-        char log[600];
-        snprintf(log, sizeof log, "%s/serve.log", s->dir);
-        char *l = h_read_file(log, NULL);
-        fprintf(stderr, "cwtap serve exited with %d:\n%s\n", rc, l ? l : "");
-        free(l);
-    }
-    h_rmtree(s->dir);
-    free(s->dir);
-    free(s);
-    return rc == 0 ? 0 : -1;
+    return hapi_teardown(state);
 }
 
 /* ---- accounts and objects ------------------------------------------------------ */
@@ -292,82 +93,47 @@ struct account {
     char bearer[200]; /* "Authorization: Bearer ..." */
 };
 
-static void take_cookies(const struct resp *r, struct account *a)
+static void take_cookies(const struct hapi_resp *r, struct account *a)
 {
-    char sess[128] = "", csrf[128] = "";
-    for (const char *p = r->headers; (p = strcasestr(p, "Set-Cookie: ")); p += 12) {
-        const char *v = p + 12;
-        if (strncmp(v, "cwtap_session=", 14) == 0)
-            snprintf(sess, sizeof sess, "%.*s", (int)strcspn(v + 14, ";"), v + 14);
-        else if (strncmp(v, "cwtap_csrf=", 11) == 0)
-            snprintf(csrf, sizeof csrf, "%.*s", (int)strcspn(v + 11, ";"), v + 11);
-    }
-    assert_true(sess[0] && csrf[0]);
-    snprintf(a->sess, sizeof a->sess, "%s", sess);
-    snprintf(a->cookie, sizeof a->cookie, "Cookie: cwtap_session=%s; cwtap_csrf=%s", sess, csrf);
-    snprintf(a->csrf, sizeof a->csrf, "X-CSRF-Token: %s", csrf);
+    struct hapi_account h;
+    hapi_take_cookies(r, &h);
+    snprintf(a->sess, sizeof a->sess, "%s", h.session);
+    snprintf(a->cookie, sizeof a->cookie, "%s", h.cookie);
+    snprintf(a->csrf, sizeof a->csrf, "%s", h.csrf);
 }
 
 /* Public signup makes exporters; another kind is set in the store, as an operator would. */
-static void signup(const struct server *s, const char *email, const char *kind, struct account *a)
+static void signup(const struct hapi_server *s, const char *email, const char *kind, struct account *a)
 {
     memset(a, 0, sizeof *a);
-    char body[512];
-    struct resp r;
-    snprintf(body, sizeof body, "{\"enterprise_name\":\"Ent %s\",\"email\":\"%s\",\"password\":\"long enough pw\","
-             "\"country\":\"CN\"}", email, email);
-    http(s, "POST", "/v1/signup", body, NULL, &r);
-    expect(&r, 201);
-    take_cookies(&r, a);
-    snprintf(a->enterprise, sizeof a->enterprise, "%s", jstr(json_object_get(r.json, "enterprise"), "id"));
-    resp_free(&r);
-    if (strcmp(kind, "exporter") != 0) {
-        struct cwt__store *st = NULL;
-        struct cwt_err err;
-        assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
-        struct cwt__sv pv[] = {cwt__sv_text(kind), cwt__sv_text(a->enterprise)};
-        assert_int_equal(cwt__store_exec(st, "UPDATE enterprises SET kind = ? WHERE id = ?", pv, 2, NULL, NULL, NULL,
-                                         &err), CWT_OK);
-        cwt__store_free(st);
-    }
-}
-
-static void insert_eval(const struct server *s, const char *site_id, char id_out[40])
-{
-    struct cwt__store *st = NULL;
-    struct cwt_err err;
-    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
-    struct cwt__evaluation ev = {0};
-    cwt__store_new_id("v_", ev.id);
-    snprintf(ev.site_id, sizeof ev.site_id, "%s", site_id);
-    ev.at = 1780000000;
-    snprintf(ev.model_version, sizeof ev.model_version, "test-1");
-    ev.total = 77.5;
-    snprintf(ev.grade, sizeof ev.grade, "C");
-    ev.report = (char *)"{\"total\":77.5}";
-    assert_int_equal(cwt__store_eval_insert(st, &ev, &err), CWT_OK);
-    snprintf(id_out, 40, "%s", ev.id);
-    cwt__store_free(st);
+    struct hapi_account h;
+    hapi_signup(s, email, &h);
+    snprintf(a->sess, sizeof a->sess, "%s", h.session);
+    snprintf(a->cookie, sizeof a->cookie, "%s", h.cookie);
+    snprintf(a->csrf, sizeof a->csrf, "%s", h.csrf);
+    snprintf(a->enterprise, sizeof a->enterprise, "%s", h.enterprise);
+    if (strcmp(kind, "exporter") != 0)
+        hapi_set_kind(s, a->enterprise, kind);
 }
 
 /* An exporter with a site, an evaluation and an API key. */
-static void populate(const struct server *s, const char *email, const char *domain, struct account *a)
+static void populate(const struct hapi_server *s, const char *email, const char *domain, struct account *a)
 {
     signup(s, email, "exporter", a);
     const char *h[] = {a->cookie, a->csrf, NULL};
-    struct resp r;
+    struct hapi_resp r;
     char body[200];
     snprintf(body, sizeof body, "{\"domain\":\"%s\"}", domain);
-    http(s, "POST", "/v1/sites", body, h, &r);
-    expect(&r, 201);
-    snprintf(a->site, sizeof a->site, "%s", jstr(r.json, "id"));
-    resp_free(&r);
-    insert_eval(s, a->site, a->eval);
-    http(s, "POST", "/v1/keys", "{\"name\":\"ci\",\"scopes\":[\"sites\"]}", h, &r);
-    expect(&r, 201);
-    snprintf(a->key_id, sizeof a->key_id, "%s", jstr(r.json, "id"));
-    snprintf(a->bearer, sizeof a->bearer, "Authorization: Bearer %s", jstr(r.json, "key"));
-    resp_free(&r);
+    hapi_http(s, "POST", "/v1/sites", body, h, &r);
+    hapi_expect(&r, 201, NULL, NULL);
+    snprintf(a->site, sizeof a->site, "%s", hapi_json_str(r.json, "id"));
+    hapi_resp_free(&r);
+    hapi_insert_eval(s, a->site, a->eval, sizeof a->eval);
+    hapi_http(s, "POST", "/v1/keys", "{\"name\":\"ci\",\"scopes\":[\"sites\"]}", h, &r);
+    hapi_expect(&r, 201, NULL, NULL);
+    snprintf(a->key_id, sizeof a->key_id, "%s", hapi_json_str(r.json, "id"));
+    snprintf(a->bearer, sizeof a->bearer, "Authorization: Bearer %s", hapi_json_str(r.json, "key"));
+    hapi_resp_free(&r);
 }
 
 /* ---- a fingerprint of everything stored --------------------------------------- */
@@ -409,7 +175,7 @@ static bool volatile_table(const char *t)
            strstr(t, "audit") || strstr(t, "job");
 }
 
-static uint64_t fingerprint(const struct server *s)
+static uint64_t fingerprint(const struct hapi_server *s)
 {
     struct cwt__store *st = NULL;
     struct cwt_err err;
@@ -472,7 +238,7 @@ static bool is_public(const struct srv_route *r)
     return r->auth == SRV_AUTH_NONE;
 }
 
-static bool leaks(const struct resp *r, const struct account *a)
+static bool leaks(const struct hapi_resp *r, const struct account *a)
 {
     if (!r->body)
         return false;
@@ -482,18 +248,18 @@ static bool leaks(const struct resp *r, const struct account *a)
 
 static void test_route_matrix(void **state)
 {
-    struct server *s = *state;
+    struct hapi_server *s = *state;
     struct account a, b, p;
     populate(s, "owner@example.com", "owner-a.example.com", &a);
     populate(s, "intruder@example.com", "intruder-b.example.com", &b);
     /* A platform enterprise's key carries the scope "platform" only: wrong for user routes. */
     signup(s, "platform@example.com", "platform", &p);
-    struct resp r;
+    struct hapi_resp r;
     const char *ph[] = {p.cookie, p.csrf, NULL};
-    http(s, "POST", "/v1/keys", "{\"name\":\"plat\",\"scopes\":[\"platform\"]}", ph, &r);
-    expect(&r, 201);
-    snprintf(p.bearer, sizeof p.bearer, "Authorization: Bearer %s", jstr(r.json, "key"));
-    resp_free(&r);
+    hapi_http(s, "POST", "/v1/keys", "{\"name\":\"plat\",\"scopes\":[\"platform\"]}", ph, &r);
+    hapi_expect(&r, 201, NULL, NULL);
+    snprintf(p.bearer, sizeof p.bearer, "Authorization: Bearer %s", hapi_json_str(r.json, "key"));
+    hapi_resp_free(&r);
 
     uint64_t before = fingerprint(s);
     size_t tried = 0;
@@ -503,43 +269,43 @@ static void test_route_matrix(void **state)
         const char *body = strcmp(rt->method, "GET") && strcmp(rt->method, "DELETE") ? "{}" : NULL;
         /* Anonymous. */
         if (!is_public(rt)) {
-            http(s, rt->method, path, body, NULL, &r);
+            hapi_http(s, rt->method, path, body, NULL, &r);
             if (r.status != 401 && r.status != 403)
                 fail_msg("anonymous %s %s: %ld %s", rt->method, path, r.status, r.body ? r.body : "");
             assert_false(leaks(&r, &a));
-            resp_free(&r);
+            hapi_resp_free(&r);
         }
         /* Another enterprise, by session (with CSRF) and by its own key, on A's objects. */
         if (has_param(rt->pattern)) {
             const char *bs[] = {b.cookie, b.csrf, NULL}, *bk[] = {b.bearer, NULL};
             const char *const *who[] = {bs, bk};
             for (size_t w = 0; w < 2; w++) {
-                http(s, rt->method, path, body, who[w], &r);
+                hapi_http(s, rt->method, path, body, who[w], &r);
                 bool ok = r.status == 404 || r.status == 403 || (r.status == 401 && w == 1) ||
                           (r.status == 400 && body) || (is_public(rt) && r.status < 300);
                 if (!ok || (!is_public(rt) && leaks(&r, &a)))
                     fail_msg("enterprise B (%s) %s %s: %ld %s", w ? "key" : "session", rt->method, path, r.status,
                              r.body ? r.body : "");
-                resp_free(&r);
+                hapi_resp_free(&r);
             }
         }
         /* A key of the wrong scope. */
         if (!is_public(rt)) {
             const char *pk[] = {p.bearer, NULL};
-            http(s, rt->method, path, body, pk, &r);
+            hapi_http(s, rt->method, path, body, pk, &r);
             if (r.status != 401 && r.status != 403 && !(rt->auth == SRV_AUTH_SCOPE && rt->scope &&
                                                         strcmp(rt->scope, "platform") == 0))
                 fail_msg("wrong-scope key %s %s: %ld %s", rt->method, path, r.status, r.body ? r.body : "");
             assert_false(leaks(&r, &a));
-            resp_free(&r);
+            hapi_resp_free(&r);
         }
         /* A's session without the CSRF token: every write refused. */
         if (!is_public(rt) && strcmp(rt->method, "GET") != 0 && strcmp(rt->method, "HEAD") != 0) {
             const char *nocsrf[] = {a.cookie, NULL};
-            http(s, rt->method, path, body, nocsrf, &r);
+            hapi_http(s, rt->method, path, body, nocsrf, &r);
             if (r.status != 403)
                 fail_msg("no CSRF %s %s: %ld %s", rt->method, path, r.status, r.body ? r.body : "");
-            resp_free(&r);
+            hapi_resp_free(&r);
         }
         tried++;
     }
@@ -549,21 +315,21 @@ static void test_route_matrix(void **state)
     const char *ak[] = {a.bearer, NULL};
     char path[128];
     snprintf(path, sizeof path, "/v1/sites/%s", a.site);
-    http(s, "GET", path, NULL, ak, &r);
-    expect(&r, 200);
-    resp_free(&r);
+    hapi_http(s, "GET", path, NULL, ak, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    hapi_resp_free(&r);
     snprintf(path, sizeof path, "/v1/evaluations/%s", a.eval);
-    http(s, "GET", path, NULL, ak, &r);
-    expect(&r, 200);
-    resp_free(&r);
+    hapi_http(s, "GET", path, NULL, ak, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    hapi_resp_free(&r);
     /* B's lists never show A's objects. */
     const char *bs[] = {b.cookie, NULL};
     static const char *lists[] = {"/v1/sites", "/v1/keys", "/v1/me"};
     for (size_t i = 0; i < CWT_ARRAY_LEN(lists); i++) {
-        http(s, "GET", lists[i], NULL, bs, &r);
-        expect(&r, 200);
+        hapi_http(s, "GET", lists[i], NULL, bs, &r);
+        hapi_expect(&r, 200, NULL, NULL);
         assert_false(leaks(&r, &a));
-        resp_free(&r);
+        hapi_resp_free(&r);
     }
 }
 
@@ -576,14 +342,14 @@ static const char *const injections[] = {
 
 static void test_sql_injection(void **state)
 {
-    struct server *s = *state;
+    struct hapi_server *s = *state;
     struct account a;
     populate(s, "victim@example.com", "owner-a.example.com", &a);
     uint64_t before = fingerprint(s);
     const char *ah[] = {a.cookie, a.csrf, NULL};
     static const char *const fields[] = {"domain", "name", "email", "password", "enterprise_name", "country",
                                          "kind", "scopes", "method", "token", "cursor"};
-    struct resp r;
+    struct hapi_resp r;
     CURL *esc = curl_easy_init();
     for (const struct srv_route *rt = srv_routes; rt->method; rt++) {
         if (strcmp(rt->method, "POST") == 0 && strcmp(rt->pattern, "/v1/logout") == 0)
@@ -595,25 +361,25 @@ static void test_sql_injection(void **state)
             fill(rt->pattern, q, tmp, sizeof tmp);
             snprintf(path, sizeof path, "%s?cursor=%s&limit=%s&q=%s", tmp, q, q, q);
             bool write = strcmp(rt->method, "GET") && strcmp(rt->method, "DELETE") && strcmp(rt->method, "HEAD");
-            http(s, rt->method, path, write ? "{}" : NULL, ah, &r);
+            hapi_http(s, rt->method, path, write ? "{}" : NULL, ah, &r);
             assert_true(r.status >= 200 && r.status < 500);
-            resp_free(&r);
+            hapi_resp_free(&r);
             fill(rt->pattern, a.site, tmp, sizeof tmp);
             snprintf(path, sizeof path, "%s?cursor=%s&limit=%s", tmp, q, q);
-            http(s, rt->method, path, write ? "{}" : NULL, ah, &r);
+            hapi_http(s, rt->method, path, write ? "{}" : NULL, ah, &r);
             assert_true(r.status >= 200 && r.status < 500);
-            resp_free(&r);
+            hapi_resp_free(&r);
             curl_free(q);
             /* In every body field we know of (as the only field: refused or harmless). */
             for (size_t f = 0; write && f < CWT_ARRAY_LEN(fields); f++) {
                 json_t *b = json_object();
                 json_object_set_new(b, fields[f], json_string(injections[i]));
                 char *bs = json_dumps(b, 0);
-                http(s, rt->method, tmp, bs, ah, &r);
+                hapi_http(s, rt->method, tmp, bs, ah, &r);
                 assert_true(r.status >= 200 && r.status < 500);
                 if (r.status < 300 && strcmp(rt->pattern, "/v1/sites") == 0)
                     fail_msg("injection accepted as a site: %s", bs);
-                resp_free(&r);
+                hapi_resp_free(&r);
                 free(bs);
                 json_decref(b);
             }
@@ -624,102 +390,102 @@ static void test_sql_injection(void **state)
     for (size_t i = 0; i < CWT_ARRAY_LEN(injections); i++) {
         json_t *b = json_pack("{s:s,s:s}", "email", injections[i], "password", injections[i]);
         char *bs = json_dumps(b, 0);
-        http(s, "POST", "/v1/login", bs, NULL, &r);
+        hapi_http(s, "POST", "/v1/login", bs, NULL, &r);
         assert_true(r.status == 400 || r.status == 401);
-        resp_free(&r);
+        hapi_resp_free(&r);
         free(bs);
         json_decref(b);
         b = json_pack("{s:s,s:s}", "email", "victim@example.com", "password", injections[i]);
         bs = json_dumps(b, 0);
-        http(s, "POST", "/v1/login", bs, NULL, &r);
+        hapi_http(s, "POST", "/v1/login", bs, NULL, &r);
         assert_true(r.status == 400 || r.status == 401);
-        resp_free(&r);
+        hapi_resp_free(&r);
         free(bs);
         json_decref(b);
     }
     assert_true(before == fingerprint(s));
     char path[128];
     snprintf(path, sizeof path, "/v1/sites/%s", a.site);
-    http(s, "GET", path, NULL, ah, &r);
-    expect(&r, 200);
-    resp_free(&r);
+    hapi_http(s, "GET", path, NULL, ah, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    hapi_resp_free(&r);
 }
 
 /* ---- sessions ---------------------------------------------------------------- */
 
 static void test_session_fixation_and_logout(void **state)
 {
-    struct server *s = *state;
+    struct hapi_server *s = *state;
     struct account a, fixed;
     signup(s, "fix@example.com", "exporter", &a);
-    struct resp r;
+    struct hapi_resp r;
     /* The victim logs in carrying a session cookie the attacker planted: the server issues a new one. */
     const char *planted[] = {"Cookie: cwtap_session=attackerchosen0123456789abcdef; cwtap_csrf=x", NULL};
-    http(s, "POST", "/v1/login", "{\"email\":\"fix@example.com\",\"password\":\"long enough pw\"}", planted, &r);
-    expect(&r, 200);
+    hapi_http(s, "POST", "/v1/login", "{\"email\":\"fix@example.com\",\"password\":\"long enough pw\"}", planted, &r);
+    hapi_expect(&r, 200, NULL, NULL);
     take_cookies(&r, &fixed);
     assert_string_not_equal(fixed.sess, "attackerchosen0123456789abcdef");
     assert_string_not_equal(fixed.sess, a.sess); /* a login never reuses an earlier session */
-    resp_free(&r);
-    http(s, "GET", "/v1/me", NULL, planted, &r);
-    expect(&r, 401);
-    resp_free(&r);
+    hapi_resp_free(&r);
+    hapi_http(s, "GET", "/v1/me", NULL, planted, &r);
+    hapi_expect(&r, 401, NULL, NULL);
+    hapi_resp_free(&r);
     /* Both sessions work; logging out of one ends that one, and its token is dead everywhere. */
     const char *h1[] = {fixed.cookie, NULL}, *w1[] = {fixed.cookie, fixed.csrf, NULL};
-    http(s, "GET", "/v1/me", NULL, h1, &r);
-    expect(&r, 200);
-    resp_free(&r);
-    http(s, "POST", "/v1/logout", NULL, w1, &r);
-    expect(&r, 204);
-    resp_free(&r);
-    http(s, "GET", "/v1/me", NULL, h1, &r);
-    expect(&r, 401);
-    resp_free(&r);
-    http(s, "POST", "/v1/sites", "{\"domain\":\"after-logout.example.com\"}", w1, &r);
-    expect(&r, 401);
-    resp_free(&r);
-    http(s, "POST", "/v1/logout", NULL, w1, &r); /* a second logout of a dead session */
-    expect(&r, 401);
-    resp_free(&r);
+    hapi_http(s, "GET", "/v1/me", NULL, h1, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    hapi_resp_free(&r);
+    hapi_http(s, "POST", "/v1/logout", NULL, w1, &r);
+    hapi_expect(&r, 204, NULL, NULL);
+    hapi_resp_free(&r);
+    hapi_http(s, "GET", "/v1/me", NULL, h1, &r);
+    hapi_expect(&r, 401, NULL, NULL);
+    hapi_resp_free(&r);
+    hapi_http(s, "POST", "/v1/sites", "{\"domain\":\"after-logout.example.com\"}", w1, &r);
+    hapi_expect(&r, 401, NULL, NULL);
+    hapi_resp_free(&r);
+    hapi_http(s, "POST", "/v1/logout", NULL, w1, &r); /* a second logout of a dead session */
+    hapi_expect(&r, 401, NULL, NULL);
+    hapi_resp_free(&r);
     const char *h0[] = {a.cookie, NULL};
-    http(s, "GET", "/v1/me", NULL, h0, &r);
-    expect(&r, 200);
-    resp_free(&r);
+    hapi_http(s, "GET", "/v1/me", NULL, h0, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    hapi_resp_free(&r);
     /* The session token taken as a CSRF token, or the CSRF token as a session, gets nowhere. */
     char swapped[400], hdr[200];
     snprintf(swapped, sizeof swapped, "Cookie: cwtap_session=%s", a.csrf + 14);
     snprintf(hdr, sizeof hdr, "X-CSRF-Token: %s", a.sess);
     const char *sw[] = {swapped, hdr, NULL};
-    http(s, "POST", "/v1/sites", "{\"domain\":\"swap.example.com\"}", sw, &r);
+    hapi_http(s, "POST", "/v1/sites", "{\"domain\":\"swap.example.com\"}", sw, &r);
     assert_true(r.status == 401 || r.status == 403);
-    resp_free(&r);
+    hapi_resp_free(&r);
 }
 
 /* Password guessing with the default login rate: throttled with 429 and Retry-After, across e-mails. */
 static void test_password_guessing(void **state)
 {
-    struct server *s = *state;
+    struct hapi_server *s = *state;
     struct account a;
     signup(s, "guess@example.com", "exporter", &a);
-    stop(s);
+    hapi_stop(s);
     const char *extra[] = {"--rate-login", "0.2/5", NULL};
     start(s, extra);
-    struct resp r;
+    struct hapi_resp r;
     int refused = 0, limited = 0;
     char ra[16] = "";
     for (int i = 0; i < 12; i++) {
         char body[200];
         snprintf(body, sizeof body, "{\"email\":\"guess@example.com\",\"password\":\"guess number %d\"}", i);
-        http(s, "POST", "/v1/login", body, NULL, &r);
+        hapi_http(s, "POST", "/v1/login", body, NULL, &r);
         if (r.status == 401)
             refused++;
         else if (r.status == 429) {
             limited++;
-            assert_true(header(&r, "Retry-After", ra, sizeof ra));
+            assert_true(hapi_header(&r, "Retry-After", ra, sizeof ra));
             assert_true(atoi(ra) >= 1);
         } else
             fail_msg("guess %d: %ld %s", i, r.status, r.body ? r.body : "");
-        resp_free(&r);
+        hapi_resp_free(&r);
     }
     assert_true(refused <= 6);
     assert_true(limited >= 6);
@@ -728,34 +494,34 @@ static void test_password_guessing(void **state)
     for (int i = 0; i < 8; i++) {
         char body[200];
         snprintf(body, sizeof body, "{\"email\":\"other%d@example.com\",\"password\":\"guess\"}", i);
-        http(s, "POST", "/v1/login", body, NULL, &r);
+        hapi_http(s, "POST", "/v1/login", body, NULL, &r);
         limited += r.status == 429;
-        resp_free(&r);
+        hapi_resp_free(&r);
     }
     assert_true(limited >= 6);
 }
 
 /* ---- hostile clients ------------------------------------------------------------ */
 
-static bool refused_4xx(const struct resp *r)
+static bool refused_4xx(const struct hapi_resp *r)
 {
     return r->rc == CURLE_OK && r->status >= 400 && r->status < 500;
 }
 
 static void test_oversized(void **state)
 {
-    struct server *s = *state;
-    struct resp r;
+    struct hapi_server *s = *state;
+    struct hapi_resp r;
     size_t big = 64 * 1024;
     char *h = malloc(big + 32);
     snprintf(h, 32, "X-Big: ");
     memset(h + 7, 'a', big);
     h[7 + big] = '\0';
     const char *hdrs[] = {h, NULL};
-    http_raw(s, "GET", "/healthz", NULL, hdrs, &r);
+    hapi_http_raw(s, "GET", "/healthz", NULL, hdrs, &r);
     if (!refused_4xx(&r))
         fail_msg("64 KiB header: %s %ld", curl_easy_strerror(r.rc), r.status);
-    resp_free(&r);
+    hapi_resp_free(&r);
     /* Many small headers adding up. */
     const char *many[401];
     char (*hb)[64] = calloc(400, 64);
@@ -764,37 +530,37 @@ static void test_oversized(void **state)
         many[i] = hb[i];
     }
     many[400] = NULL;
-    http_raw(s, "GET", "/healthz", NULL, many, &r);
+    hapi_http_raw(s, "GET", "/healthz", NULL, many, &r);
     if (!refused_4xx(&r))
         fail_msg("400 headers: %s %ld", curl_easy_strerror(r.rc), r.status);
-    resp_free(&r);
+    hapi_resp_free(&r);
     free(hb);
     /* A 64 KiB URL. */
     char *u = malloc(big + 32);
     snprintf(u, 32, "/v1/sites/");
     memset(u + 10, 'b', big);
     u[10 + big] = '\0';
-    http_raw(s, "GET", u, NULL, NULL, &r);
+    hapi_http_raw(s, "GET", u, NULL, NULL, &r);
     if (!refused_4xx(&r))
         fail_msg("64 KiB URL: %s %ld", curl_easy_strerror(r.rc), r.status);
-    resp_free(&r);
+    hapi_resp_free(&r);
     /* A 4 MiB body (anonymous and unauthenticated routes alike). */
     size_t bb = 4u << 20;
     char *body = malloc(bb + 64);
     snprintf(body, 64, "{\"enterprise_name\":\"");
     memset(body + 19, 'c', bb);
     snprintf(body + 19 + bb, 8, "\"}");
-    http_raw(s, "POST", "/v1/signup", body, NULL, &r);
+    hapi_http_raw(s, "POST", "/v1/signup", body, NULL, &r);
     if (!refused_4xx(&r))
         fail_msg("4 MiB body: %s %ld", curl_easy_strerror(r.rc), r.status);
-    resp_free(&r);
+    hapi_resp_free(&r);
     free(body);
     free(u);
     free(h);
     /* And the server still serves. */
-    http(s, "GET", "/healthz", NULL, NULL, &r);
-    expect(&r, 200);
-    resp_free(&r);
+    hapi_http(s, "GET", "/healthz", NULL, NULL, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    hapi_resp_free(&r);
 }
 
 static double now_s(void)
@@ -808,7 +574,7 @@ static double now_s(void)
  * client is still answered within a second each time. */
 static void test_slowloris(void **state)
 {
-    struct server *s = *state;
+    struct hapi_server *s = *state;
     enum { N = 300 };
     int fds[N];
     size_t open_ok = 0;
@@ -836,11 +602,11 @@ static void test_slowloris(void **state)
             if (fds[i] >= 0)
                 (void)!send(fds[i], &trickle[step % (sizeof trickle - 1)], 1, MSG_NOSIGNAL);
         double t0 = now_s();
-        struct resp r;
-        http(s, "GET", "/healthz", NULL, NULL, &r);
+        struct hapi_resp r;
+        hapi_http(s, "GET", "/healthz", NULL, NULL, &r);
         double dt = now_s() - t0;
-        expect(&r, 200);
-        resp_free(&r);
+        hapi_expect(&r, 200, NULL, NULL);
+        hapi_resp_free(&r);
         if (dt > 1.0)
             fail_msg("a normal client waited %.2f s behind %zu slow ones", dt, open_ok);
         struct timespec ts = {1, 0};
@@ -853,27 +619,99 @@ static void test_slowloris(void **state)
 
 static void test_static_traversal(void **state)
 {
-    struct server *s = *state;
-    struct resp r;
-    http(s, "GET", "/sdk/mark.js", NULL, NULL, &r);
-    expect(&r, 200);
+    struct hapi_server *s = *state;
+    struct hapi_resp r;
+    hapi_http(s, "GET", "/sdk/mark.js", NULL, NULL, &r);
+    hapi_expect(&r, 200, NULL, NULL);
     assert_non_null(strstr(r.body, "mark"));
-    resp_free(&r);
+    hapi_resp_free(&r);
     static const char *paths[] = {
         "/../secret.txt", "/sdk/../../secret.txt", "/%2e%2e/secret.txt", "/sdk/%2e%2e/%2e%2e/secret.txt",
         "/sdk/..%2f..%2fsecret.txt", "/..%5csecret.txt", "/sdk/%252e%252e/secret.txt", "//etc/passwd",
         "/sdk/./../../../../../../etc/passwd", "/.%2e/secret.txt", "/sdk/..;/../secret.txt",
     };
     for (size_t i = 0; i < CWT_ARRAY_LEN(paths); i++) {
-        http(s, "GET", paths[i], NULL, NULL, &r);
+        hapi_http(s, "GET", paths[i], NULL, NULL, &r);
         if (!(r.status >= 400 && r.status < 500) || (r.body && (strstr(r.body, "TOPSECRET") || strstr(r.body, "root:"))))
             fail_msg("%s: %ld %s", paths[i], r.status, r.body ? r.body : "");
-        resp_free(&r);
+        hapi_resp_free(&r);
     }
-    /* libmicrohttpd decodes %00 and hands over the path cut there: at most the file before it is served. */
-    http(s, "GET", "/sdk/mark.js%00/../../secret.txt", NULL, NULL, &r);
+    /* libmicrohttpd would decode %00 and hand over the path cut there: the request is refused instead. */
+    hapi_http(s, "GET", "/sdk/mark.js%00/../../secret.txt", NULL, NULL, &r);
+    hapi_expect(&r, 400, NULL, NULL);
     assert_true(!r.body || !strstr(r.body, "TOPSECRET"));
-    resp_free(&r);
+    hapi_resp_free(&r);
+}
+
+/* Sends @p req as is on a new connection; the reply's status line ("" when none) into @p line. */
+static void raw_request(const struct hapi_server *s, const char *req, size_t len, char *line, size_t n)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+    inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
+    assert_int_equal(connect(fd, (struct sockaddr *)&dst, sizeof dst), 0);
+    assert_int_equal(send(fd, req, len, MSG_NOSIGNAL), (ssize_t)len);
+    char buf[512];
+    ssize_t got = recv(fd, buf, sizeof buf - 1, 0);
+    buf[got > 0 ? got : 0] = '\0';
+    snprintf(line, n, "%.*s", (int)strcspn(buf, "\r\n"), buf);
+    close(fd);
+}
+
+/*
+ * Control bytes in the request target (percent-encoded or raw) are refused with 400 naming the path or
+ * the query, before routing, on plain and streamed routes alike; nothing is cut off and served, and
+ * "%2500" (a literal "%00") is no control byte.
+ */
+static void test_control_bytes(void **state)
+{
+    struct hapi_server *s = *state;
+    struct account a;
+    populate(s, "ctl@example.com", "ctl.example.com", &a);
+    const char *h[] = {a.cookie, a.csrf, NULL};
+    static const struct { const char *method, *path, *field; } cases[] = {
+        {"GET", "/v1/registry%00/x", "path"},
+        {"GET", "/v1/registry?industry=valves%00", "query"},
+        {"GET", "/v1/registry?page=%0d%0aX-Injected:%201", "query"},
+        {"GET", "/v1/registry?q=%7F", "query"},
+        {"GET", "/v1/badge/ctl.example.com%09", "path"},
+        {"GET", "/v1/sites/{id}%00junk", "path"},
+        {"POST", "/v1/sites/{id}/uploads/customs%00", "path"},
+        {"POST", "/v1/platform/events%00", "path"},
+    };
+    uint64_t before = fingerprint(s);
+    for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
+        char path[200];
+        fill(cases[i].path, a.site, path, sizeof path);
+        struct hapi_resp r;
+        hapi_http(s, cases[i].method, path, strcmp(cases[i].method, "POST") == 0 ? "{\"x\":1}" : NULL, h, &r);
+        if (r.status != 400)
+            fail_msg("%s %s: %ld %s", cases[i].method, path, r.status, r.body ? r.body : "");
+        json_t *e = json_object_get(r.json, "error");
+        assert_string_equal(hapi_json_str(e, "code"), "invalid");
+        assert_string_equal(hapi_json_str(e, "field"), cases[i].field);
+        assert_non_null(strstr(hapi_json_str(e, "message"), "control byte"));
+        hapi_resp_free(&r);
+    }
+    assert_true(fingerprint(s) == before);
+    /* A literal "%00" in a query value (sent as %2500) is ordinary text. */
+    struct hapi_resp r;
+    hapi_http(s, "GET", "/v1/registry?q=%2500", NULL, NULL, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    hapi_resp_free(&r);
+    /* Raw control bytes in the request line: 400 too (from libmicrohttpd or from us). */
+    static const char raw1[] = "GET /v1/registry?q=a\x01b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    static const char raw2[] = "GET /healthz\x7f HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    char line[200];
+    raw_request(s, raw1, sizeof raw1 - 1, line, sizeof line);
+    if (strncmp(line, "HTTP/1.1 400", 12) != 0)
+        fail_msg("raw 0x01 in the query: '%s'", line);
+    raw_request(s, raw2, sizeof raw2 - 1, line, sizeof line);
+    if (strncmp(line, "HTTP/1.1 400", 12) != 0)
+        fail_msg("raw 0x7f in the path: '%s'", line);
+    hapi_http(s, "GET", "/healthz", NULL, NULL, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    hapi_resp_free(&r);
 }
 
 #define ACCESS_TESTS(setup)                                                                 \
@@ -883,7 +721,8 @@ static void test_static_traversal(void **state)
     cmocka_unit_test_setup_teardown(test_password_guessing, setup, teardown),               \
     cmocka_unit_test_setup_teardown(test_oversized, setup, teardown),                       \
     cmocka_unit_test_setup_teardown(test_slowloris, setup, teardown),                       \
-    cmocka_unit_test_setup_teardown(test_static_traversal, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_static_traversal, setup, teardown),                \
+    cmocka_unit_test_setup_teardown(test_control_bytes, setup, teardown)
 
 int main(void)
 {

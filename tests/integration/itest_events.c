@@ -28,299 +28,37 @@
 
 #include "cwtap/ctx.h"
 #include "fetch/fetch.h"
+#include "hapi.h"
 #include "harness.h"
 #include "store/store_events.h"
 #include "store/store_records.h"
 
-struct server {
-    char *dir;
-    char db[512];
-    pid_t pid;
-    int port;
-};
-
-struct resp {
-    long status;
-    char *body;
-    size_t len;
-    char headers[8192];
-    json_t *json;
-};
-
-static size_t on_body(char *p, size_t sz, size_t n, void *ud)
-{
-    struct resp *r = ud;
-    char *nb = realloc(r->body, r->len + sz * n + 1);
-    if (!nb)
-        return 0;
-    memcpy(nb + r->len, p, sz * n);
-    r->len += sz * n;
-    nb[r->len] = '\0';
-    r->body = nb;
-    return sz * n;
-}
-
-static size_t on_header(char *p, size_t sz, size_t n, void *ud)
-{
-    struct resp *r = ud;
-    size_t l = strlen(r->headers);
-    snprintf(r->headers + l, sizeof r->headers - l, "%.*s", (int)(sz * n), p);
-    return sz * n;
-}
-
-static void resp_free(struct resp *r)
-{
-    free(r->body);
-    json_decref(r->json);
-    memset(r, 0, sizeof *r);
-}
-
-struct upload {
-    const char *p;
-    size_t left, piece;
-};
-
-static size_t on_read(char *buf, size_t sz, size_t n, void *ud)
-{
-    struct upload *u = ud;
-    size_t k = CWT_MIN(CWT_MIN(sz * n, u->left), u->piece);
-    memcpy(buf, u->p, k);
-    u->p += k;
-    u->left -= k;
-    return k;
-}
-
-/*
- * One request; extra headers as "Name: value" strings, NULL-terminated. A body
- * of @p body_len bytes is sent chunked in pieces of @p piece bytes when piece > 0.
- */
-static void http_ex(const struct server *s, const char *method, const char *path, const char *body, size_t body_len,
-                    size_t piece, const char *const *hdrs, struct resp *r)
-{
-    memset(r, 0, sizeof *r);
-    CURL *c = curl_easy_init();
-    char url[1024];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", s->port, path);
-    struct curl_slist *hl = NULL;
-    for (size_t i = 0; hdrs && hdrs[i]; i++)
-        hl = curl_slist_append(hl, hdrs[i]);
-    hl = curl_slist_append(hl, "Expect:");
-    struct upload up = {body, body_len, piece};
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    if (body && piece) {
-        hl = curl_slist_append(hl, "Transfer-Encoding: chunked");
-        curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-        curl_easy_setopt(c, CURLOPT_READDATA, &up);
-    } else if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-    }
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-    CURLcode rc = curl_easy_perform(c);
-    if (rc != CURLE_OK)
-        fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    if (r->body)
-        r->json = json_loads(r->body, 0, NULL);
-    curl_slist_free_all(hl);
-    curl_easy_cleanup(c);
-}
-
-static void http(const struct server *s, const char *method, const char *path, const char *body,
-                 const char *const *hdrs, struct resp *r)
-{
-    const char *h[8] = {0};
-    size_t n = 0;
-    for (size_t i = 0; hdrs && hdrs[i] && n < 6; i++)
-        h[n++] = hdrs[i];
-    if (body)
-        h[n++] = "Content-Type: application/json";
-    http_ex(s, method, path, body, body ? strlen(body) : 0, 0, h, r);
-}
-
-static const char *err_field(const struct resp *r)
-{
-    json_t *f = json_object_get(json_object_get(r->json, "error"), "field");
-    return json_is_string(f) ? json_string_value(f) : "";
-}
-
-static const char *err_code(const struct resp *r)
-{
-    const char *c = json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
-    return c ? c : "";
-}
-
-static const char *jstr(const struct resp *r, const char *key)
-{
-    const char *v = json_string_value(json_object_get(r->json, key));
-    return v ? v : "";
-}
-
-static void expect(const struct resp *r, long status, const char *code, const char *field)
-{
-    if (r->status != status)
-        fail_msg("status %ld, want %ld: %s", r->status, status, r->body ? r->body : "");
-    if (code)
-        assert_string_equal(err_code(r), code);
-    if (field)
-        assert_string_equal(err_field(r), field);
-}
-
-/* ---- the server subprocess ---------------------------------------------------- */
-
-static void start(struct server *s, const char *db, const char *const *extra)
-{
-    char portfile[600], log[600];
-    snprintf(portfile, sizeof portfile, "%s/port", s->dir);
-    snprintf(log, sizeof log, "%s/serve.log", s->dir);
-    unlink(portfile);
-    const char *argv[32] = {getenv("CWTAP_BIN"), "serve", "--listen", "127.0.0.1:0", "--db", db, "--port-file",
-                            portfile, "--insecure-cookies", "--pwhash-cost", "min", "--rate-ip", "1000/2000",
-                            "--rate-login", "1000/1000", "--threads", "4"};
-    size_t n = 17;
-    for (size_t i = 0; extra && extra[i] && n < 30; i++)
-        argv[n++] = extra[i];
-    argv[n] = NULL;
-    s->pid = fork();
-    if (s->pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-        dup2(fd, 2);
-        dup2(fd, 1);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    for (int i = 0; i < 300; i++) {
-        char *p = h_read_file(portfile, NULL);
-        if (p) {
-            s->port = atoi(p);
-            free(p);
-            return;
-        }
-        int st;
-        if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
-            char *l = h_read_file(log, NULL);
-            fail_msg("cwtap serve exited: %s", l ? l : "");
-        }
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    fail_msg("cwtap serve did not start");
-}
-
-/* SIGTERM; returns the exit status. */
-static int stop(struct server *s)
-{
-    if (s->pid <= 0)
-        return -1;
-    kill(s->pid, SIGTERM);
-    int st = 0;
-    for (int i = 0; i < 400; i++) {
-        if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
-            s->pid = 0;
-            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-        }
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    kill(s->pid, SIGKILL);
-    waitpid(s->pid, &st, 0);
-    s->pid = 0;
-    return -1;
-}
-
-static int setup_common(void **state, const char *db_url)
-{
-    struct server *s = calloc(1, sizeof *s);
-    s->dir = h_tempdir("events");
-    if (db_url) {
-        snprintf(s->db, sizeof s->db, "%s", db_url);
-        struct cwt__store *st = NULL;
-        struct cwt_err err;
-        if (cwt__store_open(s->db, NULL, &st, &err) != CWT_OK)
-            return -1;
-        cwt__store_exec(st, "DROP SCHEMA public CASCADE", NULL, 0, NULL, NULL, NULL, &err);
-        cwt__store_exec(st, "CREATE SCHEMA public", NULL, 0, NULL, NULL, NULL, &err);
-        cwt__store_free(st);
-    } else {
-        snprintf(s->db, sizeof s->db, "sqlite:%s/events.db", s->dir);
-    }
-    start(s, s->db, NULL);
-    *state = s;
-    return 0;
-}
-
 static int setup_sqlite(void **state)
 {
-    return setup_common(state, NULL);
+    return hapi_setup(state, "events", NULL, NULL);
 }
 
 static int setup_pg(void **state)
 {
-    return setup_common(state, getenv("CWTAP_TEST_PG"));
+    return hapi_setup(state, "events", getenv("CWTAP_TEST_PG"), NULL);
 }
 
 static int teardown(void **state)
 {
-    struct server *s = *state;
-    int rc = stop(s); /* 0 only after a clean, leak-free (LeakSanitizer) exit */
-    if (rc != 0) {
-        char log[600];
-        snprintf(log, sizeof log, "%s/serve.log", s->dir);
-        char *l = h_read_file(log, NULL);
-        fprintf(stderr, "cwtap serve exited with %d:\n%s\n", rc, l ? l : "");
-        free(l);
-    }
-    h_rmtree(s->dir);
-    free(s->dir);
-    free(s);
-    return rc == 0 ? 0 : -1;
+    return hapi_teardown(state);
 }
 
 /* ---- helpers ---------------------------------------------------------------- */
 
 /* Signs up an enterprise of @p kind and makes an API key with @p scope: "Authorization: Bearer ..." into @p auth. */
-static void key_for(const struct server *s, const char *email, const char *kind, const char *scope, char *auth,
+static void key_for(const struct hapi_server *s, const char *email, const char *kind, const char *scope, char *auth,
                     size_t n, char *enterprise, size_t en)
 {
-    char body[512];
-    struct resp r;
-    snprintf(body, sizeof body, "{\"enterprise_name\":\"Ent %s\",\"email\":\"%s\",\"password\":\"long enough pw\","
-             "\"country\":\"SG\"}", email, email);
-    http(s, "POST", "/v1/signup", body, NULL, &r);
-    expect(&r, 201, NULL, NULL);
-    char sess[128] = "", csrf[128] = "", cookie[320], xcsrf[160];
-    for (const char *p = r.headers; (p = strcasestr(p, "Set-Cookie: ")); p += 12) {
-        const char *v = p + 12;
-        if (strncmp(v, "cwtap_session=", 14) == 0)
-            snprintf(sess, sizeof sess, "%.*s", (int)strcspn(v + 14, ";"), v + 14);
-        else if (strncmp(v, "cwtap_csrf=", 11) == 0)
-            snprintf(csrf, sizeof csrf, "%.*s", (int)strcspn(v + 11, ";"), v + 11);
-    }
-    snprintf(enterprise, en, "%s", json_string_value(json_object_get(json_object_get(r.json, "enterprise"), "id")));
-    resp_free(&r);
-    /* Public signup makes exporters; an operator makes platforms (no route yet: the store). */
-    struct cwt__store *st = NULL;
-    struct cwt_err err;
-    struct cwt__sv p[] = {CWT_SV_TEXT(kind), CWT_SV_TEXT(enterprise)};
-    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
-    assert_int_equal(cwt__store_exec(st, "UPDATE enterprises SET kind = ? WHERE id = ?", p, 2, NULL, NULL, NULL, &err),
-                     CWT_OK);
-    cwt__store_free(st);
-    snprintf(cookie, sizeof cookie, "Cookie: cwtap_session=%s; cwtap_csrf=%s", sess, csrf);
-    snprintf(xcsrf, sizeof xcsrf, "X-CSRF-Token: %s", csrf);
-    const char *ah[] = {cookie, xcsrf, NULL};
-    snprintf(body, sizeof body, "{\"name\":\"feed\",\"scopes\":[\"%s\"]}", scope);
-    http(s, "POST", "/v1/keys", body, ah, &r);
-    expect(&r, 201, NULL, NULL);
-    snprintf(auth, n, "Authorization: Bearer %s", jstr(&r, "key"));
-    resp_free(&r);
+    struct hapi_account a;
+    hapi_signup(s, email, &a);
+    snprintf(enterprise, en, "%s", a.enterprise);
+    hapi_set_kind(s, a.enterprise, kind); /* public signup makes exporters; an operator makes platforms */
+    hapi_key(s, &a, scope, auth, n);
 }
 
 static void order_line(char *out, size_t n, const char *id, const char *site)
@@ -330,24 +68,14 @@ static void order_line(char *out, size_t n, const char *id, const char *site)
              "\"shipped_at\":\"2026-11-02T09:12:00Z\",\"delivered_at\":null,\"status\":\"shipped\"}", id, id, site);
 }
 
-static void post_events(const struct server *s, const char *auth, const char *body, size_t piece, struct resp *r)
+static void post_events(const struct hapi_server *s, const char *auth, const char *body, size_t piece,
+                        struct hapi_resp *r)
 {
     const char *h[] = {auth, "Content-Type: application/x-ndjson", NULL};
-    http_ex(s, "POST", "/v1/platform/events", body, strlen(body), piece, h, r);
+    hapi_http_stream(s, "POST", "/v1/platform/events", body, strlen(body), piece, h, r);
 }
 
-static int64_t count_where(const struct server *s, const char *sql)
-{
-    struct cwt__store *st = NULL;
-    struct cwt_err err;
-    int64_t n = -1;
-    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
-    assert_int_equal(cwt__store_exec(st, sql, NULL, 0, cwt__row_get_int, &n, NULL, &err), CWT_OK);
-    cwt__store_free(st);
-    return n;
-}
-
-static json_int_t jint(const struct resp *r, const char *key)
+static json_int_t jint(const struct hapi_resp *r, const char *key)
 {
     return json_integer_value(json_object_get(r->json, key));
 }
@@ -356,7 +84,7 @@ static json_int_t jint(const struct resp *r, const char *key)
 
 static void test_lines_judged_one_by_one(void **state)
 {
-    struct server *s = *state;
+    struct hapi_server *s = *state;
     char auth[200], ent[40], l1[600], l2[600], l4[600];
     key_for(s, "market@example.com", "platform", "platform", auth, sizeof auth, ent, sizeof ent);
     order_line(l1, sizeof l1, "e-1", "Ningbo-Valves.example.com");
@@ -374,10 +102,10 @@ static void test_lines_judged_one_by_one(void **state)
              "\"requested_at\":\"2026-11-10T00:00:00Z\",\"first_response_at\":\"2026-11-10T06:00:00Z\","
              "\"resolved_at\":null,\"outcome\":\"pending\"}",
              l1, l2, l4, longline);
-    struct resp r;
+    struct hapi_resp r;
     post_events(s, auth, body, 97, &r); /* 97-byte pieces: lines straddle reads */
-    expect(&r, 200, NULL, NULL);
-    assert_string_equal(jstr(&r, "platform"), ent);
+    hapi_expect(&r, 200, NULL, NULL);
+    assert_string_equal(hapi_jstr(&r, "platform"), ent);
     assert_int_equal(jint(&r, "lines"), 7);
     assert_int_equal(jint(&r, "accepted"), 4);
     assert_int_equal(jint(&r, "refused"), 3);
@@ -392,12 +120,12 @@ static void test_lines_judged_one_by_one(void **state)
         assert_string_equal(json_string_value(json_object_get(e, "field")), want[i].field);
         assert_true(strlen(json_string_value(json_object_get(e, "message"))) > 5);
     }
-    resp_free(&r);
-    assert_int_equal(count_where(s, "SELECT count(*) FROM platform_events WHERE site = 'ningbo-valves.example.com'"), 4);
+    hapi_resp_free(&r);
+    assert_int_equal(hapi_query_int(s, "SELECT count(*) FROM platform_events WHERE site = 'ningbo-valves.example.com'"), 4);
 
     /* Replay: nothing changes, every good line is a duplicate. */
     post_events(s, auth, body, 4096, &r);
-    expect(&r, 200, NULL, NULL);
+    hapi_expect(&r, 200, NULL, NULL);
     assert_int_equal(jint(&r, "accepted"), 0);
     assert_int_equal(jint(&r, "duplicates"), 4);
     json_t *dl = json_object_get(r.json, "duplicate_lines");
@@ -405,46 +133,46 @@ static void test_lines_judged_one_by_one(void **state)
     assert_int_equal(json_array_size(dl), 4);
     for (size_t i = 0; i < 4; i++)
         assert_int_equal(json_integer_value(json_array_get(dl, i)), dups[i]);
-    resp_free(&r);
-    assert_int_equal(count_where(s, "SELECT count(*) FROM platform_events"), 4);
+    hapi_resp_free(&r);
+    assert_int_equal(hapi_query_int(s, "SELECT count(*) FROM platform_events"), 4);
 
     /* The same event id twice in one batch: the second is a duplicate. */
     char twice[1400];
     order_line(l1, sizeof l1, "e-9", "a.example.com");
     snprintf(twice, sizeof twice, "%s\n%s\n", l1, l1);
     post_events(s, auth, twice, 0, &r);
-    expect(&r, 200, NULL, NULL);
+    hapi_expect(&r, 200, NULL, NULL);
     assert_int_equal(jint(&r, "accepted"), 1);
     assert_int_equal(jint(&r, "duplicates"), 1);
-    resp_free(&r);
+    hapi_resp_free(&r);
     free(body);
     free(longline);
 }
 
 static void test_scope_and_media_type(void **state)
 {
-    struct server *s = *state;
+    struct hapi_server *s = *state;
     char auth[200], ent[40], line[600];
     order_line(line, sizeof line, "s-1", "a.example.com");
-    struct resp r;
+    struct hapi_resp r;
     post_events(s, "X-None: 1", line, 0, &r);
-    expect(&r, 401, NULL, NULL);
-    resp_free(&r);
+    hapi_expect(&r, 401, NULL, NULL);
+    hapi_resp_free(&r);
     key_for(s, "exporter@example.com", "exporter", "sites", auth, sizeof auth, ent, sizeof ent);
     post_events(s, auth, line, 0, &r);
-    expect(&r, 403, "forbidden", NULL);
-    resp_free(&r);
+    hapi_expect(&r, 403, "forbidden", NULL);
+    hapi_resp_free(&r);
     key_for(s, "market2@example.com", "platform", "platform", auth, sizeof auth, ent, sizeof ent);
     const char *h[] = {auth, "Content-Type: application/xml", NULL};
-    http_ex(s, "POST", "/v1/platform/events", line, strlen(line), 0, h, &r);
-    expect(&r, 415, NULL, "Content-Type");
-    resp_free(&r);
-    assert_int_equal(count_where(s, "SELECT count(*) FROM platform_events"), 0);
+    hapi_http_stream(s, "POST", "/v1/platform/events", line, strlen(line), 0, h, &r);
+    hapi_expect(&r, 415, NULL, "Content-Type");
+    hapi_resp_free(&r);
+    assert_int_equal(hapi_query_int(s, "SELECT count(*) FROM platform_events"), 0);
 }
 
 static void test_caps(void **state)
 {
-    struct server *s = *state;
+    struct hapi_server *s = *state;
     char auth[200], ent[40], line[600];
     key_for(s, "market3@example.com", "platform", "platform", auth, sizeof auth, ent, sizeof ent);
     /* 10,001 lines (small invalid ones): 413 naming "lines". */
@@ -452,10 +180,10 @@ static void test_caps(void **state)
     char *body = calloc(n, 4);
     for (size_t i = 0; i < n; i++)
         memcpy(body + i * 3, "{}\n", 3);
-    struct resp r;
+    struct hapi_resp r;
     post_events(s, auth, body, 65536, &r);
-    expect(&r, 413, "too_large", "lines");
-    resp_free(&r);
+    hapi_expect(&r, 413, "too_large", "lines");
+    hapi_resp_free(&r);
     free(body);
     /* More than 8 MiB, announced by Content-Length: refused before reading. */
     size_t big = (8u << 20) + 10;
@@ -463,24 +191,24 @@ static void test_caps(void **state)
     memset(body, ' ', big);
     body[big] = '\0';
     post_events(s, auth, body, 0, &r);
-    expect(&r, 413, "too_large", "bytes");
-    resp_free(&r);
+    hapi_expect(&r, 413, "too_large", "bytes");
+    hapi_resp_free(&r);
     /* ... and the same streamed without a length: refused when the cap is passed. */
     post_events(s, auth, body, 65536, &r);
-    expect(&r, 413, "too_large", "bytes");
-    resp_free(&r);
+    hapi_expect(&r, 413, "too_large", "bytes");
+    hapi_resp_free(&r);
     free(body);
     /* A good line still goes in after those. */
     order_line(line, sizeof line, "c-1", "a.example.com");
     post_events(s, auth, line, 0, &r);
-    expect(&r, 200, NULL, NULL);
+    hapi_expect(&r, 200, NULL, NULL);
     assert_int_equal(jint(&r, "accepted"), 1);
-    resp_free(&r);
+    hapi_resp_free(&r);
 }
 
 static void test_acknowledged_lines_survive_kill(void **state)
 {
-    struct server *s = *state;
+    struct hapi_server *s = *state;
     char auth[200], ent[40], line[600];
     key_for(s, "market4@example.com", "platform", "platform", auth, sizeof auth, ent, sizeof ent);
     size_t n = 3000, acked = 0;
@@ -492,29 +220,29 @@ static void test_acknowledged_lines_survive_kill(void **state)
         order_line(line, sizeof line, id, "kill.example.com");
         off += (size_t)snprintf(body + off, n * sizeof line - off, "%s\n", line);
     }
-    struct resp r;
+    struct hapi_resp r;
     post_events(s, auth, body, 8192, &r);
-    expect(&r, 200, NULL, NULL);
+    hapi_expect(&r, 200, NULL, NULL);
     acked = (size_t)jint(&r, "accepted");
-    resp_free(&r);
+    hapi_resp_free(&r);
     assert_int_equal(acked, n);
     kill(s->pid, SIGKILL); /* no graceful stop: only what was committed remains */
     int st;
     waitpid(s->pid, &st, 0);
     s->pid = 0;
-    start(s, s->db, NULL);
-    assert_int_equal(count_where(s, "SELECT count(*) FROM platform_events WHERE site = 'kill.example.com'"),
+    hapi_start(s, s->db, NULL);
+    assert_int_equal(hapi_query_int(s, "SELECT count(*) FROM platform_events WHERE site = 'kill.example.com'"),
                      (int64_t)acked);
     post_events(s, auth, body, 8192, &r);
-    expect(&r, 200, NULL, NULL);
+    hapi_expect(&r, 200, NULL, NULL);
     assert_int_equal(jint(&r, "duplicates"), (json_int_t)n);
-    resp_free(&r);
+    hapi_resp_free(&r);
     free(body);
 }
 
 static void test_cli_ingest(void **state)
 {
-    struct server *s = *state;
+    struct hapi_server *s = *state;
     char path[600], line[600];
     snprintf(path, sizeof path, "%s/events.ndjson", s->dir);
     FILE *f = fopen(path, "w");
@@ -544,13 +272,13 @@ static void test_cli_ingest(void **state)
     assert_int_equal(json_integer_value(json_object_get(j, "duplicates")), 5);
     json_decref(j);
     h_run_free(&hr);
-    assert_int_equal(count_where(s, "SELECT count(*) FROM platform_events WHERE platform = 'lazada'"), 5);
+    assert_int_equal(hapi_query_int(s, "SELECT count(*) FROM platform_events WHERE platform = 'lazada'"), 5);
 }
 
 /* Customer-service probes: channel endpoints from a report, probed on loopback nginx, stored, counted. */
 static void test_probes(void **state)
 {
-    struct server *s = *state;
+    struct hapi_server *s = *state;
     struct h_nginx ng;
     assert_int_equal(h_nginx_start(&ng, "server { listen 127.0.0.1:@HTTP_PORT@; "
                                          "location /chat { return 200 'ok'; } "
@@ -603,7 +331,7 @@ static void test_probes(void **state)
 /* Events loaded for an audit: the site's own, in the window, with their platform. */
 static void test_ops_load(void **state)
 {
-    struct server *s = *state;
+    struct hapi_server *s = *state;
     char auth[200], ent[40], line[600];
     key_for(s, "market5@example.com", "platform", "platform", auth, sizeof auth, ent, sizeof ent);
     char body[2000];
@@ -611,10 +339,10 @@ static void test_ops_load(void **state)
     order_line(line, sizeof line, "w-1", "Window.example.com");
     order_line(l2, sizeof l2, "w-2", "other.example.com");
     snprintf(body, sizeof body, "%s\n%s\n", line, l2);
-    struct resp r;
+    struct hapi_resp r;
     post_events(s, auth, body, 0, &r);
-    expect(&r, 200, NULL, NULL);
-    resp_free(&r);
+    hapi_expect(&r, 200, NULL, NULL);
+    hapi_resp_free(&r);
     struct cwt__store *st = NULL;
     struct cwt_err err;
     struct cwt_ops_data *d = NULL;

@@ -43,19 +43,7 @@
 static int setup_common(void **state, const char *db_url)
 {
     struct hapi_server *s = calloc(1, sizeof *s);
-    s->dir = h_tempdir("marks");
-    if (db_url) {
-        snprintf(s->db, sizeof s->db, "%s", db_url);
-        struct cwt__store *st = NULL;
-        struct cwt_err err;
-        if (cwt__store_open(s->db, NULL, &st, &err) != CWT_OK)
-            return -1;
-        cwt__store_exec(st, "DROP SCHEMA public CASCADE", NULL, 0, NULL, NULL, NULL, &err);
-        cwt__store_exec(st, "CREATE SCHEMA public", NULL, 0, NULL, NULL, NULL, &err);
-        cwt__store_free(st);
-    } else {
-        snprintf(s->db, sizeof s->db, "sqlite:%s/api.db", s->dir);
-    }
+    hapi_db_prepare(s, "marks", db_url);
     snprintf(s->clock, sizeof s->clock, "%s/clock", s->dir);
     char master[600];
     snprintf(master, sizeof master, "%s/var/master.key", s->dir);
@@ -78,19 +66,7 @@ static int setup_pg(void **state)
 
 static int teardown(void **state)
 {
-    struct hapi_server *s = *state;
-    int rc = hapi_stop(s); /* 0 only after a clean, leak-free (LeakSanitizer) exit */
-    if (rc != 0) {
-        char log[600];
-        snprintf(log, sizeof log, "%s/serve.log", s->dir);
-        char *l = h_read_file(log, NULL);
-        fprintf(stderr, "cwtap serve exited with %d:\n%s\n", rc, l ? l : "");
-        free(l);
-    }
-    h_rmtree(s->dir);
-    free(s->dir);
-    free(s);
-    return rc == 0 ? 0 : -1;
+    return hapi_teardown(state);
 }
 
 /* ---- accounts ---------------------------------------------------------------- */

@@ -14,36 +14,20 @@
 #define GAUGE_C 251.327 /* 2 pi r */
 #define EVIDENCE_OPEN 3  /* evidence shown before the rest folds into <details> */
 
-struct out {
-    struct cwt_buf b;
-    enum cwt_status rc;
-};
-
-static void put(struct out *o, const char *fmt, ...) CWT_PRINTF(2, 3);
-static void put(struct out *o, const char *fmt, ...)
-{
-    if (o->rc)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    o->rc = cwt_buf_vprintf(&o->b, fmt, ap);
-    va_end(ap);
-}
-
-static void esc(struct out *o, const char *s, size_t max)
+static void esc(struct cwt__r_out *o, const char *s, size_t max)
 {
     if (!o->rc)
         o->rc = cwt__r_add_html(&o->b, s, max);
 }
 
-static void link(struct out *o, const char *url, size_t max)
+static void link(struct cwt__r_out *o, const char *url, size_t max)
 {
     if (cwt__r_url_ok(url)) {
-        put(o, "<a href=\"");
+        cwt__r_put(o, "<a href=\"");
         esc(o, url, 2048);
-        put(o, "\" rel=\"nofollow noopener\">");
+        cwt__r_put(o, "\" rel=\"nofollow noopener\">");
         esc(o, url, max);
-        put(o, "</a>");
+        cwt__r_put(o, "</a>");
     } else {
         esc(o, url ? url : "(no URL)", max);
     }
@@ -122,18 +106,18 @@ static const char css2[] =
     "@media (max-width:760px){.modules{grid-template-columns:1fr}}"
     "@media print{body{background:#fff}.card{box-shadow:none;border:1px solid #e5e7eb}}";
 
-static void head(struct out *o, const json_t *ev)
+static void head(struct cwt__r_out *o, const json_t *ev)
 {
-    put(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    cwt__r_put(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
            "img-src data:\"><title>cwtap report: ");
     esc(o, cwt__r_str(ev, "site", "?"), 200);
-    put(o, "</title><style>%s%s</style></head><body><main>\n", css, css2);
+    cwt__r_put(o, "</title><style>%s%s</style></head><body><main>\n", css, css2);
 }
 
 /* The key facts beside the total: how much was measured and what fixing is worth. */
-static void facts(struct out *o, const json_t *ev)
+static void facts(struct cwt__r_out *o, const json_t *ev)
 {
     const json_t *sigs = json_object_get(ev, "signals"), *adv = json_object_get(ev, "advice");
     size_t measured = 0, total = 0, fails = 0;
@@ -148,47 +132,47 @@ static void facts(struct out *o, const json_t *ev)
     double top = 0;
     for (size_t i = 0; i < json_array_size(adv) && i < 5; i++)
         top += cwt__r_num(json_array_get(adv, i), "gain");
-    put(o, "<dl class=\"facts\"><div><dt>signals measured</dt><dd>%zu of %zu</dd></div>"
+    cwt__r_put(o, "<dl class=\"facts\"><div><dt>signals measured</dt><dd>%zu of %zu</dd></div>"
            "<div><dt>failed checks</dt><dd>%zu</dd></div>"
            "<div><dt>things to fix</dt><dd>%zu</dd></div>"
            "<div><dt>worth of the top 5 fixes</dt><dd>+%.1f points</dd></div></dl>",
-        measured, total, fails, json_array_size(adv), top);
+               measured, total, fails, json_array_size(adv), top);
 }
 
-static void hero(struct out *o, const json_t *ev)
+static void hero(struct cwt__r_out *o, const json_t *ev)
 {
     const json_t *g = json_object_get(ev, "grade"), *model = json_object_get(ev, "model");
-    put(o, "<header class=\"top\"><h1>cwtap trust report</h1><div class=\"meta\">evaluated ");
+    cwt__r_put(o, "<header class=\"top\"><h1>cwtap trust report</h1><div class=\"meta\">evaluated ");
     esc(o, cwt__r_str(ev, "at", "?"), 40);
-    put(o, " &middot; model <code>");
+    cwt__r_put(o, " &middot; model <code>");
     esc(o, cwt__r_str(model, "id", "?"), 64);
-    put(o, " ");
+    cwt__r_put(o, " ");
     esc(o, cwt__r_str(model, "version", "?"), 32);
-    put(o, "</code></div></header>\n<section class=\"card\"><div class=\"hero\">");
-    put(o, "<div class=\"grade\" style=\"background:%s\" aria-label=\"grade\"><b>",
-        safe_colour(cwt__r_str(g, "colour", NULL)));
+    cwt__r_put(o, "</code></div></header>\n<section class=\"card\"><div class=\"hero\">");
+    cwt__r_put(o, "<div class=\"grade\" style=\"background:%s\" aria-label=\"grade\"><b>",
+               safe_colour(cwt__r_str(g, "colour", NULL)));
     esc(o, cwt__r_str(g, "letter", "?"), 3);
-    put(o, "</b><span>");
+    cwt__r_put(o, "</b><span>");
     esc(o, cwt__r_str(g, "label", ""), 32);
-    put(o, "</span></div><div style=\"flex:1;min-width:260px\"><div class=\"site\">");
+    cwt__r_put(o, "</span></div><div style=\"flex:1;min-width:260px\"><div class=\"site\">");
     link(o, cwt__r_str(ev, "site", NULL), 200);
-    put(o, "</div>");
+    cwt__r_put(o, "</div>");
     double total = cwt__r_num(ev, "total");
     if (isnan(total))
-        put(o, "<div class=\"total\">&ndash; <small>not enough data to score</small></div>");
+        cwt__r_put(o, "<div class=\"total\">&ndash; <small>not enough data to score</small></div>");
     else
-        put(o, "<div class=\"total\">%.1f <small>/ 100</small></div>", total);
+        cwt__r_put(o, "<div class=\"total\">%.1f <small>/ 100</small></div>", total);
     double conf = cwt__r_num(ev, "confidence"), cov = cwt__r_num(ev, "coverage");
-    put(o, "<div class=\"pills\"><span class=\"pill %s\">confidence %.0f%%</span>"
+    cwt__r_put(o, "<div class=\"pills\"><span class=\"pill %s\">confidence %.0f%%</span>"
            "<span class=\"pill %s\">data coverage %.0f%%</span>",
-        conf >= 0.6 ? "ok" : "warn", conf * 100, cov >= 0.6 ? "ok" : "warn", cov * 100);
+               conf >= 0.6 ? "ok" : "warn", conf * 100, cov >= 0.6 ? "ok" : "warn", cov * 100);
     if (cwt__r_true(g, "capped"))
-        put(o, "<span class=\"pill bad\">grade capped</span>");
+        cwt__r_put(o, "<span class=\"pill bad\">grade capped</span>");
     if (cwt__r_true(g, "provisional") && !isnan(total))
-        put(o, "<span class=\"pill warn\">provisional: too little data for a firm grade</span>");
-    put(o, "</div></div>");
+        cwt__r_put(o, "<span class=\"pill warn\">provisional: too little data for a firm grade</span>");
+    cwt__r_put(o, "</div></div>");
     facts(o, ev);
-    put(o, "</div>");
+    cwt__r_put(o, "</div>");
     const json_t *caps = json_object_get(ev, "caps");
     size_t soft = 0;
     for (size_t i = 0; i < json_array_size(caps); i++) {
@@ -197,79 +181,79 @@ static void hero(struct out *o, const json_t *ev)
             soft++;
             continue;
         }
-        put(o, "<div class=\"cap\"><b>Capped</b> (<code>");
+        cwt__r_put(o, "<div class=\"cap\"><b>Capped</b> (<code>");
         esc(o, cwt__r_str(c, "id", ""), 64);
-        put(o, "</code>): ");
+        cwt__r_put(o, "</code>): ");
         esc(o, cwt__r_str(c, "reason", ""), 400);
-        put(o, "</div>");
+        cwt__r_put(o, "</div>");
     }
     if (soft) { /* failed gates and mandatory items whose cap the score is already under: one line */
-        put(o, "<div class=\"cap soft\"><b>Also failed</b> (the score is already below their caps): ");
+        cwt__r_put(o, "<div class=\"cap soft\"><b>Also failed</b> (the score is already below their caps): ");
         for (size_t i = 0, k = 0; i < json_array_size(caps); i++) {
             const json_t *c = json_array_get(caps, i);
             if (cwt__r_true(c, "applied"))
                 continue;
-            put(o, "%s<code title=\"", k++ ? ", " : "");
+            cwt__r_put(o, "%s<code title=\"", k++ ? ", " : "");
             esc(o, cwt__r_str(c, "reason", ""), 400);
-            put(o, "\">");
+            cwt__r_put(o, "\">");
             esc(o, cwt__r_str(c, "id", ""), 64);
-            put(o, "</code>");
+            cwt__r_put(o, "</code>");
         }
-        put(o, "</div>");
+        cwt__r_put(o, "</div>");
     }
-    put(o, "</section>\n");
+    cwt__r_put(o, "</section>\n");
 }
 
-static void gauge(struct out *o, double score, bool counted)
+static void gauge(struct cwt__r_out *o, double score, bool counted)
 {
     double v = counted && !isnan(score) ? score : 0;
     v = v < 0 ? 0 : v > 100 ? 100 : v;
-    put(o, "<svg class=\"gauge\" width=\"120\" height=\"120\" viewBox=\"0 0 120 120\" role=\"img\">"
+    cwt__r_put(o, "<svg class=\"gauge\" width=\"120\" height=\"120\" viewBox=\"0 0 120 120\" role=\"img\">"
            "<circle cx=\"60\" cy=\"60\" r=\"%d\" fill=\"none\" stroke=\"#e5e7eb\" stroke-width=\"12\"/>",
-        GAUGE_R);
+               GAUGE_R);
     if (v > 0)
-        put(o, "<circle cx=\"60\" cy=\"60\" r=\"%d\" fill=\"none\" stroke=\"%s\" stroke-width=\"12\" "
+        cwt__r_put(o, "<circle cx=\"60\" cy=\"60\" r=\"%d\" fill=\"none\" stroke=\"%s\" stroke-width=\"12\" "
                "stroke-linecap=\"round\" stroke-dasharray=\"%.2f %.2f\" transform=\"rotate(-90 60 60)\"/>",
-            GAUGE_R, score_colour(v), v / 100 * GAUGE_C, GAUGE_C);
+                   GAUGE_R, score_colour(v), v / 100 * GAUGE_C, GAUGE_C);
     if (!isnan(score))
-        put(o, "<text x=\"60\" y=\"68\" text-anchor=\"middle\" fill=\"%s\">%.0f</text></svg>",
-            counted ? "#111827" : "#9ca3af", score);
+        cwt__r_put(o, "<text x=\"60\" y=\"68\" text-anchor=\"middle\" fill=\"%s\">%.0f</text></svg>",
+                   counted ? "#111827" : "#9ca3af", score);
     else
-        put(o, "<text x=\"60\" y=\"68\" text-anchor=\"middle\" fill=\"#9ca3af\">&ndash;</text></svg>");
+        cwt__r_put(o, "<text x=\"60\" y=\"68\" text-anchor=\"middle\" fill=\"#9ca3af\">&ndash;</text></svg>");
 }
 
-static void modules(struct out *o, const json_t *ev)
+static void modules(struct cwt__r_out *o, const json_t *ev)
 {
     static const char *const names[] = {"basic", "operational", "content"};
     static const char *const what[] = {"WHOIS, certificate, contact, identity",
                                        "fulfilment, refunds, customer service",
                                        "parameters, compliance, reports, certificates, privacy"};
     const json_t *mods = json_object_get(ev, "modules");
-    put(o, "<section class=\"modules\">");
+    cwt__r_put(o, "<section class=\"modules\">");
     for (size_t i = 0; i < CWT_ARRAY_LEN(names); i++) {
         const json_t *m = json_object_get(mods, names[i]);
         const char *st = cwt__r_str(m, "status", "?");
         bool counted = cwt__r_true(m, "counted");
-        put(o, "<div class=\"card module\">");
+        cwt__r_put(o, "<div class=\"card module\">");
         gauge(o, cwt__r_num(m, "score"), counted);
-        put(o, "<h3>%s</h3><div class=\"sub\">%s</div><div class=\"pills\" style=\"justify-content:center\">"
+        cwt__r_put(o, "<h3>%s</h3><div class=\"sub\">%s</div><div class=\"pills\" style=\"justify-content:center\">"
                "<span class=\"pill grey\">weight %.0f%%</span><span class=\"pill %s\">coverage %.0f%%</span>",
-            names[i], what[i], cwt__r_num(m, "weight") * 100,
-            cwt__r_num(m, "coverage") >= cwt__r_num(m, "min_coverage") ? "ok" : "warn",
-            cwt__r_num(m, "coverage") * 100);
+                   names[i], what[i], cwt__r_num(m, "weight") * 100,
+                   cwt__r_num(m, "coverage") >= cwt__r_num(m, "min_coverage") ? "ok" : "warn",
+                   cwt__r_num(m, "coverage") * 100);
         if (!counted)
-            put(o, "<span class=\"pill warn\">%s</span>",
-                strcmp(st, "no_data") == 0             ? "no data: not counted"
-                : strcmp(st, "insufficient_data") == 0 ? "not enough data: not counted"
+            cwt__r_put(o, "<span class=\"pill warn\">%s</span>",
+                       strcmp(st, "no_data") == 0             ? "no data: not counted"
+                       : strcmp(st, "insufficient_data") == 0 ? "not enough data: not counted"
                                                        : "not counted");
         else
-            put(o, "<span class=\"pill ok\">%.1f points</span>", cwt__r_num(m, "contribution"));
-        put(o, "</div></div>");
+            cwt__r_put(o, "<span class=\"pill ok\">%.1f points</span>", cwt__r_num(m, "contribution"));
+        cwt__r_put(o, "</div></div>");
     }
-    put(o, "</section>\n");
+    cwt__r_put(o, "</section>\n");
 }
 
-static void findings_list(struct out *o, const json_t *f, bool with_info)
+static void findings_list(struct cwt__r_out *o, const json_t *f, bool with_info)
 {
     size_t shown = 0;
     for (size_t i = 0; i < json_array_size(f); i++) {
@@ -278,190 +262,191 @@ static void findings_list(struct out *o, const json_t *f, bool with_info)
         if (!with_info && strcmp(sev, "info") == 0)
             continue;
         if (!shown++)
-            put(o, "<ul class=\"find\">");
-        put(o, "<li><span class=\"sev %s\">%s</span>",
-            strcmp(sev, "fail") == 0 ? "fail" : strcmp(sev, "warn") == 0 ? "warn" : "info",
-            strcmp(sev, "fail") == 0 ? "fail" : strcmp(sev, "warn") == 0 ? "warn" : "info");
+            cwt__r_put(o, "<ul class=\"find\">");
+        cwt__r_put(o, "<li><span class=\"sev %s\">%s</span>",
+                   strcmp(sev, "fail") == 0 ? "fail" : strcmp(sev, "warn") == 0 ? "warn" : "info",
+                   strcmp(sev, "fail") == 0 ? "fail" : strcmp(sev, "warn") == 0 ? "warn" : "info");
         esc(o, cwt__r_str(x, "message", ""), 400);
-        put(o, " <code>");
+        cwt__r_put(o, " <code>");
         esc(o, cwt__r_str(x, "code", ""), 64);
-        put(o, "</code>");
+        cwt__r_put(o, "</code>");
         if (json_is_string(json_object_get(x, "url"))) {
-            put(o, " <span class=\"muted\">at ");
+            cwt__r_put(o, " <span class=\"muted\">at ");
             link(o, cwt__r_str(x, "url", NULL), 100);
-            put(o, "</span>");
+            cwt__r_put(o, "</span>");
         }
-        put(o, "</li>");
+        cwt__r_put(o, "</li>");
     }
     if (shown)
-        put(o, "</ul>");
+        cwt__r_put(o, "</ul>");
 }
 
-static void evidence_item(struct out *o, const json_t *x)
+static void evidence_item(struct cwt__r_out *o, const json_t *x)
 {
-    put(o, "<li><b>");
+    cwt__r_put(o, "<li><b>");
     esc(o, cwt__r_str(x, "what", "evidence"), 60);
-    put(o, "</b> ");
+    cwt__r_put(o, "</b> ");
     if (json_is_string(json_object_get(x, "snippet"))) {
-        put(o, "<q>");
+        cwt__r_put(o, "<q>");
         esc(o, cwt__r_str(x, "snippet", ""), 300);
-        put(o, "</q> ");
+        cwt__r_put(o, "</q> ");
     }
-    put(o, "<span class=\"muted\">");
+    cwt__r_put(o, "<span class=\"muted\">");
     link(o, cwt__r_str(x, "url", NULL), 100);
-    put(o, "</span></li>");
+    cwt__r_put(o, "</span></li>");
 }
 
-static void evidence_list(struct out *o, const json_t *e)
+static void evidence_list(struct cwt__r_out *o, const json_t *e)
 {
     size_t n = json_array_size(e);
     if (!n)
         return;
-    put(o, "<ul class=\"ev\">");
+    cwt__r_put(o, "<ul class=\"ev\">");
     for (size_t i = 0; i < n && i < EVIDENCE_OPEN; i++)
         evidence_item(o, json_array_get(e, i));
-    put(o, "</ul>");
+    cwt__r_put(o, "</ul>");
     if (n > EVIDENCE_OPEN) {
-        put(o, "<details><summary>%zu more pieces of evidence</summary><ul class=\"ev\">", n - EVIDENCE_OPEN);
+        cwt__r_put(o, "<details><summary>%zu more pieces of evidence</summary><ul class=\"ev\">", n - EVIDENCE_OPEN);
         for (size_t i = EVIDENCE_OPEN; i < n; i++)
             evidence_item(o, json_array_get(e, i));
-        put(o, "</ul></details>");
+        cwt__r_put(o, "</ul></details>");
     }
 }
 
-static void advice(struct out *o, const json_t *ev)
+static void advice(struct cwt__r_out *o, const json_t *ev)
 {
     const json_t *adv = json_object_get(ev, "advice");
-    put(o, "<section class=\"card\"><h2>What to fix first</h2>"
+    cwt__r_put(o, "<section class=\"card\"><h2>What to fix first</h2>"
            "<p class=\"muted\" style=\"margin-top:-8px\">Ranked by points gained per unit of effort; failed mandatory "
            "items first. Gain: how much the total rises when the signal is perfect.</p>");
     if (!json_array_size(adv))
-        put(o, "<p>Nothing to fix: every scored signal is at its best.</p>");
+        cwt__r_put(o, "<p>Nothing to fix: every scored signal is at its best.</p>");
     else
-        put(o, "<ol class=\"advice\">");
+        cwt__r_put(o, "<ol class=\"advice\">");
     for (size_t i = 0; i < json_array_size(adv); i++) {
         const json_t *a = json_array_get(adv, i);
-        put(o, "<li><div class=\"rank\">%zu</div><div><span class=\"name\">", i + 1);
+        cwt__r_put(o, "<li><div class=\"rank\">%zu</div><div><span class=\"name\">", i + 1);
         esc(o, cwt__r_str(a, "signal", "?"), 40);
-        put(o, "</span> <span class=\"muted\">");
+        cwt__r_put(o, "</span> <span class=\"muted\">");
         esc(o, cwt__r_str(a, "module", "?"), 20);
-        put(o, "</span> <span class=\"pill grey\">effort ");
+        cwt__r_put(o, "</span> <span class=\"pill grey\">effort ");
         esc(o, cwt__r_str(a, "effort", "?"), 16);
-        put(o, "</span>");
+        cwt__r_put(o, "</span>");
         if (cwt__r_true(a, "mandatory_failed"))
-            put(o, " <span class=\"pill bad\">mandatory item failed</span>");
+            cwt__r_put(o, " <span class=\"pill bad\">mandatory item failed</span>");
         else if (cwt__r_true(a, "mandatory"))
-            put(o, " <span class=\"pill warn\">mandatory</span>");
+            cwt__r_put(o, " <span class=\"pill warn\">mandatory</span>");
         if (strcmp(cwt__r_str(a, "kind", ""), "no_data") == 0)
-            put(o, " <span class=\"pill grey\">no data</span>");
-        put(o, "<div class=\"fix\">");
+            cwt__r_put(o, " <span class=\"pill grey\">no data</span>");
+        cwt__r_put(o, "<div class=\"fix\">");
         esc(o, cwt__r_str(a, "fix", "(no fix given)"), 600);
-        put(o, "</div>");
+        cwt__r_put(o, "</div>");
         findings_list(o, json_object_get(a, "findings"), false);
         evidence_list(o, json_object_get(a, "evidence"));
-        put(o, "</div><div class=\"gain\">+%.1f<small>points</small></div></li>", cwt__r_num(a, "gain"));
+        cwt__r_put(o, "</div><div class=\"gain\">+%.1f<small>points</small></div></li>", cwt__r_num(a, "gain"));
     }
     if (json_array_size(adv))
-        put(o, "</ol>");
-    put(o, "</section>\n");
+        cwt__r_put(o, "</ol>");
+    cwt__r_put(o, "</section>\n");
 }
 
-static void one_signal(struct out *o, const json_t *s)
+static void one_signal(struct cwt__r_out *o, const json_t *s)
 {
     double v = cwt__r_num(s, "value");
     bool measured = cwt__r_true(s, "measured");
-    put(o, "<div class=\"signal\" id=\"sig-");
+    cwt__r_put(o, "<div class=\"signal\" id=\"sig-");
     esc(o, cwt__r_str(s, "id", "?"), 40);
-    put(o, "\"><div class=\"sighead\"><span class=\"name\">");
+    cwt__r_put(o, "\"><div class=\"sighead\"><span class=\"name\">");
     esc(o, cwt__r_str(s, "id", "?"), 40);
-    put(o, "</span>");
+    cwt__r_put(o, "</span>");
     if (measured) {
-        put(o, "<div class=\"bar\" title=\"value %.2f\"><i style=\"width:%.0f%%;background:%s\"></i></div>"
+        cwt__r_put(o, "<div class=\"bar\" title=\"value %.2f\"><i style=\"width:%.0f%%;background:%s\"></i></div>"
                "<span class=\"pts\">value %.2f",
-            v, v * 100, score_colour(v * 100), v);
+                   v, v * 100, score_colour(v * 100), v);
         if (cwt__r_true(s, "preview"))
-            put(o, "</span>");
+            cwt__r_put(o, "</span>");
         else if (cwt__r_num(s, "max_points") > 0)
-            put(o, " &middot; %.2f of %.2f points</span>", cwt__r_num(s, "contribution"), cwt__r_num(s, "max_points"));
+            cwt__r_put(o, " &middot; %.2f of %.2f points</span>", cwt__r_num(s, "contribution"),
+                       cwt__r_num(s, "max_points"));
         else
-            put(o, " &middot; module not counted</span>");
+            cwt__r_put(o, " &middot; module not counted</span>");
     } else {
-        put(o, "<span class=\"pill warn\">no data: lowers coverage, not the score</span>");
+        cwt__r_put(o, "<span class=\"pill warn\">no data: lowers coverage, not the score</span>");
     }
     if (cwt__r_true(s, "preview"))
-        put(o, "<span class=\"pill grey\">preview: not in the total</span>");
+        cwt__r_put(o, "<span class=\"pill grey\">preview: not in the total</span>");
     if (cwt__r_true(s, "gate_failed"))
-        put(o, "<span class=\"pill bad\">gate failed</span>");
+        cwt__r_put(o, "<span class=\"pill bad\">gate failed</span>");
     else if (cwt__r_true(s, "mandatory_failed"))
-        put(o, "<span class=\"pill bad\">mandatory item failed</span>");
+        cwt__r_put(o, "<span class=\"pill bad\">mandatory item failed</span>");
     else if (strcmp(cwt__r_str(s, "requirement", ""), "mandatory") == 0)
-        put(o, "<span class=\"pill grey\">mandatory</span>");
+        cwt__r_put(o, "<span class=\"pill grey\">mandatory</span>");
     if (measured)
-        put(o, "<span class=\"muted\">confidence %.0f%%</span>", cwt__r_num(s, "confidence") * 100);
-    put(o, "</div><div>");
+        cwt__r_put(o, "<span class=\"muted\">confidence %.0f%%</span>", cwt__r_num(s, "confidence") * 100);
+    cwt__r_put(o, "</div><div>");
     esc(o, cwt__r_str(s, "summary", ""), 600);
-    put(o, "</div>");
+    cwt__r_put(o, "</div>");
     if (json_is_string(json_object_get(s, "fix"))) {
-        put(o, "<div class=\"fixbox\"><b>Fix:</b> ");
+        cwt__r_put(o, "<div class=\"fixbox\"><b>Fix:</b> ");
         esc(o, cwt__r_str(s, "fix", ""), 600);
-        put(o, "</div>");
+        cwt__r_put(o, "</div>");
     }
     findings_list(o, json_object_get(s, "findings"), true);
     evidence_list(o, json_object_get(s, "evidence"));
-    put(o, "</div>");
+    cwt__r_put(o, "</div>");
 }
 
-static void signals(struct out *o, const json_t *ev)
+static void signals(struct cwt__r_out *o, const json_t *ev)
 {
     static const char *const names[] = {"basic", "operational", "content"};
     const json_t *a = json_object_get(ev, "signals");
     for (size_t k = 0; k < CWT_ARRAY_LEN(names); k++) {
-        put(o, "<section class=\"card\"><h2 style=\"text-transform:capitalize\">%s signals</h2>", names[k]);
+        cwt__r_put(o, "<section class=\"card\"><h2 style=\"text-transform:capitalize\">%s signals</h2>", names[k]);
         for (size_t i = 0; i < json_array_size(a); i++) {
             const json_t *s = json_array_get(a, i);
             if (strcmp(cwt__r_str(s, "module", ""), names[k]) == 0)
                 one_signal(o, s);
         }
-        put(o, "</section>\n");
+        cwt__r_put(o, "</section>\n");
     }
 }
 
-static void crawl(struct out *o, const json_t *ev)
+static void crawl(struct cwt__r_out *o, const json_t *ev)
 {
     const json_t *cr = json_object_get(ev, "crawl");
     const json_t *c = json_is_array(cr) ? cr : json_object_get(cr, "pages");
     if (!json_array_size(c))
         return;
-    put(o, "<section class=\"card\"><h2>Pages read</h2><table><tr><th>page</th><th>role</th><th>why</th>"
+    cwt__r_put(o, "<section class=\"card\"><h2>Pages read</h2><table><tr><th>page</th><th>role</th><th>why</th>"
            "<th>status</th></tr>");
     for (size_t i = 0; i < json_array_size(c); i++) {
         const json_t *p = json_array_get(c, i), *st = json_object_get(p, "status");
-        put(o, "<tr><td>");
+        cwt__r_put(o, "<tr><td>");
         link(o, cwt__r_str(p, "url", NULL), 160);
-        put(o, "</td><td>");
+        cwt__r_put(o, "</td><td>");
         esc(o, cwt__r_str(p, "role", ""), 40);
-        put(o, "</td><td>");
+        cwt__r_put(o, "</td><td>");
         esc(o, cwt__r_str(p, "reason", ""), 160);
-        put(o, "</td><td>");
+        cwt__r_put(o, "</td><td>");
         if (json_is_integer(st) && json_integer_value(st) > 0)
-            put(o, "%lld", (long long)json_integer_value(st));
+            cwt__r_put(o, "%lld", (long long)json_integer_value(st));
         else if (json_is_string(st))
             esc(o, json_string_value(st), 60);
         if (json_is_string(json_object_get(p, "error"))) {
-            put(o, " <span class=\"muted\">");
+            cwt__r_put(o, " <span class=\"muted\">");
             esc(o, cwt__r_str(p, "error", ""), 200);
-            put(o, "</span>");
+            cwt__r_put(o, "</span>");
         }
-        put(o, "</td></tr>");
+        cwt__r_put(o, "</td></tr>");
     }
-    put(o, "</table>");
+    cwt__r_put(o, "</table>");
     const json_t *notes = json_object_get(cr, "notes");
     for (size_t i = 0; i < json_array_size(notes); i++) {
-        put(o, "<p class=\"muted\">");
+        cwt__r_put(o, "<p class=\"muted\">");
         esc(o, json_string_value(json_array_get(notes, i)), 400);
-        put(o, "</p>");
+        cwt__r_put(o, "</p>");
     }
-    put(o, "</section>\n");
+    cwt__r_put(o, "</section>\n");
 }
 
 enum cwt_status cwt__render_html(const json_t *eval, char **out)
@@ -469,7 +454,7 @@ enum cwt_status cwt__render_html(const json_t *eval, char **out)
     *out = NULL;
     if (!json_is_object(eval))
         return CWT_EINVAL;
-    struct out o = {0};
+    struct cwt__r_out o = {0};
     cwt_buf_init(&o.b, CWT__REPORT_MAX);
     head(&o, eval);
     hero(&o, eval);
@@ -477,11 +462,11 @@ enum cwt_status cwt__render_html(const json_t *eval, char **out)
     advice(&o, eval);
     signals(&o, eval);
     crawl(&o, eval);
-    put(&o, "<footer>How this score is computed: each module score is the weighted mean of its measured signals; "
-            "signals without data lower coverage and confidence, never the score. The total is the weighted mean of "
-            "the modules with enough data, and each signal's points add up to it exactly. A failed gate caps the "
-            "total; a failed mandatory item caps the grade. Produced by cwtap; this page loads nothing from the "
-            "network.</footer></main></body></html>\n");
+    cwt__r_put(&o, "<footer>How this score is computed: each module score is the weighted mean of its measured "
+                   "signals; signals without data lower coverage and confidence, never the score. The total is the "
+                   "weighted mean of the modules with enough data, and each signal's points add up to it exactly. "
+                   "A failed gate caps the total; a failed mandatory item caps the grade. Produced by cwtap; this "
+                   "page loads nothing from the network.</footer></main></body></html>\n");
     if (o.rc) {
         cwt_buf_release(&o.b);
         return o.rc;

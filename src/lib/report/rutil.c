@@ -5,6 +5,8 @@
  * and escaping of text that comes from audited websites, so a snippet can
  * neither drive the terminal (escape sequences) nor inject HTML.
  */
+#include <stdarg.h>
+
 #include "report/rutil.h"
 
 const char *cwt__r_str(const json_t *o, const char *key, const char *dflt)
@@ -107,4 +109,14 @@ bool cwt__r_url_ok(const char *url)
         if (*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '\'' || *p == '<' || *p == '>' || *p == '\\')
             return false;
     return scheme;
+}
+
+void cwt__r_put(struct cwt__r_out *o, const char *fmt, ...)
+{
+    if (o->rc)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    o->rc = cwt_buf_vprintf(&o->b, fmt, ap);
+    va_end(ap);
 }

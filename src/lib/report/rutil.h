@@ -10,6 +10,15 @@
 
 #define CWT__REPORT_MAX (16u << 20) /* bytes of one rendered report */
 
+/* A report being written: the first error sticks, and later writes do nothing. */
+struct cwt__r_out {
+    struct cwt_buf b;
+    bool color;          /* ANSI colours (the terminal report) */
+    enum cwt_status rc;
+};
+/* Appends printf-formatted text unless an earlier write failed. */
+void cwt__r_put(struct cwt__r_out *o, const char *fmt, ...) CWT_PRINTF(2, 3);
+
 /* A string member, or @p dflt when absent or not a string. */
 const char *cwt__r_str(const json_t *o, const char *key, const char *dflt);
 /* A number member, or NAN. */

@@ -31,6 +31,7 @@ struct cwt__store {
     struct cwt__store_opts opts;
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    pthread_mutex_t wmu; /* held by the one write transaction of this process (backends with one_writer) */
     struct pool_conn conns[POOL_MAX];
     unsigned nconns;
 };
@@ -38,6 +39,7 @@ struct cwt__store {
 struct cwt__tx {
     struct cwt__store *st;
     struct pool_conn *pc;
+    bool holds_wmu;
 };
 
 /* ---- rows -------------------------------------------------------------- */
@@ -166,6 +168,36 @@ static void pool_put(struct cwt__store *st, struct pool_conn *pc)
     pthread_mutex_unlock(&st->mu);
 }
 
+/*
+ * A backend with one writer at a time (SQLite): the threads of this process queue for it on a mutex
+ * (woken in turn) instead of polling the database lock in the busy handler, where a thread that
+ * writes in a loop can keep another out past the busy timeout. Other processes still meet the busy
+ * timeout. Waiting longer than the busy timeout is the same "busy" error the database would give.
+ */
+static enum cwt_status writer_lock(struct cwt__store *st, struct cwt_err *err)
+{
+    struct timespec dl;
+    clock_gettime(CLOCK_REALTIME, &dl);
+    dl.tv_sec += st->opts.busy_timeout_ms / 1000;
+    dl.tv_nsec += (long)(st->opts.busy_timeout_ms % 1000) * 1000000L;
+    if (dl.tv_nsec >= 1000000000L) {
+        dl.tv_sec++;
+        dl.tv_nsec -= 1000000000L;
+    }
+    if (pthread_mutex_timedlock(&st->wmu, &dl) != 0)
+        return cwt_err_set(err, CWT_ESTORE, "database is busy: another write transaction of this process held "
+                                            "the write lock for more than %d ms", st->opts.busy_timeout_ms);
+    return CWT_OK;
+}
+
+static void tx_end(struct cwt__tx *tx)
+{
+    if (tx->holds_wmu)
+        pthread_mutex_unlock(&tx->st->wmu);
+    pool_put(tx->st, tx->pc);
+    cwt_free(tx);
+}
+
 enum cwt_status cwt__tx_begin(struct cwt__store *st, enum cwt__tx_kind kind, struct cwt__tx **out,
                               struct cwt_err *err)
 {
@@ -173,18 +205,26 @@ enum cwt_status cwt__tx_begin(struct cwt__store *st, enum cwt__tx_kind kind, str
     if (!tx)
         return cwt_err_set(err, CWT_ENOMEM, "out of memory");
     tx->st = st;
-    enum cwt_status rc = pool_get(st, &tx->pc, err);
+    enum cwt_status rc = CWT_OK;
+    if (kind == CWT__TX_WRITE && st->be->one_writer) {
+        if ((rc = writer_lock(st, err)) != CWT_OK)
+            goto out;
+        tx->holds_wmu = true;
+    }
+    rc = pool_get(st, &tx->pc, err);
     if (rc != CWT_OK)
         goto out;
     rc = st->be->exec(tx->pc->conn, kind == CWT__TX_WRITE ? st->be->begin_write : st->be->begin_read, NULL, 0,
                       NULL, NULL, NULL, err);
     if (rc != CWT_OK) {
-        pool_put(st, tx->pc);
-        goto out;
+        tx_end(tx);
+        return rc;
     }
     *out = tx;
-    tx = NULL;
+    return CWT_OK;
 out:
+    if (tx->holds_wmu)
+        pthread_mutex_unlock(&st->wmu);
     cwt_free(tx);
     return rc;
 }
@@ -196,8 +236,7 @@ enum cwt_status cwt__tx_commit(struct cwt__tx *tx, struct cwt_err *err)
     enum cwt_status rc = tx->st->be->exec(tx->pc->conn, "COMMIT", NULL, 0, NULL, NULL, NULL, err);
     if (rc != CWT_OK)
         tx->st->be->exec(tx->pc->conn, "ROLLBACK", NULL, 0, NULL, NULL, NULL, NULL);
-    pool_put(tx->st, tx->pc);
-    cwt_free(tx);
+    tx_end(tx);
     return rc;
 }
 
@@ -206,8 +245,7 @@ void cwt__tx_rollback(struct cwt__tx *tx)
     if (!tx)
         return;
     tx->st->be->exec(tx->pc->conn, "ROLLBACK", NULL, 0, NULL, NULL, NULL, NULL);
-    pool_put(tx->st, tx->pc);
-    cwt_free(tx);
+    tx_end(tx);
 }
 
 enum cwt__store_engine cwt__tx_engine(const struct cwt__tx *tx)
@@ -419,6 +457,7 @@ enum cwt_status cwt__store_open(const char *url, const struct cwt__store_opts *o
         st->opts.busy_timeout_ms = 5000;
     pthread_mutex_init(&st->mu, NULL);
     pthread_cond_init(&st->cv, NULL);
+    pthread_mutex_init(&st->wmu, NULL);
     enum cwt_status rc = st->target ? migrate(st, err) : cwt_err_set(err, CWT_ENOMEM, "out of memory");
     if (rc != CWT_OK) {
         cwt__store_free(st);
@@ -437,6 +476,7 @@ void cwt__store_free(struct cwt__store *st)
             st->be->disconnect(st->conns[i].conn);
     pthread_mutex_destroy(&st->mu);
     pthread_cond_destroy(&st->cv);
+    pthread_mutex_destroy(&st->wmu);
     cwt_free(st->target);
     cwt_free(st);
 }

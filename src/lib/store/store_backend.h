@@ -29,6 +29,8 @@ struct cwt__store_backend {
     enum cwt_status (*exec_script)(void *conn, const char *sql, struct cwt_err *err);
     const char *begin_read;
     const char *begin_write;
+    /* One writer at a time (SQLite): this process's write transactions queue on a mutex before begin_write. */
+    bool one_writer;
     /* Run first inside each migration transaction to serialise migrating processes; NULL: none needed. */
     const char *migrate_lock;
     /* Dialect tokens of the migration files: @BLOB@, @NOW@ ... */

@@ -156,6 +156,7 @@ const struct cwt__store_backend cwt__store_sqlite = {
     .exec_script = sq_exec_script,
     .begin_read = "BEGIN DEFERRED",
     .begin_write = "BEGIN IMMEDIATE",
+    .one_writer = true,
     .migrate_lock = NULL,
     .token = sq_token,
     .ncols = sq_ncols,
