@@ -459,56 +459,56 @@ static void test_rate_limit_and_graceful_stop(void **state)
 /* The badge and SDK have their own bucket per address: API limiting never blocks them, nor they the API. */
 static void test_badge_bucket(void **state)
 {
-    struct server *s = *state;
-    stop(s);
+    struct hapi_server *s = *state;
+    hapi_stop(s);
     const char *extra[] = {"--rate-ip", "1/3", "--rate-badge", "5/30", NULL};
-    start(s, s->db, extra);
-    struct resp r;
+    hapi_start(s, s->db, extra);
+    struct hapi_resp r;
     /* 20 page views of a shop: none limited, and the API's burst of 3 is untouched. */
     for (int i = 0; i < 20; i++) {
-        http(s, "GET", i % 2 ? "/v1/badge/site_none" : "/sdk/v1/cwtap.js", NULL, NULL, &r);
+        hapi_http(s, "GET", i % 2 ? "/v1/badge/site_none" : "/sdk/v1/cwtap.js", NULL, NULL, &r);
         if (r.status == 429)
             fail_msg("page view %d was rate limited", i);
-        resp_free(&r);
+        hapi_resp_free(&r);
     }
     int ok = 0, limited = 0;
     for (int i = 0; i < 6; i++) {
-        http(s, "GET", "/healthz", NULL, NULL, &r);
+        hapi_http(s, "GET", "/healthz", NULL, NULL, &r);
         ok += r.status == 200;
         limited += r.status == 429;
-        resp_free(&r);
+        hapi_resp_free(&r);
     }
     assert_true(ok >= 3 && ok <= 4);
     assert_true(limited >= 2);
     /* The API is limited now; the badge still answers. */
-    http(s, "GET", "/v1/badge/site_none", NULL, NULL, &r);
-    expect(&r, 404, "not_found", "site");
-    resp_free(&r);
-    http(s, "GET", "/registry/site_none", NULL, NULL, &r);
+    hapi_http(s, "GET", "/v1/badge/site_none", NULL, NULL, &r);
+    hapi_expect(&r, 404, "not_found", "site");
+    hapi_resp_free(&r);
+    hapi_http(s, "GET", "/registry/site_none", NULL, NULL, &r);
     assert_int_equal(r.status, 404);
-    resp_free(&r);
+    hapi_resp_free(&r);
     /* The badge's bucket is finite too (30 + refills at 5/s). */
     limited = 0;
     for (int i = 0; i < 40 && !limited; i++) {
-        http(s, "GET", "/v1/badge/site_none", NULL, NULL, &r);
+        hapi_http(s, "GET", "/v1/badge/site_none", NULL, NULL, &r);
         limited = r.status == 429;
         if (limited)
-            assert_string_equal(err_code(&r), "rate_limited");
-        resp_free(&r);
+            assert_string_equal(hapi_err_code(&r), "rate_limited");
+        hapi_resp_free(&r);
     }
     assert_true(limited);
-    assert_int_equal(stop(s), 0);
+    assert_int_equal(hapi_stop(s), 0);
     /* off: not limited at all. */
     const char *off[] = {"--rate-ip", "1/1", "--rate-badge", "off", NULL};
-    start(s, s->db, off);
+    hapi_start(s, s->db, off);
     for (int i = 0; i < 300; i++) {
-        http(s, "GET", "/v1/badge/site_none", NULL, NULL, &r);
+        hapi_http(s, "GET", "/v1/badge/site_none", NULL, NULL, &r);
         if (r.status != 404)
             fail_msg("badge request %d with --rate-badge off: %ld", i, r.status);
-        resp_free(&r);
+        hapi_resp_free(&r);
     }
-    assert_int_equal(stop(s), 0);
-    start(s, s->db, NULL);
+    assert_int_equal(hapi_stop(s), 0);
+    hapi_start(s, s->db, NULL);
 }
 
 /* A request still uploading its body when SIGTERM arrives is answered in full; then the server exits 0. */
