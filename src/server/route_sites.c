@@ -114,9 +114,11 @@ void srv_route_sites_verify(struct srv_req *rq, struct srv_resp *rs)
                       err.msg);
             goto out;
         }
-        if (cwt__store_site_set_verified(srv_store(rq->srv), rq->caller.enterprise_id, s.id, method, rq->now,
+        char id[sizeof s.id];
+        snprintf(id, sizeof id, "%s", s.id); /* the read below overwrites s */
+        if (cwt__store_site_set_verified(srv_store(rq->srv), rq->caller.enterprise_id, id, method, rq->now,
                                          &err) != CWT_OK ||
-            cwt__store_site_get(srv_store(rq->srv), rq->caller.enterprise_id, s.id, &s, &err) != CWT_OK) {
+            cwt__store_site_get(srv_store(rq->srv), rq->caller.enterprise_id, id, &s, &err) != CWT_OK) {
             srv_error_from(rs, &err);
             goto out;
         }
