@@ -784,6 +784,66 @@ static void test_inflight_request_finishes_on_sigterm(void **state)
     start(s, s->db, NULL);
 }
 
+/*
+ * A write still uploading its body when SIGTERM arrives is carried out whole:
+ * answered 201, the site stored once, and the database sound after the stop.
+ */
+static void test_inflight_write_is_whole_on_sigterm(void **state)
+{
+    struct server *s = *state;
+    struct account a;
+    signup(s, "inflight@example.com", &a);
+    static const char body[] = "{\"domain\":\"https://inflight.example.org/\"}";
+    char head[1024];
+    snprintf(head, sizeof head, "POST /v1/sites HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+             "%s\r\n%s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", a.cookie, a.csrf, strlen(body));
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_true(write(fd, head, strlen(head)) == (ssize_t)strlen(head));
+    assert_true(write(fd, body, 12) == 12);
+    struct timespec ts = {0, 300 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    kill(s->pid, SIGTERM);
+    nanosleep(&ts, NULL);
+    assert_true(write(fd, body + 12, strlen(body) - 12) == (ssize_t)(strlen(body) - 12));
+    char buf[8192];
+    size_t n = 0;
+    ssize_t r;
+    while (n < sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0)
+        n += (size_t)r;
+    buf[n] = '\0';
+    close(fd);
+    if (strncmp(buf, "HTTP/1.1 201", 12) != 0)
+        fail_msg("in-flight write got: %.300s", buf);
+    assert_non_null(strstr(buf, "\"inflight.example.org\""));
+    int st = 0;
+    for (int i = 0; i < 200 && waitpid(s->pid, &st, WNOHANG) != s->pid; i++)
+        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    s->pid = 0;
+    /* Stored once and whole; on SQLite, the file passes its integrity check after the stop. */
+    struct cwt__store *st2 = NULL;
+    struct cwt_err err;
+    int64_t sites = -1;
+    assert_int_equal(cwt__store_open(s->db, NULL, &st2, &err), CWT_OK);
+    assert_int_equal(cwt__store_exec(st2, "SELECT count(*) FROM sites WHERE domain = 'inflight.example.org' AND "
+                                          "url = 'https://inflight.example.org/' AND length(token) > 20",
+                                     NULL, 0, cwt__row_get_int, &sites, NULL, &err), CWT_OK);
+    assert_int_equal(sites, 1);
+    if (cwt__store_engine(st2) == CWT__ENGINE_SQLITE) {
+        char *ok = NULL;
+        assert_int_equal(cwt__store_exec(st2, "PRAGMA integrity_check", NULL, 0, cwt__row_get_str, &ok, NULL, &err),
+                         CWT_OK);
+        assert_string_equal(ok ? ok : "", "ok");
+        cwt_free(ok);
+    }
+    cwt__store_free(st2);
+    start(s, s->db, NULL);
+}
+
 #define CASES(setup)                                                                  \
     cmocka_unit_test_setup_teardown(test_health, setup, teardown),                    \
     cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown), \
@@ -793,7 +853,8 @@ static void test_inflight_request_finishes_on_sigterm(void **state)
     cmocka_unit_test_setup_teardown(test_api_keys, setup, teardown),                  \
     cmocka_unit_test_setup_teardown(test_static_and_traversal, setup, teardown),      \
     cmocka_unit_test_setup_teardown(test_rate_limit_and_graceful_stop, setup, teardown), \
-    cmocka_unit_test_setup_teardown(test_inflight_request_finishes_on_sigterm, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_inflight_request_finishes_on_sigterm, setup, teardown), \
+    cmocka_unit_test_setup_teardown(test_inflight_write_is_whole_on_sigterm, setup, teardown)
 
 int main(void)
 {
