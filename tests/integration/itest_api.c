@@ -379,6 +379,9 @@ static void test_bad_input_changes_nothing(void **state)
         {"/v1/sites", "{\"domain\":\"127.0.0.1\"}", NULL, 400, "domain"},
         {"/v1/sites", "{\"domain\":[\"a.com\"]}", NULL, 400, "domain"},
         {"/v1/sites", "{\"domain\":\"co.uk\"}", NULL, 400, "domain"},
+        {"/v1/sites", "{\"domain\":\"公司.cn\"}", NULL, 400, "domain"},          /* a public suffix, in Chinese */
+        {"/v1/sites", "{\"domain\":\"xn--zz.example.com\"}", NULL, 400, "domain"}, /* invalid A-label */
+        {"/v1/sites", "{\"domain\":\"shop.example.com:99999\"}", NULL, 400, "domain"},
     };
     for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
         char ct[64];
@@ -526,6 +529,7 @@ static void test_ownership(void **state)
     char site[40], loc[128];
     snprintf(site, sizeof site, "%s", jstr(&r, "id"));
     assert_string_equal(jstr(&r, "domain"), "shop.owner-example.com");
+    assert_string_equal(jstr(&r, "url"), "https://shop.owner-example.com/");
     json_t *sdk = json_object_get(r.json, "sdk");
     assert_non_null(strstr(json_string_value(json_object_get(sdk, "html")), site));
     assert_non_null(json_object_get(sdk, "wordpress"));
@@ -590,6 +594,37 @@ static void test_ownership(void **state)
     expect(&r, 400, "invalid", "now");
     resp_free(&r);
     assert_int_equal(count_rows(s, "jobs"), 1);
+}
+
+/* Internationalised domains are registered in A-label form with their registrable domain (util/idn.c, libpsl). */
+static void test_idn_sites(void **state)
+{
+    struct server *s = *state;
+    struct account a;
+    signup(s, "idn@example.com", &a);
+    const char *ah[] = {a.cookie, a.csrf, NULL};
+    static const struct {
+        const char *in, *domain, *reg;
+    } cases[] = {
+        {"https://WWW.例子.com.cn/产品", "www.xn--fsqu00a.com.cn", "xn--fsqu00a.com.cn"},
+        {"ตัวอย่าง.ไทย", "xn--72c1a1bt4awk9o.xn--o3cw4h", "xn--72c1a1bt4awk9o.xn--o3cw4h"},
+        {"www.Việt-Nam.com.vn", "www.xn--vit-nam-zv4c.com.vn", "xn--vit-nam-zv4c.com.vn"},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
+        char body[256];
+        struct resp r;
+        snprintf(body, sizeof body, "{\"domain\":\"%s\"}", cases[i].in);
+        http(s, "POST", "/v1/sites", body, ah, &r);
+        expect(&r, 201, NULL, NULL);
+        assert_string_equal(jstr(&r, "domain"), cases[i].domain);
+        assert_string_equal(jstr(&r, "registrable_domain"), cases[i].reg);
+        resp_free(&r);
+        /* the same site typed in its A-label form is the same site */
+        snprintf(body, sizeof body, "{\"domain\":\"%s\"}", cases[i].domain);
+        http(s, "POST", "/v1/sites", body, ah, &r);
+        expect(&r, 409, NULL, "domain");
+        resp_free(&r);
+    }
 }
 
 static void test_pagination(void **state)
@@ -849,6 +884,7 @@ static void test_inflight_write_is_whole_on_sigterm(void **state)
     cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown), \
     cmocka_unit_test_setup_teardown(test_sessions_and_csrf, setup, teardown),         \
     cmocka_unit_test_setup_teardown(test_ownership, setup, teardown),                 \
+    cmocka_unit_test_setup_teardown(test_idn_sites, setup, teardown),                 \
     cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),                \
     cmocka_unit_test_setup_teardown(test_api_keys, setup, teardown),                  \
     cmocka_unit_test_setup_teardown(test_static_and_traversal, setup, teardown),      \
