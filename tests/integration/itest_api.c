@@ -781,14 +781,17 @@ static void test_rate_limit_and_graceful_stop(void **state)
     start(s, s->db, NULL);
 }
 
-/* A request still uploading its body when SIGTERM arrives is answered in full; then the server exits 0. */
-static void test_inflight_request_finishes_on_sigterm(void **state)
+/*
+ * Sends POST @p path with @p hdrs (extra header lines, each ending in CRLF)
+ * and the first 10 bytes of @p body, SIGTERMs the server, sends the rest, and
+ * reads the whole reply into @p buf; then checks the server exits 0.
+ */
+static void post_across_sigterm(struct server *s, const char *path, const char *hdrs, const char *body, char *buf,
+                                size_t n)
 {
-    struct server *s = *state;
-    static const char body[] = "{\"email\":\"nobody@example.com\",\"password\":\"not the password\"}";
-    char head[512];
-    snprintf(head, sizeof head, "POST /v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-             "Content-Length: %zu\r\nConnection: close\r\n\r\n", strlen(body));
+    char head[1024];
+    snprintf(head, sizeof head, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n%s"
+             "Content-Length: %zu\r\nConnection: close\r\n\r\n", path, hdrs, strlen(body));
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -800,22 +803,30 @@ static void test_inflight_request_finishes_on_sigterm(void **state)
     kill(s->pid, SIGTERM);
     nanosleep(&ts, NULL);
     assert_true(write(fd, body + 10, strlen(body) - 10) == (ssize_t)(strlen(body) - 10));
-    char buf[4096];
-    size_t n = 0;
+    size_t got = 0;
     ssize_t r;
-    while (n < sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0)
-        n += (size_t)r;
-    buf[n] = '\0';
+    while (got < n - 1 && (r = read(fd, buf + got, n - 1 - got)) > 0)
+        got += (size_t)r;
+    buf[got] = '\0';
     close(fd);
-    if (strncmp(buf, "HTTP/1.1 401", 12) != 0)
-        fail_msg("in-flight request got: %.200s", buf);
-    assert_non_null(strstr(buf, "\"unauthorized\""));
     int st = 0;
     for (int i = 0; i < 200 && waitpid(s->pid, &st, WNOHANG) != s->pid; i++)
         nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
     assert_true(WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
     s->pid = 0;
+}
+
+/* A request still uploading its body when SIGTERM arrives is answered in full; then the server exits 0. */
+static void test_inflight_request_finishes_on_sigterm(void **state)
+{
+    struct server *s = *state;
+    char buf[4096];
+    post_across_sigterm(s, "/v1/login", "", "{\"email\":\"nobody@example.com\",\"password\":\"not the password\"}",
+                        buf, sizeof buf);
+    if (strncmp(buf, "HTTP/1.1 401", 12) != 0)
+        fail_msg("in-flight request got: %.200s", buf);
+    assert_non_null(strstr(buf, "\"unauthorized\""));
     start(s, s->db, NULL);
 }
 
@@ -828,37 +839,12 @@ static void test_inflight_write_is_whole_on_sigterm(void **state)
     struct server *s = *state;
     struct account a;
     signup(s, "inflight@example.com", &a);
-    static const char body[] = "{\"domain\":\"https://inflight.example.org/\"}";
-    char head[1024];
-    snprintf(head, sizeof head, "POST /v1/sites HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-             "%s\r\n%s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", a.cookie, a.csrf, strlen(body));
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    assert_true(write(fd, head, strlen(head)) == (ssize_t)strlen(head));
-    assert_true(write(fd, body, 12) == 12);
-    struct timespec ts = {0, 300 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-    kill(s->pid, SIGTERM);
-    nanosleep(&ts, NULL);
-    assert_true(write(fd, body + 12, strlen(body) - 12) == (ssize_t)(strlen(body) - 12));
-    char buf[8192];
-    size_t n = 0;
-    ssize_t r;
-    while (n < sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0)
-        n += (size_t)r;
-    buf[n] = '\0';
-    close(fd);
+    char hdrs[600], buf[8192];
+    snprintf(hdrs, sizeof hdrs, "%s\r\n%s\r\n", a.cookie, a.csrf);
+    post_across_sigterm(s, "/v1/sites", hdrs, "{\"domain\":\"https://inflight.example.org/\"}", buf, sizeof buf);
     if (strncmp(buf, "HTTP/1.1 201", 12) != 0)
         fail_msg("in-flight write got: %.300s", buf);
     assert_non_null(strstr(buf, "\"inflight.example.org\""));
-    int st = 0;
-    for (int i = 0; i < 200 && waitpid(s->pid, &st, WNOHANG) != s->pid; i++)
-        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-    s->pid = 0;
     /* Stored once and whole; on SQLite, the file passes its integrity check after the stop. */
     struct cwt__store *st2 = NULL;
     struct cwt_err err;

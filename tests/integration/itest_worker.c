@@ -139,28 +139,39 @@ static void test_two_worker_processes(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE locked_by IS NOT NULL"), 0);
 }
 
+/* A site of a new enterprise, with home page @p url; verified by "dns" at @p verified_at unless 0. */
+static void add_site(const struct fx *f, const char *url, const char *domain, int64_t now, int64_t verified_at,
+                     struct cwt__site *s)
+{
+    struct cwt_err err;
+    struct cwt__enterprise e = {0};
+    struct cwt__user u = {0};
+    snprintf(e.name, sizeof e.name, "E");
+    snprintf(e.kind, sizeof e.kind, "exporter");
+    snprintf(u.email, sizeof u.email, "owner@%s", domain);
+    snprintf(u.password_hash, sizeof u.password_hash, "x");
+    assert_int_equal(cwt__store_signup(f->st, &e, &u, &err), CWT_OK);
+    memset(s, 0, sizeof *s);
+    cwt__store_new_id("s_", s->id);
+    snprintf(s->enterprise_id, sizeof s->enterprise_id, "%s", e.id);
+    snprintf(s->domain, sizeof s->domain, "%s", domain);
+    snprintf(s->registrable, sizeof s->registrable, "%s", strchr(domain, '.') + 1);
+    snprintf(s->url, sizeof s->url, "%s", url);
+    snprintf(s->token, sizeof s->token, "t");
+    s->active = true;
+    s->created_at = now;
+    assert_int_equal(cwt__store_site_create(f->st, s, &err), CWT_OK);
+    if (verified_at)
+        assert_int_equal(cwt__store_site_set_verified(f->st, e.id, s->id, "dns", verified_at, &err), CWT_OK);
+}
+
 static void test_scheduler_and_failures(void **state)
 {
     struct fx *f = *state;
     struct cwt_err err;
     int64_t now = time(NULL);
-    struct cwt__enterprise e = {0};
-    struct cwt__user u = {0};
-    snprintf(e.name, sizeof e.name, "E");
-    snprintf(e.kind, sizeof e.kind, "exporter");
-    snprintf(u.email, sizeof u.email, "w@example.com");
-    snprintf(u.password_hash, sizeof u.password_hash, "x");
-    assert_int_equal(cwt__store_signup(f->st, &e, &u, &err), CWT_OK);
-    struct cwt__site s = {0};
-    cwt__store_new_id("s_", s.id);
-    snprintf(s.enterprise_id, sizeof s.enterprise_id, "%s", e.id);
-    snprintf(s.domain, sizeof s.domain, "w.example.com");
-    snprintf(s.registrable, sizeof s.registrable, "example.com");
-    snprintf(s.url, sizeof s.url, "https://w.example.com/");
-    snprintf(s.token, sizeof s.token, "t");
-    s.active = true;
-    s.created_at = now;
-    assert_int_equal(cwt__store_site_create(f->st, &s, &err), CWT_OK);
+    struct cwt__site s;
+    add_site(f, "https://w.example.com/", "w.example.com", now, 0, &s);
     /* An evaluation of an unverified site is skipped (done, no evaluation stored). */
     assert_int_equal(cwt__store_job_enqueue(f->st, "evaluate", s.id, "{}", NULL, 3, now - 1, now - 1, NULL, &err),
                      CWT_OK);
@@ -173,35 +184,11 @@ static void test_scheduler_and_failures(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE kind = 'mystery' AND state = 'queued' AND "
                               "attempts = 1 AND last_error LIKE '%unknown job kind%'"), 1);
     /* The scheduler queues a verified site that is due, once. */
-    assert_int_equal(cwt__store_site_set_verified(f->st, e.id, s.id, "meta", now - 10, &err), CWT_OK);
+    assert_int_equal(cwt__store_site_set_verified(f->st, s.enterprise_id, s.id, "meta", now - 10, &err), CWT_OK);
     assert_int_equal(wait_worker(spawn_worker(f, "w2", "--interval=3600")), 0);
     assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE kind = 'evaluate'"), 2);
     int64_t next = count(f, "SELECT next_eval_at FROM sites");
     assert_true(next >= now + 3600 - 5 && next <= now + 3600 + 60);
-}
-
-/* A verified site of a new enterprise, with home page @p url. */
-static void add_site(const struct fx *f, const char *url, const char *domain, int64_t now, struct cwt__site *s)
-{
-    struct cwt_err err;
-    struct cwt__enterprise e = {0};
-    struct cwt__user u = {0};
-    snprintf(e.name, sizeof e.name, "Stop test");
-    snprintf(e.kind, sizeof e.kind, "exporter");
-    snprintf(u.email, sizeof u.email, "stop@example.com");
-    snprintf(u.password_hash, sizeof u.password_hash, "x");
-    assert_int_equal(cwt__store_signup(f->st, &e, &u, &err), CWT_OK);
-    memset(s, 0, sizeof *s);
-    cwt__store_new_id("s_", s->id);
-    snprintf(s->enterprise_id, sizeof s->enterprise_id, "%s", e.id);
-    snprintf(s->domain, sizeof s->domain, "%s", domain);
-    snprintf(s->registrable, sizeof s->registrable, "%s", domain + 4);
-    snprintf(s->url, sizeof s->url, "%s", url);
-    snprintf(s->token, sizeof s->token, "t");
-    s->active = true;
-    s->created_at = now;
-    assert_int_equal(cwt__store_site_create(f->st, s, &err), CWT_OK);
-    assert_int_equal(cwt__store_site_set_verified(f->st, e.id, s->id, "dns", now, &err), CWT_OK);
 }
 
 static void test_sigterm_finishes_current_job(void **state)
@@ -219,7 +206,7 @@ static void test_sigterm_finishes_current_job(void **state)
     char url[256];
     snprintf(url, sizeof url, "https://www.ningbo-valves.example:%d/", https);
     struct cwt__site s;
-    add_site(f, url, "www.ningbo-valves.example", now, &s);
+    add_site(f, url, "www.ningbo-valves.example", now, now, &s);
     assert_int_equal(cwt__store_job_enqueue(f->st, "evaluate", s.id, "{}", NULL, 3, now - 1, now - 1, NULL, &err),
                      CWT_OK);
     char ca[700], r1[128], r2[128], hp[16], log[600];
