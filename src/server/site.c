@@ -213,7 +213,8 @@ static enum cwt_status web_proof(const struct srv_net *net, bool meta, const cha
         snprintf(why, whylen, "%s", err.msg[0] ? err.msg : cwt_strerror(rc));
     } else if (final && (cwt__url_split(final, &fu, &uerr) != CWT_OK || strcmp(fu.host, domain) != 0)) {
         rc = CWT_EREFUSED; /* a proof must come from the site itself, not from where it sends visitors */
-        snprintf(why, whylen, "%s redirected to another host ('%.200s')", url, final);
+        snprintf(why, whylen, "%s redirected to another host ('%.200s'): register that host, or use the DNS proof",
+                 url, final);
     } else if (status != 200) {
         rc = CWT_EREFUSED;
         snprintf(why, whylen, "%s answered HTTP %ld", url, status);
@@ -268,7 +269,7 @@ enum cwt_status srv_verify_check(const struct srv_net *net, const char *method, 
     snprintf(plain, sizeof plain, "https://%s", domain);
     if (strcmp(origins[0], plain) == 0)
         snprintf(origins[norigins++], sizeof origins[0], "http://%s", domain);
-    char why[2][400] = {"", ""};
+    char why[2][600] = {"", ""};
     for (size_t i = 0; i < norigins; i++) {
         snprintf(name, sizeof name, "%s%s", origins[i], meta ? "/" : "/.well-known/cwtap.txt");
         if (web_proof(net, meta, name, domain, token, why[i], sizeof why[i]) == CWT_OK)
