@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Sites: domain normalisation (libidn2, libpsl), ownership proofs, the SDK snippets shown to owners. */
+/* Sites: domain normalisation (util/idn.c, libpsl), ownership proofs, the SDK snippets shown to owners. */
 #ifndef CWT_SITE_H
 #define CWT_SITE_H
 
