@@ -162,5 +162,6 @@ while kill -0 "$serve_pid" 2>/dev/null && kill -0 "$worker_pid" 2>/dev/null; do
     sleep 1 &
     wait $! || true
 done
-say "cwtap serve or worker stopped by itself (see $var/log/)"
-exit 1
+# (A Ctrl-C reaches serve and worker too: they stop gracefully and exit 0; a crash exits non-zero.)
+say "cwtap serve or worker stopped; stopping the rest (logs: $var/log/)"
+exit 0
