@@ -5,8 +5,8 @@
 #      prints its URL and exits 0 with everything it started stopped;
 #   2. the foreground mode: while it runs, the URL answers (/healthz, the dashboard or the
 #      error envelope at /), the demo login works, the three sites are verified by the three
-#      proofs and each has an evaluation; SIGTERM (what Ctrl-C does to it) stops serve,
-#      worker, nginx and dnsmasq, and it exits 0.
+#      proofs and each has an evaluation; a Ctrl-C (SIGINT to its whole process group, as a
+#      terminal sends it) stops serve, worker, nginx and dnsmasq, and it exits 0.
 set -eu
 root=${CWTAP_SOURCE_ROOT:?}
 tmp=$(mktemp -d /tmp/cwtap-itest-run-XXXXXX)
@@ -42,8 +42,13 @@ grep -q 'Ningbo Valves' "$tmp/once.out" || fail "the audit reports are not print
 # shellcheck disable=SC2046
 assert_closed $(ports "$tmp/once.out" "$tmp/once.err")
 
-# 2. Foreground mode, stopped by SIGTERM.
-CWTAP_VAR=$tmp/var CWTAP_RUN_PORT=8180 sh "$root/scripts/run.sh" > "$tmp/fg.out" 2> "$tmp/fg.err" &
+# 2. Foreground mode, stopped by Ctrl-C. It runs in a process group of its own, with SIGINT
+# not ignored (a job started with & by a script ignores it, and sh cannot trap it then).
+CWTAP_VAR=$tmp/var CWTAP_RUN_PORT=8180 python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.setsid()
+open(sys.argv[1], "w").write(str(os.getpgrp()))
+os.execvp(sys.argv[2], sys.argv[2:])' "$tmp/pgid" sh "$root/scripts/run.sh" > "$tmp/fg.out" 2> "$tmp/fg.err" &
 pid=$!
 i=0
 until grep -q '^cwtap is running' "$tmp/fg.out" 2>/dev/null; do
@@ -74,11 +79,13 @@ for id in $(jq -r '.items[].id' "$tmp/sites"); do
     jq -e '.items | length > 0 and (.[0].total | type) == "number" and (.[0].grade | type) == "string"' \
         "$tmp/evals" >/dev/null || fail "site $id has no evaluation: $(cat "$tmp/evals")"
 done
-kill -TERM "$pid"
+python3 -c 'import os, signal, sys; os.killpg(int(sys.argv[1]), signal.SIGINT)' "$(cat "$tmp/pgid")"
 st=0
 wait "$pid" || st=$?
 pid=
-[ "$st" = 0 ] || fail "scripts/run.sh exited with $st on SIGTERM"
+[ "$st" = 0 ] || fail "scripts/run.sh exited with $st on Ctrl-C"
+grep -q '^run: stopping$' "$tmp/fg.err" || fail "scripts/run.sh did not take the Ctrl-C"
+if grep -q 'exited with .* on SIGTERM' "$tmp/fg.err"; then fail "serve or worker did not stop cleanly"; fi
 grep -q 'cwtap serve: stopping' "$tmp/var/log/serve.log" || fail "cwtap serve did not stop gracefully"
 # shellcheck disable=SC2046
 assert_closed $(ports "$tmp/fg.out" "$tmp/fg.err")
