@@ -17,7 +17,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cwtap=${CWTAP_BIN:-$root/$build/src/cli/cwtap}
 var=${CWTAP_VAR:-$root/var}
 email=demo@cwtap.test
-password=cwtap-demo-password
+password='cwtap-demo-password'
 free_port() {
     p=$1
     while ss -Htln "sport = :$p" 2>/dev/null | grep -q .; do p=$((p + 1)); done
