@@ -7,7 +7,8 @@
 # first evaluations, and prints the URL to open with the demo login. It stays in the
 # foreground until Ctrl-C (or SIGTERM), then stops serve, worker, nginx and dnsmasq.
 # Nothing leaves this machine: names are pinned with --resolve, DNS answers come from dnsmasq
-# on loopback, registration data from a local RDAP server.
+# on loopback, registration data from a local RDAP server, and the worker does not probe the
+# chat channels the sites link to (wa.me, line.me: --no-probes).
 #   sh scripts/run.sh [BUILD_DIR]     (default build-release; CWTAP_BIN overrides the binary)
 # Environment: CWTAP_VAR (default ./var: database, logs), CWTAP_RUN_ONCE=1 (exit once ready),
 # CWTAP_RUN_PORT (first port tried for the API, default 8080).
@@ -92,7 +93,7 @@ while [ ! -f "$dir/api-port" ]; do
 done
 base="http://127.0.0.1:$(cat "$dir/api-port")"
 # shellcheck disable=SC2086
-"$cwtap" worker --db "$db" --poll 1 --allow-private --ca-file "$dir/ca.pem" --dns-server "$dnsserver" \
+"$cwtap" worker --db "$db" --poll 1 --no-probes --allow-private --ca-file "$dir/ca.pem" --dns-server "$dnsserver" \
     --rdap-base "$rdap" --http-port "$http" $resolve 2> "$var/log/worker.log" &
 worker_pid=$!
 

@@ -30,6 +30,7 @@ struct worker {
     int lease_s;
     struct cwt_audit_opts audit;
     bool quiet;
+    bool no_probes; /* the demo: the channels are third-party hosts (wa.me, line.me), not on this machine */
 };
 
 #define OPS_WINDOW_S (90 * 86400)
@@ -122,7 +123,8 @@ static enum cwt_status run_evaluate(struct worker *w, const struct cwt__job *j, 
     ev.report = json;
     if ((rc = cwt__store_eval_insert(w->store, &ev, err)))
         goto out;
-    probe_channels(w, site.domain, json, o.at);
+    if (!w->no_probes)
+        probe_channels(w, site.domain, json, o.at);
     rc = judge(w, &site, &ev, err);
 out:
     cwt__ops_data_free(ops);
@@ -190,6 +192,8 @@ static void usage(FILE *f)
         "  --rdap-base URL     RDAP base URL for registration data (tests, demo)\n"
         "  --http-port N       port of plain http probed for the redirect to https (default 80)\n"
         "  --model PATH        the model JSON to score with\n"
+        "  --no-probes         do not probe the customer-service channels a report finds (they are\n"
+        "                      third-party hosts: keeps a demo or test on this machine)\n"
         "  --quiet             log failures only\n"
         "  --clock-file PATH   TESTS ONLY: read the time (Unix seconds) from PATH on every use\n"
         "  --help              this help\n\n"
@@ -199,7 +203,7 @@ static void usage(FILE *f)
 int cmd_worker(int argc, char **argv)
 {
     enum { O_DB = 256, O_ONCE, O_INTERVAL, O_NOSCHED, O_POLL, O_LEASE, O_ID, O_PRIVATE, O_CA, O_RESOLVE, O_MODEL,
-           O_QUIET, O_CLOCK, O_DNS, O_RDAP, O_HTTPPORT, O_HELP };
+           O_QUIET, O_CLOCK, O_DNS, O_RDAP, O_HTTPPORT, O_NOPROBES, O_HELP };
     static const struct option opts[] = {
         {"db", required_argument, NULL, O_DB}, {"once", no_argument, NULL, O_ONCE},
         {"interval", required_argument, NULL, O_INTERVAL}, {"no-schedule", no_argument, NULL, O_NOSCHED},
@@ -209,7 +213,7 @@ int cmd_worker(int argc, char **argv)
         {"model", required_argument, NULL, O_MODEL}, {"quiet", no_argument, NULL, O_QUIET},
         {"clock-file", required_argument, NULL, O_CLOCK},
         {"dns-server", required_argument, NULL, O_DNS}, {"rdap-base", required_argument, NULL, O_RDAP},
-        {"http-port", required_argument, NULL, O_HTTPPORT},
+        {"http-port", required_argument, NULL, O_HTTPPORT}, {"no-probes", no_argument, NULL, O_NOPROBES},
         {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
     };
     struct worker w = {.lease_s = 900};
@@ -262,6 +266,7 @@ int cmd_worker(int argc, char **argv)
                 return cli_usage_error("worker", "--http-port wants 1 to 65535, not '%s'", optarg);
             break;
         case O_QUIET: w.quiet = true; break;
+        case O_NOPROBES: w.no_probes = true; break;
         case O_CLOCK: clock_file = optarg; break;
         case O_HELP: usage(stdout); return EXIT_OK_;
         default: return cli_usage_error("worker", "unknown option");

@@ -74,6 +74,10 @@ curl -sf -b "$jar" "${url}v1/sites" > "$tmp/sites" || fail "GET /v1/sites failed
 [ "$(jq '.items | length' "$tmp/sites")" = 3 ] || fail "not three demo sites: $(cat "$tmp/sites")"
 [ "$(jq -r '[.items[].verify_method] | sort | join(",")' "$tmp/sites")" = "dns,meta,well-known" ] ||
     fail "the sites are not proven by dns, meta and well-known: $(cat "$tmp/sites")"
+# Nothing left the machine: no probe of the third-party chat hosts the fixture sites link to.
+probes=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT count(*) FROM service_probes").fetchone()[0])' "$tmp/var/cwtap.db") || fail "cannot read the demo database"
+[ "$probes" = 0 ] || fail "the worker probed $probes third-party channel(s)"
 for id in $(jq -r '.items[].id' "$tmp/sites"); do
     curl -sf -b "$jar" "${url}v1/sites/$id/evaluations" > "$tmp/evals" || fail "GET evaluations of $id failed"
     jq -e '.items | length > 0 and (.[0].total | type) == "number" and (.[0].grade | type) == "string"' \
