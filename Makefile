@@ -1,5 +1,5 @@
 # cwtap — the commands a newcomer runs. Each installs what is missing first.
-#   make run     build and run the main job (audit the fixture sites; later the server)
+#   make run     build and run the demo (audit the fixture sites; serve + worker with them registered)
 #   make check   every test, under ASan + UBSan, with -Werror
 #   make bench   benchmarks (print ratios against a baseline measured in the same run)
 #   make fuzz SECONDS=N   run every fuzz target for N seconds

@@ -1,8 +1,12 @@
 #!/bin/sh
 # Serves the fixture sites (tests/fixtures/sites) over HTTP and HTTPS with a real nginx on
 # 127.0.0.1, with a test CA and per-site certificates made here with openssl.
-#   sites.sh start DIR HTTP_PORT HTTPS_PORT   set up DIR, start nginx (pid in DIR/nginx.pid)
-#   sites.sh stop DIR                         stop it
+#   sites.sh start DIR HTTP_PORT HTTPS_PORT [DNS_PORT]
+#                                   set up DIR, start nginx (pid in DIR/nginx.pid) and, given a port,
+#                                   dnsmasq on 127.0.0.1 (MX and TXT records of the fixture sites)
+#   sites.sh dns DIR DNS_PORT       restart dnsmasq, adding the TXT records listed in DIR/txt-records
+#                                   (lines NAME,VALUE: ownership proofs made after start)
+#   sites.sh stop DIR               stop nginx and dnsmasq
 # After start, DIR/ca.pem is the CA to trust and DIR/resolve lists the --resolve arguments.
 set -eu
 cmd=$1
@@ -11,8 +15,38 @@ src=$(cd "$(dirname "$0")/.." && pwd)/tests/fixtures/sites
 sites="ningbo-valves shenzhen-gadgets cheap-brand-outlet"
 dirs="$sites rdap"
 
+# dnsmasq on 127.0.0.1:$1, answering only for the fixture names (no upstream, no /etc/hosts).
+start_dns() {
+    set -- --port="$1" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts --user=root \
+        --pid-file="$dir/dnsmasq.pid" --log-facility="$dir/logs/dnsmasq.log" \
+        --mx-host=ningbo-valves.example,mail.ningbo-valves.example,10 \
+        --address=/mail.ningbo-valves.example/127.0.0.1 \
+        --txt-record=_cwtap.ningbo-valves.example,cwtap-site-verification=demo
+    if [ -f "$dir/txt-records" ]; then
+        while IFS= read -r rec; do
+            [ -n "$rec" ] && set -- "$@" --txt-record="$rec"
+        done < "$dir/txt-records"
+    fi
+    dnsmasq "$@"
+}
+
+stop_dns() {
+    if [ -f "$dir/dnsmasq.pid" ]; then
+        pid=$(cat "$dir/dnsmasq.pid")
+        kill "$pid" 2>/dev/null || true
+        i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+        rm -f "$dir/dnsmasq.pid"
+    fi
+}
+
+if [ "$cmd" = dns ]; then
+    stop_dns
+    start_dns "$3"
+    exit 0
+fi
+
 if [ "$cmd" = stop ]; then
-    [ -f "$dir/dnsmasq.pid" ] && kill "$(cat "$dir/dnsmasq.pid")" 2>/dev/null || true
+    stop_dns
     if [ -f "$dir/nginx.pid" ]; then
         kill "$(cat "$dir/nginx.pid")" 2>/dev/null || true
         i=0; while [ -f "$dir/nginx.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -93,13 +127,10 @@ for s in $sites; do
     done
 done
 printf -- '--resolve rdap.cwtap.test:%s:127.0.0.1 ' "$http" >> resolve
+printf -- '--resolve old-gadgets.example:%s:127.0.0.1 ' "$http" >> resolve
 echo "http://rdap.cwtap.test:$http/" > rdap-base
 # A DNS server on loopback for the MX and TXT look-ups (only when a port is given).
 if [ -n "$dns" ]; then
-    dnsmasq --port="$dns" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts --user=root \
-        --pid-file="$dir/dnsmasq.pid" --log-facility="$dir/logs/dnsmasq.log" \
-        --mx-host=ningbo-valves.example,mail.ningbo-valves.example,10 \
-        --address=/mail.ningbo-valves.example/127.0.0.1 \
-        --txt-record=_cwtap.ningbo-valves.example,cwtap-site-verification=demo
+    start_dns "$dns"
     echo "127.0.0.1:$dns" > dns-server
 fi

@@ -38,6 +38,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) CWT_PRINTF(2, 3);
  */
 int cli_read_file(const char *path, size_t cap, char **out, size_t *len);
 
+/* True when @p s has the form of curl's --resolve entry: HOST:PORT:ADDR (each part non-empty). */
+bool cli_resolve_ok(const char *s);
+
 /* Tests only: @p ctx reads the time (Unix seconds) from @p path on every call (cli_clock.c); NULL: no change. */
 struct cwt_ctx;
 void cli_clock_file(struct cwt_ctx *ctx, const char *path);

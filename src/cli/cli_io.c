@@ -2,7 +2,8 @@
 /*
  * This module implements the CLI's bounded file input: a whole file (or
  * standard input for "-") read into memory, refused past a cap, for commands
- * that check one document offline (verify, log verify, uploads check, keys).
+ * that check one document offline (verify, log verify, uploads check, keys);
+ * and the form check of --resolve entries shared by audit, serve and worker.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,4 +46,10 @@ out:
     if (f != stdin)
         fclose(f);
     return rc;
+}
+
+bool cli_resolve_ok(const char *s)
+{
+    const char *a = strchr(s, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+    return a && b && a != s && b != a + 1 && b[1];
 }

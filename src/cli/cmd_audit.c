@@ -277,8 +277,7 @@ int cmd_audit(int argc, char **argv)
             opts.ca_file = optarg;
             break;
         case OPT_RESOLVE: {
-            const char *a = strchr(optarg, ':'), *b = a ? strchr(a + 1, ':') : NULL;
-            if (!a || !b || a == optarg || b == a + 1 || !b[1])
+            if (!cli_resolve_ok(optarg))
                 return cli_usage_error("audit", "--resolve wants HOST:PORT:ADDR, not '%s'", optarg);
             if (nresolve == MAX_RESOLVE)
                 return cli_usage_error("audit", "at most %d --resolve entries", MAX_RESOLVE);

@@ -43,6 +43,8 @@ static void usage(FILE *f)
         "  --allow-private       ownership checks may fetch loopback/private addresses (tests)\n"
         "  --ca-file PEM         trust this CA bundle for ownership checks (tests)\n"
         "  --dns-server A[:P]    DNS server for the TXT ownership proof (default: the system's)\n"
+        "  --resolve H:P:ADDR    ownership checks connect to ADDR for host H port P, as curl's --resolve\n"
+        "                        (repeatable; tests and the demo)\n"
         "  --port-file PATH      write the port listened on to PATH once ready\n"
         "  --no-access-log       no JSON access log lines on stderr\n"
         "  --master-key PATH     0600 file sealing the attestation keys (default var/cwtap-master.key, made if missing)\n"
@@ -108,7 +110,7 @@ int cmd_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_DB, O_INSECURE, O_STATIC, O_PUBLIC, O_OPENAPI, O_THREADS, O_MAXBODY, O_RIP, O_RKEY,
            O_RLOGIN, O_PWCOST, O_PRIVATE, O_CA, O_PORTFILE, O_NOLOG, O_DNS, O_MAXCONN, O_MAXCONNIP, O_MASTER,
-           O_CLOCK, O_RBADGE, O_HELP };
+           O_CLOCK, O_RBADGE, O_RESOLVE, O_HELP };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN}, {"db", required_argument, NULL, O_DB},
         {"insecure-cookies", no_argument, NULL, O_INSECURE}, {"static-dir", required_argument, NULL, O_STATIC},
@@ -122,11 +124,14 @@ int cmd_serve(int argc, char **argv)
         {"max-conns", required_argument, NULL, O_MAXCONN}, {"max-conns-per-ip", required_argument, NULL, O_MAXCONNIP},
         {"master-key", required_argument, NULL, O_MASTER}, {"clock-file", required_argument, NULL, O_CLOCK},
         {"rate-badge", required_argument, NULL, O_RBADGE},
+        {"resolve", required_argument, NULL, O_RESOLVE},
         {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
     };
     struct srv_config cfg = {.listen_addr = "127.0.0.1", .port = 8080, .access_log = true};
     const char *db = "sqlite:var/cwtap.db", *port_file = NULL, *ca_file = NULL, *dns_server = NULL, *clock_file = NULL;
     char addr[128];
+    const char *resolve[32];
+    size_t nresolve = 0;
     bool allow_private = false;
     int c, code = EXIT_INTERNAL;
     optind = 1;
@@ -180,6 +185,13 @@ int cmd_serve(int argc, char **argv)
         case O_PRIVATE: allow_private = true; break;
         case O_CA: ca_file = optarg; break;
         case O_DNS: dns_server = optarg; break;
+        case O_RESOLVE:
+            if (!cli_resolve_ok(optarg))
+                return cli_usage_error("serve", "--resolve wants HOST:PORT:ADDR, not '%s'", optarg);
+            if (nresolve == CWT_ARRAY_LEN(resolve))
+                return cli_usage_error("serve", "at most %zu --resolve entries", CWT_ARRAY_LEN(resolve));
+            resolve[nresolve++] = optarg;
+            break;
         case O_PORTFILE: port_file = optarg; break;
         case O_NOLOG: cfg.access_log = false; break;
         case O_MASTER: cfg.master_key_path = optarg; break;
@@ -228,7 +240,7 @@ int cmd_serve(int argc, char **argv)
         code = EXIT_INPUT;
         goto out;
     }
-    net = srv_net_default(&cfg.net, ctx, allow_private, ca_file, dns_server);
+    net = srv_net_default(&cfg.net, ctx, allow_private, ca_file, dns_server, resolve, nresolve);
     if (!net || srv_new(&cfg, store, ctx, &s, &err) != CWT_OK || srv_start(s, &err) != CWT_OK) {
         cli_error("cannot start the server: %s", err.msg[0] ? err.msg : "out of memory");
         goto out;

@@ -32,6 +32,7 @@ struct worker {
     int lease_s;
     struct cwt_audit_opts audit;
     bool quiet;
+    bool no_probes; /* the demo: the channels are third-party hosts (wa.me, line.me), not on this machine */
 };
 
 #define OPS_WINDOW_S (90 * 86400)
@@ -126,7 +127,8 @@ static enum cwt_status run_evaluate(struct worker *w, const struct cwt__job *j, 
     ev.report = json;
     if ((rc = cwt__store_eval_insert(w->store, &ev, err)))
         goto out;
-    probe_channels(w, site.domain, json, o.at);
+    if (!w->no_probes)
+        probe_channels(w, site.domain, json, o.at);
     rc = judge(w, &site, &ev, err);
 out:
     cwt__ops_data_free(ops);
@@ -190,7 +192,12 @@ static void usage(FILE *f)
         "  --allow-private     audits may reach loopback/private addresses (tests, demo)\n"
         "  --ca-file PEM       trust this CA bundle for audits\n"
         "  --resolve H:P:A     resolve H:P to A for audits (repeatable, as curl's --resolve)\n"
+        "  --dns-server A[:P]  DNS server for the audits' MX and TXT look-ups (tests, demo)\n"
+        "  --rdap-base URL     RDAP base URL for registration data (tests, demo)\n"
+        "  --http-port N       port of plain http probed for the redirect to https (default 80)\n"
         "  --model PATH        the model JSON to score with\n"
+        "  --no-probes         do not probe the customer-service channels a report finds (they are\n"
+        "                      third-party hosts: keeps a demo or test on this machine)\n"
         "  --quiet             log failures only\n"
         "  --clock-file PATH   TESTS ONLY: read the time (Unix seconds) from PATH on every use\n"
         "  --help              this help\n\n"
@@ -202,7 +209,7 @@ static void usage(FILE *f)
 int cmd_worker(int argc, char **argv)
 {
     enum { O_DB = 256, O_ONCE, O_INTERVAL, O_NOSCHED, O_POLL, O_LEASE, O_ID, O_PRIVATE, O_CA, O_RESOLVE, O_MODEL,
-           O_QUIET, O_CLOCK, O_HELP };
+           O_QUIET, O_CLOCK, O_DNS, O_RDAP, O_HTTPPORT, O_NOPROBES, O_HELP };
     static const struct option opts[] = {
         {"db", required_argument, NULL, O_DB}, {"once", no_argument, NULL, O_ONCE},
         {"interval", required_argument, NULL, O_INTERVAL}, {"no-schedule", no_argument, NULL, O_NOSCHED},
@@ -211,11 +218,13 @@ int cmd_worker(int argc, char **argv)
         {"ca-file", required_argument, NULL, O_CA}, {"resolve", required_argument, NULL, O_RESOLVE},
         {"model", required_argument, NULL, O_MODEL}, {"quiet", no_argument, NULL, O_QUIET},
         {"clock-file", required_argument, NULL, O_CLOCK},
+        {"dns-server", required_argument, NULL, O_DNS}, {"rdap-base", required_argument, NULL, O_RDAP},
+        {"http-port", required_argument, NULL, O_HTTPPORT}, {"no-probes", no_argument, NULL, O_NOPROBES},
         {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
     };
     struct worker w = {.lease_s = 900};
     const char *db = "sqlite:var/cwtap.db", *clock_file = NULL;
-    const char *resolve[16];
+    const char *resolve[32];
     size_t nresolve = 0;
     bool once = false, schedule = true;
     long interval = 0, poll_s = 2; /* interval 0: the policy's reeval_interval_s */
@@ -248,12 +257,22 @@ int cmd_worker(int argc, char **argv)
         case O_PRIVATE: w.audit.allow_private = true; break;
         case O_CA: w.audit.ca_file = optarg; break;
         case O_RESOLVE:
+            if (!cli_resolve_ok(optarg))
+                return cli_usage_error("worker", "--resolve wants HOST:PORT:ADDR, not '%s'", optarg);
             if (nresolve >= CWT_ARRAY_LEN(resolve))
                 return cli_usage_error("worker", "at most %zu --resolve entries", CWT_ARRAY_LEN(resolve));
             resolve[nresolve++] = optarg;
             break;
         case O_MODEL: w.audit.model_path = optarg; break;
+        case O_DNS: w.audit.dns_server = optarg; break;
+        case O_RDAP: w.audit.rdap_base = optarg; break;
+        case O_HTTPPORT:
+            w.audit.http_port = atoi(optarg);
+            if (w.audit.http_port < 1 || w.audit.http_port > 65535)
+                return cli_usage_error("worker", "--http-port wants 1 to 65535, not '%s'", optarg);
+            break;
         case O_QUIET: w.quiet = true; break;
+        case O_NOPROBES: w.no_probes = true; break;
         case O_CLOCK: clock_file = optarg; break;
         case O_HELP: usage(stdout); return EXIT_OK_;
         default: return cli_usage_error("worker", "unknown option");

@@ -18,6 +18,8 @@ struct net_ud {
     bool allow_private;
     const char *ca_file;
     const char *dns_server;
+    const char *const *resolve;
+    size_t nresolve;
 };
 
 #if CWT_HAVE_DNS
@@ -47,10 +49,12 @@ static enum cwt_status net_txt(void *ud, const char *name, char **out, struct cw
 }
 #endif
 
-static enum cwt_status net_get(void *ud, const char *url, char **body, long *status, struct cwt_err *err)
+static enum cwt_status net_get(void *ud, const char *url, char **body, long *status, char **final_url,
+                               struct cwt_err *err)
 {
     struct net_ud *n = ud;
     struct cwt__fetch_opts o = {.ca_file = n->ca_file, .allow_private = n->allow_private, .verify_tls = true,
+                                .resolve = n->resolve, .nresolve = n->nresolve,
                                 .accept = "text/html, text/plain;q=0.9, */*;q=0.1"};
     struct cwt__response r;
     memset(&r, 0, sizeof r);
@@ -60,7 +64,8 @@ static enum cwt_status net_get(void *ud, const char *url, char **body, long *sta
     if (rc == CWT_OK) {
         *status = r.status;
         *body = cwt_strdup(r.body ? r.body : "");
-        if (!*body)
+        *final_url = cwt_strdup(r.final_url ? r.final_url : url);
+        if (!*body || !*final_url)
             rc = cwt_err_set(err, CWT_ENOMEM, "out of memory");
     }
     cwt__response_release(&r);
@@ -68,7 +73,8 @@ static enum cwt_status net_get(void *ud, const char *url, char **body, long *sta
 }
 
 struct srv_net_state *srv_net_default(struct srv_net *net, struct cwt_ctx *ctx, bool allow_private,
-                                      const char *ca_file, const char *dns_server)
+                                      const char *ca_file, const char *dns_server, const char *const *resolve,
+                                      size_t nresolve)
 {
     struct net_ud *n = CWT_NEW(struct net_ud);
     memset(net, 0, sizeof *net);
@@ -78,6 +84,8 @@ struct srv_net_state *srv_net_default(struct srv_net *net, struct cwt_ctx *ctx, 
     n->allow_private = allow_private;
     n->ca_file = ca_file;
     n->dns_server = dns_server;
+    n->resolve = resolve;
+    n->nresolve = nresolve;
     net->get = net_get;
 #if CWT_HAVE_DNS
     net->txt = net_txt;

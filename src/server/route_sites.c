@@ -27,14 +27,17 @@ void srv_route_sites_create(struct srv_req *rq, struct srv_resp *rs)
     json_t *b = srv_body(rq, rs, create_spec, CWT_ARRAY_LEN(create_spec));
     if (!b)
         return;
-    if (srv_domain_normalize(srv_psl(rq->srv), json_string_value(json_object_get(b, "domain")), s.domain,
-                             s.registrable, &err) != CWT_OK) {
+    struct srv_site_name name;
+    if (srv_domain_normalize(srv_psl(rq->srv), json_string_value(json_object_get(b, "domain")), &name, &err) !=
+        CWT_OK) {
         srv_error_from(rs, &err);
         goto out;
     }
+    snprintf(s.domain, sizeof s.domain, "%s", name.host);
+    snprintf(s.registrable, sizeof s.registrable, "%s", name.registrable);
+    snprintf(s.url, sizeof s.url, "%s", name.url);
     cwt__store_new_id("s_", s.id);
     snprintf(s.enterprise_id, sizeof s.enterprise_id, "%s", rq->caller.enterprise_id);
-    snprintf(s.url, sizeof s.url, "https://%s/", s.domain);
     srv_token_new("", s.token, sizeof s.token);
     s.active = true;
     s.created_at = rq->now;
@@ -107,14 +110,16 @@ void srv_route_sites_verify(struct srv_req *rq, struct srv_resp *rs)
         goto out;
     }
     if (!s.verified_at) {
-        if (srv_verify_check(&srv_cfg(rq->srv)->net, method, s.domain, s.token, &err) != CWT_OK) {
+        if (srv_verify_check(&srv_cfg(rq->srv)->net, method, s.domain, s.url, s.token, &err) != CWT_OK) {
             srv_error(rs, 422, err.status == CWT_EUNSUPPORTED ? "unsupported" : "not_verified", "method", "%s",
                       err.msg);
             goto out;
         }
-        if (cwt__store_site_set_verified(srv_store(rq->srv), rq->caller.enterprise_id, s.id, method, rq->now,
+        char id[sizeof s.id];
+        snprintf(id, sizeof id, "%s", s.id); /* the read below overwrites s */
+        if (cwt__store_site_set_verified(srv_store(rq->srv), rq->caller.enterprise_id, id, method, rq->now,
                                          &err) != CWT_OK ||
-            cwt__store_site_get(srv_store(rq->srv), rq->caller.enterprise_id, s.id, &s, &err) != CWT_OK) {
+            cwt__store_site_get(srv_store(rq->srv), rq->caller.enterprise_id, id, &s, &err) != CWT_OK) {
             srv_error_from(rs, &err);
             goto out;
         }

@@ -25,8 +25,9 @@ struct srv_snapshot_holder;
 struct srv_net {
     /* TXT records of @p name, joined by '\n' into *out (caller frees with cwt_free()). */
     enum cwt_status (*txt)(void *ud, const char *name, char **out, struct cwt_err *err);
-    /* GET @p url; *body (caller frees) and *status on a response. */
-    enum cwt_status (*get)(void *ud, const char *url, char **body, long *status, struct cwt_err *err);
+    /* GET @p url (redirects followed); *body, *final_url (after redirects; both caller frees) and *status. */
+    enum cwt_status (*get)(void *ud, const char *url, char **body, long *status, char **final_url,
+                           struct cwt_err *err);
     void *ud;
 };
 
@@ -37,7 +38,8 @@ struct srv_net {
  */
 struct srv_net_state;
 struct srv_net_state *srv_net_default(struct srv_net *net, struct cwt_ctx *ctx, bool allow_private,
-                                      const char *ca_file, const char *dns_server);
+                                      const char *ca_file, const char *dns_server, const char *const *resolve,
+                                      size_t nresolve);
 void srv_net_state_free(struct srv_net_state *st);
 
 struct srv_config {

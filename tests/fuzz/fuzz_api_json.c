@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzz target of the API's request-body validation (srv_body_parse) and the
- * other parsers a client reaches before any handler runs: pagination cursors
- * and the <meta> ownership tag scan. The first byte picks a route's field
+ * other parsers a client reaches before any handler runs: pagination cursors,
+ * the <meta> ownership tag scan and the registered domain's normalisation
+ * (an accepted domain is lowercase letters, digits, hyphens and dots, and its
+ * URL starts with http(s)://HOST). The first byte picks a route's field
  * spec; the rest is the body. Invariants: an accepted body is an object that
  * holds only declared fields of their declared types; a refusal has a message.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <libpsl.h>
 
 #include "server/server.h"
 #include "server/site.h"
@@ -67,6 +72,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (cwt__cursor_parse(text, &k, id, &err) == CWT_OK && (k < 0 || strlen(id) >= 32))
         abort();
     (void)srv_html_has_meta_token(text, "TOKEN");
+    struct srv_site_name nm;
+    if (srv_domain_normalize(psl_builtin(), text, &nm, &err) == CWT_OK) {
+        char want[300];
+        if (strspn(nm.host, "abcdefghijklmnopqrstuvwxyz0123456789-.") != strlen(nm.host) || !nm.registrable[0])
+            abort();
+        snprintf(want, sizeof want, "://%s", nm.host);
+        const char *sep = strstr(nm.url, "://");
+        if (!sep || strncmp(sep, want, strlen(want)) != 0 || (strncmp(nm.url, "https://", 8) != 0 &&
+                                                             strncmp(nm.url, "http://", 7) != 0))
+            abort();
+    } else if (strcmp(err.field, "domain") != 0) {
+        abort();
+    }
     free(text);
     return 0;
 }

@@ -195,11 +195,11 @@ void hapi_start(struct hapi_server *s, const char *db, const char *const *extra)
     snprintf(portfile, sizeof portfile, "%s/port", s->dir);
     snprintf(log, sizeof log, "%s/serve.log", s->dir);
     unlink(portfile);
-    const char *argv[32] = {getenv("CWTAP_BIN"), "serve", "--listen", "127.0.0.1:0", "--db", db, "--port-file",
+    const char *argv[48] = {getenv("CWTAP_BIN"), "serve", "--listen", "127.0.0.1:0", "--db", db, "--port-file",
                             portfile, "--insecure-cookies", "--pwhash-cost", "min", "--rate-ip", "1000/2000",
                             "--rate-login", "1000/1000", "--threads", "4"};
     size_t n = 17;
-    for (size_t i = 0; extra && extra[i] && n < 30; i++)
+    for (size_t i = 0; extra && extra[i] && n < 46; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;
     s->pid = fork();

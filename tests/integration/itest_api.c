@@ -107,6 +107,9 @@ static void test_bad_input_changes_nothing(void **state)
         {"/v1/sites", "{\"domain\":\"127.0.0.1\"}", NULL, 400, "domain"},
         {"/v1/sites", "{\"domain\":[\"a.com\"]}", NULL, 400, "domain"},
         {"/v1/sites", "{\"domain\":\"co.uk\"}", NULL, 400, "domain"},
+        {"/v1/sites", "{\"domain\":\"公司.cn\"}", NULL, 400, "domain"},          /* a public suffix, in Chinese */
+        {"/v1/sites", "{\"domain\":\"xn--zz.example.com\"}", NULL, 400, "domain"}, /* invalid A-label */
+        {"/v1/sites", "{\"domain\":\"shop.example.com:99999\"}", NULL, 400, "domain"},
     };
     for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
         char ct[64];
@@ -236,6 +239,7 @@ static void test_ownership(void **state)
     char site[40], loc[128];
     snprintf(site, sizeof site, "%s", hapi_jstr(&r, "id"));
     assert_string_equal(hapi_jstr(&r, "domain"), "shop.owner-example.com");
+    assert_string_equal(hapi_jstr(&r, "url"), "https://shop.owner-example.com/");
     json_t *sdk = json_object_get(r.json, "sdk");
     assert_non_null(strstr(json_string_value(json_object_get(sdk, "html")), site));
     assert_non_null(json_object_get(sdk, "wordpress"));
@@ -300,6 +304,37 @@ static void test_ownership(void **state)
     hapi_expect(&r, 400, "invalid", "now");
     hapi_resp_free(&r);
     assert_int_equal(hapi_count_rows(s, "jobs"), 1);
+}
+
+/* Internationalised domains are registered in A-label form with their registrable domain (util/idn.c, libpsl). */
+static void test_idn_sites(void **state)
+{
+    struct hapi_server *s = *state;
+    struct hapi_account a;
+    hapi_signup(s, "idn@example.com", &a);
+    const char *ah[] = {a.cookie, a.csrf, NULL};
+    static const struct {
+        const char *in, *domain, *reg;
+    } cases[] = {
+        {"https://WWW.例子.com.cn/产品", "www.xn--fsqu00a.com.cn", "xn--fsqu00a.com.cn"},
+        {"ตัวอย่าง.ไทย", "xn--72c1a1bt4awk9o.xn--o3cw4h", "xn--72c1a1bt4awk9o.xn--o3cw4h"},
+        {"www.Việt-Nam.com.vn", "www.xn--vit-nam-zv4c.com.vn", "xn--vit-nam-zv4c.com.vn"},
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
+        char body[256];
+        struct hapi_resp r;
+        snprintf(body, sizeof body, "{\"domain\":\"%s\"}", cases[i].in);
+        hapi_http(s, "POST", "/v1/sites", body, ah, &r);
+        hapi_expect(&r, 201, NULL, NULL);
+        assert_string_equal(hapi_jstr(&r, "domain"), cases[i].domain);
+        assert_string_equal(hapi_jstr(&r, "registrable_domain"), cases[i].reg);
+        hapi_resp_free(&r);
+        /* the same site typed in its A-label form is the same site */
+        snprintf(body, sizeof body, "{\"domain\":\"%s\"}", cases[i].domain);
+        hapi_http(s, "POST", "/v1/sites", body, ah, &r);
+        hapi_expect(&r, 409, NULL, "domain");
+        hapi_resp_free(&r);
+    }
 }
 
 static void test_pagination(void **state)
@@ -511,14 +546,17 @@ static void test_badge_bucket(void **state)
     hapi_start(s, s->db, NULL);
 }
 
-/* A request still uploading its body when SIGTERM arrives is answered in full; then the server exits 0. */
-static void test_inflight_request_finishes_on_sigterm(void **state)
+/*
+ * Sends POST @p path with @p hdrs (extra header lines, each ending in CRLF)
+ * and the first 10 bytes of @p body, SIGTERMs the server, sends the rest, and
+ * reads the whole reply into @p buf; then checks the server exits 0.
+ */
+static void post_across_sigterm(struct hapi_server *s, const char *path, const char *hdrs, const char *body, char *buf,
+                                size_t n)
 {
-    struct hapi_server *s = *state;
-    static const char body[] = "{\"email\":\"nobody@example.com\",\"password\":\"not the password\"}";
-    char head[512];
-    snprintf(head, sizeof head, "POST /v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-             "Content-Length: %zu\r\nConnection: close\r\n\r\n", strlen(body));
+    char head[1024];
+    snprintf(head, sizeof head, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n%s"
+             "Content-Length: %zu\r\nConnection: close\r\n\r\n", path, hdrs, strlen(body));
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -530,22 +568,65 @@ static void test_inflight_request_finishes_on_sigterm(void **state)
     kill(s->pid, SIGTERM);
     nanosleep(&ts, NULL);
     assert_true(write(fd, body + 10, strlen(body) - 10) == (ssize_t)(strlen(body) - 10));
-    char buf[4096];
-    size_t n = 0;
+    size_t got = 0;
     ssize_t r;
-    while (n < sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0)
-        n += (size_t)r;
-    buf[n] = '\0';
+    while (got < n - 1 && (r = read(fd, buf + got, n - 1 - got)) > 0)
+        got += (size_t)r;
+    buf[got] = '\0';
     close(fd);
-    if (strncmp(buf, "HTTP/1.1 401", 12) != 0)
-        fail_msg("in-flight request got: %.200s", buf);
-    assert_non_null(strstr(buf, "\"unauthorized\""));
     int st = 0;
     for (int i = 0; i < 200 && waitpid(s->pid, &st, WNOHANG) != s->pid; i++)
         nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
     assert_true(WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
     s->pid = 0;
+}
+
+/* A request still uploading its body when SIGTERM arrives is answered in full; then the server exits 0. */
+static void test_inflight_request_finishes_on_sigterm(void **state)
+{
+    struct hapi_server *s = *state;
+    char buf[4096];
+    post_across_sigterm(s, "/v1/login", "", "{\"email\":\"nobody@example.com\",\"password\":\"not the password\"}",
+                        buf, sizeof buf);
+    if (strncmp(buf, "HTTP/1.1 401", 12) != 0)
+        fail_msg("in-flight request got: %.200s", buf);
+    assert_non_null(strstr(buf, "\"unauthorized\""));
+    hapi_start(s, s->db, NULL);
+}
+
+/*
+ * A write still uploading its body when SIGTERM arrives is carried out whole:
+ * answered 201, the site stored once, and the database sound after the stop.
+ */
+static void test_inflight_write_is_whole_on_sigterm(void **state)
+{
+    struct hapi_server *s = *state;
+    struct hapi_account a;
+    hapi_signup(s, "inflight@example.com", &a);
+    char hdrs[600], buf[8192];
+    snprintf(hdrs, sizeof hdrs, "%s\r\n%s\r\n", a.cookie, a.csrf);
+    post_across_sigterm(s, "/v1/sites", hdrs, "{\"domain\":\"https://inflight.example.org/\"}", buf, sizeof buf);
+    if (strncmp(buf, "HTTP/1.1 201", 12) != 0)
+        fail_msg("in-flight write got: %.300s", buf);
+    assert_non_null(strstr(buf, "\"inflight.example.org\""));
+    /* Stored once and whole; on SQLite, the file passes its integrity check after the stop. */
+    struct cwt__store *st2 = NULL;
+    struct cwt_err err;
+    int64_t sites = -1;
+    assert_int_equal(cwt__store_open(s->db, NULL, &st2, &err), CWT_OK);
+    assert_int_equal(cwt__store_exec(st2, "SELECT count(*) FROM sites WHERE domain = 'inflight.example.org' AND "
+                                          "url = 'https://inflight.example.org/' AND length(token) > 20",
+                                     NULL, 0, cwt__row_get_int, &sites, NULL, &err), CWT_OK);
+    assert_int_equal(sites, 1);
+    if (cwt__store_engine(st2) == CWT__ENGINE_SQLITE) {
+        char *ok = NULL;
+        assert_int_equal(cwt__store_exec(st2, "PRAGMA integrity_check", NULL, 0, cwt__row_get_str, &ok, NULL, &err),
+                         CWT_OK);
+        assert_string_equal(ok ? ok : "", "ok");
+        cwt_free(ok);
+    }
+    cwt__store_free(st2);
     hapi_start(s, s->db, NULL);
 }
 
@@ -554,12 +635,14 @@ static void test_inflight_request_finishes_on_sigterm(void **state)
     cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown), \
     cmocka_unit_test_setup_teardown(test_sessions_and_csrf, setup, teardown),         \
     cmocka_unit_test_setup_teardown(test_ownership, setup, teardown),                 \
+    cmocka_unit_test_setup_teardown(test_idn_sites, setup, teardown),                 \
     cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),                \
     cmocka_unit_test_setup_teardown(test_api_keys, setup, teardown),                  \
     cmocka_unit_test_setup_teardown(test_static_and_traversal, setup, teardown),      \
     cmocka_unit_test_setup_teardown(test_rate_limit_and_graceful_stop, setup, teardown), \
     cmocka_unit_test_setup_teardown(test_badge_bucket, setup, teardown),              \
-    cmocka_unit_test_setup_teardown(test_inflight_request_finishes_on_sigterm, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_inflight_request_finishes_on_sigterm, setup, teardown), \
+    cmocka_unit_test_setup_teardown(test_inflight_write_is_whole_on_sigterm, setup, teardown)
 
 int main(void)
 {

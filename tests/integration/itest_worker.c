@@ -5,6 +5,9 @@
  * PostgreSQL): every job ends done, none was claimed twice (attempts == 1),
  * none is lost. Also: the scheduler queues due sites once, an unknown job kind
  * is retried with backoff, and an evaluation of an unverified site is skipped.
+ * And the graceful stop: SIGTERM during an evaluation (a real audit of a
+ * fixture site served by nginx, scripts/sites.sh) lets it finish and be
+ * stored, the job ends done and unlocked, and the worker exits 0.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -135,28 +139,39 @@ static void test_two_worker_processes(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE locked_by IS NOT NULL"), 0);
 }
 
+/* A site of a new enterprise, with home page @p url; verified by "dns" at @p verified_at unless 0. */
+static void add_site(const struct fx *f, const char *url, const char *domain, int64_t now, int64_t verified_at,
+                     struct cwt__site *s)
+{
+    struct cwt_err err;
+    struct cwt__enterprise e = {0};
+    struct cwt__user u = {0};
+    snprintf(e.name, sizeof e.name, "E");
+    snprintf(e.kind, sizeof e.kind, "exporter");
+    snprintf(u.email, sizeof u.email, "owner@%s", domain);
+    snprintf(u.password_hash, sizeof u.password_hash, "x");
+    assert_int_equal(cwt__store_signup(f->st, &e, &u, &err), CWT_OK);
+    memset(s, 0, sizeof *s);
+    cwt__store_new_id("s_", s->id);
+    snprintf(s->enterprise_id, sizeof s->enterprise_id, "%s", e.id);
+    snprintf(s->domain, sizeof s->domain, "%s", domain);
+    snprintf(s->registrable, sizeof s->registrable, "%s", strchr(domain, '.') + 1);
+    snprintf(s->url, sizeof s->url, "%s", url);
+    snprintf(s->token, sizeof s->token, "t");
+    s->active = true;
+    s->created_at = now;
+    assert_int_equal(cwt__store_site_create(f->st, s, &err), CWT_OK);
+    if (verified_at)
+        assert_int_equal(cwt__store_site_set_verified(f->st, e.id, s->id, "dns", verified_at, &err), CWT_OK);
+}
+
 static void test_scheduler_and_failures(void **state)
 {
     struct fx *f = *state;
     struct cwt_err err;
     int64_t now = time(NULL);
-    struct cwt__enterprise e = {0};
-    struct cwt__user u = {0};
-    snprintf(e.name, sizeof e.name, "E");
-    snprintf(e.kind, sizeof e.kind, "exporter");
-    snprintf(u.email, sizeof u.email, "w@example.com");
-    snprintf(u.password_hash, sizeof u.password_hash, "x");
-    assert_int_equal(cwt__store_signup(f->st, &e, &u, &err), CWT_OK);
-    struct cwt__site s = {0};
-    cwt__store_new_id("s_", s.id);
-    snprintf(s.enterprise_id, sizeof s.enterprise_id, "%s", e.id);
-    snprintf(s.domain, sizeof s.domain, "w.example.com");
-    snprintf(s.registrable, sizeof s.registrable, "example.com");
-    snprintf(s.url, sizeof s.url, "https://w.example.com/");
-    snprintf(s.token, sizeof s.token, "t");
-    s.active = true;
-    s.created_at = now;
-    assert_int_equal(cwt__store_site_create(f->st, &s, &err), CWT_OK);
+    struct cwt__site s;
+    add_site(f, "https://w.example.com/", "w.example.com", now, 0, &s);
     /* An evaluation of an unverified site is skipped (done, no evaluation stored). */
     assert_int_equal(cwt__store_job_enqueue(f->st, "evaluate", s.id, "{}", NULL, 3, now - 1, now - 1, NULL, &err),
                      CWT_OK);
@@ -169,16 +184,73 @@ static void test_scheduler_and_failures(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE kind = 'mystery' AND state = 'queued' AND "
                               "attempts = 1 AND last_error LIKE '%unknown job kind%'"), 1);
     /* The scheduler queues a verified site that is due, once. */
-    assert_int_equal(cwt__store_site_set_verified(f->st, e.id, s.id, "meta", now - 10, &err), CWT_OK);
+    assert_int_equal(cwt__store_site_set_verified(f->st, s.enterprise_id, s.id, "meta", now - 10, &err), CWT_OK);
     assert_int_equal(wait_worker(spawn_worker(f, "w2", "--interval=3600")), 0);
     assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE kind = 'evaluate'"), 2);
     int64_t next = count(f, "SELECT next_eval_at FROM sites");
     assert_true(next >= now + 3600 - 5 && next <= now + 3600 + 60);
 }
 
+static void test_sigterm_finishes_current_job(void **state)
+{
+    struct fx *f = *state;
+    struct cwt_err err;
+    char sites[600];
+    snprintf(sites, sizeof sites, "%s/sites", f->dir);
+    int http = h_free_port(), https;
+    do
+        https = h_free_port();
+    while (https == http);
+    assert_int_equal(h_sh("sh '%s' start '%s' %d %d", h_src("scripts/sites.sh"), sites, http, https), 0);
+    int64_t now = time(NULL);
+    char url[256];
+    snprintf(url, sizeof url, "https://www.ningbo-valves.example:%d/", https);
+    struct cwt__site s;
+    add_site(f, url, "www.ningbo-valves.example", now, now, &s);
+    assert_int_equal(cwt__store_job_enqueue(f->st, "evaluate", s.id, "{}", NULL, 3, now - 1, now - 1, NULL, &err),
+                     CWT_OK);
+    char ca[700], r1[128], r2[128], hp[16], log[600];
+    snprintf(ca, sizeof ca, "--ca-file=%s/ca.pem", sites);
+    snprintf(r1, sizeof r1, "--resolve=www.ningbo-valves.example:%d:127.0.0.1", https);
+    snprintf(r2, sizeof r2, "--resolve=www.ningbo-valves.example:%d:127.0.0.1", http);
+    snprintf(hp, sizeof hp, "%d", http);
+    snprintf(log, sizeof log, "%s/stop.log", f->dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, 2);
+        dup2(fd, 1);
+        const char *argv[] = {getenv("CWTAP_BIN"), "worker", "--db", f->db, "--no-schedule", "--id", "stopper",
+                              "--allow-private", ca, r1, r2, "--http-port", hp, NULL};
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    /* SIGTERM as soon as the job is claimed: the audit (seconds under the sanitizers) is under way. */
+    bool claimed = false;
+    for (int i = 0; i < 1500 && !claimed; i++) {
+        claimed = count(f, "SELECT count(*) FROM jobs WHERE state = 'running'") == 1;
+        if (!claimed)
+            nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    assert_true(claimed);
+    assert_int_equal(count(f, "SELECT count(*) FROM evaluations"), 0);
+    kill(pid, SIGTERM);
+    int rc = wait_worker(pid);
+    char *text = h_read_file(log, NULL);
+    if (rc != 0)
+        fail_msg("worker exited with %d: %s", rc, text ? text : "");
+    free(text);
+    h_sh("sh '%s' stop '%s'", h_src("scripts/sites.sh"), sites);
+    /* The evaluation finished and was stored whole; the job is done and released, not left running. */
+    assert_int_equal(count(f, "SELECT count(*) FROM evaluations"), 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM evaluations WHERE total > 0 AND report LIKE '{%}'"), 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE state = 'done' AND locked_by IS NULL"), 1);
+}
+
 #define CASES(setup)                                                             \
     cmocka_unit_test_setup_teardown(test_two_worker_processes, setup, teardown), \
-    cmocka_unit_test_setup_teardown(test_scheduler_and_failures, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_scheduler_and_failures, setup, teardown), \
+    cmocka_unit_test_setup_teardown(test_sigterm_finishes_current_job, setup, teardown)
 
 int main(void)
 {

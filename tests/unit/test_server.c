@@ -191,49 +191,80 @@ static void test_domain_normalize(void **state)
     psl_ctx_t *psl = psl_latest(NULL);
     const psl_ctx_t *p = psl ? psl : psl_builtin();
     assert_non_null(p);
+    /* IDN expectations are libidn2's own answers (idn2 lookup), PSL ones follow public_suffix_list.dat. */
     static const struct {
-        const char *in, *host, *reg;
+        const char *in, *host, *reg, *url;
     } cases[] = {
-        {"example.com", "example.com", "example.com"},
-        {"WWW.Example.COM.", "www.example.com", "example.com"},
-        {"https://shop.example.co.uk/path?q=1", "shop.example.co.uk", "example.co.uk"},
-        {"http://example.com:8080", "example.com", "example.com"},
-        {"  example.com", "example.com", "example.com"},
-        {"bücher.de", "xn--bcher-kva.de", "xn--bcher-kva.de"},
-        {"https://WWW.Bücher.de/shop", "www.xn--bcher-kva.de", "xn--bcher-kva.de"},
-        {"例え.jp", "xn--r8jz45g.jp", "xn--r8jz45g.jp"},
-        {"shop.example.com.cn", "shop.example.com.cn", "example.com.cn"},
-        {"foo.github.io", "foo.github.io", "foo.github.io"},
-        {"", NULL, NULL},
-        {"localhost", NULL, NULL},
-        {"app.localhost", NULL, NULL},
-        {"127.0.0.1", NULL, NULL},
-        {"http://[::1]/", NULL, NULL},
-        {"ftp://example.com", NULL, NULL},
-        {"user@example.com", NULL, NULL},
-        {"co.uk", NULL, NULL},
-        {"github.io", NULL, NULL},
-        {"-bad.example.com", NULL, NULL},
-        {"bad-.example.com", NULL, NULL},
-        {"a..b.com", NULL, NULL},
-        {"exa_mple.com", NULL, NULL},
-        {"example.com:abc", NULL, NULL},
-        {"printer.local", NULL, NULL},
+        {"example.com", "example.com", "example.com", "https://example.com/"},
+        {"WWW.Example.COM.", "www.example.com", "example.com", "https://www.example.com/"},
+        {"https://shop.example.co.uk/path?q=1", "shop.example.co.uk", "example.co.uk", "https://shop.example.co.uk/"},
+        {"http://example.com:8080", "example.com", "example.com", "http://example.com:8080/"},
+        {"shop.example.com:8443/x", "shop.example.com", "example.com", "https://shop.example.com:8443/"},
+        {"  example.com", "example.com", "example.com", "https://example.com/"},
+        {"bücher.de", "xn--bcher-kva.de", "xn--bcher-kva.de", "https://xn--bcher-kva.de/"},
+        {"https://WWW.Bücher.de/shop", "www.xn--bcher-kva.de", "xn--bcher-kva.de", "https://www.xn--bcher-kva.de/"},
+        {"XN--BCHER-KVA.de", "xn--bcher-kva.de", "xn--bcher-kva.de", "https://xn--bcher-kva.de/"},
+        {"例え.jp", "xn--r8jz45g.jp", "xn--r8jz45g.jp", "https://xn--r8jz45g.jp/"},
+        /* Chinese: an IDN TLD (中国 is a public suffix) and an IDN label under com.cn */
+        {"例子.中国", "xn--fsqu00a.xn--fiqs8s", "xn--fsqu00a.xn--fiqs8s", "https://xn--fsqu00a.xn--fiqs8s/"},
+        {"www.例子.com.cn", "www.xn--fsqu00a.com.cn", "xn--fsqu00a.com.cn", "https://www.xn--fsqu00a.com.cn/"},
+        /* Thai: combining vowels and tone marks, under the Thai TLD and under its ธุรกิจ (business) suffix */
+        {"ตัวอย่าง.ไทย", "xn--72c1a1bt4awk9o.xn--o3cw4h", "xn--72c1a1bt4awk9o.xn--o3cw4h",
+         "https://xn--72c1a1bt4awk9o.xn--o3cw4h/"},
+        {"shop.ตัวอย่าง.ธุรกิจ.ไทย", "shop.xn--72c1a1bt4awk9o.xn--12co0c3b4eva.xn--o3cw4h",
+         "xn--72c1a1bt4awk9o.xn--12co0c3b4eva.xn--o3cw4h",
+         "https://shop.xn--72c1a1bt4awk9o.xn--12co0c3b4eva.xn--o3cw4h/"},
+        /* Vietnamese: stacked diacritics, upper case folded (UTS #46) */
+        {"công-ty.vn", "xn--cng-ty-ixa.vn", "xn--cng-ty-ixa.vn", "https://xn--cng-ty-ixa.vn/"},
+        {"www.Việt-Nam.com.vn", "www.xn--vit-nam-zv4c.com.vn", "xn--vit-nam-zv4c.com.vn",
+         "https://www.xn--vit-nam-zv4c.com.vn/"},
+        {"shop.example.com.cn", "shop.example.com.cn", "example.com.cn", "https://shop.example.com.cn/"},
+        {"foo.github.io", "foo.github.io", "foo.github.io", "https://foo.github.io/"},
+        {"", NULL, NULL, NULL},
+        {"localhost", NULL, NULL, NULL},
+        {"app.localhost", NULL, NULL, NULL},
+        {"127.0.0.1", NULL, NULL, NULL},
+        {"http://[::1]/", NULL, NULL, NULL},
+        {"ftp://example.com", NULL, NULL, NULL},
+        {"user@example.com", NULL, NULL, NULL},
+        {"co.uk", NULL, NULL, NULL},
+        {"github.io", NULL, NULL, NULL},
+        {"com.vn", NULL, NULL, NULL},
+        {"公司.cn", NULL, NULL, NULL},         /* a public suffix written in Chinese */
+        {"ธุรกิจ.ไทย", NULL, NULL, NULL},       /* a public suffix written in Thai */
+        {"中国", NULL, NULL, NULL},
+        {"-bad.example.com", NULL, NULL, NULL},
+        {"bad-.example.com", NULL, NULL, NULL},
+        {"a..b.com", NULL, NULL, NULL},
+        {"exa_mple.com", NULL, NULL, NULL},
+        {"example.com:abc", NULL, NULL, NULL},
+        {"example.com:0", NULL, NULL, NULL},
+        {"example.com:70000", NULL, NULL, NULL},
+        {"printer.local", NULL, NULL, NULL},
+        {"xn--zz.com", NULL, NULL, NULL},        /* invalid punycode */
+        {"xn--bcher-kvb.de", NULL, NULL, NULL},  /* decodes to a character IDNA 2008 forbids */
+        /* An emoji domain: IDNA 2008 disallows it, UTS #46 transitional (browsers) maps it; one verdict for both forms */
+        {"💩.la", "xn--ls8h.la", "xn--ls8h.la", "https://xn--ls8h.la/"},
+        {"xn--ls8h.la", "xn--ls8h.la", "xn--ls8h.la", "https://xn--ls8h.la/"},
+        {"ex\xc3" "ample.com", NULL, NULL, NULL}, /* not UTF-8 */
     };
     for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
-        char host[256], reg[256];
+        struct srv_site_name n;
         struct cwt_err err;
         cwt_err_clear(&err);
-        enum cwt_status rc = srv_domain_normalize(p, cases[i].in, host, reg, &err);
+        enum cwt_status rc = srv_domain_normalize(p, cases[i].in, &n, &err);
         if (cases[i].host) {
             if (rc != CWT_OK)
                 fail_msg("'%s' refused: %s", cases[i].in, err.msg);
-            assert_string_equal(host, cases[i].host);
-            assert_string_equal(reg, cases[i].reg);
+            assert_string_equal(n.host, cases[i].host);
+            assert_string_equal(n.registrable, cases[i].reg);
+            assert_string_equal(n.url, cases[i].url);
         } else {
             if (rc == CWT_OK)
-                fail_msg("'%s' accepted as '%s'", cases[i].in, host);
+                fail_msg("'%s' accepted as '%s'", cases[i].in, n.host);
             assert_string_equal(err.field, "domain");
+            if (cases[i].in[0] && !strstr(err.msg, "'") && !strstr(err.msg, "http"))
+                fail_msg("'%s': the refusal does not quote the input: %s", cases[i].in, err.msg);
         }
     }
     if (psl)
@@ -269,6 +300,7 @@ struct fake_net {
     const char *url, *body;
     long status;
     int calls;
+    const char *final; /* where a redirect ended; NULL: url itself */
 };
 
 static enum cwt_status fake_txt(void *ud, const char *name, char **out, struct cwt_err *err)
@@ -281,13 +313,15 @@ static enum cwt_status fake_txt(void *ud, const char *name, char **out, struct c
     return CWT_OK;
 }
 
-static enum cwt_status fake_get(void *ud, const char *url, char **body, long *status, struct cwt_err *err)
+static enum cwt_status fake_get(void *ud, const char *url, char **body, long *status, char **final,
+                                struct cwt_err *err)
 {
     struct fake_net *f = ud;
     f->calls++;
     if (!f->url || strcmp(url, f->url) != 0)
         return cwt_err_set(err, CWT_ECONNECT, "cannot connect to '%s'", url);
     *body = cwt_strdup(f->body);
+    *final = cwt_strdup(f->final ? f->final : url);
     *status = f->status;
     return CWT_OK;
 }
@@ -299,6 +333,8 @@ static void test_verify_check(void **state)
         const char *method;
         struct fake_net net;
         enum cwt_status want;
+        const char *site_url; /* NULL: https://ex.com/ */
+        const char *why;      /* in the refusal, besides the token */
     } cases[] = {
         {"dns", {"_cwtap.ex.com", "other\ncwtap-site-verification=TOK", NULL, NULL, 0, 0}, CWT_OK},
         {"dns", {"_cwtap.ex.com", "\"cwtap-site-verification=TOK\"", NULL, NULL, 0, 0}, CWT_OK},
@@ -314,23 +350,48 @@ static void test_verify_check(void **state)
         {"well-known", {NULL, NULL, "https://ex.com/.well-known/cwtap.txt", "cwtap-site-verification=TOK\r\n", 200, 0},
          CWT_OK},
         {"well-known", {NULL, NULL, "https://ex.com/.well-known/cwtap.txt", "TOK\n", 200, 0}, CWT_OK},
-        {"well-known", {NULL, NULL, "https://ex.com/.well-known/cwtap.txt", "xTOK\n", 200, 0}, CWT_EREFUSED},
+        {"well-known", {NULL, NULL, "https://ex.com/.well-known/cwtap.txt", "xTOK\n", 200, 0}, CWT_EREFUSED, NULL,
+         "holds 'xTOK'"},
+        {"well-known", {NULL, NULL, "https://ex.com/.well-known/cwtap.txt", "nope", 404, 0}, CWT_EREFUSED, NULL,
+         "answered HTTP 404"},
+        {"dns", {"_cwtap.ex.com", "cwtap-site-verification=OTHER", NULL, NULL, 0, 0}, CWT_EREFUSED, NULL,
+         "found 'cwtap-site-verification=OTHER'"},
+        {"dns", {NULL, NULL, NULL, NULL, 0, 0}, CWT_EREFUSED, NULL, "no TXT at '_cwtap.ex.com'"},
+        /* A redirect within the site is followed; one to another host proves nothing. */
+        {"meta", {NULL, NULL, "https://ex.com/", "<meta name=\"cwtap-site-verification\" content=\"TOK\">", 200, 0,
+                  "https://ex.com/en/"}, CWT_OK},
+        {"meta", {NULL, NULL, "https://ex.com/", "<meta name=\"cwtap-site-verification\" content=\"TOK\">", 200, 0,
+                  "https://evil.example/"}, CWT_EREFUSED, NULL, "redirected to another host ('https://evil.example/')"},
+        {"meta", {NULL, NULL, "https://ex.com/", "<meta name=\"cwtap-site-verification\" content=\"TOK\">", 200, 0,
+                  "https://www.ex.com/"}, CWT_EREFUSED, NULL, "another host"},
+        /* A site registered with a port is checked there, and on its scheme only. */
+        {"well-known", {NULL, NULL, "https://ex.com:8443/.well-known/cwtap.txt", "TOK\n", 200, 0}, CWT_OK,
+         "https://ex.com:8443/"},
+        {"well-known", {NULL, NULL, "https://ex.com/.well-known/cwtap.txt", "TOK\n", 200, 0}, CWT_EREFUSED,
+         "https://ex.com:8443/", "cannot connect to 'https://ex.com:8443/.well-known/cwtap.txt'"},
+        {"meta", {NULL, NULL, "http://ex.com/", "<meta name=\"cwtap-site-verification\" content=\"TOK\">", 200, 0},
+         CWT_EREFUSED, "http://ex.com:8080/"},
     };
     for (size_t i = 0; i < CWT_ARRAY_LEN(cases); i++) {
         struct fake_net f = cases[i].net;
         struct srv_net net = {fake_txt, fake_get, &f};
         struct cwt_err err;
         cwt_err_clear(&err);
-        enum cwt_status rc = srv_verify_check(&net, cases[i].method, "ex.com", "TOK", &err);
+        const char *url = cases[i].site_url ? cases[i].site_url : "https://ex.com/";
+        enum cwt_status rc = srv_verify_check(&net, cases[i].method, "ex.com", url, "TOK", &err);
         if (rc != cases[i].want)
             fail_msg("case %zu (%s): got %d (%s)", i, cases[i].method, rc, err.msg);
-        if (rc != CWT_OK)
+        if (rc != CWT_OK) {
             assert_true(strstr(err.msg, "TOK") != NULL); /* the refusal says what was expected */
+            assert_string_equal(err.field, "method");
+            if (cases[i].why && !strstr(err.msg, cases[i].why))
+                fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, cases[i].why);
+        }
     }
     struct srv_net none = {NULL, NULL, NULL};
     struct cwt_err err;
-    assert_int_equal(srv_verify_check(&none, "dns", "ex.com", "TOK", &err), CWT_EUNSUPPORTED);
-    assert_int_equal(srv_verify_check(&none, "meta", "ex.com", "TOK", &err), CWT_EUNSUPPORTED);
+    assert_int_equal(srv_verify_check(&none, "dns", "ex.com", "https://ex.com/", "TOK", &err), CWT_EUNSUPPORTED);
+    assert_int_equal(srv_verify_check(&none, "meta", "ex.com", "https://ex.com/", "TOK", &err), CWT_EUNSUPPORTED);
 }
 
 /* ---- rate limits -------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 
 #include "util/buf.h"
 #include "util/timeutil.h"
+#include "util/idn.h"
 #include "util/url.h"
 
 static void test_strerror_covers_every_status(void **state)
@@ -143,6 +144,44 @@ static void test_civil_roundtrip(void **state)
     assert_int_equal(tm.sec, 59);
 }
 
+/* A-labels typed in ASCII are checked as their U-label form would be: one verdict for both forms. */
+static void test_idn_alabels(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out; /* out NULL: refused */
+    } rows[] = {
+        {"XN--BCHER-KVA.Example", "xn--bcher-kva.example"},
+        {"bücher.example", "xn--bcher-kva.example"},
+        {"*.xn--bcher-kva.example", "*.xn--bcher-kva.example"},   /* certificate wildcards pass */
+        {"_dmarc.example.com", "_dmarc.example.com"},
+        {"xn--fsqu00a.xn--fiqs8s", "xn--fsqu00a.xn--fiqs8s"},      /* 例子.中国 */
+        {"例子.中国", "xn--fsqu00a.xn--fiqs8s"},
+        {"xn--72c1a1bt4awk9o.xn--o3cw4h", "xn--72c1a1bt4awk9o.xn--o3cw4h"}, /* ตัวอย่าง.ไทย */
+        {"Công-Ty.vn", "xn--cng-ty-ixa.vn"},
+        {"axn--zz.example", "axn--zz.example"},                  /* not a label start: plain ASCII */
+        {"xn--zz.example", NULL},                                /* invalid punycode */
+        {"www.xn--.example", NULL},
+        {"xn--bcher-kvb.example", NULL},                         /* decodes to a character IDNA forbids */
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(rows); i++) {
+        char *out = NULL;
+        struct cwt_err err;
+        cwt_err_clear(&err);
+        enum cwt_status rc = cwt__idn_to_ascii(rows[i].in, &out, &err);
+        if (rows[i].out) {
+            if (rc != CWT_OK)
+                fail_msg("'%s' refused: %s", rows[i].in, err.msg);
+            assert_string_equal(out, rows[i].out);
+        } else {
+            if (rc != CWT_EINVAL)
+                fail_msg("'%s' accepted as '%s'", rows[i].in, out ? out : "");
+            assert_non_null(strstr(err.msg, rows[i].in)); /* the refusal names the host */
+        }
+        cwt_free(out);
+    }
+}
+
 static void test_url_split(void **state)
 {
     (void)state;
@@ -196,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_add_months),
         cmocka_unit_test(test_civil_roundtrip),
         cmocka_unit_test(test_url_split),
+        cmocka_unit_test(test_idn_alabels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,10 @@
 /*
  * This module implements host name conversion to A-labels with libidn2, so
  * that certificate names, URLs and registries are compared in one form.
+ * ASCII names are lowercased; those holding an A-label ("xn--...") are also
+ * checked by libidn2 with the same rules as U-labels (non-transitional, then
+ * transitional as browsers do), so an invalid A-label ("xn--zz") is refused
+ * and a name gets the same verdict in either form.
  */
 #include <ctype.h>
 #include <idn2.h>
@@ -10,6 +14,15 @@
 #include "util/idn.h"
 
 #define HOST_MAX 253
+
+/* True when a label of @p s (lowercase) starts with "xn--". */
+static bool has_alabel(const char *s)
+{
+    for (const char *p = s; (p = strstr(p, "xn--")); p += 4)
+        if (p == s || p[-1] == '.')
+            return true;
+    return false;
+}
 
 enum cwt_status cwt__idn_to_ascii(const char *host, char **out, struct cwt_err *err)
 {
@@ -32,6 +45,18 @@ enum cwt_status cwt__idn_to_ascii(const char *host, char **out, struct cwt_err *
             return CWT_ENOMEM;
         for (char *p = s; *p; p++)
             *p = (char)tolower((unsigned char)*p);
+        char *a = NULL;
+        int rc = IDN2_OK;
+        if (has_alabel(s)) { /* the same rules as for the U-label form below, so both get one verdict */
+            rc = idn2_to_ascii_8z(s, &a, IDN2_NONTRANSITIONAL);
+            if (rc != IDN2_OK)
+                rc = idn2_to_ascii_8z(s, &a, IDN2_TRANSITIONAL);
+        }
+        idn2_free(a);
+        if (rc != IDN2_OK) {
+            cwt_free(s);
+            return cwt_err_set(err, CWT_EINVAL, "invalid host name '%s': %s", host, idn2_strerror(rc));
+        }
     } else {
         char *tmp = cwt_strndup(host, n), *a = NULL;
         if (!tmp)
