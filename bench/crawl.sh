@@ -7,6 +7,8 @@
 # log). Prints sites/s, pages/s, cwtap CPU ms per page, the baseline's, their ratio (target <= 1.5)
 # and cwtap's peak RSS.
 #   sh bench/crawl.sh BUILD_DIR      (a release build; BENCH_CRAWL_SITES=N, default 200; BENCH_CRAWL_JOBS=N, default 8)
+# To profile: BENCH_CRAWL_WRAP='perf record -g -o /tmp/crawl.perf' (the times then include perf's);
+# BENCH_CRAWL_KEEP=1 keeps the temporary directory.
 set -eu
 # In a network namespace of its own (loopback only: nothing can leave) and a mount namespace where
 # /etc/hosts names every site at 127.0.0.1, so that cwtap resolves them as it would real names (400
@@ -131,7 +133,7 @@ else
 fi
 : > "$T/logs/access.log"
 
-/usr/bin/time -f '%e %U %S %M' -o "$T/time.cwtap" "$cwtap" audit --json --quiet --allow-private --offline-registry \
+/usr/bin/time -f '%e %U %S %M' -o "$T/time.cwtap" ${BENCH_CRAWL_WRAP:-} "$cwtap" audit --json --quiet --allow-private --offline-registry \
     --ca-file "$T/certs/ca.pem" --http-port "$http" --jobs "$jobs" --urls "$T/urls.txt" -o "$T/report.json" \
     $(cat "$T/resolve") 2>"$T/audit.err" || {
     rc=$?
