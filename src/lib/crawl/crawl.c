@@ -6,10 +6,12 @@
  * chosen by plan.c from the links seen so far (and the sitemap), until every
  * role is filled or a budget runs out: pages, depth, bytes per page and per
  * site, redirects, wall time. Politeness: robots.txt Crawl-delay (capped)
- * serialises requests; a 429/503 with a short Retry-After gets one retry;
+ * serialises requests; a 429/503 with a short Retry-After (seconds or an
+ * HTTP-date) gets one retry when the site's time allows;
  * a storm of failures stops the crawl. Every decision that drops or limits
  * something leaves a note in the result. See docs/internals/crawl.md.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@
 #include "crawl/robots.h"
 #include "page/sitemap.h"
 #include "util/buf.h"
+#include "util/timeutil.h"
 #include "util/url.h"
 
 enum {
@@ -254,14 +257,21 @@ static enum cwt_status cands_from_doc(struct crawler *cr, const struct cwt__craw
     return CWT_OK;
 }
 
-static long retry_after_s(const struct cwt__response *r)
+/* The wait a 429/503 asks for, in seconds: Retry-After as delta-seconds or as an HTTP-date (taken against
+ * the response's own Date header when it has one, so that a skewed server clock does not count, else
+ * against ours); -1 when absent or malformed (then no retry). */
+static long retry_after_s(const struct crawler *cr, const struct cwt__response *r)
 {
     const char *v = cwt__response_header(r, "retry-after");
     if (!v)
         return -1;
-    char *e;
-    long s = strtol(v, &e, 10);
-    return (e != v && *e == '\0' && s >= 0) ? s : -1; /* HTTP dates are not honoured: no retry */
+    int64_t now, wait;
+    const char *date = cwt__response_header(r, "date");
+    if (!date || cwt_time_parse_http(date, &now) != CWT_OK)
+        now = cwt_ctx_now(cr->ctx);
+    if (cwt_retry_after_parse(v, now, &wait) != CWT_OK)
+        return -1;
+    return wait > LONG_MAX / 2000 ? LONG_MAX / 2000 : (long)wait; /* so that wait * 1000 cannot overflow */
 }
 
 static bool failed(const struct cwt__response *r)
@@ -299,11 +309,15 @@ static enum cwt_status fetch_batch(struct crawler *cr, struct cwt__fetch_req *re
     cr->c->requests += (unsigned)n;
     for (size_t i = 0; i < n && st == CWT_OK; i++) {
         struct cwt__response *r = &out[i];
-        long ra = (r->status == 429 || r->status == 503) ? retry_after_s(r) : -1;
-        if (ra >= 0 && cr->retries_left && ra <= (long)cr->max_retry_after_s &&
-            time_left_ms(cr) > ra * 1000 + MIN_REQUEST_MS) {
+        long ra = (r->status == 429 || r->status == 503) ? retry_after_s(cr, r) : -1;
+        bool in_time = time_left_ms(cr) > ra * 1000 + MIN_REQUEST_MS; /* the wait is capped by the site's time */
+        if (ra >= 0 && cr->retries_left && ra <= (long)cr->max_retry_after_s && !in_time) {
+            note(cr, "'%s' answered %ld with Retry-After: %s (%ld s), longer than the site's time left; not retried",
+                 r->url, r->status, cwt__response_header(r, "retry-after"), ra);
+        } else if (ra >= 0 && cr->retries_left && ra <= (long)cr->max_retry_after_s) {
             cr->retries_left--;
-            note(cr, "'%s' answered %ld with Retry-After: %ld; retried once after waiting", r->url, r->status, ra);
+            note(cr, "'%s' answered %ld with Retry-After: %s (%ld s); retried once after waiting", r->url, r->status,
+                 cwt__response_header(r, "retry-after"), ra);
             sleep_ms(ra * 1000);
             struct cwt__response again;
             reqs[i].timeout_ms = CWT_MIN(reqs[i].timeout_ms, CWT_MAX(time_left_ms(cr), 1L));
@@ -312,8 +326,8 @@ static enum cwt_status fetch_batch(struct crawler *cr, struct cwt__fetch_req *re
             cwt__response_release(r);
             *r = again;
         } else if (ra > (long)cr->max_retry_after_s) {
-            note(cr, "'%s' answered %ld with Retry-After: %ld s, longer than the %u s we wait; not retried", r->url,
-                 r->status, ra, cr->max_retry_after_s);
+            note(cr, "'%s' answered %ld with Retry-After: %s (%ld s), longer than the %u s we wait; not retried",
+                 r->url, r->status, cwt__response_header(r, "retry-after"), ra, cr->max_retry_after_s);
         }
     }
     for (size_t i = 0; i < n; i++) {
