@@ -257,6 +257,23 @@ static void test_probe_uses_the_resolve_address(void **state)
     cwt_ctx_free(one);
 }
 
+/* Crawls http://HOST:PORT/ (HOST at 127.0.0.1 through --resolve, no http probe). */
+static struct cwt__crawl *crawl_local(const char *host, int port)
+{
+    char rv[96], al[64], start[128];
+    snprintf(rv, sizeof rv, "%s:%d:127.0.0.1", host, port);
+    snprintf(al, sizeof al, "127.0.0.1:%d", port);
+    snprintf(start, sizeof start, "http://%s:%d/", host, port);
+    const char *resolve[] = {rv};
+    const char *allow[] = {al};
+    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_cidrs = allow, .nallow_cidrs = 1};
+    struct cwt__crawl_opts co = {.no_http_probe = true};
+    struct cwt__crawl *c = NULL;
+    struct cwt_err err;
+    assert_int_equal(cwt__crawl_site_opts(ctx, &fo, &co, start, &c, &err), CWT_OK);
+    return c;
+}
+
 static void test_crawl_delay(void **state)
 {
     (void)state;
@@ -268,17 +285,7 @@ static void test_crawl_delay(void **state)
     };
     struct h_srv s;
     assert_int_equal(h_srv_start(&s, 0, r, CWT_ARRAY_LEN(r)), 0);
-    char rv[96], al[64], start[128];
-    snprintf(rv, sizeof rv, "polite.example:%d:127.0.0.1", s.port);
-    snprintf(al, sizeof al, "127.0.0.1:%d", s.port);
-    snprintf(start, sizeof start, "http://polite.example:%d/", s.port);
-    const char *resolve[] = {rv};
-    const char *allow[] = {al};
-    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_cidrs = allow, .nallow_cidrs = 1};
-    struct cwt__crawl_opts co = {.no_http_probe = true};
-    struct cwt__crawl *c;
-    struct cwt_err err;
-    assert_int_equal(cwt__crawl_site_opts(ctx, &fo, &co, start, &c, &err), CWT_OK);
+    struct cwt__crawl *c = crawl_local("polite.example", s.port);
     assert_true(c->crawl_delay_s == 0.5);
     assert_int_equal(c->npages, 4);
     /* after robots.txt: the sitemap and three pages, one at a time, 0.5 s apart */
@@ -328,17 +335,7 @@ static void test_sitemap_index(void **state)
     };
     struct h_srv s;
     assert_int_equal(h_srv_start(&s, port, r, CWT_ARRAY_LEN(r)), 0);
-    char rv[96], al[64], start[128];
-    snprintf(rv, sizeof rv, "maps.example:%d:127.0.0.1", port);
-    snprintf(al, sizeof al, "127.0.0.1:%d", port);
-    snprintf(start, sizeof start, "http://maps.example:%d/", port);
-    const char *resolve[] = {rv};
-    const char *allow[] = {al};
-    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_cidrs = allow, .nallow_cidrs = 1};
-    struct cwt__crawl_opts co = {.no_http_probe = true};
-    struct cwt__crawl *c;
-    struct cwt_err err;
-    assert_int_equal(cwt__crawl_site_opts(ctx, &fo, &co, start, &c, &err), CWT_OK);
+    struct cwt__crawl *c = crawl_local("maps.example", port);
     for (size_t i = 0; i < c->nnotes; i++)
         print_message("note: %s\n", c->notes[i]);
     size_t k;
@@ -368,7 +365,7 @@ static void test_sitemap_index(void **state)
              "</sitemapindex>",
              port, port);
     assert_int_equal(h_srv_start(&s, port, r, CWT_ARRAY_LEN(r)), 0);
-    assert_int_equal(cwt__crawl_site_opts(ctx, &fo, &co, start, &c, &err), CWT_OK);
+    c = crawl_local("maps.example", port);
     for (size_t i = 0; i < c->nnotes; i++)
         print_message("note: %s\n", c->notes[i]);
     assert_int_equal(h_srv_count(&s, "GET /nested.xml"), 1);
