@@ -90,6 +90,7 @@ static void test_resolve_simple_matches(void **state)
         "http://B.example/x", "https://b.example/a%20b", "https://b.example/a:b@c", "https://-b.example/",
         "http://b.example:123456/", "https://b.example?x=1", "https://b.example#f", "/~user/a_b-c",
         "/p?a=/b?c", "/p?a=%4", "products/item-1.html", "/联系", "HTTP://b.example/", "/p?q=(1)",
+        "a//b", "x//", "HTTPSC//WWW.Example.co.uk", "/a//b", "/a/b//c?x=1",
     };
     size_t fast = 0;
     for (size_t b = 0; b < sizeof bases / sizeof bases[0]; b++) {

@@ -134,6 +134,9 @@ size_t cwt__url_resolve_simple(const struct cwt__url_base *b, const char *href, 
         pre = b->origin;
         pre_len = b->origin_len;
     } else {
+        for (size_t i = 0; i + 1 < plen; i++) /* libxml2 collapses "//" in a merged relative path */
+            if (href[i] == '/' && href[i + 1] == '/')
+                return 0;
         pre = b->dir;
         pre_len = b->dir_len;
     }
