@@ -257,6 +257,23 @@ static void test_probe_uses_the_resolve_address(void **state)
     cwt_ctx_free(one);
 }
 
+/* Crawls http://HOST:PORT/ (HOST at 127.0.0.1 through --resolve, no http probe). */
+static struct cwt__crawl *crawl_local(const char *host, int port)
+{
+    char rv[96], al[64], start[128];
+    snprintf(rv, sizeof rv, "%s:%d:127.0.0.1", host, port);
+    snprintf(al, sizeof al, "127.0.0.1:%d", port);
+    snprintf(start, sizeof start, "http://%s:%d/", host, port);
+    const char *resolve[] = {rv};
+    const char *allow[] = {al};
+    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_cidrs = allow, .nallow_cidrs = 1};
+    struct cwt__crawl_opts co = {.no_http_probe = true};
+    struct cwt__crawl *c = NULL;
+    struct cwt_err err;
+    assert_int_equal(cwt__crawl_site_opts(ctx, &fo, &co, start, &c, &err), CWT_OK);
+    return c;
+}
+
 static void test_crawl_delay(void **state)
 {
     (void)state;
@@ -268,22 +285,98 @@ static void test_crawl_delay(void **state)
     };
     struct h_srv s;
     assert_int_equal(h_srv_start(&s, 0, r, CWT_ARRAY_LEN(r)), 0);
-    char rv[96], al[64], start[128];
-    snprintf(rv, sizeof rv, "polite.example:%d:127.0.0.1", s.port);
-    snprintf(al, sizeof al, "127.0.0.1:%d", s.port);
-    snprintf(start, sizeof start, "http://polite.example:%d/", s.port);
-    const char *resolve[] = {rv};
-    const char *allow[] = {al};
-    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_cidrs = allow, .nallow_cidrs = 1};
-    struct cwt__crawl_opts co = {.no_http_probe = true};
-    struct cwt__crawl *c;
-    struct cwt_err err;
-    assert_int_equal(cwt__crawl_site_opts(ctx, &fo, &co, start, &c, &err), CWT_OK);
+    struct cwt__crawl *c = crawl_local("polite.example", s.port);
     assert_true(c->crawl_delay_s == 0.5);
     assert_int_equal(c->npages, 4);
     /* after robots.txt: the sitemap and three pages, one at a time, 0.5 s apart */
     assert_true(c->elapsed_ms >= 4 * 500 - 50);
     assert_true(has_note(c, "crawl-delay of 0.5 s"));
+    cwt__crawl_free(c);
+    h_srv_stop(&s);
+}
+
+/* A sitemap index named in robots.txt: its child sitemaps are followed (the page sitemap first), at most
+ * four, never one of another site or one robots.txt disallows, a nested index is not followed, and an
+ * endless child is cut at the sitemap byte budget. */
+static void test_sitemap_index(void **state)
+{
+    (void)state;
+    int port = h_free_port();
+    char robots[160], index[2048], pages[512], nested[512];
+    snprintf(robots, sizeof robots, "User-agent: *\nDisallow: /private/\nSitemap: http://maps.example:%d/index.xml\n",
+             port);
+    const char *kids[] = {"post-sitemap.xml", "product-sitemap1.xml", "product-sitemap2.xml", "nested.xml",
+                          "page-sitemap.xml", "private/page-sitemap.xml", "huge-sitemap.xml", "product-sitemap3.xml"};
+    int off = snprintf(index, sizeof index, "<?xml version=\"1.0\"?><sitemapindex "
+                                            "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                                            "<sitemap><loc>http://other-site.example/page-sitemap.xml</loc></sitemap>");
+    for (size_t i = 0; i < CWT_ARRAY_LEN(kids); i++)
+        off += snprintf(index + off, sizeof index - (size_t)off,
+                        "<sitemap><loc>http://maps.example:%d/%s</loc></sitemap>", port, kids[i]);
+    snprintf(index + off, sizeof index - (size_t)off, "</sitemapindex>");
+    snprintf(pages, sizeof pages,
+             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>http://maps.example:%d/"
+             "factory-tour.html</loc></url><url><loc>http://maps.example:%d/about-us.html</loc></url></urlset>",
+             port, port);
+    snprintf(nested, sizeof nested,
+             "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><sitemap><loc>http://maps.example:%d/"
+             "deep.xml</loc></sitemap></sitemapindex>",
+             port);
+    const char *xml = "Content-Type: application/xml\r\n", *html = "Content-Type: text/html\r\n";
+    const struct h_route r[] = {
+        {.path = "/", .headers = html, .body = "<p>Valves since 1998.</p>"},
+        {.path = "/robots.txt", .body = robots},
+        {.path = "/index.xml", .headers = xml, .body = index},
+        {.path = "/page-sitemap.xml", .headers = xml, .body = pages},
+        {.path = "/nested.xml", .headers = xml, .body = nested},
+        {.path = "/huge-sitemap.xml", .headers = xml, .mode = H_ENDLESS, .n = (size_t)64 << 20},
+        {.path = "/post-sitemap.xml", .headers = xml, .body = "<urlset></urlset>"},
+        {.path = "*", .headers = html, .body = "<p>x</p>"},
+    };
+    struct h_srv s;
+    assert_int_equal(h_srv_start(&s, port, r, CWT_ARRAY_LEN(r)), 0);
+    struct cwt__crawl *c = crawl_local("maps.example", port);
+    for (size_t i = 0; i < c->nnotes; i++)
+        print_message("note: %s\n", c->notes[i]);
+    size_t k;
+    const struct cwt__crawl_page *p = find_role(c, "factory", &k);
+    assert_non_null(p);
+    assert_non_null(strstr(p->reason, "page-sitemap.xml"));
+    assert_non_null(find_role(c, "about", &k));
+    /* the page sitemap first, then the index's order; four in all; the disallowed one never asked for */
+    assert_int_equal(h_srv_count(&s, "GET /index.xml"), 1);
+    assert_int_equal(h_srv_count(&s, "GET /page-sitemap.xml"), 1);
+    assert_int_equal(h_srv_count(&s, "GET /post-sitemap.xml"), 1);
+    assert_int_equal(h_srv_count(&s, "GET /product-sitemap1.xml"), 1);
+    assert_int_equal(h_srv_count(&s, "GET /product-sitemap2.xml"), 1);
+    assert_int_equal(h_srv_count(&s, "GET /nested.xml"), 0);
+    assert_int_equal(h_srv_count(&s, "GET /huge-sitemap.xml"), 0);
+    assert_int_equal(h_srv_count(&s, "GET /private/"), 0);
+    assert_int_equal(h_srv_count(&s, "-sitemap3.xml"), 0);
+    assert_true(has_note(c, "sitemap index of 9 sitemaps: 4 followed, 5 not"));
+    assert_int_equal(c->sitemap_urls, 2);
+    cwt__crawl_free(c);
+    h_srv_stop(&s);
+
+    /* the nested index and the endless sitemap first: one is not followed, the other is cut */
+    snprintf(index, sizeof index,
+             "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><sitemap><loc>http://maps.example:%d/"
+             "nested.xml</loc></sitemap><sitemap><loc>http://maps.example:%d/huge-sitemap.xml</loc></sitemap>"
+             "</sitemapindex>",
+             port, port);
+    assert_int_equal(h_srv_start(&s, port, r, CWT_ARRAY_LEN(r)), 0);
+    c = crawl_local("maps.example", port);
+    for (size_t i = 0; i < c->nnotes; i++)
+        print_message("note: %s\n", c->notes[i]);
+    assert_int_equal(h_srv_count(&s, "GET /nested.xml"), 1);
+    assert_int_equal(h_srv_count(&s, "GET /deep.xml"), 0);
+    assert_true(has_note(c, "nested.xml' is a sitemap index inside a sitemap index; not followed"));
+    assert_int_equal(h_srv_count(&s, "GET /huge-sitemap.xml"), 1);
+    assert_true(has_note(c, "huge-sitemap.xml' is not a sitemap"));
+    /* read up to its cap (the page byte budget, at most 4 MB a sitemap), not one byte further */
+    size_t cap = CWT_MIN(cwt_ctx_limits(ctx)->max_page_bytes, (size_t)4 << 20);
+    print_message("total bytes %zu, sitemap cap %zu\n", c->total_bytes, cap);
+    assert_true(c->total_bytes >= cap && c->total_bytes <= cap + 4096);
     cwt__crawl_free(c);
     h_srv_stop(&s);
 }
@@ -296,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_refused_home_is_still_a_page),
         cmocka_unit_test(test_probe_uses_the_resolve_address),
         cmocka_unit_test(test_crawl_delay),
+        cmocka_unit_test(test_sitemap_index),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

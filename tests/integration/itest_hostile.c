@@ -287,6 +287,77 @@ static void test_429_long_retry_after(void **state)
     done(&res);
 }
 
+/* Requests for the home page "/" (the log has one "METHOD TARGET" a line). */
+static int home_requests(const struct h_srv *s)
+{
+    return h_srv_count(s, "GET /") - h_srv_count(s, "GET /robots.txt") - h_srv_count(s, "GET /sitemap.xml");
+}
+
+/* Retry-After as an HTTP-date (RFC 9110): counted from the response's Date header, so 2 s here whatever
+ * our clock says; the page is asked for twice. */
+static void test_503_retry_after_date(void **state)
+{
+    (void)state;
+    struct h_route r[] = {{.path = "/robots.txt", .status = 404},
+                          {.path = "*", .status = 503,
+                           .headers = "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\nRetry-After: Sun, 06 Nov 1994 08:49:39 GMT\r\n"}};
+    struct result res;
+    run("503 retry date", r, 2, false, NULL, &res);
+    assert_int_equal(res.c->pages[0].resp.status, 503);
+    assert_true(has_note(res.c, "Retry-After: Sun, 06 Nov 1994 08:49:39 GMT (2 s); retried once"));
+    assert_int_equal(home_requests(&res.srv), 2);
+    assert_true(res.wall_ms >= 1900);
+    done(&res);
+}
+
+/* An HTTP-date without a Date header is taken against our clock: one in the past means no wait. */
+static void test_429_retry_after_past_date(void **state)
+{
+    (void)state;
+    struct h_route r[] = {{.path = "/robots.txt", .status = 404},
+                          {.path = "*", .status = 429, .headers = "Retry-After: Sunday, 06-Nov-94 08:49:37 GMT\r\n"}};
+    struct result res;
+    run("429 past date", r, 2, false, NULL, &res);
+    assert_true(has_note(res.c, "(0 s); retried once"));
+    assert_int_equal(home_requests(&res.srv), 2);
+    assert_true(res.wall_ms < 2000);
+    done(&res);
+}
+
+/* A wait the site's time budget cannot hold is not waited (8 s asked, 5 s budget), whatever its form. */
+static void test_503_retry_after_past_budget(void **state)
+{
+    (void)state;
+    static const char *const forms[] = {
+        "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\nRetry-After: Sun Nov  6 08:49:45 1994\r\n",
+        "Retry-After: 8\r\n",
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(forms); i++) {
+        struct h_route r[] = {{.path = "/robots.txt", .status = 404}, {.path = "*", .status = 503, .headers = forms[i]}};
+        struct cwt_limits lim = tight;
+        lim.site_time_ms = 5000;
+        struct result res;
+        run("503 past budget", r, 2, false, &lim, &res);
+        assert_true(has_note(res.c, "(8 s), longer than the site's time left; not retried"));
+        assert_int_equal(home_requests(&res.srv), 1);
+        assert_true(res.wall_ms < 3000);
+        done(&res);
+    }
+}
+
+/* A malformed Retry-After is no Retry-After: not retried. */
+static void test_429_retry_after_malformed(void **state)
+{
+    (void)state;
+    struct h_route r[] = {{.path = "/robots.txt", .status = 404},
+                          {.path = "*", .status = 429, .headers = "Retry-After: sun, 06 nov 1994 08:49:37 gmt\r\n"}};
+    struct result res;
+    run("429 bad date", r, 2, false, NULL, &res);
+    assert_false(has_note(res.c, "retried once"));
+    assert_int_equal(home_requests(&res.srv), 1);
+    done(&res);
+}
+
 static void test_stalled_tls(void **state)
 {
     (void)state;
@@ -343,6 +414,8 @@ int main(void)
         cmocka_unit_test(test_deep_nesting),     cmocka_unit_test(test_million_links),
         cmocka_unit_test(test_500_storm),        cmocka_unit_test(test_429_storm),
         cmocka_unit_test(test_429_long_retry_after), cmocka_unit_test(test_stalled_tls),
+        cmocka_unit_test(test_503_retry_after_date), cmocka_unit_test(test_429_retry_after_past_date),
+        cmocka_unit_test(test_503_retry_after_past_budget), cmocka_unit_test(test_429_retry_after_malformed),
         cmocka_unit_test(test_robots_unreachable), cmocka_unit_test(test_robots_huge),
     };
     if (getenv("CWT_TEST_FILTER")) /* e.g. CWT_TEST_FILTER='test_gzip*' */

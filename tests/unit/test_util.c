@@ -106,6 +106,69 @@ static void test_iso_parse(void **state)
     assert_string_equal(s, "2026-07-31T23:59:59Z");
 }
 
+/* HTTP-date (RFC 9110 5.6.7): the three forms, strictly; 784111777 is Sun, 06 Nov 1994 08:49:37 GMT. */
+static const struct {
+    const char *in;
+    int64_t want; /* -1: parse error */
+} http_date_cases[] = {
+    {"Sun, 06 Nov 1994 08:49:37 GMT", 784111777},
+    {"Sunday, 06-Nov-94 08:49:37 GMT", 784111777},
+    {"Sun Nov  6 08:49:37 1994", 784111777},
+    {"Sun Nov 16 08:49:37 1994", 784111777 + 10 * 86400},
+    {"Thu, 31 Dec 2026 23:59:60 GMT", 1798761599},
+    {"Friday, 31-Dec-27 00:00:00 GMT", 1830211200},
+    {"Sun, 06 Nov 1994 08:49:37 UTC", -1},
+    {"sun, 06 Nov 1994 08:49:37 GMT", -1},
+    {"Sun, 6 Nov 1994 08:49:37 GMT", -1},
+    {"Sun, 06 Nov 1994 08:49:37 GMT ", -1},
+    {"Sun, 31 Feb 1994 08:49:37 GMT", -1},
+    {"Sun, 06 Nov 1994 24:00:00 GMT", -1},
+    {"Sun, 06 Nox 1994 08:49:37 GMT", -1},
+    {"Sun Nov 6 08:49:37 1994", -1},
+    {"Sun Nov  6 08:49:37 1994 GMT", -1},
+    {"Sun, 06-Nov-94 08:49:37 GMT", -1},
+    {"Sunday, 06 Nov 1994 08:49:37 GMT", -1},
+    {"Sun", -1},
+    {"", -1},
+};
+
+static void test_http_date(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < CWT_ARRAY_LEN(http_date_cases); i++) {
+        int64_t t = 0;
+        enum cwt_status rc = cwt_time_parse_http(http_date_cases[i].in, &t);
+        print_message("'%s' -> %s %lld\n", http_date_cases[i].in, cwt_status_name(rc), (long long)t);
+        if (http_date_cases[i].want < 0) {
+            assert_int_equal(rc, CWT_EPARSE);
+        } else {
+            assert_int_equal(rc, CWT_OK);
+            assert_int_equal(t, http_date_cases[i].want);
+        }
+    }
+}
+
+static void test_retry_after(void **state)
+{
+    (void)state;
+    int64_t w = -1, now = 784111777;
+    assert_int_equal(cwt_retry_after_parse("120", now, &w), CWT_OK);
+    assert_int_equal(w, 120);
+    assert_int_equal(cwt_retry_after_parse(" 0\t", now, &w), CWT_OK);
+    assert_int_equal(w, 0);
+    assert_int_equal(cwt_retry_after_parse("99999999999999999999999", now, &w), CWT_OK);
+    assert_int_equal(w, INT64_MAX);
+    assert_int_equal(cwt_retry_after_parse("Sun, 06 Nov 1994 08:49:39 GMT", now, &w), CWT_OK);
+    assert_int_equal(w, 2);
+    assert_int_equal(cwt_retry_after_parse("Sun, 06 Nov 1994 08:49:30 GMT", now, &w), CWT_OK);
+    assert_int_equal(w, 0); /* in the past: no wait */
+    assert_int_equal(cwt_retry_after_parse("Sun Nov  6 09:49:37 1994", now, &w), CWT_OK);
+    assert_int_equal(w, 3600);
+    const char *bad[] = {"", "  ", "-1", "1.5", "10s", "+3", "soon", "Sun, 06 Nov 1994 08:49:39", NULL};
+    for (size_t i = 0; i < CWT_ARRAY_LEN(bad); i++)
+        assert_int_equal(cwt_retry_after_parse(bad[i], now, &w), CWT_EPARSE);
+}
+
 static void test_add_months(void **state)
 {
     (void)state;
@@ -232,6 +295,8 @@ int main(void)
         cmocka_unit_test(test_buf_cap),
         cmocka_unit_test(test_ctx_clock_and_limits),
         cmocka_unit_test(test_iso_parse),
+        cmocka_unit_test(test_http_date),
+        cmocka_unit_test(test_retry_after),
         cmocka_unit_test(test_add_months),
         cmocka_unit_test(test_civil_roundtrip),
         cmocka_unit_test(test_url_split),

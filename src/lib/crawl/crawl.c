@@ -6,10 +6,12 @@
  * chosen by plan.c from the links seen so far (and the sitemap), until every
  * role is filled or a budget runs out: pages, depth, bytes per page and per
  * site, redirects, wall time. Politeness: robots.txt Crawl-delay (capped)
- * serialises requests; a 429/503 with a short Retry-After gets one retry;
+ * serialises requests; a 429/503 with a short Retry-After (seconds or an
+ * HTTP-date) gets one retry when the site's time allows;
  * a storm of failures stops the crawl. Every decision that drops or limits
  * something leaves a note in the result. See docs/internals/crawl.md.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +23,17 @@
 #include "crawl/robots.h"
 #include "page/sitemap.h"
 #include "util/buf.h"
+#include "util/timeutil.h"
 #include "util/url.h"
 
 enum {
     MAX_NOTES = 64,
     MAX_CANDS = 5000,
     MAX_SITEMAP_URLS = 2000,
-    MAX_SITEMAPS = 2,
+    MAX_SITEMAPS = 2,          /* sitemaps read from robots.txt (else /sitemap.xml) */
+    MAX_CHILD_SITEMAPS = 4,    /* child sitemaps followed from sitemap indexes, per site */
+    MAX_SITEMAP_BYTES = 4 << 20,        /* bytes read of one sitemap */
+    MAX_SITEMAP_TOTAL_BYTES = 12 << 20, /* bytes read of all the sitemaps of a site */
     STORM = 4,           /* consecutive failed requests that stop the crawl */
     MAX_RETRIES = 3,     /* Retry-After retries per site */
     MIN_REQUEST_MS = 1000, /* no request is started with less time left than this */
@@ -251,14 +257,21 @@ static enum cwt_status cands_from_doc(struct crawler *cr, const struct cwt__craw
     return CWT_OK;
 }
 
-static long retry_after_s(const struct cwt__response *r)
+/* The wait a 429/503 asks for, in seconds: Retry-After as delta-seconds or as an HTTP-date (taken against
+ * the response's own Date header when it has one, so that a skewed server clock does not count, else
+ * against ours); -1 when absent or malformed (then no retry). */
+static long retry_after_s(const struct crawler *cr, const struct cwt__response *r)
 {
     const char *v = cwt__response_header(r, "retry-after");
     if (!v)
         return -1;
-    char *e;
-    long s = strtol(v, &e, 10);
-    return (e != v && *e == '\0' && s >= 0) ? s : -1; /* HTTP dates are not honoured: no retry */
+    int64_t now, wait;
+    const char *date = cwt__response_header(r, "date");
+    if (!date || cwt_time_parse_http(date, &now) != CWT_OK)
+        now = cwt_ctx_now(cr->ctx);
+    if (cwt_retry_after_parse(v, now, &wait) != CWT_OK)
+        return -1;
+    return wait > LONG_MAX / 2000 ? LONG_MAX / 2000 : (long)wait; /* so that wait * 1000 cannot overflow */
 }
 
 static bool failed(const struct cwt__response *r)
@@ -296,11 +309,15 @@ static enum cwt_status fetch_batch(struct crawler *cr, struct cwt__fetch_req *re
     cr->c->requests += (unsigned)n;
     for (size_t i = 0; i < n && st == CWT_OK; i++) {
         struct cwt__response *r = &out[i];
-        long ra = (r->status == 429 || r->status == 503) ? retry_after_s(r) : -1;
-        if (ra >= 0 && cr->retries_left && ra <= (long)cr->max_retry_after_s &&
-            time_left_ms(cr) > ra * 1000 + MIN_REQUEST_MS) {
+        long ra = (r->status == 429 || r->status == 503) ? retry_after_s(cr, r) : -1;
+        bool in_time = time_left_ms(cr) > ra * 1000 + MIN_REQUEST_MS; /* the wait is capped by the site's time */
+        if (ra >= 0 && cr->retries_left && ra <= (long)cr->max_retry_after_s && !in_time) {
+            note(cr, "'%s' answered %ld with Retry-After: %s (%ld s), longer than the site's time left; not retried",
+                 r->url, r->status, cwt__response_header(r, "retry-after"), ra);
+        } else if (ra >= 0 && cr->retries_left && ra <= (long)cr->max_retry_after_s) {
             cr->retries_left--;
-            note(cr, "'%s' answered %ld with Retry-After: %ld; retried once after waiting", r->url, r->status, ra);
+            note(cr, "'%s' answered %ld with Retry-After: %s (%ld s); retried once after waiting", r->url, r->status,
+                 cwt__response_header(r, "retry-after"), ra);
             sleep_ms(ra * 1000);
             struct cwt__response again;
             reqs[i].timeout_ms = CWT_MIN(reqs[i].timeout_ms, CWT_MAX(time_left_ms(cr), 1L));
@@ -309,8 +326,8 @@ static enum cwt_status fetch_batch(struct crawler *cr, struct cwt__fetch_req *re
             cwt__response_release(r);
             *r = again;
         } else if (ra > (long)cr->max_retry_after_s) {
-            note(cr, "'%s' answered %ld with Retry-After: %ld s, longer than the %u s we wait; not retried", r->url,
-                 r->status, ra, cr->max_retry_after_s);
+            note(cr, "'%s' answered %ld with Retry-After: %s (%ld s), longer than the %u s we wait; not retried",
+                 r->url, r->status, cwt__response_header(r, "retry-after"), ra, cr->max_retry_after_s);
         }
     }
     for (size_t i = 0; i < n; i++) {
@@ -407,13 +424,82 @@ static enum cwt_status load_robots(struct crawler *cr, struct cwt__response *r)
     return CWT_OK;
 }
 
-/* The sitemap(s) and the http probe. */
+/* Reads one fetched sitemap (taking nothing): a urlset's pages become candidates; an index's child
+ * sitemaps (same site, allowed by robots.txt, not seen yet) are added to @p kids, at most
+ * MAX_CHILD_SITEMAPS in all, the ones named like page sitemaps first ("page-sitemap.xml" lists the
+ * company pages; product and post sitemaps come after). A child that is itself an index is not followed
+ * (sitemaps.org forbids nesting). */
+_Static_assert(MAX_CHILD_SITEMAPS >= MAX_SITEMAPS, "round_sitemaps reuses its request arrays");
+
+static enum cwt_status use_sitemap(struct crawler *cr, const struct cwt__response *r, bool child, char **kids,
+                                   size_t *nkids)
+{
+    if (r->rc != CWT_OK || r->status != 200 || !r->body_len)
+        return CWT_OK;
+    if (r->body_len >= 2 && (unsigned char)r->body[0] == 0x1f && (unsigned char)r->body[1] == 0x8b) {
+        note(cr, "'%s' is a gzip-compressed sitemap file; not read", r->url);
+        return CWT_OK;
+    }
+    struct cwt__sitemap sm;
+    struct cwt_err err;
+    enum cwt_status st = cwt__sitemap_parse(r->body, r->body_len, MAX_SITEMAP_URLS, &sm, &err);
+    if (st == CWT_EPARSE) {
+        note(cr, "'%s' is not a sitemap: %s", r->url, err.msg);
+        return CWT_OK;
+    }
+    if (st)
+        return st;
+    if (sm.truncated)
+        note(cr, "sitemap '%s' has more entries than the %d read%s", r->url, MAX_SITEMAP_URLS,
+             r->truncated ? " (cut at the sitemap byte budget)" : "");
+    if (!sm.is_index) {
+        cr->c->sitemap_urls += sm.nurls;
+        for (size_t k = 0; k < sm.nurls && st == CWT_OK; k++) {
+            struct cwt__link_role jr;
+            cwt__plan_judge(NULL, sm.urls[k], &jr);
+            if (jr.role)
+                st = add_cand(cr, sm.urls[k], jr.role, jr.score, 1, "url keyword '%s' in %s", jr.word, r->url);
+        }
+    } else if (child) {
+        note(cr, "'%s' is a sitemap index inside a sitemap index; not followed", r->url);
+    } else {
+        size_t before = *nkids, skipped = 0;
+        for (int pass = 0; pass < 2 && st == CWT_OK; pass++)
+            for (size_t k = 0; k < sm.nurls && st == CWT_OK; k++) {
+                const char *u = sm.urls[k];
+                bool pages = strstr(path_of(u), "page") != NULL;
+                if (pages != (pass == 0))
+                    continue;
+                bool seen = false;
+                for (size_t j = 0; j < *nkids && !seen; j++)
+                    seen = strcmp(kids[j], u) == 0;
+                if (seen)
+                    continue;
+                if (!same_site(cr, u) || !cwt__robots_allowed(cr->robots, path_of(u)) ||
+                    *nkids >= MAX_CHILD_SITEMAPS) {
+                    skipped++;
+                    continue;
+                }
+                if (!(kids[*nkids] = cwt_strdup(u)))
+                    st = CWT_ENOMEM;
+                else
+                    (*nkids)++;
+            }
+        note(cr, "'%s' is a sitemap index of %zu sitemaps: %zu followed, %zu not (another site, disallowed "
+                 "by robots.txt or past the %d followed per site)",
+             r->url, sm.nurls, *nkids - before, skipped, MAX_CHILD_SITEMAPS);
+    }
+    cwt__sitemap_release(&sm);
+    return st;
+}
+
+/* The sitemap(s) and the http probe, then the child sitemaps of the sitemap indexes among them. */
 static enum cwt_status round_sitemaps(struct crawler *cr, const struct cwt__crawl_opts *co)
 {
-    struct cwt__fetch_req reqs[MAX_SITEMAPS + 1];
-    char *urls[MAX_SITEMAPS + 1] = {0};
-    struct cwt__response out[MAX_SITEMAPS + 1];
-    size_t n = 0, nmaps = 0;
+    struct cwt__fetch_req reqs[MAX_CHILD_SITEMAPS + 1];
+    char *urls[MAX_SITEMAPS + 1] = {0}, *kids[MAX_CHILD_SITEMAPS] = {0};
+    struct cwt__response out[MAX_CHILD_SITEMAPS + 1];
+    size_t n = 0, nmaps = 0, nkids = 0, sm_bytes_left = MAX_SITEMAP_TOTAL_BYTES;
     enum cwt_status st = CWT_OK;
     const char *const *listed;
     size_t nl = cwt__robots_sitemaps(cr->robots, &listed);
@@ -431,7 +517,7 @@ static enum cwt_status round_sitemaps(struct crawler *cr, const struct cwt__craw
             st = CWT_ENOMEM;
             goto out;
         }
-        reqs[n++] = (struct cwt__fetch_req){.url = urls[i]};
+        reqs[n++] = (struct cwt__fetch_req){.url = urls[i], .max_bytes = MAX_SITEMAP_BYTES};
     }
     bool probe = !co->no_http_probe && (co->http_probe_url || strncmp(cr->c->start_url, "https:", 6) == 0);
     char probe_url[300];
@@ -461,39 +547,33 @@ static enum cwt_status round_sitemaps(struct crawler *cr, const struct cwt__craw
         n--;
     }
     for (size_t i = 0; i < n; i++) {
-        struct cwt__response *r = &out[i];
-        if (r->rc == CWT_OK && r->status == 200 && r->body_len) {
-            struct cwt__sitemap sm;
-            struct cwt_err err;
-            st = cwt__sitemap_parse(r->body, r->body_len, MAX_SITEMAP_URLS, &sm, &err);
-            if (st == CWT_OK) {
-                cr->c->sitemap_urls += sm.nurls;
-                if (sm.truncated)
-                    note(cr, "sitemap '%s' has more entries than the %d read", r->url, MAX_SITEMAP_URLS);
-                for (size_t k = 0; k < sm.nurls && st == CWT_OK; k++) {
-                    if (sm.is_index) /* child sitemaps are not followed: the listed pages seldom need them */
-                        continue;
-                    struct cwt__link_role jr;
-                    cwt__plan_judge(NULL, sm.urls[k], &jr);
-                    if (jr.role)
-                        st = add_cand(cr, sm.urls[k], jr.role, jr.score, 1, "url keyword '%s' in %s", jr.word,
-                                      r->url);
-                }
-                if (sm.is_index)
-                    note(cr, "'%s' is a sitemap index (%zu sitemaps); not followed", r->url, sm.nurls);
-                cwt__sitemap_release(&sm);
-            } else if (st == CWT_EPARSE) {
-                note(cr, "'%s' is not a sitemap: %s", r->url, err.msg);
-                st = CWT_OK;
-            }
-        }
-        cwt__response_release(r);
-        if (st)
-            break;
+        sm_bytes_left -= CWT_MIN(sm_bytes_left, out[i].body_len);
+        if (st == CWT_OK)
+            st = use_sitemap(cr, &out[i], false, kids, &nkids);
+        cwt__response_release(&out[i]);
+    }
+    /* the child sitemaps, sharing what is left of the sitemap byte budget */
+    if (st || !nkids)
+        goto out;
+    if (cr->stop || time_left_ms(cr) <= MIN_REQUEST_MS || sm_bytes_left < nkids * 1024) {
+        note(cr, "the %zu child sitemap(s) were not fetched: %s", nkids,
+             cr->stop ? "the crawl stopped" : time_left_ms(cr) <= MIN_REQUEST_MS ? "no time left" : "no bytes left");
+        goto out;
+    }
+    for (size_t i = 0; i < nkids; i++)
+        reqs[i] = (struct cwt__fetch_req){.url = kids[i], .max_bytes = CWT_MIN((size_t)MAX_SITEMAP_BYTES,
+                                                                                  sm_bytes_left / nkids)};
+    st = fetch_batch(cr, reqs, nkids, out);
+    for (size_t i = 0; i < nkids; i++) {
+        if (st == CWT_OK)
+            st = use_sitemap(cr, &out[i], true, kids, &nkids);
+        cwt__response_release(&out[i]);
     }
 out:
     for (size_t i = 0; i < nmaps; i++)
         cwt_free(urls[i]);
+    for (size_t i = 0; i < nkids; i++)
+        cwt_free(kids[i]);
     return st;
 }
 

@@ -141,6 +141,14 @@ void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *o
     while (last > 0 && path[last - 1] != '/')
         last--;
 
+    /* the bytes present in the text and in the path: a keyword whose first byte is absent cannot match
+     * (find_word looks for it first), which spares most of the table on every link */
+    bool in_text[256] = {false}, in_path[256] = {false};
+    for (size_t i = 0; text_usable && i < tl; i++)
+        in_text[(unsigned char)t[i]] = true;
+    for (size_t i = 0; i < end; i++)
+        in_path[(unsigned char)path[i]] = true;
+
     memset(out, 0, sizeof *out);
     const char *best_role = NULL, *best_word = NULL;
     int best = 0;
@@ -151,9 +159,11 @@ void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *o
         int ts = 0, us = 0;
         const char *tw = NULL, *uw = NULL;
         bool product = false;
-        for (; i < cwt__nkeywords && strcmp(cwt__keywords[i].role, role) == 0; i++) {
+        for (; i < cwt__nkeywords && (cwt__keywords[i].role == role || strcmp(cwt__keywords[i].role, role) == 0);
+             i++) {
             const struct cwt__keyword *k = &cwt__keywords[i];
-            if ((k->where & CWT__KW_TEXT) && text_usable) {
+            unsigned char w0 = (unsigned char)k->word[0];
+            if ((k->where & CWT__KW_TEXT) && text_usable && in_text[w0]) {
                 int s = 0;
                 if (strcmp(t, k->word) == 0)
                     s = 30;
@@ -165,7 +175,7 @@ void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *o
                     tw = k->word;
                 }
             }
-            if ((k->where & CWT__KW_URL) && pl) {
+            if ((k->where & CWT__KW_URL) && pl && in_path[w0]) {
                 long at = find_word(path, end, k->word);
                 if (at >= 0) {
                     bool in_last = (size_t)at >= last;

@@ -6,6 +6,9 @@
  * links made absolute against the page URL or <base href>, meta tags, the
  * <html lang>, the title, the JSON-LD blocks and the media sources. Every
  * list and buffer has a cap; past it the walk keeps going and drops the rest.
+ * Speed: each element's name is classified once (a table look-up), attributes
+ * are read in place from the DOM, the strings the document keeps live in one
+ * arena, and simple links are resolved without libxml2 (page/resolve.c).
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
@@ -14,6 +17,7 @@
 
 #include "page/page.h"
 #include "page/page_int.h"
+#include "page/resolve.h"
 #include "util/buf.h"
 
 #define MAX_LINKS 20000
@@ -25,33 +29,34 @@
 #define MAX_TEXT_BYTES (4u << 20)
 #define MAX_ATTR_TEXT 2048 /* bytes kept of a link text, title, alt */
 
+struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    char data[];
+};
+
+enum { CHUNK_BYTES = 64 * 1024 };
+
 struct walk {
     struct cwt__doc *doc;
+    struct cwt__page_priv *priv;
     const char *base;          /* base URL for relative links (page URL or <base href>) */
+    struct cwt__url_base fast; /* its prefixes for cwt__url_resolve_simple() */
+    char **junk;               /* attribute values that had to be copied out of the DOM, freed after the walk */
+    size_t njunk, cap_junk;
+    char *last;                /* the arena's latest allocation */
+    bool text_full;            /* the text reached its cap: nothing more is added */
     struct cwt_buf text;
     int pending;               /* separator owed before the next visible character: 0, 1 ' ', 2 '\n' */
     unsigned in_head, in_svg;
     xmlNodePtr anchor;         /* the open <a>, if any */
     size_t anchor_start;       /* text.len when it opened */
     size_t anchor_link;        /* its index in doc->links, or SIZE_MAX */
-    char *anchor_alt;          /* first img alt/title inside it */
+    const char *anchor_alt;    /* first img alt/title inside it (in the DOM) */
     size_t cap_links, cap_xlinks, cap_metas, cap_jsonld, cap_media;
     bool base_seen;
     enum cwt_status rc;        /* first allocation failure */
 };
-
-static bool name_is(xmlNodePtr n, const char *name)
-{
-    return n->name && xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
-}
-
-static bool name_in(xmlNodePtr n, const char *const *names)
-{
-    for (size_t i = 0; names[i]; i++)
-        if (name_is(n, names[i]))
-            return true;
-    return false;
-}
 
 /* The attribute's value as a string the caller frees (cwt_free), NULL if absent. */
 char *cwt__node_attr(const void *node, const char *name)
@@ -86,29 +91,40 @@ static bool is_ws(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-char *cwt__collapse(const char *s, size_t len, size_t max)
+/* Writes @p s collapsed (see cwt__collapse) into @p dst, which has room for min(len, max) + 1 bytes;
+ * returns the length written. */
+static size_t collapse_to(char *dst, const char *s, size_t len, size_t max)
 {
-    struct cwt_buf b;
-    cwt_buf_init(&b, max + 8);
+    size_t o = 0;
     bool space = false;
     for (size_t i = 0; s && i < len && s[i]; i++) {
         unsigned char c = (unsigned char)s[i];
         bool nbsp = c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0;
         if (is_ws(c) || nbsp) {
-            space = b.len > 0;
+            space = o > 0;
             i += nbsp;
             continue;
         }
         size_t clen = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-        if (clen > len - i || b.len + 1 + clen > max)
+        if (clen > len - i || o + 1 + clen > max)
             break;
-        if ((space && cwt_buf_addc(&b, ' ')) || cwt_buf_add(&b, s + i, clen))
-            break;
+        if (space)
+            dst[o++] = ' ';
+        memcpy(dst + o, s + i, clen);
+        o += clen;
         space = false;
         i += clen - 1;
     }
-    char *out = cwt_buf_detach(&b, NULL);
-    return out ? out : cwt_strdup("");
+    dst[o] = '\0';
+    return o;
+}
+
+char *cwt__collapse(const char *s, size_t len, size_t max)
+{
+    char *out = cwt_malloc(CWT_MIN(len, max) + 1);
+    if (out)
+        collapse_to(out, s, len, max);
+    return out;
 }
 
 /* The node's text content, whitespace collapsed, at most @p max bytes. */
@@ -193,108 +209,303 @@ static void note_rc(struct walk *w, enum cwt_status rc)
         w->rc = rc;
 }
 
-static char *lower_dup(const char *s)
+/* --- the arena of the document's strings --- */
+
+/* @p n bytes from the arena, NULL (and w->rc set) when out of memory. */
+static char *ar_alloc(struct walk *w, size_t n)
 {
-    char *c = cwt__collapse(s, strlen(s), MAX_ATTR_TEXT);
+    struct chunk *c = w->priv->strings;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > CHUNK_BYTES / 4 ? n : CHUNK_BYTES;
+        struct chunk *nc = cwt_malloc(sizeof *nc + cap);
+        if (!nc) {
+            note_rc(w, CWT_ENOMEM);
+            return NULL;
+        }
+        nc->used = 0;
+        nc->cap = cap;
+        if (c && cap != CHUNK_BYTES) { /* a big one goes behind the current chunk, which keeps serving */
+            nc->next = c->next;
+            c->next = nc;
+        } else {
+            nc->next = c;
+            w->priv->strings = nc;
+        }
+        c = nc;
+    }
+    char *p = c->data + c->used;
+    c->used += n;
+    w->last = p;
+    return p;
+}
+
+/* Gives back the unused tail of the latest allocation @p p (of which @p used bytes are kept). */
+static void ar_trim(struct walk *w, char *p, size_t used)
+{
+    struct chunk *c = w->priv->strings;
+    if (p && p == w->last && c && p >= c->data && p < c->data + c->cap)
+        c->used = (size_t)(p - c->data) + used;
+}
+
+static char *ar_strndup(struct walk *w, const char *s, size_t n)
+{
+    char *p = ar_alloc(w, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static void free_chunks(void *strings)
+{
+    for (struct chunk *c = strings, *next; c; c = next) {
+        next = c->next;
+        cwt_free(c);
+    }
+}
+
+/* cwt__collapse() into the arena. */
+static char *ar_collapse(struct walk *w, const char *s, size_t len, size_t max)
+{
+    size_t room = CWT_MIN(len, max);
+    char *p = ar_alloc(w, room + 1);
+    if (!p)
+        return NULL;
+    size_t n = collapse_to(p, s, len, max);
+    ar_trim(w, p, n + 1);
+    return p;
+}
+
+static char *ar_lower(struct walk *w, const char *s)
+{
+    char *c = ar_collapse(w, s, strlen(s), MAX_ATTR_TEXT);
     for (char *p = c; p && *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p + 32);
     return c;
 }
 
-/* Adds a link; returns its index or SIZE_MAX when dropped. Takes @p href. */
-static size_t add_link(struct walk *w, char *href, xmlNodePtr n)
+/* --- element names and attributes --- */
+
+enum tag {
+    T_OTHER, T_A, T_AREA, T_BASE, T_EMBED, T_HEAD, T_IFRAME, T_IMG, T_LINK, T_META, T_OBJECT, T_SCRIPT,
+    T_SOURCE, T_SVG, T_TITLE, T_VIDEO, T_PLAIN
+};
+enum { F_BLOCK = 1, F_SKIP = 2 }; /* a block element (text breaks around it); its text is not visible */
+
+struct tagdef {
+    const char *name;
+    unsigned char tag, flags;
+};
+
+/* Sorted by name (bsearch). */
+static const struct tagdef tags[] = {
+    {"a", T_A, 0}, {"address", T_PLAIN, F_BLOCK}, {"area", T_AREA, 0}, {"article", T_PLAIN, F_BLOCK},
+    {"aside", T_PLAIN, F_BLOCK}, {"audio", T_PLAIN, F_SKIP}, {"base", T_BASE, 0},
+    {"blockquote", T_PLAIN, F_BLOCK}, {"body", T_PLAIN, F_BLOCK}, {"br", T_PLAIN, F_BLOCK},
+    {"button", T_PLAIN, F_BLOCK}, {"caption", T_PLAIN, F_BLOCK}, {"dd", T_PLAIN, F_BLOCK},
+    {"details", T_PLAIN, F_BLOCK}, {"div", T_PLAIN, F_BLOCK}, {"dl", T_PLAIN, F_BLOCK},
+    {"dt", T_PLAIN, F_BLOCK}, {"embed", T_EMBED, F_SKIP}, {"fieldset", T_PLAIN, F_BLOCK},
+    {"figcaption", T_PLAIN, F_BLOCK}, {"figure", T_PLAIN, F_BLOCK}, {"footer", T_PLAIN, F_BLOCK},
+    {"form", T_PLAIN, F_BLOCK}, {"h1", T_PLAIN, F_BLOCK}, {"h2", T_PLAIN, F_BLOCK}, {"h3", T_PLAIN, F_BLOCK},
+    {"h4", T_PLAIN, F_BLOCK}, {"h5", T_PLAIN, F_BLOCK}, {"h6", T_PLAIN, F_BLOCK}, {"head", T_HEAD, 0},
+    {"header", T_PLAIN, F_BLOCK}, {"hr", T_PLAIN, F_BLOCK}, {"html", T_PLAIN, F_BLOCK},
+    {"iframe", T_IFRAME, F_SKIP}, {"img", T_IMG, 0}, {"label", T_PLAIN, F_BLOCK}, {"li", T_PLAIN, F_BLOCK},
+    {"link", T_LINK, 0}, {"main", T_PLAIN, F_BLOCK}, {"meta", T_META, 0}, {"nav", T_PLAIN, F_BLOCK},
+    {"noscript", T_PLAIN, F_SKIP}, {"object", T_OBJECT, F_SKIP}, {"ol", T_PLAIN, F_BLOCK},
+    {"option", T_PLAIN, F_BLOCK}, {"p", T_PLAIN, F_BLOCK}, {"pre", T_PLAIN, F_BLOCK},
+    {"script", T_SCRIPT, 0}, {"section", T_PLAIN, F_BLOCK}, {"select", T_PLAIN, F_BLOCK},
+    {"source", T_SOURCE, 0}, {"style", T_PLAIN, F_SKIP}, {"summary", T_PLAIN, F_BLOCK}, {"svg", T_SVG, 0},
+    {"table", T_PLAIN, F_BLOCK}, {"tbody", T_PLAIN, F_BLOCK}, {"td", T_PLAIN, F_BLOCK},
+    {"template", T_PLAIN, F_SKIP}, {"textarea", T_PLAIN, F_SKIP}, {"tfoot", T_PLAIN, F_BLOCK},
+    {"th", T_PLAIN, F_BLOCK}, {"thead", T_PLAIN, F_BLOCK}, {"title", T_TITLE, 0}, {"tr", T_PLAIN, F_BLOCK},
+    {"ul", T_PLAIN, F_BLOCK}, {"video", T_VIDEO, F_SKIP},
+};
+
+static int tagcmp(const void *k, const void *e)
+{
+    return strcmp(k, ((const struct tagdef *)e)->name);
+}
+
+/* The entry of element @p n's name (ASCII case-insensitive), NULL for names not in the table. */
+static const struct tagdef *tag_of(const xmlNode *n)
+{
+    char low[12];
+    const xmlChar *s = n->name;
+    size_t i = 0;
+    for (; s && s[i]; i++) {
+        if (i + 1 >= sizeof low)
+            return NULL;
+        low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    }
+    low[i] = '\0';
+    return i ? bsearch(low, tags, CWT_ARRAY_LEN(tags), sizeof tags[0], tagcmp) : NULL;
+}
+
+static bool name_eq(const xmlChar *a, const char *b)
+{
+    return a && (((unsigned)a[0] | 0x20) == ((unsigned)b[0] | 0x20)) && strcasecmp((const char *)a, b) == 0;
+}
+
+/* The value of attribute @p a, read in place (the HTML parser gives each value one text node); a copy kept
+ * in the junk list otherwise. NULL only when out of memory. */
+static const char *attr_value(struct walk *w, xmlNodePtr n, xmlAttrPtr a)
+{
+    xmlNodePtr t = a->children;
+    if (!t)
+        return "";
+    if (!t->next && (t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE))
+        return t->content ? (const char *)t->content : "";
+    enum cwt_status rc = CWT_GROW(w->junk, w->njunk, &w->cap_junk, SIZE_MAX / 2);
+    xmlChar *v = rc ? NULL : xmlNodeListGetString(n->doc, t, 1);
+    if (!v) {
+        note_rc(w, CWT_ENOMEM);
+        return NULL;
+    }
+    w->junk[w->njunk++] = (char *)v;
+    return (const char *)v;
+}
+
+/* The value of attribute @p name of element @p n, in place; NULL if absent. */
+static const char *attr(struct walk *w, xmlNodePtr n, const char *name)
+{
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        if (name_eq(a->name, name))
+            return attr_value(w, n, a);
+    return NULL;
+}
+
+/* --- what the walk collects --- */
+
+/* Resolves @p href against the walk's base into the arena: the simple forms directly, the rest through
+ * cwt__url_resolve(). NULL with *rc CWT_EINVAL (not an http(s) link), CWT_ENOMEM. */
+static char *resolve(struct walk *w, const char *href, enum cwt_status *rc)
+{
+    size_t len = strlen(href);
+    const char *h = href;
+    while (len && is_ws((unsigned char)h[len - 1]))
+        len--;
+    while (len && is_ws((unsigned char)*h))
+        h++, len--;
+    size_t need = CWT_MAX(w->fast.origin_len, w->fast.dir_len) + len + 1;
+    char *out = len <= 8192 ? ar_alloc(w, need) : NULL;
+    if (out) {
+        size_t n = cwt__url_resolve_simple(&w->fast, h, len, out, need);
+        ar_trim(w, out, n ? n + 1 : 0);
+        if (n) {
+            *rc = CWT_OK;
+            return out;
+        }
+    }
+    char *abs = NULL;
+    *rc = cwt__url_resolve(w->base, href, &abs);
+    out = *rc == CWT_OK ? ar_strndup(w, abs, strlen(abs)) : NULL;
+    if (*rc == CWT_OK && !out)
+        *rc = CWT_ENOMEM;
+    cwt_free(abs);
+    return out;
+}
+
+/* Room for one more link; false (and the link dropped) at the cap. */
+static bool link_room(struct walk *w)
 {
     struct cwt__doc *d = w->doc;
     enum cwt_status rc = CWT_GROW(d->links, d->nlinks, &w->cap_links, MAX_LINKS);
-    if (rc) {
-        note_rc(w, rc);
-        cwt_free(href);
-        return SIZE_MAX;
-    }
+    note_rc(w, rc);
+    return rc == CWT_OK;
+}
+
+/* Adds a link (after link_room()); returns its index. Takes @p href (arena). */
+static size_t add_link(struct walk *w, char *href, xmlNodePtr n)
+{
+    struct cwt__doc *d = w->doc;
     struct cwt__link *l = &d->links[d->nlinks];
     l->href = href;
-    char *rel = cwt__node_attr(n, "rel");
-    char *hl = cwt__node_attr(n, "hreflang");
-    l->rel = rel ? lower_dup(rel) : NULL;
-    l->hreflang = hl ? lower_dup(hl) : NULL;
-    cwt_free(rel);
-    cwt_free(hl);
+    const char *rel = attr(w, n, "rel");
+    const char *hl = attr(w, n, "hreflang");
+    l->rel = rel ? ar_lower(w, rel) : NULL;
+    l->hreflang = hl ? ar_lower(w, hl) : NULL;
     return d->nlinks++;
+}
+
+/* The node's text content, whitespace collapsed, at most @p max bytes, in the arena. */
+static char *ar_node_text(struct walk *w, xmlNodePtr n, size_t max)
+{
+    xmlChar *c = xmlNodeGetContent(n);
+    char *out = ar_collapse(w, c ? (const char *)c : "", c ? strlen((const char *)c) : 0, max);
+    xmlFree(c);
+    return out;
 }
 
 static void add_xlink(struct walk *w, const char *raw, xmlNodePtr n)
 {
     struct cwt__doc *d = w->doc;
-    char *h = cwt__collapse(raw, strlen(raw), MAX_ATTR_TEXT);
-    if (!h || !*h || has_prefix_ci(h, "javascript:") || has_prefix_ci(h, "data:") || !strchr(h, ':') ||
-        strchr(h, ':') > strpbrk(h, ":/?#")) {
-        cwt_free(h);
+    if (d->nxlinks >= MAX_XLINKS)
         return;
-    }
+    char *h = ar_collapse(w, raw, strlen(raw), MAX_ATTR_TEXT);
+    if (!h || !*h || has_prefix_ci(h, "javascript:") || has_prefix_ci(h, "data:") || !strchr(h, ':') ||
+        strchr(h, ':') > strpbrk(h, ":/?#"))
+        return;
     enum cwt_status rc = CWT_GROW(d->xlinks, d->nxlinks, &w->cap_xlinks, MAX_XLINKS);
     if (rc) {
         note_rc(w, rc);
-        cwt_free(h);
         return;
     }
     struct cwt__link *l = &d->xlinks[d->nxlinks++];
     l->href = h;
-    l->text = node_text(n, MAX_ATTR_TEXT);
+    l->text = ar_node_text(w, n, MAX_ATTR_TEXT);
 }
 
-static void add_media(struct walk *w, const char *kind, xmlNodePtr n, const char *attr)
+static void add_media(struct walk *w, const char *kind, xmlNodePtr n, const char *attr_name)
 {
-    char *src = cwt__node_attr(n, attr);
+    struct cwt__doc *d = w->doc;
+    if (d->nmedia >= MAX_MEDIA)
+        return;
+    const char *src = attr(w, n, attr_name);
     if (!src && strcmp(kind, "img") == 0)
-        src = cwt__node_attr(n, "data-src");
-    char *abs = NULL;
-    if (src && cwt__url_resolve(w->base, src, &abs) == CWT_OK) {
-        struct cwt__doc *d = w->doc;
-        enum cwt_status rc = CWT_GROW(d->media, d->nmedia, &w->cap_media, MAX_MEDIA);
-        if (rc) {
-            note_rc(w, rc);
-            cwt_free(abs);
-        } else {
-            struct cwt__media *m = &d->media[d->nmedia++];
-            m->kind = cwt_strdup(kind);
-            m->src = abs;
-            char *t = cwt__node_attr(n, "title");
-            if (!t)
-                t = cwt__node_attr(n, "alt");
-            if (!t)
-                t = cwt__node_attr(n, "aria-label");
-            if (t) {
-                m->title = cwt__collapse(t, strlen(t), MAX_ATTR_TEXT);
-                cwt_free(t);
-            }
-        }
+        src = attr(w, n, "data-src");
+    enum cwt_status rc;
+    char *abs = src ? resolve(w, src, &rc) : NULL;
+    if (!abs)
+        return;
+    rc = CWT_GROW(d->media, d->nmedia, &w->cap_media, MAX_MEDIA);
+    if (rc) {
+        note_rc(w, rc);
+        return;
     }
-    cwt_free(src);
+    struct cwt__media *m = &d->media[d->nmedia++];
+    m->kind = ar_strndup(w, kind, strlen(kind));
+    m->src = abs;
+    const char *t = attr(w, n, "title");
+    if (!t)
+        t = attr(w, n, "alt");
+    if (!t)
+        t = attr(w, n, "aria-label");
+    if (t)
+        m->title = ar_collapse(w, t, strlen(t), MAX_ATTR_TEXT);
 }
 
 static void add_meta(struct walk *w, xmlNodePtr n)
 {
-    char *name = cwt__node_attr(n, "name");
+    const char *name = attr(w, n, "name");
     if (!name)
-        name = cwt__node_attr(n, "property");
+        name = attr(w, n, "property");
     if (!name)
-        name = cwt__node_attr(n, "http-equiv");
+        name = attr(w, n, "http-equiv");
     if (!name)
-        name = cwt__node_attr(n, "itemprop");
-    char *content = name ? cwt__node_attr(n, "content") : NULL;
+        name = attr(w, n, "itemprop");
+    const char *content = name ? attr(w, n, "content") : NULL;
     if (name && content) {
         struct cwt__doc *d = w->doc;
         enum cwt_status rc = CWT_GROW(d->metas, d->nmetas, &w->cap_metas, MAX_METAS);
         if (!rc) {
             struct cwt__meta *m = &d->metas[d->nmetas++];
-            m->name = lower_dup(name);
-            m->content = cwt__collapse(content, strlen(content), 64 * 1024);
+            m->name = ar_lower(w, name);
+            m->content = ar_collapse(w, content, strlen(content), 64 * 1024);
         }
         note_rc(w, rc);
     }
-    cwt_free(name);
-    cwt_free(content);
 }
 
 static void add_jsonld(struct walk *w, xmlNodePtr n)
@@ -307,7 +518,7 @@ static void add_jsonld(struct walk *w, xmlNodePtr n)
     if (len <= MAX_JSONLD_BYTES) {
         enum cwt_status rc = CWT_GROW(d->jsonld, d->njsonld, &w->cap_jsonld, MAX_JSONLD);
         if (!rc) {
-            d->jsonld[d->njsonld] = cwt_strndup((const char *)c, len);
+            d->jsonld[d->njsonld] = ar_strndup(w, (const char *)c, len);
             if (d->jsonld[d->njsonld])
                 d->njsonld++;
             else
@@ -318,17 +529,14 @@ static void add_jsonld(struct walk *w, xmlNodePtr n)
     xmlFree(c);
 }
 
-static bool is_jsonld(xmlNodePtr n)
+static bool is_jsonld(struct walk *w, xmlNodePtr n)
 {
-    char *t = cwt__node_attr(n, "type");
-    bool yes = false;
-    if (t) {
-        char *l = lower_dup(t);
-        yes = l && strncmp(l, "application/ld+json", 19) == 0;
-        cwt_free(l);
-        cwt_free(t);
-    }
-    return yes;
+    const char *t = attr(w, n, "type");
+    if (!t)
+        return false;
+    while (is_ws((unsigned char)*t))
+        t++;
+    return strncasecmp(t, "application/ld+json", 19) == 0;
 }
 
 static void text_add(struct walk *w, const char *s, size_t len)
@@ -344,11 +552,20 @@ static void text_add(struct walk *w, const char *s, size_t len)
             i += nbsp;
             continue;
         }
-        if (w->pending && w->text.len > 0 && cwt_buf_addc(&w->text, w->pending == 2 ? '\n' : ' '))
+        if (w->text_full || (w->pending && w->text.len > 0 && cwt_buf_addc(&w->text, w->pending == 2 ? '\n' : ' '))) {
+            w->text_full = true;
             return;
+        }
         w->pending = 0;
-        if (cwt_buf_addc(&w->text, (char)c))
+        /* the run of bytes up to the next space goes in at once */
+        size_t j = i + 1;
+        while (j < len && !is_ws((unsigned char)s[j]) && (unsigned char)s[j] != 0xC2)
+            j++;
+        if (cwt_buf_add(&w->text, s + i, j - i)) {
+            w->text_full = true;
             return;
+        }
+        i = j - 1;
     }
 }
 
@@ -364,24 +581,19 @@ static void anchor_close(struct walk *w)
     if (w->anchor_link != SIZE_MAX) {
         struct cwt__link *l = &w->doc->links[w->anchor_link];
         const char *t = w->text.data ? w->text.data + w->anchor_start : "";
-        l->text = cwt__collapse(t, w->text.len - w->anchor_start, MAX_ATTR_TEXT);
+        l->text = ar_collapse(w, t, w->text.len - w->anchor_start, MAX_ATTR_TEXT);
         if (l->text && !*l->text) {
-            char *alt = w->anchor_alt;
+            const char *alt = w->anchor_alt;
             if (!alt)
-                alt = cwt__node_attr(w->anchor, "aria-label");
+                alt = attr(w, w->anchor, "aria-label");
             if (!alt)
-                alt = cwt__node_attr(w->anchor, "title");
-            if (alt) {
-                cwt_free(l->text);
-                l->text = cwt__collapse(alt, strlen(alt), MAX_ATTR_TEXT);
-                if (alt != w->anchor_alt)
-                    cwt_free(alt);
-            }
+                alt = attr(w, w->anchor, "title");
+            if (alt)
+                l->text = ar_collapse(w, alt, strlen(alt), MAX_ATTR_TEXT);
         }
         if (!l->text)
             note_rc(w, CWT_ENOMEM);
     }
-    cwt_free(w->anchor_alt);
     w->anchor_alt = NULL;
     w->anchor = NULL;
     w->anchor_link = SIZE_MAX;
@@ -393,146 +605,176 @@ static void anchor_open(struct walk *w, xmlNodePtr n)
     w->anchor = n;
     w->anchor_start = w->text.len;
     w->anchor_link = SIZE_MAX;
-    char *href = cwt__node_attr(n, "href");
+    const char *href = attr(w, n, "href");
     if (!href)
         return;
-    char *abs = NULL;
-    enum cwt_status rc = cwt__url_resolve(w->base, href, &abs);
+    if (!link_room(w)) { /* past the cap only links of other schemes are still collected */
+        const char *colon = strchr(href, ':');
+        char *abs = NULL;
+        if (colon && colon <= strpbrk(href, ":/?#") && w->doc->nxlinks < MAX_XLINKS &&
+            cwt__url_resolve(w->base, href, &abs) == CWT_EINVAL)
+            add_xlink(w, href, n);
+        cwt_free(abs);
+        return;
+    }
+    enum cwt_status rc;
+    char *abs = resolve(w, href, &rc);
     if (rc == CWT_OK)
         w->anchor_link = add_link(w, abs, n);
     else if (rc == CWT_EINVAL)
         add_xlink(w, href, n);
     note_rc(w, rc);
-    cwt_free(href);
 }
 
 static void link_element(struct walk *w, xmlNodePtr n)
 {
-    char *href = cwt__node_attr(n, "href");
-    char *rel = cwt__node_attr(n, "rel");
-    char *abs = NULL;
-    bool keep = cwt__node_has_attr(n, "hreflang");
+    const char *href = attr(w, n, "href");
+    const char *rel = attr(w, n, "rel");
+    bool keep = attr(w, n, "hreflang") != NULL;
     if (rel) {
         static const char *const keep_rels[] = {"alternate", "canonical", "privacy-policy", "terms-of-service",
                                                 "license", "author", "home", NULL};
-        char *l = lower_dup(rel);
-        for (size_t i = 0; l && keep_rels[i] && !keep; i++)
-            keep = strstr(l, keep_rels[i]) != NULL;
-        cwt_free(l);
+        for (size_t i = 0; keep_rels[i] && !keep; i++)
+            keep = strcasestr(rel, keep_rels[i]) != NULL;
     }
-    if (keep && href && cwt__url_resolve(w->base, href, &abs) == CWT_OK) {
+    if (!keep || !href || !link_room(w))
+        return;
+    enum cwt_status rc;
+    char *abs = resolve(w, href, &rc);
+    note_rc(w, rc);
+    if (abs) {
         size_t i = add_link(w, abs, n);
-        if (i != SIZE_MAX) {
-            char *t = cwt__node_attr(n, "title");
-            w->doc->links[i].text = t ? cwt__collapse(t, strlen(t), MAX_ATTR_TEXT) : cwt_strdup("");
-            cwt_free(t);
+        const char *t = attr(w, n, "title");
+        w->doc->links[i].text = t ? ar_collapse(w, t, strlen(t), MAX_ATTR_TEXT) : ar_strndup(w, "", 0);
+    }
+}
+
+/* Whether a style attribute hides its element (display:none, visibility:hidden; case and spaces ignored). */
+static bool style_hides(const char *st)
+{
+    static const char *const pats[] = {"display:none", "visibility:hidden"};
+    for (const char *p = st; *p; p++) {
+        if (((unsigned)*p | 0x20) != 'd' && ((unsigned)*p | 0x20) != 'v')
+            continue;
+        for (size_t k = 0; k < 2; k++) {
+            const char *q = p, *m = pats[k];
+            while (*m && *q) {
+                if (is_ws((unsigned char)*q)) {
+                    q++;
+                    continue;
+                }
+                if ((char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q) != *m)
+                    break;
+                q++, m++;
+            }
+            if (!*m)
+                return true;
         }
     }
-    cwt_free(href);
-    cwt_free(rel);
+    return false;
 }
 
-static bool hidden(xmlNodePtr n)
+static bool hidden(struct walk *w, xmlNodePtr n)
 {
-    if (cwt__node_has_attr(n, "hidden"))
-        return true;
-    char *st = cwt__node_attr(n, "style");
-    bool h = false;
-    if (st) {
-        char *p = st, *q = st;
-        for (; *p; p++)
-            if (!is_ws((unsigned char)*p))
-                *q++ = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
-        *q = '\0';
-        h = strstr(st, "display:none") != NULL || strstr(st, "visibility:hidden") != NULL;
-        cwt_free(st);
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        if (name_eq(a->name, "hidden"))
+            return true;
+        if (name_eq(a->name, "style")) {
+            const char *st = attr_value(w, n, a);
+            if (st && style_hides(st))
+                return true;
+        }
     }
-    return h;
+    return false;
 }
 
-static const char *const block_tags[] = {
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "div", "dl",
-    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-    "header", "hr", "html", "li", "main", "nav", "ol", "option", "p", "pre", "section", "summary",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "select", "button", "label", NULL};
+static void set_base(struct walk *w, char *abs)
+{
+    cwt_free(w->doc->base);
+    w->doc->base = abs;
+    w->base = abs;
+    cwt__url_base_release(&w->fast);
+    note_rc(w, cwt__url_base_init(&w->fast, abs));
+}
 
 /* Handles entering element @p n; returns whether to descend into it. */
 static bool enter(struct walk *w, xmlNodePtr n)
 {
     struct cwt__doc *d = w->doc;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-        if (n->content)
+        if (n->content && !w->in_head)
             text_add(w, (const char *)n->content, strlen((const char *)n->content));
         return false;
     }
     if (n->type != XML_ELEMENT_NODE)
         return false;
-    if (name_is(n, "script")) {
-        if (is_jsonld(n))
+    const struct tagdef *td = tag_of(n);
+    unsigned tag = td ? td->tag : T_OTHER, flags = td ? td->flags : 0;
+    switch (tag) {
+    case T_SCRIPT:
+        if (is_jsonld(w, n))
             add_jsonld(w, n);
         return false;
-    }
-    static const char *const skip[] = {"style", "noscript", "template", "iframe", "object", "embed",
-                                       "video", "audio", "textarea", NULL};
-    if (name_is(n, "meta")) {
+    case T_META:
         add_meta(w, n);
         return false;
-    }
-    if (name_is(n, "link")) {
+    case T_LINK:
         link_element(w, n);
         return false;
-    }
-    if (name_is(n, "base")) {
+    case T_BASE:
         if (!w->base_seen) {
-            char *h = cwt__node_attr(n, "href"), *abs = NULL;
-            if (h && cwt__url_resolve(w->base, h, &abs) == CWT_OK) {
-                cwt_free(d->base);
-                d->base = abs;
-                w->base = abs;
-            }
-            cwt_free(h);
+            const char *h = attr(w, n, "href");
+            char *abs = NULL;
+            if (h && cwt__url_resolve(w->base, h, &abs) == CWT_OK)
+                set_base(w, abs);
             w->base_seen = true;
         }
         return false;
-    }
-    if (name_is(n, "title")) {
+    case T_TITLE:
         if (!d->title && !w->in_svg)
             d->title = node_text(n, MAX_ATTR_TEXT);
         return false;
-    }
-    if (name_is(n, "iframe") || name_is(n, "embed"))
-        add_media(w, name_is(n, "iframe") ? "iframe" : "embed", n, "src");
-    else if (name_is(n, "object"))
+    case T_IFRAME:
+        add_media(w, "iframe", n, "src");
+        break;
+    case T_EMBED:
+        add_media(w, "embed", n, "src");
+        break;
+    case T_OBJECT:
         add_media(w, "object", n, "data");
-    else if (name_is(n, "video")) {
+        break;
+    case T_VIDEO:
         add_media(w, "video", n, "src");
         for (xmlNodePtr c = n->children; c; c = c->next)
-            if (c->type == XML_ELEMENT_NODE && name_is(c, "source"))
+            if (c->type == XML_ELEMENT_NODE && name_eq(c->name, "source"))
                 add_media(w, "video", c, "src");
-    } else if (name_is(n, "img")) {
+        break;
+    case T_IMG:
         add_media(w, "img", n, "src");
         if (w->anchor && !w->anchor_alt) {
-            w->anchor_alt = cwt__node_attr(n, "alt");
-            if (w->anchor_alt && !*w->anchor_alt) {
-                cwt_free(w->anchor_alt);
+            w->anchor_alt = attr(w, n, "alt");
+            if (w->anchor_alt && !*w->anchor_alt)
                 w->anchor_alt = NULL;
-            }
             if (!w->anchor_alt)
-                w->anchor_alt = cwt__node_attr(n, "title");
+                w->anchor_alt = attr(w, n, "title");
         }
-    } else if (name_is(n, "area")) {
+        break;
+    case T_AREA:
         anchor_open(w, n);
         anchor_close(w);
+        break;
+    default:
+        break;
     }
-    if (name_in(n, skip) || hidden(n))
+    if ((flags & F_SKIP) || (n->properties && hidden(w, n)))
         return false;
-    if (name_is(n, "head"))
+    if (tag == T_HEAD)
         w->in_head++;
-    else if (name_is(n, "svg"))
+    else if (tag == T_SVG)
         w->in_svg++;
-    else if (name_is(n, "a"))
+    else if (tag == T_A)
         anchor_open(w, n);
-    if (name_in(n, block_tags))
+    if (flags & F_BLOCK)
         block_break(w);
     return true;
 }
@@ -540,13 +782,16 @@ static bool enter(struct walk *w, xmlNodePtr n)
 /* Handles leaving element @p n after its children (only for elements enter() descended into). */
 static void leave(struct walk *w, xmlNodePtr n)
 {
-    if (name_is(n, "head") && w->in_head)
+    const struct tagdef *td = tag_of(n);
+    if (!td)
+        return;
+    if (td->tag == T_HEAD && w->in_head)
         w->in_head--;
-    else if (name_is(n, "svg") && w->in_svg)
+    else if (td->tag == T_SVG && w->in_svg)
         w->in_svg--;
     else if (n == w->anchor)
         anchor_close(w);
-    if (name_in(n, block_tags))
+    if (td->flags & F_BLOCK)
         block_break(w);
 }
 
@@ -577,16 +822,42 @@ static void walk_tree(struct walk *w, xmlDocPtr xd)
     anchor_close(w);
 }
 
+/* Whether the source names the attributes the microdata and RDFa extractors start from (ASCII
+ * case-insensitively): when it does not, their walks of the DOM would find nothing. */
+static void scan_sdata_attrs(const char *s, size_t len, bool *microdata, bool *rdfa)
+{
+    enum { BLK = 16384, KEEP = 8 };
+    char buf[KEEP + BLK];
+    size_t keep = 0;
+    *microdata = *rdfa = false;
+    for (size_t off = 0; off < len && !(*microdata && *rdfa);) {
+        size_t n = CWT_MIN((size_t)BLK, len - off);
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[off + i];
+            buf[keep + i] = (char)(c | ((unsigned char)(c - 'A') < 26u ? 0x20 : 0));
+        }
+        size_t tot = keep + n;
+        *microdata = *microdata || memmem(buf, tot, "itemscope", 9);
+        *rdfa = *rdfa || memmem(buf, tot, "typeof", 6);
+        keep = CWT_MIN(tot, (size_t)KEEP);
+        memmove(buf, buf + tot - keep, keep);
+        off += n;
+    }
+}
+
 static void html_lang(struct cwt__doc *d, xmlDocPtr xd)
 {
     xmlNodePtr root = xmlDocGetRootElement(xd);
-    if (!root || !name_is(root, "html"))
+    if (!root || !name_eq(root->name, "html"))
         return;
     char *l = cwt__node_attr(root, "lang");
     if (!l)
         l = cwt__node_attr(root, "xml:lang");
     if (l) {
-        char *c = lower_dup(l);
+        char *c = cwt__collapse(l, strlen(l), MAX_ATTR_TEXT);
+        for (char *p = c; p && *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p + 32);
         cwt_free(l);
         if (c && !*c) {
             cwt_free(c);
@@ -622,9 +893,16 @@ enum cwt_status cwt__doc_parse(const struct cwt_ctx *ctx, const char *html, size
     }
     priv->xd = xd;
     d->priv = priv;
-    struct walk w = {.doc = d, .base = d->url, .anchor_link = SIZE_MAX};
+    scan_sdata_attrs(html, len, &priv->has_microdata, &priv->has_rdfa);
+    struct walk w = {.doc = d, .priv = priv, .base = d->url, .anchor_link = SIZE_MAX};
     cwt_buf_init(&w.text, MAX_TEXT_BYTES);
-    walk_tree(&w, xd);
+    w.rc = cwt__url_base_init(&w.fast, d->url);
+    if (!w.rc)
+        walk_tree(&w, xd);
+    cwt__url_base_release(&w.fast);
+    for (size_t i = 0; i < w.njunk; i++)
+        xmlFree(w.junk[i]);
+    cwt_free(w.junk);
     html_lang(d, xd);
     d->text = cwt_buf_detach(&w.text, &d->text_len);
     if (!d->text && !(d->text = cwt_strdup("")))
@@ -647,17 +925,6 @@ out:
     return CWT_OK;
 }
 
-static void free_links(struct cwt__link *l, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        cwt_free(l[i].href);
-        cwt_free(l[i].text);
-        cwt_free(l[i].rel);
-        cwt_free(l[i].hreflang);
-    }
-    cwt_free(l);
-}
-
 void cwt__doc_free(struct cwt__doc *doc)
 {
     if (!doc)
@@ -666,23 +933,13 @@ void cwt__doc_free(struct cwt__doc *doc)
     if (priv) {
         xmlFreeDoc((xmlDocPtr)priv->xd);
         json_decref(priv->sdata);
+        free_chunks(priv->strings);
         cwt_free(priv);
     }
-    free_links(doc->links, doc->nlinks);
-    free_links(doc->xlinks, doc->nxlinks);
-    for (size_t i = 0; i < doc->nmetas; i++) {
-        cwt_free(doc->metas[i].name);
-        cwt_free(doc->metas[i].content);
-    }
+    cwt_free(doc->links); /* their strings are in the arena */
+    cwt_free(doc->xlinks);
     cwt_free(doc->metas);
-    for (size_t i = 0; i < doc->njsonld; i++)
-        cwt_free(doc->jsonld[i]);
     cwt_free(doc->jsonld);
-    for (size_t i = 0; i < doc->nmedia; i++) {
-        cwt_free(doc->media[i].kind);
-        cwt_free(doc->media[i].src);
-        cwt_free(doc->media[i].title);
-    }
     cwt_free(doc->media);
     cwt_free(doc->url);
     cwt_free(doc->base);

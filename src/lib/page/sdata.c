@@ -169,11 +169,11 @@ enum cwt_status cwt__sdata_build(struct cwt__doc *doc)
         }
     }
     json_t *md = NULL;
-    if (!rc && (rc = cwt__microdata_extract(doc, false, cwt__doc_base(doc), &md)) == CWT_OK)
+    if (!rc && p->has_microdata && (rc = cwt__microdata_extract(doc, false, cwt__doc_base(doc), &md)) == CWT_OK)
         rc = cwt__microdata_normalise(md, graph);
     json_decref(md);
     json_t *rdfa = NULL;
-    if (!rc && (rc = cwt__rdfa_extract(doc, &rdfa)) == CWT_OK) {
+    if (!rc && p->has_rdfa && (rc = cwt__rdfa_extract(doc, &rdfa)) == CWT_OK) {
         size_t i;
         json_t *e;
         json_array_foreach(rdfa, i, e) {

@@ -7,6 +7,7 @@
  * identification by Unicode script, then libexttextcat fingerprints.
  */
 #include <libexttextcat/textcat.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #include "page/textstat.h"
@@ -270,15 +271,58 @@ void cwt__textstat_chars(const char *text, size_t len, bool thai, struct cwt__te
 /* ---- language identification ---- */
 
 struct cwt__langid {
-    void *tc; /* libexttextcat handle, NULL when the fingerprints could not be loaded */
+    void *tc;    /* libexttextcat handle, NULL when the fingerprints could not be loaded */
+    bool shared; /* the calling thread's cached handle of the default fingerprints (not freed here) */
 };
+
+#define LANGID_CONF "/usr/share/libexttextcat/fpdb.conf"
+#define LANGID_DIR "/usr/share/libexttextcat/"
+
+/* Loading the ~160 default fingerprints costs far more than classifying a page (it was a quarter of an
+ * audit's CPU), so each thread loads them once and keeps them until it exits (a handle is not safe to
+ * share between threads). */
+static pthread_key_t tc_key;
+static pthread_once_t tc_once = PTHREAD_ONCE_INIT;
+static bool tc_key_ok;
+
+static void tc_done(void *tc)
+{
+    if (tc)
+        textcat_Done(tc);
+}
+
+static void tc_key_make(void)
+{
+    tc_key_ok = pthread_key_create(&tc_key, tc_done) == 0;
+}
+
+static void *tc_default(void)
+{
+    pthread_once(&tc_once, tc_key_make);
+    if (!tc_key_ok)
+        return NULL;
+    void *tc = pthread_getspecific(tc_key);
+    if (!tc) {
+        tc = special_textcat_Init(LANGID_CONF, LANGID_DIR);
+        if (tc && pthread_setspecific(tc_key, tc) != 0) {
+            textcat_Done(tc);
+            tc = NULL;
+        }
+    }
+    return tc;
+}
 
 enum cwt_status cwt__langid_new(const char *conf, struct cwt__langid **out)
 {
     struct cwt__langid *lid = CWT_NEW(struct cwt__langid);
     if (!lid)
         return CWT_ENOMEM;
-    lid->tc = special_textcat_Init(conf ? conf : "/usr/share/libexttextcat/fpdb.conf", "/usr/share/libexttextcat/");
+    if (conf) {
+        lid->tc = special_textcat_Init(conf, LANGID_DIR);
+    } else {
+        lid->tc = tc_default();
+        lid->shared = lid->tc != NULL;
+    }
     *out = lid;
     return CWT_OK;
 }
@@ -287,7 +331,7 @@ void cwt__langid_free(struct cwt__langid *lid)
 {
     if (!lid)
         return;
-    if (lid->tc)
+    if (lid->tc && !lid->shared)
         textcat_Done(lid->tc);
     cwt_free(lid);
 }

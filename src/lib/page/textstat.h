@@ -40,7 +40,8 @@ unsigned cwt__syllables_en(const char *word, size_t len);
 struct cwt__langid;
 /* Loads the libexttextcat fingerprints (@p conf NULL: the Debian default
  * /usr/share/libexttextcat/fpdb.conf). Without them detection falls back to scripts only (still CWT_OK,
- * *out set). Free with cwt__langid_free(). */
+ * *out set). Free with cwt__langid_free(). With @p conf NULL the fingerprints are loaded once per thread
+ * and kept until the thread exits. */
 enum cwt_status cwt__langid_new(const char *conf, struct cwt__langid **out);
 void cwt__langid_free(struct cwt__langid *lid);
 /* The language of @p text as a lowercase ISO 639 code ("en", "zh", "th", "vi", "id", "ms", "fil",

@@ -22,8 +22,9 @@
 static bool lower_has(const char *s, size_t len, const char *needle)
 {
     size_t n = strlen(needle);
+    int first = tolower((unsigned char)needle[0]); /* strncasecmp folds ASCII only, as this does */
     for (size_t i = 0; i + n <= len; i++)
-        if (strncasecmp(s + i, needle, n) == 0)
+        if (tolower((unsigned char)s[i]) == first && strncasecmp(s + i, needle, n) == 0)
             return true;
     return false;
 }
@@ -276,8 +277,10 @@ void cwt__address_country(const char *line, size_t len, char cc[3])
             const char *bar = strchr(s, '|');
             size_t n = bar ? (size_t)(bar - s) : strlen(s);
             bool ascii = !((unsigned char)s[0] & 0x80);
+            int first = tolower((unsigned char)s[0]); /* strncasecmp folds ASCII only, as this does */
             for (size_t i = 0; i + n <= len; i++) {
-                if (strncasecmp(line + i, s, n) == 0 && (!ascii || word_at(line, len, i, n))) {
+                if (tolower((unsigned char)line[i]) == first && strncasecmp(line + i, s, n) == 0 &&
+                    (!ascii || word_at(line, len, i, n))) {
                     /* the last place named wins ("..., Ningbo, Zhejiang, China") */
                     if (best == (size_t)-1 || i >= best) {
                         best = i;

@@ -6,6 +6,7 @@
  * labelled identifiers ("Report No.", "证书编号", "Lot"), dates in several
  * written forms, and tolerant readers of schema.org items.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -178,8 +179,11 @@ size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
         if (i > 0 && is_alnum((unsigned char)text[i - 1]) && is_alnum((unsigned char)text[i]))
             continue;
         struct cwt__body_hit hit = {0};
+        int c0 = tolower((unsigned char)text[i]);
         for (size_t b = 0; b < CWT_ARRAY_LEN(bodies) && !hit.body; b++) {
             for (const char *const *s = bodies[b].names; *s; s++) {
+                if (tolower((unsigned char)(*s)[0]) != c0) /* cheap first test, both matches below imply it */
+                    continue;
                 size_t n = strlen(*s);
                 if (n > len - i)
                     continue;

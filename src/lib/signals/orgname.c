@@ -190,6 +190,8 @@ static bool add_name(char out[][CWT__ORGNAME_MAX], size_t *n, size_t max, const 
 /* Whether @p s starts at byte @p i of the @p len bytes of @p t (case-insensitive for ASCII when @p ci). */
 static bool at(const char *t, size_t len, size_t i, const char *s, bool ci)
 {
+    if (i >= len || (ci ? tolower((unsigned char)t[i]) != tolower((unsigned char)*s) : t[i] != *s))
+        return false; /* the first byte decides most calls (this runs at every position of a page) */
     size_t n = strlen(s);
     return i + n <= len && (ci ? strncasecmp(t + i, s, n) == 0 : memcmp(t + i, s, n) == 0);
 }
@@ -258,6 +260,8 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
         if (!wstart)
             continue;
         for (size_t s = 0; s < CWT_ARRAY_LEN(latin_suffixes); s++) {
+            if (tolower((unsigned char)t[i]) != tolower((unsigned char)latin_suffixes[s][0]))
+                continue;
             size_t sl = strlen(latin_suffixes[s]);
             if (i + sl > len || strncasecmp(t + i, latin_suffixes[s], sl) != 0 ||
                 (i + sl < len && isalpha((unsigned char)t[i + sl])))

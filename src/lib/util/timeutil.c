@@ -2,10 +2,11 @@
 /*
  * This module implements UTC calendar arithmetic: civil dates to day numbers
  * and back (Howard Hinnant's public-domain algorithms), ISO 8601 parsing and
- * formatting, and month arithmetic that clamps to the end of the month. All
+ * formatting, HTTP-date and Retry-After parsing (RFC 9110), and month arithmetic that clamps to the end of the month. All
  * times are Unix seconds, UTC.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "util/timeutil.h"
 
@@ -137,6 +138,116 @@ enum cwt_status cwt_time_parse_iso(const char *s, int64_t *out)
     if (*p)
         return CWT_EPARSE;
     *out = cwt_tm_to_time(&tm) - offset;
+    return CWT_OK;
+}
+
+/* The index (1-7 or 1-12) of the name at *p among @p names (each @p len bytes, case-sensitive as RFC 9110
+ * says), advancing *p; 0 when none. */
+static int name_at(const char **p, const char *const *names, int n, size_t len)
+{
+    for (int i = 0; i < n; i++)
+        if (strncmp(*p, names[i], len) == 0) {
+            *p += len;
+            return i + 1;
+        }
+    return 0;
+}
+
+static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+static const char *const wdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+static const char *const wdays_long[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+
+/* "HH:MM:SS" */
+static int hms(const char **p, struct cwt_tm *tm)
+{
+    if (digits(p, 2, &tm->hour) || *(*p)++ != ':' || digits(p, 2, &tm->min) || *(*p)++ != ':' ||
+        digits(p, 2, &tm->sec))
+        return -1;
+    return 0;
+}
+
+enum cwt_status cwt_time_parse_http(const char *s, int64_t *out)
+{
+    struct cwt_tm tm = {0};
+    const char *p = s;
+    if (!s)
+        return CWT_EPARSE;
+    if (name_at(&p, wdays, 7, 3) && *p == ',') {
+        /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
+        p++;
+        if (*p++ != ' ' || digits(&p, 2, &tm.day) || *p++ != ' ' || !(tm.month = name_at(&p, months, 12, 3)) ||
+            *p++ != ' ' || digits(&p, 4, &tm.year) || *p++ != ' ' || hms(&p, &tm) || strcmp(p, " GMT") != 0)
+            return CWT_EPARSE;
+    } else if (p == s + 3 && *p == ' ') {
+        /* asctime: "Sun Nov  6 08:49:37 1994" */
+        p++;
+        if (!(tm.month = name_at(&p, months, 12, 3)) || *p++ != ' ')
+            return CWT_EPARSE;
+        if (*p == ' ') {
+            p++;
+            if (digits(&p, 1, &tm.day))
+                return CWT_EPARSE;
+        } else if (digits(&p, 2, &tm.day)) {
+            return CWT_EPARSE;
+        }
+        if (*p++ != ' ' || hms(&p, &tm) || *p++ != ' ' || digits(&p, 4, &tm.year) || *p)
+            return CWT_EPARSE;
+    } else {
+        /* rfc850: "Sunday, 06-Nov-94 08:49:37 GMT"; a two-digit year below 70 is 20xx */
+        p = s;
+        int wd = 0;
+        for (int i = 0; i < 7 && !wd; i++) {
+            size_t n = strlen(wdays_long[i]);
+            if (strncmp(p, wdays_long[i], n) == 0) {
+                wd = i + 1;
+                p += n;
+            }
+        }
+        int yy;
+        if (!wd || *p++ != ',' || *p++ != ' ' || digits(&p, 2, &tm.day) || *p++ != '-' ||
+            !(tm.month = name_at(&p, months, 12, 3)) || *p++ != '-' || digits(&p, 2, &yy) || *p++ != ' ' ||
+            hms(&p, &tm) || strcmp(p, " GMT") != 0)
+            return CWT_EPARSE;
+        tm.year = yy < 70 ? 2000 + yy : 1900 + yy;
+    }
+    if (tm.day < 1 || tm.day > cwt_days_in_month(tm.year, tm.month) || tm.hour > 23 || tm.min > 59 || tm.sec > 60)
+        return CWT_EPARSE;
+    if (tm.sec == 60)
+        tm.sec = 59;
+    *out = cwt_tm_to_time(&tm);
+    return CWT_OK;
+}
+
+enum cwt_status cwt_retry_after_parse(const char *value, int64_t now, int64_t *wait_s)
+{
+    if (!value)
+        return CWT_EPARSE;
+    while (*value == ' ' || *value == '\t')
+        value++;
+    size_t n = strlen(value);
+    while (n && (value[n - 1] == ' ' || value[n - 1] == '\t'))
+        n--;
+    char v[64];
+    if (n == 0 || n >= sizeof v)
+        return CWT_EPARSE;
+    memcpy(v, value, n);
+    v[n] = '\0';
+    if (v[0] >= '0' && v[0] <= '9') {
+        /* delta-seconds = 1*DIGIT; a huge value saturates (it is refused by any cap anyway) */
+        int64_t d = 0;
+        for (const char *q = v; *q; q++) {
+            if (*q < '0' || *q > '9')
+                return CWT_EPARSE;
+            d = d > (INT64_MAX - 9) / 10 ? INT64_MAX : d * 10 + (*q - '0');
+        }
+        *wait_s = d;
+        return CWT_OK;
+    }
+    int64_t at;
+    if (cwt_time_parse_http(v, &at) != CWT_OK)
+        return CWT_EPARSE;
+    *wait_s = at > now ? at - now : 0;
     return CWT_OK;
 }
 

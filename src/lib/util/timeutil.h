@@ -34,6 +34,19 @@ int64_t cwt_time_add_months(int64_t t, int months);
  * for 'T'. Returns CWT_OK and *out in Unix seconds, or CWT_EPARSE.
  */
 enum cwt_status cwt_time_parse_iso(const char *s, int64_t *out);
+/*
+ * Parses an HTTP-date (RFC 9110 section 5.6.7) strictly: IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT",
+ * and the obsolete rfc850 "Sunday, 06-Nov-94 08:49:37 GMT" (two-digit year below 70: 20xx) and asctime
+ * "Sun Nov  6 08:49:37 1994" forms. Names are case-sensitive, nothing may follow. CWT_OK and *out in
+ * Unix seconds, or CWT_EPARSE.
+ */
+enum cwt_status cwt_time_parse_http(const char *s, int64_t *out);
+/*
+ * Parses a Retry-After value (RFC 9110 section 10.2.3): delta-seconds, or an HTTP-date taken relative to
+ * @p now (Unix seconds; a date in the past waits 0). Surrounding blanks allowed. CWT_OK and *wait_s, or
+ * CWT_EPARSE.
+ */
+enum cwt_status cwt_retry_after_parse(const char *value, int64_t now, int64_t *wait_s);
 /* Formats @p t as "YYYY-MM-DDTHH:MM:SSZ" into @p out (at least 21 bytes). */
 void cwt_time_format_iso(int64_t t, char out[static 21]);
 /* Formats @p t as "YYYY-MM-DD" into @p out (at least 11 bytes). */

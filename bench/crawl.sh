@@ -1,0 +1,159 @@
+#!/bin/sh
+# bench/crawl (issue 3): ~200 generated sites of 10 pages each (the pages are the fixture pages of
+# tests/fixtures, real pages of 2 KB to 460 KB, each with a navigation block to the site's
+# due-diligence pages), served over HTTPS (HTTP/2, a test CA) by nginx on 127.0.0.1, audited with
+# `cwtap audit --jobs 8` (registry look-ups off: nothing leaves 127.0.0.1). Baseline in the same run:
+# bench/xml_parse, libxml2's HTML parse alone of exactly the HTML responses nginx sent (its access
+# log). Prints sites/s, pages/s, cwtap CPU ms per page, the baseline's, their ratio (target <= 1.5)
+# and cwtap's peak RSS.
+#   sh bench/crawl.sh BUILD_DIR      (a release build; BENCH_CRAWL_SITES=N, default 200; BENCH_CRAWL_JOBS=N, default 8)
+# To profile: BENCH_CRAWL_WRAP='perf record -g -o /tmp/crawl.perf' (the times then include perf's);
+# BENCH_CRAWL_KEEP=1 keeps the temporary directory.
+set -eu
+# In a network namespace of its own (loopback only: nothing can leave) and a mount namespace where
+# /etc/hosts names every site at 127.0.0.1, so that cwtap resolves them as it would real names (400
+# --resolve entries would be re-read by libcurl on every transfer and distort the CPU measured).
+if [ -z "${CWTAP_BENCH_NS:-}" ] && unshare -n -m true 2>/dev/null; then
+    exec unshare -n -m sh -c 'ip link set lo up; CWTAP_BENCH_NS=1 exec sh "$0" "$@"' "$0" "$@"
+fi
+build=${1:-build-release}
+nsites=${BENCH_CRAWL_SITES:-200}
+jobs=${BENCH_CRAWL_JOBS:-8}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cwtap=$build/src/cli/cwtap
+base=$build/bench/xml_parse
+[ -x "$cwtap" ] && [ -x "$base" ] || { echo "bench/crawl.sh: build $build first" >&2; exit 1; }
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+T=$(mktemp -d /tmp/cwtap-bench-crawl.XXXXXX)
+chmod 755 "$T"
+cleanup() {
+    [ -f "$T/nginx.pid" ] && kill "$(cat "$T/nginx.pid")" 2>/dev/null
+    [ -n "${BENCH_CRAWL_KEEP:-}" ] && echo "bench/crawl.sh: kept $T" >&2 || rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+https=$(freeport)
+http=$(freeport)
+
+# The sites: site001.example ... with index, contact, about, privacy, terms, returns, products,
+# certificates, factory and reports pages, a robots.txt and a sitemap.xml.
+mkdir -p "$T/www" "$T/common" "$T/logs" "$T/certs"
+python3 - "$root" "$T" "$nsites" "$https" <<'PY'
+import glob, os, random, sys
+root, out, n, port = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+pool = sorted(glob.glob(root + "/tests/fixtures/pages/readability/*/source.html") +
+              glob.glob(root + "/tests/fixtures/pages/exporter/*.html") +
+              glob.glob(root + "/tests/fixtures/sites/*/*.html"))
+pages = [("index", "Home"), ("contact", "Contact us"), ("about", "About us"), ("privacy", "Privacy policy"),
+         ("terms", "Terms and conditions"), ("returns", "Returns and refunds"), ("products", "Products"),
+         ("certificates", "Certificates"), ("factory", "Factory tour"), ("reports", "Test reports")]
+nav = b"<nav>" + b" ".join(b'<a href="/%s.html">%s</a>' % (p.encode(), t.encode()) for p, t in pages) + b"</nav>"
+rng = random.Random(3)
+body = {p: open(p, "rb").read() for p in pool}
+for i in range(1, n + 1):
+    host = "site%03d.example" % i
+    d = os.path.join(out, "www", host)
+    os.makedirs(d)
+    for name, _ in pages:
+        html = body[rng.choice(pool)]
+        k = html.lower().find(b"<body")
+        k = html.find(b">", k) + 1 if k >= 0 else 0
+        with open(os.path.join(d, name + ".html"), "wb") as f:
+            f.write(html[:k] + nav + html[k:])
+    with open(os.path.join(d, "robots.txt"), "w") as f:
+        f.write("User-agent: *\nAllow: /\n")
+    with open(os.path.join(d, "sitemap.xml"), "w") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+        for name, _ in pages:
+            f.write("<url><loc>https://%s:%s/%s.html</loc></url>\n" % (host, port, name))
+        f.write("</urlset>\n")
+    print("https://%s:%s/" % (host, port), file=open(os.path.join(out, "urls.txt"), "a"))
+with open(os.path.join(out, "common", "404.html"), "w") as f:
+    f.write("<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n")
+PY
+
+# One certificate for every site, from a test CA (as scripts/sites.sh does).
+cd "$T/certs"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 30 \
+    -subj '/CN=cwtap bench CA' -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
+    >/dev/null 2>&1
+san=$(awk -F/ '{ split($3, h, ":"); printf "%sDNS:%s", (NR > 1 ? "," : ""), h[1] }' "$T/urls.txt")
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout site.key -out site.csr \
+    -subj '/CN=cwtap bench sites' >/dev/null 2>&1
+printf 'subjectAltName=%s\n' "$san" > ext.cnf
+openssl x509 -req -in site.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile ext.cnf -out site.pem \
+    >/dev/null 2>&1
+cd - >/dev/null
+chmod -R a+rX "$T/www" "$T/common"
+
+cat > "$T/nginx.conf" <<CONF
+worker_processes 1;
+pid $T/nginx.pid;
+error_log $T/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    log_format bench '\$status \$sent_http_content_type \$document_root\$uri';
+    access_log $T/logs/access.log bench;
+    client_body_temp_path $T/body; proxy_temp_path $T/proxy; fastcgi_temp_path $T/fcgi;
+    uwsgi_temp_path $T/uwsgi; scgi_temp_path $T/scgi;
+    types { text/html html; text/plain txt; application/xml xml; }
+    gzip on;
+    server {
+        listen 127.0.0.1:$https ssl http2;
+        server_name ~^(?<site>[a-z0-9.-]+)\$;
+        ssl_certificate $T/certs/site.pem;
+        ssl_certificate_key $T/certs/site.key;
+        root $T/www/\$site;
+        index index.html;
+        error_page 404 /404.html;
+        location = /404.html { root $T/common; }
+    }
+    server {
+        listen 127.0.0.1:$http;
+        return 301 https://\$host:$https\$request_uri;
+    }
+}
+CONF
+"$nginx" -p "$T" -c "$T/nginx.conf" -e "$T/logs/error.log"
+i=0
+until [ -s "$T/nginx.pid" ]; do
+    i=$((i + 1)); [ $i -lt 50 ] || { cat "$T/logs/error.log" >&2; exit 1; }; sleep 0.1
+done
+
+# Every name at 127.0.0.1: in /etc/hosts inside the namespaces, else as --resolve arguments (at most
+# 256, so 128 sites) for the https port and the plain-http probe's port.
+: > "$T/resolve"
+if [ "${CWTAP_BENCH_NS:-}" = 1 ]; then
+    { cat /etc/hosts; awk -F/ '{ split($3, a, ":"); print "127.0.0.1 " a[1] }' "$T/urls.txt"; } > "$T/hosts"
+    mount --bind "$T/hosts" /etc/hosts
+else
+    [ "$nsites" -le 128 ] || { echo "bench/crawl.sh: no namespaces here: at most 128 sites (BENCH_CRAWL_SITES)" >&2; exit 1; }
+    awk -F/ -v h="$http" '{ split($3, a, ":"); print "--resolve " a[1] ":" a[2] ":127.0.0.1 --resolve " a[1] ":" h ":127.0.0.1" }' \
+        "$T/urls.txt" > "$T/resolve"
+fi
+: > "$T/logs/access.log"
+
+/usr/bin/time -f '%e %U %S %M' -o "$T/time.cwtap" ${BENCH_CRAWL_WRAP:-} "$cwtap" audit --json --quiet --allow-private --offline-registry \
+    --ca-file "$T/certs/ca.pem" --http-port "$http" --jobs "$jobs" --urls "$T/urls.txt" -o "$T/report.json" \
+    $(cat "$T/resolve") 2>"$T/audit.err" || {
+    rc=$?
+    [ $rc -eq 1 ] || [ $rc -eq 3 ] || { echo "bench/crawl.sh: cwtap audit exited $rc" >&2; tail -5 "$T/audit.err" >&2; exit 1; }
+}
+# The HTML responses of the https server (pages, including the 404 page), as files.
+awk '($1 == 200 || $1 == 404) && $2 ~ /^text\/html/ { print $3 }' "$T/logs/access.log" > "$T/pages.txt"
+/usr/bin/time -f '%e %U %S %M' -o "$T/time.base" "$base" < "$T/pages.txt" > "$T/base.out"
+
+requests=$(wc -l < "$T/logs/access.log")
+failed=$(grep -c '"error": "' "$T/report.json" || true)
+read -r c_wall c_user c_sys c_rss < "$T/time.cwtap"
+read -r b_wall b_user b_sys b_rss < "$T/time.base"
+read -r _ pages _ bytes < "$T/base.out"
+awk -v sites="$nsites" -v pages="$pages" -v bytes="$bytes" -v req="$requests" -v jobs="$jobs" \
+    -v cw="$c_wall" -v cu="$c_user" -v cs="$c_sys" -v cr="$c_rss" -v bu="$b_user" -v bs="$b_sys" \
+    -v cores="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+    c = (cu + cs) * 1000 / pages; b = (bu + bs) * 1000 / pages
+    printf "crawl: %d sites, %d html pages (%.1f MB), %d requests to nginx, cwtap audit --jobs %d, %d cores, load %s\n", sites, pages, bytes / 1e6, req, jobs, cores, load
+    printf "  cwtap audit: %.1f s wall, %.2f sites/s, %.1f pages/s, CPU %.2f s (user %.2f + sys %.2f), %.2f ms/page, peak RSS %.1f MB\n", cw, sites / cw, pages / cw, cu + cs, cu, cs, c, cr / 1024
+    printf "  libxml2 parse only: CPU %.2f s, %.2f ms/page, %.1f MB/s\n", bu + bs, b, bytes / 1e6 / (bu + bs)
+    printf "  ratio cwtap/libxml2 CPU per page %.2f (target <= 1.50)\n", c / b }'
+[ "$failed" -eq 0 ] || echo "  note: $failed report(s) mention an error (see the audit's JSON)" >&2

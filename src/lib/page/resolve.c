@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * This module implements the page layer's fast link resolution: hrefs made only
+ * of characters libxml2 neither escapes nor unescapes, with no dot segments, are
+ * joined to the base's origin or directory directly (the prefixes themselves come
+ * from cwt__url_resolve(), once per base), saving xmlBuildURI's parse of the base
+ * and its allocations on every link. Absolute http(s) URLs with a plain host are
+ * kept as written, as xmlBuildURI keeps them.
+ */
+#include "page/page.h"
+#include "page/resolve.h"
+
+static bool is_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool is_hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Path bytes xmlSaveUri writes back unchanged after unescaping (no '%': it would be decoded). */
+static bool path_char(unsigned char c)
+{
+    return is_alnum(c) || c == '-' || c == '_' || c == '~' || c == '/' || c == '.';
+}
+
+/* Query or fragment bytes kept as written (a '%' only before two hex digits). */
+static bool query_ok(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '%') {
+            if (i + 2 >= len)
+                return false;
+            if (!is_hex((unsigned char)s[i + 1]) || !is_hex((unsigned char)s[i + 2]))
+                return false;
+            i += 2;
+        } else if (!is_alnum(c) && !strchr("-_~./?=&;:@+,$", c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Splits @p s at the first '?' or '#': path length in *plen, query (without '#...') in *q and *qlen. Checks
+ * the query and fragment; false when they need libxml2. */
+static bool split_rest(const char *s, size_t len, size_t *plen, const char **q, size_t *qlen)
+{
+    size_t p = 0;
+    while (p < len && s[p] != '?' && s[p] != '#')
+        p++;
+    size_t h = p;
+    while (h < len && s[h] != '#')
+        h++;
+    *plen = p;
+    *q = s + p;
+    *qlen = h - p;
+    if (h < len && !query_ok(s + h + 1, len - h - 1))
+        return false;
+    return *qlen == 0 || query_ok(s + p + 1, *qlen - 1);
+}
+
+/* A path with only path_char bytes and no dot segment ("/." anywhere, or a leading "."). */
+static bool plain_path(const char *s, size_t len)
+{
+    if (len && s[0] == '.')
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (!path_char((unsigned char)s[i]))
+            return false;
+        if (s[i] == '/' && i + 1 < len && s[i + 1] == '.')
+            return false;
+    }
+    return true;
+}
+
+static size_t join(char *out, size_t cap, const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (alen + blen + 1 > cap)
+        return 0;
+    memcpy(out, a, alen);
+    memcpy(out + alen, b, blen);
+    out[alen + blen] = '\0';
+    return alen + blen;
+}
+
+/* "http(s)://host[:port]" with a lowercase letters/digits/dots/hyphens host; returns its length or 0. */
+static size_t plain_authority(const char *s, size_t len)
+{
+    size_t i = strncmp(s, "http://", 7) == 0 ? 7 : strncmp(s, "https://", 8) == 0 ? 8 : 0;
+    if (!i)
+        return 0;
+    size_t h = i;
+    while (i < len && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '-'))
+        i++;
+    if (i == h || s[h] == '.' || s[h] == '-')
+        return 0;
+    if (i < len && s[i] == ':') {
+        size_t d = ++i;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == d || i - d > 5)
+            return 0;
+    }
+    if (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#')
+        return 0;
+    return i;
+}
+
+size_t cwt__url_resolve_simple(const struct cwt__url_base *b, const char *href, size_t len, char *out, size_t cap)
+{
+    if (!len)
+        return 0;
+    size_t plen, qlen;
+    const char *q;
+    size_t auth = plain_authority(href, len);
+    if (auth) {
+        if (!split_rest(href + auth, len - auth, &plen, &q, &qlen))
+            return 0;
+        for (size_t i = auth; i < auth + plen; i++) /* kept as written: any path byte a URI allows */
+            if (!path_char((unsigned char)href[i]) && !strchr(";=+$,&@:", href[i]))
+                return 0;
+        return join(out, cap, href, auth + plen + qlen, "", 0);
+    }
+    if (!split_rest(href, len, &plen, &q, &qlen) || !plen || !plain_path(href, plen))
+        return 0;
+    const char *pre;
+    size_t pre_len;
+    if (href[0] == '/') {
+        if (plen > 1 && href[1] == '/')
+            return 0; /* network-path reference */
+        pre = b->origin;
+        pre_len = b->origin_len;
+    } else {
+        for (size_t i = 0; i + 1 < plen; i++) /* libxml2 collapses "//" in a merged relative path */
+            if (href[i] == '/' && href[i + 1] == '/')
+                return 0;
+        pre = b->dir;
+        pre_len = b->dir_len;
+    }
+    if (!pre)
+        return 0;
+    return join(out, cap, pre, pre_len, href, plen + qlen);
+}
+
+/* The resolution of @p probe against @p base minus its last @p cut bytes, when it ends with @p probe's tail. */
+static enum cwt_status prefix(const char *base, const char *probe, size_t cut, char **out, size_t *out_len)
+{
+    char *r = NULL;
+    *out = NULL;
+    *out_len = 0;
+    enum cwt_status st = cwt__url_resolve(base, probe, &r);
+    if (st == CWT_ENOMEM)
+        return st;
+    if (st != CWT_OK)
+        return CWT_OK;
+    size_t n = strlen(r);
+    /* cwt__url_resolve lowercases up to an '@': with userinfo the host would keep its case; no fast path */
+    if (n < cut || strcmp(r + n - cut, probe + strlen(probe) - cut) != 0 || strchr(r, '@')) {
+        cwt_free(r);
+        return CWT_OK;
+    }
+    r[n - cut] = '\0';
+    *out = r;
+    *out_len = n - cut;
+    return CWT_OK;
+}
+
+enum cwt_status cwt__url_base_init(struct cwt__url_base *b, const char *base)
+{
+    memset(b, 0, sizeof *b);
+    enum cwt_status st = prefix(base, "/", 1, &b->origin, &b->origin_len);
+    if (!st)
+        st = prefix(base, "x", 1, &b->dir, &b->dir_len);
+    if (st)
+        cwt__url_base_release(b);
+    return st;
+}
+
+void cwt__url_base_release(struct cwt__url_base *b)
+{
+    cwt_free(b->origin);
+    cwt_free(b->dir);
+    memset(b, 0, sizeof *b);
+}
