@@ -4,11 +4,13 @@
 // strings (shared/i18n.js addStrings). One view per line (branches add lines here).
 import { h } from './shared/dom.js';
 import { t } from './shared/i18n.js';
-import { fallback, render, route, start } from './shared/router.js';
-import { refresh } from './shared/session.js';
+import { fallback, refresh, route, start } from './shared/router.js';
+import { refresh as whoAmI } from './shared/session.js';
 import { addNav, initShell } from './shared/shell.js';
+import * as exporter from './exporter/index.js';
 
 const views = [
+  exporter,
 ];
 
 route('#/', async (params, page) => {
@@ -23,6 +25,6 @@ fallback(async (params, page) => {
 });
 addNav('#/', 'nav.home', 'always', 0);
 for (const v of views) v.register();
-initShell(render);
-await refresh().catch(() => null);
+initShell(refresh);
+await whoAmI().catch(() => null);
 await start(document.getElementById('main'));
