@@ -36,14 +36,14 @@ export function gauge(label, score, { threshold = null, note = '' } = {}) {
  * Includes a table of the same numbers for screen readers and copying.
  */
 export function historyChart(points, threshold) {
-  const W = 640, H = 240, L = 40, R = 12, T = 12, B = 36;
+  const W = 520, H = 230, L = 40, R = 12, T = 14, B = 36;
   const xs = points.map((p) => Date.parse(p.at));
   const x0 = Math.min(...xs), x1 = Math.max(...xs);
   const sx = (x) => (x1 === x0 ? L + (W - L - R) / 2 : L + ((x - x0) / (x1 - x0)) * (W - L - R));
   const sy = (y) => T + (1 - y / 100) * (H - T - B);
   const grid = [0, 25, 50, 75, 100].map((y) => [
     h('line', { x1: String(L), x2: String(W - R), y1: String(sy(y)), y2: String(sy(y)), stroke: TRACK, 'stroke-width': '1' }),
-    h('text', { x: String(L - 6), y: String(sy(y) + 4), 'text-anchor': 'end', 'font-size': '11', fill: MUTED }, String(y)),
+    h('text', { x: String(L - 6), y: String(sy(y) + 4), 'text-anchor': 'end', 'font-size': '13', fill: MUTED }, String(y)),
   ]);
   const scored = points.filter((p) => typeof p.total === 'number');
   const line = scored.map((p) => `${sx(Date.parse(p.at)).toFixed(1)},${sy(p.total).toFixed(1)}`).join(' ');
@@ -53,14 +53,15 @@ export function historyChart(points, threshold) {
     threshold !== null && threshold !== undefined ? [
       h('line', { x1: String(L), x2: String(W - R), y1: String(sy(threshold)), y2: String(sy(threshold)),
         stroke: BAD, 'stroke-width': '2', 'stroke-dasharray': '6 4' }),
-      h('text', { x: String(W - R), y: String(sy(threshold) - 5), 'text-anchor': 'end', 'font-size': '11', fill: BAD },
+      h('text', { x: String(W - R), y: String(sy(threshold) - 5), 'text-anchor': 'end', 'font-size': '13', fill: BAD },
         t('exp.history.threshold', { n: fmtNumber(threshold, 1) })),
     ] : null,
     scored.length > 1 ? h('polyline', { points: line, fill: 'none', stroke: '#0b4f8a', 'stroke-width': '2.5' }) : null,
     scored.map((p) => h('circle', { cx: String(sx(Date.parse(p.at))), cy: String(sy(p.total)), r: '4.5', fill: '#0b4f8a' },
       h('title', {}, `${fmtDate(p.at)}: ${fmtNumber(p.total, 1)} (${p.grade})`))),
-    h('text', { x: String(L), y: String(H - 10), 'font-size': '11', fill: MUTED }, fmtDate(points[0].at)),
-    points.length > 1 ? h('text', { x: String(W - R), y: String(H - 10), 'text-anchor': 'end', 'font-size': '11', fill: MUTED },
+    h('text', { x: String(x1 === x0 ? sx(x0) : L), y: String(H - 10), 'text-anchor': x1 === x0 ? 'middle' : 'start', 'font-size': '13', fill: MUTED },
+      fmtDate(points[0].at)),
+    x1 !== x0 ? h('text', { x: String(W - R), y: String(H - 10), 'text-anchor': 'end', 'font-size': '13', fill: MUTED },
       fmtDate(points[points.length - 1].at)) : null);
   const table = h('details', { class: 'chart-data' }, h('summary', {}, t('exp.history.table')),
     h('div', { class: 'table-wrap' }, h('table', {},

@@ -48,6 +48,7 @@ function poolPanel(mark) {
   else text = t('exp.pool.in', { cycle: p.cycle });
   return h('section', { class: 'panel pool', 'aria-labelledby': 'pool-h' }, h('h2', { id: 'pool-h' }, t('exp.pool.title')),
     h('p', { class: 'pool-text' }, text),
+    p.cycle && !mark.green ? h('p', {}, h('span', { class: 'status warn' }, t('exp.pool.unweighted'))) : null,
     mark.cycle ? h('p', { class: 'muted' }, t('exp.pool.current', { cycle: mark.cycle })) : null,
     p.explain ? h('p', { class: 'muted small' }, p.explain) : null);
 }

@@ -117,6 +117,7 @@ export default {
   'exp.pool.none': 'Not in a pool yet: the site enters one once it meets the threshold.',
   'exp.pool.in': 'In the pool of cycle {cycle}.',
   'exp.pool.deferred': 'Deferred to the pool of cycle {cycle} (it qualified after the enrollment deadline of {missed}).',
+  'exp.pool.unweighted': 'No traffic weight while the mark is not green.',
   'exp.pool.current': 'The cycle running now: {cycle}.',
   'exp.review.title': 'Score review',
   'exp.review.lead': 'Ask for a new evaluation after fixing what the report says.',

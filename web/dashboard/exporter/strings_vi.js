@@ -117,6 +117,7 @@ export default {
   'exp.pool.none': 'Chưa thuộc nhóm nào: website vào nhóm khi đạt ngưỡng.',
   'exp.pool.in': 'Thuộc nhóm của chu kỳ {cycle}.',
   'exp.pool.deferred': 'Chuyển sang nhóm của chu kỳ {cycle} (đạt ngưỡng sau hạn đăng ký của {missed}).',
+  'exp.pool.unweighted': 'Không có trọng số lưu lượng khi dấu không xanh.',
   'exp.pool.current': 'Chu kỳ đang chạy: {cycle}.',
   'exp.review.title': 'Xem xét lại điểm',
   'exp.review.lead': 'Yêu cầu đánh giá mới sau khi khắc phục theo báo cáo.',

@@ -117,6 +117,7 @@ export default {
   'exp.pool.none': '尚未进入任何池：网站达到门槛后即可进入。',
   'exp.pool.in': '已进入周期 {cycle} 的池。',
   'exp.pool.deferred': '顺延至周期 {cycle} 的池（在 {missed} 的报名截止日之后达标）。',
+  'exp.pool.unweighted': '标志不是绿色时不获得流量权重。',
   'exp.pool.current': '当前运行的周期：{cycle}。',
   'exp.review.title': '分数复评',
   'exp.review.lead': '按报告完成改进后，申请重新评估。',
