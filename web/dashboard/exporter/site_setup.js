@@ -70,7 +70,7 @@ export async function setupPage({ id }, page) {
   const cms = [['html', t('exp.sdk.html')], ['wordpress', 'WordPress'], ['shopify', 'Shopify'], ['magento', 'Magento']];
   page.append(h('section', { 'aria-labelledby': 'sdk-h' }, h('h2', { id: 'sdk-h' }, t('exp.sdk.title')),
     h('p', {}, t('exp.sdk.lead')),
-    copyable(t('exp.sdk.snippet'), site.sdk.html, { multiline: true, rows: 2 }),
+    copyable(t('exp.sdk.snippet'), site.sdk.html, { multiline: true, rows: 3 }),
     h('p', { class: 'hint' }, t('exp.sdk.slot')),
     h('div', { class: 'cms-grid' }, cms.map(([k, name]) => h('section', { class: 'panel cms', 'aria-labelledby': `cms-${k}` },
       h('h3', { id: `cms-${k}` }, name),
