@@ -134,6 +134,17 @@ function customsCsv(clock, bad) {
   return `${rows.join('\n')}\n`;
 }
 
+/** Presses the DNS proof's Verify button until the server says verified (dnsmasq may still be starting). */
+async function verifyDns(page) {
+  for (let i = 0; i < 10; i++) {
+    await page.click('#verify-dns');
+    await page.waitForSelector('[aria-labelledby="proof-dns"] .action-result :is(.ok-text, .field-error)', { timeout: 20000 });
+    if (await page.locator('[aria-labelledby="proof-dns"] .action-result .ok-text').count()) return true;
+    await sleep(500);
+  }
+  return false;
+}
+
 async function upload(page, kind, name, text) {
   const file = path.join(tmp, name);
   fs.writeFileSync(file, text);
@@ -173,7 +184,6 @@ try {
   page.on('console', (m) => {
     if ((m.type() === 'warning' && m.text().startsWith('i18n')) || /Content.Security.Policy/i.test(m.text())) pageErrors.push(m.text());
   });
-  page.on('response', async (r) => { if (process.env.DEBUG && r.url().includes('/verify')) console.log('verify', r.status(), await r.text()); });
   const apiGet = async (p) => (await page.request.get(`${api}${p}`)).json();
 
   // ---- 1. sign-up, with the keyboard only ----
@@ -231,19 +241,17 @@ try {
   check((await page.textContent('[aria-labelledby="proof-dns"] .action-result')).includes(site.verification.dns.name),
     'the refusal names the record looked up');
   await shoot(page, '06-verify-refused');
+  // The exporter pastes the tag into the theme and publishes the TXT record.
+  pasteSnippet(site.sdk.html);
   dns = startDns([[site.verification.dns.name, site.verification.dns.value]]);
-  await sleep(500);
-  await page.click('#verify-dns');
-  if (!await waitFor(page, '[aria-labelledby="proof-dns"] .action-result .ok-text', 'published: verified', 20000)) {
+  if (!check(await verifyDns(page), 'published: verified')) {
     console.log(`answer: ${await page.textContent('[aria-labelledby="proof-dns"] .action-result')}`);
     const l = path.join(tmp, 'dnsmasq.log');
     console.log(`dnsmasq (exit ${dns.exitCode}): ${fs.existsSync(l) ? fs.readFileSync(l, 'utf8') : 'no log'}`);
   }
   await waitFor(page, '#request-eval', 'the verified set-up page offers the evaluation');
   await shoot(page, '07-setup-verified');
-
-  // The exporter pastes the tag into the theme, then asks for the evaluation.
-  pasteSnippet(site.sdk.html);
+  // (the worker's scheduler may have queued the first evaluation already: "already queued" is fine)
   await page.click('#request-eval');
   await waitFor(page, '#request-eval + .action-result .ok-text', 'the evaluation is queued');
   await page.goto(`${api}/?lang=en#/sites/${siteId}`);
@@ -258,7 +266,7 @@ try {
   const t1 = await page.textContent('.countdown-time');
   await sleep(2100);
   const t2 = await page.textContent('.countdown-time');
-  check(/^7[01]:\d\d:\d\d$/.test(t1) && t1 !== t2, `the 72-hour countdown runs (${t1} -> ${t2})`);
+  check(/^(72:00:00|7[01]:\d\d:\d\d)$/.test(t1) && t1 !== t2, `the 72-hour countdown runs (${t1} -> ${t2})`);
   check(await page.locator('.gauges svg').count() === 3, 'three module gauges');
   const evals = await apiGet(`/v1/sites/${siteId}/evaluations`);
   const ev = await apiGet(`/v1/evaluations/${evals.items[0].id}`);
@@ -312,12 +320,11 @@ try {
   await waitFor(page, '#proof-dns', 'the second site registered');
   const site2Id = page.url().match(/#\/sites\/([^/]+)\/setup/)[1];
   const site2 = await apiGet(`/v1/sites/${site2Id}`);
+  pasteSnippet(site2.sdk.html);
   await stopProc(dns);
   dns = startDns([[site.verification.dns.name, site.verification.dns.value], [site2.verification.dns.name, site2.verification.dns.value]]);
-  await sleep(500);
-  await page.click('#verify-dns');
-  await waitFor(page, '#request-eval', 'the second site verified');
-  pasteSnippet(site2.sdk.html);
+  check(await verifyDns(page), 'the second site verified');
+  await waitFor(page, '#request-eval', 'the second site\'s set-up page offers the evaluation');
   await page.click('#request-eval');
   await page.goto(`${api}/?lang=en#/sites/${site2Id}`);
   await waitFor(page, '.site-state [data-state="green_data_due"]', 'the second site is green, data due');
