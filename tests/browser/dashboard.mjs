@@ -15,7 +15,8 @@
 //   3. every page in zh, th and vi: no string missing, no key shown.
 // Screenshots of every page at 1280x800 and 390x844 go to <build>/artifacts/browser/dashboard/;
 // no page scrolls sideways at 390 px; no CSP violation, no uncaught error anywhere.
-// Skipped (77) without Chromium, playwright-core, nginx, dnsmasq or a private namespace as root.
+// axe-core checks every screenshotted page (no serious or critical violation).
+// Skipped (77) without Chromium, playwright-core, axe-core, nginx, dnsmasq or a private namespace as root.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,12 @@ if (process.env.CWTAP_NETNS !== '1' || process.getuid() !== 0)
 for (const tool of ['nginx', 'dnsmasq', 'openssl'])
   try { execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }); } catch { skip(`no ${tool}`); }
 const chromium = await needChromium();
+let axeSource; // axe-core (tests/browser/package.json): labels, contrast, ARIA on every page
+try {
+  axeSource = fs.readFileSync(path.join(src, 'tests/browser/node_modules/axe-core/axe.min.js'), 'utf8');
+} catch {
+  skip('axe-core is not installed (run make deps)');
+}
 
 const T = checker();
 const { check } = T;
@@ -59,10 +66,18 @@ async function cleanup() {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
-/** Screenshots of the page at desktop and phone width; checks nothing scrolls sideways at 390 px. */
+/**
+ * Screenshots of the page at desktop and phone width; checks nothing scrolls sideways at 390 px and
+ * that axe-core finds no serious or critical accessibility violation (contrast, labels, ARIA).
+ */
 async function shoot(page, name) {
   await page.setViewportSize({ width: 1280, height: 800 });
   await sleep(150);
+  await page.evaluate(axeSource); // through DevTools, so the page's CSP does not apply
+  const axe = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  check(bad.length === 0, `${name}: axe finds no serious or critical violation${bad.length ? ` (${bad.map((v) =>
+    `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`).join('; ')})` : ''}`);
   await page.screenshot({ path: path.join(shots, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await sleep(150);
