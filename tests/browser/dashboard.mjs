@@ -283,6 +283,11 @@ try {
   const t2 = await page.textContent('.countdown-time');
   check(/^(72:00:00|7[01]:\d\d:\d\d)$/.test(t1) && t1 !== t2, `the 72-hour countdown runs (${t1} -> ${t2})`);
   check(await page.locator('.gauges svg').count() === 3, 'three module gauges');
+  for (const m of ['basic', 'operational', 'content']) {
+    const mod = (await apiGet(`/v1/evaluations/${(await apiGet(`/v1/sites/${siteId}/evaluations?limit=1`)).items[0].id}`)).report.modules[m];
+    const label = await page.getAttribute(`.gauges figure:nth-child(${['basic', 'operational', 'content'].indexOf(m) + 1}) svg`, 'aria-label');
+    check(label.includes(String(Number(mod.score.toFixed(1)))), `the ${m} gauge says its score (${label})`);
+  }
   const evals = await apiGet(`/v1/sites/${siteId}/evaluations`);
   const ev = await apiGet(`/v1/evaluations/${evals.items[0].id}`);
   check((await page.textContent('.grade')).trim() === ev.grade, `the grade is shown (${ev.grade})`);
