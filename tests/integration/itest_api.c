@@ -445,10 +445,22 @@ static void test_static_and_traversal(void **state)
     char ct[80];
     assert_true(hapi_header(&r, "Content-Type", ct, sizeof ct));
     assert_non_null(strstr(ct, "javascript"));
+    assert_false(hapi_header(&r, "Content-Security-Policy", ct, sizeof ct)); /* scripts need none */
     hapi_resp_free(&r);
     hapi_http(s, "GET", "/", NULL, NULL, &r);
     hapi_expect(&r, 200, NULL, NULL);
     assert_string_equal(r.body, "<h1>cwtap</h1>");
+    /* A page gets the strict policy: this origin's scripts and styles only, nothing inline. */
+    char csp[400];
+    assert_true(hapi_header(&r, "Content-Security-Policy", csp, sizeof csp));
+    assert_string_equal(csp, "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                             "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
+                             "frame-ancestors 'none'");
+    assert_non_null(strstr(csp, "script-src 'self';"));
+    assert_null(strstr(csp, "unsafe-inline"));
+    assert_true(hapi_header(&r, "Content-Type", ct, sizeof ct));
+    assert_string_equal(ct, "text/html; charset=utf-8");
+    assert_true(hapi_header(&r, "X-Frame-Options", ct, sizeof ct));
     hapi_resp_free(&r);
     snprintf(path, sizeof path, "/assets/missing.js");
     hapi_http(s, "GET", path, NULL, NULL, &r);
