@@ -813,6 +813,10 @@ static void expect_threshold(const struct hapi_server *s, const struct hapi_acco
         !strstr(json_string_value(json_object_get(th, "explain")), explain))
         fail_msg("evaluation %s: want enter %.2f stay %.2f (%d/%d) '%s'; got %s", eval, enter, stay, meets_enter,
                  meets_stay, explain, r.body);
+    /* One paragraph: the threshold in force named once, then the verdict. */
+    const char *once = strstr(json_string_value(json_object_get(th, "explain")), "in force");
+    if (!once || strstr(once + 1, "in force"))
+        fail_msg("evaluation %s: the threshold is not explained exactly once: %s", eval, r.body);
     assert_string_equal(jpath_str(r.json, "threshold", "cycle"), "2026-Q3");
     hapi_resp_free(&r);
 }

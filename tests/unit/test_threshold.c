@@ -70,7 +70,11 @@ static void test_hysteresis_band(void **state)
         cwt__threshold_judge(&t, v[i].total, NULL, true, &out);
         if (out.meets_enter != v[i].enter || out.meets_stay != v[i].stay)
             fail_msg("total %g: enter %d stay %d", v[i].total, out.meets_enter, out.meets_stay);
-        assert_non_null(strstr(out.explain, "threshold 70.0"));
+        /* The threshold in force once, then the verdict (the dashboard shows this paragraph as is). */
+        const char *first = strstr(out.explain, "in force");
+        assert_true(first == strstr(out.explain, "threshold 70.0 in force") + strlen("threshold 70.0 "));
+        assert_null(strstr(first + 1, "in force"));
+        assert_non_null(strstr(out.explain, "the keep line 68.0"));
     }
 }
 

@@ -184,7 +184,7 @@ static enum cwt_status eval_hook(void *ud, struct cwt__tx *tx, struct cwt__mark_
     th->stay = t.stay;
     th->meets_enter = mev->meets_enter;
     th->meets_stay = mev->meets_stay;
-    snprintf(th->explain, sizeof th->explain, "%.500s %.1000s", t.explain, v.explain);
+    snprintf(th->explain, sizeof th->explain, "%s", v.explain); /* the threshold, then the verdict */
     cwt_free(row->modules);
     row->modules = mj;
     row->has_threshold = true;

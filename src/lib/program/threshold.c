@@ -160,7 +160,7 @@ void cwt__threshold_judge(const struct cwt__threshold *t, double total, const do
         }
     }
     bool meets = holds_mark ? out->meets_stay : out->meets_enter;
-    snprintf(out->explain, sizeof out->explain, "total %.1f %s %s line %.1f%s. %s", total,
+    snprintf(out->explain, sizeof out->explain, "%s. Total %.1f %s %s line %.1f%s.", t->explain, total,
              meets ? "meets" : "does not meet", holds_mark ? "the keep" : "the threshold",
-             holds_mark ? t->stay : t->enter, mods, t->explain);
+             holds_mark ? t->stay : t->enter, mods);
 }
