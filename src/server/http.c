@@ -191,6 +191,14 @@ static bool serve_static(struct srv *s, const char *path, struct srv_resp *rs)
     rs->body = buf;
     rs->body_len = n;
     rs->content_type = mime_of(full);
+    /* Pages (the dashboard) run only the scripts and styles of this origin: no inline code, no
+     * framing, forms post here only. Static files are revalidated (ETag) so an upgrade shows at once. */
+    if (strncmp(rs->content_type, "text/html", 9) == 0) {
+        srv_header(rs, "Content-Security-Policy", SRV_PAGE_CSP);
+        srv_header(rs, "X-Frame-Options", "DENY");
+        srv_header(rs, "Referrer-Policy", "same-origin");
+    }
+    srv_header(rs, "Cache-Control", "no-cache");
     return true;
 }
 

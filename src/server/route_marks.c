@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 
+#include "program/cycle.h"
 #include "program/markflow.h"
 #include "server/program.h"
 #include "server/server.h"
@@ -61,6 +62,35 @@ json_t *srv_mark_json(const struct cwt__mark_row *r, const struct cwt__program_p
     return j;
 }
 
+/*
+ * Which cycle's traffic-weighting pool the site is in, or which it was deferred to
+ * (cwt__pool_decide): {"cycle", "deferred", "missed", "in_current", "explain"}; cycle null
+ * until the site has met the threshold since its integration. NULL when the cycles cannot be read.
+ */
+static json_t *pool_json(struct srv_req *rq, const struct cwt__mark *m, const struct cwt__cycle *current)
+{
+    struct cwt__cycles cs;
+    struct cwt_err err;
+    cwt__cycles_init(&cs);
+    if (cwt__store_cycles_load(srv_store(rq->srv), &cs, &err) != CWT_OK) {
+        cwt__cycles_release(&cs);
+        return NULL;
+    }
+    json_t *j;
+    if (!m->qualified_at) {
+        j = json_pack("{s:n, s:b, s:n, s:b, s:s}", "cycle", "deferred", false, "missed", "in_current", false,
+                      "explain", "in no pool yet: the site has not met the threshold since it was integrated");
+    } else {
+        struct cwt__pool_decision d;
+        cwt__pool_decide(&cs, m->integrated_at, m->qualified_at, &d);
+        j = json_pack("{s:s?, s:b, s:s?, s:b, s:s}", "cycle", d.cycle ? d.cycle->id : NULL, "deferred", d.deferred,
+                      "missed", d.missed ? d.missed->id : NULL, "in_current",
+                      current && cwt__pool_contains(current, m->qualified_at), "explain", d.explain);
+    }
+    cwt__cycles_release(&cs);
+    return j;
+}
+
 void srv_route_mark_get(struct srv_req *rq, struct srv_resp *rs)
 {
     struct cwt__site s;
@@ -83,10 +113,18 @@ void srv_route_mark_get(struct srv_req *rq, struct srv_resp *rs)
         return;
     }
     json_t *j = srv_mark_json(&r, &p, rq->now);
-    cwt__mark_row_release(&r);
     struct cwt__cycle c;
-    if (cwt__markflow_cycle_at(srv_store(rq->srv), rq->now, &c, &err) == CWT_OK)
+    bool has_cycle = cwt__markflow_cycle_at(srv_store(rq->srv), rq->now, &c, &err) == CWT_OK;
+    if (has_cycle)
         json_object_set_new(j, "cycle", json_string(c.id));
+    json_t *pool = pool_json(rq, &r.m, has_cycle ? &c : NULL);
+    cwt__mark_row_release(&r);
+    if (!pool) {
+        json_decref(j);
+        srv_error(rs, 500, "internal", NULL, "cannot read the evaluation cycles");
+        return;
+    }
+    json_object_set_new(j, "pool", pool);
     srv_json(rs, 200, j);
 }
 

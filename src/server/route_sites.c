@@ -111,9 +111,10 @@ void srv_route_sites_verify(struct srv_req *rq, struct srv_resp *rs)
                       err.msg);
             goto out;
         }
-        if (cwt__store_site_set_verified(srv_store(rq->srv), rq->caller.enterprise_id, s.id, method, rq->now,
-                                         &err) != CWT_OK ||
-            cwt__store_site_get(srv_store(rq->srv), rq->caller.enterprise_id, s.id, &s, &err) != CWT_OK) {
+        /* Not s.id: cwt__store_site_get() clears its output (s) before reading the id. */
+        if (cwt__store_site_set_verified(srv_store(rq->srv), rq->caller.enterprise_id, rq->params[0], method,
+                                         rq->now, &err) != CWT_OK ||
+            cwt__store_site_get(srv_store(rq->srv), rq->caller.enterprise_id, rq->params[0], &s, &err) != CWT_OK) {
             srv_error_from(rs, &err);
             goto out;
         }

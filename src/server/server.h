@@ -88,6 +88,10 @@ struct srv_caller {
 
 #define SRV_MAX_PARAMS 4
 #define SRV_MAX_HEADERS 6
+/* The Content-Security-Policy of the static pages (the dashboard, docs/internals/dashboard.md). */
+#define SRV_PAGE_CSP                                                                                          \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "   \
+    "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 struct srv_req {
     struct srv *srv;

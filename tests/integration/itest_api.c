@@ -701,9 +701,22 @@ static void test_static_and_traversal(void **state)
     assert_true(header(&r, "Content-Type", ct, sizeof ct));
     assert_non_null(strstr(ct, "javascript"));
     resp_free(&r);
+    assert_false(header(&r, "Content-Security-Policy", ct, sizeof ct)); /* scripts need none */
+    resp_free(&r);
     http(s, "GET", "/", NULL, NULL, &r);
     expect(&r, 200, NULL, NULL);
     assert_string_equal(r.body, "<h1>cwtap</h1>");
+    /* A page gets the strict policy: this origin's scripts and styles only, nothing inline. */
+    char csp[400];
+    assert_true(header(&r, "Content-Security-Policy", csp, sizeof csp));
+    assert_string_equal(csp, "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                             "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
+                             "frame-ancestors 'none'");
+    assert_non_null(strstr(csp, "script-src 'self';"));
+    assert_null(strstr(csp, "unsafe-inline"));
+    assert_true(header(&r, "Content-Type", ct, sizeof ct));
+    assert_string_equal(ct, "text/html; charset=utf-8");
+    assert_true(header(&r, "X-Frame-Options", ct, sizeof ct));
     resp_free(&r);
     snprintf(path, sizeof path, "/assets/missing.js");
     http(s, "GET", path, NULL, NULL, &r);

@@ -236,6 +236,8 @@ static void test_green_uploads_green(void **state)
     new_site(s, &a, "valves.example", site);
     get_mark(s, &a, site, &r);
     assert_string_equal(hapi_jstr(&r, "state"), "not_integrated");
+    assert_true(json_is_null(json_object_get(json_object_get(r.json, "pool"), "cycle")));
+    assert_non_null(strstr(jpath_str(r.json, "pool", "explain"), "in no pool yet"));
     hapi_resp_free(&r);
 
     /* A page without the tag: not integrated, however good the score. */
@@ -252,6 +254,12 @@ static void test_green_uploads_green(void **state)
     assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "duty"), "seconds_left")), 259200);
     assert_string_equal(jpath_str(r.json, "duty", "due"), "2026-08-13T09:00:00Z");
     assert_string_equal(hapi_jstr(&r, "cycle"), "2026-Q3");
+    /* Qualified on 2026-08-10, after 2026-Q3's enrollment deadline (07-31): deferred to 2026-Q4's pool. */
+    assert_string_equal(jpath_str(r.json, "pool", "cycle"), "2026-Q4");
+    assert_string_equal(jpath_str(r.json, "pool", "missed"), "2026-Q3");
+    assert_true(json_is_true(json_object_get(json_object_get(r.json, "pool"), "deferred")));
+    assert_true(json_is_false(json_object_get(json_object_get(r.json, "pool"), "in_current")));
+    assert_non_null(strstr(jpath_str(r.json, "pool", "explain"), "deferred to the pool of 2026-Q4"));
     hapi_resp_free(&r);
 
     /* The threshold in force comes with the evaluation. */

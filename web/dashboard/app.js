@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// The dashboard's entry point: the shell, the views' routes, then the router. Each view is a module
+// with register() that adds its routes (shared/router.js), navigation links (shared/shell.js) and
+// strings (shared/i18n.js addStrings). One view per line (branches add lines here).
+import { h } from './shared/dom.js';
+import { t } from './shared/i18n.js';
+import { fallback, render, route, start } from './shared/router.js';
+import { refresh } from './shared/session.js';
+import { addNav, initShell } from './shared/shell.js';
+
+const views = [
+];
+
+route('#/', async (params, page) => {
+  page.append(h('h1', {}, t('home.title')), h('p', { class: 'lead' }, t('home.lead')));
+  const ul = h('ul', { class: 'cards' });
+  for (const v of views) if (v.homeCard) ul.append(h('li', {}, v.homeCard()));
+  if (ul.children.length) page.append(ul);
+});
+fallback(async (params, page) => {
+  page.append(h('h1', {}, t('error.notfound.title')), h('p', {}, t('error.notfound')),
+    h('p', {}, h('a', { href: '#/' }, t('home.back'))));
+});
+addNav('#/', 'nav.home', 'always', 0);
+for (const v of views) v.register();
+initShell(render);
+await refresh().catch(() => null);
+await start(document.getElementById('main'));

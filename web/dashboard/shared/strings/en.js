@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared strings, English (the reference table: every key here must be in zh, th and vi).
+export default {
+  'app.title': 'Supplier Confidence Dashboard',
+  'shell.skip': 'Skip to content',
+  'shell.language': 'Language',
+  'shell.nav': 'Main',
+  'shell.signout': 'Sign out',
+  'shell.footer': 'cwtap — credibility assessment of exporters\u2019 websites.',
+  'nav.home': 'Home',
+  'home.title': 'Supplier Confidence Dashboard',
+  'home.lead': 'Trust marks for exporters\u2019 websites: prove your site, see its evaluation, keep the green mark.',
+  'home.back': 'Back to the start page',
+  'common.loading': 'Loading…',
+  'common.save': 'Save',
+  'common.cancel': 'Cancel',
+  'common.none': 'none',
+  'common.yes': 'yes',
+  'common.no': 'no',
+  'copy.button': 'Copy',
+  'copy.done': 'Copied',
+  'error.network': 'The server cannot be reached. Check your connection and try again.',
+  'error.notfound.title': 'Page not found',
+  'error.notfound': 'There is no page at this address.',
+};

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared strings, Thai.
+export default {
+  'app.title': 'แดชบอร์ดความน่าเชื่อถือของซัพพลายเออร์',
+  'shell.skip': 'ข้ามไปยังเนื้อหา',
+  'shell.language': 'ภาษา',
+  'shell.nav': 'เมนูหลัก',
+  'shell.signout': 'ออกจากระบบ',
+  'shell.footer': 'cwtap — การประเมินความน่าเชื่อถือของเว็บไซต์ผู้ส่งออก',
+  'nav.home': 'หน้าแรก',
+  'home.title': 'แดชบอร์ดความน่าเชื่อถือของซัพพลายเออร์',
+  'home.lead': 'เครื่องหมายความน่าเชื่อถือสำหรับเว็บไซต์ผู้ส่งออก: ยืนยันเว็บไซต์ ดูผลการประเมิน และรักษาเครื่องหมายสีเขียว',
+  'home.back': 'กลับไปหน้าแรก',
+  'common.loading': 'กำลังโหลด…',
+  'common.save': 'บันทึก',
+  'common.cancel': 'ยกเลิก',
+  'common.none': 'ไม่มี',
+  'common.yes': 'ใช่',
+  'common.no': 'ไม่ใช่',
+  'copy.button': 'คัดลอก',
+  'copy.done': 'คัดลอกแล้ว',
+  'error.network': 'ไม่สามารถเชื่อมต่อเซิร์ฟเวอร์ได้ โปรดตรวจสอบการเชื่อมต่อแล้วลองอีกครั้ง',
+  'error.notfound.title': 'ไม่พบหน้า',
+  'error.notfound': 'ไม่มีหน้าที่ที่อยู่นี้',
+};

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared strings, Vietnamese.
+export default {
+  'app.title': 'Bảng điều khiển độ tin cậy nhà cung cấp',
+  'shell.skip': 'Chuyển đến nội dung',
+  'shell.language': 'Ngôn ngữ',
+  'shell.nav': 'Điều hướng chính',
+  'shell.signout': 'Đăng xuất',
+  'shell.footer': 'cwtap — đánh giá độ tin cậy của website doanh nghiệp xuất khẩu.',
+  'nav.home': 'Trang chủ',
+  'home.title': 'Bảng điều khiển độ tin cậy nhà cung cấp',
+  'home.lead': 'Dấu tin cậy cho website doanh nghiệp xuất khẩu: xác minh website, xem kết quả đánh giá, giữ dấu xanh.',
+  'home.back': 'Quay lại trang đầu',
+  'common.loading': 'Đang tải…',
+  'common.save': 'Lưu',
+  'common.cancel': 'Hủy',
+  'common.none': 'không có',
+  'common.yes': 'có',
+  'common.no': 'không',
+  'copy.button': 'Sao chép',
+  'copy.done': 'Đã sao chép',
+  'error.network': 'Không kết nối được máy chủ. Hãy kiểm tra kết nối và thử lại.',
+  'error.notfound.title': 'Không tìm thấy trang',
+  'error.notfound': 'Không có trang nào ở địa chỉ này.',
+};

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared strings, Simplified Chinese.
+export default {
+  'app.title': '供应商可信度仪表板',
+  'shell.skip': '跳到正文',
+  'shell.language': '语言',
+  'shell.nav': '主导航',
+  'shell.signout': '退出登录',
+  'shell.footer': 'cwtap — 出口企业网站可信度评估。',
+  'nav.home': '首页',
+  'home.title': '供应商可信度仪表板',
+  'home.lead': '出口企业网站的信任标志：验证您的网站，查看评估结果，保持绿色标志。',
+  'home.back': '返回首页',
+  'common.loading': '正在加载…',
+  'common.save': '保存',
+  'common.cancel': '取消',
+  'common.none': '无',
+  'common.yes': '是',
+  'common.no': '否',
+  'copy.button': '复制',
+  'copy.done': '已复制',
+  'error.network': '无法连接服务器。请检查网络后重试。',
+  'error.notfound.title': '页面不存在',
+  'error.notfound': '此地址没有页面。',
+};
