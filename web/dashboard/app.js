@@ -7,7 +7,7 @@ import { t } from './shared/i18n.js';
 import { fallback, render, route, start } from './shared/router.js';
 import { refresh } from './shared/session.js';
 import { addNav, initShell } from './shared/shell.js';
-import * as registry from './registry/index.js';
+import * as registry from './suppliers/index.js';
 import * as operator from './operator/index.js';
 
 const views = [

@@ -60,7 +60,8 @@ const locales = { en: 'en-GB', zh: 'zh-CN', th: 'th-TH', vi: 'vi-VN' };
 export function fmtDateTime(iso) {
   if (!iso) return '—';
   return new Intl.DateTimeFormat(locales[lang], {
-    dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC', timeZoneName: 'short',
+    // dateStyle/timeStyle cannot be combined with timeZoneName (a TypeError): explicit fields.
+    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short',
   }).format(new Date(iso));
 }
 /** A calendar date in the current language (UTC). */
