@@ -52,8 +52,13 @@ int main(int argc, char **argv)
         hseed_account(st, name, "exporter", countries[i % 3], email, "long enough pw", now - 86400, ent);
         hseed_site(st, ent, domain, industries[i % 3], now - 86400, id);
         /* Scores stored under an older model version: the preview of 1.0.0 shows them move. */
-        hseed_evaluate(st, id, now - 600 + i, green ? strong : weak, green ? totals[i % 5] : 48,
-                       green ? grades[i % 5] : "D", "0.9.0", true, NULL);
+        json_t *report = json_deep_copy(green ? strong : weak);
+        char url[160];
+        snprintf(url, sizeof url, "https://%s/", domain);
+        json_object_set_new(report, "site", json_string(url)); /* the audited URL is this supplier's */
+        hseed_evaluate(st, id, now - 600 + i, report, green ? totals[i % 5] : 48, green ? grades[i % 5] : "D", "0.9.0",
+                       true, NULL);
+        json_decref(report);
         json_array_append_new(json_object_get(out, green ? "green" : "below"), json_string(id));
     }
     char *s = json_dumps(out, JSON_COMPACT);

@@ -8,6 +8,7 @@ import { h } from '../shared/dom.js';
 import { field, onSubmit } from '../shared/forms.js';
 import { fmtDateTime, fmtNumber, t } from '../shared/i18n.js';
 import { go } from '../shared/router.js';
+import { stackable } from '../shared/table.js';
 import { localInputToIso, operatorPage, timeField } from './common.js';
 
 const MODULES = ['basic', 'operational', 'content'];
@@ -24,7 +25,7 @@ function cycleFields(c) {
 export async function cyclesPage(params, page) {
   if (!operatorPage(page, '#/operator', t('op.cycles.title'))) return;
   const { items, current } = await get('/v1/operator/cycles');
-  page.append(h('div', { class: 'table-wrap' }, h('table', { id: 'cycles' },
+  page.append(h('div', { class: 'table-wrap' }, stackable(h('table', { id: 'cycles' },
     h('caption', { class: 'sr-only' }, t('op.cycles.title')),
     h('thead', {}, h('tr', {}, [t('op.cycle.id'), t('op.cycle.deadline'), t('op.cycle.start'), t('op.cycle.end'), ''].map((c) =>
       h('th', { scope: 'col' }, c)))),
@@ -32,7 +33,7 @@ export async function cyclesPage(params, page) {
       h('th', { scope: 'row' }, h('a', { href: `#/operator/cycles/${encodeURIComponent(c.id)}` }, c.id), ' ',
         c.id === current ? h('span', { class: 'status ok' }, t('op.cycle.current')) : null),
       h('td', {}, fmtDateTime(c.deadline)), h('td', {}, fmtDateTime(c.start)), h('td', {}, fmtDateTime(c.end)),
-      h('td', {}, h('a', { href: `#/operator/cycles/${encodeURIComponent(c.id)}`, 'aria-label': t('op.cycle.edit.label', { id: c.id }) }, t('op.cycle.edit')))))))));
+      h('td', {}, h('a', { href: `#/operator/cycles/${encodeURIComponent(c.id)}`, 'aria-label': t('op.cycle.edit.label', { id: c.id }) }, t('op.cycle.edit'))))))))));
   const form = h('form', { novalidate: true, 'aria-labelledby': 'new-cycle-h', id: 'new-cycle' },
     h('div', { class: 'form-alert', role: 'alert' }),
     field(t('op.cycle.id'), { name: 'id', required: true, pattern: '[A-Za-z0-9_.-]+', placeholder: '2027-Q1', maxlength: 32 }, t('op.cycle.id.hint')),
@@ -71,12 +72,14 @@ function thresholdForm(id, tp, saved) {
     for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
     const r = await put(`/v1/operator/cycles/${encodeURIComponent(id)}/threshold`, body);
     saved.textContent = t('op.tp.saved', { floor: fmtNumber(r.floor), margin: fmtNumber(r.margin) });
+    const note = document.getElementById('tp-note');
+    if (note) note.textContent = t('op.tp.set');
   });
   return form;
 }
 
 export async function cyclePage(params, page) {
-  if (!operatorPage(page, '', t('op.cycle.title', { id: params.id }))) return;
+  if (!operatorPage(page, '#/operator', t('op.cycle.title', { id: params.id }))) return;
   const { items } = await get('/v1/operator/cycles');
   const c = items.find((x) => x.id === params.id);
   if (!c) {
@@ -95,8 +98,8 @@ export async function cyclePage(params, page) {
     cstatus.textContent = t('op.cycle.saved', { deadline: fmtDateTime(r.deadline) });
   });
   page.append(h('p', {}, h('a', { href: '#/operator' }, t('op.back'))),
-    h('div', { class: 'grid-2' },
+    h('div', { class: 'grid-2 grid-top' },
       h('section', { class: 'panel' }, h('h2', { id: 'cycle-h' }, t('op.cycle.dates')), h('p', { class: 'hint' }, t('op.utc')), form),
       h('section', { class: 'panel' }, h('h2', { id: 'tp-h' }, t('op.tp.title')),
-        h('p', { class: 'hint' }, tp.operator_set ? t('op.tp.set') : t('op.tp.default')), thresholdForm(c.id, tp, saved))));
+        h('p', { class: 'hint', id: 'tp-note' }, tp.operator_set ? t('op.tp.set') : t('op.tp.default')), thresholdForm(c.id, tp, saved))));
 }

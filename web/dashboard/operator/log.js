@@ -5,6 +5,7 @@
 import { get } from '../shared/api.js';
 import { h } from '../shared/dom.js';
 import { fmtDateTime, t } from '../shared/i18n.js';
+import { stackable } from '../shared/table.js';
 import { operatorPage } from './common.js';
 
 const short = (hash) => (hash ? `${hash.slice(0, 12)}…` : '');
@@ -23,17 +24,17 @@ export async function logPage(params, page, query) {
   if (!r.items.length) {
     page.append(h('p', { class: 'muted' }, t('op.log.empty')));
   } else {
-    page.append(h('div', { class: 'table-wrap' }, h('table', { id: 'log' },
+    page.append(h('div', { class: 'table-wrap' }, stackable(h('table', { id: 'log' },
       h('caption', { class: 'sr-only' }, t('op.log.title')),
       h('thead', {}, h('tr', {}, [t('op.log.seq'), t('op.log.at'), t('op.log.site'), t('op.log.change'), t('op.log.reason'), t('op.log.hash')].map((c) =>
         h('th', { scope: 'col' }, c)))),
       h('tbody', {}, r.items.map((e) => h('tr', { class: e.after_break ? 'row-bad' : null },
-        h('th', { scope: 'row', class: 'num' }, String(e.seq), e.after_break ? [' ', h('span', { class: 'status bad' }, t('op.log.suspect'))] : null),
+        h('th', { scope: 'row', class: 'num' }, String(e.seq), e.after_break ? h('span', { class: 'status bad suspect' }, t('op.log.suspect')) : null),
         h('td', {}, fmtDateTime(e.at_iso)),
         h('td', { class: 'mono' }, e.site),
         h('td', {}, `${e.from} → ${e.to}`),
         h('td', {}, e.reason),
-        h('td', { class: 'mono', title: e.hash }, short(e.hash))))))));
+        h('td', { class: 'mono nowrap', title: e.hash }, short(e.hash)))))))));
   }
   const nav = h('nav', { class: 'pager actions', 'aria-label': t('op.log.pages') });
   if (cursor) nav.append(h('a', { href: '#/operator/log', class: 'button secondary' }, t('op.log.newest')));

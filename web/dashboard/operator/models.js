@@ -6,13 +6,14 @@
 import { get } from '../shared/api.js';
 import { h } from '../shared/dom.js';
 import { fmtDate, fmtNumber, t } from '../shared/i18n.js';
+import { stackable } from '../shared/table.js';
 import { operatorPage } from './common.js';
 
 export async function modelsPage(params, page) {
   if (!operatorPage(page, '#/operator/models', t('op.models.title'))) return;
   const res = await get('/v1/operator/models');
   page.append(h('p', { class: 'lead' }, t('op.models.lead', { n: res.sites })));
-  page.append(h('div', { class: 'table-wrap' }, h('table', { id: 'models' },
+  page.append(h('div', { class: 'table-wrap' }, stackable(h('table', { id: 'models' },
     h('caption', { class: 'sr-only' }, t('op.models.title')),
     h('thead', {}, h('tr', {}, [t('op.model.version'), t('op.model.date'), t('op.model.file'), t('op.model.in_use'), ''].map((c, i) =>
       h('th', { scope: 'col', class: i === 3 ? 'num' : null }, c)))),
@@ -21,7 +22,7 @@ export async function modelsPage(params, page) {
       h('td', {}, m.date ? fmtDate(`${m.date}T00:00:00Z`) : '—'),
       h('td', {}, h('code', {}, m.file)),
       h('td', { class: 'num' }, String(m.latest_evaluations)),
-      h('td', {}, h('a', { href: `#/operator/models/${encodeURIComponent(m.version)}`, 'aria-label': t('op.model.preview.label', { v: m.version }) }, t('op.model.preview')))))))));
+      h('td', {}, h('a', { href: `#/operator/models/${encodeURIComponent(m.version)}`, 'aria-label': t('op.model.preview.label', { v: m.version }) }, t('op.model.preview'))))))))));
 }
 
 function moveChip(m) {
@@ -30,7 +31,7 @@ function moveChip(m) {
 }
 
 export async function previewPage(params, page) {
-  if (!operatorPage(page, '', t('op.preview.title', { v: params.version }))) return;
+  if (!operatorPage(page, '#/operator/models', t('op.preview.title', { v: params.version }))) return;
   const r = await get(`/v1/operator/models/${encodeURIComponent(params.version)}/preview?limit=200`);
   const s = r.summary;
   const stat = (key, n, cls) => h('li', { class: `stat ${cls || ''}` }, h('span', { class: 'stat-n' }, String(n)), h('span', { class: 'stat-l' }, t(key)));
@@ -45,7 +46,7 @@ export async function previewPage(params, page) {
     page.append(h('p', { class: 'muted' }, t('op.preview.none')));
     return;
   }
-  page.append(h('h2', {}, t('op.preview.sites')), h('div', { class: 'table-wrap' }, h('table', { id: 'preview' },
+  page.append(h('h2', {}, t('op.preview.sites')), h('div', { class: 'table-wrap' }, stackable(h('table', { id: 'preview' },
     h('caption', { class: 'sr-only' }, t('op.preview.sites')),
     h('thead', {}, h('tr', {}, [t('op.preview.site'), t('op.preview.from'), t('op.preview.to'), t('op.preview.change'), t('op.preview.grade')].map((c, i) =>
       h('th', { scope: 'col', class: i >= 1 && i <= 3 ? 'num' : null }, c)))),
@@ -54,6 +55,6 @@ export async function previewPage(params, page) {
       h('td', { class: 'num' }, `${fmtNumber(x.total_from, 2)} (${x.grade_from})`),
       h('td', { class: 'num' }, `${fmtNumber(x.total_to, 2)} (${x.grade_to})`),
       h('td', { class: 'num' }, x.change === null ? '—' : `${x.change > 0 ? '+' : ''}${fmtNumber(x.change, 2)}`),
-      h('td', {}, moveChip(x.grade_move))))))));
+      h('td', {}, moveChip(x.grade_move)))))))));
   if (r.truncated) page.append(h('p', { class: 'muted' }, t('op.preview.truncated', { n: r.sites.length })));
 }

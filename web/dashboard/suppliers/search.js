@@ -7,6 +7,7 @@ import { h } from '../shared/dom.js';
 import { field } from '../shared/forms.js';
 import { fmtDate, fmtNumber, t } from '../shared/i18n.js';
 import { go } from '../shared/router.js';
+import { stackable } from '../shared/table.js';
 
 const GRADES = ['A', 'B', 'C', 'D', 'E', 'F'];
 const PAGE = 20;
@@ -61,12 +62,12 @@ export async function registrySearch(params, page, query) {
     res.items.length ? t(f.cursor ? 'reg.count.more' : 'reg.count', { n: res.items.length }) : t('reg.empty'));
   page.append(status);
   if (res.items.length) {
-    page.append(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table' },
+    page.append(h('div', { class: 'table-wrap' }, stackable(h('table', { class: 'reg-table' },
       h('caption', { class: 'sr-only' }, t('reg.table.caption')),
       h('thead', {}, h('tr', {}, [t('reg.col.supplier'), t('reg.col.country'), t('reg.col.industry'),
         t('reg.col.grade'), t('reg.col.score'), t('reg.col.since')].map((c, i) =>
         h('th', { scope: 'col', class: i === 4 ? 'num' : null }, c)))),
-      h('tbody', {}, res.items.map(resultRow)))));
+      h('tbody', {}, res.items.map(resultRow))))));
   }
   const nav = h('nav', { class: 'pager actions', 'aria-label': t('reg.pager') });
   if (f.cursor) nav.append(h('a', { href: searchHash({ ...f, cursor: '' }), class: 'button secondary' }, t('reg.first')));

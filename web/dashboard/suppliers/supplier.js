@@ -14,10 +14,14 @@ const MODULES = ['basic', 'operational', 'content'];
 function moduleRow(name, value) {
   const id = `mod-${name}`;
   const has = typeof value === 'number';
+  if (!has) {
+    return h('div', { class: 'module-row' }, h('span', { class: 'module-name' }, t(`reg.module.${name}`)),
+      h('span', { class: 'muted module-none' }, t('reg.module.none')));
+  }
   return h('div', { class: 'module-row' },
     h('label', { for: id }, t(`reg.module.${name}`)),
-    h('meter', { id, min: 0, max: 100, low: 55, high: 70, optimum: 100, value: has ? value : 0 }),
-    h('span', { class: 'num' }, has ? fmtNumber(value) : '—'));
+    h('meter', { id, min: 0, max: 100, low: 55, high: 70, optimum: 100, value }),
+    h('span', { class: 'num' }, fmtNumber(value)));
 }
 
 function download(name, text) {
