@@ -139,6 +139,7 @@ try {
       await page.setViewportSize(vp);
       await sleep(100);
       await page.screenshot({ path: path.join(artifacts, `${name}-${tag}.png`), fullPage: true });
+      if (tag === 'phone') await page.screenshot({ path: path.join(artifacts, `${name}-phone-first-screen.png`) });
     }
     await page.setViewportSize(DESKTOP);
   };
