@@ -203,6 +203,13 @@ try {
   await page.waitForFunction(() => document.querySelector('#att-status').textContent.length > 0);
   await axe('a supplier\'s verification page');
   await shoot('registry-supplier');
+  // The badge's plain page of the same entry links back to this one.
+  await page.click('a[href^="/registry/"]');
+  await page.waitForSelector('#full');
+  check((await page.locator('#domain').textContent()).trim() === domain, 'the plain /registry page shows the same supplier');
+  await page.click('#full');
+  await page.waitForSelector('#mark-state');
+  check((await page.locator('main .page h1').textContent()).trim() === domain, 'and links back to the full verification page');
   h1 = await open(`#/registry/${seeded.below[0]}`);
   check((await page.locator('#mark-state').textContent()).trim() === regStrings.en['reg.mark.none'] &&
     await page.locator('#att-download').count() === 0, 'a supplier below the threshold: no mark, no attestation');
