@@ -248,3 +248,37 @@ int64_t hapi_count_rows(const struct hapi_server *s, const char *table)
     cwt__store_free(st);
     return n;
 }
+
+int hapi_prepare(struct hapi_server *s, const char *db_url, const char *tag)
+{
+    s->dir = h_tempdir(tag);
+    if (!db_url) {
+        snprintf(s->db, sizeof s->db, "sqlite:%s/api.db", s->dir);
+        return 0;
+    }
+    snprintf(s->db, sizeof s->db, "%s", db_url);
+    struct cwt__store *st = NULL;
+    struct cwt_err err;
+    if (cwt__store_open(s->db, NULL, &st, &err) != CWT_OK)
+        return -1;
+    cwt__store_exec(st, "DROP SCHEMA public CASCADE", NULL, 0, NULL, NULL, NULL, &err);
+    cwt__store_exec(st, "CREATE SCHEMA public", NULL, 0, NULL, NULL, NULL, &err);
+    cwt__store_free(st);
+    return 0;
+}
+
+int hapi_finish(struct hapi_server *s)
+{
+    int rc = hapi_stop(s); /* 0 only after a clean, leak-free (LeakSanitizer) exit */
+    if (rc != 0) {
+        char log[600];
+        snprintf(log, sizeof log, "%s/serve.log", s->dir);
+        char *l = h_read_file(log, NULL);
+        fprintf(stderr, "cwtap serve exited with %d:\n%s\n", rc, l ? l : "");
+        free(l);
+    }
+    h_rmtree(s->dir);
+    free(s->dir);
+    free(s);
+    return rc == 0 ? 0 : -1;
+}

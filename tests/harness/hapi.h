@@ -54,6 +54,14 @@ int hapi_stop(struct hapi_server *s);
 /* A new exporter account with a session (password "long enough pw"), and a new session for it. */
 void hapi_signup(const struct hapi_server *s, const char *email, struct hapi_account *a);
 void hapi_login(const struct hapi_server *s, const char *email, struct hapi_account *a);
+/*
+ * Prepares @p s for a test: a fresh temporary directory (@p tag) and the
+ * database: @p db_url emptied (PostgreSQL: the public schema dropped and made
+ * again), or SQLite in that directory when @p db_url is NULL. -1 on failure.
+ */
+int hapi_prepare(struct hapi_server *s, const char *db_url, const char *tag);
+/* Stops the server (its log on stderr unless it exited cleanly), removes the directory, frees @p s; 0 or -1. */
+int hapi_finish(struct hapi_server *s);
 /* Rows of @p table, read through the store. */
 int64_t hapi_count_rows(const struct hapi_server *s, const char *table);
 

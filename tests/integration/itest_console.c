@@ -37,40 +37,21 @@ static const int64_t T0 = 1786352400; /* 2026-08-10T09:00:00Z, inside the defaul
 static int setup_common(void **state, const char *db_url)
 {
     struct hapi_server *s = calloc(1, sizeof *s);
-    s->dir = h_tempdir("console");
-    if (db_url) {
-        snprintf(s->db, sizeof s->db, "%s", db_url);
-        struct cwt__store *st = NULL;
-        struct cwt_err err;
-        if (cwt__store_open(s->db, NULL, &st, &err) != CWT_OK)
-            return -1;
-        cwt__store_exec(st, "DROP SCHEMA public CASCADE", NULL, 0, NULL, NULL, NULL, &err);
-        cwt__store_exec(st, "CREATE SCHEMA public", NULL, 0, NULL, NULL, NULL, &err);
-        cwt__store_free(st);
-    } else {
-        snprintf(s->db, sizeof s->db, "sqlite:%s/api.db", s->dir);
-    }
+    if (hapi_prepare(s, db_url, "console") != 0)
+        return -1;
     snprintf(s->clock, sizeof s->clock, "%s/clock", s->dir);
     h_write_file(s->clock, "1786352400", 10);
-    /* Two model versions: v1 as shipped, and a 2.0.0-test that ignores the content module. */
+    /* Two model versions: v1 as shipped, and 2.0.0-test without the content module. */
     char models[600], path[700], master[600];
     snprintf(models, sizeof models, "%s/models", s->dir);
     h_sh("mkdir -p '%s'", models);
-    char *v1 = h_read_file(h_src("models/cwtap-model-v1.json"), NULL);
-    json_t *m2 = json_loads(v1, 0, NULL);
-    json_object_set_new(m2, "version", json_string("2.0.0-test"));
-    json_t *mods = json_object_get(m2, "modules");
-    json_object_set_new(json_object_get(mods, "basic"), "weight", json_real(0.5));
-    json_object_set_new(json_object_get(mods, "operational"), "weight", json_real(0.5));
-    json_object_set_new(json_object_get(mods, "content"), "weight", json_real(0.0));
-    char *t2 = json_dumps(m2, 0);
+    char *v1 = h_read_file(h_src("models/cwtap-model-v1.json"), NULL), *v2 = h_model_v2_text();
     snprintf(path, sizeof path, "%s/cwtap-model-v1.json", models);
     h_write_file(path, v1, strlen(v1));
     snprintf(path, sizeof path, "%s/cwtap-model-v2-test.json", models);
-    h_write_file(path, t2, strlen(t2));
+    h_write_file(path, v2, strlen(v2));
     free(v1);
-    free(t2);
-    json_decref(m2);
+    free(v2);
     snprintf(master, sizeof master, "%s/var/master.key", s->dir);
     const char *extra[] = {"--clock-file", s->clock, "--master-key", master, "--models", models, NULL};
     hapi_start(s, s->db, extra);
@@ -90,19 +71,7 @@ static int setup_pg(void **state)
 
 static int teardown(void **state)
 {
-    struct hapi_server *s = *state;
-    int rc = hapi_stop(s);
-    if (rc != 0) {
-        char log[600];
-        snprintf(log, sizeof log, "%s/serve.log", s->dir);
-        char *l = h_read_file(log, NULL);
-        fprintf(stderr, "cwtap serve exited with %d:\n%s\n", rc, l ? l : "");
-        free(l);
-    }
-    h_rmtree(s->dir);
-    free(s->dir);
-    free(s);
-    return rc == 0 ? 0 : -1;
+    return hapi_finish(*state);
 }
 
 /*
