@@ -9,6 +9,8 @@
 #include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -28,7 +30,8 @@ static void usage(FILE *f)
             "user, who then logs in at POST /v1/login. An operator's session may use the operator\n"
             "console (/v1/operator/...), a platform's the platform routes, a portal's the registry\n"
             "scope. The password (at least 10 characters) is the first line of FILE, or of\n"
-            "standard input when FILE is '-' or absent; it is never taken from the command line.\n\n"
+            "standard input when FILE is '-' or absent (asked for without echo on a terminal);\n"
+            "it is never taken from the command line.\n\n"
             "options:\n"
             "  --db URL              the database (sqlite:PATH or postgresql://...)\n"
             "  --kind KIND           operator, platform, portal or exporter\n"
@@ -49,12 +52,38 @@ static bool kind_known(const char *k)
            strcmp(k, "exporter") == 0;
 }
 
-/* The first line of @p path into @p out (without the line end); EXIT_INPUT when it is unusable. */
+/* Standard input is a terminal: asks for the password with echo off; the line into *text. */
+static int prompt_password(char **text, size_t *len)
+{
+    struct termios old, quiet;
+    bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
+    char line[1100];
+    fputs("Password (not shown): ", stderr);
+    if (tty) {
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    bool got = fgets(line, sizeof line, stdin) != NULL;
+    if (tty)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    fputc('\n', stderr);
+    *text = got ? cwt_strdup(line) : cwt_strdup("");
+    *len = *text ? strlen(*text) : 0;
+    sodium_memzero(line, sizeof line);
+    return *text ? EXIT_OK_ : EXIT_INTERNAL;
+}
+
+/*
+ * The first line of @p path into @p out (without the line end); from a prompt
+ * when @p path is "-" and standard input is a terminal. EXIT_INPUT when it is unusable.
+ */
 static int read_password(const char *path, char *out, size_t outlen)
 {
     char *text = NULL;
     size_t len = 0;
-    int rc = cli_read_file(path, PASSWORD_FILE_MAX, &text, &len);
+    int rc = strcmp(path, "-") == 0 && isatty(STDIN_FILENO) ? prompt_password(&text, &len)
+                                                             : cli_read_file(path, PASSWORD_FILE_MAX, &text, &len);
     if (rc)
         return rc;
     size_t n = strcspn(text, "\r\n");
