@@ -11,6 +11,8 @@
 //   operator: sign-in, a cycle's deadline edited, its threshold policy saved (and a refused value
 //     shown next to its field), the model versions and the preview of 2.0.0-test (its counts equal
 //     the API's), the audit log verified, then an edited log row shown as a broken chain;
+//   keyboard: Tab reaches the registry filter, a result (with a visible focus ring) and the sign-in
+//     fields; Enter searches, opens a supplier and signs in;
 //   every page: axe-core finds no serious or critical violation, no CSP violation, no missing string.
 // Screenshots at 1280x800 and 390x844 go to <build>/artifacts/browser/dashboard/. Exit 77 (skipped)
 // without Chromium or without tests/browser/node_modules (make deps installs them).
@@ -179,6 +181,26 @@ try {
   await open('#/registry?country=VN&grade=F');
   check((await page.locator('.reg-count').textContent()).trim() === regStrings.en['reg.empty'], 'no match says so');
 
+  // ---- registry by keyboard alone: Tab to the filter, Enter to search, Tab to a result, Enter ----
+  await open('#/registry');
+  const tabTo = async (test, max = 40) => {
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(test)) return true;
+    }
+    return false;
+  };
+  check(await tabTo(() => document.activeElement && document.activeElement.name === 'country'), 'Tab reaches the country filter');
+  await page.keyboard.type('vn');
+  await nav(() => page.keyboard.press('Enter'));
+  check(/country=VN/.test(page.url()), 'Enter in the filter form searches');
+  check(await tabTo(() => document.activeElement && document.activeElement.closest && !!document.activeElement.closest('table.reg-table')),
+    'Tab reaches the first result');
+  const ring = await page.evaluate(() => { const cs = getComputedStyle(document.activeElement); return `${cs.outlineStyle} ${cs.outlineWidth}`; });
+  check(/^solid [3-9]/.test(ring), `the focused link shows a focus ring (${ring})`);
+  h1 = await nav(() => page.keyboard.press('Enter'));
+  check(/\.example$/.test(h1), `Enter opens the supplier (${h1})`);
+
   // ---- registry: a supplier's verification page and attestation ----
   await open('#/registry?country=CN');
   const firstLink = page.locator('table.reg-table tbody tr th a').first();
@@ -231,9 +253,12 @@ try {
   check(h1 === opStrings.en['op.signin.title'], 'the console asks an operator to sign in');
   await axe('the operator sign-in');
   await shoot('operator-signin');
-  await page.fill('input[name=email]', 'ops@trust.example');
-  await page.fill('input[name=password]', 'long enough pw');
-  h1 = await click('main button[type=submit]');
+  // by keyboard: Tab to the e-mail, type, Tab to the password, type, Enter
+  check(await tabTo(() => document.activeElement && document.activeElement.name === 'email'), 'Tab reaches the e-mail field');
+  await page.keyboard.type('ops@trust.example');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('long enough pw');
+  h1 = await nav(() => page.keyboard.press('Enter'));
   check(h1 === opStrings.en['op.cycles.title'], 'signed in: the cycles');
   const inPage = (p, opts) => page.evaluate(async ([p2, o]) => {
     const csrf = document.cookie.split('; ').find((c) => c.startsWith('cwtap_csrf='));
