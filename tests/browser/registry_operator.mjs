@@ -302,6 +302,7 @@ try {
   // ---- operator: model versions and the preview ----
   await click('.op-tabs a[href="#/operator/models"]');
   check(await rows('table#models').count() === 2, 'two model versions listed');
+  check((await page.locator('#models-other').textContent()).includes('0.9.0 (27)'), 'the version that scored the stored evaluations is named');
   await axe('the model versions');
   await shoot('operator-models');
   await click('a[href="#/operator/models/2.0.0-test"]');

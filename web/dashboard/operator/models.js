@@ -13,6 +13,12 @@ export async function modelsPage(params, page) {
   if (!operatorPage(page, '#/operator/models', t('op.models.title'))) return;
   const res = await get('/v1/operator/models');
   page.append(h('p', { class: 'lead' }, t('op.models.lead', { n: res.sites })));
+  const known = new Set(res.items.map((m) => m.version));
+  const others = Object.entries(res.latest_by_version || {}).filter(([v]) => !known.has(v));
+  if (others.length) {
+    page.append(h('p', { id: 'models-other' }, t('op.models.other'), ' ',
+      others.map(([v, n], i) => [i ? ', ' : '', h('code', {}, v), ` (${n})`])));
+  }
   page.append(h('div', { class: 'table-wrap' }, stackable(h('table', { id: 'models' },
     h('caption', { class: 'sr-only' }, t('op.models.title')),
     h('thead', {}, h('tr', {}, [t('op.model.version'), t('op.model.date'), t('op.model.file'), t('op.model.in_use'), ''].map((c, i) =>
