@@ -200,8 +200,8 @@ enum cwt_status cwt__store_eval_latest_each(struct cwt__store *st, size_t max, c
     struct latest_acc a = {fn, ud, 0, max};
     struct cwt__sv p[] = {CWT_SV_INT((int64_t)max + 1)};
     enum cwt_status rc = cwt__store_exec(st,
-        "SELECT " EVAL_COLS ", e.report FROM evaluations e WHERE e.id = (SELECT x.id FROM evaluations x "
-        "WHERE x.site_id = e.site_id ORDER BY x.at DESC, x.id DESC LIMIT 1) ORDER BY e.site_id LIMIT ?",
+        "SELECT " EVAL_COLS ", e.report FROM sites s JOIN evaluations e ON e.id = (SELECT x.id FROM evaluations x "
+        "WHERE x.site_id = s.id ORDER BY x.at DESC, x.id DESC LIMIT 1) ORDER BY s.id LIMIT ?",
         p, 1, on_latest, &a, NULL, err);
     if (n)
         *n = a.n;
