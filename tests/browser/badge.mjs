@@ -11,54 +11,32 @@
 // Before the browser: the badge over HTTP (headers, origin rules, 304, SDK bytes vs SRI).
 // Screenshots of each state go to <build>/artifacts/browser/. Exit 77 (skipped) without Chromium
 // or without tests/browser/node_modules (make deps installs it).
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { artifacts as artifactsDir, checker, launch, needChromium, sleep, src, startServe } from './lib/harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const src = process.env.CWTAP_SOURCE_ROOT || path.resolve(here, '../..');
-const build = process.env.CWTAP_BUILD_ROOT || path.join(src, 'build-san');
-const bin = process.env.CWTAP_BIN || path.join(build, 'src/cli/cwtap');
-const chromiumPath = '/usr/bin/chromium';
-if (!fs.existsSync(chromiumPath)) { console.log('skip: no /usr/bin/chromium'); process.exit(77); }
-let chromium;
-try { ({ chromium } = await import('playwright-core')); } catch {
-  console.log('skip: playwright-core is not installed (run make deps)'); process.exit(77);
-}
-
+const chromium = await needChromium();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cwtap-badge-'));
-const artifacts = path.join(build, 'artifacts', 'browser');
-fs.mkdirSync(artifacts, { recursive: true });
-let server, shop, context, failures = 0;
-function check(ok, what) {
-  console.log(`${ok ? 'ok' : 'FAIL'} - ${what}`);
-  if (!ok) failures++;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const artifacts = artifactsDir();
+const t = checker();
+const check = t.check;
+let serve, shop, context;
 
 async function cleanup() {
   if (context) await context.close().catch(() => {});
   if (shop) shop.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => { server.once('exit', r); setTimeout(r, 5000); });
-  }
+  if (serve) await serve.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
 try {
   // ---- the trust server ----
-  const db = path.join(tmp, 'cwtap.db'), portFile = path.join(tmp, 'port');
-  server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${db}`, '--port-file', portFile,
-    '--pwhash-cost', 'min', '--no-access-log', '--rate-ip', '1000/1000'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  for (let i = 0; !fs.existsSync(portFile); i++) {
-    if (i > 150 || server.exitCode !== null) throw new Error('cwtap serve did not start');
-    await sleep(100);
-  }
-  const api = `http://127.0.0.1:${fs.readFileSync(portFile, 'utf8').trim()}`;
+  const db = path.join(tmp, 'cwtap.db');
+  serve = await startServe(tmp, `sqlite:${db}`);
+  const api = serve.api;
   execFileSync('sqlite3', [db], { input: fs.readFileSync(path.join(src, 'tests/fixtures/badge/seed.sql')) });
   for (let i = 0; ; i++) { // the snapshot notices the change within a second
     const r = await fetch(`${api}/v1/badge/site_ningbo`);
@@ -127,11 +105,9 @@ try {
 
   // ---- the browser ----
   const profile = fs.mkdtempSync(path.join(tmp, 'profile-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath, headless: true, viewport: { width: 800, height: 400 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-      '--host-resolver-rules=MAP www.ningbo-valves.example 127.0.0.1, MAP other-shop.example 127.0.0.1'],
+  context = await launch(chromium, profile, {
+    viewport: { width: 800, height: 400 },
+    args: ['--host-resolver-rules=MAP www.ningbo-valves.example 127.0.0.1, MAP other-shop.example 127.0.0.1'],
   });
   await context.addInitScript(() => {
     window.__cls = 0;
@@ -210,10 +186,8 @@ try {
     'registry page shows the mark');
   await reg.close();
 } catch (e) {
-  console.log(`FAIL - ${e.stack || e}`);
-  failures++;
+  t.fail(e);
 } finally {
   await cleanup();
 }
-console.log(failures ? `${failures} check(s) failed` : 'all checks passed');
-process.exit(failures ? 1 : 0);
+t.exit();

@@ -4,13 +4,15 @@
 // strings (shared/i18n.js addStrings). One view per line (branches add lines here).
 import { h } from './shared/dom.js';
 import { t } from './shared/i18n.js';
-import { fallback, render, route, start } from './shared/router.js';
-import { refresh } from './shared/session.js';
+import { fallback, refresh, route, start } from './shared/router.js';
+import { refresh as whoAmI } from './shared/session.js';
 import { addNav, initShell } from './shared/shell.js';
+import * as exporter from './exporter/index.js';
 import * as registry from './suppliers/index.js';
 import * as operator from './operator/index.js';
 
 const views = [
+  exporter,
   registry,
   operator,
 ];
@@ -27,6 +29,6 @@ fallback(async (params, page) => {
 });
 addNav('#/', 'nav.home', 'always', 0);
 for (const v of views) v.register();
-initShell(render);
-await refresh().catch(() => null);
+initShell(refresh);
+await whoAmI().catch(() => null);
 await start(document.getElementById('main'));

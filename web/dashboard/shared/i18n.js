@@ -59,10 +59,9 @@ const locales = { en: 'en-GB', zh: 'zh-CN', th: 'th-TH', vi: 'vi-VN' };
 /** A date-time in the current language (UTC shown, so every user reads the same deadline). */
 export function fmtDateTime(iso) {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(locales[lang], {
-    // dateStyle/timeStyle cannot be combined with timeZoneName (a TypeError): explicit fields.
-    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short',
-  }).format(new Date(iso));
+  // (dateStyle cannot be combined with timeZoneName: the zone is written out.)
+  return `${new Intl.DateTimeFormat(locales[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
+    .format(new Date(iso))} UTC`;
 }
 /** A calendar date in the current language (UTC). */
 export function fmtDate(iso) {

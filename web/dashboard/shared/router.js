@@ -38,8 +38,12 @@ export function match(hash) {
   return null;
 }
 
-/** Renders the route of the current hash; a render started later wins over a slower earlier one. */
-export async function render() {
+/**
+ * Renders the route of the current hash; a render started later wins over a slower earlier one.
+ * With {quiet: true} (a refresh of the same page) the focus and the scroll position stay.
+ */
+export async function render(opts) {
+  const quiet = !!(opts && opts.quiet);
   const mine = ++seq;
   const m = match(location.hash);
   current = m ? { pattern: m.route.pattern, params: m.params } : { pattern: '', params: {} };
@@ -57,6 +61,17 @@ export async function render() {
     page.append(p);
   }
   if (mine !== seq) return; // a newer navigation replaced this one
+  if (quiet) {
+    // Keep the focused control's place: remember its id and put the focus back on the new one.
+    const id = document.activeElement && outlet.contains(document.activeElement) ? document.activeElement.id : '';
+    const y = window.scrollY;
+    outlet.replaceChildren(page);
+    const again = id && document.getElementById(id);
+    if (again) again.focus({ preventScroll: true });
+    window.scrollTo(0, y);
+    document.dispatchEvent(new CustomEvent('cwtap:rendered', { detail: current }));
+    return;
+  }
   outlet.replaceChildren(page);
   const h1 = page.querySelector('h1');
   if (h1) {
@@ -66,6 +81,11 @@ export async function render() {
   }
   window.scrollTo(0, 0);
   document.dispatchEvent(new CustomEvent('cwtap:rendered', { detail: current }));
+}
+
+/** Renders the current page again without moving the focus (new data from the server). */
+export function refresh() {
+  return render({ quiet: true });
 }
 
 /** The route being shown: {pattern, params}. */
@@ -82,6 +102,6 @@ export function go(hash) {
 /** Starts routing into @p el. */
 export function start(el) {
   outlet = el;
-  window.addEventListener('hashchange', render);
+  window.addEventListener('hashchange', () => render());
   return render();
 }

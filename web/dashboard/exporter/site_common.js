@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+// What every page of one site shares: its heading with the ownership and mark state, the site's
+// own navigation (overview, set-up, report, uploads), the mark state chips, the live 72-hour
+// countdown, and a poll that refreshes a page while the server is working (evaluation queued).
+import { h } from '../shared/dom.js';
+import { fmtDateTime, t } from '../shared/i18n.js';
+import { currentRoute, refresh } from '../shared/router.js';
+
+const TONE = {
+  green: 'ok', green_data_due: 'ok', below_threshold: 'warn', evaluating: 'info', not_integrated: 'info',
+  downgraded: 'bad', suspended: 'bad',
+};
+
+/** The mark state as a chip with its words (colour is never the only cue). */
+export function markChip(state) {
+  return h('span', { class: `status ${TONE[state] || 'info'}`, dataset: { state } }, t(`exp.mark.state.${state}`));
+}
+
+/** The heading and the site's navigation; @p tab is overview, setup, report or uploads. */
+export function siteHeader(site, tab, mark) {
+  const tabs = [['overview', ''], ['setup', '/setup'], ['report', '/report'], ['uploads', '/uploads']];
+  return [
+    h('p', { class: 'crumbs' }, h('a', { href: '#/sites' }, t('exp.sites.title')), ' › ', site.domain),
+    h('h1', {}, `${t(`exp.tab.${tab}`)}: ${site.domain}`),
+    h('p', { class: 'site-state' },
+      site.verified ? h('span', { class: 'status ok' }, t('exp.own.verified')) : h('span', { class: 'status warn' }, t('exp.own.unverified')),
+      ' ', mark ? markChip(mark.state) : null, ' ', h('span', { class: 'muted mono' }, site.id)),
+    h('nav', { class: 'subnav', 'aria-label': t('exp.tab.nav') }, h('ul', {}, tabs.map(([k, suffix]) =>
+      h('li', {}, h('a', { href: `#/sites/${site.id}${suffix}`, 'aria-current': k === tab ? 'page' : null }, t(`exp.tab.${k}`)))))),
+  ];
+}
+
+function hms(s) {
+  const v = Math.max(0, Math.floor(s));
+  const p = (n) => String(n).padStart(2, '0');
+  return `${p(Math.floor(v / 3600))}:${p(Math.floor(v / 60) % 60)}:${p(v % 60)}`;
+}
+
+/**
+ * The live countdown of the upload window: @p duty is the mark's duty (seconds_left at the
+ * server's clock when it answered). Ticks every second from the moment of the answer, so it is
+ * right even when the server's clock differs from the browser's; stops when removed.
+ */
+export function countdown(duty) {
+  const started = performance.now();
+  const left = () => duty.seconds_left - (performance.now() - started) / 1000;
+  const out = h('span', { class: 'countdown-time mono', role: 'timer', 'aria-live': 'off' }, hms(left()));
+  let seen = false;
+  const timer = setInterval(() => {
+    if (out.isConnected) seen = true;
+    else if (seen) { clearInterval(timer); return; }
+    out.textContent = hms(left());
+    if (left() <= 0) clearInterval(timer);
+  }, 1000);
+  return h('div', { class: 'countdown panel' },
+    h('p', { class: 'countdown-label' }, t('exp.duty.due_in')), out,
+    h('p', {}, t('exp.duty.due_at', { when: fmtDateTime(duty.due) })));
+}
+
+/**
+ * Watches the page's data while it is shown: every @p ms (faster while @p pending() holds, e.g. an
+ * evaluation on its way) asks @p probe() and re-renders the page quietly (focus and scroll stay)
+ * once its answer differs from @p seen: a new evaluation, a mark state changed by the clock.
+ */
+export function pollWhile(page, pending, seen, probe, ms = 2000) {
+  const route = currentRoute();
+  const tick = async () => {
+    const now = currentRoute();
+    if (!page.isConnected || now.pattern !== route.pattern || now.params.id !== route.params.id) return;
+    let v = seen;
+    try { v = await probe(); } catch { /* a failed look: try again later */ }
+    if (v !== seen) refresh();
+    else setTimeout(tick, pending() ? ms : ms * 2);
+  };
+  setTimeout(tick, pending() ? ms : ms * 2);
+}
