@@ -16,48 +16,36 @@
 //   every page: axe-core finds no serious or critical violation, no CSP violation, no missing string.
 // Screenshots at 1280x800 and 390x844 go to <build>/artifacts/browser/dashboard/. Exit 77 (skipped)
 // without Chromium or without tests/browser/node_modules (make deps installs them).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { artifacts as artifactsDir, bin, build, checker, launch, needChromium, skip, sleep, src, startServe } from './lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const src = process.env.CWTAP_SOURCE_ROOT || path.resolve(here, '../..');
-const build = process.env.CWTAP_BUILD_ROOT || path.join(src, 'build-san');
-const bin = process.env.CWTAP_BIN || path.join(build, 'src/cli/cwtap');
 const seedBin = path.join(build, 'tests/browser/dash_seed');
-const chromiumPath = '/usr/bin/chromium';
-if (!fs.existsSync(chromiumPath)) { console.log('skip: no /usr/bin/chromium'); process.exit(77); }
-let chromium;
+const chromium = await needChromium();
 let axeSource;
 try {
-  ({ chromium } = await import('playwright-core'));
   axeSource = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 } catch {
-  console.log('skip: playwright-core or axe-core is not installed (run make deps)'); process.exit(77);
+  skip('axe-core is not installed (run make deps)');
 }
 const regStrings = (await import(path.join(src, 'web/dashboard/suppliers/strings.js'))).default;
 const opStrings = (await import(path.join(src, 'web/dashboard/operator/strings.js'))).default;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cwtap-dash-'));
-const artifacts = path.join(build, 'artifacts', 'browser', 'dashboard');
-fs.rmSync(artifacts, { recursive: true, force: true });
-fs.mkdirSync(artifacts, { recursive: true });
-let server, browser, page, failures = 0;
-function check(ok, what) {
-  console.log(`${ok ? 'ok' : 'FAIL'} - ${what}`);
-  if (!ok) failures++;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const artifacts = artifactsDir('dashboard'); // shared with dashboard.mjs: only this test's files are replaced
+for (const f of fs.readdirSync(artifacts)) if (/^(registry|operator)-.*\.png$/.test(f)) fs.rmSync(path.join(artifacts, f));
+const c = checker();
+const check = (ok, what) => c.check(ok, what);
+let server, context, page;
 const DESKTOP = { width: 1280, height: 800 }, PHONE = { width: 390, height: 844 };
 
 async function cleanup() {
-  if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => { server.once('exit', r); setTimeout(r, 5000); });
-  }
+  if (context) await context.close().catch(() => {});
+  if (server) await server.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
@@ -71,7 +59,7 @@ for (const [view, table] of [['registry', regStrings], ['operator', opStrings]])
 
 try {
   // ---- the server, two model versions, the seeded store ----
-  const db = path.join(tmp, 'cwtap.db'), portFile = path.join(tmp, 'port'), models = path.join(tmp, 'models');
+  const db = path.join(tmp, 'cwtap.db'), models = path.join(tmp, 'models');
   fs.mkdirSync(models);
   const v1 = fs.readFileSync(path.join(src, 'models/cwtap-model-v1.json'), 'utf8');
   const v2 = JSON.parse(v1);
@@ -81,15 +69,10 @@ try {
   v2.modules.content.weight = 0;
   fs.writeFileSync(path.join(models, 'cwtap-model-v1.json'), v1);
   fs.writeFileSync(path.join(models, 'cwtap-model-v2-test.json'), JSON.stringify(v2, null, 2));
-  server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${db}`, '--port-file', portFile,
-    '--pwhash-cost', 'min', '--no-access-log', '--rate-ip', '1000/1000', '--rate-key', '1000/1000',
-    '--rate-login', '100/100', '--insecure-cookies', '--static-dir', path.join(src, 'web/dashboard'),
-    '--models', models, '--master-key', path.join(tmp, 'master.key')], { stdio: ['ignore', 'inherit', 'inherit'] });
-  for (let i = 0; !fs.existsSync(portFile); i++) {
-    if (i > 150 || server.exitCode !== null) throw new Error('cwtap serve did not start');
-    await sleep(100);
-  }
-  const api = `http://127.0.0.1:${fs.readFileSync(portFile, 'utf8').trim()}`;
+  server = await startServe(tmp, `sqlite:${db}`, ['--rate-key', '1000/1000', '--rate-login', '100/100',
+    '--insecure-cookies', '--static-dir', path.join(src, 'web/dashboard'), '--models', models,
+    '--master-key', path.join(tmp, 'master.key')]);
+  const { api } = server;
   const seeded = JSON.parse(execFileSync(seedBin, [`sqlite:${db}`, String(Math.floor(Date.now() / 1000))], { encoding: 'utf8' }));
   check(seeded.green.length === 25 && seeded.below.length === 2, 'dash_seed made 25 green and 2 other suppliers');
   const apiGet = async (p) => (await fetch(`${api}${p}`)).json();
@@ -101,12 +84,7 @@ try {
   }
 
   // ---- the browser ----
-  browser = await chromium.launch({
-    executablePath: chromiumPath, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true, locale: 'en-GB' });
+  context = await launch(chromium, fs.mkdtempSync(path.join(tmp, 'profile-')), { viewport: DESKTOP, args: ['--lang=en-GB'] });
   await context.addInitScript(() => {
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
@@ -352,14 +330,12 @@ try {
   check(missingStrings.length === 0, `no missing string (${missingStrings.slice(0, 5).join('; ')})`);
   check(pageErrors.length === 0, `no uncaught page error (${pageErrors.slice(0, 3).join('; ')})`);
 } catch (e) {
-  console.log(`FAIL - ${e.stack || e}`);
-  failures++;
+  c.fail(e);
   if (page) {
     console.log(`# at ${page.url()}: ${(await page.locator('main').textContent().catch(() => '')).slice(0, 400)}`);
-    await page.screenshot({ path: path.join(artifacts, 'failure.png'), fullPage: true }).catch(() => {});
+    await page.screenshot({ path: path.join(artifacts, 'registry-operator-failure.png'), fullPage: true }).catch(() => {});
   }
 } finally {
   await cleanup();
 }
-console.log(failures ? `${failures} failed` : 'all passed');
-process.exit(failures ? 1 : 0);
+c.exit();
