@@ -18,7 +18,7 @@ export function register() {
   route('#/operator/models', modelsPage);
   route('#/operator/models/:version', previewPage);
   route('#/operator/log', logPage);
-  addNav('#/operator', 'nav.operator', 'always', 80);
+  addNav('#/operator', 'nav.operator', 'always', 60); // before the exporter's Sign in / Sign up (80, 81)
 }
 
 export function homeCard() {
