@@ -87,7 +87,9 @@ function evaluationPanel(site, ev, mark) {
         r.confidence !== undefined ? h('p', { class: 'muted' }, t('exp.eval.confidence', { n: fmtNumber(r.confidence * 100, 0) })) : null)),
     h('div', { class: 'gauges' }, MODULES.map((m) => {
       const mod = mods[m] || {};
-      const note = mod.counted === false ? t('exp.eval.module.uncounted', { status: mod.status || '' }) : '';
+      const known = ['no_data', 'not_weighted', 'insufficient_data'].includes(mod.status);
+      const note = mod.counted === false
+        ? t('exp.eval.module.uncounted', { status: known ? t(`exp.module.status.${mod.status}`) : mod.status || '' }) : '';
       return gauge(t(`exp.module.${m}`), typeof mod.score === 'number' ? mod.score : null, { threshold: th ? th.enter : null, note });
     })),
     th ? h('div', { class: 'threshold' }, h('h3', {}, t('exp.eval.threshold')),
