@@ -29,7 +29,7 @@ static void usage(FILE *f)
         "  --static-dir DIR      serve files of DIR under / (SDK, dashboard)\n"
         "  --public-url URL      base URL clients use, for SDK snippets (default http://ADDR:PORT)\n"
         "  --openapi PATH        the OpenAPI document to serve (default docs/openapi.yaml)\n"
-        "  --models DIR          model versions the operator console lists and previews (default models/)\n"
+        "  --models DIR          model versions the operator console previews (default: the default model's)\n"
         "  --threads N           worker threads (default 4)\n"
         "  --max-body BYTES      request body cap (default 65536)\n"
         "  --max-conns N         open connections in all (default 1000)\n"

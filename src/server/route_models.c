@@ -22,7 +22,10 @@
 static enum cwt_status load_dir(const struct srv *s, struct cwt__model_dir **d, struct cwt_err *err)
 {
     const char *dir = srv_cfg(s)->models_dir;
-    return cwt__model_dir_load(dir ? dir : CWTAP_SOURCE_ROOT "/models", d, err);
+    char def[4096];
+    if (!dir)
+        cwt__model_dir_default(def, sizeof def);
+    return cwt__model_dir_load(dir ? dir : def, d, err);
 }
 
 /* ---- the list ------------------------------------------------------------ */

@@ -62,7 +62,7 @@ struct srv_config {
     double rate_login, burst_login; /* login/signup attempts per address (default 0.2/s, 5) */
     bool access_log;             /* JSON lines on stderr */
     struct srv_net net;
-    const char *models_dir;      /* model versions the operator may preview (default <source>/models) */
+    const char *models_dir;      /* model versions the operator may preview (default: the default model's directory) */
     const char *master_key_path; /* attestation secrets are sealed under this 0600 file (default var/cwtap-master.key) */
 };
 

@@ -552,6 +552,15 @@ static void test_model_dir(void **state)
     assert_int_equal(cwt__model_dir_rescore(d, 0, "{}", &t2v, grade, NULL, 0, &err), CWT_EINVAL);
     assert_string_equal(err.field, "signals");
     cwt__model_dir_free(d);
+    char def[4096];
+    setenv("CWTAP_MODEL", "/opt/m/v9.json", 1);
+    cwt__model_dir_default(def, sizeof def);
+    assert_string_equal(def, "/opt/m");
+    unsetenv("CWTAP_MODEL");
+    cwt__model_dir_default(def, sizeof def);
+    assert_int_equal(cwt__model_dir_load(def, &d, &err), CWT_OK); /* the shipped models/ */
+    assert_true(cwt__model_dir_find(d, "1.0.0") != SIZE_MAX);
+    cwt__model_dir_free(d);
     assert_int_equal(cwt__model_dir_load("/nonexistent/models", &d, &err), CWT_EIO);
     assert_string_equal(err.field, "models");
     free(rep);

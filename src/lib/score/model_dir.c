@@ -23,6 +23,15 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void cwt__model_dir_default(char *out, size_t n)
+{
+    const char *p = cwt__model_default_path(), *slash = strrchr(p, '/');
+    if (!slash)
+        snprintf(out, n, ".");
+    else
+        snprintf(out, n, "%.*s", (int)(slash == p ? 1 : slash - p), p);
+}
+
 enum cwt_status cwt__model_dir_load(const char *dir, struct cwt__model_dir **out, struct cwt_err *err)
 {
     *out = NULL;

@@ -18,6 +18,12 @@
 struct cwt__model_dir;
 
 /*
+ * The directory of the default model (cwt__model_default_path(): $CWTAP_MODEL,
+ * the source tree's or the installed models/) into @p out.
+ */
+void cwt__model_dir_default(char *out, size_t n);
+
+/*
  * Loads every *.json of @p dir that is a valid model, in file name order
  * (invalid files are skipped: `cwtap model check` names their problem).
  * CWT_EIO (field "models") when the directory cannot be read.
