@@ -29,6 +29,7 @@ static void usage(FILE *f)
         "  --static-dir DIR      serve files of DIR under / (SDK, dashboard)\n"
         "  --public-url URL      base URL clients use, for SDK snippets (default http://ADDR:PORT)\n"
         "  --openapi PATH        the OpenAPI document to serve (default docs/openapi.yaml)\n"
+        "  --models DIR          model versions the operator console previews (default: the default model's)\n"
         "  --threads N           worker threads (default 4)\n"
         "  --max-body BYTES      request body cap (default 65536)\n"
         "  --max-conns N         open connections in all (default 1000)\n"
@@ -110,7 +111,7 @@ int cmd_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_DB, O_INSECURE, O_STATIC, O_PUBLIC, O_OPENAPI, O_THREADS, O_MAXBODY, O_RIP, O_RKEY,
            O_RLOGIN, O_PWCOST, O_PRIVATE, O_CA, O_PORTFILE, O_NOLOG, O_DNS, O_MAXCONN, O_MAXCONNIP, O_MASTER,
-           O_CLOCK, O_RBADGE, O_RESOLVE, O_HELP };
+           O_CLOCK, O_RBADGE, O_RESOLVE, O_MODELS, O_HELP };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN}, {"db", required_argument, NULL, O_DB},
         {"insecure-cookies", no_argument, NULL, O_INSECURE}, {"static-dir", required_argument, NULL, O_STATIC},
@@ -125,6 +126,7 @@ int cmd_serve(int argc, char **argv)
         {"master-key", required_argument, NULL, O_MASTER}, {"clock-file", required_argument, NULL, O_CLOCK},
         {"rate-badge", required_argument, NULL, O_RBADGE},
         {"resolve", required_argument, NULL, O_RESOLVE},
+        {"models", required_argument, NULL, O_MODELS},
         {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
     };
     struct srv_config cfg = {.listen_addr = "127.0.0.1", .port = 8080, .access_log = true};
@@ -196,6 +198,7 @@ int cmd_serve(int argc, char **argv)
         case O_NOLOG: cfg.access_log = false; break;
         case O_MASTER: cfg.master_key_path = optarg; break;
         case O_CLOCK: clock_file = optarg; break;
+        case O_MODELS: cfg.models_dir = optarg; break;
         case O_MAXCONN:
             cfg.max_conns = (unsigned)atoi(optarg);
             if (cfg.max_conns < 1 || cfg.max_conns > 60000)

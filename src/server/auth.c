@@ -7,8 +7,12 @@
  * the CSRF check on cookie-authenticated writes (the X-CSRF-Token header must
  * equal the session's token, which is also in the readable cwtap_csrf cookie:
  * a double submit checked against the server's copy), and API keys with
- * scopes sent as "Authorization: Bearer cwt_...".
+ * scopes sent as "Authorization: Bearer cwt_...". A route needing a scope
+ * (platform, registry, operator) takes such a key or a session whose
+ * enterprise's kind allows the scope (operator: all; platform: platform;
+ * portal: registry), the same rule as for the keys it may create.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <strings.h>
 
@@ -19,17 +23,46 @@
 #define SESSION_COOKIE "cwtap_session"
 #define CSRF_COOKIE "cwtap_csrf"
 
-enum cwt_status srv_password_hash(const struct srv *s, const char *password, char *out, size_t outlen,
-                                  struct cwt_err *err)
+enum cwt_status srv_password_hash_cost(unsigned long long opslimit, size_t memlimit, const char *password,
+                                       char *out, size_t outlen, struct cwt_err *err)
 {
-    const struct srv_config *c = srv_cfg(s);
-    unsigned long long ops = c->pw_opslimit ? c->pw_opslimit : 3;
-    size_t mem = c->pw_memlimit ? c->pw_memlimit : (64u << 20);
+    unsigned long long ops = opslimit ? opslimit : 3;
+    size_t mem = memlimit ? memlimit : (64u << 20);
     if (outlen < crypto_pwhash_STRBYTES)
         return cwt_err_set(err, CWT_EINTERNAL, "password hash buffer too small");
     if (crypto_pwhash_str(out, password, strlen(password), ops, mem) != 0)
         return cwt_err_set(err, CWT_ENOMEM, "cannot hash the password (out of memory)");
     return CWT_OK;
+}
+
+enum cwt_status srv_password_hash(const struct srv *s, const char *password, char *out, size_t outlen,
+                                  struct cwt_err *err)
+{
+    const struct srv_config *c = srv_cfg(s);
+    return srv_password_hash_cost(c->pw_opslimit, c->pw_memlimit, password, out, outlen, err);
+}
+
+bool srv_email_normalize(const char *in, char out[static 256])
+{
+    size_t n = strlen(in);
+    const char *at = strchr(in, '@');
+    if (n < 3 || n > 254 || !at || at == in || strchr(at + 1, '@') || !strchr(at + 1, '.') || !at[1])
+        return false;
+    for (size_t i = 0; i <= n; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c && (c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '"' || c == ','))
+            return false;
+        out[i] = (char)tolower(c);
+    }
+    return true;
+}
+
+bool srv_scope_allowed(const char *kind, const char *scope)
+{
+    if (strcmp(kind, "operator") == 0 || strcmp(scope, "sites") == 0)
+        return true;
+    return (strcmp(kind, "platform") == 0 && strcmp(scope, "platform") == 0) ||
+           (strcmp(kind, "portal") == 0 && strcmp(scope, "registry") == 0);
 }
 
 bool srv_password_check(const char *hash, const char *password)
@@ -106,6 +139,22 @@ static bool by_key(struct srv_req *rq, struct srv_resp *rs, const struct srv_rou
     return true;
 }
 
+/* A session on a scoped route: the enterprise's kind must allow the scope (as for its API keys). */
+static bool session_scope(struct srv_req *rq, struct srv_resp *rs, const char *scope)
+{
+    struct cwt__enterprise e;
+    struct cwt_err err;
+    if (cwt__store_enterprise_get(srv_store(rq->srv), rq->caller.user.enterprise_id, &e, &err) != CWT_OK) {
+        srv_error_from(rs, &err);
+        return false;
+    }
+    if (srv_scope_allowed(e.kind, scope))
+        return true;
+    srv_error(rs, 403, "forbidden", NULL, "an enterprise of kind '%s' cannot use this resource (scope '%s')", e.kind,
+              scope);
+    return false;
+}
+
 bool srv_authenticate(struct srv_req *rq, struct srv_resp *rs, const struct srv_route *route)
 {
     struct srv_caller *c = &rq->caller;
@@ -121,12 +170,9 @@ bool srv_authenticate(struct srv_req *rq, struct srv_resp *rs, const struct srv_
         return by_key(rq, rs, route, authz + 7);
     }
     const char *tok = rq->cookie(rq, SESSION_COOKIE);
-    if (!tok || route->auth == SRV_AUTH_SCOPE) {
+    if (!tok) {
         srv_header(rs, "WWW-Authenticate", "Bearer");
-        if (tok)
-            srv_error(rs, 403, "forbidden", NULL, "this resource needs an API key with scope '%s'", route->scope);
-        else
-            srv_error(rs, 401, "unauthorized", NULL, "log in or send an API key");
+        srv_error(rs, 401, "unauthorized", NULL, "log in or send an API key");
         return false;
     }
     struct cwt_err err;
@@ -150,6 +196,8 @@ bool srv_authenticate(struct srv_req *rq, struct srv_resp *rs, const struct srv_
             return false;
         }
     }
+    if (route->auth == SRV_AUTH_SCOPE && !session_scope(rq, rs, route->scope))
+        return false;
     c->authed = true;
     c->by_session = true;
     snprintf(c->enterprise_id, sizeof c->enterprise_id, "%s", c->user.enterprise_id);

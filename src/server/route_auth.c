@@ -42,21 +42,10 @@ static bool throttle(struct srv_req *rq, struct srv_resp *rs, const char *what)
 /* Lowercases and checks an e-mail address into @p out; false (with a 400) when it is not one. */
 static bool email_ok(struct srv_resp *rs, const char *in, char out[static 256])
 {
-    size_t n = strlen(in);
-    const char *at = strchr(in, '@');
-    if (n < 3 || n > 254 || !at || at == in || strchr(at + 1, '@') || !strchr(at + 1, '.') || !at[1]) {
-        srv_error(rs, 400, "invalid", "email", "'email' is not an e-mail address");
-        return false;
-    }
-    for (size_t i = 0; i <= n; i++) {
-        unsigned char c = (unsigned char)in[i];
-        if (c && (c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '"' || c == ',')) {
-            srv_error(rs, 400, "invalid", "email", "'email' is not an e-mail address");
-            return false;
-        }
-        out[i] = (char)tolower(c);
-    }
-    return true;
+    if (srv_email_normalize(in, out))
+        return true;
+    srv_error(rs, 400, "invalid", "email", "'email' is not an e-mail address");
+    return false;
 }
 
 static json_t *user_json(const struct cwt__user *u, const struct cwt__enterprise *e)

@@ -127,6 +127,11 @@ void srv_route_registry_page(struct srv_req *rq, struct srv_resp *rs)
         put(&o, &bad, "</dl>\n<p>The badge shows green only on ");
         html_text(&o, &bad, b->registrable);
         put(&o, &bad, " and its subdomains.</p>\n");
+        if (srv_cfg(rq->srv)->static_dir) { /* the dashboard's full verification page (docs/internals/dashboard.md) */
+            put(&o, &bad, "<p><a id=\"full\" href=\"/#/registry/");
+            html_text(&o, &bad, b->id);
+            put(&o, &bad, "\">Full verification page: module scores and the signed attestation</a></p>\n");
+        }
     }
     put(&o, &bad, "</main></body></html>\n");
     srv_snapshot_release(snap);

@@ -21,14 +21,6 @@ static bool scope_known(const char *scope)
            strcmp(scope, "operator") == 0;
 }
 
-static bool scope_allowed(const char *kind, const char *scope)
-{
-    if (strcmp(kind, "operator") == 0 || strcmp(scope, "sites") == 0)
-        return true;
-    return (strcmp(kind, "platform") == 0 && strcmp(scope, "platform") == 0) ||
-           (strcmp(kind, "portal") == 0 && strcmp(scope, "registry") == 0);
-}
-
 static json_t *key_json(const struct cwt__api_key *k)
 {
     char c[21], u[21], r[21];
@@ -87,7 +79,7 @@ void srv_route_keys_create(struct srv_req *rq, struct srv_resp *rs)
             srv_error(rs, 400, "invalid", fld, "unknown scope '%.64s' (sites, platform, registry, operator)", sc);
             goto out;
         }
-        if (!scope_allowed(e.kind, sc)) {
+        if (!srv_scope_allowed(e.kind, sc)) {
             srv_error(rs, 403, "forbidden", fld, "an enterprise of kind '%s' cannot hold the scope '%.64s'", e.kind,
                       sc);
             goto out;

@@ -50,6 +50,9 @@ const struct srv_route srv_routes[] = {
     {"GET", "/sdk/v1/cwtap.js.sri", srv_route_sdk_sri, SRV_AUTH_NONE, NULL},
     {"GET", "/v1/operator/policy", srv_route_policy_get, SRV_AUTH_SCOPE, "operator"},
     {"PUT", "/v1/operator/policy", srv_route_policy_put, SRV_AUTH_SCOPE, "operator"},
+    {"GET", "/v1/operator/log", srv_route_audit_log, SRV_AUTH_SCOPE, "operator"},
+    {"GET", "/v1/operator/models", srv_route_models_list, SRV_AUTH_SCOPE, "operator"},
+    {"GET", "/v1/operator/models/{version}/preview", srv_route_models_preview, SRV_AUTH_SCOPE, "operator"},
     {NULL, NULL, NULL, SRV_AUTH_NONE, NULL},
 };
 

@@ -71,6 +71,7 @@ struct srv_config {
     bool badge_unlimited;
     bool access_log;             /* JSON lines on stderr */
     struct srv_net net;
+    const char *models_dir;      /* model versions the operator may preview (default: the default model's directory) */
     const char *master_key_path; /* attestation secrets are sealed under this 0600 file (default var/cwtap-master.key) */
 };
 
@@ -79,7 +80,8 @@ struct srv_config {
 enum srv_auth {
     SRV_AUTH_NONE,     /* public */
     SRV_AUTH_USER,     /* session cookie (+ CSRF header on writes) or an API key with scope "sites" */
-    SRV_AUTH_SCOPE,    /* an API key holding the route's scope (platform, registry, operator) */
+    SRV_AUTH_SCOPE,    /* an API key holding the route's scope (platform, registry, operator), or a session
+                          whose enterprise's kind allows it (srv_scope_allowed; CSRF header on writes) */
 };
 
 struct srv_caller {
@@ -208,7 +210,14 @@ bool srv_page(struct srv_req *rq, struct srv_resp *rs, struct cwt__page *pg);
 /* Hashes @p password with Argon2id at the configured cost into @p out (crypto_pwhash_STRBYTES). */
 enum cwt_status srv_password_hash(const struct srv *s, const char *password, char *out, size_t outlen,
                                   struct cwt_err *err);
+/* The same at an explicit cost (0, 0: the moderate defaults), for `cwtap accounts`. */
+enum cwt_status srv_password_hash_cost(unsigned long long opslimit, size_t memlimit, const char *password,
+                                       char *out, size_t outlen, struct cwt_err *err);
 bool srv_password_check(const char *hash, const char *password);
+/* Checks and lowercases an e-mail address into @p out; false when it is not one. */
+bool srv_email_normalize(const char *in, char out[static 256]);
+/* True when an enterprise of @p kind may hold (API key) or use (session) @p scope. */
+bool srv_scope_allowed(const char *kind, const char *scope);
 /* A hash of a random password at the configured cost, checked when a login names no user. */
 const char *srv_dummy_hash(const struct srv *s);
 /* A random token: 32 bytes as URL-safe base64 without padding (43 chars) after @p prefix. */
@@ -325,5 +334,8 @@ void srv_route_sdk_sri(struct srv_req *rq, struct srv_resp *rs);
 /* The operator's program policy (route_policy.c). */
 void srv_route_policy_get(struct srv_req *rq, struct srv_resp *rs);
 void srv_route_policy_put(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_audit_log(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_models_list(struct srv_req *rq, struct srv_resp *rs);
+void srv_route_models_preview(struct srv_req *rq, struct srv_resp *rs);
 
 #endif

@@ -367,21 +367,8 @@ int hapi_setup(void **state, const char *tag, const char *db_url, const char *co
 int hapi_teardown(void **state)
 {
     struct hapi_server *s = *state;
-    if (!s)
-        return 0;
-    int rc = hapi_stop(s); /* 0 only after a clean, leak-free (LeakSanitizer) exit */
-    if (rc != 0) {
-        char log[600];
-        snprintf(log, sizeof log, "%s/serve.log", s->dir);
-        char *l = h_read_file(log, NULL);
-        fprintf(stderr, "cwtap serve exited with %d:\n%s\n", rc, l ? l : "");
-        free(l);
-    }
-    h_rmtree(s->dir);
-    free(s->dir);
-    free(s);
     *state = NULL;
-    return rc == 0 ? 0 : -1;
+    return s ? hapi_finish(s) : 0;
 }
 
 int64_t hapi_query_int(const struct hapi_server *s, const char *sql)
@@ -401,4 +388,20 @@ int64_t hapi_count_rows(const struct hapi_server *s, const char *table)
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
     return hapi_query_int(s, sql);
+}
+
+int hapi_finish(struct hapi_server *s)
+{
+    int rc = hapi_stop(s); /* 0 only after a clean, leak-free (LeakSanitizer) exit */
+    if (rc != 0) {
+        char log[600];
+        snprintf(log, sizeof log, "%s/serve.log", s->dir);
+        char *l = h_read_file(log, NULL);
+        fprintf(stderr, "cwtap serve exited with %d:\n%s\n", rc, l ? l : "");
+        free(l);
+    }
+    h_rmtree(s->dir);
+    free(s->dir);
+    free(s);
+    return rc == 0 ? 0 : -1;
 }

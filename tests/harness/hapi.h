@@ -87,6 +87,9 @@ int hapi_setup(void **state, const char *tag, const char *db_url, const char *co
 int hapi_teardown(void **state);
 /* The integer a query (count(*) ...) returns, read through the store; rows of @p table. */
 int64_t hapi_query_int(const struct hapi_server *s, const char *sql);
+/* Stops the server (its log on stderr unless it exited cleanly), removes the directory, frees @p s; 0 or -1. */
+int hapi_finish(struct hapi_server *s);
+/* Rows of @p table, read through the store. */
 int64_t hapi_count_rows(const struct hapi_server *s, const char *table);
 
 #endif

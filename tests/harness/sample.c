@@ -206,3 +206,20 @@ json_t *h_evaluate(const struct cwt__model *m, const struct cwt__signal *s, size
         fprintf(stderr, "evaluate: %s\n", err.msg);
     return ev;
 }
+
+char *h_model_v2_text(void)
+{
+    char *v1 = h_read_file(h_src("models/cwtap-model-v1.json"), NULL);
+    json_t *m = v1 ? json_loads(v1, 0, NULL) : NULL;
+    free(v1);
+    if (!m)
+        return NULL;
+    json_object_set_new(m, "version", json_string("2.0.0-test"));
+    json_t *mods = json_object_get(m, "modules");
+    json_object_set_new(json_object_get(mods, "basic"), "weight", json_real(0.5));
+    json_object_set_new(json_object_get(mods, "operational"), "weight", json_real(0.5));
+    json_object_set_new(json_object_get(mods, "content"), "weight", json_real(0.0));
+    char *text = json_dumps(m, JSON_INDENT(2));
+    json_decref(m);
+    return text;
+}

@@ -20,6 +20,13 @@ enum h_sample { H_SAMPLE_STRONG, H_SAMPLE_WEAK, H_SAMPLE_HOSTILE };
  */
 json_t *h_sample_evaluation(enum h_sample which);
 
+/*
+ * models/cwtap-model-v1.json as version "2.0.0-test" without the content
+ * module (basic and operational weigh 0.5 each): a second model version whose
+ * scores differ, for the model preview's tests. JSON text; caller frees.
+ */
+char *h_model_v2_text(void);
+
 /* models/cwtap-model-v1.json, loaded (free with cwt__model_free()); NULL with a message on stderr. */
 struct cwt__model *h_model_default(void);
 /* A uniform double in [0, 1) from the splitmix64 generator seeded by *state (deterministic). */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,6 +20,8 @@
 #include "server/server.h"
 #include "server/site.h"
 #include "server/snapshot.h"
+#include "score/model_dir.h"
+#include "sample.h"
 
 /* ---- the router and the OpenAPI document ----------------------------------- */
 
@@ -541,6 +544,94 @@ static void test_tokens_and_passwords(void **state)
     srv_free(s);
 }
 
+/* ---- scopes of sessions and keys, e-mail addresses ----------------------------------------- */
+
+static void test_scopes_and_emails(void **state)
+{
+    (void)state;
+    /* operator: every scope; platform: platform; portal: registry; anyone: sites. */
+    static const char *const kinds[] = {"operator", "platform", "portal", "exporter"};
+    static const char *const scopes[] = {"operator", "platform", "registry", "sites"};
+    static const bool want[4][4] = {{1, 1, 1, 1}, {0, 1, 0, 1}, {0, 0, 1, 1}, {0, 0, 0, 1}};
+    for (size_t k = 0; k < 4; k++)
+        for (size_t c = 0; c < 4; c++)
+            assert_int_equal(srv_scope_allowed(kinds[k], scopes[c]), want[k][c]);
+    assert_false(srv_scope_allowed("unknown", "operator"));
+    char out[256];
+    assert_true(srv_email_normalize("Ops@Trust.Example", out));
+    assert_string_equal(out, "ops@trust.example");
+    static const char *const bad[] = {"", "a@", "@b.c", "a@b", "a@@b.c", "a b@c.d", "a@b.c,d", "<a@b.c>", "a@b@c.d"};
+    for (size_t i = 0; i < CWT_ARRAY_LEN(bad); i++)
+        assert_false(srv_email_normalize(bad[i], out));
+    char hash[160];
+    struct cwt_err err;
+    assert_int_equal(srv_password_hash_cost(1, 8192, "long enough pw", hash, sizeof hash, &err), CWT_OK);
+    assert_true(srv_password_check(hash, "long enough pw"));
+    assert_int_equal(srv_password_hash_cost(1, 8192, "x", hash, 10, &err), CWT_EINTERNAL);
+}
+
+/* ---- the model directory of the operator's preview ------------------------------------------ */
+
+static void test_model_dir(void **state)
+{
+    (void)state;
+    char *dir = h_tempdir("models");
+    char path[600], *v1 = h_read_file(h_src("models/cwtap-model-v1.json"), NULL);
+    assert_non_null(v1);
+    snprintf(path, sizeof path, "%s/b-v1.json", dir);
+    h_write_file(path, v1, strlen(v1));
+    char *t2 = h_model_v2_text(); /* content counts for nothing */
+    assert_non_null(t2);
+    snprintf(path, sizeof path, "%s/a-v2.json", dir);
+    h_write_file(path, t2, strlen(t2));
+    snprintf(path, sizeof path, "%s/broken.json", dir);
+    h_write_file(path, "{\"id\":1}", 8);
+    struct cwt__model_dir *d = NULL;
+    struct cwt_err err;
+    assert_int_equal(cwt__model_dir_load(dir, &d, &err), CWT_OK);
+    assert_int_equal(cwt__model_dir_count(d), 2); /* the broken file is skipped */
+    assert_string_equal(cwt__model_dir_file(d, 0), "a-v2.json");
+    assert_int_equal(cwt__model_dir_find(d, "2.0.0-test"), 0);
+    size_t i1 = cwt__model_dir_find(d, "1.0.0");
+    assert_int_equal(i1, 1);
+    assert_int_equal(cwt__model_dir_find(d, "9"), SIZE_MAX);
+    assert_int_equal(cwt__model_dir_grade_rank(d, i1, "A"), 0);
+    assert_int_equal(cwt__model_dir_grade_rank(d, i1, "F"), 5);
+    assert_int_equal(cwt__model_dir_grade_rank(d, i1, "Z"), SIZE_MAX);
+    /* A stored evaluation re-scored by the model that made it keeps its total; v2 moves it. */
+    json_t *ev = h_sample_evaluation(H_SAMPLE_STRONG);
+    char *rep = json_dumps(ev, 0), grade[8], url[300];
+    double total, t2v;
+    assert_int_equal(cwt__model_dir_rescore(d, i1, rep, &total, grade, url, sizeof url, &err), CWT_OK);
+    assert_true(fabs(total - json_number_value(json_object_get(ev, "total"))) < 1e-9);
+    assert_string_equal(grade, json_string_value(json_object_get(json_object_get(ev, "grade"), "letter")));
+    assert_string_equal(url, json_string_value(json_object_get(ev, "site")));
+    assert_int_equal(cwt__model_dir_rescore(d, 0, rep, &t2v, grade, NULL, 0, &err), CWT_OK);
+    assert_true(fabs(t2v - total) > 0.01);
+    assert_int_equal(cwt__model_dir_rescore(d, 0, "{not json", &t2v, grade, NULL, 0, &err), CWT_EPARSE);
+    assert_string_equal(err.field, "report");
+    assert_int_equal(cwt__model_dir_rescore(d, 0, "{}", &t2v, grade, NULL, 0, &err), CWT_EINVAL);
+    assert_string_equal(err.field, "signals");
+    cwt__model_dir_free(d);
+    char def[4096];
+    setenv("CWTAP_MODEL", "/opt/m/v9.json", 1);
+    cwt__model_dir_default(def, sizeof def);
+    assert_string_equal(def, "/opt/m");
+    unsetenv("CWTAP_MODEL");
+    cwt__model_dir_default(def, sizeof def);
+    assert_int_equal(cwt__model_dir_load(def, &d, &err), CWT_OK); /* the shipped models/ */
+    assert_true(cwt__model_dir_find(d, "1.0.0") != SIZE_MAX);
+    cwt__model_dir_free(d);
+    assert_int_equal(cwt__model_dir_load("/nonexistent/models", &d, &err), CWT_EIO);
+    assert_string_equal(err.field, "models");
+    free(rep);
+    json_decref(ev);
+    free(t2);
+    free(v1);
+    h_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +645,8 @@ int main(void)
         cmocka_unit_test(test_snapshot),
         cmocka_unit_test(test_snapshot_watch),
         cmocka_unit_test(test_tokens_and_passwords),
+        cmocka_unit_test(test_scopes_and_emails),
+        cmocka_unit_test(test_model_dir),
     };
     return cmocka_run_group_tests_name("server", tests, NULL, NULL);
 }

@@ -502,6 +502,79 @@ static void test_policy_versions(void **state)
     verify_ok(f, 7);
 }
 
+/* ---- the console's reads: log pages, latest evaluation per site ---------------------------- */
+
+static enum cwt_status collect_seq(void *ud, const struct cwt__log_entry *e)
+{
+    uint64_t *v = ud;
+    v[++v[0]] = e->seq;
+    return CWT_OK;
+}
+
+static enum cwt_status collect_eval(void *ud, const void *item)
+{
+    const struct cwt__evaluation *e = item;
+    char *out = ud;
+    size_t l = strlen(out);
+    snprintf(out + l, 256 - l, "%s%s", e->id, e->report ? "+report;" : ";");
+    return CWT_OK;
+}
+
+static void test_log_pages_and_latest(void **state)
+{
+    struct fx *f = *state;
+    struct cwt_err err;
+    uint64_t seqs[16] = {0}, next = 9, total = 9;
+    /* An empty log: no entry, no next page. */
+    assert_int_equal(cwt__store_log_page(f->st, 0, 10, collect_seq, seqs, &next, &total, &err), CWT_OK);
+    assert_int_equal(seqs[0], 0);
+    assert_int_equal(next, 0);
+    assert_int_equal(total, 0);
+    int64_t t = iso("2026-08-10T09:00:00Z");
+    evaluate(f, 80, t - 60, CWT__INTEG_FOUND, NULL);
+    evaluate(f, 60, t, CWT__INTEG_FOUND, NULL);
+    assert_int_equal(cwt__markflow_tick_due(f->st, &f->p, t + 72 * 3600, NULL, &err), CWT_OK);
+    assert_int_equal(cwt__store_log_page(f->st, 0, 100, collect_seq, seqs, &next, &total, &err), CWT_OK);
+    uint64_t n = seqs[0];
+    assert_true(n >= 3);
+    assert_int_equal(total, n);
+    assert_int_equal(next, 0);
+    for (uint64_t i = 1; i <= n; i++)
+        assert_int_equal(seqs[i], n + 1 - i); /* newest first */
+    /* Pages of 2 from the head, then from each cursor: every entry once, the last page ends it. */
+    uint64_t before = 0, seen = 0;
+    do {
+        seqs[0] = 0;
+        assert_int_equal(cwt__store_log_page(f->st, before, 2, collect_seq, seqs, &next, &total, &err), CWT_OK);
+        assert_true(seqs[0] >= 1 && seqs[0] <= 2);
+        assert_int_equal(seqs[1], n - seen);
+        seen += seqs[0];
+        assert_int_equal(next != 0, seen < n);
+        before = next;
+    } while (before);
+    assert_int_equal(seen, n);
+    /* A page of exactly what is left has no next page. */
+    seqs[0] = 0;
+    assert_int_equal(cwt__store_log_page(f->st, 0, (size_t)n, collect_seq, seqs, &next, &total, &err), CWT_OK);
+    assert_int_equal(next, 0);
+
+    /* The latest evaluation of the one site, with its report; none past the cap. */
+    char got[256] = "";
+    size_t cnt = 9;
+    assert_int_equal(cwt__store_eval_latest_each(f->st, 10, collect_eval, got, &cnt, &err), CWT_OK);
+    assert_int_equal(cnt, 1);
+    struct cwt__mark_row mr;
+    assert_int_equal(cwt__store_mark_get(f->st, f->site.id, &mr, &err), CWT_OK);
+    char want[64];
+    snprintf(want, sizeof want, "%s+report;", mr.last_eval_id);
+    assert_string_equal(got, want);
+    cwt__mark_row_release(&mr);
+    got[0] = '\0';
+    assert_int_equal(cwt__store_eval_latest_each(f->st, 0, collect_eval, got, &cnt, &err), CWT_OK);
+    assert_int_equal(cnt, 0);
+    assert_string_equal(got, "");
+}
+
 #define CASES(setup)                                                                     \
     cmocka_unit_test_setup_teardown(test_green_then_uploads, setup, teardown),           \
     cmocka_unit_test_setup_teardown(test_deadline_and_lock, setup, teardown),            \
@@ -509,7 +582,8 @@ static void test_policy_versions(void **state)
     cmocka_unit_test_setup_teardown(test_log_tamper_detected, setup, teardown),          \
     cmocka_unit_test_setup_teardown(test_cycles_and_thresholds, setup, teardown),        \
     cmocka_unit_test_setup_teardown(test_keys_sealed, setup, teardown),                 \
-    cmocka_unit_test_setup_teardown(test_policy_versions, setup, teardown)
+    cmocka_unit_test_setup_teardown(test_policy_versions, setup, teardown),             \
+    cmocka_unit_test_setup_teardown(test_log_pages_and_latest, setup, teardown)
 
 int main(void)
 {

@@ -8,9 +8,13 @@ import { fallback, refresh, route, start } from './shared/router.js';
 import { refresh as whoAmI } from './shared/session.js';
 import { addNav, initShell } from './shared/shell.js';
 import * as exporter from './exporter/index.js';
+import * as registry from './suppliers/index.js';
+import * as operator from './operator/index.js';
 
 const views = [
   exporter,
+  registry,
+  operator,
 ];
 
 route('#/', async (params, page) => {

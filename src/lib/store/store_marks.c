@@ -569,6 +569,40 @@ enum cwt_status cwt__store_log_verify(struct cwt__store *st, const char *expect_
     return rc;
 }
 
+struct page_acc {
+    cwt__log_fn fn;
+    void *ud;
+    size_t n, limit;
+    uint64_t last;
+};
+
+static enum cwt_status on_page(void *ud, const struct cwt__row *r)
+{
+    struct page_acc *a = ud;
+    if (++a->n > a->limit)
+        return CWT_OK;
+    struct cwt__log_entry e;
+    conv_log(&e, r);
+    a->last = e.seq;
+    return a->fn(a->ud, &e);
+}
+
+enum cwt_status cwt__store_log_page(struct cwt__store *st, uint64_t before, size_t limit, cwt__log_fn fn, void *ud,
+                                    uint64_t *next_before, uint64_t *total, struct cwt_err *err)
+{
+    struct page_acc a = {fn, ud, 0, limit, 0};
+    struct cwt__sv p[] = {CWT_SV_INT(before ? (int64_t)before : INT64_MAX), CWT_SV_INT((int64_t)limit + 1)};
+    int64_t count = 0;
+    enum cwt_status rc = cwt__store_exec(st, "SELECT count(*) FROM mark_log", NULL, 0, cwt__row_get_int, &count,
+                                         NULL, err);
+    if (rc == CWT_OK)
+        rc = cwt__store_exec(st, "SELECT " LOG_COLS " FROM mark_log WHERE seq < ? ORDER BY seq DESC LIMIT ?", p, 2,
+                             on_page, &a, NULL, err);
+    *next_before = rc == CWT_OK && a.n > limit ? a.last : 0;
+    *total = (uint64_t)count;
+    return rc;
+}
+
 /* ---- keys ------------------------------------------------------------------------------------- */
 
 struct key_acc {

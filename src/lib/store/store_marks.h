@@ -107,6 +107,15 @@ enum cwt_status cwt__tx_log_append(struct cwt__tx *tx, struct cwt__log_entry *e,
 enum cwt_status cwt__store_log_verify(struct cwt__store *st, const char *expect_head, uint64_t expect_count,
                                       struct cwt__log_verdict *out, struct cwt_err *err);
 
+/*
+ * One page of the log, newest first: up to @p limit entries with seq below
+ * @p before (0: from the head). *next_before is the cursor of the next page
+ * (0: none); *total the number of entries in the log.
+ */
+typedef enum cwt_status (*cwt__log_fn)(void *ud, const struct cwt__log_entry *e);
+enum cwt_status cwt__store_log_page(struct cwt__store *st, uint64_t before, size_t limit, cwt__log_fn fn, void *ud,
+                                    uint64_t *next_before, uint64_t *total, struct cwt_err *err);
+
 /* ---- attestation keys ------------------------------------------------------------- */
 
 struct cwt__key_row {

@@ -139,6 +139,13 @@ enum cwt_status cwt__store_eval_get(struct cwt__store *st, const char *enterpris
 enum cwt_status cwt__store_eval_list(struct cwt__store *st, const char *enterprise_id, const char *site_id,
                                      struct cwt__page *pg, cwt__each_fn fn, void *ud, struct cwt_err *err);
 
+/*
+ * The latest evaluation of each site (site id order), report loaded, at most
+ * @p max; *n (may be NULL) says how many were seen. The model preview re-scores them.
+ */
+enum cwt_status cwt__store_eval_latest_each(struct cwt__store *st, size_t max, cwt__each_fn fn, void *ud,
+                                            size_t *n, struct cwt_err *err);
+
 /* ---- jobs ---------------------------------------------------------------- */
 
 struct cwt__job {

@@ -174,6 +174,40 @@ static enum cwt_status conv_eval(void *item, const struct cwt__row *r)
     return row_eval(item, r);
 }
 
+struct latest_acc {
+    cwt__each_fn fn;
+    void *ud;
+    size_t n, max;
+};
+
+static enum cwt_status on_latest(void *ud, const struct cwt__row *r)
+{
+    struct latest_acc *a = ud;
+    if (a->n >= a->max)
+        return CWT_OK;
+    a->n++;
+    struct cwt__evaluation e = {0};
+    enum cwt_status rc = row_eval(&e, r);
+    if (rc == CWT_OK)
+        rc = a->fn(a->ud, &e);
+    cwt__evaluation_release(&e);
+    return rc;
+}
+
+enum cwt_status cwt__store_eval_latest_each(struct cwt__store *st, size_t max, cwt__each_fn fn, void *ud,
+                                            size_t *n, struct cwt_err *err)
+{
+    struct latest_acc a = {fn, ud, 0, max};
+    struct cwt__sv p[] = {CWT_SV_INT((int64_t)max + 1)};
+    enum cwt_status rc = cwt__store_exec(st,
+        "SELECT " EVAL_COLS ", e.report FROM sites s JOIN evaluations e ON e.id = (SELECT x.id FROM evaluations x "
+        "WHERE x.site_id = s.id ORDER BY x.at DESC, x.id DESC LIMIT 1) ORDER BY s.id LIMIT ?",
+        p, 1, on_latest, &a, NULL, err);
+    if (n)
+        *n = a.n;
+    return rc;
+}
+
 enum cwt_status cwt__store_eval_list(struct cwt__store *st, const char *enterprise_id, const char *site_id,
                                      struct cwt__page *pg, cwt__each_fn fn, void *ud, struct cwt_err *err)
 {

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// What every page of the operator console shares: the gate (an operator's session: a sign-in form
+// when signed out, a refusal for other kinds of account), the console's own navigation, and the
+// conversion between the API's UTC times and <input type=datetime-local> values (read as UTC).
+import { post } from '../shared/api.js';
+import { h } from '../shared/dom.js';
+import { field, onSubmit } from '../shared/forms.js';
+import { t } from '../shared/i18n.js';
+import { render } from '../shared/router.js';
+import { session, signedIn } from '../shared/session.js';
+
+const TABS = [['#/operator', 'op.tab.cycles'], ['#/operator/models', 'op.tab.models'], ['#/operator/log', 'op.tab.log']];
+
+function signinForm(page) {
+  const form = h('form', { novalidate: true, 'aria-labelledby': 'op-signin-h' },
+    h('div', { class: 'form-alert', role: 'alert' }),
+    field(t('op.signin.email'), { name: 'email', type: 'email', autocomplete: 'username', required: true }),
+    field(t('op.signin.password'), { name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('op.signin.submit'))));
+  onSubmit(form, async (d) => {
+    signedIn(await post('/v1/login', { email: d.email.trim(), password: d.password }));
+    render();
+  });
+  page.append(h('h1', { id: 'op-signin-h' }, t('op.signin.title')), h('p', { class: 'lead' }, t('op.signin.lead')), form);
+}
+
+/**
+ * True when an operator is signed in: then the page starts with the console's title and tabs.
+ * Otherwise fills @p page with the sign-in form or the refusal and returns false.
+ */
+export function operatorPage(page, here, title) {
+  const me = session.me;
+  if (!me || !me.user) {
+    signinForm(page);
+    return false;
+  }
+  if (!me.enterprise || me.enterprise.kind !== 'operator') {
+    page.append(h('h1', {}, t('op.title')), h('p', { class: 'status bad', role: 'alert' }, t('op.refused', { kind: me.enterprise ? me.enterprise.kind : '?' })));
+    return false;
+  }
+  page.append(h('p', { class: 'muted op-kicker' }, t('op.title')), h('h1', {}, title),
+    h('nav', { 'aria-label': t('op.tabs'), class: 'op-tabs' }, h('ul', {}, TABS.map(([href, key]) =>
+      h('li', {}, h('a', { href, 'aria-current': href === here ? 'page' : null }, t(key)))))));
+  return true;
+}
+
+/** "2026-07-01T00:00:00Z" -> "2026-07-01T00:00:00" for a datetime-local input holding UTC. */
+export function isoToLocalInput(iso) {
+  return iso ? iso.replace(/Z$/, '').slice(0, 19) : '';
+}
+
+/** The value of a datetime-local input (UTC) as the API's "YYYY-MM-DDTHH:MM:SSZ". */
+export function localInputToIso(v) {
+  if (!v) return '';
+  return `${v.length === 16 ? `${v}:00` : v.slice(0, 19)}Z`;
+}
+
+/** A labelled UTC date-time input. */
+export function timeField(label, name, iso, hint) {
+  return field(label, { name, type: 'datetime-local', step: 1, value: isoToLocalInput(iso), required: true }, hint);
+}
