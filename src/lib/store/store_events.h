@@ -15,7 +15,7 @@
 
 #define CWT__INGEST_MAX_LINES 10000           /* default lines per batch */
 #define CWT__INGEST_MAX_BYTES (8u << 20)      /* default bytes per batch */
-#define CWT__INGEST_CHUNK 1000                /* lines per transaction */
+#define CWT__INGEST_CHUNK 5000                /* lines per transaction */
 
 enum cwt__line_result { CWT__LINE_ACCEPTED, CWT__LINE_DUPLICATE, CWT__LINE_REFUSED };
 
