@@ -15,31 +15,40 @@ static const struct {
     const char *line;
     const char *field; /* NULL: accepted */
 } parse_cases[] = {
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s\",\"placed_at\":\"2026-11-01T00:00:00Z\","
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\",\"placed_at\":\"2026-11-01T00:00:00Z\","
      "\"promised_ship_by\":\"2026-11-03T00:00:00Z\",\"shipped_at\":\"2026-11-02T10:00:00Z\",\"delivered_at\":null,"
      "\"status\":\"shipped\"}",
      NULL},
-    {"{\"type\":\"refund\",\"event_id\":\"e2\",\"request_id\":\"r1\",\"site\":\"s\",\"requested_at\":\"2026-11-01T00:00:00Z\","
+    {"{\"type\":\"refund\",\"event_id\":\"e2\",\"request_id\":\"r1\",\"site\":\"s.example.com\",\"requested_at\":\"2026-11-01T00:00:00Z\","
      "\"first_response_at\":\"2026-11-01T05:00:00Z\",\"outcome\":\"pending\"}",
      NULL},
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"site\":\"s\"}", "order_id"},
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s\",\"placed_at\":\"yesterday\"}", "placed_at"},
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s\",\"placed_at\":\"2026-11-05T00:00:00Z\","
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"site\":\"s.example.com\"}", "order_id"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\",\"placed_at\":\"yesterday\"}", "placed_at"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\",\"placed_at\":\"2026-11-05T00:00:00Z\","
      "\"promised_ship_by\":\"2026-11-03T00:00:00Z\",\"status\":\"placed\"}",
      "promised_ship_by"},
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s\",\"placed_at\":\"2026-11-01T00:00:00Z\","
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\",\"placed_at\":\"2026-11-01T00:00:00Z\","
      "\"promised_ship_by\":\"2026-11-03T00:00:00Z\",\"status\":\"shipped\"}",
      "shipped_at"},
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s\",\"placed_at\":\"2026-11-01T00:00:00Z\","
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\",\"placed_at\":\"2026-11-01T00:00:00Z\","
      "\"promised_ship_by\":\"2026-11-03T00:00:00Z\",\"status\":\"lost\"}",
      "status"},
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s\",\"colour\":\"red\"}", "colour"},
-    {"{\"type\":\"parcel\",\"event_id\":\"e1\",\"site\":\"s\"}", "type"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\",\"colour\":\"red\"}", "colour"},
+    {"{\"type\":\"parcel\",\"event_id\":\"e1\",\"site\":\"s.example.com\"}", "type"},
     {"{\"event_id\":\"e1\"}", "type"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"ningbo-valves\"}", "site"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"a..example.com\"}", "site"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"-a.example.com\"}", "site"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"site\":\"s.example.com\",\"type\":\"order\"}", "line"},
+    {"{\"type\":\"order\",\"event_id\":\"e\\u0000\",\"site\":\"s.example.com\"}", "line"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"site\":\"s.example.com\"} x", "line"},
+    {"{\"type\":\"order\",\"event_id\":7,\"site\":\"s.example.com\"}", "event_id"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\","
+     "\"request_id\":\"r\"}", "request_id"},
     {"[1,2]", "line"},
     {"{\"type\":\"order\",", "line"},
-    {"{\"type\":\"order\",\"event_id\":\"\",\"site\":\"s\"}", "event_id"},
-    {"{\"type\":\"refund\",\"event_id\":\"e\",\"request_id\":\"r\",\"site\":\"s\",\"requested_at\":\"2026-11-02T00:00:00Z\","
+    {"{\"type\":\"order\",\"event_id\":\"\",\"site\":\"s.example.com\"}", "event_id"},
+    {"{\"type\":\"refund\",\"event_id\":\"e\",\"request_id\":\"r\",\"site\":\"s.example.com\",\"requested_at\":\"2026-11-02T00:00:00Z\","
      "\"first_response_at\":\"2026-11-01T00:00:00Z\",\"outcome\":\"pending\"}",
      "first_response_at"},
 };
@@ -66,6 +75,36 @@ static void test_event_parse_names_the_field(void **state)
     struct cwt__event e;
     struct cwt_err err;
     assert_int_equal(cwt__event_parse(big, sizeof big, &e, &err), CWT_ETOOBIG);
+}
+
+/* The site key: A-label, lowercase, no final dot, no leading "www."; escapes decoded before. */
+static void test_site_key(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } ok[] = {
+        {"Shop.Example.COM", "shop.example.com"}, {"www.shop.example.com.", "shop.example.com"},
+        {"WWW.Bücher.example", "xn--bcher-kva.example"}, {"www.example", "www.example"},
+    };
+    char key[CWT__EVENT_ID_MAX];
+    struct cwt_err err;
+    for (size_t i = 0; i < CWT_ARRAY_LEN(ok); i++) {
+        assert_int_equal(cwt__ops_site_key(ok[i].in, key, &err), CWT_OK);
+        assert_string_equal(key, ok[i].want);
+    }
+    static const char *const bad[] = {"shop", "a_b.example.com", "shop.example.com-", "", "a b.example"};
+    for (size_t i = 0; i < CWT_ARRAY_LEN(bad); i++) {
+        assert_int_equal(cwt__ops_site_key(bad[i], key, &err), CWT_EINVAL);
+        assert_string_equal(err.field, "site");
+    }
+    /* as a field of an event, with JSON escapes */
+    const char *line = "{\"type\":\"refund\",\"event_id\":\"e\\u00e9\",\"request_id\":\"r\",\"site\":\"WWW.B\\u00fccher.example\","
+                       "\"requested_at\":\"2026-11-01T00:00:00Z\",\"outcome\":\"pending\"}";
+    struct cwt__event e;
+    assert_int_equal(cwt__event_parse(line, strlen(line), &e, &err), CWT_OK);
+    assert_string_equal(e.site, "xn--bcher-kva.example");
+    assert_string_equal(e.event_id, "e\xc3\xa9");
 }
 
 static int64_t T(const char *iso)
@@ -204,6 +243,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_event_parse_names_the_field),
+        cmocka_unit_test(test_site_key),
         cmocka_unit_test(test_beta_smoothing_small_vs_large_samples),
         cmocka_unit_test(test_measures_window_latest_and_platforms),
         cmocka_unit_test(test_signals_without_platform_data_are_not_measured),

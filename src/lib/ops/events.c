@@ -8,8 +8,10 @@
  * silently drop a measurement).
  */
 #include <stdio.h>
+#include <strings.h>
 
 #include "ops/event_scan.h"
+#include "util/idn.h"
 #include "util/timeutil.h"
 
 #define F(name) CWT__EVF_##name
@@ -64,6 +66,48 @@ static enum cwt_status get_enum(const struct cwt__ev_scan *s, enum cwt__ev_field
             return CWT_OK;
         }
     return cwt_err_setf(err, CWT_EINVAL, key, "field '%s' must be one of the documented values", key);
+}
+
+enum cwt_status cwt__ops_site_key(const char *domain, char out[CWT__EVENT_ID_MAX], struct cwt_err *err)
+{
+    static const char *const key = "site";
+    bool ascii = true;
+    for (const char *p = domain; *p && ascii; p++)
+        ascii = (unsigned char)*p < 0x80;
+    char *a = NULL;
+    if (!ascii && cwt__idn_to_ascii(domain, &a, NULL) != CWT_OK)
+        return cwt_err_setf(err, CWT_EINVAL, key, "field 'site' must be the site's domain name, such as shop.example.com");
+    const char *src = a ? a : domain;
+    size_t n = strlen(src);
+    if (n && src[n - 1] == '.')
+        n--;
+    if (n >= 4 && strncasecmp(src, "www.", 4) == 0 && memchr(src + 4, '.', n - 4)) {
+        src += 4; /* www.example.com and example.com are one storefront */
+        n -= 4;
+    }
+    size_t labels = 0, len = 0;
+    bool ok = n > 0 && n < CWT__EVENT_ID_MAX;
+    for (size_t i = 0; ok && i <= n; i++) {
+        char c = i < n ? src[i] : '.';
+        if (c == '.') {
+            ok = len > 0 && len <= 63 && out[i - 1] != '-' && out[i - len] != '-';
+            labels++;
+            len = 0;
+            if (i < n)
+                out[i] = '.';
+            continue;
+        }
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        out[i] = c;
+        len++;
+    }
+    cwt_free(a);
+    if (!ok || labels < 2)
+        return cwt_err_setf(err, CWT_EINVAL, key, "field 'site' must be the site's domain name, such as shop.example.com");
+    out[n] = '\0';
+    return CWT_OK;
 }
 
 static const unsigned order_fields = BIT(TYPE) | BIT(EVENT_ID) | BIT(ORDER_ID) | BIT(SITE) | BIT(PLACED_AT) |
@@ -138,7 +182,9 @@ enum cwt_status cwt__event_parse(const char *line, size_t len, struct cwt__event
     if (type->type != CWT__EVJ_STRING)
         return cwt_err_setf(err, CWT_EINVAL, "type", "missing field 'type' (order or refund)");
     enum cwt_status rc;
-    if ((rc = get_id(&s, F(EVENT_ID), out->event_id, err)) || (rc = get_id(&s, F(SITE), out->site, err)))
+    char site[CWT__EVENT_ID_MAX];
+    if ((rc = get_id(&s, F(EVENT_ID), out->event_id, err)) || (rc = get_id(&s, F(SITE), site, err)) ||
+        (rc = cwt__ops_site_key(site, out->site, err)))
         return rc;
     if (strcmp(type->s, "order") == 0) {
         out->kind = CWT__EV_ORDER;

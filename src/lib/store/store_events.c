@@ -8,7 +8,6 @@
  * customer-service probes. Written over the portable SQL level, so SQLite and
  * PostgreSQL run the same code.
  */
-#include <ctype.h>
 #include <stdio.h>
 
 #include "store/store_events.h"
@@ -166,8 +165,6 @@ static enum cwt_status on_line(void *ud, size_t lineno, const char *line, size_t
         in->c.refused++;
         return in->fn(in->ud, lineno, CWT__LINE_REFUSED, &why);
     }
-    for (char *c = p->ev.site; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
     p->lineno = lineno;
     if (++in->npending == in->o.chunk)
         return flush(in, err);
@@ -272,11 +269,13 @@ static enum cwt_status on_event_row(void *ud, const struct cwt__row *row)
     return rc == CWT_ETOOBIG ? CWT_OK : rc;
 }
 
+/* One group of probes (language, hour of the day, ok): counted overall, per language and per time zone. */
 static enum cwt_status on_probe_row(void *ud, const struct cwt__row *row)
 {
     struct cwt_ops_data *d = ud;
-    d->ops.probes_total = (unsigned)cwt__row_int(row, 0);
-    d->ops.probes_ok = (unsigned)cwt__row_int(row, 1);
+    int64_t n = cwt__row_int(row, 3);
+    for (int64_t i = 0; i < n; i++)
+        cwt__ops_count_probe(&d->ops, cwt__row_text(row, 0), cwt__row_int(row, 1) * 3600, cwt__row_int(row, 2) != 0);
     return CWT_OK;
 }
 
@@ -287,9 +286,7 @@ enum cwt_status cwt__store_ops_load(struct cwt__store *st, const char *domain, i
     if (!d)
         return cwt_err_set(err, CWT_ENOMEM, "out of memory");
     char site[CWT__EVENT_ID_MAX];
-    snprintf(site, sizeof site, "%s", domain);
-    for (char *c = site; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
+    cwt__store_site_key(domain, site);
     struct cwt__sv p[] = {CWT_SV_TEXT(site), CWT_SV_INT(since), CWT_SV_INT(until), CWT_SV_INT((int64_t)max)};
     struct load_ctx l = {d, max};
     struct cwt__tx *tx = NULL;
@@ -303,8 +300,8 @@ enum cwt_status cwt__store_ops_load(struct cwt__store *st, const char *domain, i
                       p, 4, on_event_row, &l, NULL, err);
     if (rc == CWT_OK)
         rc = cwt__tx_exec(tx,
-                          "SELECT count(*), COALESCE(sum(ok), 0) FROM service_probes WHERE site = ? AND at >= ? "
-                          "AND at <= ?",
+                          "SELECT lang, (at % 86400) / 3600 AS h, ok, count(*) FROM service_probes WHERE site = ? "
+                          "AND at >= ? AND at <= ? GROUP BY lang, h, ok",
                           p, 3, on_probe_row, d, NULL, err);
     if (rc == CWT_OK)
         rc = cwt__tx_commit(tx, err);
@@ -317,21 +314,4 @@ out:
     }
     *out = d;
     return CWT_OK;
-}
-
-enum cwt_status cwt__store_probe_add(struct cwt__store *st, const char *domain, const char *channel, const char *url,
-                                     int64_t at, bool ok, int http_status, const char *error, struct cwt_err *err)
-{
-    char id[32], site[CWT__EVENT_ID_MAX];
-    cwt__store_new_id("pr_", id);
-    snprintf(site, sizeof site, "%s", domain);
-    for (char *c = site; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
-    struct cwt__sv p[] = {CWT_SV_TEXT(id),     CWT_SV_TEXT(site),  CWT_SV_TEXT(channel),
-                          CWT_SV_TEXT(url),    CWT_SV_INT(at),     CWT_SV_INT(ok ? 1 : 0),
-                          http_status ? CWT_SV_INT(http_status) : CWT_SV_NULL, CWT_SV_TEXT(error)};
-    return cwt__store_exec(st,
-                           "INSERT INTO service_probes (id, site, channel, url, at, ok, http_status, error) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           p, CWT_ARRAY_LEN(p), NULL, NULL, NULL, err);
 }
