@@ -7,7 +7,11 @@
 #include <cmocka.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
+#include "fetch/fetch.h"
 #include "ops/ops.h"
+#include "page/page.h"
 #include "signals/signal.h"
 #include "util/timeutil.h"
 
@@ -239,11 +243,99 @@ static void test_fulfillment_signal_from_events(void **state)
     cwt__signal_release(&s);
 }
 
+static const char *evidence_of(const struct cwt__signal *s, const char *what)
+{
+    for (size_t i = 0; i < s->nevidence; i++)
+        if (strcmp(s->evidence[i].what, what) == 0)
+            return s->evidence[i].snippet;
+    return NULL;
+}
+
+/*
+ * The service signal: each channel endpoint with the target-market language of its page (the
+ * variants the worker probes), the languages covered, and with probes the availability per
+ * language and per target time zone.
+ */
+static void test_service_variants_and_coverage(void **state)
+{
+    (void)state;
+    static const char *const html[] = {
+        "<html lang=\"th\"><body><a href=\"https://line.me/R/ti/p/@shop-th\">LINE</a>"
+        "<script src=\"https://embed.tawk.to/x/default\"></script>"
+        "<a href=\"mailto:help@shop.example.com\">mail</a></body></html>",
+        "<html lang=\"en-US\"><body><a href=\"https://wa.me/6612345678\">WhatsApp</a>"
+        "<script src=\"https://embed.tawk.to/x/default\"></script></body></html>",
+    };
+    static const char *const roles[] = {"home", "contact"};
+    struct cwt_ctx *ctx = NULL;
+    assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
+    struct cwt__response resp[2];
+    struct cwt__doc *doc[2];
+    struct cwt__site_page pages[2];
+    memset(resp, 0, sizeof resp);
+    for (int i = 0; i < 2; i++) {
+        char url[64];
+        snprintf(url, sizeof url, "https://shop.example.com/%d", i);
+        assert_int_equal(cwt__doc_parse(ctx, html[i], strlen(html[i]), url, &doc[i], NULL), CWT_OK);
+        resp[i].body = (char *)html[i];
+        resp[i].body_len = strlen(html[i]);
+        resp[i].status = 200;
+        pages[i] = (struct cwt__site_page){&resp[i], doc[i], roles[i]};
+    }
+    struct cwt__ops ops = {0};
+    int64_t at = T("2026-11-10T03:00:00Z"); /* 10:00 in UTC+7 */
+    cwt__ops_count_probe(&ops, "th", at, true);
+    cwt__ops_count_probe(&ops, "th", at + 3600, true);
+    cwt__ops_count_probe(&ops, "en", at, false);
+    cwt__ops_count_probe(&ops, "", at + 12 * 3600, true); /* 22:00 in UTC+7: after hours */
+    struct cwt__site site = {.ctx = ctx, .at = at + 86400, .pages = pages, .npages = 2, .ops = NULL};
+    for (int with_probes = 0; with_probes < 2; with_probes++) {
+        site.ops = with_probes ? &ops : NULL;
+        struct cwt__signal s;
+        cwt__signal_init(&s, "service", CWT__MOD_OPERATIONAL);
+        assert_int_equal(cwt__sig_service(&site, &s), CWT_OK);
+        assert_true(s.measured);
+        const char *cov = evidence_of(&s, "language coverage");
+        assert_non_null(cov);
+        assert_non_null(strstr(cov, "2 of 7 target-market languages served: en, th"));
+        json_t *eps = json_object_get(s.detail, "endpoints");
+        /* LINE on the Thai page, WhatsApp on the English one, the chat widget on both; e-mail is not probed */
+        assert_int_equal(json_array_size(eps), 4);
+        size_t i;
+        json_t *e;
+        int line_th = 0, chat = 0;
+        json_array_foreach(eps, i, e) {
+            const char *ch = json_string_value(json_object_get(e, "channel"));
+            const char *lang = json_string_value(json_object_get(e, "lang"));
+            line_th += strcmp(ch, "LINE") == 0 && strcmp(lang, "th") == 0;
+            chat += strcmp(ch, "live chat") == 0;
+            assert_true(strcmp(ch, "e-mail") != 0);
+        }
+        assert_int_equal(line_th, 1);
+        assert_int_equal(chat, 2);
+        if (with_probes) {
+            assert_string_equal(evidence_of(&s, "channel probes"), "3 of 4 probes answered");
+            assert_non_null(strstr(evidence_of(&s, "probes in th"), "2 of 2"));
+            assert_non_null(strstr(evidence_of(&s, "probes in en"), "0 of 1"));
+            assert_non_null(strstr(evidence_of(&s, "time zone UTC+7"), "2 of 3 probes in 09:00-18:00 UTC+7"));
+            assert_true(s.confidence > 0.6);
+        } else {
+            assert_null(evidence_of(&s, "probes in th"));
+            assert_true(s.confidence == 0.6);
+        }
+        cwt__signal_release(&s);
+    }
+    for (int i = 0; i < 2; i++)
+        cwt__doc_free(doc[i]);
+    cwt_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_event_parse_names_the_field),
         cmocka_unit_test(test_site_key),
+        cmocka_unit_test(test_service_variants_and_coverage),
         cmocka_unit_test(test_beta_smoothing_small_vs_large_samples),
         cmocka_unit_test(test_measures_window_latest_and_platforms),
         cmocka_unit_test(test_signals_without_platform_data_are_not_measured),
