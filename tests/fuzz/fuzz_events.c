@@ -36,8 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* jansson cannot read it: it must be refused */
         return 0;
     }
-    if (json_is_object(o) && rc == CWT_EPARSE)
-        abort(); /* jansson reads an object: the scanner must too */
+    /* jansson reads an object: the scanner must too (unless it holds a NUL byte, which is no JSON but which
+       jansson lets through outside strings) */
+    if (json_is_object(o) && rc == CWT_EPARSE && !memchr(data, 0, size))
+        abort();
     if (rc == CWT_OK) {
         if (!json_is_object(o))
             abort();

@@ -49,6 +49,7 @@ static const struct {
     {"{\"type\":\"order\",\"event_id\":7,\"site\":\"s.example.com\"}", "event_id"},
     {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\","
      "\"request_id\":\"r\"}", "request_id"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"\":\"o2\",\"site\":\"s.example.com\"}", "line"},
     {"[1,2]", "line"},
     {"{\"type\":\"order\",", "line"},
     {"{\"type\":\"order\",\"event_id\":\"\",\"site\":\"s.example.com\"}", "event_id"},

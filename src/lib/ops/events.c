@@ -127,6 +127,8 @@ static enum cwt_status unknown_fields(const struct cwt__ev_scan *s, unsigned kno
             pos = s->f[i].pos;
             key = cwt__ev_field_names[i];
         }
+    if (key && !*key)
+        return cwt_err_setf(err, CWT_EINVAL, "line", "a member of the event has an empty name");
     return key ? cwt_err_setf(err, CWT_EINVAL, key, "unknown field '%.64s'", key) : CWT_OK;
 }
 
