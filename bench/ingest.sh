@@ -2,7 +2,8 @@
 # Benchmark of platform event ingestion (issue 9): N events (default 1,000,000;
 # CWTAP_BENCH_INGEST_N for quick runs) in batches of 5,000 posted over HTTP to
 # `cwtap serve` on 127.0.0.1 into SQLite, and the same rows inserted directly
-# with SQLite (one prepared INSERT, one transaction per batch) in the same run.
+# with SQLite (one prepared INSERT, one transaction per batch) in the same run,
+# the two alternating batch by batch.
 # Prints events/s of both, the ratio (target >= 0.5) and the server's peak RSS.
 #   sh bench/ingest.sh BUILD_DIR      (BUILD_DIR: a release build, default build-release)
 set -eu
@@ -36,9 +37,12 @@ curl -sf -b "$dir/jar" -o "$dir/key.json" -H 'Content-Type: application/json' -H
     -d '{"name":"bench","scopes":["platform"]}' "$base/v1/keys"
 key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' "$dir/key.json")
 
-http_rate=$("$client" http "$base/v1/platform/events" "$key" "$n" "$batch")
+# One client alternates the two loads batch by batch (a shared machine's load drifts).
+rates=$("$client" "$base/v1/platform/events" "$key" "$dir/direct.db" src/lib/store/migrations/0020_ops_events.sql \
+    "$n" "$batch")
+http_rate=${rates% *}
+direct_rate=${rates#* }
 rss_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
-direct_rate=$("$client" direct "$dir/direct.db" src/lib/store/migrations/0020_ops_events.sql "$n" "$batch")
 stored=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from platform_events").fetchone()[0])' "$dir/serve.db")
 [ "$stored" -eq "$n" ] || { echo "bench/ingest.sh: $stored rows stored, want $n" >&2; exit 1; }
 ratio=$(python3 -c "print('%.2f' % ($http_rate / $direct_rate))")

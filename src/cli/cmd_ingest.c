@@ -30,7 +30,7 @@ static void usage(FILE *f)
             "options:\n"
             "  --platform NAME   the platform the events come from (required)\n"
             "  --db URL          sqlite:PATH (default sqlite:var/cwtap.db) or postgresql://...\n"
-            "  --chunk N         lines per transaction (default 1000)\n"
+            "  --chunk N         lines per transaction (default 5000)\n"
             "  --json            print the summary as JSON on stdout\n"
             "  --quiet           no progress on stderr\n"
             "  -h, --help        show this help\n\n"

@@ -4,7 +4,9 @@
  * queue and runs them ("evaluate": cwt_audit() on the site's home page, the
  * report stored as an evaluation), retrying failures with backoff; and it is
  * the scheduler that queues a re-evaluation of every active, verified site
- * each interval (default 24 h). Any number of workers may share a database.
+ * each interval (default 24 h), and that probes the customer-service
+ * channels each evaluation found, each one every probe interval (default
+ * 1 h; program/probes.h). Any number of workers may share a database.
  * SIGTERM or SIGINT lets the current job finish, then the worker exits.
  */
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include "store/store_policy.h"
 #include "store/store_events.h"
 #include "program/markflow.h"
+#include "program/probes.h"
 #include "store/store_records.h"
 
 struct worker {
@@ -31,6 +34,7 @@ struct worker {
     char id[96];
     int lease_s;
     struct cwt_audit_opts audit;
+    struct cwt__probe_policy probes;
     bool quiet;
     bool no_probes; /* the demo: the channels are third-party hosts (wa.me, line.me), not on this machine */
 };
@@ -38,27 +42,30 @@ struct worker {
 #define OPS_WINDOW_S (90 * 86400)
 #define OPS_MAX_EVENTS 100000 /* per site and audit; the newest are kept */
 
-#define PROBES_MAX 8 /* channel endpoints probed per evaluation */
-
-/*
- * Probes the customer-service endpoints the report's `service` signal found
- * and stores the results: the availability the next evaluation of the site
- * sees. A failure here never fails the job (the evaluation is stored).
- */
-static void probe_channels(struct worker *w, const char *domain, const char *report, int64_t at)
+/* The fetch options of audits, for the probes (TLS verified: a channel with a bad certificate is not available). */
+static struct cwt__fetch_opts probe_fetch_opts(const struct worker *w)
 {
-    struct cwt__probe_target t[PROBES_MAX];
-    size_t n = cwt__probe_targets(report, t, PROBES_MAX);
-    struct cwt__fetch_opts fo = {.ca_file = w->audit.ca_file, .resolve = w->audit.resolve,
-                                 .nresolve = w->audit.nresolve, .allow_private = w->audit.allow_private,
-                                 .user_agent = w->audit.user_agent, .verify_tls = true};
-    struct cwt_err err;
-    if (n == 0 || cwt__probe_run(w->ctx, &fo, t, n, &err) != CWT_OK)
+    return (struct cwt__fetch_opts){.ca_file = w->audit.ca_file, .resolve = w->audit.resolve,
+                                    .nresolve = w->audit.nresolve, .allow_private = w->audit.allow_private,
+                                    .user_agent = w->audit.user_agent, .verify_tls = true};
+}
+
+/* Runs rounds of the probe scheduler: one, or with @p all until nothing is due. A failure is logged, never fatal. */
+static void probe_due(struct worker *w, bool all)
+{
+    if (w->no_probes)
         return;
-    for (size_t i = 0; i < n; i++)
-        if (cwt__store_probe_add(w->store, domain, t[i].channel, t[i].url, at, t[i].ok, (int)t[i].status,
-                                 t[i].error[0] ? t[i].error : NULL, &err) != CWT_OK)
-            fprintf(stderr, "cwtap worker: cannot store a probe of '%s': %s\n", t[i].url, err.msg);
+    struct cwt__fetch_opts fo = probe_fetch_opts(w);
+    struct cwt_err err;
+    size_t n = 0;
+    do {
+        if (cwt__probes_run_due(w->ctx, w->store, &fo, &w->probes, cwt_ctx_now(w->ctx), &n, &err) != CWT_OK) {
+            cli_error("probes: %s", err.msg);
+            return;
+        }
+        if (n && !w->quiet)
+            fprintf(stderr, "cwtap worker: probed %zu customer-service channel(s)\n", n);
+    } while (all && n > 0);
 }
 
 /*
@@ -127,8 +134,10 @@ static enum cwt_status run_evaluate(struct worker *w, const struct cwt__job *j, 
     ev.report = json;
     if ((rc = cwt__store_eval_insert(w->store, &ev, err)))
         goto out;
-    if (!w->no_probes)
-        probe_channels(w, site.domain, json, o.at);
+    /* the channels this evaluation found are the ones to probe from now on (a failure is not the job's) */
+    struct cwt_err perr;
+    if (cwt__probes_update_channels(w->store, site.domain, json, o.at, &perr) != CWT_OK)
+        fprintf(stderr, "cwtap worker: cannot store the channels of '%s': %s\n", site.domain, perr.msg);
     rc = judge(w, &site, &ev, err);
 out:
     cwt__ops_data_free(ops);
@@ -185,7 +194,9 @@ static void usage(FILE *f)
         "  --db URL            sqlite:PATH (default sqlite:var/cwtap.db) or postgresql://...\n"
         "  --once              run the jobs due now, then exit\n"
         "  --interval SECONDS  re-evaluate each active site this often (default 86400)\n"
-        "  --no-schedule       only run jobs; another worker schedules\n"
+        "  --no-schedule       only run jobs; another worker schedules (and probes)\n"
+        "  --probe-interval S  probe each customer-service channel this often (default 3600)\n"
+        "  --probe-timeout MS  a channel slower than this failed its probe (default 10000)\n"
         "  --poll SECONDS      wait between polls of an empty queue (default 2)\n"
         "  --lease SECONDS     a claimed job returns to the queue if not finished by then (default 900)\n"
         "  --id NAME           worker name recorded on claimed jobs (default host-pid)\n"
@@ -209,7 +220,7 @@ static void usage(FILE *f)
 int cmd_worker(int argc, char **argv)
 {
     enum { O_DB = 256, O_ONCE, O_INTERVAL, O_NOSCHED, O_POLL, O_LEASE, O_ID, O_PRIVATE, O_CA, O_RESOLVE, O_MODEL,
-           O_QUIET, O_CLOCK, O_DNS, O_RDAP, O_HTTPPORT, O_NOPROBES, O_HELP };
+           O_QUIET, O_CLOCK, O_DNS, O_RDAP, O_HTTPPORT, O_NOPROBES, O_PROBE_INTERVAL, O_PROBE_TIMEOUT, O_HELP };
     static const struct option opts[] = {
         {"db", required_argument, NULL, O_DB}, {"once", no_argument, NULL, O_ONCE},
         {"interval", required_argument, NULL, O_INTERVAL}, {"no-schedule", no_argument, NULL, O_NOSCHED},
@@ -220,9 +231,12 @@ int cmd_worker(int argc, char **argv)
         {"clock-file", required_argument, NULL, O_CLOCK},
         {"dns-server", required_argument, NULL, O_DNS}, {"rdap-base", required_argument, NULL, O_RDAP},
         {"http-port", required_argument, NULL, O_HTTPPORT}, {"no-probes", no_argument, NULL, O_NOPROBES},
+        {"probe-interval", required_argument, NULL, O_PROBE_INTERVAL},
+        {"probe-timeout", required_argument, NULL, O_PROBE_TIMEOUT},
         {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0},
     };
     struct worker w = {.lease_s = 900};
+    cwt__probe_policy_default(&w.probes);
     const char *db = "sqlite:var/cwtap.db", *clock_file = NULL;
     const char *resolve[32];
     size_t nresolve = 0;
@@ -274,6 +288,16 @@ int cmd_worker(int argc, char **argv)
         case O_QUIET: w.quiet = true; break;
         case O_NOPROBES: w.no_probes = true; break;
         case O_CLOCK: clock_file = optarg; break;
+        case O_PROBE_INTERVAL:
+            w.probes.interval_s = atol(optarg);
+            if (w.probes.interval_s < 60)
+                return cli_usage_error("worker", "--probe-interval wants at least 60 seconds");
+            break;
+        case O_PROBE_TIMEOUT:
+            w.probes.timeout_ms = atol(optarg);
+            if (w.probes.timeout_ms < 100 || w.probes.timeout_ms > 60000)
+                return cli_usage_error("worker", "--probe-timeout wants 100 to 60000 ms");
+            break;
         case O_HELP: usage(stdout); return EXIT_OK_;
         default: return cli_usage_error("worker", "unknown option");
         }
@@ -322,6 +346,7 @@ int cmd_worker(int argc, char **argv)
                 cli_error("deadlines: %s", err.msg);
             else if (nd && !w.quiet)
                 fprintf(stderr, "cwtap worker: applied %zu mark deadline(s)\n", nd);
+            probe_due(&w, once);
         }
         enum cwt_status rc = run_one(&w);
         if (rc == CWT_ENOTFOUND && once)

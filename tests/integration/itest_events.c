@@ -6,7 +6,8 @@
  * PostgreSQL: accepted and refused lines with their reasons, replay
  * idempotence, the caps on lines, bytes and line length, the key scope, and
  * that every acknowledged line survives a SIGKILL and restart. Also
- * `cwtap ingest FILE` into the same store.
+ * `cwtap ingest FILE` into the same store, and the customer-service probe
+ * scheduler against loopback channel endpoints that are up, down and slow.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,7 +31,10 @@
 #include "fetch/fetch.h"
 #include "hapi.h"
 #include "harness.h"
+#include "hsrv.h"
+#include "program/probes.h"
 #include "store/store_events.h"
+#include "util/timeutil.h"
 #include "store/store_records.h"
 
 static int setup_sqlite(void **state)
@@ -302,21 +306,22 @@ static void test_probes(void **state)
     assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
     /* The SSRF guard is on by default: loopback endpoints are not probed. */
     struct cwt__fetch_opts guarded = {.verify_tls = true};
-    assert_int_equal(cwt__probe_run(ctx, &guarded, t, n, &err), CWT_OK);
+    assert_int_equal(cwt__probe_run(ctx, &guarded, 0, t, n, &err), CWT_OK);
     for (size_t i = 0; i < n; i++)
         assert_false(t[i].ok);
     struct cwt__fetch_opts fo = {.allow_private = true, .verify_tls = true};
-    assert_int_equal(cwt__probe_run(ctx, &fo, t, n, &err), CWT_OK);
+    assert_int_equal(cwt__probe_run(ctx, &fo, 0, t, n, &err), CWT_OK);
     static const bool want[] = {true, true, false};
     struct cwt__store *st = NULL;
     assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(t[i].ok, want[i]);
-        assert_int_equal(cwt__store_probe_add(st, "A.example.com", t[i].channel, t[i].url, 1790000000 + (int64_t)i,
-                                              t[i].ok, (int)t[i].status, t[i].error, &err), CWT_OK);
+        assert_int_equal(cwt__store_probe_add(st, "A.example.com", t[i].channel, t[i].url, t[i].lang,
+                                              1790000000 + (int64_t)i, t[i].ok, (int)t[i].status, t[i].error, &err),
+                         CWT_OK);
     }
     /* An old probe outside the window does not count. */
-    assert_int_equal(cwt__store_probe_add(st, "a.example.com", "LINE", "http://x/", 1000, false, 0, "old", &err),
+    assert_int_equal(cwt__store_probe_add(st, "a.example.com", "LINE", "http://x/", "", 1000, false, 0, "old", &err),
                      CWT_OK);
     struct cwt_ops_data *d = NULL;
     assert_int_equal(cwt__store_ops_load(st, "a.example.com", 1789000000, 1791000000, 1000, &d, &err), CWT_OK);
@@ -326,6 +331,92 @@ static void test_probes(void **state)
     cwt__store_free(st);
     cwt_ctx_free(ctx);
     h_nginx_stop(&ng);
+}
+
+static int64_t probes_where(const struct hapi_server *s, const char *cond)
+{
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM service_probes WHERE site = 'shop.example.com' AND %s", cond);
+    return hapi_query_int(s, sql);
+}
+
+/*
+ * The probe scheduler: the channels an evaluation found (per language
+ * variant) are stored, probed when due (a channel that is up, one that
+ * answers 503, one that never answers: a failed probe after the timeout),
+ * not again before the interval, and counted per language and time zone.
+ */
+static void test_probe_scheduler(void **state)
+{
+    struct hapi_server *s = *state;
+    static const struct h_route routes[] = {
+        {.path = "/up", .status = 200, .body = "ok"},
+        {.path = "/down", .status = 503, .body = "no"},
+        {.path = "/slow", .mode = H_STALL},
+    };
+    struct h_srv hs;
+    assert_int_equal(h_srv_start(&hs, 0, routes, CWT_ARRAY_LEN(routes)), 0);
+    char report[2048];
+    snprintf(report, sizeof report,
+             "{\"signals\":[{\"id\":\"service\",\"evidence\":[],\"detail\":{\"endpoints\":["
+             "{\"channel\":\"LINE\",\"url\":\"http://127.0.0.1:%d/up\",\"lang\":\"th\"},"
+             "{\"channel\":\"WhatsApp\",\"url\":\"http://127.0.0.1:%d/down\",\"lang\":\"en\"},"
+             "{\"channel\":\"live chat\",\"url\":\"http://127.0.0.1:%d/slow\",\"lang\":\"\"},"
+             "{\"channel\":\"e-mail\",\"url\":\"mailto:help@shop.example.com\",\"lang\":\"en\"}]}}]}",
+             hs.port, hs.port, hs.port);
+    int64_t t0;
+    assert_int_equal(cwt_time_parse_iso("2026-11-10T03:00:00Z", &t0), CWT_OK); /* 10:00 UTC+7, 11:00 UTC+8 */
+    struct cwt__store *st = NULL;
+    struct cwt_ctx *ctx = NULL;
+    struct cwt_err err;
+    assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
+    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
+    /* "www." and case do not make another site */
+    assert_int_equal(cwt__probes_update_channels(st, "WWW.Shop.example.com", report, t0, &err), CWT_OK);
+    assert_int_equal(hapi_query_int(s, "SELECT count(*) FROM service_channels WHERE site = 'shop.example.com'"), 3);
+    struct cwt__probe_policy pol = {.interval_s = 3600, .timeout_ms = 500, .max_per_round = 16};
+    struct cwt__fetch_opts fo = {.allow_private = true, .verify_tls = true};
+    size_t n = 0;
+    assert_int_equal(cwt__probes_run_due(ctx, st, &fo, &pol, t0, &n, &err), CWT_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(probes_where(s, "ok = 1 AND lang = 'th' AND http_status = 200 AND url LIKE '%/up'"), 1);
+    assert_int_equal(probes_where(s, "ok = 0 AND lang = 'en' AND http_status = 503"), 1);
+    assert_int_equal(probes_where(s, "ok = 0 AND lang = '' AND error LIKE '%timed out%'"), 1);
+    /* not due again before the interval; due after it */
+    assert_int_equal(cwt__probes_run_due(ctx, st, &fo, &pol, t0 + 60, &n, &err), CWT_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(cwt__probes_run_due(ctx, st, &fo, &pol, t0 + 3600, &n, &err), CWT_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(h_srv_count(&hs, "GET /up"), 2);
+    assert_int_equal(h_srv_count(&hs, "GET /down"), 2);
+    /* availability over the window: overall, per language variant, per time zone's business hours */
+    struct cwt_ops_data *d = NULL;
+    assert_int_equal(cwt__store_ops_load(st, "shop.example.com", t0 - 1, t0 + 3600, 100, &d, &err), CWT_OK);
+    assert_int_equal(d->ops.probes_total, 6);
+    assert_int_equal(d->ops.probes_ok, 2);
+    int th = cwt__ops_lang_index("th"), en = cwt__ops_lang_index("en");
+    assert_int_equal(d->ops.lang[th].total, 2);
+    assert_int_equal(d->ops.lang[th].ok, 2);
+    assert_int_equal(d->ops.lang[en].total, 2);
+    assert_int_equal(d->ops.lang[en].ok, 0);
+    assert_int_equal(d->ops.zone[0].total, 6); /* 03:00 and 04:00 UTC: business hours in UTC+7 and UTC+8 */
+    assert_int_equal(d->ops.zone[1].ok, 2);
+    cwt__ops_data_free(d);
+    /* probes at 12:00 UTC are after hours in both zones */
+    assert_int_equal(cwt__probes_run_due(ctx, st, &fo, &pol, t0 + 9 * 3600, &n, &err), CWT_OK);
+    assert_int_equal(cwt__store_ops_load(st, "shop.example.com", t0 - 1, t0 + 9 * 3600, 100, &d, &err), CWT_OK);
+    assert_int_equal(d->ops.probes_total, 9);
+    assert_int_equal(d->ops.zone[0].total, 6);
+    cwt__ops_data_free(d);
+    /* the next evaluation no longer finds WhatsApp: it is not probed any more */
+    char *wa = strstr(report, "WhatsApp");
+    memcpy(wa, "Messengr", 8);
+    assert_int_equal(cwt__probes_update_channels(st, "shop.example.com", report, t0 + 86400, &err), CWT_OK);
+    assert_int_equal(hapi_query_int(s, "SELECT count(*) FROM service_channels WHERE channel = 'WhatsApp'"), 0);
+    assert_int_equal(hapi_query_int(s, "SELECT count(*) FROM service_channels WHERE site = 'shop.example.com'"), 3);
+    cwt__store_free(st);
+    cwt_ctx_free(ctx);
+    h_srv_stop(&hs);
 }
 
 /* Events loaded for an audit: the site's own, in the window, with their platform. */
@@ -369,6 +460,7 @@ static void test_ops_load(void **state)
     cmocka_unit_test_setup_teardown(test_acknowledged_lines_survive_kill, setup, teardown), \
     cmocka_unit_test_setup_teardown(test_cli_ingest, setup, teardown),                    \
     cmocka_unit_test_setup_teardown(test_probes, setup, teardown),                        \
+    cmocka_unit_test_setup_teardown(test_probe_scheduler, setup, teardown),               \
     cmocka_unit_test_setup_teardown(test_ops_load, setup, teardown)
 
 int main(void)

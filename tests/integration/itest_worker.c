@@ -8,6 +8,9 @@
  * And the graceful stop: SIGTERM during an evaluation (a real audit of a
  * fixture site served by nginx, scripts/sites.sh) lets it finish and be
  * stored, the job ends done and unlocked, and the worker exits 0.
+ * And the probe scheduler: a scheduling worker probes the customer-service
+ * channels that are due (loopback endpoints up, down and slow), once per
+ * probe interval.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +26,8 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "hsrv.h"
+#include "store/store_events.h"
 #include "store/store_records.h"
 
 struct fx {
@@ -71,6 +76,24 @@ static int teardown(void **state)
     free(f->dir);
     free(f);
     return 0;
+}
+
+static pid_t spawn_worker_args(const struct fx *f, const char *id, const char *const *extra, size_t nextra)
+{
+    char log[600];
+    snprintf(log, sizeof log, "%s/%s.log", f->dir, id);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, 2);
+        dup2(fd, 1);
+        const char *argv[16] = {getenv("CWTAP_BIN"), "worker", "--db", f->db, "--once", "--id", id};
+        for (size_t i = 0; i < nextra && i < 8; i++)
+            argv[7 + i] = extra[i];
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
 }
 
 static pid_t spawn_worker(const struct fx *f, const char *id, const char *extra)
@@ -247,8 +270,46 @@ static void test_sigterm_finishes_current_job(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM jobs WHERE state = 'done' AND locked_by IS NULL"), 1);
 }
 
+static void test_worker_probes(void **state)
+{
+    struct fx *f = *state;
+    struct cwt_err err;
+    static const struct h_route routes[] = {
+        {.path = "/up", .status = 200, .body = "ok"},
+        {.path = "/down", .status = 503, .body = "no"},
+        {.path = "/slow", .mode = H_STALL},
+    };
+    struct h_srv hs;
+    assert_int_equal(h_srv_start(&hs, 0, routes, CWT_ARRAY_LEN(routes)), 0);
+    struct cwt__probe_target t[3];
+    memset(t, 0, sizeof t);
+    static const char *const paths[] = {"/up", "/down", "/slow"}, *const langs[] = {"th", "vi", ""};
+    for (int i = 0; i < 3; i++) {
+        snprintf(t[i].channel, sizeof t[i].channel, "ch%d", i);
+        snprintf(t[i].url, sizeof t[i].url, "http://127.0.0.1:%d%s", hs.port, paths[i]);
+        snprintf(t[i].lang, sizeof t[i].lang, "%s", langs[i]);
+    }
+    int64_t now = time(NULL); /* the worker uses the system clock */
+    assert_int_equal(cwt__store_channels_set(f->st, "p.example.com", t, 3, now - 10, &err), CWT_OK);
+    static const char *const args[] = {"--allow-private", "--probe-timeout", "500", "--probe-interval", "3600"};
+    assert_int_equal(wait_worker(spawn_worker_args(f, "wp1", args, CWT_ARRAY_LEN(args))), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM service_probes WHERE site = 'p.example.com'"), 3);
+    assert_int_equal(count(f, "SELECT count(*) FROM service_probes WHERE ok = 1 AND url LIKE '%/up' AND lang = 'th'"),
+                     1);
+    assert_int_equal(count(f, "SELECT count(*) FROM service_probes WHERE ok = 0 AND http_status = 503"), 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM service_probes WHERE ok = 0 AND error LIKE '%timed out%'"), 1);
+    int64_t next = count(f, "SELECT min(next_probe_at) FROM service_channels");
+    assert_true(next >= now + 3600 - 5 && next <= now + 3600 + 60);
+    /* not due again within the interval: a second worker run probes nothing */
+    assert_int_equal(wait_worker(spawn_worker_args(f, "wp2", args, CWT_ARRAY_LEN(args))), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM service_probes"), 3);
+    assert_int_equal(h_srv_count(&hs, "GET /up"), 1);
+    h_srv_stop(&hs);
+}
+
 #define CASES(setup)                                                             \
     cmocka_unit_test_setup_teardown(test_two_worker_processes, setup, teardown), \
+    cmocka_unit_test_setup_teardown(test_worker_probes, setup, teardown),        \
     cmocka_unit_test_setup_teardown(test_scheduler_and_failures, setup, teardown), \
     cmocka_unit_test_setup_teardown(test_sigterm_finishes_current_job, setup, teardown)
 

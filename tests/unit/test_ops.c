@@ -7,7 +7,11 @@
 #include <cmocka.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
+#include "fetch/fetch.h"
 #include "ops/ops.h"
+#include "page/page.h"
 #include "signals/signal.h"
 #include "util/timeutil.h"
 
@@ -15,31 +19,41 @@ static const struct {
     const char *line;
     const char *field; /* NULL: accepted */
 } parse_cases[] = {
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s\",\"placed_at\":\"2026-11-01T00:00:00Z\","
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\",\"placed_at\":\"2026-11-01T00:00:00Z\","
      "\"promised_ship_by\":\"2026-11-03T00:00:00Z\",\"shipped_at\":\"2026-11-02T10:00:00Z\",\"delivered_at\":null,"
      "\"status\":\"shipped\"}",
      NULL},
-    {"{\"type\":\"refund\",\"event_id\":\"e2\",\"request_id\":\"r1\",\"site\":\"s\",\"requested_at\":\"2026-11-01T00:00:00Z\","
+    {"{\"type\":\"refund\",\"event_id\":\"e2\",\"request_id\":\"r1\",\"site\":\"s.example.com\",\"requested_at\":\"2026-11-01T00:00:00Z\","
      "\"first_response_at\":\"2026-11-01T05:00:00Z\",\"outcome\":\"pending\"}",
      NULL},
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"site\":\"s\"}", "order_id"},
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s\",\"placed_at\":\"yesterday\"}", "placed_at"},
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s\",\"placed_at\":\"2026-11-05T00:00:00Z\","
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"site\":\"s.example.com\"}", "order_id"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\",\"placed_at\":\"yesterday\"}", "placed_at"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\",\"placed_at\":\"2026-11-05T00:00:00Z\","
      "\"promised_ship_by\":\"2026-11-03T00:00:00Z\",\"status\":\"placed\"}",
      "promised_ship_by"},
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s\",\"placed_at\":\"2026-11-01T00:00:00Z\","
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\",\"placed_at\":\"2026-11-01T00:00:00Z\","
      "\"promised_ship_by\":\"2026-11-03T00:00:00Z\",\"status\":\"shipped\"}",
      "shipped_at"},
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s\",\"placed_at\":\"2026-11-01T00:00:00Z\","
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\",\"placed_at\":\"2026-11-01T00:00:00Z\","
      "\"promised_ship_by\":\"2026-11-03T00:00:00Z\",\"status\":\"lost\"}",
      "status"},
-    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s\",\"colour\":\"red\"}", "colour"},
-    {"{\"type\":\"parcel\",\"event_id\":\"e1\",\"site\":\"s\"}", "type"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\",\"colour\":\"red\"}", "colour"},
+    {"{\"type\":\"parcel\",\"event_id\":\"e1\",\"site\":\"s.example.com\"}", "type"},
     {"{\"event_id\":\"e1\"}", "type"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"ningbo-valves\"}", "site"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"a..example.com\"}", "site"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"-a.example.com\"}", "site"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"site\":\"s.example.com\",\"type\":\"order\"}", "line"},
+    {"{\"type\":\"order\",\"event_id\":\"e\\u0000\",\"site\":\"s.example.com\"}", "line"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"site\":\"s.example.com\"} x", "line"},
+    {"{\"type\":\"order\",\"event_id\":7,\"site\":\"s.example.com\"}", "event_id"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"order_id\":\"o1\",\"site\":\"s.example.com\","
+     "\"request_id\":\"r\"}", "request_id"},
+    {"{\"type\":\"order\",\"event_id\":\"e1\",\"\":\"o2\",\"site\":\"s.example.com\"}", "line"},
     {"[1,2]", "line"},
     {"{\"type\":\"order\",", "line"},
-    {"{\"type\":\"order\",\"event_id\":\"\",\"site\":\"s\"}", "event_id"},
-    {"{\"type\":\"refund\",\"event_id\":\"e\",\"request_id\":\"r\",\"site\":\"s\",\"requested_at\":\"2026-11-02T00:00:00Z\","
+    {"{\"type\":\"order\",\"event_id\":\"\",\"site\":\"s.example.com\"}", "event_id"},
+    {"{\"type\":\"refund\",\"event_id\":\"e\",\"request_id\":\"r\",\"site\":\"s.example.com\",\"requested_at\":\"2026-11-02T00:00:00Z\","
      "\"first_response_at\":\"2026-11-01T00:00:00Z\",\"outcome\":\"pending\"}",
      "first_response_at"},
 };
@@ -66,6 +80,36 @@ static void test_event_parse_names_the_field(void **state)
     struct cwt__event e;
     struct cwt_err err;
     assert_int_equal(cwt__event_parse(big, sizeof big, &e, &err), CWT_ETOOBIG);
+}
+
+/* The site key: A-label, lowercase, no final dot, no leading "www."; escapes decoded before. */
+static void test_site_key(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } ok[] = {
+        {"Shop.Example.COM", "shop.example.com"}, {"www.shop.example.com.", "shop.example.com"},
+        {"WWW.Bücher.example", "xn--bcher-kva.example"}, {"www.example", "www.example"},
+    };
+    char key[CWT__EVENT_ID_MAX];
+    struct cwt_err err;
+    for (size_t i = 0; i < CWT_ARRAY_LEN(ok); i++) {
+        assert_int_equal(cwt__ops_site_key(ok[i].in, key, &err), CWT_OK);
+        assert_string_equal(key, ok[i].want);
+    }
+    static const char *const bad[] = {"shop", "a_b.example.com", "shop.example.com-", "", "a b.example"};
+    for (size_t i = 0; i < CWT_ARRAY_LEN(bad); i++) {
+        assert_int_equal(cwt__ops_site_key(bad[i], key, &err), CWT_EINVAL);
+        assert_string_equal(err.field, "site");
+    }
+    /* as a field of an event, with JSON escapes */
+    const char *line = "{\"type\":\"refund\",\"event_id\":\"e\\u00e9\",\"request_id\":\"r\",\"site\":\"WWW.B\\u00fccher.example\","
+                       "\"requested_at\":\"2026-11-01T00:00:00Z\",\"outcome\":\"pending\"}";
+    struct cwt__event e;
+    assert_int_equal(cwt__event_parse(line, strlen(line), &e, &err), CWT_OK);
+    assert_string_equal(e.site, "xn--bcher-kva.example");
+    assert_string_equal(e.event_id, "e\xc3\xa9");
 }
 
 static int64_t T(const char *iso)
@@ -200,10 +244,99 @@ static void test_fulfillment_signal_from_events(void **state)
     cwt__signal_release(&s);
 }
 
+static const char *evidence_of(const struct cwt__signal *s, const char *what)
+{
+    for (size_t i = 0; i < s->nevidence; i++)
+        if (strcmp(s->evidence[i].what, what) == 0)
+            return s->evidence[i].snippet;
+    return NULL;
+}
+
+/*
+ * The service signal: each channel endpoint with the target-market language of its page (the
+ * variants the worker probes), the languages covered, and with probes the availability per
+ * language and per target time zone.
+ */
+static void test_service_variants_and_coverage(void **state)
+{
+    (void)state;
+    static const char *const html[] = {
+        "<html lang=\"th\"><body><a href=\"https://line.me/R/ti/p/@shop-th\">LINE</a>"
+        "<script src=\"https://embed.tawk.to/x/default\"></script>"
+        "<a href=\"mailto:help@shop.example.com\">mail</a></body></html>",
+        "<html lang=\"en-US\"><body><a href=\"https://wa.me/6612345678\">WhatsApp</a>"
+        "<script src=\"https://embed.tawk.to/x/default\"></script></body></html>",
+    };
+    static const char *const roles[] = {"home", "contact"};
+    struct cwt_ctx *ctx = NULL;
+    assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
+    struct cwt__response resp[2];
+    struct cwt__doc *doc[2];
+    struct cwt__site_page pages[2];
+    memset(resp, 0, sizeof resp);
+    for (int i = 0; i < 2; i++) {
+        char url[64];
+        snprintf(url, sizeof url, "https://shop.example.com/%d", i);
+        assert_int_equal(cwt__doc_parse(ctx, html[i], strlen(html[i]), url, &doc[i], NULL), CWT_OK);
+        resp[i].body = (char *)html[i];
+        resp[i].body_len = strlen(html[i]);
+        resp[i].status = 200;
+        pages[i] = (struct cwt__site_page){&resp[i], doc[i], roles[i]};
+    }
+    struct cwt__ops ops = {0};
+    int64_t at = T("2026-11-10T03:00:00Z"); /* 10:00 in UTC+7 */
+    cwt__ops_count_probe(&ops, "th", at, true);
+    cwt__ops_count_probe(&ops, "th", at + 3600, true);
+    cwt__ops_count_probe(&ops, "en", at, false);
+    cwt__ops_count_probe(&ops, "", at + 12 * 3600, true); /* 22:00 in UTC+7: after hours */
+    struct cwt__site site = {.ctx = ctx, .at = at + 86400, .pages = pages, .npages = 2, .ops = NULL};
+    for (int with_probes = 0; with_probes < 2; with_probes++) {
+        site.ops = with_probes ? &ops : NULL;
+        struct cwt__signal s;
+        cwt__signal_init(&s, "service", CWT__MOD_OPERATIONAL);
+        assert_int_equal(cwt__sig_service(&site, &s), CWT_OK);
+        assert_true(s.measured);
+        const char *cov = evidence_of(&s, "language coverage");
+        assert_non_null(cov);
+        assert_non_null(strstr(cov, "2 of 7 target-market languages served: en, th"));
+        json_t *eps = json_object_get(s.detail, "endpoints");
+        /* LINE on the Thai page, WhatsApp on the English one, the chat widget on both; e-mail is not probed */
+        assert_int_equal(json_array_size(eps), 4);
+        size_t i;
+        json_t *e;
+        int line_th = 0, chat = 0;
+        json_array_foreach(eps, i, e) {
+            const char *ch = json_string_value(json_object_get(e, "channel"));
+            const char *lang = json_string_value(json_object_get(e, "lang"));
+            line_th += strcmp(ch, "LINE") == 0 && strcmp(lang, "th") == 0;
+            chat += strcmp(ch, "live chat") == 0;
+            assert_true(strcmp(ch, "e-mail") != 0);
+        }
+        assert_int_equal(line_th, 1);
+        assert_int_equal(chat, 2);
+        if (with_probes) {
+            assert_string_equal(evidence_of(&s, "channel probes"), "3 of 4 probes answered");
+            assert_non_null(strstr(evidence_of(&s, "probes in th"), "2 of 2"));
+            assert_non_null(strstr(evidence_of(&s, "probes in en"), "0 of 1"));
+            assert_non_null(strstr(evidence_of(&s, "time zone UTC+7"), "2 of 3 probes in 09:00-18:00 UTC+7"));
+            assert_true(s.confidence > 0.6);
+        } else {
+            assert_null(evidence_of(&s, "probes in th"));
+            assert_true(s.confidence == 0.6);
+        }
+        cwt__signal_release(&s);
+    }
+    for (int i = 0; i < 2; i++)
+        cwt__doc_free(doc[i]);
+    cwt_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_event_parse_names_the_field),
+        cmocka_unit_test(test_site_key),
+        cmocka_unit_test(test_service_variants_and_coverage),
         cmocka_unit_test(test_beta_smoothing_small_vs_large_samples),
         cmocka_unit_test(test_measures_window_latest_and_platforms),
         cmocka_unit_test(test_signals_without_platform_data_are_not_measured),

@@ -543,6 +543,56 @@ static void *race_worker(void *ud)
     return NULL;
 }
 
+struct nested {
+    struct cwt__tx *tx;
+    int rows, inner;
+};
+
+/* Runs, for each row, the very statement that is stepping (a cached one must not be handed out twice). */
+static enum cwt_status on_nested_row(void *ud, const struct cwt__row *row)
+{
+    struct nested *n = ud;
+    struct cwt_err err;
+    int64_t v = -1;
+    struct cwt__sv p[] = {CWT_SV_INT(cwt__row_int(row, 0))};
+    n->rows++;
+    enum cwt_status rc = cwt__tx_exec(n->tx, "SELECT x FROM cache_t WHERE x >= ? ORDER BY x LIMIT 1", p, 1,
+                                      cwt__row_get_int, &v, NULL, &err);
+    if (rc == CWT_OK && v == cwt__row_int(row, 0))
+        n->inner++;
+    return rc;
+}
+
+/* The SQLite statement cache: more distinct statements than it holds, a statement run inside its own row
+ * callback; the same calls on PostgreSQL. */
+static void test_statement_reuse(void **state)
+{
+    struct fx *f = *state;
+    struct cwt_err err;
+    assert_int_equal(cwt__store_exec(f->st, "CREATE TABLE cache_t (x BIGINT NOT NULL, s TEXT)", NULL, 0, NULL, NULL,
+                                     NULL, &err), CWT_OK);
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 70; i++) {
+            char sql[96];
+            snprintf(sql, sizeof sql, "INSERT INTO cache_t (x, s) VALUES (?, ?) -- statement %d", i);
+            struct cwt__sv p[] = {CWT_SV_INT(round * 100 + i), i % 2 ? CWT_SV_TEXT("odd") : CWT_SV_NULL};
+            assert_int_equal(cwt__store_exec(f->st, sql, p, 2, NULL, NULL, NULL, &err), CWT_OK);
+        }
+    int64_t n = -1;
+    assert_int_equal(cwt__store_exec(f->st, "SELECT count(*) FROM cache_t WHERE s IS NULL", NULL, 0,
+                                     cwt__row_get_int, &n, NULL, &err), CWT_OK);
+    assert_int_equal(n, 70); /* each use binds its own values: a NULL after a text is NULL */
+    struct cwt__tx *tx = NULL;
+    assert_int_equal(cwt__tx_begin(f->st, CWT__TX_READ, &tx, &err), CWT_OK);
+    struct nested nd = {tx, 0, 0};
+    struct cwt__sv p[] = {CWT_SV_INT(100)};
+    assert_int_equal(cwt__tx_exec(tx, "SELECT x FROM cache_t WHERE x >= ? ORDER BY x LIMIT 1", p, 1, on_nested_row,
+                                  &nd, NULL, &err), CWT_OK);
+    assert_int_equal(cwt__tx_commit(tx, &err), CWT_OK);
+    assert_int_equal(nd.rows, 1);
+    assert_int_equal(nd.inner, 1);
+}
+
 static void test_jobs_two_workers(void **state)
 {
     struct fx *f = *state;
@@ -588,6 +638,7 @@ static void test_jobs_two_workers(void **state)
     cmocka_unit_test_setup_teardown(test_jobs_lifecycle, setup, teardown),                       \
     cmocka_unit_test_setup_teardown(test_scheduler, setup, teardown),                            \
     cmocka_unit_test_setup_teardown(test_change_counters, setup, teardown),                      \
+    cmocka_unit_test_setup_teardown(test_statement_reuse, setup, teardown),                      \
     cmocka_unit_test_setup_teardown(test_jobs_two_workers, setup, teardown)
 
 int main(void)

@@ -427,6 +427,14 @@ enum cwt_status cwt__fetcher_new(const struct cwt_ctx *ctx, const struct cwt__fe
     snprintf(accept, sizeof accept, "Accept: %s",
              opts->accept ? opts->accept : "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
     f->req_headers = curl_slist_append(NULL, accept);
+    if (f->req_headers && opts->accept_language) {
+        char al[96];
+        snprintf(al, sizeof al, "Accept-Language: %s", opts->accept_language);
+        struct curl_slist *l = curl_slist_append(f->req_headers, al);
+        if (!l)
+            goto fail;
+        f->req_headers = l;
+    }
     f->multi = curl_multi_init();
     if (!f->req_headers || !f->multi)
         goto fail;

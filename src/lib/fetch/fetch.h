@@ -18,6 +18,7 @@ struct cwt__fetch_opts {
     const char *user_agent;         /* NULL: CWT__USER_AGENT */
     bool verify_tls;                /* false: fetch even when the certificate fails (the tls layer judges it) */
     const char *accept;             /* Accept header; NULL: text/html first */
+    const char *accept_language;    /* Accept-Language header (e.g. "th"); NULL: none */
     /* Added by fetch: targets let through although private: "ADDR[/PREFIX][:PORT]" ("[v6]:PORT"). */
     const char *const *allow_cidrs;
     size_t nallow_cidrs;

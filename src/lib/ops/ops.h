@@ -22,7 +22,7 @@ struct cwt__event {
     enum cwt__event_kind kind;
     char event_id[CWT__EVENT_ID_MAX];
     char subject_id[CWT__EVENT_ID_MAX]; /* order_id or request_id */
-    char site[CWT__EVENT_ID_MAX];
+    char site[CWT__EVENT_ID_MAX]; /* the site key (cwt__ops_site_key()) */
     /* order */
     int64_t placed_at, promised_ship_by, shipped_at, delivered_at;
     char status[16];  /* placed, shipped, delivered, cancelled, returned */
@@ -37,6 +37,14 @@ struct cwt__event {
  * JSON member ("shipped_at") and err->msg says why.
  */
 enum cwt_status cwt__event_parse(const char *line, size_t len, struct cwt__event *out, struct cwt_err *err);
+
+/*
+ * The key platform data of a site is stored and found under: its domain name
+ * as an A-label, lowercase, without a final dot or a leading "www." label
+ * ("WWW.Bücher.example." -> "xn--bcher-kva.example"). CWT_EINVAL, naming
+ * field "site", when @p domain is no domain name.
+ */
+enum cwt_status cwt__ops_site_key(const char *domain, char out[CWT__EVENT_ID_MAX], struct cwt_err *err);
 
 /* The measures of one platform (or "*" combined) over a window. */
 struct cwt__ops_measure {
@@ -64,6 +72,28 @@ struct cwt__ops_policy {
 
 void cwt__ops_policy_default(struct cwt__ops_policy *p);
 
+/* The program's target-market languages (en, th, vi, id, ms, zh, fil) and time zones (UTC+7, UTC+8). */
+#define CWT__OPS_NLANGS 7
+#define CWT__OPS_NZONES 2
+extern const char *const cwt__ops_langs[CWT__OPS_NLANGS];
+struct cwt__ops_zone {
+    const char *name;     /* "UTC+7" */
+    int offset_s;         /* from UTC */
+    const char *markets;  /* "Thailand, Vietnam, western Indonesia" */
+};
+extern const struct cwt__ops_zone cwt__ops_zones[CWT__OPS_NZONES];
+#define CWT__OPS_BUSINESS_FROM 9 /* business hours in a zone: [09:00, 18:00) local */
+#define CWT__OPS_BUSINESS_TO 18
+/* Index of target language @p code (primary subtag, any case; "tl" is fil) in cwt__ops_langs, or -1. */
+int cwt__ops_lang_index(const char *code);
+/* True when instant @p at falls in the business hours of zone @p z. */
+bool cwt__ops_in_business_hours(int64_t at, const struct cwt__ops_zone *z);
+
+/* Counts of customer-service probes over the window. */
+struct cwt__probe_counts {
+    unsigned ok, total;
+};
+
 /* Platform events of one site, as read from the store or a file. Borrowed arrays. */
 struct cwt__ops {
     const struct cwt__event *events;
@@ -71,7 +101,13 @@ struct cwt__ops {
     size_t nevents;
     /* customer-service probes: successes / attempts per channel over the window */
     unsigned probes_ok, probes_total;
+    /* the same, of the probes of each target language's channel variants (cwt__ops_langs order) ... */
+    struct cwt__probe_counts lang[CWT__OPS_NLANGS];
+    /* ... and of the probes made in each target time zone's business hours (cwt__ops_zones order) */
+    struct cwt__probe_counts zone[CWT__OPS_NZONES];
 };
+/* Adds one probe (made at @p at, of a variant in language @p lang, "" for none) to the counts of @p ops. */
+void cwt__ops_count_probe(struct cwt__ops *ops, const char *lang, int64_t at, bool ok);
 
 /*
  * Computes the measures at instant @p at for each platform and combined
@@ -140,15 +176,25 @@ struct cwt__fetch_opts;
 struct cwt__probe_target {
     char channel[32];  /* "WhatsApp", "live chat", ... (the service signal's evidence label) */
     char url[300];
+    char lang[8];      /* the target-market language of this variant of the channel, "" when none */
+    char site[128];    /* the site's domain (scheduled probes) */
     bool ok;           /* after cwt__probe_run(): answered with a status below 400 */
     long status;
     char error[200];
 };
 
-/* The HTTP(S) channel endpoints in the `service` evidence of @p report_json (deduplicated), at most @p max. */
+/*
+ * The HTTP(S) channel endpoints of the `service` signal of @p report_json, at
+ * most @p max: its detail's "endpoints" (one per channel, URL and target
+ * language of the pages it was found on), else the evidence (no language).
+ */
 size_t cwt__probe_targets(const char *report_json, struct cwt__probe_target *out, size_t max);
-/* Probes each target with a capped GET through the fetch layer (@p fo: SSRF guard, CA). Fills ok/status/error. */
-enum cwt_status cwt__probe_run(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *fo,
+/*
+ * Probes each target with a capped GET through the fetch layer (@p fo: SSRF
+ * guard, CA), in its language (Accept-Language) when it has one, each within
+ * @p timeout_ms (0: 10 s). Fills ok/status/error.
+ */
+enum cwt_status cwt__probe_run(const struct cwt_ctx *ctx, const struct cwt__fetch_opts *fo, long timeout_ms,
                                struct cwt__probe_target *t, size_t n, struct cwt_err *err);
 
 #endif

@@ -5,7 +5,11 @@
  * e-mail, phone), the languages and hours it declares for them, and, when
  * probes have run, the measured availability of those channels. Channels
  * buyers in Southeast Asia use (LINE in Thailand, Zalo in Vietnam, WhatsApp
- * across the region) count most.
+ * across the region) count most. Each channel endpoint is kept with the
+ * target-market language of the pages it was found on (its language
+ * variant; detail "endpoints"): `cwtap worker` probes each variant in its
+ * language, and the evidence gives the coverage of the target-market
+ * languages and time zones (docs/internals/operational.md).
  */
 #include <stdio.h>
 #include <strings.h>
@@ -53,6 +57,71 @@ static const struct {
     {"fil", {"Filipino", "Tagalog", NULL}},
 };
 
+#define MAX_ENDPOINTS 16
+
+struct endpoint {
+    enum channel ch;
+    const char *url;
+    int lang; /* index in cwt__ops_langs, -1 when the page has no target-market language */
+};
+
+/* The target-market language of a page: its <html lang>, else the language detected in its text. */
+static int page_lang(const struct cwt__doc *doc)
+{
+    int l = doc->lang ? cwt__ops_lang_index(doc->lang) : -1;
+    return l >= 0 || !doc->detected_lang ? l : cwt__ops_lang_index(doc->detected_lang);
+}
+
+static size_t add_endpoint(struct endpoint *e, size_t n, enum channel ch, const char *url, int lang)
+{
+    if (ch == CH_EMAIL || ch == CH_PHONE || n >= MAX_ENDPOINTS)
+        return n; /* not probed over HTTP */
+    for (size_t i = 0; i < n; i++)
+        if (e[i].ch == ch && e[i].lang == lang && strcmp(e[i].url, url) == 0)
+            return n;
+    e[n] = (struct endpoint){ch, url, lang};
+    return n + 1;
+}
+
+/* Evidence of the probes: per target language with probes, per target time zone; detail "probes". */
+static enum cwt_status probe_evidence(const struct cwt__ops *ops, struct cwt__signal *out, json_t *d)
+{
+    json_t *pl = json_object(), *pz = json_object();
+    enum cwt_status rc = CWT_OK;
+    char what[96], snip[160];
+    for (int l = 0; l < CWT__OPS_NLANGS && !rc; l++) {
+        if (!ops->lang[l].total)
+            continue;
+        json_object_set_new(pl, cwt__ops_langs[l],
+                            json_pack("{s:i, s:i}", "ok", ops->lang[l].ok, "total", ops->lang[l].total));
+        snprintf(what, sizeof what, "probes in %s", cwt__ops_langs[l]);
+        snprintf(snip, sizeof snip, "%u of %u probes of the %s channels answered", ops->lang[l].ok,
+                 ops->lang[l].total, cwt__ops_langs[l]);
+        rc = cwt__signal_evidence(out, NULL, what, snip);
+    }
+    for (int z = 0; z < CWT__OPS_NZONES && !rc; z++) {
+        const struct cwt__ops_zone *zn = &cwt__ops_zones[z];
+        json_object_set_new(pz, zn->name, json_pack("{s:i, s:i, s:s}", "ok", ops->zone[z].ok, "total",
+                                                     ops->zone[z].total, "markets", zn->markets));
+        snprintf(what, sizeof what, "time zone %s", zn->name);
+        if (ops->zone[z].total)
+            snprintf(snip, sizeof snip, "%u of %u probes in %02d:00-%02d:00 %s (%s) answered", ops->zone[z].ok,
+                     ops->zone[z].total, CWT__OPS_BUSINESS_FROM, CWT__OPS_BUSINESS_TO, zn->name, zn->markets);
+        else
+            snprintf(snip, sizeof snip, "no probe yet in %02d:00-%02d:00 %s (%s)", CWT__OPS_BUSINESS_FROM,
+                     CWT__OPS_BUSINESS_TO, zn->name, zn->markets);
+        rc = cwt__signal_evidence(out, NULL, what, snip);
+    }
+    if (d)
+        json_object_set_new(d, "probes", json_pack("{s:i, s:i, s:o, s:o}", "ok", ops->probes_ok, "total",
+                                                    ops->probes_total, "languages", pl, "time_zones", pz));
+    else {
+        json_decref(pl);
+        json_decref(pz);
+    }
+    return rc;
+}
+
 static bool prefix_ci(const char *s, const char *p)
 {
     return s && strncasecmp(s, p, strlen(p)) == 0;
@@ -75,6 +144,9 @@ enum cwt_status cwt__sig_service(const struct cwt__site *site, struct cwt__signa
 {
     bool have[CH_COUNT] = {0};
     bool langs[CWT_ARRAY_LEN(lang_words)] = {0};
+    bool served[CWT__OPS_NLANGS] = {0}; /* target languages with a channel variant or a declared language */
+    struct endpoint eps[MAX_ENDPOINTS];
+    size_t neps = 0;
     const char *hours = NULL, *hours_url = NULL;
     size_t html_pages = 0;
     enum cwt_status rc = CWT_OK;
@@ -84,20 +156,29 @@ enum cwt_status cwt__sig_service(const struct cwt__site *site, struct cwt__signa
         if (!p->doc)
             continue;
         html_pages++;
+        int plang = page_lang(p->doc);
         for (size_t k = 0; k < CWT_ARRAY_LEN(patterns) && !rc; k++) {
             enum channel ch = patterns[k].ch;
-            if (have[ch])
-                continue;
             if (patterns[k].in_links) {
-                for (size_t l = 0; l < p->doc->nlinks; l++)
-                    if (prefix_ci(p->doc->links[l].href, patterns[k].needle)) {
+                for (size_t l = 0; l < p->doc->nlinks && !rc; l++) {
+                    if (!prefix_ci(p->doc->links[l].href, patterns[k].needle))
+                        continue;
+                    neps = add_endpoint(eps, neps, ch, p->doc->links[l].href, plang);
+                    if (plang >= 0 && ch != CH_EMAIL && ch != CH_PHONE)
+                        served[plang] = true;
+                    if (!have[ch]) {
                         have[ch] = true;
                         rc = cwt__signal_evidence(out, p->doc->url, channel_names[ch], p->doc->links[l].href);
-                        break;
                     }
+                }
             } else if (p->resp->body && strstr(p->resp->body, patterns[k].needle)) {
-                have[ch] = true;
-                rc = cwt__signal_evidence(out, p->doc->url, channel_names[ch], patterns[k].needle);
+                neps = add_endpoint(eps, neps, ch, patterns[k].needle, plang);
+                if (plang >= 0)
+                    served[plang] = true;
+                if (!have[ch]) {
+                    have[ch] = true;
+                    rc = cwt__signal_evidence(out, p->doc->url, channel_names[ch], patterns[k].needle);
+                }
             }
         }
         /* languages declared in a ContactPoint, or named in the text of the contact or home page */
@@ -139,9 +220,26 @@ enum cwt_status cwt__sig_service(const struct cwt__site *site, struct cwt__signa
     for (int c = 0; c < CH_COUNT; c++)
         nch += have[c];
     nmsg = have[CH_WHATSAPP] + have[CH_LINE] + have[CH_ZALO] + have[CH_WECHAT] + have[CH_MESSENGER] + have[CH_CHAT];
-    for (size_t l = 0; l < CWT_ARRAY_LEN(langs); l++)
+    for (size_t l = 0; l < CWT_ARRAY_LEN(langs); l++) {
         nlang += langs[l];
+        int t = langs[l] ? cwt__ops_lang_index(lang_words[l].code) : -1;
+        if (t >= 0)
+            served[t] = true;
+    }
     if (hours && (rc = cwt__signal_evidence(out, hours_url, "service hours", hours)))
+        return rc;
+    /* coverage of the target-market languages: declared for the service, or a channel on pages in them */
+    char cover[64] = "";
+    unsigned nserved = 0;
+    for (int l = 0; l < CWT__OPS_NLANGS; l++)
+        if (served[l]) {
+            size_t used = strlen(cover);
+            snprintf(cover + used, sizeof cover - used, "%s%s", nserved++ ? ", " : "", cwt__ops_langs[l]);
+        }
+    char snip[128];
+    snprintf(snip, sizeof snip, "%u of %d target-market languages served%s%s", nserved, CWT__OPS_NLANGS,
+             nserved ? ": " : "", cover);
+    if ((rc = cwt__signal_evidence(out, NULL, "language coverage", snip)))
         return rc;
 
     /* channels 0.45, languages 0.35, declared hours 0.2; probes, when any, weigh in as availability */
@@ -154,14 +252,23 @@ enum cwt_status cwt__sig_service(const struct cwt__site *site, struct cwt__signa
         double avail = (double)site->ops->probes_ok / site->ops->probes_total;
         value = 0.6 * value + 0.4 * avail;
         out->confidence = 0.6 + 0.4 * cwt__sample_confidence(site->ops->probes_total, 20);
-        char snip[96];
         snprintf(snip, sizeof snip, "%u of %u probes answered", site->ops->probes_ok, site->ops->probes_total);
-        if ((rc = cwt__signal_evidence(out, NULL, "channel probes", snip)))
+        if ((rc = cwt__signal_evidence(out, NULL, "channel probes", snip)) ||
+            (rc = probe_evidence(site->ops, out, cwt__signal_detail(out))))
             return rc;
     }
     out->value = value;
     json_t *d = cwt__signal_detail(out);
     if (d) {
+        json_t *ea = json_array(), *sv = json_array();
+        for (size_t e = 0; e < neps; e++)
+            json_array_append_new(ea, json_pack("{s:s, s:s, s:s}", "channel", channel_names[eps[e].ch], "url",
+                                                eps[e].url, "lang", eps[e].lang >= 0 ? cwt__ops_langs[eps[e].lang] : ""));
+        for (int l = 0; l < CWT__OPS_NLANGS; l++)
+            if (served[l])
+                json_array_append_new(sv, json_string(cwt__ops_langs[l]));
+        json_object_set_new(d, "endpoints", ea);
+        json_object_set_new(d, "languages_served", sv);
         json_t *chs = json_array(), *ls = json_array();
         for (int c = 0; c < CH_COUNT; c++)
             if (have[c])

@@ -2,22 +2,20 @@
 /*
  * This module implements the store of the operational module: the ingest
  * session (NDJSON bytes in, per-line results out, accepted lines committed
- * chunk by chunk with INSERT ... ON CONFLICT DO NOTHING RETURNING, which
- * tells new rows from replayed ones in one round trip: on SQLite the whole
- * chunk is one statement over json_each(), on PostgreSQL multi-row VALUES), the loading of
+ * chunk by chunk with multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING,
+ * which tells new rows from replayed ones in one round trip), the loading of
  * a site's events and probe counts for an audit, and the recording of
  * customer-service probes. Written over the portable SQL level, so SQLite and
  * PostgreSQL run the same code.
  */
-#include <ctype.h>
 #include <stdio.h>
 
 #include "store/store_events.h"
 #include "util/buf.h"
 
 #define NCOLS 15
-/* PostgreSQL: multi-row VALUES; store_pg.c binds at most 64 parameters per statement (PG_MAX_PARAMS) */
-#define ROWS_PER_STMT (64 / NCOLS)
+/* Rows per INSERT: 960 parameters, under SQLite's 32,766 and store_pg.c's PG_MAX_PARAMS (1,024). */
+#define ROWS_PER_STMT 64
 
 struct pending {
     struct cwt__event ev;
@@ -86,67 +84,6 @@ static enum cwt_status on_returned(void *ud, const struct cwt__row *row)
     return CWT_OK;
 }
 
-/* Appends @p s as a JSON string (ids hold no control characters: the parser refused them). */
-static enum cwt_status json_str(struct cwt_buf *b, const char *s)
-{
-    enum cwt_status rc = cwt_buf_addc(b, '"');
-    for (const char *p = s; *p && rc == CWT_OK; p++) {
-        if (*p == '"' || *p == '\\')
-            rc = cwt_buf_addc(b, '\\');
-        if (rc == CWT_OK)
-            rc = cwt_buf_addc(b, *p);
-    }
-    return rc == CWT_OK ? cwt_buf_addc(b, '"') : rc;
-}
-
-static enum cwt_status json_time(struct cwt_buf *b, int64_t t)
-{
-    return t ? cwt_buf_printf(b, ",%lld", (long long)t) : cwt_buf_adds(b, ",null");
-}
-
-/*
- * SQLite: the whole chunk in one statement over json_each() of one JSON
- * parameter, so the SQL is parsed once per chunk rather than once per row.
- */
-static enum cwt_status insert_rows_json(struct cwt__ingest *in, struct cwt__tx *tx, struct pending *rows, size_t n,
-                                        struct cwt_err *err)
-{
-    struct cwt_buf b;
-    cwt_buf_init(&b, (size_t)64 << 20);
-    enum cwt_status rc = cwt_buf_addc(&b, '[');
-    for (size_t i = 0; i < n && rc == CWT_OK; i++) {
-        const struct cwt__event *e = &rows[i].ev;
-        bool order = e->kind == CWT__EV_ORDER;
-        if ((rc = cwt_buf_adds(&b, i ? ",[" : "[")) || (rc = json_str(&b, e->event_id)) ||
-            (rc = cwt_buf_printf(&b, ",%d,", (int)e->kind)) || (rc = json_str(&b, e->site)) ||
-            (rc = cwt_buf_addc(&b, ',')) || (rc = json_str(&b, e->subject_id)) ||
-            (rc = cwt_buf_printf(&b, ",%lld", (long long)(order ? e->placed_at : e->requested_at))) ||
-            (rc = json_time(&b, e->placed_at)) || (rc = json_time(&b, e->promised_ship_by)) ||
-            (rc = json_time(&b, e->shipped_at)) || (rc = json_time(&b, e->delivered_at)) ||
-            (rc = json_time(&b, e->requested_at)) || (rc = json_time(&b, e->first_response_at)) ||
-            (rc = json_time(&b, e->resolved_at)) || (rc = cwt_buf_addc(&b, ',')) ||
-            (rc = json_str(&b, order ? e->status : e->outcome)) || (rc = cwt_buf_addc(&b, ']')))
-            break;
-    }
-    if (rc == CWT_OK)
-        rc = cwt_buf_addc(&b, ']');
-    if (rc != CWT_OK) {
-        cwt_buf_release(&b);
-        return cwt_err_set(err, CWT_ENOMEM, "out of memory");
-    }
-    struct cwt__sv p[] = {CWT_SV_TEXT(in->o.platform), CWT_SV_INT(in->o.now), CWT_SV_TEXT(b.data)};
-    struct returned r = {rows, n, 0};
-    rc = cwt__tx_exec(tx,
-                      "INSERT INTO platform_events (platform, event_id, kind, site, subject_id, at, placed_at, "
-                      "promised_ship_by, shipped_at, delivered_at, requested_at, first_response_at, resolved_at, "
-                      "state, received_at) SELECT ?1, value->>0, value->>1, value->>2, value->>3, value->>4, "
-                      "value->>5, value->>6, value->>7, value->>8, value->>9, value->>10, value->>11, value->>12, ?2 "
-                      "FROM json_each(?3) WHERE true ON CONFLICT (platform, event_id) DO NOTHING RETURNING event_id",
-                      p, CWT_ARRAY_LEN(p), on_returned, &r, NULL, err);
-    cwt_buf_release(&b);
-    return rc;
-}
-
 static enum cwt_status insert_rows(struct cwt__ingest *in, struct cwt__tx *tx, struct pending *rows, size_t n,
                                    struct cwt_err *err)
 {
@@ -188,9 +125,7 @@ static enum cwt_status flush(struct cwt__ingest *in, struct cwt_err *err)
         return CWT_OK;
     struct cwt__tx *tx = NULL;
     enum cwt_status rc = cwt__tx_begin(in->st, CWT__TX_WRITE, &tx, err);
-    if (rc == CWT_OK && cwt__tx_engine(tx) == CWT__ENGINE_SQLITE)
-        rc = insert_rows_json(in, tx, in->chunk, in->npending, err);
-    for (size_t i = 0; rc == CWT_OK && cwt__tx_engine(tx) == CWT__ENGINE_PG && i < in->npending; i += ROWS_PER_STMT)
+    for (size_t i = 0; rc == CWT_OK && i < in->npending; i += ROWS_PER_STMT)
         rc = insert_rows(in, tx, in->chunk + i, CWT_MIN(ROWS_PER_STMT, in->npending - i), err);
     if (rc == CWT_OK)
         rc = cwt__tx_commit(tx, err);
@@ -230,8 +165,6 @@ static enum cwt_status on_line(void *ud, size_t lineno, const char *line, size_t
         in->c.refused++;
         return in->fn(in->ud, lineno, CWT__LINE_REFUSED, &why);
     }
-    for (char *c = p->ev.site; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
     p->lineno = lineno;
     if (++in->npending == in->o.chunk)
         return flush(in, err);
@@ -336,11 +269,13 @@ static enum cwt_status on_event_row(void *ud, const struct cwt__row *row)
     return rc == CWT_ETOOBIG ? CWT_OK : rc;
 }
 
+/* One group of probes (language, hour of the day, ok): counted overall, per language and per time zone. */
 static enum cwt_status on_probe_row(void *ud, const struct cwt__row *row)
 {
     struct cwt_ops_data *d = ud;
-    d->ops.probes_total = (unsigned)cwt__row_int(row, 0);
-    d->ops.probes_ok = (unsigned)cwt__row_int(row, 1);
+    int64_t n = cwt__row_int(row, 3);
+    for (int64_t i = 0; i < n; i++)
+        cwt__ops_count_probe(&d->ops, cwt__row_text(row, 0), cwt__row_int(row, 1) * 3600, cwt__row_int(row, 2) != 0);
     return CWT_OK;
 }
 
@@ -351,9 +286,7 @@ enum cwt_status cwt__store_ops_load(struct cwt__store *st, const char *domain, i
     if (!d)
         return cwt_err_set(err, CWT_ENOMEM, "out of memory");
     char site[CWT__EVENT_ID_MAX];
-    snprintf(site, sizeof site, "%s", domain);
-    for (char *c = site; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
+    cwt__store_site_key(domain, site);
     struct cwt__sv p[] = {CWT_SV_TEXT(site), CWT_SV_INT(since), CWT_SV_INT(until), CWT_SV_INT((int64_t)max)};
     struct load_ctx l = {d, max};
     struct cwt__tx *tx = NULL;
@@ -367,8 +300,8 @@ enum cwt_status cwt__store_ops_load(struct cwt__store *st, const char *domain, i
                       p, 4, on_event_row, &l, NULL, err);
     if (rc == CWT_OK)
         rc = cwt__tx_exec(tx,
-                          "SELECT count(*), COALESCE(sum(ok), 0) FROM service_probes WHERE site = ? AND at >= ? "
-                          "AND at <= ?",
+                          "SELECT lang, (at % 86400) / 3600 AS h, ok, count(*) FROM service_probes WHERE site = ? "
+                          "AND at >= ? AND at <= ? GROUP BY lang, h, ok",
                           p, 3, on_probe_row, d, NULL, err);
     if (rc == CWT_OK)
         rc = cwt__tx_commit(tx, err);
@@ -381,21 +314,4 @@ out:
     }
     *out = d;
     return CWT_OK;
-}
-
-enum cwt_status cwt__store_probe_add(struct cwt__store *st, const char *domain, const char *channel, const char *url,
-                                     int64_t at, bool ok, int http_status, const char *error, struct cwt_err *err)
-{
-    char id[32], site[CWT__EVENT_ID_MAX];
-    cwt__store_new_id("pr_", id);
-    snprintf(site, sizeof site, "%s", domain);
-    for (char *c = site; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
-    struct cwt__sv p[] = {CWT_SV_TEXT(id),     CWT_SV_TEXT(site),  CWT_SV_TEXT(channel),
-                          CWT_SV_TEXT(url),    CWT_SV_INT(at),     CWT_SV_INT(ok ? 1 : 0),
-                          http_status ? CWT_SV_INT(http_status) : CWT_SV_NULL, CWT_SV_TEXT(error)};
-    return cwt__store_exec(st,
-                           "INSERT INTO service_probes (id, site, channel, url, at, ok, http_status, error) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           p, CWT_ARRAY_LEN(p), NULL, NULL, NULL, err);
 }

@@ -15,7 +15,7 @@
 
 #define CWT__INGEST_MAX_LINES 10000           /* default lines per batch */
 #define CWT__INGEST_MAX_BYTES (8u << 20)      /* default bytes per batch */
-#define CWT__INGEST_CHUNK 1000                /* lines per transaction */
+#define CWT__INGEST_CHUNK 5000                /* lines per transaction */
 
 enum cwt__line_result { CWT__LINE_ACCEPTED, CWT__LINE_DUPLICATE, CWT__LINE_REFUSED };
 
@@ -63,8 +63,31 @@ void cwt__ingest_free(struct cwt__ingest *in);
 enum cwt_status cwt__store_ops_load(struct cwt__store *st, const char *domain, int64_t since, int64_t until,
                                     size_t max, struct cwt_ops_data **out, struct cwt_err *err);
 
-/* Records one customer-service probe of @p domain's channel endpoint @p url. */
+/* The key of @p domain's platform data (cwt__ops_site_key(); the domain lowercased if it is no domain name). */
+void cwt__store_site_key(const char *domain, char out[CWT__EVENT_ID_MAX]);
+
+/* ---- customer-service channels and probes (store_probes.c) ---------------- */
+
+/* Records one customer-service probe of @p domain's channel endpoint @p url, of its variant in @p lang ("" none). */
 enum cwt_status cwt__store_probe_add(struct cwt__store *st, const char *domain, const char *channel, const char *url,
-                                     int64_t at, bool ok, int http_status, const char *error, struct cwt_err *err);
+                                     const char *lang, int64_t at, bool ok, int http_status, const char *error,
+                                     struct cwt_err *err);
+
+/*
+ * Replaces the channels of @p domain to probe with the @p n targets an
+ * evaluation at @p now found: new ones are due at once, known ones keep their
+ * schedule, those no longer found are dropped. One transaction.
+ */
+enum cwt_status cwt__store_channels_set(struct cwt__store *st, const char *domain, const struct cwt__probe_target *t,
+                                        size_t n, int64_t now, struct cwt_err *err);
+
+/*
+ * Claims up to @p max channels due at @p now (any site), oldest due first, and
+ * moves each one's next probe to now + @p interval_s, so that workers sharing
+ * the store never probe the same channel twice in an interval. Fills t[].site,
+ * channel, url, lang; *n the count.
+ */
+enum cwt_status cwt__store_channels_claim(struct cwt__store *st, int64_t now, int64_t interval_s,
+                                          struct cwt__probe_target *t, size_t max, size_t *n, struct cwt_err *err);
 
 #endif

@@ -15,7 +15,8 @@
 #include "store/store_backend.h"
 #include "util/buf.h"
 
-#define PG_MAX_PARAMS 64
+#define PG_MAX_PARAMS 1024 /* per statement (the protocol allows 65,535); multi-row INSERTs use up to 960 */
+#define PG_STACK_PARAMS 64 /* up to this many, the parameter texts live on the stack */
 
 static void pg_notice(void *arg, const char *msg)
 {
@@ -105,12 +106,22 @@ static enum cwt_status pg_exec(void *conn, const char *sql, const struct cwt__sv
     enum cwt_status rc = CWT_OK;
     PGresult *res = NULL;
     struct cwt_buf q;
-    char ints[PG_MAX_PARAMS][24];
-    const char *vals[PG_MAX_PARAMS];
+    char ints_small[PG_STACK_PARAMS][24];
+    const char *vals_small[PG_STACK_PARAMS];
+    char (*ints)[24] = ints_small;
+    const char **vals = vals_small;
     cwt_buf_init(&q, 1u << 20);
     if (n > PG_MAX_PARAMS) {
         rc = cwt_err_set(err, CWT_EINTERNAL, "too many statement parameters (%zu)", n);
         goto out;
+    }
+    if (n > PG_STACK_PARAMS) {
+        ints = cwt_malloc(n * sizeof *ints);
+        vals = cwt_malloc(n * sizeof *vals);
+        if (!ints || !vals) {
+            rc = cwt_err_set(err, CWT_ENOMEM, "out of memory");
+            goto out;
+        }
     }
     if ((rc = rewrite(sql, &q)))
         goto out;
@@ -140,6 +151,10 @@ static enum cwt_status pg_exec(void *conn, const char *sql, const struct cwt__sv
         *changes = (t && *t) ? strtoll(t, NULL, 10) : 0;
     }
 out:
+    if (ints != ints_small)
+        cwt_free(ints);
+    if (vals != vals_small)
+        cwt_free(vals);
     PQclear(res);
     cwt_buf_release(&q);
     return rc;

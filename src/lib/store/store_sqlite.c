@@ -3,13 +3,87 @@
  * This module implements the SQLite backend of the store: one sqlite3
  * connection per pool slot, WAL journal, a busy timeout, foreign keys on,
  * write transactions begun IMMEDIATE so that writers queue on the lock at the
- * start instead of failing at their first write.
+ * start instead of failing at their first write. Each connection keeps its
+ * prepared statements (a small cache keyed by the SQL text, least recently
+ * used out), so a statement run once per row is compiled once per connection:
+ * after each use it is reset and its bindings cleared.
  */
 #include <stdio.h>
 
 #include <sqlite3.h>
 
 #include "store/store_backend.h"
+
+#define SQ_CACHE 48 /* prepared statements kept per connection */
+
+struct sq_stmt {
+    char *sql;
+    uint64_t hash;
+    sqlite3_stmt *stmt;
+    uint64_t used; /* the connection's clock at the last use, for LRU */
+    bool busy;     /* stepping now (a row callback may run another statement) */
+};
+
+struct sq_conn {
+    sqlite3 *db;
+    uint64_t clock;
+    struct sq_stmt cache[SQ_CACHE];
+};
+
+static uint64_t sql_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/*
+ * The prepared statement for @p sql: the cached one when it is idle, else a
+ * new one (kept in the cache in place of the least recently used idle entry,
+ * or, when every entry is stepping, returned uncached with *slot = NULL).
+ */
+static int stmt_get(struct sq_conn *c, const char *sql, sqlite3_stmt **out, struct sq_stmt **slot)
+{
+    uint64_t h = sql_hash(sql);
+    struct sq_stmt *victim = NULL;
+    *slot = NULL;
+    for (size_t i = 0; i < SQ_CACHE; i++) {
+        struct sq_stmt *e = &c->cache[i];
+        if (e->stmt && e->hash == h && !e->busy && strcmp(e->sql, sql) == 0) {
+            e->used = ++c->clock;
+            e->busy = true;
+            *out = e->stmt;
+            *slot = e;
+            return SQLITE_OK;
+        }
+        if (!e->busy && (!victim || !e->stmt || (victim->stmt && e->used < victim->used)))
+            victim = e;
+    }
+    int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+    if (rc != SQLITE_OK || !victim)
+        return rc;
+    char *copy = cwt_strdup(sql);
+    if (!copy)
+        return rc; /* run uncached */
+    sqlite3_finalize(victim->stmt);
+    cwt_free(victim->sql);
+    *victim = (struct sq_stmt){.sql = copy, .hash = h, .stmt = *out, .used = ++c->clock, .busy = true};
+    *slot = victim;
+    return rc;
+}
+
+/* Makes the statement ready for its next use (or finalizes an uncached one). */
+static void stmt_put(sqlite3_stmt *stmt, struct sq_stmt *slot)
+{
+    if (!slot) {
+        sqlite3_finalize(stmt);
+        return;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    slot->busy = false;
+}
 
 static enum cwt_status sq_fail(sqlite3 *db, int code, const char *what, struct cwt_err *err)
 {
@@ -41,31 +115,48 @@ static enum cwt_status sq_connect(const char *target, const struct cwt__store_op
         sqlite3_close(db);
         return CWT_ESTORE;
     }
-    *conn = db;
+    struct sq_conn *c = CWT_NEW(struct sq_conn);
+    if (!c) {
+        sqlite3_close(db);
+        return cwt_err_set(err, CWT_ENOMEM, "out of memory");
+    }
+    c->db = db;
+    *conn = c;
     return CWT_OK;
 }
 
 static void sq_disconnect(void *conn)
 {
-    sqlite3_close(conn);
+    struct sq_conn *c = conn;
+    if (!c)
+        return;
+    for (size_t i = 0; i < SQ_CACHE; i++) {
+        sqlite3_finalize(c->cache[i].stmt);
+        cwt_free(c->cache[i].sql);
+    }
+    sqlite3_close(c->db);
+    cwt_free(c);
 }
 
 static enum cwt_status sq_check(void *conn, struct cwt_err *err)
 {
     CWT_UNUSED(err);
+    struct sq_conn *c = conn;
     /* A connection left inside a transaction by a crashed caller would hold the lock. */
-    if (!sqlite3_get_autocommit(conn))
-        sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
     return CWT_OK;
 }
 
 static enum cwt_status sq_exec(void *conn, const char *sql, const struct cwt__sv *p, size_t n, cwt__row_fn fn,
                                void *ud, int64_t *changes, struct cwt_err *err)
 {
-    sqlite3 *db = conn;
+    struct sq_conn *c = conn;
+    sqlite3 *db = c->db;
     sqlite3_stmt *stmt = NULL;
+    struct sq_stmt *slot = NULL;
     enum cwt_status rc = CWT_OK;
-    int src = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+    int src = stmt_get(c, sql, &stmt, &slot);
     if (src != SQLITE_OK)
         return sq_fail(db, src, "cannot prepare statement", err);
     for (size_t i = 0; i < n; i++) {
@@ -105,14 +196,14 @@ static enum cwt_status sq_exec(void *conn, const char *sql, const struct cwt__sv
     if (changes)
         *changes = sqlite3_changes64(db);
 out:
-    sqlite3_finalize(stmt);
+    stmt_put(stmt, slot);
     return rc;
 }
 
 static enum cwt_status sq_exec_script(void *conn, const char *sql, struct cwt_err *err)
 {
     char *msg = NULL;
-    if (sqlite3_exec(conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(((struct sq_conn *)conn)->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         cwt_err_set(err, CWT_ESTORE, "%s", msg ? msg : "script failed");
         sqlite3_free(msg);
         return CWT_ESTORE;
