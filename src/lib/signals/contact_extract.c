@@ -16,17 +16,13 @@
 
 #include "signals/contact_extract.h"
 #include "signals/contact_tables.h"
+#include "signals/marks.h"
 
 #define LOOKBACK 64 /* bytes before a number searched for its introducing word */
 
 static bool lower_has(const char *s, size_t len, const char *needle)
 {
-    size_t n = strlen(needle);
-    int first = tolower((unsigned char)needle[0]); /* strncasecmp folds ASCII only, as this does */
-    for (size_t i = 0; i + n <= len; i++)
-        if (tolower((unsigned char)s[i]) == first && strncasecmp(s + i, needle, n) == 0)
-            return true;
-    return false;
+    return cwt__find_ci(s, len, needle) != SIZE_MAX; /* folds ASCII letters only, as strncasecmp does */
 }
 
 /* Start of the look-back window before @p off: at most LOOKBACK bytes, never past a line start. */
@@ -277,10 +273,12 @@ void cwt__address_country(const char *line, size_t len, char cc[3])
             const char *bar = strchr(s, '|');
             size_t n = bar ? (size_t)(bar - s) : strlen(s);
             bool ascii = !((unsigned char)s[0] & 0x80);
-            int first = tolower((unsigned char)s[0]); /* strncasecmp folds ASCII only, as this does */
-            for (size_t i = 0; i + n <= len; i++) {
-                if (tolower((unsigned char)line[i]) == first && strncasecmp(line + i, s, n) == 0 &&
-                    (!ascii || word_at(line, len, i, n))) {
+            for (size_t i = 0, at; i + n <= len; i += at + 1) {
+                at = cwt__find_ci_n(line + i, len - i, s, n); /* folds ASCII only, as strncasecmp does */
+                if (at == SIZE_MAX)
+                    break;
+                if (!ascii || word_at(line, len, i + at, n)) {
+                    i += at;
                     /* the last place named wins ("..., Ningbo, Zhejiang, China") */
                     if (best == (size_t)-1 || i >= best) {
                         best = i;

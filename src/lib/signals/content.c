@@ -174,12 +174,18 @@ static bool is_upper_acronym(const char *s)
 size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
                         bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud)
 {
+    bool first[256] = {false}; /* lowercase first bytes of the names: other positions cannot match */
+    for (size_t b = 0; b < CWT_ARRAY_LEN(bodies); b++)
+        for (const char *const *s = bodies[b].names; *s; s++)
+            first[tolower((unsigned char)(*s)[0])] = true;
     size_t found = 0;
     for (size_t i = 0; i < len && found < max; i++) {
+        int c0 = tolower((unsigned char)text[i]);
+        if (!first[c0])
+            continue;
         if (i > 0 && is_alnum((unsigned char)text[i - 1]) && is_alnum((unsigned char)text[i]))
             continue;
         struct cwt__body_hit hit = {0};
-        int c0 = tolower((unsigned char)text[i]);
         for (size_t b = 0; b < CWT_ARRAY_LEN(bodies) && !hit.body; b++) {
             for (const char *const *s = bodies[b].names; *s; s++) {
                 if (tolower((unsigned char)(*s)[0]) != c0) /* cheap first test, both matches below imply it */
@@ -269,8 +275,14 @@ static size_t loose_match(const char *t, size_t len, size_t i, const char *pat)
 size_t cwt__mss_scan(const char *text, size_t len, size_t max,
                      bool (*fn)(const struct cwt__mss_hit *hit, void *ud), void *ud)
 {
+    bool first[256] = {false}; /* folded first bytes of the spellings (none starts with a blank) */
+    for (size_t m = 0; m < CWT_ARRAY_LEN(mss_table); m++)
+        for (const char *const *s = mss_table[m].spellings; *s; s++)
+            first[tolower((unsigned char)(*s)[0])] = first[toupper((unsigned char)(*s)[0])] = true;
     size_t found = 0;
     for (size_t i = 0; i < len && found < max; i++) {
+        if (!first[(unsigned char)text[i]])
+            continue;
         if (i > 0 && is_alnum((unsigned char)text[i - 1]))
             continue;
         struct cwt__mss_hit hit = {0};

@@ -204,9 +204,17 @@ static bool cap_word(const char *w)
 
 size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX], size_t max)
 {
+    /* lowercase first bytes of everything matched below at a word start ("công ty", "PT ", the legal
+     * forms): other positions are skipped after the Han and Thai tests */
+    bool first[256] = {false};
+    first['c'] = first['p'] = true;
+    for (size_t s = 0; s < CWT_ARRAY_LEN(latin_suffixes); s++)
+        first[tolower((unsigned char)latin_suffixes[s][0])] = true;
     size_t n = 0;
     for (size_t i = 0; i < len && n < max; i++) {
         unsigned char c = (unsigned char)t[i];
+        if (c < 0x80 && !first[tolower(c)])
+            continue;
         /* Chinese / Japanese: a run of Han characters ending with a legal form */
         if (c == 0xE6 && at(t, len, i, "有限公司", false)) {
             size_t a = i;
