@@ -22,6 +22,7 @@
 #include "crawl/plan.h"
 #include "crawl/robots.h"
 #include "page/sitemap.h"
+#include "page/textstat.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 #include "util/url.h"
@@ -388,6 +389,15 @@ static enum cwt_status add_page(struct crawler *cr, struct cwt__response *r, con
         if (st) {
             note(cr, "cannot parse '%s': %s", pg->resp.url, err.msg);
             pg->doc = NULL;
+        } else {
+            /* the text's language, once per page (the languages and privacy signals both use it) */
+            struct cwt__langid *lid = NULL;
+            st = cwt__langid_new(NULL, &lid);
+            if (st == CWT_OK)
+                st = cwt__doc_detect_lang(pg->doc, lid);
+            cwt__langid_free(lid);
+            if (st)
+                return st;
         }
     }
     return CWT_OK;
