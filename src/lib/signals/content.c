@@ -7,6 +7,7 @@
  * written forms, and tolerant readers of schema.org items.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -171,13 +172,17 @@ static bool is_upper_acronym(const char *s)
     return true;
 }
 
+/* Lowercase first bytes of the body names and folded first bytes of the MSS spellings (none starts
+ * with a blank): a scan skips every other position. Built once. */
+static bool body_first[256], mss_first[256];
+static pthread_once_t first_once = PTHREAD_ONCE_INIT;
+static void first_build(void);
+
 size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
                         bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud)
 {
-    bool first[256] = {false}; /* lowercase first bytes of the names: other positions cannot match */
-    for (size_t b = 0; b < CWT_ARRAY_LEN(bodies); b++)
-        for (const char *const *s = bodies[b].names; *s; s++)
-            first[tolower((unsigned char)(*s)[0])] = true;
+    pthread_once(&first_once, first_build);
+    const bool *first = body_first;
     size_t found = 0;
     for (size_t i = 0; i < len && found < max; i++) {
         int c0 = tolower((unsigned char)text[i]);
@@ -233,6 +238,16 @@ static const struct cwt__mss mss_table[] = {
     {"bsci", "amfori BSCI", A("amfori BSCI", "BSCI")},
 };
 
+static void first_build(void)
+{
+    for (size_t b = 0; b < CWT_ARRAY_LEN(bodies); b++)
+        for (const char *const *s = bodies[b].names; *s; s++)
+            body_first[tolower((unsigned char)(*s)[0])] = true;
+    for (size_t m = 0; m < CWT_ARRAY_LEN(mss_table); m++)
+        for (const char *const *s = mss_table[m].spellings; *s; s++)
+            mss_first[tolower((unsigned char)(*s)[0])] = mss_first[toupper((unsigned char)(*s)[0])] = true;
+}
+
 const struct cwt__mss *cwt__mss_get(const char *id)
 {
     for (size_t i = 0; i < CWT_ARRAY_LEN(mss_table); i++)
@@ -275,10 +290,8 @@ static size_t loose_match(const char *t, size_t len, size_t i, const char *pat)
 size_t cwt__mss_scan(const char *text, size_t len, size_t max,
                      bool (*fn)(const struct cwt__mss_hit *hit, void *ud), void *ud)
 {
-    bool first[256] = {false}; /* folded first bytes of the spellings (none starts with a blank) */
-    for (size_t m = 0; m < CWT_ARRAY_LEN(mss_table); m++)
-        for (const char *const *s = mss_table[m].spellings; *s; s++)
-            first[tolower((unsigned char)(*s)[0])] = first[toupper((unsigned char)(*s)[0])] = true;
+    pthread_once(&first_once, first_build);
+    const bool *first = mss_first;
     size_t found = 0;
     for (size_t i = 0; i < len && found < max; i++) {
         if (!first[(unsigned char)text[i]])

@@ -194,6 +194,18 @@ size_t cwt__find_ci_n(const char *hay, size_t len, const char *needle, size_t n)
     unsigned char lo = fold((unsigned char)needle[0]);
     unsigned char up = lo >= 'a' && lo <= 'z' ? (unsigned char)(lo - 'a' + 'A') : lo;
     const char *end = hay + (len - n + 1); /* one past the last possible start */
+    if (len < 64) { /* a link text or URL: a plain walk costs less than the memchr calls */
+        for (const char *p = hay; p < end; p++) {
+            if (fold((unsigned char)*p) != lo)
+                continue;
+            size_t k = 1;
+            while (k < n && fold((unsigned char)p[k]) == fold((unsigned char)needle[k]))
+                k++;
+            if (k == n)
+                return (size_t)(p - hay);
+        }
+        return SIZE_MAX;
+    }
     const char *pl = memchr(hay, lo, (size_t)(end - hay));
     const char *pu = up != lo ? memchr(hay, up, (size_t)(end - hay)) : NULL;
     while (pl || pu) {
