@@ -194,7 +194,7 @@ size_t cwt__find_ci_n(const char *hay, size_t len, const char *needle, size_t n)
     unsigned char lo = fold((unsigned char)needle[0]);
     unsigned char up = lo >= 'a' && lo <= 'z' ? (unsigned char)(lo - 'a' + 'A') : lo;
     const char *end = hay + (len - n + 1); /* one past the last possible start */
-    if (len < 64) { /* a link text or URL: a plain walk costs less than the memchr calls */
+    if (len < 16) { /* a word or two: a plain walk costs less than the memchr calls */
         for (const char *p = hay; p < end; p++) {
             if (fold((unsigned char)*p) != lo)
                 continue;
