@@ -364,6 +364,43 @@ static void postal_in_line(const char *line, size_t len, const struct cwt__posta
     snprintf(p->code, sizeof p->code, "%s", wrong);
 }
 
+/* The address words by first byte (folded), built once: a line is walked once for all of them. */
+static unsigned char aw_start[257], aw_order[64];
+static size_t aw_len[64];
+static pthread_once_t aw_once = PTHREAD_ONCE_INIT;
+
+static void address_words_build(void)
+{
+    size_t n = 0;
+    while (cwt__address_words[n] && n < CWT_ARRAY_LEN(aw_order))
+        n++;
+    for (size_t k = 0; k < n; k++) {
+        aw_len[k] = strlen(cwt__address_words[k]);
+        aw_start[tolower((unsigned char)cwt__address_words[k][0]) + 1]++;
+    }
+    for (size_t b = 1; b < 257; b++)
+        aw_start[b] = (unsigned char)(aw_start[b] + aw_start[b - 1]);
+    unsigned char fill[256];
+    memcpy(fill, aw_start, sizeof fill);
+    for (size_t k = 0; k < n; k++)
+        aw_order[fill[tolower((unsigned char)cwt__address_words[k][0])]++] = (unsigned char)k;
+}
+
+/* Whether one of cwt__address_words occurs in @p s (ASCII case folded, as lower_has does). */
+static bool has_address_word(const char *s, size_t len)
+{
+    pthread_once(&aw_once, address_words_build);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)tolower((unsigned char)s[i]);
+        for (size_t o = aw_start[c]; o < aw_start[c + 1]; o++) {
+            size_t k = aw_order[o];
+            if (aw_len[k] <= len - i && strncasecmp(s + i, cwt__address_words[k], aw_len[k]) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
 static void find_addresses(const char *t, size_t len, const char *default_cc, struct cwt__contacts *out)
 {
     size_t i = 0;
@@ -373,9 +410,7 @@ static void find_addresses(const char *t, size_t len, const char *default_cc, st
         size_t ll = e - i;
         const char *line = t + i;
         if (ll >= 12 && ll <= 400) {
-            bool word = false;
-            for (const char *const *w = cwt__address_words; *w && !word; w++)
-                word = lower_has(line, CWT_MIN(ll, (size_t)48), *w);
+            bool word = has_address_word(line, CWT_MIN(ll, (size_t)48));
             bool digit = false;
             for (size_t k = 0; k < ll && !digit; k++)
                 digit = isdigit((unsigned char)line[k]);
