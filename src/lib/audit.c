@@ -12,6 +12,7 @@
 #include "ops/ops.h"
 #include "report/report.h"
 #include "score/score.h"
+#include "signals/orgname.h"
 #include "signals/signal.h"
 #include "tls/tls.h"
 #include "util/url.h"
@@ -88,6 +89,7 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
     struct cwt__whois *whois = NULL;
     struct cwt__site_page *pages = NULL;
     struct cwt__signal *sigs = NULL;
+    struct cwt__site_memo *memo = NULL;
     char *reg_domain = NULL;
     json_t *eval = NULL;
     struct cwt_report *r = NULL;
@@ -159,7 +161,8 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
 
     pages = cwt_calloc(crawl->npages ? crawl->npages : 1, sizeof *pages);
     sigs = cwt_calloc(cwt__signal_count ? cwt__signal_count : 1, sizeof *sigs);
-    if (!pages || !sigs) {
+    memo = CWT_NEW(struct cwt__site_memo);
+    if (!pages || !sigs || !memo) {
         rc = CWT_ENOMEM;
         goto out;
     }
@@ -182,6 +185,7 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
         .dns_server = o->dns_server,
         .offline = o->offline_registry,
         .done = sigs,
+        .memo = memo,
         .ops = o->ops && (o->ops->ops.nevents || o->ops->ops.probes_total) ? &o->ops->ops : NULL,
     };
     for (; nsig < cwt__signal_count; nsig++) {
@@ -218,6 +222,7 @@ out:
     for (size_t i = 0; i < nsig; i++)
         cwt__signal_release(&sigs[i]);
     cwt_free(sigs);
+    cwt_free(memo);
     cwt_free(pages);
     cwt_free(reg_domain);
     cwt__whois_free(whois);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of src/lib/page/textstat.c: textstat's expected values (tests/fixtures/textstat), character
- * statistics for Chinese and Thai, language identification on real pages. */
+ * statistics for Chinese and Thai, language identification on real pages, and the inverted n-gram
+ * model (page/textcat_model.c) giving libexttextcat's own answers on every fixture and corpus page. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +12,11 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include <glob.h>
+#include <libexttextcat/textcat.h>
+
 #include "harness.h"
+#include "page/textcat_model.h"
 #include "page/textstat.h"
 
 static const char *case_text(const json_t *root, const json_t *c)
@@ -155,6 +160,73 @@ static void test_language_of_pages(void **state)
     cwt__langid_free(lid);
 }
 
+/* Compares cwt__tcmodel_classify() with textcat_Classify() on windows of @p text; returns the count. */
+static size_t same_as_textcat(void *tc, const struct cwt__tcmodel *m, const char *name, const char *text, size_t len)
+{
+    static const size_t sizes[] = {3000, 1000, 200, 40, 8};
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
+        for (size_t part = 0; part < 3; part++) { /* the start, the middle (as detection samples), the end */
+            size_t w = sizes[k] < len ? sizes[k] : len;
+            size_t from = part == 0 ? 0 : part == 1 ? (len - w) / 2 : len - w;
+            while (from < len && ((unsigned char)text[from] & 0xC0) == 0x80)
+                from++;
+            w = w < len - from ? w : len - from;
+            while (w && from + w < len && ((unsigned char)text[from + w] & 0xC0) == 0x80)
+                w--;
+            char mine[256];
+            assert_int_equal(cwt__tcmodel_classify(m, text + from, w, mine, sizeof mine), CWT_OK);
+            const char *want = textcat_Classify(tc, text + from, w);
+            if (strcmp(mine, want ? want : "") != 0)
+                fail_msg("%s [%zu, +%zu): textcat says %s, the model %s", name, from, w, want, mine);
+            n++;
+        }
+    return n;
+}
+
+static void test_model_answers_as_textcat(void **state)
+{
+    (void)state;
+    void *tc = special_textcat_Init("/usr/share/libexttextcat/fpdb.conf", "/usr/share/libexttextcat/");
+    if (!tc)
+        skip(); /* no fingerprints installed */
+    const struct cwt__tcmodel *m = cwt__tcmodel_default();
+    assert_non_null(m);
+    struct cwt_ctx *ctx = NULL;
+    assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
+    /* the fixture pages and, when the shared corpora sit next to the checkout, their pages */
+    const char *patterns[] = {"tests/fixtures/pages/readability/*/source.html", "tests/fixtures/pages/exporter/*.html",
+                              "tests/fixtures/sites/*/*.html", "../shared/corpora/readability/pages/*/source.html",
+                              "../../shared/corpora/readability/pages/*/source.html"};
+    size_t pages = 0, windows = 0;
+    for (size_t p = 0; p < sizeof patterns / sizeof patterns[0]; p++) {
+        glob_t g;
+        if (glob(h_src(patterns[p]), 0, NULL, &g) != 0)
+            continue;
+        for (size_t i = 0; i < g.gl_pathc; i++) {
+            size_t len = 0;
+            char *html = h_read_file(g.gl_pathv[i], &len);
+            assert_non_null(html);
+            struct cwt__doc *d = NULL;
+            enum cwt_status rc = cwt__doc_parse(ctx, html, len, "https://a.example/", &d, NULL);
+            free(html);
+            if (rc == CWT_OK) {
+                windows += same_as_textcat(tc, m, g.gl_pathv[i], d->text, d->text_len);
+                pages++;
+                cwt__doc_free(d);
+            }
+        }
+        globfree(&g);
+    }
+    const char *texts[] = {"ok", "12345 67890 !!!", "", "Brass gate valve DN50, PN16. Body and wedge in brass."};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        windows += same_as_textcat(tc, m, texts[i], texts[i], strlen(texts[i]));
+    print_message("model = textcat on %zu windows of %zu pages\n", windows, pages);
+    assert_true(pages >= 20);
+    cwt_ctx_free(ctx);
+    textcat_Done(tc);
+}
+
 static void test_syllable_words(void **state)
 {
     (void)state;
@@ -177,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_textstat_expectations),
         cmocka_unit_test(test_chars_per_sentence),
         cmocka_unit_test(test_language_of_pages),
+        cmocka_unit_test(test_model_answers_as_textcat),
         cmocka_unit_test(test_syllable_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

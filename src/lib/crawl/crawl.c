@@ -22,6 +22,7 @@
 #include "crawl/plan.h"
 #include "crawl/robots.h"
 #include "page/sitemap.h"
+#include "page/textstat.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 #include "util/url.h"
@@ -69,6 +70,7 @@ struct crawler {
     size_t ncands, cands_cap;
     unsigned role_got[32], role_tries[32];
     bool stop;
+    struct judged *judged; /* JUDGED_SLOTS memoised link judgements, NULL until the first */
 };
 
 static void note(struct crawler *cr, const char *fmt, ...) CWT_PRINTF(2, 3);
@@ -216,6 +218,49 @@ static void clip(const char *s, char *out, size_t cap)
     out[n] = '\0';
 }
 
+/* Link judgements of this crawl, direct-mapped by a hash of (text, URL): navigation, header and footer
+ * links repeat on every page of a site, and judging one walks the keyword table. */
+#define JUDGED_SLOTS 4096
+struct judged {
+    char *text, *href; /* NULL: an empty slot */
+    struct cwt__link_role r;
+};
+
+static uint64_t judged_hash(const char *text, const char *href)
+{
+    uint64_t h = 1469598103934665603u;
+    for (const char *p = text; p && *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    h = (h ^ 0xFF) * 1099511628211u; /* a byte no UTF-8 text holds, between the two */
+    for (const char *p = href; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    return h;
+}
+
+/* cwt__plan_judge() of a link, from the memo when the same text and URL were judged before. */
+static void judge(struct crawler *cr, const char *text, const char *href, struct cwt__link_role *out)
+{
+    if (!cr->judged && !(cr->judged = cwt_calloc(JUDGED_SLOTS, sizeof *cr->judged))) {
+        cwt__plan_judge(text, href, out);
+        return;
+    }
+    struct judged *j = &cr->judged[judged_hash(text, href) & (JUDGED_SLOTS - 1)];
+    if (j->href && strcmp(j->href, href) == 0 && strcmp(j->text, text ? text : "") == 0) {
+        *out = j->r;
+        return;
+    }
+    cwt__plan_judge(text, href, out);
+    char *t = cwt_strdup(text ? text : ""), *h = cwt_strdup(href);
+    if (!t || !h) { /* no memo for this one */
+        cwt_free(t);
+        cwt_free(h);
+        return;
+    }
+    cwt_free(j->text);
+    cwt_free(j->href);
+    *j = (struct judged){t, h, *out};
+}
+
 static enum cwt_status cands_from_doc(struct crawler *cr, const struct cwt__crawl_page *pg)
 {
     const struct cwt__doc *d = pg->doc;
@@ -232,7 +277,7 @@ static enum cwt_status cands_from_doc(struct crawler *cr, const struct cwt__craw
         if (!l->href)
             continue;
         struct cwt__link_role jr;
-        cwt__plan_judge(l->text, l->href, &jr);
+        judge(cr, l->text, l->href, &jr);
         char t[96];
         clip(l->text ? l->text : "", t, sizeof t);
         enum cwt_status st = CWT_OK;
@@ -388,6 +433,15 @@ static enum cwt_status add_page(struct crawler *cr, struct cwt__response *r, con
         if (st) {
             note(cr, "cannot parse '%s': %s", pg->resp.url, err.msg);
             pg->doc = NULL;
+        } else {
+            /* the text's language, once per page (the languages and privacy signals both use it) */
+            struct cwt__langid *lid = NULL;
+            st = cwt__langid_new(NULL, &lid);
+            if (st == CWT_OK)
+                st = cwt__doc_detect_lang(pg->doc, lid);
+            cwt__langid_free(lid);
+            if (st)
+                return st;
         }
     }
     return CWT_OK;
@@ -843,6 +897,11 @@ done:
         cwt_free(cr.cands[i].reason);
     }
     cwt_free(cr.cands);
+    for (size_t i = 0; cr.judged && i < JUDGED_SLOTS; i++) {
+        cwt_free(cr.judged[i].text);
+        cwt_free(cr.judged[i].href);
+    }
+    cwt_free(cr.judged);
     cwt__robots_free(cr.robots);
     cwt__fetcher_free(cr.f);
     cwt_free(cr.site);

@@ -7,6 +7,7 @@
  * shorter ones; ASCII keywords must stand as words. A products keyword in a
  * path that goes on ("/products/ball-valve-dn50") marks a product page.
  */
+#include <pthread.h>
 #include <strings.h>
 
 #include "crawl/plan.h"
@@ -126,8 +127,49 @@ static bool item_segment(const char *seg, size_t n, const char *word)
     return c != '.' && c != '\0';
 }
 
+/* The keyword table indexed once: each keyword's role group (roles are contiguous in the table) and
+ * the keywords by first byte, in table order within a byte. */
+#define PLAN_ROLES 64
+static unsigned short kw_role[1024], kw_start[257], kw_order[1024];
+static const char *role_names[PLAN_ROLES];
+static size_t nroles;
+static bool kw_ok; /* the table fits the index (1024 keywords, 64 roles; else no link gets a role) */
+static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
+
+static void kw_index(void)
+{
+    if (cwt__nkeywords > CWT_ARRAY_LEN(kw_order))
+        return;
+    for (size_t i = 0; i < cwt__nkeywords; i++) {
+        const char *role = cwt__keywords[i].role;
+        if (i == 0 || !(role == role_names[nroles - 1] || strcmp(role, role_names[nroles - 1]) == 0)) {
+            if (nroles == PLAN_ROLES)
+                return;
+            role_names[nroles++] = role;
+        }
+        kw_role[i] = (unsigned short)(nroles - 1);
+        kw_start[(unsigned char)cwt__keywords[i].word[0] + 1]++;
+    }
+    for (size_t b = 1; b < 257; b++)
+        kw_start[b] = (unsigned short)(kw_start[b] + kw_start[b - 1]);
+    unsigned short fill[256];
+    memcpy(fill, kw_start, sizeof fill);
+    for (size_t i = 0; i < cwt__nkeywords; i++)
+        kw_order[fill[(unsigned char)cwt__keywords[i].word[0]]++] = (unsigned short)i;
+    kw_ok = true;
+}
+
+/* The best text and URL keyword of each role so far: the highest score, the earliest keyword of the
+ * table on a tie (as a walk of the table in order that keeps only strictly better ones). */
+struct role_best {
+    int ts, us;
+    size_t tk, uk; /* keyword indexes, SIZE_MAX if none */
+    bool product;
+};
+
 void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *out)
 {
+    pthread_once(&kw_once, kw_index);
     char t[MAX_TEXT * 4];
     char path[MAX_PATH];
     size_t tl = text ? fold_text(text, t, sizeof t) : 0;
@@ -142,7 +184,7 @@ void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *o
         last--;
 
     /* the bytes present in the text and in the path: a keyword whose first byte is absent cannot match
-     * (find_word looks for it first), which spares most of the table on every link */
+     * (find_word looks for it first), so only the keywords of the bytes present are tried */
     bool in_text[256] = {false}, in_path[256] = {false};
     for (size_t i = 0; text_usable && i < tl; i++)
         in_text[(unsigned char)t[i]] = true;
@@ -150,54 +192,57 @@ void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *o
         in_path[(unsigned char)path[i]] = true;
 
     memset(out, 0, sizeof *out);
-    const char *best_role = NULL, *best_word = NULL;
-    int best = 0;
-    bool best_text = false;
-    /* roles are contiguous in the table: score each role as best text + best URL */
-    for (size_t i = 0; i < cwt__nkeywords;) {
-        const char *role = cwt__keywords[i].role;
-        int ts = 0, us = 0;
-        const char *tw = NULL, *uw = NULL;
-        bool product = false;
-        for (; i < cwt__nkeywords && (cwt__keywords[i].role == role || strcmp(cwt__keywords[i].role, role) == 0);
-             i++) {
+    struct role_best rb[PLAN_ROLES];
+    for (size_t r = 0; r < nroles; r++)
+        rb[r] = (struct role_best){0, 0, SIZE_MAX, SIZE_MAX, false};
+    for (size_t b = 0; b < 256 && kw_ok; b++) {
+        bool bt = text_usable && in_text[b], bu = pl && in_path[b];
+        if (!bt && !bu)
+            continue;
+        for (size_t o = kw_start[b]; o < kw_start[b + 1]; o++) {
+            size_t i = kw_order[o];
             const struct cwt__keyword *k = &cwt__keywords[i];
-            unsigned char w0 = (unsigned char)k->word[0];
-            if ((k->where & CWT__KW_TEXT) && text_usable && in_text[w0]) {
+            struct role_best *r = &rb[kw_role[i]];
+            if ((k->where & CWT__KW_TEXT) && bt) {
                 int s = 0;
                 if (strcmp(t, k->word) == 0)
                     s = 30;
                 else if (find_word(t, tl, k->word) >= 0)
                     s = tl > 40 ? 8 : 20;
                 int bonus = s ? (int)CWT_MIN(strlen(k->word) / 4, (size_t)5) : 0;
-                if (s && s + bonus > ts) {
-                    ts = s + bonus;
-                    tw = k->word;
+                if (s && (s + bonus > r->ts || (s + bonus == r->ts && i < r->tk))) {
+                    r->ts = s + bonus;
+                    r->tk = i;
                 }
             }
-            if ((k->where & CWT__KW_URL) && pl && in_path[w0]) {
+            if ((k->where & CWT__KW_URL) && bu) {
                 long at = find_word(path, end, k->word);
                 if (at >= 0) {
                     bool in_last = (size_t)at >= last;
                     int s = (in_last ? 12 : 6) + (int)CWT_MIN(strlen(k->word) / 4, (size_t)5);
-                    if (s > us) {
-                        us = s;
-                        uw = k->word;
+                    if (s > r->us || (s == r->us && i < r->uk)) {
+                        r->us = s;
+                        r->uk = i;
                         /* "/products/x" or a last segment naming one item ("product-ball-valve.html",
                          * "product_123"): a product page, not the listing */
-                        product = strcmp(role, "products") == 0 && (!in_last || item_segment(path + last,
-                                                                                               end - last,
-                                                                                               k->word));
+                        r->product = strcmp(k->role, "products") == 0 &&
+                                     (!in_last || item_segment(path + last, end - last, k->word));
                     }
                 }
             }
         }
-        int total = ts + us;
+    }
+    const char *best_role = NULL, *best_word = NULL;
+    int best = 0;
+    bool best_text = false;
+    for (size_t ri = 0; ri < nroles; ri++) {
+        const struct role_best *r = &rb[ri];
+        int total = r->ts + r->us;
         if (total > best) {
             best = total;
-            best_role = product && ts == 0 ? "product" : role;
-            best_word = tw ? tw : uw;
-            best_text = tw != NULL;
+            best_role = r->product && r->ts == 0 ? "product" : role_names[ri];
+            best_word = r->tk != SIZE_MAX ? cwt__keywords[r->tk].word : cwt__keywords[r->uk].word;
+            best_text = r->tk != SIZE_MAX;
         }
     }
     if (best_role) {

@@ -170,7 +170,11 @@ static bool utf8_scan(const char *s, size_t len, size_t *multibyte)
     size_t i = 0, mb = 0;
     while (i < len) {
         if (p[i] < 0x80) {
-            i++;
+            uint64_t w; /* eight ASCII bytes at a time (most of a page) */
+            while (i + 8 <= len && (memcpy(&w, p + i, 8), (w & 0x8080808080808080u) == 0))
+                i += 8;
+            if (i < len && p[i] < 0x80)
+                i++;
             continue;
         }
         size_t k = utf8_seq(p + i, len - i);
@@ -290,12 +294,24 @@ bool cwt__charset_sniff_meta(const char *html, size_t len, char *buf, size_t siz
 static enum cwt_status decode_as(const struct cs_label *l, const char *in, size_t len,
                                  struct cwt__charset_result *res)
 {
+    res->replaced = 0;
+    if (!l->iconv_name && utf8_scan(in, len, NULL)) { /* well-formed UTF-8: the bytes as they are */
+        char *copy = cwt_malloc(len + 1);
+        if (!copy)
+            return CWT_ENOMEM;
+        memcpy(copy, in, len);
+        copy[len] = '\0';
+        res->charset = l->canonical;
+        cwt_free(res->out);
+        res->out = copy;
+        res->out_len = len;
+        return CWT_OK;
+    }
     size_t cap = len * 4 + 4;
     char *out = cwt_malloc(cap + 1);
     if (!out)
         return CWT_ENOMEM;
     size_t n;
-    res->replaced = 0;
     long r = l->iconv_name ? iconv_convert(l->iconv_name, in, len, out, cap, &res->replaced) : -1;
     if (r >= 0) {
         n = (size_t)r;

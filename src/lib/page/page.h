@@ -48,6 +48,7 @@ struct cwt__doc {
                                  written (whitespace collapsed), rel/hreflang NULL; javascript: and data: dropped */
     size_t nxlinks;
     char *detected_lang; /* language of the visible text (see cwt__doc_detect_lang), NULL until detected */
+    bool lang_detected;  /* detected_lang is set (NULL then means unknown) */
     void *priv;       /* page-layer internals (the DOM); do not touch outside page/ */
 };
 

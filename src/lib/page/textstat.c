@@ -6,10 +6,9 @@
  * sentence length in characters for scripts without word spaces; and language
  * identification by Unicode script, then libexttextcat fingerprints.
  */
-#include <libexttextcat/textcat.h>
-#include <pthread.h>
 #include <stdio.h>
 
+#include "page/textcat_model.h"
 #include "page/textstat.h"
 
 /* ---- UTF-8 helpers ---- */
@@ -271,46 +270,11 @@ void cwt__textstat_chars(const char *text, size_t len, bool thai, struct cwt__te
 /* ---- language identification ---- */
 
 struct cwt__langid {
-    void *tc;    /* libexttextcat handle, NULL when the fingerprints could not be loaded */
-    bool shared; /* the calling thread's cached handle of the default fingerprints (not freed here) */
+    const struct cwt__tcmodel *m; /* the n-gram fingerprints, NULL when they could not be loaded */
+    struct cwt__tcmodel *own;     /* m when loaded from a configuration of the caller's */
 };
 
-#define LANGID_CONF "/usr/share/libexttextcat/fpdb.conf"
 #define LANGID_DIR "/usr/share/libexttextcat/"
-
-/* Loading the ~160 default fingerprints costs far more than classifying a page (it was a quarter of an
- * audit's CPU), so each thread loads them once and keeps them until it exits (a handle is not safe to
- * share between threads). */
-static pthread_key_t tc_key;
-static pthread_once_t tc_once = PTHREAD_ONCE_INIT;
-static bool tc_key_ok;
-
-static void tc_done(void *tc)
-{
-    if (tc)
-        textcat_Done(tc);
-}
-
-static void tc_key_make(void)
-{
-    tc_key_ok = pthread_key_create(&tc_key, tc_done) == 0;
-}
-
-static void *tc_default(void)
-{
-    pthread_once(&tc_once, tc_key_make);
-    if (!tc_key_ok)
-        return NULL;
-    void *tc = pthread_getspecific(tc_key);
-    if (!tc) {
-        tc = special_textcat_Init(LANGID_CONF, LANGID_DIR);
-        if (tc && pthread_setspecific(tc_key, tc) != 0) {
-            textcat_Done(tc);
-            tc = NULL;
-        }
-    }
-    return tc;
-}
 
 enum cwt_status cwt__langid_new(const char *conf, struct cwt__langid **out)
 {
@@ -318,10 +282,14 @@ enum cwt_status cwt__langid_new(const char *conf, struct cwt__langid **out)
     if (!lid)
         return CWT_ENOMEM;
     if (conf) {
-        lid->tc = special_textcat_Init(conf, LANGID_DIR);
+        enum cwt_status rc = cwt__tcmodel_load(conf, LANGID_DIR, &lid->own);
+        if (rc == CWT_ENOMEM) {
+            cwt_free(lid);
+            return rc;
+        }
+        lid->m = lid->own;
     } else {
-        lid->tc = tc_default();
-        lid->shared = lid->tc != NULL;
+        lid->m = cwt__tcmodel_default(); /* loaded once per process, read-only */
     }
     *out = lid;
     return CWT_OK;
@@ -331,8 +299,7 @@ void cwt__langid_free(struct cwt__langid *lid)
 {
     if (!lid)
         return;
-    if (lid->tc && !lid->shared)
-        textcat_Done(lid->tc);
+    cwt__tcmodel_free(lid->own);
     cwt_free(lid);
 }
 
@@ -370,7 +337,7 @@ bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, c
     else if (han * 10 >= letters * 3)
         code = "zh";
     char buf[16];
-    if (!code && lid && lid->tc && latin * 2 >= letters) {
+    if (!code && lid && lid->m && latin * 2 >= letters) {
         /* classify the middle of the text (navigation sits at both ends), cut on a character boundary */
         size_t from = len > LANGID_SAMPLE ? (len - LANGID_SAMPLE) / 2 : 0;
         while (from < len && ((unsigned char)text[from] & 0xC0) == 0x80)
@@ -378,7 +345,9 @@ bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, c
         size_t n = CWT_MIN((size_t)LANGID_SAMPLE, len - from);
         while (n && from + n < len && ((unsigned char)text[from + n] & 0xC0) == 0x80)
             n--;
-        const char *r = textcat_Classify(lid->tc, text + from, n);
+        char r[256];
+        if (cwt__tcmodel_classify(lid->m, text + from, n, r, sizeof r) != CWT_OK)
+            r[0] = '\0'; /* out of memory: no answer, as for an unknown language */
         /* textcat lists up to five near-equal candidates, best first ("[en--utf8][sco--utf8]"); a near tie
          * with a small relative (Scots, Catalan, Romansh) is the trade language in this trade: take the
          * first candidate that is one of them, else no answer */
@@ -408,8 +377,20 @@ enum cwt_status cwt__doc_detect_lang(struct cwt__doc *doc, struct cwt__langid *l
     char code[16];
     cwt_free(doc->detected_lang);
     doc->detected_lang = NULL;
-    if (!cwt__langid_detect(lid, doc->text, doc->text_len, code, sizeof code))
-        return CWT_OK;
-    doc->detected_lang = cwt_strdup(code);
-    return doc->detected_lang ? CWT_OK : CWT_ENOMEM;
+    doc->lang_detected = false;
+    if (cwt__langid_detect(lid, doc->text, doc->text_len, code, sizeof code) &&
+        !(doc->detected_lang = cwt_strdup(code)))
+        return CWT_ENOMEM;
+    doc->lang_detected = true;
+    return CWT_OK;
+}
+
+bool cwt__doc_lang(const struct cwt__doc *doc, struct cwt__langid *lid, char *out, size_t outlen)
+{
+    if (!doc->lang_detected)
+        return cwt__langid_detect(lid, doc->text, doc->text_len, out, outlen);
+    if (!doc->detected_lang)
+        return false;
+    snprintf(out, outlen, "%s", doc->detected_lang);
+    return true;
 }

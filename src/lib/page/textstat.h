@@ -40,8 +40,8 @@ unsigned cwt__syllables_en(const char *word, size_t len);
 struct cwt__langid;
 /* Loads the libexttextcat fingerprints (@p conf NULL: the Debian default
  * /usr/share/libexttextcat/fpdb.conf). Without them detection falls back to scripts only (still CWT_OK,
- * *out set). Free with cwt__langid_free(). With @p conf NULL the fingerprints are loaded once per thread
- * and kept until the thread exits. */
+ * *out set). Free with cwt__langid_free(). With @p conf NULL the fingerprints are loaded once per process
+ * and shared (read-only). */
 enum cwt_status cwt__langid_new(const char *conf, struct cwt__langid **out);
 void cwt__langid_free(struct cwt__langid *lid);
 /* The language of @p text as a lowercase ISO 639 code ("en", "zh", "th", "vi", "id", "ms", "fil",
@@ -49,7 +49,10 @@ void cwt__langid_free(struct cwt__langid *lid);
  * @p lid may be NULL (scripts only). Not safe to share one @p lid between threads. */
 bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, char *out, size_t outlen);
 /* Detects the language of @p doc's visible text and stores it in doc->detected_lang (NULL when
- * unknown). Returns CWT_ENOMEM or CWT_OK. */
+ * unknown), setting doc->lang_detected. Returns CWT_ENOMEM or CWT_OK. */
 enum cwt_status cwt__doc_detect_lang(struct cwt__doc *doc, struct cwt__langid *lid);
+/* cwt__langid_detect() of @p doc's visible text, computed once per page: the crawl detects it after the
+ * parse (cwt__doc_detect_lang), and a page parsed elsewhere is detected here with @p lid. */
+bool cwt__doc_lang(const struct cwt__doc *doc, struct cwt__langid *lid, char *out, size_t outlen);
 
 #endif

@@ -11,22 +11,19 @@
  * mistaken for a bad registration.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <strings.h>
 
 #include "signals/contact_extract.h"
 #include "signals/contact_tables.h"
+#include "signals/marks.h"
 
 #define LOOKBACK 64 /* bytes before a number searched for its introducing word */
 
 static bool lower_has(const char *s, size_t len, const char *needle)
 {
-    size_t n = strlen(needle);
-    int first = tolower((unsigned char)needle[0]); /* strncasecmp folds ASCII only, as this does */
-    for (size_t i = 0; i + n <= len; i++)
-        if (tolower((unsigned char)s[i]) == first && strncasecmp(s + i, needle, n) == 0)
-            return true;
-    return false;
+    return cwt__find_ci(s, len, needle) != SIZE_MAX; /* folds ASCII letters only, as strncasecmp does */
 }
 
 /* Start of the look-back window before @p off: at most LOOKBACK bytes, never past a line start. */
@@ -267,31 +264,65 @@ static bool word_at(const char *line, size_t len, size_t i, size_t n)
     return left && right;
 }
 
-void cwt__address_country(const char *line, size_t len, char cc[3])
+/* The place names split out of places[], grouped by their first byte (folded), built once. */
+#define PLACE_NAMES 128
+static struct place_name {
+    const char *s;
+    size_t n;
+    unsigned char place;
+    bool ascii; /* ASCII first byte: matched case-insensitively as a word */
+} place_names[PLACE_NAMES];
+static unsigned char pn_start[257]; /* place_names[pn_order[pn_start[b] .. pn_start[b + 1]]] start with b */
+static unsigned char pn_order[PLACE_NAMES];
+static pthread_once_t pn_once = PTHREAD_ONCE_INIT;
+
+static void place_names_build(void)
 {
-    cc[0] = '\0';
-    size_t best = (size_t)-1;
-    for (size_t p = 0; p < CWT_ARRAY_LEN(places); p++) {
-        const char *s = places[p].names;
-        while (*s) {
+    size_t k = 0;
+    for (size_t p = 0; p < CWT_ARRAY_LEN(places); p++)
+        for (const char *s = places[p].names; *s && k < PLACE_NAMES;) {
             const char *bar = strchr(s, '|');
             size_t n = bar ? (size_t)(bar - s) : strlen(s);
-            bool ascii = !((unsigned char)s[0] & 0x80);
-            int first = tolower((unsigned char)s[0]); /* strncasecmp folds ASCII only, as this does */
-            for (size_t i = 0; i + n <= len; i++) {
-                if (tolower((unsigned char)line[i]) == first && strncasecmp(line + i, s, n) == 0 &&
-                    (!ascii || word_at(line, len, i, n))) {
-                    /* the last place named wins ("..., Ningbo, Zhejiang, China") */
-                    if (best == (size_t)-1 || i >= best) {
-                        best = i;
-                        memcpy(cc, places[p].cc, 3);
-                    }
-                    break;
-                }
-            }
+            place_names[k++] = (struct place_name){s, n, (unsigned char)p, !((unsigned char)s[0] & 0x80)};
             s += n + (bar ? 1 : 0);
         }
+    for (size_t i = 0; i < k; i++)
+        pn_start[tolower((unsigned char)place_names[i].s[0]) + 1]++;
+    for (size_t b = 1; b < 257; b++)
+        pn_start[b] = (unsigned char)(pn_start[b] + pn_start[b - 1]);
+    unsigned char fill[256];
+    memcpy(fill, pn_start, sizeof fill);
+    for (size_t i = 0; i < k; i++) /* in table order within a byte */
+        pn_order[fill[tolower((unsigned char)place_names[i].s[0])]++] = (unsigned char)i;
+}
+
+void cwt__address_country(const char *line, size_t len, char cc[3])
+{
+    pthread_once(&pn_once, place_names_build);
+    cc[0] = '\0';
+    /* one pass: the first position of each name (ASCII ones as whole words, folding ASCII only, as
+     * strncasecmp does); then the last place named wins ("..., Ningbo, Zhejiang, China"), a tie going to
+     * the later name of the table */
+    size_t first[PLACE_NAMES];
+    for (size_t k = 0; k < PLACE_NAMES; k++)
+        first[k] = SIZE_MAX;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)tolower((unsigned char)line[i]);
+        bool wstart = i == 0 || !isalpha((unsigned char)line[i - 1]);
+        for (size_t o = pn_start[c]; o < pn_start[c + 1]; o++) {
+            const struct place_name *pn = &place_names[pn_order[o]];
+            if (first[pn_order[o]] != SIZE_MAX || (pn->ascii && !wstart) || i + pn->n > len ||
+                strncasecmp(line + i, pn->s, pn->n) != 0 || (pn->ascii && !word_at(line, len, i, pn->n)))
+                continue;
+            first[pn_order[o]] = i;
+        }
     }
+    size_t best = SIZE_MAX;
+    for (size_t k = 0; k < PLACE_NAMES && place_names[k].s; k++)
+        if (first[k] != SIZE_MAX && (best == SIZE_MAX || first[k] >= best)) {
+            best = first[k];
+            memcpy(cc, places[place_names[k].place].cc, 3);
+        }
 }
 
 /* Postal code candidates of @p line for @p rule: the first token of the right form, else a number
@@ -333,6 +364,43 @@ static void postal_in_line(const char *line, size_t len, const struct cwt__posta
     snprintf(p->code, sizeof p->code, "%s", wrong);
 }
 
+/* The address words by first byte (folded), built once: a line is walked once for all of them. */
+static unsigned char aw_start[257], aw_order[64];
+static size_t aw_len[64];
+static pthread_once_t aw_once = PTHREAD_ONCE_INIT;
+
+static void address_words_build(void)
+{
+    size_t n = 0;
+    while (cwt__address_words[n] && n < CWT_ARRAY_LEN(aw_order))
+        n++;
+    for (size_t k = 0; k < n; k++) {
+        aw_len[k] = strlen(cwt__address_words[k]);
+        aw_start[tolower((unsigned char)cwt__address_words[k][0]) + 1]++;
+    }
+    for (size_t b = 1; b < 257; b++)
+        aw_start[b] = (unsigned char)(aw_start[b] + aw_start[b - 1]);
+    unsigned char fill[256];
+    memcpy(fill, aw_start, sizeof fill);
+    for (size_t k = 0; k < n; k++)
+        aw_order[fill[tolower((unsigned char)cwt__address_words[k][0])]++] = (unsigned char)k;
+}
+
+/* Whether one of cwt__address_words occurs in @p s (ASCII case folded, as lower_has does). */
+static bool has_address_word(const char *s, size_t len)
+{
+    pthread_once(&aw_once, address_words_build);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)tolower((unsigned char)s[i]);
+        for (size_t o = aw_start[c]; o < aw_start[c + 1]; o++) {
+            size_t k = aw_order[o];
+            if (aw_len[k] <= len - i && strncasecmp(s + i, cwt__address_words[k], aw_len[k]) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
 static void find_addresses(const char *t, size_t len, const char *default_cc, struct cwt__contacts *out)
 {
     size_t i = 0;
@@ -342,14 +410,14 @@ static void find_addresses(const char *t, size_t len, const char *default_cc, st
         size_t ll = e - i;
         const char *line = t + i;
         if (ll >= 12 && ll <= 400) {
-            bool word = false;
-            for (const char *const *w = cwt__address_words; *w && !word; w++)
-                word = lower_has(line, CWT_MIN(ll, (size_t)48), *w);
-            char cc[3];
-            cwt__address_country(line, ll, cc);
+            bool word = has_address_word(line, CWT_MIN(ll, (size_t)48));
             bool digit = false;
             for (size_t k = 0; k < ll && !digit; k++)
                 digit = isdigit((unsigned char)line[k]);
+            /* without an address word or a digit the line cannot be an address: no country look-up */
+            char cc[3] = "";
+            if (word || digit)
+                cwt__address_country(line, ll, cc);
             bool street = false;
             for (const char *const *w = cwt__street_words; *w && !street && !word && cc[0]; w++)
                 street = lower_has(line, ll, *w);

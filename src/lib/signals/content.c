@@ -7,6 +7,7 @@
  * written forms, and tolerant readers of schema.org items.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -171,33 +172,49 @@ static bool is_upper_acronym(const char *s)
     return true;
 }
 
+/* The body names by lowercase first byte (in table order within a byte) and the folded first bytes of
+ * the MSS spellings (none starts with a blank): a scan skips every other position. Built once. */
+#define BODY_NAMES 512
+static struct body_name {
+    const char *s;
+    size_t n;
+    unsigned short body;
+    bool acronym;
+} body_names[BODY_NAMES];
+static unsigned short bn_start[257], bn_order[BODY_NAMES];
+static bool mss_first[256];
+static pthread_once_t first_once = PTHREAD_ONCE_INIT;
+static void first_build(void);
+
 size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
                         bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud)
 {
+    pthread_once(&first_once, first_build);
     size_t found = 0;
     for (size_t i = 0; i < len && found < max; i++) {
+        int c0 = tolower((unsigned char)text[i]);
+        if (bn_start[c0] == bn_start[c0 + 1])
+            continue;
         if (i > 0 && is_alnum((unsigned char)text[i - 1]) && is_alnum((unsigned char)text[i]))
             continue;
         struct cwt__body_hit hit = {0};
-        int c0 = tolower((unsigned char)text[i]);
-        for (size_t b = 0; b < CWT_ARRAY_LEN(bodies) && !hit.body; b++) {
-            for (const char *const *s = bodies[b].names; *s; s++) {
-                if (tolower((unsigned char)(*s)[0]) != c0) /* cheap first test, both matches below imply it */
-                    continue;
-                size_t n = strlen(*s);
-                if (n > len - i)
-                    continue;
-                /* acronyms match case-sensitively, names case-insensitively */
-                bool ok = is_upper_acronym(*s) ? memcmp(text + i, *s, n) == 0 : cwt__find_ci(text + i, n, *s) == 0;
-                if (!ok)
-                    continue;
-                if (is_alnum((unsigned char)(*s)[n - 1]) && i + n < len && is_alnum((unsigned char)text[i + n]))
-                    continue;
-                hit.body = &bodies[b];
-                hit.off = i;
-                hit.len = n;
-                break;
-            }
+        /* the names of this first byte in table order: the first that matches wins, as in a walk of the
+         * whole table */
+        for (size_t o = bn_start[c0]; o < bn_start[c0 + 1]; o++) {
+            const struct body_name *bn = &body_names[bn_order[o]];
+            size_t n = bn->n;
+            if (n > len - i)
+                continue;
+            /* acronyms match case-sensitively, names case-insensitively (ASCII) */
+            bool ok = bn->acronym ? memcmp(text + i, bn->s, n) == 0 : strncasecmp(text + i, bn->s, n) == 0;
+            if (!ok)
+                continue;
+            if (is_alnum((unsigned char)bn->s[n - 1]) && i + n < len && is_alnum((unsigned char)text[i + n]))
+                continue;
+            hit.body = &bodies[bn->body];
+            hit.off = i;
+            hit.len = n;
+            break;
         }
         if (!hit.body)
             continue;
@@ -226,6 +243,25 @@ static const struct cwt__mss mss_table[] = {
     {"haccp", "HACCP", A("HACCP")},
     {"bsci", "amfori BSCI", A("amfori BSCI", "BSCI")},
 };
+
+static void first_build(void)
+{
+    size_t k = 0;
+    for (size_t b = 0; b < CWT_ARRAY_LEN(bodies); b++)
+        for (const char *const *s = bodies[b].names; *s && k < BODY_NAMES; s++) {
+            body_names[k++] = (struct body_name){*s, strlen(*s), (unsigned short)b, is_upper_acronym(*s)};
+            bn_start[tolower((unsigned char)(*s)[0]) + 1]++;
+        }
+    for (size_t c = 1; c < 257; c++)
+        bn_start[c] = (unsigned short)(bn_start[c] + bn_start[c - 1]);
+    unsigned short fill[256];
+    memcpy(fill, bn_start, sizeof fill);
+    for (size_t i = 0; i < k; i++)
+        bn_order[fill[tolower((unsigned char)body_names[i].s[0])]++] = (unsigned short)i;
+    for (size_t m = 0; m < CWT_ARRAY_LEN(mss_table); m++)
+        for (const char *const *s = mss_table[m].spellings; *s; s++)
+            mss_first[tolower((unsigned char)(*s)[0])] = mss_first[toupper((unsigned char)(*s)[0])] = true;
+}
 
 const struct cwt__mss *cwt__mss_get(const char *id)
 {
@@ -269,8 +305,12 @@ static size_t loose_match(const char *t, size_t len, size_t i, const char *pat)
 size_t cwt__mss_scan(const char *text, size_t len, size_t max,
                      bool (*fn)(const struct cwt__mss_hit *hit, void *ud), void *ud)
 {
+    pthread_once(&first_once, first_build);
+    const bool *first = mss_first;
     size_t found = 0;
     for (size_t i = 0; i < len && found < max; i++) {
+        if (!first[(unsigned char)text[i]])
+            continue;
         if (i > 0 && is_alnum((unsigned char)text[i - 1]))
             continue;
         struct cwt__mss_hit hit = {0};

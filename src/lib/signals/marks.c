@@ -182,12 +182,44 @@ static bool match_at(const char *t, size_t len, size_t i, const char *s, bool ci
 
 size_t cwt__find_ci(const char *hay, size_t len, const char *needle)
 {
-    size_t n = strlen(needle), m;
+    return cwt__find_ci_n(hay, len, needle, strlen(needle));
+}
+
+size_t cwt__find_ci_n(const char *hay, size_t len, const char *needle, size_t n)
+{
     if (n == 0 || n > len)
         return SIZE_MAX;
-    for (size_t i = 0; i + n <= len; i++)
-        if (match_at(hay, len, i, needle, true, &m))
-            return i;
+    /* candidates are the positions of the first byte in either case, found with memchr (several times
+     * faster than a test at every byte); each case's next position is kept, so the scan stays linear */
+    unsigned char lo = fold((unsigned char)needle[0]);
+    unsigned char up = lo >= 'a' && lo <= 'z' ? (unsigned char)(lo - 'a' + 'A') : lo;
+    const char *end = hay + (len - n + 1); /* one past the last possible start */
+    if (len < 16) { /* a word or two: a plain walk costs less than the memchr calls */
+        for (const char *p = hay; p < end; p++) {
+            if (fold((unsigned char)*p) != lo)
+                continue;
+            size_t k = 1;
+            while (k < n && fold((unsigned char)p[k]) == fold((unsigned char)needle[k]))
+                k++;
+            if (k == n)
+                return (size_t)(p - hay);
+        }
+        return SIZE_MAX;
+    }
+    const char *pl = memchr(hay, lo, (size_t)(end - hay));
+    const char *pu = up != lo ? memchr(hay, up, (size_t)(end - hay)) : NULL;
+    while (pl || pu) {
+        const char *p = !pu || (pl && pl < pu) ? pl : pu;
+        size_t k = 1;
+        while (k < n && fold((unsigned char)p[k]) == fold((unsigned char)needle[k]))
+            k++;
+        if (k == n)
+            return (size_t)(p - hay);
+        if (p == pl)
+            pl = memchr(p + 1, lo, (size_t)(end - p - 1));
+        else
+            pu = memchr(p + 1, up, (size_t)(end - p - 1));
+    }
     return SIZE_MAX;
 }
 
@@ -288,6 +320,10 @@ size_t cwt__marks_scan(const char *text, size_t len, size_t max,
     for (size_t k = 0; k < CWT_ARRAY_LEN(kws); k++)
         order[fill[fold((unsigned char)kws[k].s[0])]++] = (unsigned short)k;
 
+    bool std_first[256] = {false}; /* first bytes of the standard prefixes (matched case-sensitively) */
+    for (size_t k = 0; k < CWT_ARRAY_LEN(std_prefixes); k++)
+        std_first[(unsigned char)std_prefixes[k][0]] = true;
+
     size_t found = 0;
     size_t last_end[CWT_ARRAY_LEN(marks)] = {0};
     struct ctxscan ctx;
@@ -309,7 +345,7 @@ size_t cwt__marks_scan(const char *text, size_t len, size_t max,
             hit.mark = &marks[k->mark];
             hit.lang = k->lang;
         }
-        size_t std_n = standard_at(text, len, i);
+        size_t std_n = std_first[(unsigned char)text[i]] ? standard_at(text, len, i) : 0;
         if (!best && !std_n)
             continue;
         if (best) {

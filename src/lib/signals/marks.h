@@ -53,5 +53,7 @@ size_t cwt__marks_scan(const char *text, size_t len, size_t max,
 
 /* Case-insensitive (ASCII letters) search of @p needle in @p hay (@p len bytes); offset or SIZE_MAX. */
 size_t cwt__find_ci(const char *hay, size_t len, const char *needle);
+/* cwt__find_ci() of the first @p n bytes of @p needle (which need not be NUL-terminated). */
+size_t cwt__find_ci_n(const char *hay, size_t len, const char *needle, size_t n);
 
 #endif

@@ -204,9 +204,17 @@ static bool cap_word(const char *w)
 
 size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX], size_t max)
 {
+    /* lowercase first bytes of everything matched below at a word start ("công ty", "PT ", the legal
+     * forms): other positions are skipped after the Han and Thai tests */
+    bool first[256] = {false};
+    first['c'] = first['p'] = true;
+    for (size_t s = 0; s < CWT_ARRAY_LEN(latin_suffixes); s++)
+        first[tolower((unsigned char)latin_suffixes[s][0])] = true;
     size_t n = 0;
     for (size_t i = 0; i < len && n < max; i++) {
         unsigned char c = (unsigned char)t[i];
+        if (c < 0x80 && !first[tolower(c)])
+            continue;
         /* Chinese / Japanese: a run of Han characters ending with a legal form */
         if (c == 0xE6 && at(t, len, i, "有限公司", false)) {
             size_t a = i;
@@ -229,10 +237,10 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
                 add_name(out, &n, max, t + i, (size_t)(end - t - i));
             continue;
         }
-        bool wstart = i == 0 || !isalnum((unsigned char)t[i - 1]);
+        if (c >= 0x80 || !(i == 0 || !isalnum((unsigned char)t[i - 1])))
+            continue; /* everything below starts with an ASCII byte at a word start */
         /* Vietnamese: "Công ty TNHH X" / "Công ty Cổ phần X" up to a comma or line end */
-        if (wstart && (at(t, len, i, "công ty ", true) || at(t, len, i, "Công ty ", true) ||
-                       at(t, len, i, "cong ty ", true))) {
+        if (at(t, len, i, "công ty ", true) || at(t, len, i, "Công ty ", true) || at(t, len, i, "cong ty ", true)) {
             size_t k = i;
             while (k < len && k - i < 100 && t[k] != '\n' && t[k] != ',' && t[k] != ';' && t[k] != '|')
                 k++;
@@ -241,7 +249,7 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
             continue;
         }
         /* Indonesian: "PT Name Name (Tbk)" */
-        if (wstart && i + 4 < len && at(t, len, i, "PT ", false) && isupper((unsigned char)t[i + 3])) {
+        if (i + 4 < len && at(t, len, i, "PT ", false) && isupper((unsigned char)t[i + 3])) {
             size_t k = i + 3, words_n = 0;
             while (k < len && words_n < 6 && isupper((unsigned char)t[k])) {
                 while (k < len && (isalnum((unsigned char)t[k]) || t[k] == '.' || t[k] == '-'))
@@ -257,8 +265,6 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
             continue;
         }
         /* Latin: capitalised words before a legal-form suffix */
-        if (!wstart)
-            continue;
         for (size_t s = 0; s < CWT_ARRAY_LEN(latin_suffixes); s++) {
             if (tolower((unsigned char)t[i]) != tolower((unsigned char)latin_suffixes[s][0]))
                 continue;
@@ -325,7 +331,22 @@ static void add_declared(struct cwt__declared_name *arr, size_t *n, const char *
     (*n)++;
 }
 
+static void declared_collect(const struct cwt__site *site, struct cwt__declared *out);
+
 void cwt__declared_collect(const struct cwt__site *site, struct cwt__declared *out)
+{
+    if (site->memo && site->memo->have_declared) {
+        memcpy(out, &site->memo->declared, sizeof *out);
+        return;
+    }
+    declared_collect(site, out);
+    if (site->memo) {
+        memcpy(&site->memo->declared, out, sizeof *out);
+        site->memo->have_declared = true;
+    }
+}
+
+static void declared_collect(const struct cwt__site *site, struct cwt__declared *out)
 {
     memset(out, 0, sizeof *out);
     for (size_t p = 0; p < site->npages; p++) {

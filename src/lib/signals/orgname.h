@@ -49,7 +49,14 @@ struct cwt__declared {
     const char *country_how; /* "schema.org addressCountry" or "address text"; static */
 };
 
-/* Collects the declared identity from the site's pages (borrowed strings live as long as @p site). */
+/* Results shared by the signals of one audit (struct cwt__site.memo). */
+struct cwt__site_memo {
+    bool have_declared; /* declared holds cwt__declared_collect()'s answer for the site */
+    struct cwt__declared declared;
+};
+
+/* Collects the declared identity from the site's pages (borrowed strings live as long as @p site).
+ * Computed once per audit when the site has a memo (contact, identity and whois all read it). */
 void cwt__declared_collect(const struct cwt__site *site, struct cwt__declared *out);
 
 #endif

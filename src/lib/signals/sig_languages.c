@@ -184,7 +184,7 @@ enum cwt_status cwt__sig_languages(const struct cwt__site *site, struct cwt__sig
         bool html_ok = doc->lang && norm_tag(doc->lang, code);
         if (html_ok && add_lang(&L, code, SRC_HTML))
             evidence(out, url, "html lang", "<html lang=\"%s\">", doc->lang);
-        bool detected = cwt__langid_detect(lid, doc->text, doc->text_len, det, sizeof det);
+        bool detected = cwt__doc_lang(doc, lid, det, sizeof det);
         if (detected && add_lang(&L, det, SRC_DETECTED)) {
             char sn[120];
             cwt__around(doc->text, doc->text_len, doc->text_len / 2, 0, 50, sn, sizeof sn);

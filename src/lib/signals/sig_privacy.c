@@ -239,7 +239,7 @@ enum cwt_status cwt__sig_privacy(const struct cwt__site *site, struct cwt__signa
     char lang[16] = "";
     struct cwt__langid *lid = NULL;
     if (cwt__langid_new(NULL, &lid) == CWT_OK) {
-        if (!cwt__langid_detect(lid, doc->text, doc->text_len, lang, sizeof lang))
+        if (!cwt__doc_lang(doc, lid, lang, sizeof lang))
             lang[0] = '\0';
         cwt__langid_free(lid);
     }

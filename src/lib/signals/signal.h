@@ -88,6 +88,9 @@ struct cwt__site {
     /* Results of signals already run (registry order), so later ones (identity) can read earlier ones. */
     const struct cwt__signal *done;
     size_t ndone;
+    /* Results that several signals need, computed once per audit (signals/orgname.h); owned by the
+     * caller, NULL when none are kept. */
+    struct cwt__site_memo *memo;
 };
 
 /* One row of the signal registry. */
