@@ -324,3 +324,17 @@ json_t *srv_site_json(const struct cwt__site *s, const char *public_base)
                      "well_known", "url", wk, "content", txt,
                      "sdk", "html", script, "wordpress", wp, "shopify", shop, "magento", mage);
 }
+
+json_t *srv_site_pending_job(struct cwt__store *st, const char *site_id, struct cwt_err *err)
+{
+    char key[64];
+    struct cwt__job_pending job;
+    snprintf(key, sizeof key, "evaluate:%s", site_id); /* the key every evaluate job is queued with */
+    enum cwt_status rc = cwt__store_job_pending(st, key, &job, err);
+    if (rc == CWT_ENOTFOUND)
+        return json_null();
+    if (rc != CWT_OK)
+        return NULL;
+    return json_pack("{s:s, s:s, s:o, s:o, s:i}", "kind", "evaluate", "state", job.state, "since",
+                     time_or_null(job.queued_at), "not_before", time_or_null(job.run_at), "attempts", job.attempts);
+}
