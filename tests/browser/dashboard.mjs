@@ -355,9 +355,29 @@ try {
   dns = startDns([[site.verification.dns.name, site.verification.dns.value], [site2.verification.dns.name, site2.verification.dns.value]]);
   check(await verifyDns(page), 'the second site verified');
   await waitFor(page, '#request-eval', 'the second site\'s set-up page offers the evaluation');
+  // The worker paused (SIGSTOP to its pid): the evaluation stays pending, and the page says so.
+  worker.kill('SIGSTOP');
   await page.click('#request-eval');
+  const pending = (await apiGet(`/v1/sites/${site2Id}`)).pending_job;
+  check(!!pending && ['queued', 'running'].includes(pending.state) && !!pending.since, `the API says the evaluation is pending (${JSON.stringify(pending)})`);
+  const siteGets = [];
+  const countGets = (r) => { if (r.url().endsWith(`/v1/sites/${site2Id}`)) siteGets.push(Date.now()); };
   await page.goto(`${api}/?lang=en#/sites/${site2Id}`);
-  await waitFor(page, '.site-state [data-state="green_data_due"]', 'the second site is green, data due');
+  await waitFor(page, '.site-state + .pending[data-job]', 'the overview shows the pending evaluation');
+  check((await page.textContent('.pending')).includes('since'), `in words, with since when (${await page.textContent('.pending')})`);
+  page.on('request', countGets);
+  await sleep(9000);
+  // Polls back off: 2 s, 3 s, 4.5 s... so two or three looks in 9 s (a fixed 2 s poll makes four).
+  check(siteGets.length >= 1 && siteGets.length <= 3, `the page looks again while pending, backing off (${siteGets.length} looks in 9 s)`);
+  await shoot(page, '12b-overview-pending');
+  worker.kill('SIGCONT');
+  await waitFor(page, '.site-state [data-state="green_data_due"]', 'the second site is green, data due (the page refreshed itself)');
+  check(await page.locator('.pending').count() === 0, 'nothing pending any more');
+  siteGets.length = 0;
+  await sleep(6000);
+  page.off('request', countGets);
+  check(siteGets.length === 0 || (await apiGet(`/v1/sites/${site2Id}`)).pending_job !== null,
+    `no polling while nothing is pending (${siteGets.length} looks in 6 s)`);
   mark = await apiGet(`/v1/sites/${site2Id}/mark`);
   setClock(now0 + 72 * 3600 + 120);
   await page.reload();

@@ -3,14 +3,15 @@
 // what is still to upload), the cycle pool it is in or was deferred to, the current evaluation
 // (grade, total, the three module gauges, the threshold in force), the score history, and the
 // score-review request (with the lock's end date while locked). Refreshes itself while an
-// evaluation is on its way.
-import { ApiError, get, post } from '../shared/api.js';
+// evaluation is queued or running (pending_job), and only then.
+import { get, post } from '../shared/api.js';
 import { h } from '../shared/dom.js';
 import { fmtDate, fmtDateTime, fmtNumber, t } from '../shared/i18n.js';
 import { requireSession } from './auth.js';
 import { gauge, historyChart } from './charts.js';
 import { actionButton } from './site_setup.js';
-import { countdown, pollWhile, siteHeader } from './site_common.js';
+import { refresh } from '../shared/router.js';
+import { countdown, siteHeader, watchPending } from './site_common.js';
 
 export const MODULES = ['basic', 'operational', 'content'];
 const KINDS = ['customs', 'iso', 'outlets'];
@@ -60,15 +61,9 @@ function reviewPanel(site, mark) {
     locked ? h('p', { class: 'lock' }, h('span', { class: 'status bad' }, t('exp.review.locked')), ' ',
       t('exp.review.locked_until', { date: fmtDate(locked) }), ' ', h('time', { datetime: locked, class: 'muted mono' }, locked)) : null,
     actionButton(t('exp.review.request'), async () => {
-      try {
-        await post(`/v1/sites/${site.id}/review`);
-        return t('exp.review.queued');
-      } catch (e) {
-        if (e instanceof ApiError && e.code === 'review_locked' && e.body && e.body.locked_until)
-          throw new Error(t('exp.review.refused', { date: fmtDate(e.body.locked_until), iso: e.body.locked_until }));
-        throw e;
-      }
-    }, { id: 'request-review', secondary: true }));
+      await post(`/v1/sites/${site.id}/review`); // a 423 review_locked names its end (shared/errors.js)
+      return t('exp.review.queued');
+    }, { id: 'request-review', secondary: true, then: refresh, thenDelay: 1500 })); // the review is an evaluation: pending
 }
 
 function evaluationPanel(site, ev, mark) {
@@ -123,12 +118,7 @@ export async function overviewPage({ id }, page) {
       actionButton(t('exp.eval.request'), async () => {
         const r = await post(`/v1/sites/${id}/evaluations`);
         return r.queued ? t('exp.eval.queued') : t('exp.eval.already');
-      }, { id: 'request-eval' })));
+      }, { id: 'request-eval', then: refresh, thenDelay: 1500 }))); // shows the pending job, starts watching
   }
-  // While an evaluation is on its way (none yet, or the mark says evaluating), look again shortly.
-  const probe = async () => {
-    const [m, l] = await Promise.all([get(`/v1/sites/${id}/mark`), get(`/v1/sites/${id}/evaluations?limit=1`)]);
-    return `${l.items.length ? l.items[0].id : ''}|${m.state}`;
-  };
-  pollWhile(page, () => !latest || mark.state === 'evaluating', `${latest ? latest.id : ''}|${mark.state}`, probe);
+  watchPending(page, site); // while an evaluation is queued or running
 }

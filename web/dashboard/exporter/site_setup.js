@@ -5,11 +5,12 @@
 // returns, docs/integrations/); and the request for an evaluation once the site is verified.
 import { get, post } from '../shared/api.js';
 import { h } from '../shared/dom.js';
+import { errorText } from '../shared/errors.js';
 import { copyable } from '../shared/forms.js';
 import { fmtDateTime, t } from '../shared/i18n.js';
 import { refresh } from '../shared/router.js';
 import { requireSession } from './auth.js';
-import { siteHeader } from './site_common.js';
+import { siteHeader, watchPending } from './site_common.js';
 
 /** A button that runs @p action and shows its outcome (or the server's error) in a live region. */
 export function actionButton(label, action, opts = {}) {
@@ -24,7 +25,7 @@ export function actionButton(label, action, opts = {}) {
         out.replaceChildren(h('p', { class: 'ok-text' }, msg));
         if (opts.then) setTimeout(opts.then, opts.thenDelay || 0);
       } catch (e) {
-        out.replaceChildren(h('p', { class: 'field-error' }, e.status === 0 ? t('error.network') : e.message));
+        out.replaceChildren(h('p', { class: 'field-error' }, errorText(e)));
       } finally {
         btn.disabled = false;
       }
@@ -83,7 +84,8 @@ export async function setupPage({ id }, page) {
       actionButton(t('exp.eval.request'), async () => {
         const r = await post(`/v1/sites/${id}/evaluations`);
         return r.queued ? t('exp.eval.queued') : t('exp.eval.already');
-      }, { id: 'request-eval' }),
+      }, { id: 'request-eval', then: refresh, thenDelay: 1500 }),
       h('p', {}, h('a', { href: `#/sites/${id}` }, t('exp.eval.see')))));
   }
+  watchPending(page, site);
 }

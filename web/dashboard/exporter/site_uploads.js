@@ -6,7 +6,7 @@
 import { ApiError, get, post } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
 import { clearErrors, showError } from '../shared/forms.js';
-import { fmtDateTime, fmtNumber, t } from '../shared/i18n.js';
+import { fmtDateTime, fmtNumber, hasKey, t } from '../shared/i18n.js';
 import { requireSession } from './auth.js';
 import { countdown, siteHeader } from './site_common.js';
 
@@ -30,6 +30,21 @@ function dutyPanel(mark) {
         : h('span', { class: 'status warn' }, t('exp.duty.notyet')), ' ', t(`exp.up.${k}.title`)))));
 }
 
+/**
+ * An upload issue in the user's language, by its stable code and column (docs/uploads.md): a bad
+ * or empty value says what its column expects (exp.col.COLUMN). A code or column without words
+ * here keeps the server's English message (it names particulars such as the missing months).
+ */
+export function issueWords(i) {
+  const code = String(i.code || '').startsWith('sensitive.') ? 'sensitive' : i.code;
+  const key = `exp.issue.${code}`;
+  if (!hasKey(key)) return i.message;
+  if (code === 'invalid.value' || code === 'invalid.empty') {
+    return hasKey(`exp.col.${i.column}`) ? t(key, { rule: t(`exp.col.${i.column}`) }) : i.message;
+  }
+  return t(key);
+}
+
 /** The file's lines with the server's issues beside the rows they name. */
 export function issueTable(text, result) {
   const byRow = new Map();
@@ -41,7 +56,8 @@ export function issueTable(text, result) {
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   const fileLevel = byRow.get(0) || [];
   const shown = lines.map((l, i) => i + 1).filter((row) => lines.length <= MAX_SHOWN || byRow.has(row) || row === 1);
-  const issueText = (i) => h('li', {}, i.column ? h('strong', {}, `${i.column}: `) : null, i.message, ' ', h('span', { class: 'muted mono' }, `(${i.code})`));
+  const issueText = (i) => h('li', {}, i.column ? h('strong', {}, `${i.column}: `) : null, issueWords(i), ' ',
+    h('span', { class: 'muted mono' }, `(${i.code})`));
   return h('div', { class: 'upload-issues' },
     h('p', {}, t('exp.up.summary', { rows: fmtNumber(result.rows ?? lines.length - 1, 0), ok: fmtNumber(result.rows_ok ?? 0, 0), issues: (result.issues || []).length })),
     fileLevel.length ? h('div', { class: 'file-issues' }, h('h4', {}, t('exp.up.file_issues')), h('ul', {}, fileLevel.map(issueText))) : null,
