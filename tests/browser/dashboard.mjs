@@ -358,6 +358,7 @@ try {
   // The worker paused (SIGSTOP to its pid): the evaluation stays pending, and the page says so.
   worker.kill('SIGSTOP');
   await page.click('#request-eval');
+  await waitFor(page, '#request-eval + .action-result .ok-text', 'the second site\'s evaluation is requested');
   const pending = (await apiGet(`/v1/sites/${site2Id}`)).pending_job;
   check(!!pending && ['queued', 'running'].includes(pending.state) && !!pending.since, `the API says the evaluation is pending (${JSON.stringify(pending)})`);
   const siteGets = [];
@@ -408,9 +409,36 @@ try {
       check(!/\b(exp|shell|common|home|nav|error)\.[a-z_]+\.?[a-z_]*\b/.test(text.replace(/[\w.-]+\.example/g, '')),
         `${lang}: ${name} shows no string key`);
       check(await page.evaluate(() => document.documentElement.lang) === (lang === 'zh' ? 'zh-Hans' : lang), `${lang}: <html lang> is set`);
+      check(await page.locator('#nav-list a[href="#/operator"]').count() === 0 && await page.locator('#nav-list a[href="#/sites"]').count() === 1,
+        `${lang}: the exporter's navigation has its sites and no console`);
       await shoot(page, `15-${name}-${lang}`);
     }
   }
+  // Server errors in the user's language, by their code: a locked review in Chinese (with its date),
+  // a refused upload row in Thai (by its column), never the server's English sentence.
+  const strings = (l) => page.evaluate(async (x) => ({ ...(await import(`/shared/strings/${x}.js`)).default,
+    ...(await import(`/exporter/strings_${x}.js`)).default }), l);
+  await page.goto(`${api}/?lang=zh#/sites/${site2Id}`);
+  await waitFor(page, '#request-review', 'zh: the downgraded overview');
+  await page.click('#request-review');
+  await waitFor(page, '#request-review + .action-result .field-error', 'zh: the review is refused');
+  const zh = await strings('zh');
+  const refusal = (await page.textContent('#request-review + .action-result')).trim();
+  const zhDate = await page.evaluate(async (iso) => (await import('/shared/i18n.js')).fmtDate(iso), mark.review_locked_until);
+  check(refusal === zh['error.review_locked'].replace('{date}', zhDate).replace('{iso}', mark.review_locked_until),
+    `zh: the 423 review_locked in Chinese with its date (${refusal})`);
+  await shoot(page, '15-review-refused-zh');
+  await page.goto(`${api}/?lang=th#/sites/${siteId}/uploads`);
+  await waitFor(page, 'form.upload[data-kind="customs"]', 'th: the uploads page');
+  form = await upload(page, 'customs', 'customs-bad.csv', customsCsv(now0, true));
+  const th = await strings('th');
+  const rowIssue = (await form.locator('tr[data-row="4"] .row-issue').textContent()).trim();
+  const wantIssue = th['exp.issue.invalid.value'].replace('{rule}', th['exp.col.hs_code']);
+  check(rowIssue.includes('hs_code') && rowIssue.includes(wantIssue), `th: the bad row's issue in Thai by its column (${rowIssue})`);
+  const fileErr = (await form.locator('input[type=file] + .field-error').textContent()).trim();
+  check(fileErr === th['error.upload_refused'], `th: the refusal of the file in Thai (${fileErr})`);
+  await shoot(page, '15-upload-bad-row-th');
+
   // The switcher keeps the page and changes its language.
   await page.goto(`${api}/?lang=en#/sites/${siteId}`);
   await waitFor(page, '.gauges', 'back in English');
