@@ -290,6 +290,9 @@ static void test_ownership(void **state)
     assert_non_null(json_object_get(sdk, "wordpress"));
     assert_non_null(json_object_get(sdk, "shopify"));
     assert_non_null(json_object_get(sdk, "magento"));
+    const char *server = json_string_value(json_object_get(sdk, "server"));
+    assert_non_null(server); /* the trust server of the plugin settings: the SDK's own address */
+    assert_non_null(strstr(json_string_value(json_object_get(sdk, "html")), server));
     assert_true(hapi_header(&r, "Location", loc, sizeof loc));
     hapi_resp_free(&r);
     char eval[32];

@@ -4,7 +4,7 @@
 // countdown, and the evaluation pending in the job queue, watched while it is (watchPending).
 import { get } from '../shared/api.js';
 import { h } from '../shared/dom.js';
-import { fmtDateTime, t } from '../shared/i18n.js';
+import { currentLang, fmtDateTime, t } from '../shared/i18n.js';
 import { currentRoute, refresh } from '../shared/router.js';
 
 const TONE = {
@@ -15,6 +15,17 @@ const TONE = {
 /** The mark state as a chip with its words (colour is never the only cue). */
 export function markChip(state) {
   return h('span', { class: `status ${TONE[state] || 'info'}`, dataset: { state } }, t(`exp.mark.state.${state}`));
+}
+
+/**
+ * An explanation the server writes in English (the threshold's, the pool's): as it is in English;
+ * in the other languages folded under "Details from the server (in English)", marked lang=en, since
+ * the translated sentence above it already says what it means.
+ */
+export function serverWords(text) {
+  if (currentLang() === 'en') return h('p', { class: 'muted small' }, text);
+  return h('details', { class: 'server-words small' }, h('summary', {}, t('common.english_details')),
+    h('p', { class: 'muted', lang: 'en' }, text));
 }
 
 /** The heading and the site's navigation; @p tab is overview, setup, report or uploads. */
@@ -29,7 +40,7 @@ export function siteHeader(site, tab, mark) {
     pendingNote(site),
     h('nav', { class: 'subnav', 'aria-label': t('exp.tab.nav') }, h('ul', {}, tabs.map(([k, suffix]) =>
       h('li', {}, h('a', { href: `#/sites/${site.id}${suffix}`, 'aria-current': k === tab ? 'page' : null }, t(`exp.tab.${k}`)))))),
-  ];
+  ].filter(Boolean); // (no pending note: nothing, not the text "null")
 }
 
 function hms(s) {

@@ -11,7 +11,7 @@ import { requireSession } from './auth.js';
 import { gauge, historyChart } from './charts.js';
 import { actionButton } from './site_setup.js';
 import { refresh } from '../shared/router.js';
-import { countdown, siteHeader, watchPending } from './site_common.js';
+import { countdown, serverWords, siteHeader, watchPending } from './site_common.js';
 
 export const MODULES = ['basic', 'operational', 'content'];
 const KINDS = ['customs', 'iso', 'outlets'];
@@ -51,7 +51,7 @@ function poolPanel(mark) {
     h('p', { class: 'pool-text' }, text),
     p.cycle && !mark.green ? h('p', {}, h('span', { class: 'status warn' }, t('exp.pool.unweighted'))) : null,
     mark.cycle ? h('p', { class: 'muted' }, t('exp.pool.current', { cycle: mark.cycle })) : null,
-    p.explain ? h('p', { class: 'muted small' }, p.explain) : null);
+    p.explain ? serverWords(p.explain) : null);
 }
 
 function reviewPanel(site, mark) {
@@ -90,7 +90,7 @@ function evaluationPanel(site, ev, mark) {
     th ? h('div', { class: 'threshold' }, h('h3', {}, t('exp.eval.threshold')),
       h('p', {}, t('exp.eval.threshold.line', { cycle: th.cycle || '—', enter: fmtNumber(th.enter, 1), stay: fmtNumber(th.stay, 1) })),
       h('p', {}, h('span', { class: `status ${th.meets_enter ? 'ok' : 'bad'}` }, th.meets_enter ? t('exp.eval.meets') : t('exp.eval.misses'))),
-      h('p', { class: 'muted small' }, th.explain)) : null,
+      serverWords(th.explain)) : null,
     h('p', {}, h('a', { href: `#/sites/${site.id}/report` }, t('exp.eval.full'))));
 }
 

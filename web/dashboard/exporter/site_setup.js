@@ -75,7 +75,8 @@ export async function setupPage({ id }, page) {
     h('p', { class: 'hint' }, t('exp.sdk.slot')),
     h('div', { class: 'cms-grid' }, cms.map(([k, name]) => h('section', { class: 'panel cms', 'aria-labelledby': `cms-${k}` },
       h('h3', { id: `cms-${k}` }, name),
-      h('p', {}, k === 'html' ? t('exp.sdk.html.steps') : site.sdk[k]))))));
+      h('p', {}, k === 'html' || site.sdk.server ? t(`exp.sdk.${k}.steps`, { site: site.id, server: site.sdk.server })
+        : site.sdk[k]))))));
 
   // ---- 3. the first evaluation ----
   if (site.verified) {

@@ -74,6 +74,19 @@ export function issueTable(text, result) {
       })))));
 }
 
+/**
+ * A file input that speaks the page's language: the browser's own "Choose File / No file chosen"
+ * follows the browser's locale, so the real input lies transparent over a button and the chosen
+ * name drawn in our words (it keeps the focus, its ring and its label; errors go after the picker).
+ */
+function filePicker(id) {
+  const name = h('span', { class: 'file-name', 'aria-hidden': 'true' }, t('exp.up.nofile'));
+  const input = h('input', { id, name: 'body', type: 'file', accept: '.csv,text/csv', required: true, 'aria-describedby': `${id}-cols` });
+  input.addEventListener('change', () => { name.textContent = input.files && input.files[0] ? input.files[0].name : t('exp.up.nofile'); });
+  return h('div', { class: 'file-pick', dataset: { errorAfter: '' } },
+    h('span', { class: 'button secondary file-button', 'aria-hidden': 'true' }, t('exp.up.pick')), name, input);
+}
+
 function uploadForm(site, kind, onAccepted) {
   const fileId = `file-${kind}`;
   const result = h('div', { class: 'upload-result', role: 'status', 'aria-live': 'polite' });
@@ -82,8 +95,7 @@ function uploadForm(site, kind, onAccepted) {
     h('p', {}, t(`exp.up.${kind}.lead`)),
     h('p', { class: 'hint', id: `${fileId}-cols` }, t('exp.up.columns'), ' ', h('code', {}, COLUMNS[kind])),
     h('div', { class: 'form-alert', role: 'alert' }),
-    h('div', { class: 'field' }, h('label', { for: fileId }, t('exp.up.file')),
-      h('input', { id: fileId, name: 'body', type: 'file', accept: '.csv,text/csv', required: true, 'aria-describedby': `${fileId}-cols` })),
+    h('div', { class: 'field' }, h('label', { for: fileId }, t('exp.up.file')), filePicker(fileId)),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('exp.up.submit'))),
     result);
   form.addEventListener('submit', async (ev) => {

@@ -39,7 +39,7 @@ export function showError(form, err) {
   if (ctl) {
     const id = `${ctl.id || uid('c')}-err`;
     const p = h('p', { class: 'field-error', id, role: 'alert' }, msg);
-    ctl.insertAdjacentElement('afterend', p);
+    (ctl.closest('[data-error-after]') || ctl).insertAdjacentElement('afterend', p); // after a composite control
     ctl.setAttribute('aria-invalid', 'true');
     ctl.setAttribute('aria-describedby', `${ctl.getAttribute('aria-describedby') || ''} ${id}`.trim());
     ctl.focus();

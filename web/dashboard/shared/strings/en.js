@@ -17,6 +17,7 @@ export default {
   'common.none': 'none',
   'common.yes': 'yes',
   'common.no': 'no',
+  'common.english_details': 'Details from the server (in English)',
   'copy.button': 'Copy',
   'copy.done': 'Copied',
   'error.network': 'The server cannot be reached. Check your connection and try again.',

@@ -17,6 +17,7 @@ export default {
   'common.none': 'ไม่มี',
   'common.yes': 'ใช่',
   'common.no': 'ไม่ใช่',
+  'common.english_details': 'รายละเอียดจากเซิร์ฟเวอร์ (ภาษาอังกฤษ)',
   'copy.button': 'คัดลอก',
   'copy.done': 'คัดลอกแล้ว',
   'error.network': 'ไม่สามารถเชื่อมต่อเซิร์ฟเวอร์ได้ โปรดตรวจสอบการเชื่อมต่อแล้วลองอีกครั้ง',

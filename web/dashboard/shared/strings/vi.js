@@ -17,6 +17,7 @@ export default {
   'common.none': 'không có',
   'common.yes': 'có',
   'common.no': 'không',
+  'common.english_details': 'Chi tiết từ máy chủ (tiếng Anh)',
   'copy.button': 'Sao chép',
   'copy.done': 'Đã sao chép',
   'error.network': 'Không kết nối được máy chủ. Hãy kiểm tra kết nối và thử lại.',

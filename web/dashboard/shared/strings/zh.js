@@ -17,6 +17,7 @@ export default {
   'common.none': '无',
   'common.yes': '是',
   'common.no': '否',
+  'common.english_details': '服务器给出的详细说明（英文）',
   'copy.button': '复制',
   'copy.done': '已复制',
   'error.network': '无法连接服务器。请检查网络后重试。',
