@@ -56,7 +56,7 @@ export default {
   'exp.sdk.snippet': 'The tag (HTML snippet)',
   'exp.sdk.slot': 'Optional: add <div data-cwtap-badge></div> where the mark should appear and reserve 184 × 56 px for it in your CSS.',
   'exp.sdk.html': 'Plain HTML',
-  'exp.sdk.wordpress.steps': 'Install the CW-TAP Trust Mark plugin (integrations/wordpress/cwtap-trust-mark) and activate it, then Settings \u2192 CW-TAP Trust Mark: Site ID {site}, Trust server {server}. Or paste the HTML snippet into your theme\u2019s header.php before </head>.',
+  'exp.sdk.wordpress.steps': 'Install the CW-TAP Trust Mark plugin (integrations/wordpress/cwtap-trust-mark) and activate it, then Settings \u2192 CW-TAP Trust Mark: Site ID {site}, Trust server {server}. Or paste the HTML snippet into your theme\'s header.php before </head>.',
   'exp.sdk.shopify.steps': 'Deploy the theme app extension (integrations/shopify), then Online Store \u2192 Themes \u2192 Customize: add the CW-TAP trust mark block to a section, Site ID {site}, Trust server {server}. Or paste the HTML snippet into layout/theme.liquid before </head>.',
   'exp.sdk.magento.steps': 'Copy integrations/magento/Cwtap to app/code/Cwtap, run bin/magento module:enable Cwtap_TrustMark && bin/magento setup:upgrade && bin/magento cache:flush, then Stores \u2192 Configuration \u2192 General \u2192 CW-TAP Trust Mark: Site ID {site}, Trust server {server}. Or paste the HTML snippet into Content \u2192 Design \u2192 Configuration \u2192 HTML Head \u2192 Scripts and Style Sheets.',
   'exp.sdk.html.steps': 'Paste the tag before </head> on every page (at least the home page).',
