@@ -392,7 +392,8 @@ try {
   check((await page.textContent('.review .lock')).includes(new Date(mark.review_locked_until).getUTCFullYear().toString()), 'in words too');
   await page.click('#request-review');
   await waitFor(page, '#request-review + .action-result .field-error', 'the review request is refused');
-  check((await page.textContent('#request-review + .action-result')).includes(mark.review_locked_until), 'the refusal names the lock\'s end');
+  const lockEnd = await page.evaluate(async (iso) => (await import('/shared/i18n.js')).fmtDateTime(iso), mark.review_locked_until);
+  check((await page.textContent('#request-review + .action-result')).includes(lockEnd), `the refusal names the lock's end (${lockEnd})`);
   await shoot(page, '13-overview-downgraded');
   await page.goto(`${api}/?lang=en#/sites/${siteId}`);
   await waitFor(page, '.site-state [data-state="green"]', 'the first site (duty met) is still green after 72 hours');
@@ -432,8 +433,8 @@ try {
   await waitFor(page, '#request-review + .action-result .field-error', 'zh: the review is refused');
   const zh = await strings('zh');
   const refusal = (await page.textContent('#request-review + .action-result')).trim();
-  const zhDate = await page.evaluate(async (iso) => (await import('/shared/i18n.js')).fmtDate(iso), mark.review_locked_until);
-  check(refusal === zh['error.review_locked'].replace('{date}', zhDate).replace('{iso}', mark.review_locked_until),
+  const zhDate = await page.evaluate(async (iso) => (await import('/shared/i18n.js')).fmtDateTime(iso), mark.review_locked_until);
+  check(refusal === zh['error.review_locked'].replace('{date}', zhDate),
     `zh: the 423 review_locked in Chinese with its date (${refusal})`);
   await shoot(page, '15-review-refused-zh');
   await page.goto(`${api}/?lang=th#/sites/${siteId}/uploads`);

@@ -6,7 +6,7 @@
 // evaluation is queued or running (pending_job), and only then.
 import { get, post } from '../shared/api.js';
 import { h } from '../shared/dom.js';
-import { fmtDate, fmtDateTime, fmtNumber, t } from '../shared/i18n.js';
+import { fmtDateTime, fmtNumber, t } from '../shared/i18n.js';
 import { requireSession } from './auth.js';
 import { gauge, historyChart } from './charts.js';
 import { actionButton } from './site_setup.js';
@@ -59,7 +59,8 @@ function reviewPanel(site, mark) {
   return h('section', { class: 'panel review', 'aria-labelledby': 'review-h' }, h('h2', { id: 'review-h' }, t('exp.review.title')),
     h('p', {}, t('exp.review.lead')),
     locked ? h('p', { class: 'lock' }, h('span', { class: 'status bad' }, t('exp.review.locked')), ' ',
-      t('exp.review.locked_until', { date: fmtDate(locked) }), ' ', h('time', { datetime: locked, class: 'muted mono' }, locked)) : null,
+      h('span', {}, t('exp.review.locked_until', { date: '\u0000' }).split('\u0000').flatMap((part, i) => (i
+        ? [h('time', { datetime: locked }, fmtDateTime(locked)), part] : [part])))) : null, // the date in words, machine-readable
     actionButton(t('exp.review.request'), async () => {
       await post(`/v1/sites/${site.id}/review`); // a 423 review_locked names its end (shared/errors.js)
       return t('exp.review.queued');

@@ -5,7 +5,7 @@
 // message holds the particulars (which rule a value broke, which proof failed), other languages get
 // the translated sentence followed by the server's English words; English shows the server's own.
 // An unknown code falls back to the server's English message.
-import { currentLang, fmtDate, hasKey, t } from './i18n.js';
+import { currentLang, fmtDateTime, hasKey, t } from './i18n.js';
 
 const DETAILED = new Set(['invalid', 'unknown_field', 'not_verified', 'unsupported']);
 
@@ -17,7 +17,7 @@ export function errorText(err) {
   const b = err.body || {};
   if (err.code === 'rate_limited' && err.retryAfter) return t('error.rate_limited.wait', { s: err.retryAfter });
   if (err.code === 'review_locked' && b.locked_until) {
-    return t('error.review_locked', { date: fmtDate(b.locked_until), iso: b.locked_until });
+    return t('error.review_locked', { date: fmtDateTime(b.locked_until) });
   }
   if (err.code === 'unauthorized' && /^\/v1\/login\b/.test(err.path || '')) return t('error.unauthorized.login');
   if (err.code === 'upload_refused' && b.result && b.result.sensitive) return t('error.upload_refused.sensitive');

@@ -43,7 +43,7 @@ export default {
   'error.conflict.email': 'An account with this e-mail address exists. Sign in instead.',
   'error.conflict.domain': 'This site is already registered.',
   'error.too_large': 'This is too large for the server.',
-  'error.review_locked': 'Refused: reviews are locked until {date} ({iso}).',
+  'error.review_locked': 'Refused: reviews are locked until {date}.',
   'error.upload_refused': 'The file has errors and was not stored: see the rows below.',
   'error.upload_refused.sensitive': 'The file holds personal or confidential data and was not stored: see the rows below.',
   'error.not_integrated': 'The site is not integrated yet: add the SDK tag and wait for an evaluation.',

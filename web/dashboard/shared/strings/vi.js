@@ -43,7 +43,7 @@ export default {
   'error.conflict.email': 'Đã có tài khoản với địa chỉ e-mail này. Hãy đăng nhập.',
   'error.conflict.domain': 'Trang web này đã được đăng ký.',
   'error.too_large': 'Nội dung quá lớn đối với máy chủ.',
-  'error.review_locked': 'Bị từ chối: việc xem xét lại bị khóa đến {date} ({iso}).',
+  'error.review_locked': 'Bị từ chối: việc xem xét lại bị khóa đến {date}.',
   'error.upload_refused': 'Tệp có lỗi và không được lưu: xem các dòng bên dưới.',
   'error.upload_refused.sensitive': 'Tệp chứa dữ liệu cá nhân hoặc bí mật và không được lưu: xem các dòng bên dưới.',
   'error.not_integrated': 'Trang web chưa được tích hợp: hãy thêm thẻ SDK và chờ đánh giá.',

@@ -43,7 +43,7 @@ export default {
   'error.conflict.email': '该电子邮件地址已有账户。请直接登录。',
   'error.conflict.domain': '此网站已被注册。',
   'error.too_large': '内容过大，服务器无法接收。',
-  'error.review_locked': '被拒绝：复评锁定至 {date}（{iso}）。',
+  'error.review_locked': '被拒绝：复评锁定至 {date}。',
   'error.upload_refused': '文件有错误，未被保存：请查看下方各行。',
   'error.upload_refused.sensitive': '文件含有个人或机密数据，未被保存：请查看下方各行。',
   'error.not_integrated': '网站尚未接入：请添加 SDK 标签并等待评估。',
