@@ -116,7 +116,7 @@ export async function overviewPage({ id }, page) {
       historyChart(points, latest.threshold ? latest.threshold.enter : mark.threshold)));
   } else {
     page.append(h('section', { class: 'panel' }, h('h2', {}, t('exp.eval.title')), h('p', {}, t('exp.eval.none')),
-      actionButton(t('exp.eval.request'), async () => {
+      site.pending_job ? h('p', { class: 'muted' }, t('exp.eval.coming')) : actionButton(t('exp.eval.request'), async () => {
         const r = await post(`/v1/sites/${id}/evaluations`);
         return r.queued ? t('exp.eval.queued') : t('exp.eval.already');
       }, { id: 'request-eval', then: refresh, thenDelay: 1500 }))); // shows the pending job, starts watching

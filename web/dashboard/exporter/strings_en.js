@@ -71,6 +71,7 @@ export default {
   'exp.pending.queued': 'Queued since {when}. This page updates itself when it is done.',
   'exp.pending.running': 'Running now (queued since {when}). This page updates itself when it is done.',
   'exp.pending.retry': 'Attempt {n} failed; it is tried again after {when}.',
+  'exp.eval.coming': 'The first evaluation is on its way (see above); its results appear here.',
   'exp.eval.none': 'No evaluation yet.',
   'exp.eval.at': 'Evaluated on {when} with model {model}.',
   'exp.eval.total': 'Total score',

@@ -71,6 +71,7 @@ export default {
   'exp.pending.queued': 'Trong hàng đợi từ {when}. Trang này tự cập nhật khi xong.',
   'exp.pending.running': 'Đang chạy (vào hàng đợi từ {when}). Trang này tự cập nhật khi xong.',
   'exp.pending.retry': 'Lần thử {n} thất bại; sẽ thử lại sau {when}.',
+  'exp.eval.coming': 'Đánh giá đầu tiên đang được thực hiện (xem phía trên); kết quả sẽ hiện ở đây.',
   'exp.eval.none': 'Chưa có đánh giá.',
   'exp.eval.at': 'Đánh giá lúc {when} bằng mô hình {model}.',
   'exp.eval.total': 'Tổng điểm',

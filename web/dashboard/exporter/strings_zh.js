@@ -71,6 +71,7 @@ export default {
   'exp.pending.queued': '自 {when} 起排队。完成后本页会自动更新。',
   'exp.pending.running': '正在运行（自 {when} 起排队）。完成后本页会自动更新。',
   'exp.pending.retry': '第 {n} 次尝试失败，将于 {when} 之后重试。',
+  'exp.eval.coming': '首次评估正在进行（见上方），结果将显示在这里。',
   'exp.eval.none': '尚无评估。',
   'exp.eval.at': '评估时间 {when}，模型 {model}。',
   'exp.eval.total': '总分',
