@@ -35,10 +35,10 @@ export function register() {
 /** The start page's card: sign up or in when signed out, the site list for an exporter. */
 export function homeCard() {
   if (session.me) {
-    return isExporter() ? h('div', {}, h('h2', {}, t('exp.home.title')), h('p', {}, t('exp.home.lead')),
+    return isExporter() ? h('div', {}, h('h2', { class: 'card-title' }, t('exp.home.title')), h('p', {}, t('exp.home.lead')),
       h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/sites' }, t('exp.nav.sites')))) : null;
   }
-  return h('div', {}, h('h2', {}, t('exp.home.title')), h('p', {}, t('exp.home.lead')),
+  return h('div', {}, h('h2', { class: 'card-title' }, t('exp.home.title')), h('p', {}, t('exp.home.lead')),
     h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/signup' }, t('exp.home.start')),
       h('a', { class: 'button secondary', href: '#/signin' }, t('exp.nav.signin'))));
 }
