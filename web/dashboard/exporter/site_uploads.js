@@ -26,8 +26,9 @@ function dutyPanel(mark) {
     d.met ? h('p', {}, h('span', { class: 'status ok' }, t('exp.duty.met'))) : null,
     !d.open && !d.met ? h('p', {}, t('exp.duty.closed')) : null,
     h('ul', { class: 'duty-list' }, KINDS.map((k) => h('li', { dataset: { kind: k } },
+      h('span', { class: 'duty-kind' }, t(`exp.up.${k}.title`)), ' ',
       d.uploaded[k] ? h('span', { class: 'status ok' }, t('exp.duty.uploaded', { when: fmtDateTime(d.uploaded[k]) }))
-        : h('span', { class: 'status warn' }, t('exp.duty.notyet')), ' ', t(`exp.up.${k}.title`)))));
+        : h('span', { class: 'status warn' }, t('exp.duty.notyet'))))));
 }
 
 /**
