@@ -447,6 +447,21 @@ try {
   const fileErr = (await form.locator('.file-pick + .field-error').textContent()).trim();
   check(fileErr === th['error.upload_refused'], `th: the refusal of the file in Thai (${fileErr})`);
   await shoot(page, '15-upload-bad-row-th');
+  // The rest of the table, through the page's own modules (still in Thai): each common code in
+  // Thai, Retry-After's seconds in the words, an unknown code in the server's English.
+  const worded = await page.evaluate(async () => {
+    const { ApiError } = await import('/shared/api.js');
+    const { errorText } = await import('/shared/errors.js');
+    const e = (status, code, field, extra) => errorText(new ApiError(status, code, `server says ${code}`, field, null, extra));
+    return { csrf: e(403, 'csrf', 'X-CSRF-Token'), forbidden: e(403, 'forbidden', ''), rate: e(429, 'rate_limited', '', { retryAfter: 7 }),
+      login: e(401, 'unauthorized', '', { path: '/v1/login' }), email: e(400, 'invalid', 'email'), notFound: e(404, 'not_found', 'site'),
+      generic: e(400, 'invalid', 'floor'), unknown: e(418, 'teapot', '') };
+  });
+  check(worded.csrf === th['error.csrf'] && worded.forbidden === th['error.forbidden'] && worded.login === th['error.unauthorized.login']
+    && worded.email === th['error.invalid.email'] && worded.notFound === th['error.not_found'], 'th: csrf, forbidden, a wrong password, a bad e-mail, not found in Thai');
+  check(worded.rate === th['error.rate_limited.wait'].replace('{s}', '7'), `th: rate_limited with Retry-After's seconds (${worded.rate})`);
+  check(worded.generic === `${th['error.invalid']} (server says invalid)`, `th: a value refused for a reason only the server words (${worded.generic})`);
+  check(worded.unknown === 'server says teapot', 'an unknown code keeps the server\'s English');
 
   // The switcher keeps the page and changes its language.
   await page.goto(`${api}/?lang=en#/sites/${siteId}`);
