@@ -339,6 +339,10 @@ try {
   check(await page.locator('main a[href="#/sites"]').count() === 1, 'and links to the exporter\'s sites');
   await axe('the console refused');
   await shoot('operator-denied');
+  h1 = await open('#/operator', 'zh');
+  check(h1 === opStrings.zh['op.denied.title'] && (await page.locator('main [data-denied]').textContent()).includes(opStrings.zh['op.kind.exporter']),
+    `zh: "${h1}", with the account's kind in Chinese`);
+  await shoot('operator-denied-zh');
   check((await inPage('/v1/operator/log')).status === 403, 'and the API refuses the exporter\'s session');
 
   const csp = await page.evaluate(() => window.__csp);
