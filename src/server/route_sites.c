@@ -89,7 +89,15 @@ void srv_route_sites_get(struct srv_req *rq, struct srv_resp *rs)
         srv_error_from(rs, &err);
         return;
     }
-    srv_json(rs, 200, srv_site_json(&s, srv_public_base(rq->srv)));
+    json_t *j = srv_site_json(&s, srv_public_base(rq->srv));
+    json_t *pending = srv_site_pending_job(srv_store(rq->srv), s.id, &err);
+    if (!pending) {
+        json_decref(j);
+        srv_error_from(rs, &err);
+        return;
+    }
+    json_object_set_new(j, "pending_job", pending);
+    srv_json(rs, 200, j);
 }
 
 void srv_route_sites_verify(struct srv_req *rq, struct srv_resp *rs)

@@ -315,12 +315,26 @@ json_t *srv_site_json(const struct cwt__site *s, const char *public_base)
              "HTML snippet into Content \u2192 Design \u2192 Configuration \u2192 HTML Head \u2192 Scripts and "
              "Style Sheets.", s->id, public_base);
     return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s?, s:b, s:o, s:o, "
-                     "s:{s:{s:s, s:s, s:s}, s:s, s:{s:s, s:s}}, s:{s:s, s:s, s:s, s:s}}",
+                     "s:{s:{s:s, s:s, s:s}, s:s, s:{s:s, s:s}}, s:{s:s, s:s, s:s, s:s, s:s}}",
                      "id", s->id, "domain", s->domain, "registrable_domain", s->registrable, "url", s->url,
                      "verified", s->verified_at != 0, "verified_at", time_or_null(s->verified_at),
                      "verify_method", s->verify_method[0] ? s->verify_method : NULL, "active", s->active,
                      "created_at", time_or_null(s->created_at), "next_evaluation_at", time_or_null(s->next_eval_at),
                      "verification", "dns", "type", "TXT", "name", dnsname, "value", txt, "meta", meta,
                      "well_known", "url", wk, "content", txt,
-                     "sdk", "html", script, "wordpress", wp, "shopify", shop, "magento", mage);
+                     "sdk", "html", script, "wordpress", wp, "shopify", shop, "magento", mage, "server", public_base);
+}
+
+json_t *srv_site_pending_job(struct cwt__store *st, const char *site_id, struct cwt_err *err)
+{
+    char key[64];
+    struct cwt__job_pending job;
+    snprintf(key, sizeof key, "evaluate:%s", site_id); /* the key every evaluate job is queued with */
+    enum cwt_status rc = cwt__store_job_pending(st, key, &job, err);
+    if (rc == CWT_ENOTFOUND)
+        return json_null();
+    if (rc != CWT_OK)
+        return NULL;
+    return json_pack("{s:s, s:s, s:o, s:o, s:i}", "kind", "evaluate", "state", job.state, "since",
+                     time_or_null(job.queued_at), "not_before", time_or_null(job.run_at), "attempts", job.attempts);
 }

@@ -39,5 +39,11 @@ bool srv_html_has_meta_token(const char *html, const char *token);
 
 /* The site as the API shows it to its owner, with proof instructions and SDK snippets. */
 json_t *srv_site_json(const struct cwt__site *s, const char *public_base);
+/*
+ * The site's evaluation still to finish, from the job queue: {"kind":"evaluate","state":"queued"|
+ * "running","since":queued at,"not_before","attempts"}, json null when none; NULL (@p err set)
+ * when the store fails. Lets clients poll only while an evaluation is pending.
+ */
+json_t *srv_site_pending_job(struct cwt__store *st, const char *site_id, struct cwt_err *err);
 
 #endif

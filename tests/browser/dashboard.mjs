@@ -244,7 +244,7 @@ try {
     check(values.includes(v), `the set-up page shows ${v.slice(0, 50)} with a Copy button`);
   check(await page.locator('.copyable button').count() === values.length, 'every value has its Copy button');
   for (const k of ['wordpress', 'shopify', 'magento'])
-    check((await page.textContent(`[aria-labelledby="cms-${k}"]`)).includes(site.sdk[k].slice(0, 40)), `the ${k} steps are shown`);
+    check((await page.textContent(`[aria-labelledby="cms-${k}"] p`)) === site.sdk[k], `the ${k} steps are shown, in English as the server words them`);
   await page.locator('.copyable button').first().click();
   await waitFor(page, '.copy-status:text("Copied")', 'Copy says it copied');
   await keyboardWalk(page, 'set-up');
@@ -355,9 +355,33 @@ try {
   dns = startDns([[site.verification.dns.name, site.verification.dns.value], [site2.verification.dns.name, site2.verification.dns.value]]);
   check(await verifyDns(page), 'the second site verified');
   await waitFor(page, '#request-eval', 'the second site\'s set-up page offers the evaluation');
+  // The worker paused (SIGSTOP to its pid): the evaluation stays pending, and the page says so.
+  worker.kill('SIGSTOP');
   await page.click('#request-eval');
+  await waitFor(page, '#request-eval + .action-result .ok-text', 'the second site\'s evaluation is requested');
+  const pending = (await apiGet(`/v1/sites/${site2Id}`)).pending_job;
+  check(!!pending && ['queued', 'running'].includes(pending.state) && !!pending.since, `the API says the evaluation is pending (${JSON.stringify(pending)})`);
+  const siteGets = [];
+  const countGets = (r) => { if (r.url().endsWith(`/v1/sites/${site2Id}`)) siteGets.push(Date.now()); };
   await page.goto(`${api}/?lang=en#/sites/${site2Id}`);
+  await waitFor(page, '.site-state + .pending[data-job]', 'the overview shows the pending evaluation');
+  check(/queued since/i.test(await page.textContent('.pending')), `in words, with since when (${await page.textContent('.pending')})`);
+  page.on('request', countGets);
+  await sleep(9000);
+  // Polls back off: 2 s, 3 s, 4.5 s... so two or three looks in 9 s (a fixed 2 s poll makes four).
+  check(siteGets.length >= 1 && siteGets.length <= 3, `the page looks again while pending, backing off (${siteGets.length} looks in 9 s)`);
+  await shoot(page, '12b-overview-pending');
+  worker.kill('SIGCONT');
+  // (queued -> running -> done: the page re-renders at each step; the scheduler's own evaluation may
+  // have made the site green already, so wait for the job to be gone first.)
+  check(await page.waitForSelector('.pending', { state: 'detached', timeout: 90000 }).then(() => true, () => false),
+    'the worker resumed: nothing pending any more (the page refreshed itself)');
   await waitFor(page, '.site-state [data-state="green_data_due"]', 'the second site is green, data due');
+  siteGets.length = 0;
+  await sleep(6000);
+  page.off('request', countGets);
+  check(siteGets.length === 0 || (await apiGet(`/v1/sites/${site2Id}`)).pending_job !== null,
+    `no polling while nothing is pending (${siteGets.length} looks in 6 s)`);
   mark = await apiGet(`/v1/sites/${site2Id}/mark`);
   setClock(now0 + 72 * 3600 + 120);
   await page.reload();
@@ -368,7 +392,8 @@ try {
   check((await page.textContent('.review .lock')).includes(new Date(mark.review_locked_until).getUTCFullYear().toString()), 'in words too');
   await page.click('#request-review');
   await waitFor(page, '#request-review + .action-result .field-error', 'the review request is refused');
-  check((await page.textContent('#request-review + .action-result')).includes(mark.review_locked_until), 'the refusal names the lock\'s end');
+  const lockEnd = await page.evaluate(async (iso) => (await import('/shared/i18n.js')).fmtDateTime(iso), mark.review_locked_until);
+  check((await page.textContent('#request-review + .action-result')).includes(lockEnd), `the refusal names the lock's end (${lockEnd})`);
   await shoot(page, '13-overview-downgraded');
   await page.goto(`${api}/?lang=en#/sites/${siteId}`);
   await waitFor(page, '.site-state [data-state="green"]', 'the first site (duty met) is still green after 72 hours');
@@ -387,10 +412,57 @@ try {
       const text = await page.textContent('body');
       check(!/\b(exp|shell|common|home|nav|error)\.[a-z_]+\.?[a-z_]*\b/.test(text.replace(/[\w.-]+\.example/g, '')),
         `${lang}: ${name} shows no string key`);
+      check(!/\b(null|undefined|NaN)\b/.test(text), `${lang}: ${name} shows no null, undefined or NaN`);
       check(await page.evaluate(() => document.documentElement.lang) === (lang === 'zh' ? 'zh-Hans' : lang), `${lang}: <html lang> is set`);
+      check(await page.locator('#nav-list a[href="#/operator"]').count() === 0 && await page.locator('#nav-list a[href="#/sites"]').count() === 1,
+        `${lang}: the exporter's navigation has its sites and no console`);
+      if (name === 'setup') {
+        const wp = await page.textContent('[aria-labelledby="cms-wordpress"] p');
+        check(wp.includes(siteId) && wp.includes(site.sdk.server) && wp !== site.sdk.wordpress, `${lang}: the WordPress steps in ${lang} with the site id and server`);
+      }
       await shoot(page, `15-${name}-${lang}`);
     }
   }
+  // Server errors in the user's language, by their code: a locked review in Chinese (with its date),
+  // a refused upload row in Thai (by its column), never the server's English sentence.
+  const strings = (l) => page.evaluate(async (x) => ({ ...(await import(`/shared/strings/${x}.js`)).default,
+    ...(await import(`/exporter/strings_${x}.js`)).default }), l);
+  await page.goto(`${api}/?lang=zh#/sites/${site2Id}`);
+  await waitFor(page, '#request-review', 'zh: the downgraded overview');
+  await page.click('#request-review');
+  await waitFor(page, '#request-review + .action-result .field-error', 'zh: the review is refused');
+  const zh = await strings('zh');
+  const refusal = (await page.textContent('#request-review + .action-result')).trim();
+  const zhDate = await page.evaluate(async (iso) => (await import('/shared/i18n.js')).fmtDateTime(iso), mark.review_locked_until);
+  check(refusal === zh['error.review_locked'].replace('{date}', zhDate),
+    `zh: the 423 review_locked in Chinese with its date (${refusal})`);
+  await shoot(page, '15-review-refused-zh');
+  await page.goto(`${api}/?lang=th#/sites/${siteId}/uploads`);
+  await waitFor(page, 'form.upload[data-kind="customs"]', 'th: the uploads page');
+  form = await upload(page, 'customs', 'customs-bad.csv', customsCsv(now0, true));
+  const th = await strings('th');
+  const rowIssue = (await form.locator('tr[data-row="4"] .row-issue').textContent()).trim();
+  const wantIssue = th['exp.issue.invalid.value'].replace('{rule}', th['exp.col.hs_code']);
+  check(rowIssue.includes('hs_code') && rowIssue.includes(wantIssue), `th: the bad row's issue in Thai by its column (${rowIssue})`);
+  const fileErr = (await form.locator('.file-pick + .field-error').textContent()).trim();
+  check(fileErr === th['error.upload_refused'], `th: the refusal of the file in Thai (${fileErr})`);
+  await shoot(page, '15-upload-bad-row-th');
+  // The rest of the table, through the page's own modules (still in Thai): each common code in
+  // Thai, Retry-After's seconds in the words, an unknown code in the server's English.
+  const worded = await page.evaluate(async () => {
+    const { ApiError } = await import('/shared/api.js');
+    const { errorText } = await import('/shared/errors.js');
+    const e = (status, code, field, extra) => errorText(new ApiError(status, code, `server says ${code}`, field, null, extra));
+    return { csrf: e(403, 'csrf', 'X-CSRF-Token'), forbidden: e(403, 'forbidden', ''), rate: e(429, 'rate_limited', '', { retryAfter: 7 }),
+      login: e(401, 'unauthorized', '', { path: '/v1/login' }), email: e(400, 'invalid', 'email'), notFound: e(404, 'not_found', 'site'),
+      generic: e(400, 'invalid', 'floor'), unknown: e(418, 'teapot', '') };
+  });
+  check(worded.csrf === th['error.csrf'] && worded.forbidden === th['error.forbidden'] && worded.login === th['error.unauthorized.login']
+    && worded.email === th['error.invalid.email'] && worded.notFound === th['error.not_found'], 'th: csrf, forbidden, a wrong password, a bad e-mail, not found in Thai');
+  check(worded.rate === th['error.rate_limited.wait'].replace('{s}', '7'), `th: rate_limited with Retry-After's seconds (${worded.rate})`);
+  check(worded.generic === `${th['error.invalid']} (server says invalid)`, `th: a value refused for a reason only the server words (${worded.generic})`);
+  check(worded.unknown === 'server says teapot', 'an unknown code keeps the server\'s English');
+
   // The switcher keeps the page and changes its language.
   await page.goto(`${api}/?lang=en#/sites/${siteId}`);
   await waitFor(page, '.gauges', 'back in English');

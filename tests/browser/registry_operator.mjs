@@ -230,6 +230,11 @@ try {
   // ---- operator: sign in ----
   h1 = await open('#/operator');
   check(h1 === opStrings.en['op.signin.title'], 'the console asks an operator to sign in');
+  // The navigation shows what the account may use: signed out, the registry and sign-in only.
+  const navLinks = () => page.locator('#nav-list a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  let links = await navLinks();
+  check(links.includes('#/registry') && links.includes('#/signin') && !links.includes('#/operator') && !links.includes('#/sites'),
+    `signed out: registry and sign-in, no console (${links.join(' ')})`);
   await axe('the operator sign-in');
   await shoot('operator-signin');
   // by keyboard: Tab to the e-mail, type, Tab to the password, type, Enter
@@ -239,6 +244,9 @@ try {
   await page.keyboard.type('long enough pw');
   h1 = await nav(() => page.keyboard.press('Enter'));
   check(h1 === opStrings.en['op.cycles.title'], 'signed in: the cycles');
+  links = await navLinks();
+  check(links.includes('#/operator') && !links.includes('#/sites') && !links.includes('#/signin'),
+    `an operator's navigation: the console, not the exporter's sites (${links.join(' ')})`);
   const inPage = (p, opts) => page.evaluate(async ([p2, o]) => {
     const csrf = document.cookie.split('; ').find((c) => c.startsWith('cwtap_csrf='));
     const r = await fetch(p2, { ...o, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf ? csrf.slice(11) : '' } });
@@ -321,8 +329,20 @@ try {
   const su = await page.evaluate(async () => (await fetch('/v1/signup', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ enterprise_name: 'Some Exporter', email: 'x@exporter.example', password: 'long enough pw' }) })).status);
   check(su === 201, 'an exporter signs up');
-  await open('#/operator');
-  check((await page.locator('main p.status.bad').textContent()).includes('exporter'), 'an exporter sees the console refused');
+  await open('#/');
+  links = await navLinks();
+  check(links.includes('#/sites') && !links.includes('#/operator'), `an exporter's navigation has no console link (${links.join(' ')})`);
+  check(await page.locator('main a[href="#/operator"]').count() === 0, 'nor has the start page');
+  h1 = await open('#/operator');
+  check(h1 === opStrings.en['op.denied.title'], `an exporter typing the console's address sees "${h1}"`);
+  check((await page.locator('main [data-denied]').textContent()).includes('exporter'), 'which says why');
+  check(await page.locator('main a[href="#/sites"]').count() === 1, 'and links to the exporter\'s sites');
+  await axe('the console refused');
+  await shoot('operator-denied');
+  h1 = await open('#/operator', 'zh');
+  check(h1 === opStrings.zh['op.denied.title'] && (await page.locator('main [data-denied]').textContent()).includes(opStrings.zh['op.kind.exporter']),
+    `zh: "${h1}", with the account's kind in Chinese`);
+  await shoot('operator-denied-zh');
   check((await inPage('/v1/operator/log')).status === 403, 'and the API refuses the exporter\'s session');
 
   const csp = await page.evaluate(() => window.__csp);

@@ -32,6 +32,7 @@
 #include "hapi.h"
 #include "harness.h"
 #include "store/store_records.h"
+#include "util/timeutil.h"
 
 static int setup_sqlite(void **state)
 {
@@ -202,6 +203,8 @@ static void test_sessions_and_csrf(void **state)
     hapi_http(s, "GET", "/v1/me", NULL, no_csrf, &r);
     hapi_expect(&r, 200, NULL, NULL);
     assert_string_equal(hapi_jstr(&r, "auth"), "session");
+    /* The dashboard's navigation follows the enterprise's kind: a signed-up one is an exporter. */
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "enterprise"), "kind")), "exporter");
     hapi_resp_free(&r);
     /* Logout ends the session: the same cookie is refused afterwards. */
     hapi_http(s, "POST", "/v1/logout", NULL, ok, &r);
@@ -226,6 +229,48 @@ static void mark_verified(const struct hapi_server *s, const char *ent, const ch
     cwt__store_free(st);
 }
 
+/* GET /v1/sites/{id} with its pending_job's state, or null. */
+static json_t *pending_job(const struct hapi_server *s, const char *site, const char **hdr)
+{
+    char path[128];
+    struct hapi_resp r;
+    snprintf(path, sizeof path, "/v1/sites/%s", site);
+    hapi_http(s, "GET", path, NULL, hdr, &r);
+    hapi_expect(&r, 200, NULL, NULL);
+    json_t *j = json_incref(json_object_get(r.json, "pending_job"));
+    hapi_resp_free(&r);
+    assert_non_null(j); /* the member is always there: an object or null */
+    return j;
+}
+
+/* pending_job says queued, then running once a worker claims the job, then null when it is done. */
+static void pending_job_follows_the_queue(const struct hapi_server *s, const char *site, const char **hdr)
+{
+    json_t *j = pending_job(s, site, hdr);
+    assert_string_equal(json_string_value(json_object_get(j, "state")), "queued");
+    assert_string_equal(json_string_value(json_object_get(j, "kind")), "evaluate");
+    int64_t since = 0;
+    assert_int_equal(cwt_time_parse_iso(json_string_value(json_object_get(j, "since")), &since), CWT_OK);
+    assert_true(since > 0 && since <= (int64_t)time(NULL) + 1);
+    assert_int_equal(json_integer_value(json_object_get(j, "attempts")), 0);
+    json_decref(j);
+    struct cwt__store *st = NULL;
+    struct cwt__job job;
+    struct cwt_err err;
+    assert_int_equal(cwt__store_open(s->db, NULL, &st, &err), CWT_OK);
+    assert_int_equal(cwt__store_job_claim(st, "w-test", (int64_t)time(NULL) + 5, 60, &job, &err), CWT_OK);
+    j = pending_job(s, site, hdr);
+    assert_string_equal(json_string_value(json_object_get(j, "state")), "running");
+    assert_int_equal(json_integer_value(json_object_get(j, "attempts")), 1);
+    json_decref(j);
+    assert_int_equal(cwt__store_job_complete(st, job.id, "w-test", (int64_t)time(NULL) + 6, &err), CWT_OK);
+    cwt__job_release(&job);
+    cwt__store_free(st);
+    j = pending_job(s, site, hdr);
+    assert_true(json_is_null(j));
+    json_decref(j);
+}
+
 static void test_ownership(void **state)
 {
     struct hapi_server *s = *state;
@@ -245,6 +290,9 @@ static void test_ownership(void **state)
     assert_non_null(json_object_get(sdk, "wordpress"));
     assert_non_null(json_object_get(sdk, "shopify"));
     assert_non_null(json_object_get(sdk, "magento"));
+    const char *server = json_string_value(json_object_get(sdk, "server"));
+    assert_non_null(server); /* the trust server of the plugin settings: the SDK's own address */
+    assert_non_null(strstr(json_string_value(json_object_get(sdk, "html")), server));
     assert_true(hapi_header(&r, "Location", loc, sizeof loc));
     hapi_resp_free(&r);
     char eval[32];
@@ -304,6 +352,7 @@ static void test_ownership(void **state)
     hapi_expect(&r, 400, "invalid", "now");
     hapi_resp_free(&r);
     assert_int_equal(hapi_count_rows(s, "jobs"), 1);
+    pending_job_follows_the_queue(s, site, ah);
 }
 
 /* Internationalised domains are registered in A-label form with their registrable domain (util/idn.c, libpsl). */

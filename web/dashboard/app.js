@@ -20,7 +20,10 @@ const views = [
 route('#/', async (params, page) => {
   page.append(h('h1', {}, t('home.title')), h('p', { class: 'lead' }, t('home.lead')));
   const ul = h('ul', { class: 'cards' });
-  for (const v of views) if (v.homeCard) ul.append(h('li', {}, v.homeCard()));
+  for (const v of views) {
+    const card = v.homeCard && v.homeCard(); // null: not for this account
+    if (card) ul.append(h('li', {}, card));
+  }
   if (ul.children.length) page.append(ul);
 });
 fallback(async (params, page) => {

@@ -8,6 +8,8 @@
  * Completion checks the lease holder, failures requeue with exponential
  * backoff until max_attempts, and an expired lease (a crashed worker) makes
  * the job claimable again. The scheduler queues evaluations of due sites.
+ * cwt__store_job_pending tells the API (and the dashboard) that a site's
+ * evaluation is on its way, so clients poll only while one is.
  */
 #include <stdio.h>
 
@@ -131,6 +133,28 @@ out:
         return rc;
     }
     return cwt__tx_commit(tx, err);
+}
+
+static enum cwt_status row_pending(void *ud, const struct cwt__row *r)
+{
+    struct cwt__job_pending *j = ud;
+    cwt__row_copy(r, 0, j->state, sizeof j->state);
+    j->queued_at = cwt__row_int(r, 1);
+    j->run_at = cwt__row_int(r, 2);
+    j->attempts = (int)cwt__row_int(r, 3);
+    return CWT_OK;
+}
+
+enum cwt_status cwt__store_job_pending(struct cwt__store *st, const char *dedupe_key, struct cwt__job_pending *out,
+                                       struct cwt_err *err)
+{
+    memset(out, 0, sizeof *out);
+    struct cwt__sv p[] = {CWT_SV_TEXT(dedupe_key)};
+    enum cwt_status rc = cwt__store_exec(st, "SELECT state, created_at, run_at, attempts FROM jobs WHERE dedupe_key = ? "
+                                             "AND state IN ('queued', 'running')", p, 1, row_pending, out, NULL, err);
+    if (rc == CWT_OK && !out->state[0])
+        rc = CWT_ENOTFOUND; /* nothing pending: the usual answer, no message */
+    return rc;
 }
 
 enum cwt_status cwt__store_job_count(struct cwt__store *st, const char *state, int64_t *n, struct cwt_err *err)

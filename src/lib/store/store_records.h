@@ -180,6 +180,19 @@ enum cwt_status cwt__store_job_fail(struct cwt__store *st, const char *id, const
                                     int64_t now, struct cwt_err *err);
 /* The retry delay after the @p attempts-th failure: 30 s doubling, capped at 6 h. */
 int64_t cwt__job_backoff(int attempts);
+/* A job still to finish, as GET /v1/sites/{id} reports it (pending_job). */
+struct cwt__job_pending {
+    char state[16];     /* queued or running */
+    int64_t queued_at;  /* created_at: when it was asked for */
+    int64_t run_at;     /* not before (later than queued_at while a failed attempt waits) */
+    int attempts;       /* attempts started so far */
+};
+/*
+ * The job holding @p dedupe_key (set only while queued or running, so this
+ * is one indexed row, e.g. "evaluate:SITE"). CWT_ENOTFOUND when none.
+ */
+enum cwt_status cwt__store_job_pending(struct cwt__store *st, const char *dedupe_key, struct cwt__job_pending *out,
+                                       struct cwt_err *err);
 /* Counts jobs in @p state ("queued", "running", "done", "failed"). */
 enum cwt_status cwt__store_job_count(struct cwt__store *st, const char *state, int64_t *n, struct cwt_err *err);
 /*

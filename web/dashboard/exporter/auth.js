@@ -6,10 +6,10 @@ import { h } from '../shared/dom.js';
 import { field, onSubmit } from '../shared/forms.js';
 import { t } from '../shared/i18n.js';
 import { go } from '../shared/router.js';
-import { session, signedIn } from '../shared/session.js';
+import { homeOf, session, signedIn } from '../shared/session.js';
 
 export function signupPage(params, page) {
-  if (session.me) return go('#/sites');
+  if (session.me) return go(homeOf());
   const form = h('form', { novalidate: true, 'aria-labelledby': 'signup-h' },
     h('div', { class: 'form-alert', role: 'alert' }),
     field(t('exp.auth.enterprise'), { name: 'enterprise_name', autocomplete: 'organization', required: true, maxlength: '200' }),
@@ -30,7 +30,7 @@ export function signupPage(params, page) {
 }
 
 export function signinPage(params, page) {
-  if (session.me) return go('#/sites');
+  if (session.me) return go(homeOf());
   const form = h('form', { novalidate: true, 'aria-labelledby': 'signin-h' },
     h('div', { class: 'form-alert', role: 'alert' }),
     field(t('exp.auth.email'), { name: 'email', type: 'email', autocomplete: 'username', required: true }),
@@ -38,7 +38,7 @@ export function signinPage(params, page) {
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('exp.auth.signin.submit'))));
   onSubmit(form, async (d) => {
     signedIn(await post('/v1/login', { email: d.email.trim(), password: d.password }));
-    go('#/sites');
+    go(homeOf());
   });
   page.append(h('h1', { id: 'signin-h' }, t('exp.auth.signin.title')), form,
     h('p', {}, t('exp.auth.new'), ' ', h('a', { href: '#/signup' }, t('exp.auth.signup.title'))));

@@ -5,6 +5,7 @@
 import { h } from '../shared/dom.js';
 import { addStrings, t } from '../shared/i18n.js';
 import { route } from '../shared/router.js';
+import { isExporter, session } from '../shared/session.js';
 import { addNav } from '../shared/shell.js';
 import { signinPage, signupPage } from './auth.js';
 import { overviewPage } from './site_overview.js';
@@ -26,14 +27,18 @@ export function register() {
   route('#/sites/:id/setup', setupPage);
   route('#/sites/:id/report', reportPage);
   route('#/sites/:id/uploads', uploadsPage);
-  addNav('#/sites', 'exp.nav.sites', 'signed-in', 10);
+  addNav('#/sites', 'exp.nav.sites', isExporter, 10);
   addNav('#/signin', 'exp.nav.signin', 'signed-out', 80);
   addNav('#/signup', 'exp.nav.signup', 'signed-out', 81);
 }
 
-/** The start page's card for exporters. */
+/** The start page's card: sign up or in when signed out, the site list for an exporter. */
 export function homeCard() {
-  return h('div', {}, h('h2', {}, t('exp.home.title')), h('p', {}, t('exp.home.lead')),
+  if (session.me) {
+    return isExporter() ? h('div', {}, h('h2', { class: 'card-title' }, t('exp.home.title')), h('p', {}, t('exp.home.lead')),
+      h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/sites' }, t('exp.nav.sites')))) : null;
+  }
+  return h('div', {}, h('h2', { class: 'card-title' }, t('exp.home.title')), h('p', {}, t('exp.home.lead')),
     h('p', { class: 'actions' }, h('a', { class: 'button', href: '#/signup' }, t('exp.home.start')),
       h('a', { class: 'button secondary', href: '#/signin' }, t('exp.nav.signin'))));
 }

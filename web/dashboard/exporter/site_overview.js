@@ -3,14 +3,15 @@
 // what is still to upload), the cycle pool it is in or was deferred to, the current evaluation
 // (grade, total, the three module gauges, the threshold in force), the score history, and the
 // score-review request (with the lock's end date while locked). Refreshes itself while an
-// evaluation is on its way.
-import { ApiError, get, post } from '../shared/api.js';
+// evaluation is queued or running (pending_job), and only then.
+import { get, post } from '../shared/api.js';
 import { h } from '../shared/dom.js';
-import { fmtDate, fmtDateTime, fmtNumber, t } from '../shared/i18n.js';
+import { fmtDateTime, fmtNumber, t } from '../shared/i18n.js';
 import { requireSession } from './auth.js';
 import { gauge, historyChart } from './charts.js';
 import { actionButton } from './site_setup.js';
-import { countdown, pollWhile, siteHeader } from './site_common.js';
+import { refresh } from '../shared/router.js';
+import { countdown, serverWords, siteHeader, watchPending } from './site_common.js';
 
 export const MODULES = ['basic', 'operational', 'content'];
 const KINDS = ['customs', 'iso', 'outlets'];
@@ -50,7 +51,7 @@ function poolPanel(mark) {
     h('p', { class: 'pool-text' }, text),
     p.cycle && !mark.green ? h('p', {}, h('span', { class: 'status warn' }, t('exp.pool.unweighted'))) : null,
     mark.cycle ? h('p', { class: 'muted' }, t('exp.pool.current', { cycle: mark.cycle })) : null,
-    p.explain ? h('p', { class: 'muted small' }, p.explain) : null);
+    p.explain ? serverWords(p.explain) : null);
 }
 
 function reviewPanel(site, mark) {
@@ -58,17 +59,12 @@ function reviewPanel(site, mark) {
   return h('section', { class: 'panel review', 'aria-labelledby': 'review-h' }, h('h2', { id: 'review-h' }, t('exp.review.title')),
     h('p', {}, t('exp.review.lead')),
     locked ? h('p', { class: 'lock' }, h('span', { class: 'status bad' }, t('exp.review.locked')), ' ',
-      t('exp.review.locked_until', { date: fmtDate(locked) }), ' ', h('time', { datetime: locked, class: 'muted mono' }, locked)) : null,
+      h('span', {}, t('exp.review.locked_until', { date: '\u0000' }).split('\u0000').flatMap((part, i) => (i
+        ? [h('time', { datetime: locked }, fmtDateTime(locked)), part] : [part])))) : null, // the date in words, machine-readable
     actionButton(t('exp.review.request'), async () => {
-      try {
-        await post(`/v1/sites/${site.id}/review`);
-        return t('exp.review.queued');
-      } catch (e) {
-        if (e instanceof ApiError && e.code === 'review_locked' && e.body && e.body.locked_until)
-          throw new Error(t('exp.review.refused', { date: fmtDate(e.body.locked_until), iso: e.body.locked_until }));
-        throw e;
-      }
-    }, { id: 'request-review', secondary: true }));
+      await post(`/v1/sites/${site.id}/review`); // a 423 review_locked names its end (shared/errors.js)
+      return t('exp.review.queued');
+    }, { id: 'request-review', secondary: true, then: refresh, thenDelay: 1500 })); // the review is an evaluation: pending
 }
 
 function evaluationPanel(site, ev, mark) {
@@ -95,7 +91,7 @@ function evaluationPanel(site, ev, mark) {
     th ? h('div', { class: 'threshold' }, h('h3', {}, t('exp.eval.threshold')),
       h('p', {}, t('exp.eval.threshold.line', { cycle: th.cycle || '—', enter: fmtNumber(th.enter, 1), stay: fmtNumber(th.stay, 1) })),
       h('p', {}, h('span', { class: `status ${th.meets_enter ? 'ok' : 'bad'}` }, th.meets_enter ? t('exp.eval.meets') : t('exp.eval.misses'))),
-      h('p', { class: 'muted small' }, th.explain)) : null,
+      serverWords(th.explain)) : null,
     h('p', {}, h('a', { href: `#/sites/${site.id}/report` }, t('exp.eval.full'))));
 }
 
@@ -120,15 +116,10 @@ export async function overviewPage({ id }, page) {
       historyChart(points, latest.threshold ? latest.threshold.enter : mark.threshold)));
   } else {
     page.append(h('section', { class: 'panel' }, h('h2', {}, t('exp.eval.title')), h('p', {}, t('exp.eval.none')),
-      actionButton(t('exp.eval.request'), async () => {
+      site.pending_job ? h('p', { class: 'muted' }, t('exp.eval.coming')) : actionButton(t('exp.eval.request'), async () => {
         const r = await post(`/v1/sites/${id}/evaluations`);
         return r.queued ? t('exp.eval.queued') : t('exp.eval.already');
-      }, { id: 'request-eval' })));
+      }, { id: 'request-eval', then: refresh, thenDelay: 1500 }))); // shows the pending job, starts watching
   }
-  // While an evaluation is on its way (none yet, or the mark says evaluating), look again shortly.
-  const probe = async () => {
-    const [m, l] = await Promise.all([get(`/v1/sites/${id}/mark`), get(`/v1/sites/${id}/evaluations?limit=1`)]);
-    return `${l.items.length ? l.items[0].id : ''}|${m.state}`;
-  };
-  pollWhile(page, () => !latest || mark.state === 'evaluating', `${latest ? latest.id : ''}|${mark.state}`, probe);
+  watchPending(page, site); // while an evaluation is queued or running
 }

@@ -5,11 +5,12 @@
 // returns, docs/integrations/); and the request for an evaluation once the site is verified.
 import { get, post } from '../shared/api.js';
 import { h } from '../shared/dom.js';
+import { errorText } from '../shared/errors.js';
 import { copyable } from '../shared/forms.js';
 import { fmtDateTime, t } from '../shared/i18n.js';
 import { refresh } from '../shared/router.js';
 import { requireSession } from './auth.js';
-import { siteHeader } from './site_common.js';
+import { siteHeader, watchPending } from './site_common.js';
 
 /** A button that runs @p action and shows its outcome (or the server's error) in a live region. */
 export function actionButton(label, action, opts = {}) {
@@ -24,7 +25,7 @@ export function actionButton(label, action, opts = {}) {
         out.replaceChildren(h('p', { class: 'ok-text' }, msg));
         if (opts.then) setTimeout(opts.then, opts.thenDelay || 0);
       } catch (e) {
-        out.replaceChildren(h('p', { class: 'field-error' }, e.status === 0 ? t('error.network') : e.message));
+        out.replaceChildren(h('p', { class: 'field-error' }, errorText(e)));
       } finally {
         btn.disabled = false;
       }
@@ -74,7 +75,8 @@ export async function setupPage({ id }, page) {
     h('p', { class: 'hint' }, t('exp.sdk.slot')),
     h('div', { class: 'cms-grid' }, cms.map(([k, name]) => h('section', { class: 'panel cms', 'aria-labelledby': `cms-${k}` },
       h('h3', { id: `cms-${k}` }, name),
-      h('p', {}, k === 'html' ? t('exp.sdk.html.steps') : site.sdk[k]))))));
+      h('p', {}, k === 'html' || site.sdk.server ? t(`exp.sdk.${k}.steps`, { site: site.id, server: site.sdk.server })
+        : site.sdk[k]))))));
 
   // ---- 3. the first evaluation ----
   if (site.verified) {
@@ -83,7 +85,8 @@ export async function setupPage({ id }, page) {
       actionButton(t('exp.eval.request'), async () => {
         const r = await post(`/v1/sites/${id}/evaluations`);
         return r.queued ? t('exp.eval.queued') : t('exp.eval.already');
-      }, { id: 'request-eval' }),
+      }, { id: 'request-eval', then: refresh, thenDelay: 1500 }),
       h('p', {}, h('a', { href: `#/sites/${id}` }, t('exp.eval.see')))));
   }
+  watchPending(page, site);
 }

@@ -6,7 +6,7 @@
 import { ApiError, get, post } from '../shared/api.js';
 import { h, replace } from '../shared/dom.js';
 import { clearErrors, showError } from '../shared/forms.js';
-import { fmtDateTime, fmtNumber, t } from '../shared/i18n.js';
+import { fmtDateTime, fmtNumber, hasKey, t } from '../shared/i18n.js';
 import { requireSession } from './auth.js';
 import { countdown, siteHeader } from './site_common.js';
 
@@ -26,8 +26,24 @@ function dutyPanel(mark) {
     d.met ? h('p', {}, h('span', { class: 'status ok' }, t('exp.duty.met'))) : null,
     !d.open && !d.met ? h('p', {}, t('exp.duty.closed')) : null,
     h('ul', { class: 'duty-list' }, KINDS.map((k) => h('li', { dataset: { kind: k } },
+      h('span', { class: 'duty-kind' }, t(`exp.up.${k}.title`)), ' ',
       d.uploaded[k] ? h('span', { class: 'status ok' }, t('exp.duty.uploaded', { when: fmtDateTime(d.uploaded[k]) }))
-        : h('span', { class: 'status warn' }, t('exp.duty.notyet')), ' ', t(`exp.up.${k}.title`)))));
+        : h('span', { class: 'status warn' }, t('exp.duty.notyet'))))));
+}
+
+/**
+ * An upload issue in the user's language, by its stable code and column (docs/uploads.md): a bad
+ * or empty value says what its column expects (exp.col.COLUMN). A code or column without words
+ * here keeps the server's English message (it names particulars such as the missing months).
+ */
+export function issueWords(i) {
+  const code = String(i.code || '').startsWith('sensitive.') ? 'sensitive' : i.code;
+  const key = `exp.issue.${code}`;
+  if (!hasKey(key)) return i.message;
+  if (code === 'invalid.value' || code === 'invalid.empty') {
+    return hasKey(`exp.col.${i.column}`) ? t(key, { rule: t(`exp.col.${i.column}`) }) : i.message;
+  }
+  return t(key);
 }
 
 /** The file's lines with the server's issues beside the rows they name. */
@@ -41,7 +57,8 @@ export function issueTable(text, result) {
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   const fileLevel = byRow.get(0) || [];
   const shown = lines.map((l, i) => i + 1).filter((row) => lines.length <= MAX_SHOWN || byRow.has(row) || row === 1);
-  const issueText = (i) => h('li', {}, i.column ? h('strong', {}, `${i.column}: `) : null, i.message, ' ', h('span', { class: 'muted mono' }, `(${i.code})`));
+  const issueText = (i) => h('li', {}, i.column ? h('strong', {}, `${i.column}: `) : null, issueWords(i), ' ',
+    h('span', { class: 'muted mono' }, `(${i.code})`));
   return h('div', { class: 'upload-issues' },
     h('p', {}, t('exp.up.summary', { rows: fmtNumber(result.rows ?? lines.length - 1, 0), ok: fmtNumber(result.rows_ok ?? 0, 0), issues: (result.issues || []).length })),
     fileLevel.length ? h('div', { class: 'file-issues' }, h('h4', {}, t('exp.up.file_issues')), h('ul', {}, fileLevel.map(issueText))) : null,
@@ -58,6 +75,19 @@ export function issueTable(text, result) {
       })))));
 }
 
+/**
+ * A file input that speaks the page's language: the browser's own "Choose File / No file chosen"
+ * follows the browser's locale, so the real input lies transparent over a button and the chosen
+ * name drawn in our words (it keeps the focus, its ring and its label; errors go after the picker).
+ */
+function filePicker(id) {
+  const name = h('span', { class: 'file-name', 'aria-hidden': 'true' }, t('exp.up.nofile'));
+  const input = h('input', { id, name: 'body', type: 'file', accept: '.csv,text/csv', required: true, 'aria-describedby': `${id}-cols` });
+  input.addEventListener('change', () => { name.textContent = input.files && input.files[0] ? input.files[0].name : t('exp.up.nofile'); });
+  return h('div', { class: 'file-pick', dataset: { errorAfter: '' } },
+    h('span', { class: 'button secondary file-button', 'aria-hidden': 'true' }, t('exp.up.pick')), name, input);
+}
+
 function uploadForm(site, kind, onAccepted) {
   const fileId = `file-${kind}`;
   const result = h('div', { class: 'upload-result', role: 'status', 'aria-live': 'polite' });
@@ -66,8 +96,7 @@ function uploadForm(site, kind, onAccepted) {
     h('p', {}, t(`exp.up.${kind}.lead`)),
     h('p', { class: 'hint', id: `${fileId}-cols` }, t('exp.up.columns'), ' ', h('code', {}, COLUMNS[kind])),
     h('div', { class: 'form-alert', role: 'alert' }),
-    h('div', { class: 'field' }, h('label', { for: fileId }, t('exp.up.file')),
-      h('input', { id: fileId, name: 'body', type: 'file', accept: '.csv,text/csv', required: true, 'aria-describedby': `${fileId}-cols` })),
+    h('div', { class: 'field' }, h('label', { for: fileId }, t('exp.up.file')), filePicker(fileId)),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('exp.up.submit'))),
     result);
   form.addEventListener('submit', async (ev) => {

@@ -5,9 +5,9 @@
 import { post } from '../shared/api.js';
 import { h } from '../shared/dom.js';
 import { field, onSubmit } from '../shared/forms.js';
-import { t } from '../shared/i18n.js';
+import { hasKey, t } from '../shared/i18n.js';
 import { render } from '../shared/router.js';
-import { session, signedIn } from '../shared/session.js';
+import { homeOf, session, signedIn } from '../shared/session.js';
 
 const TABS = [['#/operator', 'op.tab.cycles'], ['#/operator/models', 'op.tab.models'], ['#/operator/log', 'op.tab.log']];
 
@@ -24,6 +24,12 @@ function signinForm(page) {
   page.append(h('h1', { id: 'op-signin-h' }, t('op.signin.title')), h('p', { class: 'lead' }, t('op.signin.lead')), form);
 }
 
+/** The account's enterprise kind in words (the API's word when there are none for it). */
+function kindWord(me) {
+  const k = me.enterprise ? me.enterprise.kind : '?';
+  return hasKey(`op.kind.${k}`) ? t(`op.kind.${k}`) : k;
+}
+
 /**
  * True when an operator is signed in: then the page starts with the console's title and tabs.
  * Otherwise fills @p page with the sign-in form or the refusal and returns false.
@@ -35,7 +41,10 @@ export function operatorPage(page, here, title) {
     return false;
   }
   if (!me.enterprise || me.enterprise.kind !== 'operator') {
-    page.append(h('h1', {}, t('op.title')), h('p', { class: 'status bad', role: 'alert' }, t('op.refused', { kind: me.enterprise ? me.enterprise.kind : '?' })));
+    // A clear refusal (the API answers 403 too), not the console with every call failing.
+    page.append(h('h1', { class: 'denied' }, t('op.denied.title')),
+      h('p', { class: 'lead', dataset: { denied: 'operator' } }, t('op.refused', { kind: kindWord(me) })),
+      h('p', {}, h('a', { class: 'button', href: homeOf(me) }, t('op.denied.back'))));
     return false;
   }
   page.append(h('p', { class: 'muted op-kicker' }, t('op.title')), h('h1', {}, title),

@@ -5,6 +5,7 @@
 import { h } from '../shared/dom.js';
 import { addStrings, t } from '../shared/i18n.js';
 import { route } from '../shared/router.js';
+import { isOperator, session } from '../shared/session.js';
 import { addNav } from '../shared/shell.js';
 import { cyclePage, cyclesPage } from './cycles.js';
 import { logPage } from './log.js';
@@ -18,9 +19,11 @@ export function register() {
   route('#/operator/models', modelsPage);
   route('#/operator/models/:version', previewPage);
   route('#/operator/log', logPage);
-  addNav('#/operator', 'nav.operator', 'always', 60); // before the exporter's Sign in / Sign up (80, 81)
+  addNav('#/operator', 'nav.operator', isOperator, 60); // operators only (the API refuses others: 403)
 }
 
+/** The start page's card: only for a signed-in operator (others cannot use the console). */
 export function homeCard() {
+  if (!isOperator(session.me)) return null;
   return [h('h2', { class: 'card-title' }, h('a', { href: '#/operator' }, t('op.title'))), h('p', {}, t('op.card'))];
 }

@@ -2,17 +2,20 @@
 // The dashboard's fetch wrapper for the cwtap REST API (docs/openapi.yaml): same-origin cookies,
 // JSON in and out, the CSRF header on writes (the readable cwtap_csrf cookie's value in
 // X-CSRF-Token), and the error envelope {"error":{code,message,field}} turned into an ApiError
-// that forms show next to the named field (showError in shared/forms.js).
+// that forms show next to the named field (showError in shared/forms.js), in the user's language
+// (shared/errors.js).
 
 /** An answer that is not 2xx: status, the envelope's code/message/field, and the whole body. */
 export class ApiError extends Error {
-  constructor(status, code, message, field, body) {
+  constructor(status, code, message, field, body, extra = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field || '';
     this.body = body; // extra members of the answer: "result" of a refused upload, "locked_until"...
+    this.path = extra.path || ''; // the API path asked (errors.js words a 401 of /v1/login apart)
+    this.retryAfter = extra.retryAfter || 0; // seconds of a 429's Retry-After
   }
 }
 
@@ -63,8 +66,9 @@ export async function api(method, path, body, opts = {}) {
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
   if (r.ok) return json;
   const e = json && json.error ? json.error : {};
+  const retry = Number.parseInt(r.headers.get('Retry-After') || '', 10);
   const err = new ApiError(r.status, e.code || `http_${r.status}`, e.message || r.statusText || 'request failed',
-    e.field, json);
+    e.field, json, { path, retryAfter: Number.isFinite(retry) && retry > 0 ? retry : 0 });
   if (r.status === 401) for (const fn of listeners) fn(err);
   throw err;
 }

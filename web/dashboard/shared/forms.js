@@ -3,6 +3,7 @@
 // next to the control it names (error.field) with aria-invalid and aria-describedby, or in the
 // form's alert region when it names none.
 import { h, uid } from './dom.js';
+import { errorText } from './errors.js';
 import { t } from './i18n.js';
 
 /** A labelled input; @p attrs go to the <input> (name, type, autocomplete, required...). */
@@ -33,12 +34,12 @@ export function clearErrors(form) {
  * is one (focused, aria-invalid), else in the form's .form-alert region (made if missing).
  */
 export function showError(form, err) {
-  const msg = err.status === 0 ? t('error.network') : err.message;
+  const msg = errorText(err);
   const ctl = err.field ? form.querySelector(`[name="${CSS.escape(err.field)}"]`) : null;
   if (ctl) {
     const id = `${ctl.id || uid('c')}-err`;
     const p = h('p', { class: 'field-error', id, role: 'alert' }, msg);
-    ctl.insertAdjacentElement('afterend', p);
+    (ctl.closest('[data-error-after]') || ctl).insertAdjacentElement('afterend', p); // after a composite control
     ctl.setAttribute('aria-invalid', 'true');
     ctl.setAttribute('aria-describedby', `${ctl.getAttribute('aria-describedby') || ''} ${id}`.trim());
     ctl.focus();

@@ -50,6 +50,11 @@ export function t(key, vars) {
   return s;
 }
 
+/** True when @p key has a string (in English, the reference). */
+export function hasKey(key) {
+  return key in tables.en;
+}
+
 /** The keys of English missing from @p l (tests and docs check every table is complete). */
 export function missingKeys(l) {
   return Object.keys(tables.en).filter((k) => !(k in tables[l]));

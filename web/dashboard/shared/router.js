@@ -3,6 +3,7 @@
 // <main> outlet (it may be async). Navigating is changing location.hash (links are plain
 // <a href="#/...">). After each render the outlet's first <h1> gets the focus so screen readers and
 // keyboard users start at the new page, and document.title follows it.
+import { errorText } from './errors.js';
 
 const routes = [];
 let outlet = null;
@@ -57,7 +58,7 @@ export async function render(opts) {
     const p = document.createElement('p');
     p.className = 'field-error';
     p.setAttribute('role', 'alert');
-    p.textContent = e.message;
+    p.textContent = errorText(e);
     page.append(p);
   }
   if (mine !== seq) return; // a newer navigation replaced this one

@@ -12,6 +12,19 @@ function set(me) {
   for (const fn of listeners) fn(me);
 }
 
+/** The enterprise kind of @p me (GET /v1/me: exporter, operator, platform, portal), '' signed out. */
+export function kindOf(me = session.me) {
+  return me && me.user && me.enterprise ? me.enterprise.kind : '';
+}
+export const isOperator = (me = session.me) => kindOf(me) === 'operator';
+export const isExporter = (me = session.me) => kindOf(me) === 'exporter';
+
+/** Where @p me starts: the console for operators, the site list for exporters, else the registry. */
+export function homeOf(me = session.me) {
+  if (isOperator(me)) return '#/operator';
+  return isExporter(me) ? '#/sites' : '#/registry';
+}
+
 export function onSession(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);

@@ -5,9 +5,18 @@ import { h, replace } from './dom.js';
 import { applyStatic, languageSwitcher, onLangChange, t } from './i18n.js';
 import { session, onSession, signOut } from './session.js';
 
-const links = []; // {href, key, when: 'always' | 'signed-in' | 'signed-out', order}
+const links = []; // {href, key, when: 'always' | 'signed-in' | 'signed-out' | (me) => bool, order}
 
-/** Adds a navigation link: @p key is an i18n key, @p when says for whom it shows. */
+/** True when link @p l is for @p me (GET /v1/me's answer, null when signed out). */
+function shown(l, me) {
+  if (typeof l.when === 'function') return !!l.when(me);
+  return l.when === 'always' || (l.when === 'signed-in') === !!me;
+}
+
+/**
+ * Adds a navigation link: @p key is an i18n key, @p when says for whom it shows: 'always',
+ * 'signed-in', 'signed-out', or a function of the account (e.g. only operators).
+ */
 export function addNav(href, key, when = 'always', order = 50) {
   links.push({ href, key, when, order });
   links.sort((a, b) => a.order - b.order);
@@ -17,9 +26,8 @@ export function addNav(href, key, when = 'always', order = 50) {
 function renderNav() {
   const list = document.getElementById('nav-list');
   if (!list) return;
-  const signed = !!session.me;
   const here = location.hash || '#/';
-  replace(list, links.filter((l) => l.when === 'always' || (l.when === 'signed-in') === signed).map((l) =>
+  replace(list, links.filter((l) => shown(l, session.me)).map((l) =>
     h('li', {}, h('a', { href: l.href, 'aria-current': here === l.href || here.startsWith(`${l.href}/`) ? 'page' : null }, t(l.key)))));
   const nav = document.getElementById('nav');
   nav.setAttribute('aria-label', t('shell.nav'));

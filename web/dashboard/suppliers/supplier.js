@@ -6,6 +6,7 @@
 // registry entry and links here (docs/internals/dashboard.md).
 import { get } from '../shared/api.js';
 import { h } from '../shared/dom.js';
+import { errorText } from '../shared/errors.js';
 import { fmtDate, fmtDateTime, fmtNumber, t } from '../shared/i18n.js';
 
 const MODULES = ['basic', 'operational', 'content'];
@@ -45,7 +46,7 @@ function attestationPanel(s) {
       download(`${s.domain}-attestation.json`, `${JSON.stringify(doc, null, 2)}\n`);
       status.textContent = t('reg.att.done', { expires: fmtDateTime(a.expires) });
     } catch (e) {
-      status.textContent = e.message;
+      status.textContent = errorText(e);
     } finally {
       btn.disabled = false;
     }
