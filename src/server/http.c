@@ -655,7 +655,14 @@ enum cwt_status srv_start(struct srv *s, struct cwt_err *err)
     struct sockaddr_in a4 = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->cfg.port)};
     struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)s->cfg.port)};
     const struct sockaddr *sa = NULL;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC;
+    /*
+     * poll(), not epoll: libmicrohttpd 0.9.75 (Debian 12) removes the listen socket from each
+     * worker's epoll set both in MHD_quiesce_daemon() and in the worker thread that sees the
+     * quiesce flag, and panics (abort) when it loses that race ("Failed to remove listen FD from
+     * epoll set", seen once in a loaded make check). With poll() quiescing only signals the
+     * workers (MHD_USE_ITC).
+     */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC;
     if (inet_pton(AF_INET, s->cfg.listen_addr, &a4.sin_addr) == 1) {
         sa = (const struct sockaddr *)&a4;
     } else if (inet_pton(AF_INET6, s->cfg.listen_addr, &a6.sin6_addr) == 1) {
