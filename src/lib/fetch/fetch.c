@@ -184,7 +184,6 @@ static enum cwt_status setup_easy(struct xfer *x, const struct cwt__fetch_req *r
     SET(CURLOPT_TIMEOUT_MS, x->timeout_ms);
     SET(CURLOPT_ACCEPT_ENCODING, "");
     SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    SET(CURLOPT_PIPEWAIT, 1L); /* a batch to a new host waits for the first connection and multiplexes on it */
     SET(CURLOPT_USERAGENT, o->user_agent ? o->user_agent : CWT__USER_AGENT);
     SET(CURLOPT_HTTPHEADER, x->f->req_headers);
     SET(CURLOPT_COOKIEFILE, ""); /* in-memory cookies across a redirect chain */
