@@ -17,6 +17,7 @@
 
 #include "page/page.h"
 #include "page/page_int.h"
+#include "page/sdata.h"
 #include "page/resolve.h"
 #include "util/buf.h"
 
@@ -867,8 +868,10 @@ static void html_lang(struct cwt__doc *d, xmlDocPtr xd)
     }
 }
 
-enum cwt_status cwt__doc_parse(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
-                               struct cwt__doc **out, struct cwt_err *err)
+/* cwt__doc_parse(); @p keep_dom keeps the DOM in the doc's priv after the walk and the structured-data
+ * extraction, which are its only users in the library (the extractors' tests and fuzzer call them again). */
+static enum cwt_status doc_parse(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
+                                 bool keep_dom, struct cwt__doc **out, struct cwt_err *err)
 {
     *out = NULL;
     const struct cwt_limits *lim = cwt_ctx_limits(ctx);
@@ -912,6 +915,10 @@ enum cwt_status cwt__doc_parse(const struct cwt_ctx *ctx, const char *html, size
     rc = w.rc;
     if (!rc)
         rc = cwt__sdata_build(d);
+    if (!keep_dom) { /* nothing reads it any more: freed now rather than with the doc (peak RSS) */
+        xmlFreeDoc(xd);
+        priv->xd = NULL;
+    }
     if (rc)
         cwt_err_set(err, rc, "out of memory parsing '%s'", d->url);
 out:
@@ -923,6 +930,18 @@ out:
     }
     *out = d;
     return CWT_OK;
+}
+
+enum cwt_status cwt__doc_parse(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
+                               struct cwt__doc **out, struct cwt_err *err)
+{
+    return doc_parse(ctx, html, len, url, false, out, err);
+}
+
+enum cwt_status cwt__doc_parse_dom(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
+                                   struct cwt__doc **out, struct cwt_err *err)
+{
+    return doc_parse(ctx, html, len, url, true, out, err);
 }
 
 void cwt__doc_free(struct cwt__doc *doc)
