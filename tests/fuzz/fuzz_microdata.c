@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (cwt_ctx_new(&ctx))
         return 0;
     struct cwt__doc *d = NULL;
-    if (cwt__doc_parse(ctx, (const char *)data, size, "https://fuzz.example/", &d, NULL) == CWT_OK) {
+    if (cwt__doc_parse_dom(ctx, (const char *)data, size, "https://fuzz.example/", &d, NULL) == CWT_OK) {
         json_t *md = NULL;
         if (cwt__microdata_extract(d, true, NULL, &md) == CWT_OK)
             json_decref(md);

@@ -20,7 +20,7 @@ static struct cwt__doc *parse_mem(const char *html, size_t len, const char *url)
     struct cwt__doc *doc = NULL;
     struct cwt_err err;
     cwt_err_clear(&err);
-    assert_int_equal(cwt__doc_parse(ctx, html, len, url, &doc, &err), CWT_OK);
+    assert_int_equal(cwt__doc_parse_dom(ctx, html, len, url, &doc, &err), CWT_OK);
     cwt_ctx_free(ctx);
     return doc;
 }
@@ -426,6 +426,33 @@ static void test_extruct_rdfa(void **state)
     assert_int_equal(other_ok, other_n);
 }
 
+/* cwt__doc_parse frees the DOM once the page is walked: the graph (microdata and RDFa included) is built
+ * by then, and the extractors called afterwards say there is no DOM instead of reading a freed one. */
+static void test_graph_built_before_dom_freed(void **state)
+{
+    (void)state;
+    static const char html[] = "<html><body><div itemscope itemtype=\"https://schema.org/Organization\">"
+                               "<span itemprop=\"name\">Acme</span></div><div vocab=\"https://schema.org/\" "
+                               "typeof=\"Person\"><span property=\"name\">Ann</span></div></body></html>";
+    struct cwt_ctx *ctx = NULL;
+    assert_int_equal(cwt_ctx_new(&ctx), CWT_OK);
+    struct cwt__doc *d = NULL;
+    assert_int_equal(cwt__doc_parse(ctx, html, sizeof html - 1, "https://acme.example/", &d, NULL), CWT_OK);
+    const json_t *found[4];
+    assert_int_equal(cwt__sdata_find(cwt__sdata_items(d), "Organization", found, 4), 1);
+    assert_string_equal(cwt__sdata_str(found[0], "name"), "Acme");
+    assert_int_equal(cwt__sdata_find(cwt__sdata_items(d), "Person", found, 4), 1);
+    assert_string_equal(cwt__sdata_str(found[0], "@source"), "rdfa");
+    json_t sentinel = {0}, *got = &sentinel; /* must be set to NULL */
+    assert_int_equal(cwt__microdata_extract(d, false, NULL, &got), CWT_EINVAL);
+    assert_null(got);
+    got = &sentinel;
+    assert_int_equal(cwt__rdfa_extract(d, &got), CWT_EINVAL);
+    assert_null(got);
+    cwt__doc_free(d);
+    cwt_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_graph_of_exporter_product),
         cmocka_unit_test(test_real_pages_jsonld),
         cmocka_unit_test(test_short_names_and_nesting),
+        cmocka_unit_test(test_graph_built_before_dom_freed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -408,6 +408,8 @@ enum cwt_status cwt__microdata_extract(const struct cwt__doc *doc, bool strict, 
 {
     *out = NULL;
     const struct cwt__page_priv *p = doc->priv;
+    if (!p->xd)
+        return CWT_EINVAL; /* parsed by cwt__doc_parse, which frees the DOM once it has run us */
     struct md m = {.xd = p->xd, .strict = strict, .base = base};
     json_t *list = json_array();
     enum cwt_status rc = CWT_ENOMEM;

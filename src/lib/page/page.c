@@ -17,6 +17,7 @@
 
 #include "page/page.h"
 #include "page/page_int.h"
+#include "page/sdata.h"
 #include "page/resolve.h"
 #include "util/buf.h"
 
@@ -56,6 +57,10 @@ struct walk {
     size_t cap_links, cap_xlinks, cap_metas, cap_jsonld, cap_media;
     bool base_seen;
     enum cwt_status rc;        /* first allocation failure */
+    /* tag_of()'s answers by name pointer (the parser interns element names in the document's
+     * dictionary, so a page has a few dozen distinct pointers; a miss only costs the lookup) */
+    const xmlChar *tag_key[64];
+    const struct tagdef *tag_val[64];
 };
 
 /* The attribute's value as a string the caller frees (cwt_free), NULL if absent. */
@@ -329,7 +334,7 @@ static int tagcmp(const void *k, const void *e)
 }
 
 /* The entry of element @p n's name (ASCII case-insensitive), NULL for names not in the table. */
-static const struct tagdef *tag_of(const xmlNode *n)
+static const struct tagdef *tag_lookup(const xmlNode *n)
 {
     char low[12];
     const xmlChar *s = n->name;
@@ -341,6 +346,17 @@ static const struct tagdef *tag_of(const xmlNode *n)
     }
     low[i] = '\0';
     return i ? bsearch(low, tags, CWT_ARRAY_LEN(tags), sizeof tags[0], tagcmp) : NULL;
+}
+
+/* tag_lookup() through the walk's cache (the tree is not changed while it is walked). */
+static const struct tagdef *tag_of(struct walk *w, const xmlNode *n)
+{
+    size_t h = ((uintptr_t)n->name >> 3) & (CWT_ARRAY_LEN(w->tag_key) - 1);
+    if (!n->name || w->tag_key[h] != n->name) {
+        w->tag_key[h] = n->name;
+        w->tag_val[h] = tag_lookup(n);
+    }
+    return w->tag_val[h];
 }
 
 static bool name_eq(const xmlChar *a, const char *b)
@@ -708,7 +724,7 @@ static bool enter(struct walk *w, xmlNodePtr n)
     }
     if (n->type != XML_ELEMENT_NODE)
         return false;
-    const struct tagdef *td = tag_of(n);
+    const struct tagdef *td = tag_of(w, n);
     unsigned tag = td ? td->tag : T_OTHER, flags = td ? td->flags : 0;
     switch (tag) {
     case T_SCRIPT:
@@ -782,7 +798,7 @@ static bool enter(struct walk *w, xmlNodePtr n)
 /* Handles leaving element @p n after its children (only for elements enter() descended into). */
 static void leave(struct walk *w, xmlNodePtr n)
 {
-    const struct tagdef *td = tag_of(n);
+    const struct tagdef *td = tag_of(w, n);
     if (!td)
         return;
     if (td->tag == T_HEAD && w->in_head)
@@ -867,8 +883,10 @@ static void html_lang(struct cwt__doc *d, xmlDocPtr xd)
     }
 }
 
-enum cwt_status cwt__doc_parse(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
-                               struct cwt__doc **out, struct cwt_err *err)
+/* cwt__doc_parse(); @p keep_dom keeps the DOM in the doc's priv after the walk and the structured-data
+ * extraction, which are its only users in the library (the extractors' tests and fuzzer call them again). */
+static enum cwt_status doc_parse(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
+                                 bool keep_dom, struct cwt__doc **out, struct cwt_err *err)
 {
     *out = NULL;
     const struct cwt_limits *lim = cwt_ctx_limits(ctx);
@@ -912,6 +930,10 @@ enum cwt_status cwt__doc_parse(const struct cwt_ctx *ctx, const char *html, size
     rc = w.rc;
     if (!rc)
         rc = cwt__sdata_build(d);
+    if (!keep_dom) { /* nothing reads it any more: freed now rather than with the doc (peak RSS) */
+        xmlFreeDoc(xd);
+        priv->xd = NULL;
+    }
     if (rc)
         cwt_err_set(err, rc, "out of memory parsing '%s'", d->url);
 out:
@@ -923,6 +945,18 @@ out:
     }
     *out = d;
     return CWT_OK;
+}
+
+enum cwt_status cwt__doc_parse(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
+                               struct cwt__doc **out, struct cwt_err *err)
+{
+    return doc_parse(ctx, html, len, url, false, out, err);
+}
+
+enum cwt_status cwt__doc_parse_dom(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
+                                   struct cwt__doc **out, struct cwt_err *err)
+{
+    return doc_parse(ctx, html, len, url, true, out, err);
 }
 
 void cwt__doc_free(struct cwt__doc *doc)

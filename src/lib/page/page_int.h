@@ -13,7 +13,7 @@
 
 /* What struct cwt__doc.priv points to. */
 struct cwt__page_priv {
-    void *xd;      /* xmlDocPtr: the DOM */
+    void *xd;      /* xmlDocPtr: the DOM; NULL after cwt__doc_parse (kept by cwt__doc_parse_dom) */
     json_t *sdata; /* the structured-data graph (page/sdata.h), always an array after parse */
     void *strings; /* arena chunks holding the strings of links, xlinks, metas, media and JSON-LD */
     bool has_microdata, has_rdfa; /* the source names itemscope / typeof: the extractors have work */

@@ -210,8 +210,10 @@ enum cwt_status cwt__rdfa_extract(const struct cwt__doc *doc, json_t **out)
 {
     const struct cwt__page_priv *p = doc->priv;
     xmlDocPtr xd = p->xd;
-    struct rdfa r = {.base = cwt__doc_base(doc), .list = json_array()};
     *out = NULL;
+    if (!xd)
+        return CWT_EINVAL; /* parsed by cwt__doc_parse, which frees the DOM once it has run us */
+    struct rdfa r = {.base = cwt__doc_base(doc), .list = json_array()};
     if (!r.list)
         return CWT_ENOMEM;
     xmlNodePtr n = xd->children;

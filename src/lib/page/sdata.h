@@ -76,6 +76,11 @@ const char *cwt__sdata_short(const char *iri);
  */
 enum cwt_status cwt__jsonld_parse(const char *text, size_t len, json_t **out);
 
+/* cwt__doc_parse() keeping the DOM, for cwt__microdata_extract / cwt__rdfa_extract called
+ * after the parse (their tests and fuzzer); the library itself uses the DOM only while it parses. */
+enum cwt_status cwt__doc_parse_dom(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
+                                   struct cwt__doc **out, struct cwt_err *err);
+
 /* Microdata of the page's DOM, in extruct's format ({"type", "id", "properties"} per item,
  * nested items inline). @p strict keeps every property and type as an array; @p base (may be
  * NULL: URLs left as written) resolves URL values. *out is a new array. */
