@@ -195,14 +195,8 @@ enum cwt_status srv_hot_build(void *ud, void **data, void (**free_data)(void *))
 {
     struct srv *s = ud;
     struct cwt__program_policy p;
-    struct cwt__policy_row row;
+    srv_program_policy_stored(s, &p); /* not the program snapshot's: it may be building too */
     struct cwt_err err;
-    cwt_err_clear(&err);
-    /* The policy in force, read with the marks (the program snapshot may be building too). */
-    if (cwt__store_policy_current(srv_store(s), &row, &err) == CWT_OK)
-        p = row.p;
-    else
-        cwt__program_policy_default(&p);
     cwt_err_clear(&err);
     struct srv_hot *h = NULL;
     enum cwt_status rc = srv_hot_load(srv_store(s), &p, srv_public_base(s), cwt_ctx_now(srv_ctx(s)), &h, &err);

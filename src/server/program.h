@@ -44,6 +44,9 @@ struct prog_snap {
  * a change made by another process; this server's own changes at once).
  */
 void srv_program_policy(struct srv_req *rq, struct cwt__program_policy *p);
+/* The policy in force read from the store (the seeded defaults when the store cannot answer), for
+ * code that runs outside a request or while the program snapshot is being built. */
+void srv_program_policy_stored(struct srv *s, struct cwt__program_policy *p);
 /* Marks the snapshot stale after a change the registry, the weights or the keys show. */
 void srv_program_changed(struct srv *s);
 /* The snapshot's builder (set on the server's holder by srv_new). */

@@ -25,18 +25,24 @@ json_t *srv_iso_or_null(int64_t t)
     return json_string(iso);
 }
 
+void srv_program_policy_stored(struct srv *s, struct cwt__program_policy *p)
+{
+    struct cwt__policy_row row;
+    struct cwt_err err;
+    if (cwt__store_policy_current(srv_store(s), &row, &err) == CWT_OK)
+        *p = row.p;
+    else
+        cwt__program_policy_default(p); /* the store is down: what it was seeded with */
+}
+
 void srv_program_policy(struct srv_req *rq, struct cwt__program_policy *p)
 {
     struct srv_snapshot *snap = srv_program_snapshot(rq);
     const struct prog_snap *ps = snap ? snap->data : NULL;
-    struct cwt__policy_row row;
-    struct cwt_err err;
     if (ps)
         *p = ps->policy;
-    else if (cwt__store_policy_current(srv_store(rq->srv), &row, &err) == CWT_OK)
-        *p = row.p;
     else
-        cwt__program_policy_default(p); /* the store is down: what it was seeded with */
+        srv_program_policy_stored(rq->srv, p);
     srv_snapshot_release(snap);
 }
 
