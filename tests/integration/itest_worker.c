@@ -98,18 +98,7 @@ static pid_t spawn_worker_args(const struct fx *f, const char *id, const char *c
 
 static pid_t spawn_worker(const struct fx *f, const char *id, const char *extra)
 {
-    char log[600];
-    snprintf(log, sizeof log, "%s/%s.log", f->dir, id);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(fd, 2);
-        dup2(fd, 1);
-        const char *argv[] = {getenv("CWTAP_BIN"), "worker", "--db", f->db, "--once", "--id", id, extra, NULL};
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    return pid;
+    return spawn_worker_args(f, id, &extra, extra ? 1 : 0);
 }
 
 static int wait_worker(pid_t pid)
