@@ -6,6 +6,7 @@ import { h } from '../shared/dom.js';
 import { field, onSubmit } from '../shared/forms.js';
 import { t } from '../shared/i18n.js';
 import { go } from '../shared/router.js';
+import { signinForm } from '../shared/signin.js';
 import { homeOf, session, signedIn } from '../shared/session.js';
 
 export function signupPage(params, page) {
@@ -31,15 +32,8 @@ export function signupPage(params, page) {
 
 export function signinPage(params, page) {
   if (session.me) return go(homeOf());
-  const form = h('form', { novalidate: true, 'aria-labelledby': 'signin-h' },
-    h('div', { class: 'form-alert', role: 'alert' }),
-    field(t('exp.auth.email'), { name: 'email', type: 'email', autocomplete: 'username', required: true }),
-    field(t('exp.auth.password'), { name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('exp.auth.signin.submit'))));
-  onSubmit(form, async (d) => {
-    signedIn(await post('/v1/login', { email: d.email.trim(), password: d.password }));
-    go(homeOf());
-  });
+  const form = signinForm('signin-h',
+    { email: 'exp.auth.email', password: 'exp.auth.password', submit: 'exp.auth.signin.submit' }, () => go(homeOf()));
   page.append(h('h1', { id: 'signin-h' }, t('exp.auth.signin.title')), form,
     h('p', {}, t('exp.auth.new'), ' ', h('a', { href: '#/signup' }, t('exp.auth.signup.title'))));
 }

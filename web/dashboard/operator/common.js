@@ -2,25 +2,18 @@
 // What every page of the operator console shares: the gate (an operator's session: a sign-in form
 // when signed out, a refusal for other kinds of account), the console's own navigation, and the
 // conversion between the API's UTC times and <input type=datetime-local> values (read as UTC).
-import { post } from '../shared/api.js';
 import { h } from '../shared/dom.js';
-import { field, onSubmit } from '../shared/forms.js';
+import { field } from '../shared/forms.js';
 import { hasKey, t } from '../shared/i18n.js';
 import { render } from '../shared/router.js';
-import { homeOf, session, signedIn } from '../shared/session.js';
+import { homeOf, session } from '../shared/session.js';
+import { signinForm } from '../shared/signin.js';
 
 const TABS = [['#/operator', 'op.tab.cycles'], ['#/operator/models', 'op.tab.models'], ['#/operator/log', 'op.tab.log']];
 
-function signinForm(page) {
-  const form = h('form', { novalidate: true, 'aria-labelledby': 'op-signin-h' },
-    h('div', { class: 'form-alert', role: 'alert' }),
-    field(t('op.signin.email'), { name: 'email', type: 'email', autocomplete: 'username', required: true }),
-    field(t('op.signin.password'), { name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('op.signin.submit'))));
-  onSubmit(form, async (d) => {
-    signedIn(await post('/v1/login', { email: d.email.trim(), password: d.password }));
-    render();
-  });
+function signinPage(page) {
+  const form = signinForm('op-signin-h',
+    { email: 'op.signin.email', password: 'op.signin.password', submit: 'op.signin.submit' }, render);
   page.append(h('h1', { id: 'op-signin-h' }, t('op.signin.title')), h('p', { class: 'lead' }, t('op.signin.lead')), form);
 }
 
@@ -37,7 +30,7 @@ function kindWord(me) {
 export function operatorPage(page, here, title) {
   const me = session.me;
   if (!me || !me.user) {
-    signinForm(page);
+    signinPage(page);
     return false;
   }
   if (!me.enterprise || me.enterprise.kind !== 'operator') {
