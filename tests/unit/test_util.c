@@ -11,6 +11,7 @@
 #include "util/timeutil.h"
 #include "util/idn.h"
 #include "util/url.h"
+#include "util/utf8.h"
 
 static void test_strerror_covers_every_status(void **state)
 {
@@ -287,10 +288,29 @@ static void test_url_split(void **state)
     cwt_free(rd);
 }
 
+/* Encoding at each length boundary gives the RFC 3629 bytes, which validate. */
+static void test_utf8_put(void **state)
+{
+    static const struct {
+        unsigned long cp;
+        const char *want;
+    } v[] = {{0x41, "A"}, {0x7f, "\x7f"}, {0x80, "\xc2\x80"}, {0xe9, "\xc3\xa9"}, {0x7ff, "\xdf\xbf"},
+             {0x800, "\xe0\xa0\x80"}, {0x4e2d, "\xe4\xb8\xad"}, {0xffff, "\xef\xbf\xbf"},
+             {0x10000, "\xf0\x90\x80\x80"}, {0x1f600, "\xf0\x9f\x98\x80"}, {0x10ffff, "\xf4\x8f\xbf\xbf"}};
+    for (size_t i = 0; i < CWT_ARRAY_LEN(v); i++) {
+        char out[4];
+        size_t n = (size_t)(cwt__utf8_put(out, v[i].cp) - out);
+        if (n != strlen(v[i].want) || memcmp(out, v[i].want, n) != 0)
+            fail_msg("U+%04lX: %zu bytes, not the %zu of RFC 3629", v[i].cp, n, strlen(v[i].want));
+        assert_true(cwt__utf8_valid(out, n, NULL));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strerror_covers_every_status),
+        cmocka_unit_test(test_utf8_put),
         cmocka_unit_test(test_err_set),
         cmocka_unit_test(test_buf_cap),
         cmocka_unit_test(test_ctx_clock_and_limits),

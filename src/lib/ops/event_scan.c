@@ -56,26 +56,6 @@ static int hex4(const char *p)
     return v;
 }
 
-static char *put_utf8(char *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        *o++ = (char)cp;
-    } else if (cp < 0x800) {
-        *o++ = (char)(0xc0 | (cp >> 6));
-        *o++ = (char)(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-        *o++ = (char)(0xe0 | (cp >> 12));
-        *o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
-        *o++ = (char)(0x80 | (cp & 0x3f));
-    } else {
-        *o++ = (char)(0xf0 | (cp >> 18));
-        *o++ = (char)(0x80 | ((cp >> 12) & 0x3f));
-        *o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
-        *o++ = (char)(0x80 | (cp & 0x3f));
-    }
-    return o;
-}
-
 /* Reads a \uXXXX escape (and its low surrogate) at s->p, just after the backslash-u. */
 static bool unicode_escape(struct cwt__ev_scan *s, unsigned *cp)
 {
@@ -145,7 +125,7 @@ static bool string(struct cwt__ev_scan *s, bool keep, const char **out, size_t *
             if (!unicode_escape(s, &cp))
                 return false;
             if (keep)
-                o = put_utf8(o, cp);
+                o = cwt__utf8_put(o, cp);
             continue;
         }
         default: s->p--; return fail(s, "invalid escape");

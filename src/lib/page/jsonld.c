@@ -12,6 +12,7 @@
 
 #include "page/sdata.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 
 #define MAX_VALUES 64    /* concatenated top-level values decoded from one block */
 #define MAX_OBJS 1000    /* objects kept from one block */
@@ -84,19 +85,9 @@ static int hexval(char c)
 static enum cwt_status add_utf8(struct cwt_buf *b, unsigned long cp)
 {
     char u[4];
-    size_t n;
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         cp = 0xFFFD;
-    if (cp < 0x80) {
-        u[0] = (char)cp, n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 63)), n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 63)), u[2] = (char)(0x80 | (cp & 63)), n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 63)), u[2] = (char)(0x80 | ((cp >> 6) & 63));
-        u[3] = (char)(0x80 | (cp & 63)), n = 4;
-    }
+    size_t n = (size_t)(cwt__utf8_put(u, cp) - u);
     return cwt_buf_add(b, u, n);
 }
 
