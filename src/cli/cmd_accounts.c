@@ -87,8 +87,8 @@ static int read_password(const char *path, char *out, size_t outlen)
     if (rc)
         return rc;
     size_t n = strcspn(text, "\r\n");
-    if (n < 10) {
-        cli_error("the password (first line of '%s') must be at least 10 characters", path);
+    if (n < SRV_PASSWORD_MIN) {
+        cli_error("the password (first line of '%s') must be at least %d characters", path, SRV_PASSWORD_MIN);
         rc = EXIT_INPUT;
     } else if (n >= outlen) {
         cli_error("the password (first line of '%s') is longer than %zu characters", path, outlen - 1);

@@ -75,8 +75,8 @@ void srv_route_signup(struct srv_req *rq, struct srv_resp *rs)
         srv_error(rs, 400, "invalid", "enterprise_name", "'enterprise_name' is empty");
         goto out;
     }
-    if (strlen(pw) < 10) {
-        srv_error(rs, 400, "invalid", "password", "'password' must be at least 10 characters");
+    if (strlen(pw) < SRV_PASSWORD_MIN) {
+        srv_error(rs, 400, "invalid", "password", "'password' must be at least %d characters", SRV_PASSWORD_MIN);
         goto out;
     }
     if (country && (strlen(country) != 2 || !isupper((unsigned char)country[0]) ||

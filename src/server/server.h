@@ -207,6 +207,9 @@ bool srv_page(struct srv_req *rq, struct srv_resp *rs, struct cwt__page *pg);
 
 /* ---- authentication (auth.c) -------------------------------------------- */
 
+/* The shortest password an account may have (signup, `cwtap accounts create`). */
+#define SRV_PASSWORD_MIN 10
+
 /* Hashes @p password with Argon2id at the configured cost into @p out (crypto_pwhash_STRBYTES). */
 enum cwt_status srv_password_hash(const struct srv *s, const char *password, char *out, size_t outlen,
                                   struct cwt_err *err);
