@@ -398,12 +398,6 @@ static size_t drain_max(const struct srv *s)
     return CWT_MAX(s->cfg.max_body * 16, (size_t)1 << 20);
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                                                                        : -1;
-}
-
 /*
  * Looks for a control byte (0x00-0x1f, 0x7f), raw or percent-encoded, in the request target as the client
  * sent it. libmicrohttpd decodes the target in place, so "%00" would silently cut the path or a query value
@@ -415,8 +409,8 @@ static void check_target(const char *uri, struct rqstate *st)
     for (const char *p = uri; *p; p++) {
         int b = (unsigned char)*p;
         size_t enc = 0;
-        if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-            b = hexval(p[1]) * 16 + hexval(p[2]);
+        if (*p == '%' && cwt_hexval(p[1]) >= 0 && cwt_hexval(p[2]) >= 0) {
+            b = cwt_hexval(p[1]) * 16 + cwt_hexval(p[2]);
             enc = 3;
         }
         if (b >= 0x20 && b != 0x7f) {

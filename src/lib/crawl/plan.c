@@ -73,14 +73,6 @@ static size_t fold_text(const char *in, char *out, size_t cap)
     return o;
 }
 
-static int hexv(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)(c | 0x20);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* The path of @p url (after host, before query), percent-decoded, lowercased, into @p out. */
 static size_t url_path(const char *url, char *out, size_t cap)
 {
@@ -91,8 +83,8 @@ static size_t url_path(const char *url, char *out, size_t cap)
         p = "/";
     for (; *p && *p != '?' && *p != '#' && o + 1 < cap; p++) {
         char c = *p;
-        if (c == '%' && hexv(p[1]) >= 0 && hexv(p[2]) >= 0) {
-            c = (char)(hexv(p[1]) * 16 + hexv(p[2]));
+        if (c == '%' && cwt_hexval(p[1]) >= 0 && cwt_hexval(p[2]) >= 0) {
+            c = (char)(cwt_hexval(p[1]) * 16 + cwt_hexval(p[2]));
             p += 2;
         }
         out[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;

@@ -42,17 +42,6 @@ static bool unreserved(unsigned char c)
            c == '_' || c == '~';
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Normalises percent-encoding into @p out (3 * n + 1 bytes): %xx of unreserved decoded, other %xx uppercased, raw bytes >= 0x80 and spaces encoded. */
 static size_t normalize(const char *s, size_t n, char *out)
 {
@@ -60,9 +49,9 @@ static size_t normalize(const char *s, size_t n, char *out)
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
-            hexval((unsigned char)s[i + 2]) >= 0) {
-            unsigned char v = (unsigned char)(hexval((unsigned char)s[i + 1]) * 16 + hexval((unsigned char)s[i + 2]));
+        if (c == '%' && i + 2 < n && cwt_hexval((unsigned char)s[i + 1]) >= 0 &&
+            cwt_hexval((unsigned char)s[i + 2]) >= 0) {
+            unsigned char v = (unsigned char)(cwt_hexval((unsigned char)s[i + 1]) * 16 + cwt_hexval((unsigned char)s[i + 2]));
             if (unreserved(v)) {
                 out[o++] = (char)v;
             } else {

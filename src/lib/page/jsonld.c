@@ -77,11 +77,6 @@ static void unwrap(const char **ps, size_t *plen)
     *plen = len;
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 static enum cwt_status add_utf8(struct cwt_buf *b, unsigned long cp)
 {
     char u[4];
@@ -110,7 +105,7 @@ static size_t entity(const char *s, size_t len, struct cwt_buf *b, enum cwt_stat
     unsigned long cp = 0;
     size_t digits = 0;
     for (; i < len && digits < 7; i++, digits++) {
-        int v = hex ? hexval(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
+        int v = hex ? cwt_hexval(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
         if (v < 0)
             break;
         cp = cp * (hex ? 16 : 10) + (unsigned long)v;
@@ -186,14 +181,14 @@ static enum cwt_status repair(const char *s, size_t len, struct cwt_buf *b)
             if (strchr("\"\\/bfnrt", e)) {
                 rc = cwt_buf_add(b, s + i, 2);
                 i++;
-            } else if (e == 'u' && i + 5 < len && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0 &&
-                       hexval(s[i + 4]) >= 0 && hexval(s[i + 5]) >= 0) {
+            } else if (e == 'u' && i + 5 < len && cwt_hexval(s[i + 2]) >= 0 && cwt_hexval(s[i + 3]) >= 0 &&
+                       cwt_hexval(s[i + 4]) >= 0 && cwt_hexval(s[i + 5]) >= 0) {
                 rc = cwt_buf_add(b, s + i, 6);
                 i += 5;
             } else if (e == '\'') {
                 rc = cwt_buf_addc(b, '\'');
                 i++;
-            } else if (e == 'x' && i + 3 < len && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0) {
+            } else if (e == 'x' && i + 3 < len && cwt_hexval(s[i + 2]) >= 0 && cwt_hexval(s[i + 3]) >= 0) {
                 char u[6] = {'\\', 'u', '0', '0', s[i + 2], s[i + 3]};
                 rc = cwt_buf_add(b, u, 6);
                 i += 3;

@@ -20,6 +20,12 @@
 #define CWT_MAX(a, b) ((a) > (b) ? (a) : (b))
 #define CWT_UNUSED(x) (void)(x)
 
+/* The value of hexadecimal digit @p c (either case), or -1 when it is not one. */
+static inline int cwt_hexval(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 /* The context's internals, shared by the layers of libcwtap. */
 struct cwt_ctx {
     struct cwt_limits limits;
