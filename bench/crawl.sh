@@ -7,6 +7,8 @@
 # log). Prints sites/s, pages/s, cwtap CPU ms per page, the baseline's, their ratio (target <= 1.5)
 # and cwtap's peak RSS.
 #   sh bench/crawl.sh BUILD_DIR      (a release build; BENCH_CRAWL_SITES=N, default 200; BENCH_CRAWL_JOBS=N, default 8)
+# BENCH_CRAWL_SYSTEM_CA=1 audits without --ca-file, with the system trust store as an agency's run
+# does (every site's certificate is then untrusted; the CPU of loading trust stores is what it shows).
 # To profile: BENCH_CRAWL_WRAP='perf record -g -o /tmp/crawl.perf' (the times then include perf's);
 # BENCH_CRAWL_KEEP=1 keeps the temporary directory.
 set -eu
@@ -134,7 +136,7 @@ fi
 : > "$T/logs/access.log"
 
 /usr/bin/time -f '%e %U %S %M' -o "$T/time.cwtap" ${BENCH_CRAWL_WRAP:-} "$cwtap" audit --json --quiet --allow-private --offline-registry \
-    --ca-file "$T/certs/ca.pem" --http-port "$http" --jobs "$jobs" --urls "$T/urls.txt" -o "$T/report.json" \
+    $([ -n "${BENCH_CRAWL_SYSTEM_CA:-}" ] || echo --ca-file "$T/certs/ca.pem") --http-port "$http" --jobs "$jobs" --urls "$T/urls.txt" -o "$T/report.json" \
     $(cat "$T/resolve") 2>"$T/audit.err" || {
     rc=$?
     [ $rc -eq 1 ] || [ $rc -eq 3 ] || { echo "bench/crawl.sh: cwtap audit exited $rc" >&2; tail -5 "$T/audit.err" >&2; exit 1; }

@@ -83,7 +83,7 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
 {
     static const struct cwt_audit_opts no_opts = {0};
     const struct cwt_audit_opts *o = opts ? opts : &no_opts;
-    struct cwt__model *model = NULL;
+    const struct cwt__model *model = NULL;
     struct cwt__crawl *crawl = NULL;
     struct cwt__tls_report *tls = NULL;
     struct cwt__whois *whois = NULL;
@@ -101,7 +101,7 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
     rc = cwt__url_split(url, &u, err);
     if (rc)
         goto out;
-    rc = cwt__model_load(o->model_path ? o->model_path : cwt__model_default_path(), &model, err);
+    rc = cwt__model_acquire(o->model_path ? o->model_path : cwt__model_default_path(), &model, err);
     if (rc)
         goto out;
     int64_t at = o->at ? o->at : cwt_ctx_now(ctx);
@@ -228,7 +228,7 @@ out:
     cwt__whois_free(whois);
     cwt__tls_report_free(tls);
     cwt__crawl_free(crawl);
-    cwt__model_free(model);
+    cwt__model_release(model);
     return rc;
 }
 

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "harness.h"
@@ -649,6 +651,50 @@ static void test_model_load_survives_allocation_failures(void **state)
     assert_true(failures > 10);
 }
 
+/* cwt__model_acquire(): one load per file, shared; a file replaced on disk is loaded again while
+ * holders of the old model keep it; a missing file is the loader's error naming the path. */
+static void test_model_cache(void **state)
+{
+    (void)state;
+    char *dir = h_tempdir("modelcache");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/model.json", dir);
+    size_t len = 0;
+    char *src = h_read_file(h_src("models/cwtap-model-v1.json"), &len);
+    assert_non_null(src);
+    assert_int_equal(h_write_file(path, src, len), 0);
+    struct cwt_err err = {0};
+    const struct cwt__model *a = NULL, *b = NULL, *c = NULL;
+    assert_int_equal(cwt__model_acquire(path, &a, &err), CWT_OK);
+    assert_int_equal(cwt__model_acquire(path, &b, &err), CWT_OK);
+    assert_ptr_equal(a, b);
+    /* replaced: same bytes but a new file (a new inode), so it is read again */
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.new", path);
+    char *v2 = h_replace(src, "\"version\"", "\"version\" ");
+    assert_non_null(v2);
+    assert_int_equal(h_write_file(tmp, v2, strlen(v2)), 0);
+    assert_int_equal(rename(tmp, path), 0);
+    assert_int_equal(cwt__model_acquire(path, &c, &err), CWT_OK);
+    assert_ptr_not_equal(a, c);
+    assert_string_equal(cwt__model_id(a), cwt__model_id(c)); /* the old one is still whole */
+    cwt__model_release(a);
+    cwt__model_release(b); /* the old entry is freed here (ASan/valgrind see a use after it) */
+    cwt__model_release(c);
+    const struct cwt__model *d = NULL;
+    assert_int_equal(cwt__model_acquire(path, &d, &err), CWT_OK);
+    assert_ptr_equal(c, d);
+    cwt__model_release(d);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(cwt__model_acquire(path, &d, &err), CWT_EIO);
+    assert_null(d);
+    assert_non_null(strstr(err.msg, path));
+    free(v2);
+    free(src);
+    rmdir(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -669,6 +715,7 @@ int main(void)
         cmocka_unit_test(test_schema_validator_catches_errors),
         cmocka_unit_test(test_evaluate_survives_allocation_failures),
         cmocka_unit_test(test_model_load_survives_allocation_failures),
+        cmocka_unit_test(test_model_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -394,6 +395,42 @@ static void test_json_and_sans_cap(void **state)
     cwt__tls_report_free(r);
 }
 
+/* The trust store is loaded once per CA file and read again when the file is replaced: the same
+ * chain is trusted with the bundle and untrusted once the file holds another certificate. */
+static void test_store_follows_file(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/roots-copy.pem", tmpdir);
+    size_t len = 0, olen = 0;
+    char *bundle = h_read_file(roots_bundle, &len);
+    char *other = h_read_file(h_src("tests/fixtures/badssl/chains/wildcard-rsa2048.pem"), &olen);
+    assert_non_null(bundle);
+    assert_non_null(other);
+    assert_int_equal(h_write_file(path, bundle, len), 0);
+    for (int round = 0; round < 2; round++) {
+        struct cwt__tls_report *r = inspect_file("chains/subdomain-10000-sans.pem", "10000-sans.badssl.com",
+                                                 1600000000, path);
+        json_t *j = cwt__tls_report_json(r);
+        assert_true(json_is_true(json_object_get(j, "trusted")));
+        json_decref(j);
+        cwt__tls_report_free(r);
+    }
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.new", path);
+    assert_int_equal(h_write_file(tmp, other, olen), 0);
+    assert_int_equal(rename(tmp, path), 0);
+    struct cwt__tls_report *r = inspect_file("chains/subdomain-10000-sans.pem", "10000-sans.badssl.com", 1600000000,
+                                             path);
+    json_t *j = cwt__tls_report_json(r);
+    assert_false(json_is_true(json_object_get(j, "trusted")));
+    json_decref(j);
+    cwt__tls_report_free(r);
+    unlink(path);
+    free(bundle);
+    free(other);
+}
+
 /* Failing the Nth allocation, for every N, gives CWT_ENOMEM and no leak, until it succeeds. */
 static void test_out_of_memory(void **state)
 {
@@ -509,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_interception_ca_as_anchor),
         cmocka_unit_test(test_garbage_and_bounds),
         cmocka_unit_test(test_json_and_sans_cap),
+        cmocka_unit_test(test_store_follows_file),
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_netaddr),
         cmocka_unit_test(test_idn),

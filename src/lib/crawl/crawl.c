@@ -820,26 +820,23 @@ enum cwt_status cwt__crawl_site_opts(const struct cwt_ctx *ctx, const struct cwt
         goto fail;
     st = CWT_ENOMEM;
 
-    /* round 1: the home page and robots.txt of its origin */
+    /* round 1: the home page, then robots.txt of the origin it landed on. One after the other: the
+     * second request then rides the first one's connection (one TLS handshake, not two racing
+     * ones), and a home page that does not answer costs no second wait for robots.txt, which is
+     * only read when the home page came (nothing else is fetched otherwise). */
     set_origin(&cr, url);
     char robots_url[340];
-    snprintf(robots_url, sizeof robots_url, "%s/robots.txt", cr.origin);
-    struct cwt__fetch_req r1[2] = {{.url = url}, {.url = robots_url, .max_bytes = CWT__ROBOTS_MAX_BYTES}};
-    struct cwt__response o1[2];
-    if (fetch_batch(&cr, r1, 2, o1) != CWT_OK) {
-        cwt__response_release(&o1[0]);
-        cwt__response_release(&o1[1]);
+    struct cwt__fetch_req r1 = {.url = url};
+    struct cwt__response home, robots;
+    memset(&robots, 0, sizeof robots);
+    if (fetch_batch(&cr, &r1, 1, &home) != CWT_OK) {
+        cwt__response_release(&home);
         goto nomem;
     }
-    struct cwt__response home = o1[0], robots = o1[1];
     const char *landed = home.final_url ? home.final_url : url;
     cr.site = site_of(landed);
-    char old_origin[300];
-    snprintf(old_origin, sizeof old_origin, "%s", cr.origin);
     set_origin(&cr, landed);
-    if (home.rc == CWT_OK && strcmp(old_origin, cr.origin) != 0) {
-        /* the home page lives elsewhere: its robots.txt is the one that counts */
-        cwt__response_release(&robots);
+    if (home.rc == CWT_OK) {
         snprintf(robots_url, sizeof robots_url, "%s/robots.txt", cr.origin);
         struct cwt__fetch_req rr = {.url = robots_url, .max_bytes = CWT__ROBOTS_MAX_BYTES};
         if (fetch_batch(&cr, &rr, 1, &robots) != CWT_OK) {

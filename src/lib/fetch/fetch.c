@@ -195,8 +195,14 @@ static enum cwt_status setup_easy(struct xfer *x, const struct cwt__fetch_req *r
     SET(CURLOPT_OPENSOCKETDATA, x);
     SET(CURLOPT_SSL_VERIFYPEER, o->verify_tls ? 1L : 0L);
     SET(CURLOPT_SSL_VERIFYHOST, o->verify_tls ? 2L : 0L);
-    if (o->ca_file)
+    if (o->verify_tls && o->ca_file) {
         SET(CURLOPT_CAINFO, o->ca_file);
+    } else if (!o->verify_tls) {
+        /* nothing verified, nothing to load: without this libcurl parses its CA bundle (the system's
+         * ~140 certificates) for every site; the tls signal judges the chain with its own store */
+        SET(CURLOPT_CAINFO, NULL);
+        SET(CURLOPT_CAPATH, NULL);
+    }
     if (x->f->resolve)
         SET(CURLOPT_RESOLVE, x->f->resolve);
 #undef SET

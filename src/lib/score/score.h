@@ -18,6 +18,10 @@ struct cwt__model;
 /* Loads and validates the model at @p path; errors name the field. Free with cwt__model_free(). */
 enum cwt_status cwt__model_load(const char *path, struct cwt__model **out, struct cwt_err *err);
 void cwt__model_free(struct cwt__model *m);
+/* The model at @p path, loaded once per process and shared (read-only) by every holder until the
+ * file changes on disk; errors as cwt__model_load(). Give it back with cwt__model_release(). */
+enum cwt_status cwt__model_acquire(const char *path, const struct cwt__model **out, struct cwt_err *err);
+void cwt__model_release(const struct cwt__model *m);
 /* The default model path: $CWTAP_MODEL, else the installed/ source-tree models/ file. */
 const char *cwt__model_default_path(void);
 

@@ -2,14 +2,18 @@
 /*
  * This module implements the entry points of the tls layer: the report's life
  * (new, problems, free), the trust store (a CA file or the system's default
- * paths), the offline inspection of a PEM (or DER) chain and the live
+ * paths, loaded once per process), the offline inspection of a PEM (or DER) chain and the live
  * inspection, which both hand the chain to the one classification in
  * tls_chain.c. The live connection and handshake are in tls_live.c.
  */
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "tls/tls_internal.h"
 #include "util/idn.h"
@@ -172,7 +176,30 @@ void cwt__tls_report_free(struct cwt__tls_report *r)
     cwt_free(r);
 }
 
-enum cwt_status cwt__tls_store_load(const struct cwt__tls_opts *opts, X509_STORE **out, struct cwt_err *err)
+/* Trust stores loaded once per process and shared (an X509_STORE is safe to verify against from
+ * several threads; each caller holds its own reference): parsing the system bundle's ~140
+ * certificates for every site an agency audits was most of the TLS inspection's CPU. A store is
+ * reloaded when its file changes (path, inode, size or modification time). */
+#define STORE_CACHE 8
+struct store_slot {
+    char *path; /* NULL: the system default paths */
+    struct stat st;
+    bool have_st;
+    X509_STORE *store;
+};
+static struct store_slot store_cache[STORE_CACHE];
+static size_t store_next;
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool same_file(const struct store_slot *s, const struct stat *st, bool have_st)
+{
+    if (s->have_st != have_st)
+        return false;
+    return !have_st || (s->st.st_dev == st->st_dev && s->st.st_ino == st->st_ino && s->st.st_size == st->st_size &&
+                        s->st.st_mtim.tv_sec == st->st_mtim.tv_sec && s->st.st_mtim.tv_nsec == st->st_mtim.tv_nsec);
+}
+
+static enum cwt_status store_new(const struct cwt__tls_opts *opts, X509_STORE **out, struct cwt_err *err)
 {
     *out = NULL;
     X509_STORE *st = X509_STORE_new();
@@ -191,6 +218,38 @@ enum cwt_status cwt__tls_store_load(const struct cwt__tls_opts *opts, X509_STORE
     }
     *out = st;
     return CWT_OK;
+}
+
+enum cwt_status cwt__tls_store_load(const struct cwt__tls_opts *opts, X509_STORE **out, struct cwt_err *err)
+{
+    const char *path = opts && opts->ca_file ? opts->ca_file : NULL;
+    struct stat st;
+    bool have_st = stat(path ? path : X509_get_default_cert_file(), &st) == 0;
+    *out = NULL;
+    pthread_mutex_lock(&store_lock);
+    for (size_t i = 0; i < STORE_CACHE; i++) {
+        struct store_slot *s = &store_cache[i];
+        if (s->store && (path ? s->path && strcmp(s->path, path) == 0 : !s->path) && same_file(s, &st, have_st) &&
+            X509_STORE_up_ref(s->store) == 1) {
+            *out = s->store;
+            pthread_mutex_unlock(&store_lock);
+            return CWT_OK;
+        }
+    }
+    X509_STORE *fresh = NULL;
+    enum cwt_status rc = store_new(opts, &fresh, err);
+    char *copy = path ? cwt_strdup(path) : NULL;
+    if (rc == CWT_OK && (!path || copy) && X509_STORE_up_ref(fresh) == 1) {
+        struct store_slot *s = &store_cache[store_next++ % STORE_CACHE];
+        X509_STORE_free(s->store); /* the cache's reference; holders keep theirs */
+        cwt_free(s->path);
+        *s = (struct store_slot){.path = copy, .st = st, .have_st = have_st, .store = fresh};
+        copy = NULL;
+    }
+    pthread_mutex_unlock(&store_lock);
+    cwt_free(copy);
+    *out = fresh;
+    return rc;
 }
 
 static int64_t eval_time(const struct cwt_ctx *ctx, const struct cwt__tls_opts *opts)

@@ -128,22 +128,35 @@ static int open_conn(const struct cwt__tls_opts *opts, struct cwt__tls_report *r
     return fd;
 }
 
-/* An OpenSSL client that lets every server through, so the report can judge it. */
-static SSL_CTX *client_ctx(void)
+/* An OpenSSL client that lets every server through, so the report can judge it. One per process:
+ * an SSL_CTX is safe to share between threads once set up, and building it per site cost more CPU
+ * than the handshake it served. */
+static SSL_CTX *client_ctx_shared;
+
+static void client_ctx_build(void)
 {
     SSL_CTX *sc = SSL_CTX_new(TLS_client_method());
     if (!sc)
-        return NULL;
+        return;
     static const unsigned char alpn[] = "\x02h2\x08http/1.1";
     SSL_CTX_set_security_level(sc, 0);
     if (SSL_CTX_set_min_proto_version(sc, TLS1_VERSION) != 1 ||
         SSL_CTX_set_cipher_list(sc, "ALL:!aNULL:!eNULL:@SECLEVEL=0") != 1 || SSL_CTX_set_alpn_protos(sc, alpn, sizeof alpn - 1) != 0) {
         SSL_CTX_free(sc);
-        return NULL;
+        return;
     }
     SSL_CTX_set_options(sc, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_IGNORE_UNEXPECTED_EOF);
     SSL_CTX_set_verify(sc, SSL_VERIFY_NONE, NULL);
-    return sc;
+    /* a client context caches no session by itself (SSL_SESS_CACHE_SERVER) and nothing here calls
+     * SSL_set_session(): every inspection stays a full handshake, as with a context per site */
+    client_ctx_shared = sc;
+}
+
+static SSL_CTX *client_ctx(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, client_ctx_build);
+    return client_ctx_shared;
 }
 
 static void ssl_error_text(char *out, size_t n, int sslerr)
@@ -281,7 +294,6 @@ enum cwt_status cwt__tls_live(const struct cwt_ctx *ctx, const struct cwt__tls_o
 out:
     sk_X509_free(rest); /* borrowed from the session */
     SSL_free(ssl);
-    SSL_CTX_free(sc);
     if (fd >= 0)
         close(fd);
     /* Swallow a SIGPIPE raised while it was blocked, then restore the mask. */
