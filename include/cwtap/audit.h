@@ -26,6 +26,7 @@ struct cwt_audit_opts {
     bool offline_registry;            /**< skip WHOIS/RDAP/DNS look-ups entirely */
     int http_port;                    /**< port of plain http probed for the redirect to https; 0: 80 */
     const struct cwt_ops_data *ops;   /**< the site's platform events and probes (borrowed); NULL: none */
+    const char *sdk_site_id;          /**< also look for this site id's SDK tag on the home page as fetched */
 };
 
 /** An evaluation of one site. Opaque; free with cwt_report_free(). */

@@ -70,24 +70,16 @@ static void probe_due(struct worker *w, bool all)
 
 /*
  * The program's side of an evaluation: is the SDK tag with this site's id on
- * the home page (fetched again: the report keeps no raw HTML), then the mark's
- * state machine with the threshold in force (program/markflow.h).
+ * the home page the audit fetched (cwt_audit_opts.sdk_site_id; no second fetch),
+ * then the mark's state machine with the threshold in force (program/markflow.h).
  */
-static enum cwt_status judge(struct worker *w, const struct cwt__site *site, const struct cwt__evaluation *ev,
-                             struct cwt_err *err)
+static enum cwt_status judge(struct worker *w, const struct cwt__site *site, const struct cwt_report *rep,
+                             const struct cwt__evaluation *ev, struct cwt_err *err)
 {
-    struct cwt__fetch_opts fo = {.ca_file = w->audit.ca_file, .resolve = w->audit.resolve,
-                                 .nresolve = w->audit.nresolve, .allow_private = w->audit.allow_private,
-                                 .verify_tls = false}; /* TLS is judged by its signal, not here */
-    struct cwt__response resp;
-    memset(&resp, 0, sizeof resp);
-    enum cwt__integration integ = CWT__INTEG_ABSENT;
-    char why[200] = "";
-    if (cwt__fetch(w->ctx, &fo, site->url, &resp) == CWT_OK && resp.rc == CWT_OK && resp.status == 200 && resp.body)
-        integ = cwt__integration_detect(resp.body, resp.body_len, site->id, why, sizeof why);
-    cwt__response_release(&resp);
+    const char *why = NULL;
+    enum cwt__integration integ = cwt__report_integration(rep, &why);
     if (!w->quiet)
-        fprintf(stderr, "cwtap worker: %s: %s\n", site->id, why[0] ? why : "home page not fetched");
+        fprintf(stderr, "cwtap worker: %s: %s\n", site->id, why);
     struct cwt__program_policy p;
     struct cwt__eval_threshold th;
     enum cwt_status rc = cwt__policy_cache_at(w->store, &w->policy, ev->at, &p, err); /* in force when evaluated */
@@ -115,6 +107,7 @@ static enum cwt_status run_evaluate(struct worker *w, const struct cwt__job *j, 
                                   err)))
         goto out;
     o.ops = ops;
+    o.sdk_site_id = site.id;
     if ((rc = cwt_audit(w->ctx, site.url, &o, &rep, err)))
         goto out;
     if ((rc = cwt_report_render(rep, CWT_FORMAT_JSON, 0, &json, err)))
@@ -138,7 +131,7 @@ static enum cwt_status run_evaluate(struct worker *w, const struct cwt__job *j, 
     struct cwt_err perr;
     if (cwt__probes_update_channels(w->store, site.domain, json, o.at, &perr) != CWT_OK)
         fprintf(stderr, "cwtap worker: cannot store the channels of '%s': %s\n", site.domain, perr.msg);
-    rc = judge(w, &site, &ev, err);
+    rc = judge(w, &site, rep, &ev, err);
 out:
     cwt__ops_data_free(ops);
     cwt_free(json);

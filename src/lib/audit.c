@@ -10,6 +10,7 @@
 
 #include "crawl/crawl.h"
 #include "ops/ops.h"
+#include "program/integration.h"
 #include "report/report.h"
 #include "score/score.h"
 #include "signals/orgname.h"
@@ -23,6 +24,8 @@ struct cwt_report {
     double total;
     char grade[4];
     bool unreachable;
+    enum cwt__integration integ; /* the home page's SDK tag, when asked for (sdk_site_id) */
+    char integ_why[200];
 };
 
 /* The ADDR of a "HOST:PORT:ADDR" entry matching host and port, copied into @p out; false if none. */
@@ -213,6 +216,16 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
     r->eval = eval;
     eval = NULL;
     r->unreachable = crawl->npages == 0 || crawl->pages[0].resp.rc != CWT_OK;
+    r->integ = CWT__INTEG_ABSENT;
+    if (o->sdk_site_id) {
+        /* the page the signals judged, not a second fetch of it */
+        const struct cwt__response *home = crawl->npages ? &crawl->pages[0].resp : NULL;
+        if (home && home->rc == CWT_OK && home->status == 200 && home->body)
+            r->integ = cwt__integration_detect(home->body, home->body_len, o->sdk_site_id, r->integ_why,
+                                               sizeof r->integ_why);
+        else
+            snprintf(r->integ_why, sizeof r->integ_why, "home page not fetched");
+    }
     fill_totals(r);
     *out = r;
     r = NULL;
@@ -230,6 +243,13 @@ out:
     cwt__crawl_free(crawl);
     cwt__model_release(model);
     return rc;
+}
+
+enum cwt__integration cwt__report_integration(const struct cwt_report *r, const char **why)
+{
+    if (why)
+        *why = r && r->integ_why[0] ? r->integ_why : "no SDK tag looked for";
+    return r ? r->integ : CWT__INTEG_ABSENT;
 }
 
 void cwt_report_free(struct cwt_report *r)

@@ -28,4 +28,12 @@ enum cwt__integration {
 enum cwt__integration cwt__integration_detect(const char *html, size_t len, const char *site_id, char *why,
                                                size_t why_len);
 
+struct cwt_report;
+/*
+ * The SDK tag verdict on the home page the audit fetched, for the site id given as
+ * cwt_audit_opts.sdk_site_id (CWT__INTEG_ABSENT when none was given or the home page did not
+ * answer 200); @p why (may be NULL) is set to the line for the exporter, valid while @p r lives.
+ */
+enum cwt__integration cwt__report_integration(const struct cwt_report *r, const char **why);
+
 #endif
