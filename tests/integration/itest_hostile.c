@@ -161,6 +161,36 @@ static void test_gzip_bomb(void **state)
     free(z);
 }
 
+/* A gzip body whose data is damaged: an error naming the URL and the coding (not a page of garbage);
+ * a coding we did not ask for and cannot read (br): refused by name. */
+static void test_bad_encodings(void **state)
+{
+    (void)state;
+    size_t zlen;
+    unsigned char *z = h_gzip_zeros((size_t)100000, &zlen);
+    assert_non_null(z);
+    for (size_t i = 12; i < zlen - 8; i += 7)
+        z[i] ^= 0x5a;
+    struct h_route r[] = {{.path = "/", .headers = "Content-Type: text/html\r\nContent-Encoding: gzip\r\n",
+                           .body = (const char *)z, .body_len = zlen}};
+    struct result res;
+    run("damaged gzip", r, 1, false, NULL, &res);
+    const struct cwt__response *h = &res.c->pages[0].resp;
+    assert_int_equal(h->rc, CWT_EHTTP);
+    assert_non_null(strstr(h->error, "could not be decoded (Content-Encoding: gzip)"));
+    assert_non_null(strstr(h->error, "http://" HOST));
+    done(&res);
+    free(z);
+    struct h_route b[] = {{.path = "/", .headers = "Content-Type: text/html\r\nContent-Encoding: br\r\n",
+                           .body = "\x1b\x03\x00\xf8\x25\x30\x30", .body_len = 7}};
+    run("br unasked", b, 1, false, NULL, &res);
+    h = &res.c->pages[0].resp;
+    assert_int_equal(h->rc, CWT_EUNSUPPORTED);
+    assert_non_null(strstr(h->error, "Content-Encoding: br"));
+    assert_int_equal(h->body_len, 0);
+    done(&res);
+}
+
 static void test_broken_chunked(void **state)
 {
     (void)state;
@@ -409,7 +439,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slow_drip),        cmocka_unit_test(test_redirect_loop),
-        cmocka_unit_test(test_endless_body),     cmocka_unit_test(test_gzip_bomb),
+        cmocka_unit_test(test_endless_body),     cmocka_unit_test(test_gzip_bomb), cmocka_unit_test(test_bad_encodings),
         cmocka_unit_test(test_broken_chunked),   cmocka_unit_test(test_charset_lie),
         cmocka_unit_test(test_deep_nesting),     cmocka_unit_test(test_million_links),
         cmocka_unit_test(test_500_storm),        cmocka_unit_test(test_429_storm),

@@ -2,7 +2,8 @@
 /*
  * Unit tests of src/lib/fetch without the network: the SSRF guard's address
  * classes and allow-list, and charset detection/conversion with real encoded
- * samples (made with iconv here) and a real page that lies about its charset.
+ * samples (made with iconv here) and a real page that lies about its charset;
+ * Content-Encoding decoding (decode.c) against zlib's own output.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,8 @@
 #include <stdlib.h>
 
 #include "fetch/charset.h"
+#include "fetch/decode.h"
+#include <zlib.h>
 #include "util/netaddr.h"
 #include "harness.h"
 
@@ -324,12 +327,141 @@ static void test_sniff_meta(void **state)
     assert_false(cwt__charset_sniff_meta(big, sizeof big, buf, sizeof buf));
 }
 
+/* Compresses @p n bytes with zlib: @p wbits 31 gzip, 15 zlib, -15 raw deflate. */
+static unsigned char *zpack(const void *in, size_t n, int wbits, size_t *out_len)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&z, (uLong)n) + 64;
+    unsigned char *out = malloc(cap);
+    assert_non_null(out);
+    z.next_in = (unsigned char *)in;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    *out_len = z.total_out;
+    deflateEnd(&z);
+    return out;
+}
+
+static char *sample_text(size_t n)
+{
+    char *t = malloc(n + 1);
+    assert_non_null(t);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 1103515245u + 12345u;
+        t[i] = "abcdefgh <p>\n"[(x >> 16) % 13];
+    }
+    t[n] = '\0';
+    return t;
+}
+
+static void expect_decoded(enum cwt__encoding enc, const unsigned char *in, size_t n, bool in_cut, size_t cap,
+                           enum cwt_status want, const char *text, size_t text_len, bool want_cut)
+{
+    char *out = NULL, why[160];
+    size_t out_len = 0;
+    bool cut = false;
+    assert_int_equal(cwt__decode_body(enc, in, n, in_cut, cap, &out, &out_len, &cut, why, sizeof why), want);
+    assert_int_equal(out_len, text_len);
+    assert_int_equal(cut, want_cut);
+    if (text_len) {
+        assert_non_null(out);
+        assert_memory_equal(out, text, text_len);
+        assert_int_equal(out[out_len], '\0');
+    }
+    if (want != CWT_OK)
+        assert_true(why[0] != '\0');
+    cwt_free(out);
+}
+
+static void test_decode(void **state)
+{
+    (void)state;
+    assert_int_equal(cwt__encoding_of(NULL), CWT__ENC_IDENTITY);
+    assert_int_equal(cwt__encoding_of(" identity "), CWT__ENC_IDENTITY);
+    assert_int_equal(cwt__encoding_of("GZIP"), CWT__ENC_GZIP);
+    assert_int_equal(cwt__encoding_of("x-gzip"), CWT__ENC_GZIP);
+    assert_int_equal(cwt__encoding_of("deflate"), CWT__ENC_DEFLATE);
+    assert_int_equal(cwt__encoding_of("br"), CWT__ENC_UNSUPPORTED);
+    assert_int_equal(cwt__encoding_of("gzip, gzip"), CWT__ENC_UNSUPPORTED);
+
+    size_t n = 300000, zn = 0;
+    char *text = sample_text(n);
+    unsigned char *gz = zpack(text, n, 31, &zn);
+    /* whole (libdeflate's path), and with the cap exactly the size */
+    expect_decoded(CWT__ENC_GZIP, gz, zn, false, 1 << 20, CWT_OK, text, n, false);
+    expect_decoded(CWT__ENC_GZIP, gz, zn, false, n, CWT_OK, text, n, false);
+    /* over the cap: the first cap bytes, cut (zlib's path) */
+    expect_decoded(CWT__ENC_GZIP, gz, zn, false, 1000, CWT_OK, text, 1000, true);
+    expect_decoded(CWT__ENC_GZIP, gz, zn, false, n - 1, CWT_OK, text, n - 1, true);
+    /* input cut at a byte cap: what it holds, cut, no error; the same input not cut is an error */
+    char *out = NULL, why[160];
+    size_t out_len = 0;
+    bool cut = false;
+    assert_int_equal(cwt__decode_body(CWT__ENC_GZIP, gz, zn / 2, true, 1 << 20, &out, &out_len, &cut, why, sizeof why),
+                     CWT_OK);
+    assert_true(cut);
+    assert_true(out_len > 0 && out_len < n);
+    assert_memory_equal(out, text, out_len);
+    cwt_free(out);
+    assert_int_equal(cwt__decode_body(CWT__ENC_GZIP, gz, zn / 2, false, 1 << 20, &out, &out_len, &cut, why, sizeof why),
+                     CWT_EPARSE);
+    assert_non_null(strstr(why, "ends early"));
+    cwt_free(out);
+    /* two members, as RFC 1952 allows */
+    size_t half = n / 2, z1 = 0, z2 = 0;
+    unsigned char *g1 = zpack(text, half, 31, &z1), *g2 = zpack(text + half, n - half, 31, &z2);
+    unsigned char *both = malloc(z1 + z2);
+    assert_non_null(both);
+    memcpy(both, g1, z1);
+    memcpy(both + z1, g2, z2);
+    expect_decoded(CWT__ENC_GZIP, both, z1 + z2, false, 1 << 20, CWT_OK, text, n, false);
+    /* a damaged byte in the data, and a trailer whose size lies: errors naming gzip */
+    unsigned char *bad = malloc(zn);
+    assert_non_null(bad);
+    memcpy(bad, gz, zn);
+    bad[zn - 5] ^= 0xff; /* the CRC */
+    assert_int_equal(cwt__decode_body(CWT__ENC_GZIP, bad, zn, false, 1 << 20, &out, &out_len, &cut, why, sizeof why),
+                     CWT_EPARSE);
+    assert_non_null(strstr(why, "gzip"));
+    cwt_free(out);
+    memcpy(bad, gz, zn);
+    bad[zn - 4] ^= 0x01; /* ISIZE */
+    assert_int_equal(cwt__decode_body(CWT__ENC_GZIP, bad, zn, false, 1 << 20, &out, &out_len, &cut, why, sizeof why),
+                     CWT_EPARSE);
+    cwt_free(out);
+    /* not gzip at all */
+    expect_decoded(CWT__ENC_GZIP, (const unsigned char *)"hello world, plain", 18, false, 100, CWT_EPARSE, NULL, 0,
+                   false);
+    /* deflate, zlib-wrapped and raw; empty bodies; an unsupported coding */
+    size_t dn = 0, rn = 0;
+    unsigned char *zl = zpack(text, n, 15, &dn), *raw = zpack(text, n, -15, &rn);
+    expect_decoded(CWT__ENC_DEFLATE, zl, dn, false, 1 << 20, CWT_OK, text, n, false);
+    expect_decoded(CWT__ENC_DEFLATE, raw, rn, false, 1 << 20, CWT_OK, text, n, false);
+    expect_decoded(CWT__ENC_DEFLATE, raw, rn, false, 5000, CWT_OK, text, 5000, true);
+    expect_decoded(CWT__ENC_GZIP, gz, 0, false, 100, CWT_OK, NULL, 0, false);
+    expect_decoded(CWT__ENC_UNSUPPORTED, gz, zn, false, 100, CWT_EUNSUPPORTED, NULL, 0, false);
+    free(zl);
+    free(raw);
+    free(bad);
+    free(both);
+    free(g1);
+    free(g2);
+    free(gz);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_addr_classes),     cmocka_unit_test(test_allow_list),
         cmocka_unit_test(test_charset_samples),  cmocka_unit_test(test_charset_lie_real_page),
         cmocka_unit_test(test_charset_edges),    cmocka_unit_test(test_sniff_meta),
+        cmocka_unit_test(test_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

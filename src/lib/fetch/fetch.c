@@ -2,7 +2,7 @@
 /*
  * This module implements the fetch layer on libcurl's multi interface: many
  * transfers at once over reused connections (HTTP/2 where offered), each
- * bounded in decoded bytes (the write callback stops a gzip bomb at the cap),
+ * bounded in decoded bytes (a gzip bomb is decoded up to the cap only: decode.c),
  * headers (count and size), redirects and time. The SSRF guard runs in the
  * open-socket callback, i.e. on the address actually about to be connected,
  * for the first hop and every redirect, before any packet is sent. Only http
@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "fetch/charset.h"
+#include "fetch/decode.h"
 #include "fetch/fetch.h"
 #include "util/netaddr.h"
 #include "util/buf.h"
@@ -44,9 +45,11 @@ struct xfer {
     CURL *easy;
     const char *url;
     struct cwt__response *out;
-    struct cwt_buf body;
+    struct cwt_buf body;  /* the body as received (still encoded when enc says so) */
     size_t cap;
     bool truncated;
+    bool enc_known;       /* enc read from the final response's headers, at its first body bytes */
+    enum cwt__encoding enc;
     bool header_overflow;
     size_t header_bytes;
     struct cwt__header *headers;
@@ -105,11 +108,26 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
-/* Receives decoded bytes; stops the transfer at the cap (curl then reports a write error). */
+static const char *header_of(const struct xfer *x, const char *name)
+{
+    for (size_t i = 0; i < x->nheaders; i++)
+        if (strcmp(x->headers[i].name, name) == 0)
+            return x->headers[i].value;
+    return NULL;
+}
+
+/* Receives the body as sent (decoded later: decode.c); stops the transfer at the cap (curl then
+ * reports a write error). A coding we did not ask for and cannot read stops it at once. */
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     struct xfer *x = ud;
     size_t n = size * nmemb;
+    if (!x->enc_known) {
+        x->enc_known = true;
+        x->enc = cwt__encoding_of(header_of(x, "content-encoding"));
+    }
+    if (x->enc == CWT__ENC_UNSUPPORTED)
+        return 0;
     size_t room = x->cap - x->body.len;
     if (n > room) {
         if (room)
@@ -182,7 +200,7 @@ static enum cwt_status setup_easy(struct xfer *x, const struct cwt__fetch_req *r
     SET(CURLOPT_MAXREDIRS, (long)lim->max_redirects);
     SET(CURLOPT_CONNECTTIMEOUT_MS, CWT_MIN(lim->connect_timeout_ms, x->timeout_ms));
     SET(CURLOPT_TIMEOUT_MS, x->timeout_ms);
-    SET(CURLOPT_ACCEPT_ENCODING, "");
+    SET(CURLOPT_HTTP_CONTENT_DECODING, 0L); /* Accept-Encoding: gzip is in req_headers; decode.c decodes */
     SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     SET(CURLOPT_USERAGENT, o->user_agent ? o->user_agent : CWT__USER_AGENT);
     SET(CURLOPT_HTTPHEADER, x->f->req_headers);
@@ -383,15 +401,41 @@ static enum cwt_status finish(struct xfer *x, CURLcode cc)
                                                    : NULL;
     if (v)
         r->http_version = cwt_strdup(v);
+    char coding[64];
+    snprintf(coding, sizeof coding, "%s", header_of(x, "content-encoding") ? header_of(x, "content-encoding") : "");
     r->headers = x->headers;
     r->nheaders = x->nheaders;
     x->headers = NULL;
     x->nheaders = 0;
     r->truncated = x->truncated;
+    if (x->enc == CWT__ENC_UNSUPPORTED) {
+        set_error(r, CWT_EUNSUPPORTED, "'%s' was sent with Content-Encoding: %s, which cwtap did not ask for (it asks for gzip)",
+                  x->url, coding);
+        cwt_buf_release(&x->body);
+        return finish_body(x);
+    }
     map_result(x, cc);
     if (r->rc != CWT_OK && code == 0) {
         /* no response: no body worth keeping */
         cwt_buf_release(&x->body);
+    }
+    if (x->enc != CWT__ENC_IDENTITY && x->body.data) {
+        char *dec = NULL, why[160];
+        size_t dlen = 0;
+        bool cut = false;
+        enum cwt_status ds = cwt__decode_body(x->enc, (const unsigned char *)x->body.data, x->body.len, x->truncated,
+                                              x->cap, &dec, &dlen, &cut, why, sizeof why);
+        if (ds == CWT_ENOMEM)
+            return CWT_ENOMEM;
+        cwt_buf_release(&x->body);
+        x->body.data = dec;
+        x->body.len = dlen;
+        x->body.cap = dec ? dlen + 1 : 0;
+        x->body.max = x->cap;
+        r->truncated = x->truncated || cut;
+        if (ds != CWT_OK && r->rc == CWT_OK)
+            set_error(r, CWT_EHTTP, "content of '%s' could not be decoded (Content-Encoding: %s): %s", x->url, coding,
+                      why);
     }
     return finish_body(x);
 }
@@ -433,6 +477,12 @@ enum cwt_status cwt__fetcher_new(const struct cwt_ctx *ctx, const struct cwt__fe
     snprintf(accept, sizeof accept, "Accept: %s",
              opts->accept ? opts->accept : "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
     f->req_headers = curl_slist_append(NULL, accept);
+    if (f->req_headers) { /* gzip only: the coding decode.c reads fastest, and every server offers it */
+        struct curl_slist *l = curl_slist_append(f->req_headers, "Accept-Encoding: gzip");
+        if (!l)
+            goto fail;
+        f->req_headers = l;
+    }
     if (f->req_headers && opts->accept_language) {
         char al[96];
         snprintf(al, sizeof al, "Accept-Language: %s", opts->accept_language);
