@@ -94,6 +94,7 @@ static void same(const char *name, const char *text, size_t len, size_t every)
 static void same_windows(const char *name, const char *text, size_t len)
 {
     static const size_t sizes[] = {3000, 1000, 200, 40, 8, 2, 1};
+    len = len < CWT__TCFP_MAX_TEXT ? len : CWT__TCFP_MAX_TEXT;
     same(name, text, len, 1);
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
         for (size_t part = 0; part < 3; part++) {
@@ -258,6 +259,17 @@ static void test_random_texts(void **state)
         same("random", buf, len, 7);
         same("random, whole", buf, n, 0);
     }
+    /* a text long enough to grow the table past what is kept between texts, then a short one */
+    size_t n = 300000;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (char)(1 + next_rand() % 255);
+    big[n] = '\0';
+    same("random bytes, long", big, n, 1);
+    same("random bytes, long, again", big, n - 1, 0);
+    same("random bytes, short after long", big, 3000, 1);
+    free(big);
 }
 
 /* Threads each reuse their own table: their fingerprints must match the ones made here. */

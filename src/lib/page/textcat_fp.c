@@ -30,6 +30,7 @@
 #define FP_NONE UINT32_MAX
 #define FP_PAD 24         /* bytes read past the cleaned text by same_gram() */
 #define FP_OFF_BITS 27    /* offsets in the cleaned text (CWT__TCFP_MAX_TEXT + 3 fits) */
+#define FP_KEEP_SLOTS ((size_t)1 << 16) /* a bigger table (made for a long text) is not kept */
 
 /* An n-gram of the text, in the order of creation (which decides its place in its bucket's chain). */
 struct fp_entry {
@@ -148,9 +149,11 @@ static inline size_t char_len(const unsigned char *s)
     return s[k] ? k + 1 : k;
 }
 
-static inline uint32_t slot_of(uint32_t hash, size_t mask)
+/* The first slot to try for @p hash (its high bits after a multiplication: simplehash's low bits are
+ * poor). */
+static inline size_t slot_of(uint32_t hash, size_t mask)
 {
-    return (uint32_t)(((hash * 2654435769u) >> 7) & mask);
+    return (size_t)(((uint64_t)hash * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & mask;
 }
 
 /* Doubles the slot table (or makes its first), placing the counts again. */
@@ -348,5 +351,11 @@ enum cwt_status cwt__tcfp_create(const char *text, size_t len, struct cwt__tcfp 
     fp->n = keep;
     for (size_t e = 0; e < s->nents; e++) /* empty the slots for the next text */
         s->slots[s->ents[e].slot].cnt = 0;
+    if (s->nslots > FP_KEEP_SLOTS) { /* keep what texts of a few thousand bytes need, not more */
+        cwt_free(s->slots);
+        cwt_free(s->ents);
+        cwt_free(s->text);
+        *s = (struct fp_scratch){0};
+    }
     return rc;
 }

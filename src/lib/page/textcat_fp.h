@@ -17,7 +17,7 @@
 
 #define CWT__TCFP_NGRAMS 400 /* n-grams of a fingerprint (libexttextcat's MAXNGRAMS) */
 #define CWT__TCFP_GRAM 20    /* bytes of an n-gram at most (MAXNGRAMSIZE: 5 characters of up to 4 bytes) */
-#define CWT__TCFP_MAX_TEXT ((size_t)1 << 26) /* longer texts are refused (CWT_ETOOBIG) */
+#define CWT__TCFP_MAX_TEXT ((size_t)1 << 22) /* longer texts are refused (CWT_ETOOBIG) */
 
 /* A fingerprint: n n-grams, best first (index = fp_Print's line = rank). */
 struct cwt__tcfp {
