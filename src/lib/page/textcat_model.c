@@ -5,19 +5,18 @@
  * a fingerprint is the first 400 lines' first fields of at most 20 bytes, ranked by line), inverted
  * into a hash table from n-gram to (language, rank), and textcat_Classify()'s scoring over it.
  */
-#include <libexttextcat/fingerprint.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "page/textcat_fp.h"
 #include "page/textcat_model.h"
 
-#define TC_NGRAMS 400       /* n-grams of a fingerprint (libexttextcat's MAXNGRAMS) */
+#define TC_NGRAMS CWT__TCFP_NGRAMS /* n-grams of a fingerprint (libexttextcat's MAXNGRAMS) */
 #define TC_GRAM_MAX 20      /* longer fingerprint lines are skipped (MAXNGRAMSIZE) */
 #define TC_OUT_OF_PLACE 400 /* the cost of an n-gram a language lacks (MAXOUTOFPLACE) */
 #define TC_THRESHOLD 1.03   /* candidates score below the best times this (THRESHOLDVALUE) */
 #define TC_CANDIDATES 5     /* more candidates than this is "UNKNOWN" (MAXCANDIDATES) */
-#define TC_MIN_DOC 1        /* shorter texts are "SHORT" (MINDOCSIZE) */
 #define TC_LANGS 1024       /* languages a configuration may name */
 #define TC_DEFAULT_CONF "/usr/share/libexttextcat/fpdb.conf"
 #define TC_DEFAULT_DIR "/usr/share/libexttextcat/"
@@ -246,45 +245,26 @@ static const struct gram *lookup(const struct cwt__tcmodel *m, const char *s, si
 enum cwt_status cwt__tcmodel_classify(const struct cwt__tcmodel *m, const char *text, size_t len, char *out,
                                       size_t outlen)
 {
-    /* the text's fingerprint by libexttextcat itself, listed best first by fp_Print (rank = line) */
-    void *u = fp_Init(NULL);
-    if (!u)
-        return CWT_ENOMEM;
-    fp_SetProperty(u, TCPROP_UTF8AWARE, TC_TRUE); /* as textcat_ClassifyFull() sets them */
-    fp_SetProperty(u, TCPROP_MINIMUM_DOCUMENT_SIZE, TC_MIN_DOC);
-    if (!fp_Create(u, text, (uint4)CWT_MIN(len, (size_t)UINT32_MAX), TC_NGRAMS)) {
-        fp_Done(u);
+    /* the text's fingerprint, best first (rank = index), as fp_Create and fp_Print list it */
+    struct cwt__tcfp fp;
+    enum cwt_status rc = cwt__tcfp_create(text, len, &fp);
+    if (rc != CWT_OK)
+        return rc;
+    if (fp.n == 0) {
         snprintf(out, outlen, "SHORT");
         return CWT_OK;
-    }
-    char *list = NULL;
-    size_t list_len = 0;
-    FILE *f = open_memstream(&list, &list_len);
-    if (!f) {
-        fp_Done(u);
-        return CWT_ENOMEM;
-    }
-    fp_Print(u, f);
-    fp_Done(u);
-    if (fclose(f) != 0) {
-        free(list);
-        return CWT_ENOMEM;
     }
     /* a language's score: the rank distance of each shared n-gram, TC_OUT_OF_PLACE for each other one
      * (fp_Compare's sum; its early exit only spares languages that cannot be candidates) */
     int score[TC_LANGS] = {0};
-    int ranks = 0;
-    for (const char *p = list, *end = list + list_len; p < end; ranks++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        const struct gram *g = lookup(m, p, n);
+    int ranks = (int)fp.n;
+    for (int r = 0; r < ranks; r++) {
+        const struct gram *g = lookup(m, fp.gram[r], fp.len[r]);
         for (uint32_t k = 0; g && k < g->npost; k++) {
             const struct post *ps = &m->posts[g->post + k];
-            score[ps->lang] += abs((int)ps->rank - ranks) - TC_OUT_OF_PLACE;
+            score[ps->lang] += abs((int)ps->rank - r) - TC_OUT_OF_PLACE;
         }
-        p += n + 1;
     }
-    free(list);
     if (!m->nlang) {
         snprintf(out, outlen, "UNKNOWN"); /* no candidate: textcat's count 0 is its "UNKNOWN" */
         return CWT_OK;
