@@ -689,15 +689,9 @@ const char *cwt__around(const char *text, size_t len, size_t off, size_t n, size
     return out;
 }
 
-bool cwt__has_any(const char *s, const char *const *words)
+bool cwt__has_any(const char *s, struct cwt__kwset *words)
 {
-    if (!s)
-        return false;
-    size_t n = strlen(s);
-    for (const char *const *w = words; *w; w++)
-        if (cwt__find_ci(s, n, *w) != SIZE_MAX)
-            return true;
-    return false;
+    return cwt__kwset_in_str(words, s);
 }
 
 void cwt__content_seen(struct cwt__signal *out, const struct cwt__site *site, size_t npages, const char *what)

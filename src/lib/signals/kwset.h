@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Keyword sets: "does any of these words occur in this text" answered in one
+ * pass over the text (an Aho-Corasick automaton over byte classes, built on
+ * first use and kept for the process), instead of one search per word. A set
+ * matches ASCII letters case-insensitively (as cwt__find_ci() and strncasecmp
+ * do; other bytes exactly) or, made with CWT__KWSET_EXACT, byte for byte (as
+ * strstr does). The answers are those of the per-word searches: an empty word
+ * never matches, a word longer than the text does not either.
+ */
+#ifndef CWT_KWSET_H
+#define CWT_KWSET_H
+
+#include <stdatomic.h>
+
+#include "util/common.h"
+
+struct cwt__kwdfa; /* kwset.c */
+
+struct cwt__kwset {
+    const char *const *words; /* NULL-terminated, static */
+    bool exact;               /* byte for byte; else ASCII letters fold */
+    _Atomic(struct cwt__kwdfa *) dfa; /* built on first use; a failed build falls back to per-word search */
+};
+
+/* A static set of the NULL-terminated list @p w: `static struct cwt__kwset s = CWT__KWSET(words);` */
+#define CWT__KWSET(w) {(w), false, NULL}
+#define CWT__KWSET_EXACT(w) {(w), true, NULL}
+
+/* True when a word of @p ks occurs in the @p len bytes at @p s. */
+bool cwt__kwset_in(struct cwt__kwset *ks, const char *s, size_t len);
+/* The same over NUL-terminated @p s (NULL: false), without measuring it first. */
+bool cwt__kwset_in_str(struct cwt__kwset *ks, const char *s);
+
+/*
+ * Window queries over one text: "does a word lie wholly within text[from, to)", asked with
+ * non-decreasing @p to (a smaller one restarts the scan), answered by one forward pass over the
+ * text however many windows overlap.
+ */
+struct cwt__kwcursor {
+    struct cwt__kwset *ks;
+    const char *text;
+    size_t len;
+    size_t pos;      /* bytes of text consumed */
+    uint32_t state;
+    size_t last;     /* greatest start of a word ending at or before pos, SIZE_MAX if none */
+};
+
+void cwt__kwcursor_init(struct cwt__kwcursor *c, struct cwt__kwset *ks, const char *text, size_t len);
+bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to);
+
+#endif
