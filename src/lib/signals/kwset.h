@@ -49,4 +49,23 @@ struct cwt__kwcursor {
 void cwt__kwcursor_init(struct cwt__kwcursor *c, struct cwt__kwset *ks, const char *text, size_t len);
 bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to);
 
+/*
+ * A filter of scan positions for scanners that try a table of words at every byte: the pairs of
+ * first two bytes (ASCII letters folded) the words start with. A position whose pair is not one
+ * cannot start a word. A word of one byte turns the filter off (every position passes). With few
+ * distinct first bytes the positions are found 16 at a time (SSE2).
+ */
+#define CWT__BIGRAMS_FIRST 8
+struct cwt__bigrams {
+    uint8_t bits[8192];
+    bool off;
+    uint8_t nfirst;                     /* distinct first bytes | 0x20; past CWT__BIGRAMS_FIRST: byte by byte */
+    uint8_t first[CWT__BIGRAMS_FIRST];
+};
+
+/* Adds @p w (NUL-terminated; its first two bytes) to @p b, which starts zeroed. */
+void cwt__bigrams_add(struct cwt__bigrams *b, const char *w);
+/* The first position at or after @p i where a word of @p b may start in @p t (@p len bytes), @p len if none. */
+size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len, size_t i);
+
 #endif
