@@ -482,8 +482,14 @@ static void find_regnos(const char *t, size_t len, struct cwt__contacts *out)
             i = j;
             continue;
         }
-        bool intro = word_before(&reg, i);
         bool seps = nalnum != j - i;
+        /* the introducing word matters only to a number of a registration's form (below): the look-back
+         * is skipped for every other token */
+        bool form = (nalnum == 18 && !seps && ndig >= 10) ||
+                    ((nalnum == 9 || nalnum == 10) && !seps && isupper((unsigned char)t[j - 1]) && ndig >= 6) ||
+                    ((nalnum == 10 || nalnum == 13) && ndig == nalnum) || (nalnum == 12 && ndig == 12) ||
+                    (nalnum == 15 && ndig == 15 && seps);
+        bool intro = form && word_before(&reg, i);
         if (nalnum == 18 && !seps && ndig >= 10)
             add_regno(out, CWT__REG_CN_USCC, t, i, j, intro);
         else if ((nalnum == 9 || nalnum == 10) && !seps && isupper((unsigned char)t[j - 1]) && ndig >= 6)

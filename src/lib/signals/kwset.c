@@ -234,7 +234,7 @@ bool cwt__kwset_in_str(struct cwt__kwset *ks, const char *s)
 
 void cwt__kwcursor_init(struct cwt__kwcursor *c, struct cwt__kwset *ks, const char *text, size_t len)
 {
-    *c = (struct cwt__kwcursor){ks, text, len, 0, 0, SIZE_MAX};
+    *c = (struct cwt__kwcursor){ks, text, len, 0, 0, 0, SIZE_MAX};
 }
 
 bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to)
@@ -246,10 +246,13 @@ bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to)
     const struct cwt__kwdfa *d = dfa_of(c->ks);
     if (!d)
         return plain_in(c->ks, c->text + from, to - from);
-    if (to < c->pos) { /* a window further back: scan again from the start */
-        c->pos = 0;
+    if (to < c->pos || from < c->floor) { /* a window further back: scan again from its start */
+        c->floor = c->pos = from;
         c->state = 0;
         c->last = SIZE_MAX;
+    } else if (from > c->pos) { /* past the text scanned: no word before @p from matters any more */
+        c->floor = c->pos = from;
+        c->state = 0;
     }
     run(d, c->text, c->len, to, &c->pos, &c->state, &c->last);
     return c->last != SIZE_MAX && c->last >= from;

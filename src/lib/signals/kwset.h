@@ -33,17 +33,19 @@ bool cwt__kwset_in(struct cwt__kwset *ks, const char *s, size_t len);
 bool cwt__kwset_in_str(struct cwt__kwset *ks, const char *s);
 
 /*
- * Window queries over one text: "does a word lie wholly within text[from, to)", asked with
- * non-decreasing @p to (a smaller one restarts the scan), answered by one forward pass over the
- * text however many windows overlap.
+ * Window queries over one text: "does a word lie wholly within text[from, to)". Windows asked with
+ * non-decreasing @p from and @p to are answered by one forward pass over their union, however
+ * many overlap (the text between two windows apart is not read); any other window restarts the
+ * scan at its start.
  */
 struct cwt__kwcursor {
     struct cwt__kwset *ks;
     const char *text;
     size_t len;
-    size_t pos;      /* bytes of text consumed */
+    size_t floor;    /* where the current scan started */
+    size_t pos;      /* text[floor, pos) scanned */
     uint32_t state;
-    size_t last;     /* greatest start of a word ending at or before pos, SIZE_MAX if none */
+    size_t last;     /* greatest start of a word found (in this scan or one before it), SIZE_MAX if none */
 };
 
 void cwt__kwcursor_init(struct cwt__kwcursor *c, struct cwt__kwset *ks, const char *text, size_t len);
