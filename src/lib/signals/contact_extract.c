@@ -277,6 +277,7 @@ static struct place_name {
 } place_names[PLACE_NAMES];
 static unsigned char pn_start[257]; /* place_names[pn_order[pn_start[b] .. pn_start[b + 1]]] start with b */
 static unsigned char pn_order[PLACE_NAMES];
+static struct cwt__bigrams pn_pairs; /* their pairs of first bytes: the positions a name can start at */
 static pthread_once_t pn_once = PTHREAD_ONCE_INIT;
 
 static void place_names_build(void)
@@ -287,6 +288,7 @@ static void place_names_build(void)
             const char *bar = strchr(s, '|');
             size_t n = bar ? (size_t)(bar - s) : strlen(s);
             place_names[k++] = (struct place_name){s, n, (unsigned char)p, !((unsigned char)s[0] & 0x80)};
+            cwt__bigrams_add(&pn_pairs, n >= 2 ? s : "x"); /* (a name of one byte would turn the filter off) */
             s += n + (bar ? 1 : 0);
         }
     for (size_t i = 0; i < k; i++)
@@ -310,6 +312,8 @@ void cwt__address_country(const char *line, size_t len, char cc[3])
     for (size_t k = 0; k < PLACE_NAMES; k++)
         first[k] = SIZE_MAX;
     for (size_t i = 0; i < len; i++) {
+        if ((i = cwt__bigrams_next(&pn_pairs, line, len, i)) >= len)
+            break;
         unsigned char c = (unsigned char)tolower((unsigned char)line[i]);
         bool wstart = i == 0 || !isalpha((unsigned char)line[i - 1]);
         for (size_t o = pn_start[c]; o < pn_start[c + 1]; o++) {
