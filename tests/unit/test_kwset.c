@@ -231,9 +231,9 @@ static void test_kwset_fixtures(void **state)
             size_t len;
             char *s = h_read_file(gl.gl_pathv[i], &len);
             assert_non_null(s);
-            /* every window position on the small pages, every 13th on the long ones */
+            /* every window position on the small pages, every 29th on the long ones */
             for (size_t k = 0; k < CWT_ARRAY_LEN(fixture_sets); k++)
-                check_text(&fixture_sets[k], s, len, len < 40000 ? 1 : 13, gl.gl_pathv[i]);
+                check_text(&fixture_sets[k], s, len, len < 20000 ? 1 : 29, gl.gl_pathv[i]);
             free(s);
             pages++;
         }

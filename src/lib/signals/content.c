@@ -147,8 +147,10 @@ const struct cwt__body *cwt__body_by_name(const char *name)
 {
     if (!name)
         return NULL;
+    int c0 = tolower((unsigned char)name[0]); /* (the first byte rejects most bodies without a call) */
     for (size_t i = 0; i < CWT_ARRAY_LEN(bodies); i++)
-        if (strcasecmp(bodies[i].id, name) == 0 || strcasecmp(bodies[i].name, name) == 0)
+        if ((c0 == tolower((unsigned char)bodies[i].id[0]) && strcasecmp(bodies[i].id, name) == 0) ||
+            (c0 == tolower((unsigned char)bodies[i].name[0]) && strcasecmp(bodies[i].name, name) == 0))
             return &bodies[i];
     /* a name in the text: whole words, acronyms in capitals ("instructions" does not name CTI) */
     const struct cwt__body *b = NULL;
