@@ -198,16 +198,38 @@ static bool phone_char(unsigned char c)
 
 static struct cwt__kwset phone_set = CWT__KWSET(cwt__phone_words);
 
-static void find_phones(const char *t, size_t len, const char *default_cc, struct cwt__contacts *out)
+/*
+ * Whether a number's look-back may wait until its digits are counted: true when no phone word ends
+ * with a byte a number is written with (they end with a letter or a UTF-8 byte). Then no word lies
+ * in a number's window that did not lie in the window of the number's first byte, so a number
+ * not introduced by a word contains no start of another, and one whose digits cannot make a phone
+ * number is skipped whole whether introduced or not. Checked once.
+ */
+static bool phone_lookback_late;
+static pthread_once_t late_once = PTHREAD_ONCE_INIT;
+
+static void late_check(void)
 {
+    bool ok = true;
+    for (const char *const *w = cwt__phone_words; *w; w++) {
+        size_t n = strlen(*w);
+        ok = ok && n > 0 && !phone_char((unsigned char)(*w)[n - 1]);
+    }
+    phone_lookback_late = ok;
+}
+
+static void find_phones(const char *t, size_t len, const char *default_cc, struct cwt__contacts *out, bool eager)
+{
+    pthread_once(&late_once, late_check);
+    bool late = phone_lookback_late && !eager;
     struct cwt__kwcursor words;
     cwt__kwcursor_init(&words, &phone_set, t, len);
     for (size_t i = 0; i < len && out->nphones < CWT__CONTACT_MAX; i++) {
         unsigned char c = (unsigned char)t[i];
-        bool start = (c == '+' && i + 1 < len && isdigit((unsigned char)t[i + 1])) ||
-                     ((isdigit(c) || c == '(') && (i == 0 || !isalnum((unsigned char)t[i - 1])) &&
-                      word_before(&words, i));
-        if (!start)
+        bool plus = c == '+' && i + 1 < len && isdigit((unsigned char)t[i + 1]);
+        /* a number without a calling code starts only after a phone word */
+        bool worded = !plus && (isdigit(c) || c == '(') && (i == 0 || !isalnum((unsigned char)t[i - 1]));
+        if (!plus && !(worded && (late || word_before(&words, i))))
             continue;
         if (i > 0 && (isdigit((unsigned char)t[i - 1]) || t[i - 1] == '+'))
             continue;
@@ -223,6 +245,8 @@ static void find_phones(const char *t, size_t len, const char *default_cc, struc
             i = j;
             continue;
         }
+        if (worded && late && !word_before(&words, i))
+            continue;
         struct cwt__phone *p = &out->phones[out->nphones];
         cwt__phone_check(t + i, j - i, phone_hint(t, i, default_cc), p);
         p->off = i;
@@ -516,7 +540,14 @@ void cwt__contact_extract(const char *text, size_t len, const char *default_cc, 
     if (!text)
         return;
     find_emails(text, len, out);
-    find_phones(text, len, default_cc, out);
+    find_phones(text, len, default_cc, out, false);
     find_addresses(text, len, default_cc, out);
     find_regnos(text, len, out);
+}
+
+void cwt__contact_phones_eager(const char *text, size_t len, const char *default_cc, struct cwt__contacts *out)
+{
+    memset(out, 0, sizeof *out);
+    if (text)
+        find_phones(text, len, default_cc, out, true);
 }
