@@ -34,6 +34,27 @@ static unsigned char fold(unsigned char c, bool exact)
     return !exact && c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
+/* The pair of bytes x, y (ASCII letters folded) as an index of struct cwt__bigrams bits. */
+static inline unsigned fold_ascii(unsigned c)
+{
+    return c | (unsigned)(c - 'A' < 26u) << 5; /* (branch-free fold) */
+}
+
+static inline unsigned pair_key(unsigned char x, unsigned char y)
+{
+    return fold_ascii(x) << 8 | fold_ascii(y);
+}
+
+static inline bool pair_in(const struct cwt__bigrams *b, unsigned k)
+{
+    return (b->bits[k >> 3] >> (k & 7)) & 1u;
+}
+
+static inline bool pair_at(const struct cwt__bigrams *b, const char *t, size_t i)
+{
+    return pair_in(b, pair_key((unsigned char)t[i], (unsigned char)t[i + 1]));
+}
+
 static struct cwt__kwdfa *build(const struct cwt__kwset *ks)
 {
     size_t total = 1;
@@ -172,8 +193,7 @@ static bool plain_in(const struct cwt__kwset *ks, const char *s, size_t len)
 
 static bool pair_ok(const struct cwt__bigrams *b, unsigned char x, unsigned char y)
 {
-    unsigned k = (unsigned)fold(x, false) << 8 | fold(y, false);
-    return b->off || (b->bits[k >> 3] & (1u << (k & 7)));
+    return b->off || pair_in(b, pair_key(x, y));
 }
 
 /*
@@ -264,8 +284,7 @@ void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
         b->off = b->off || w[0]; /* an empty word never matches */
         return;
     }
-    unsigned x = fold((unsigned char)w[0], false), y = fold((unsigned char)w[1], false);
-    unsigned k = x << 8 | y;
+    unsigned k = pair_key((unsigned char)w[0], (unsigned char)w[1]);
     b->bits[k >> 3] = (uint8_t)(b->bits[k >> 3] | (1u << (k & 7)));
     uint8_t f = (uint8_t)((unsigned char)w[0] | 0x20);
     for (unsigned j = 0; j < b->nfirst && j < CWT__BIGRAMS_FIRST; j++)
@@ -275,15 +294,6 @@ void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
         b->first[b->nfirst] = f;
     if (b->nfirst <= CWT__BIGRAMS_FIRST)
         b->nfirst++;
-}
-
-static bool pair_at(const struct cwt__bigrams *b, const char *t, size_t i)
-{
-    unsigned x = (unsigned char)t[i], y = (unsigned char)t[i + 1];
-    x |= (unsigned)(x - 'A' < 26u) << 5;
-    y |= (unsigned)(y - 'A' < 26u) << 5;
-    unsigned k = x << 8 | y;
-    return b->bits[k >> 3] & (1u << (k & 7));
 }
 
 size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len, size_t i)
@@ -314,8 +324,16 @@ size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len
         }
     }
 #endif
-    for (; i + 1 < len; i++)
-        if (pair_at(b, t, i))
+    if (i + 1 >= len)
+        return len;
+    /* byte by byte, each folded once: the second byte of one pair is the first of the next */
+    const unsigned char *u = (const unsigned char *)t;
+    unsigned x = fold_ascii(u[i]) << 8;
+    for (; i + 1 < len; i++) {
+        unsigned y = fold_ascii(u[i + 1]);
+        if (pair_in(b, x | y))
             return i;
+        x = y << 8;
+    }
     return len;
 }
