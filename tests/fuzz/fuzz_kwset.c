@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target of the keyword sets and the pair-of-first-bytes filter (src/lib/signals/kwset.c),
- * differential: every answer must be the per-word search's (cwt__find_ci_n, memmem). The input is
+ * differential: every answer must be the per-word search's (cwt__kwset_in_words: cwt__find_ci_n, memmem). The input is
  * up to eight words, one per line, a blank line, then the text; the signals' contact word lists are
  * tried on the text too.
  */
@@ -10,34 +10,24 @@
 
 #include "signals/contact_tables.h"
 #include "signals/kwset.h"
-#include "signals/marks.h"
-
-static bool ref_in(const char *const *words, bool exact, const char *s, size_t len)
-{
-    for (const char *const *w = words; *w; w++) {
-        size_t n = strlen(*w);
-        if (exact ? n && n <= len && memmem(s, len, *w, n) : cwt__find_ci_n(s, len, *w, n) != SIZE_MAX)
-            return true;
-    }
-    return false;
-}
+#include "signals/marks.h" /* cwt__find_ci_n */
 
 static void check(struct cwt__kwset *ks, const char *s, size_t len)
 {
-    if (cwt__kwset_in(ks, s, len) != ref_in(ks->words, ks->exact, s, len))
+    if (cwt__kwset_in(ks, s, len) != cwt__kwset_in_words(ks, s, len))
         abort();
     struct cwt__kwcursor c;
     cwt__kwcursor_init(&c, ks, s, len);
     for (size_t i = 0; i <= len; i++) {
         size_t from = i > 64 ? i - 64 : 0;
-        if (cwt__kwcursor_within(&c, from, i) != ref_in(ks->words, ks->exact, s + from, i - from))
+        if (cwt__kwcursor_within(&c, from, i) != cwt__kwset_in_words(ks, s + from, i - from))
             abort();
     }
     /* windows of widths and gaps taken from the text: jumps ahead and restarts */
     cwt__kwcursor_init(&c, ks, s, len);
     for (size_t i = 0, k = 0; i <= len && k < len; k++) {
         size_t w = (unsigned char)s[k] % 80, from = i > w ? i - w : 0;
-        if (cwt__kwcursor_within(&c, from, i) != ref_in(ks->words, ks->exact, s + from, i - from))
+        if (cwt__kwcursor_within(&c, from, i) != cwt__kwset_in_words(ks, s + from, i - from))
             abort();
         i += (unsigned char)s[len - 1 - k] % 40;
     }

@@ -6,13 +6,11 @@
  * (published on their sites and in public registers) with their check digits,
  * and the same numbers with one character changed.
  */
-#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <cmocka.h>
 
 #include "harness.h"
@@ -242,6 +240,12 @@ static void phones_same(const char *text, size_t len, const char *cc, const char
         fail_msg("%s: %zu phones, %zu with the look-back first", what, a.nphones, b.nphones);
 }
 
+static void phones_same_page(const char *path, const char *s, size_t len, void *ud)
+{
+    (void)ud;
+    phones_same(s, len, "TH", path);
+}
+
 static void test_phones_lookback_order(void **state)
 {
     (void)state;
@@ -263,23 +267,8 @@ static void test_phones_lookback_order(void **state)
         phones_same(texts[i], strlen(texts[i]), "CN", texts[i]);
         phones_same(texts[i], strlen(texts[i]), NULL, texts[i]);
     }
-    static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html"};
-    size_t pages = 0;
-    for (size_t g = 0; g < sizeof globs / sizeof globs[0]; g++) {
-        glob_t gl;
-        if (glob(h_src(globs[g]), 0, NULL, &gl) != 0)
-            continue;
-        for (size_t i = 0; i < gl.gl_pathc; i++) {
-            size_t len;
-            char *s = h_read_file(gl.gl_pathv[i], &len);
-            assert_non_null(s);
-            phones_same(s, len, "TH", gl.gl_pathv[i]);
-            free(s);
-            pages++;
-        }
-        globfree(&gl);
-    }
-    assert_true(pages >= 10);
+    static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html", NULL};
+    assert_true(h_each_file(globs, phones_same_page, NULL) >= 10);
 }
 
 int main(void)

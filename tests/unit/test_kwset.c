@@ -6,7 +6,6 @@
  * empty words, non-ASCII bytes, case), on the fixture pages with the signals' own word lists, and
  * on random texts over a small alphabet (so that near-matches are frequent).
  */
-#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,12 +23,8 @@
 /* The per-word answer: any word of @p words in s[0, len). */
 static bool ref_in(const char *const *words, bool exact, const char *s, size_t len)
 {
-    for (const char *const *w = words; *w; w++) {
-        size_t n = strlen(*w);
-        if (exact ? n && n <= len && memmem(s, len, *w, n) : cwt__find_ci_n(s, len, *w, n) != SIZE_MAX)
-            return true;
-    }
-    return false;
+    struct cwt__kwset ks = {words, exact, NULL};
+    return cwt__kwset_in_words(&ks, s, len);
 }
 
 /* Checks every answer of @p ks on @p s: the whole text, every prefix and suffix window of a few
@@ -217,29 +212,20 @@ static struct cwt__kwset fixture_sets[] = {
     CWT__KWSET_EXACT(raw_words),  CWT__KWSET(he_words),
 };
 
+static void fixture_page(const char *path, const char *s, size_t len, void *ud)
+{
+    (void)ud;
+    /* every window position on the small pages, every 29th on the long ones */
+    for (size_t k = 0; k < CWT_ARRAY_LEN(fixture_sets); k++)
+        check_text(&fixture_sets[k], s, len, len < 20000 ? 1 : 29, path);
+}
+
 static void test_kwset_fixtures(void **state)
 {
     (void)state;
     static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html",
-                                        "tests/fixtures/pages/readability/*/source.html"};
-    size_t pages = 0;
-    for (size_t g = 0; g < CWT_ARRAY_LEN(globs); g++) {
-        glob_t gl;
-        if (glob(h_src(globs[g]), 0, NULL, &gl) != 0)
-            continue;
-        for (size_t i = 0; i < gl.gl_pathc; i++) {
-            size_t len;
-            char *s = h_read_file(gl.gl_pathv[i], &len);
-            assert_non_null(s);
-            /* every window position on the small pages, every 29th on the long ones */
-            for (size_t k = 0; k < CWT_ARRAY_LEN(fixture_sets); k++)
-                check_text(&fixture_sets[k], s, len, len < 20000 ? 1 : 29, gl.gl_pathv[i]);
-            free(s);
-            pages++;
-        }
-        globfree(&gl);
-    }
-    assert_true(pages >= 20);
+                                        "tests/fixtures/pages/readability/*/source.html", NULL};
+    assert_true(h_each_file(globs, fixture_page, NULL) >= 20);
 }
 
 int main(void)

@@ -180,8 +180,7 @@ static const struct cwt__kwdfa *dfa_of(struct cwt__kwset *ks)
     return d;
 }
 
-/* The per-word search, when no automaton could be built. */
-static bool plain_in(const struct cwt__kwset *ks, const char *s, size_t len)
+bool cwt__kwset_in_words(const struct cwt__kwset *ks, const char *s, size_t len)
 {
     for (const char *const *w = ks->words; *w; w++) {
         size_t n = strlen(*w);
@@ -241,7 +240,7 @@ bool cwt__kwset_in(struct cwt__kwset *ks, const char *s, size_t len)
 {
     const struct cwt__kwdfa *d = dfa_of(ks);
     if (!d)
-        return plain_in(ks, s, len);
+        return cwt__kwset_in_words(ks, s, len);
     size_t p = 0;
     uint32_t st = 0;
     return run(d, s, len, len, &p, &st, NULL);
@@ -265,7 +264,7 @@ bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to)
         return false;
     const struct cwt__kwdfa *d = dfa_of(c->ks);
     if (!d)
-        return plain_in(c->ks, c->text + from, to - from);
+        return cwt__kwset_in_words(c->ks, c->text + from, to - from);
     if (to < c->pos || from < c->floor) { /* a window further back: scan again from its start */
         c->floor = c->pos = from;
         c->state = 0;

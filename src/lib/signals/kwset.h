@@ -29,8 +29,11 @@ struct cwt__kwset {
 
 /* True when a word of @p ks occurs in the @p len bytes at @p s. */
 bool cwt__kwset_in(struct cwt__kwset *ks, const char *s, size_t len);
-/* The same over NUL-terminated @p s (NULL: false), without measuring it first. */
+/* The same over NUL-terminated @p s (NULL: false). */
 bool cwt__kwset_in_str(struct cwt__kwset *ks, const char *s);
+/* The answer of cwt__kwset_in() by one search per word (cwt__find_ci_n or memmem), as before keyword
+ * sets: the fallback when no automaton can be built, and the reference of the tests and fuzz target. */
+bool cwt__kwset_in_words(const struct cwt__kwset *ks, const char *s, size_t len);
 
 /*
  * Window queries over one text: "does a word lie wholly within text[from, to)". Windows asked with
