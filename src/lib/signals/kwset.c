@@ -300,7 +300,7 @@ size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len
     if (b->off)
         return i;
 #if defined(__SSE2__)
-    if (b->nfirst <= CWT__BIGRAMS_FIRST && b->nfirst > 0) {
+    if (b->nfirst <= CWT__BIGRAMS_FIRST && b->nfirst > 0 && i + 16 < len) {
         /* candidates: bytes that OR 0x20 equal a first byte OR 0x20 (a superset of the folded first
          * bytes), 16 at a time; each is then checked against the pairs */
         __m128i f[CWT__BIGRAMS_FIRST];
