@@ -69,22 +69,13 @@ static const char *const w_contact[] = {
 static const char *const w_cookies[] = {"cookie", "คุกกี้", "kuki", "缓存文件", "網站追蹤", "tracking technolog",
                                         "local storage", NULL};
 
-static struct cwt__kwset s_collected = CWT__KWSET(w_collected);
-static struct cwt__kwset s_purposes = CWT__KWSET(w_purposes);
-static struct cwt__kwset s_sharing = CWT__KWSET(w_sharing);
-static struct cwt__kwset s_transfer = CWT__KWSET(w_transfer);
-static struct cwt__kwset s_retention = CWT__KWSET(w_retention);
-static struct cwt__kwset s_rights = CWT__KWSET(w_rights);
-static struct cwt__kwset s_contact = CWT__KWSET(w_contact);
-static struct cwt__kwset s_cookies = CWT__KWSET(w_cookies);
-
 const struct cwt__privacy_topic cwt__privacy_topics[CWT__PRIVACY_TOPICS] = {
-    {"data_collected", "the data collected", w_collected, &s_collected},
-    {"purposes", "why the data is used", w_purposes, &s_purposes},
-    {"sharing", "sharing with third parties", w_sharing, &s_sharing},
-    {"cross_border", "cross-border transfer", w_transfer, &s_transfer},
-    {"retention", "how long data is kept", w_retention, &s_retention},
-    {"rights", "the user's rights (access, correction, deletion)", w_rights, &s_rights},
-    {"contact", "whom to contact (data protection officer)", w_contact, &s_contact},
-    {"cookies", "cookies", w_cookies, &s_cookies},
+    {"data_collected", "the data collected", w_collected},
+    {"purposes", "why the data is used", w_purposes},
+    {"sharing", "sharing with third parties", w_sharing},
+    {"cross_border", "cross-border transfer", w_transfer},
+    {"retention", "how long data is kept", w_retention},
+    {"rights", "the user's rights (access, correction, deletion)", w_rights},
+    {"contact", "whom to contact (data protection officer)", w_contact},
+    {"cookies", "cookies", w_cookies},
 };

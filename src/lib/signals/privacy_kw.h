@@ -10,13 +10,10 @@
 
 #include <stddef.h>
 
-#include "signals/kwset.h"
-
 struct cwt__privacy_topic {
     const char *id;                /* "retention" */
     const char *label;             /* "how long data is kept" */
     const char *const *words;      /* NULL-terminated */
-    struct cwt__kwset *set;        /* the words as a keyword set: whether any occurs, in one pass */
 };
 
 #define CWT__PRIVACY_TOPICS 8

@@ -213,9 +213,7 @@ enum cwt_status cwt__sig_privacy(const struct cwt__site *site, struct cwt__signa
     for (size_t t = 0; t < CWT__PRIVACY_TOPICS; t++) {
         const struct cwt__privacy_topic *tp = &cwt__privacy_topics[t];
         size_t off = SIZE_MAX, wl = 0;
-        /* the first word of the list that occurs is quoted: looked for only when one does */
-        bool any = cwt__kwset_in(tp->set, doc->text, doc->text_len);
-        for (const char *const *w = tp->words; any && *w && off == SIZE_MAX; w++) {
+        for (const char *const *w = tp->words; *w && off == SIZE_MAX; w++) {
             off = cwt__find_ci(doc->text, doc->text_len, *w);
             wl = strlen(*w);
         }
