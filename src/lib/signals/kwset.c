@@ -34,12 +34,13 @@ static unsigned char fold(unsigned char c, bool exact)
     return !exact && c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
-/* The pair of bytes x, y (ASCII letters folded) as an index of struct cwt__bigrams bits. */
+/* fold() of a byte for the pair filter, without a branch. */
 static inline unsigned fold_ascii(unsigned c)
 {
-    return c | (unsigned)(c - 'A' < 26u) << 5; /* (branch-free fold) */
+    return c | (unsigned)(c - 'A' < 26u) << 5;
 }
 
+/* The pair of bytes x, y (ASCII letters folded) as an index of struct cwt__bigrams bits. */
 static inline unsigned pair_key(unsigned char x, unsigned char y)
 {
     return fold_ascii(x) << 8 | fold_ascii(y);
