@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: page text through the contact extraction (e-mail, phones, postal codes,
- * registration numbers) and the company-name search and normalisation. */
+ * registration numbers) and the company-name search and normalisation; the phones are compared with
+ * those of the look-back-first order. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -11,8 +12,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct cwt__contacts c;
+    static struct cwt__contacts c, eager;
     cwt__contact_extract((const char *)data, size, size % 2 ? "CN" : NULL, &c);
+    /* the phones are those found with every look-back done first */
+    cwt__contact_phones_eager((const char *)data, size, size % 2 ? "CN" : NULL, &eager);
+    if (eager.nphones != c.nphones || memcmp(eager.phones, c.phones, c.nphones * sizeof c.phones[0]) != 0)
+        abort();
     char names[8][CWT__ORGNAME_MAX];
     size_t n = cwt__orgname_find((const char *)data, size, names, 8);
     for (size_t i = 0; i + 1 < n; i++)

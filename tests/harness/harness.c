@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -30,6 +31,28 @@ const char *h_src(const char *rel)
         root = CWTAP_SOURCE_ROOT;
     snprintf(path, sizeof path, "%s/%s", root, rel);
     return path;
+}
+
+size_t h_each_file(const char *const *globs, void (*fn)(const char *path, const char *data, size_t len, void *ud),
+                   void *ud)
+{
+    size_t n = 0;
+    for (const char *const *g = globs; *g; g++) {
+        glob_t gl;
+        if (glob(h_src(*g), 0, NULL, &gl) != 0)
+            continue;
+        for (size_t i = 0; i < gl.gl_pathc; i++) {
+            size_t len;
+            char *s = h_read_file(gl.gl_pathv[i], &len);
+            if (!s)
+                continue;
+            fn(gl.gl_pathv[i], s, len, ud);
+            free(s);
+            n++;
+        }
+        globfree(&gl);
+    }
+    return n;
 }
 
 char *h_read_file(const char *path, size_t *len)

@@ -16,6 +16,10 @@
 const char *h_src(const char *rel);
 /* Reads a whole file; caller frees with free(). NULL on error. */
 char *h_read_file(const char *path, size_t *len);
+/* Calls @p fn with the path and bytes of every file matching one of the NULL-terminated glob(3)
+ * patterns @p globs, relative to $CWTAP_SOURCE_ROOT; returns how many files were read. */
+size_t h_each_file(const char *const *globs, void (*fn)(const char *path, const char *data, size_t len, void *ud),
+                   void *ud);
 /* Writes @p len bytes to @p path; 0 on success. */
 int h_write_file(const char *path, const void *data, size_t len);
 /* Makes a fresh temporary directory; returns its path (caller frees). */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include "harness.h"
 #include "signals/contact_extract.h"
 #include "signals/contact_tables.h"
 
@@ -229,13 +230,54 @@ static void test_absurd_input(void **state)
     assert_int_equal(c.nemails, CWT__CONTACT_MAX);
 }
 
+/* The phones found with the look-back after the digits are counted are those found with it first. */
+static void phones_same(const char *text, size_t len, const char *cc, const char *what)
+{
+    static struct cwt__contacts a, b;
+    cwt__contact_extract(text, len, cc, &a);
+    cwt__contact_phones_eager(text, len, cc, &b);
+    if (a.nphones != b.nphones || memcmp(a.phones, b.phones, a.nphones * sizeof a.phones[0]) != 0)
+        fail_msg("%s: %zu phones, %zu with the look-back first", what, a.nphones, b.nphones);
+}
+
+static void phones_same_page(const char *path, const char *s, size_t len, void *ud)
+{
+    (void)ud;
+    phones_same(s, len, "TH", path);
+}
+
+static void test_phones_lookback_order(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "Tel: 12 34 (56) 7+86 574 8765 4321",        /* a short number then a calling code */
+        "Tel 1234567+8612345678901 and 0574-87654321", /* '+' right after a number */
+        "Call 123456789012345678901234567890 now",    /* past the length cap */
+        "(0574) 8765 4321, Tel (0574) 8765 4321",     /* brackets without and with a word */
+        "电话：0574-87654321 手机 13800138000",
+        "phone\n0574 8765 4321",                       /* the word on the line before */
+        "Hotline 1900 1234 56 78 90 12 34 5 6 7 8 9", /* many digits */
+        "no. tel 02-123-4567 x 99, Điện thoại: 028 3823 4567",
+        "fax: (02)123-4567 tel (02) 123 4567 mobile 081 234 5678",
+        "Tel:",
+        "9",
+        "",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        phones_same(texts[i], strlen(texts[i]), "CN", texts[i]);
+        phones_same(texts[i], strlen(texts[i]), NULL, texts[i]);
+    }
+    static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html", NULL};
+    assert_true(h_each_file(globs, phones_same_page, NULL) >= 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_phones),          cmocka_unit_test(test_regnos),
         cmocka_unit_test(test_postal),          cmocka_unit_test(test_extract_page_text),
         cmocka_unit_test(test_local_scripts),   cmocka_unit_test(test_street_lines),
-        cmocka_unit_test(test_absurd_input),
+        cmocka_unit_test(test_absurd_input),    cmocka_unit_test(test_phones_lookback_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 
 #include "signals/contact_extract.h"
 #include "signals/contact_tables.h"
+#include "signals/kwset.h"
 #include "signals/marks.h"
 
 #define LOOKBACK 64 /* bytes before a number searched for its introducing word */
@@ -36,13 +37,11 @@ static size_t window_start(const char *text, size_t off)
     return from;
 }
 
-static bool word_before(const char *text, size_t off, const char *const *words)
+/* Whether a word of @p c's set lies in the look-back window before @p off (@p off never decreasing
+ * from one call to the next: the cursor walks the text once for all windows). */
+static bool word_before(struct cwt__kwcursor *c, size_t off)
 {
-    size_t from = window_start(text, off);
-    for (const char *const *w = words; *w; w++)
-        if (lower_has(text + from, off - from, *w))
-            return true;
-    return false;
+    return cwt__kwcursor_within(c, window_start(c->text, off), off);
 }
 
 static void copy_collapsed(char *dst, size_t cap, const char *s, size_t len)
@@ -197,14 +196,40 @@ static bool phone_char(unsigned char c)
     return isdigit(c) || c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+';
 }
 
-static void find_phones(const char *t, size_t len, const char *default_cc, struct cwt__contacts *out)
+static struct cwt__kwset phone_set = CWT__KWSET(cwt__phone_words);
+
+/*
+ * Whether a number's look-back may wait until its digits are counted: true when no phone word ends
+ * with a byte a number is written with (they end with a letter or a UTF-8 byte). Then no word lies
+ * in a number's window that did not lie in the window of the number's first byte, so a number
+ * not introduced by a word contains no start of another, and one whose digits cannot make a phone
+ * number is skipped whole whether introduced or not. Checked once.
+ */
+static bool phone_lookback_late;
+static pthread_once_t late_once = PTHREAD_ONCE_INIT;
+
+static void late_check(void)
 {
+    bool ok = true;
+    for (const char *const *w = cwt__phone_words; *w; w++) {
+        size_t n = strlen(*w);
+        ok = ok && n > 0 && !phone_char((unsigned char)(*w)[n - 1]);
+    }
+    phone_lookback_late = ok;
+}
+
+static void find_phones(const char *t, size_t len, const char *default_cc, struct cwt__contacts *out, bool eager)
+{
+    pthread_once(&late_once, late_check);
+    bool late = phone_lookback_late && !eager;
+    struct cwt__kwcursor words;
+    cwt__kwcursor_init(&words, &phone_set, t, len);
     for (size_t i = 0; i < len && out->nphones < CWT__CONTACT_MAX; i++) {
         unsigned char c = (unsigned char)t[i];
-        bool start = (c == '+' && i + 1 < len && isdigit((unsigned char)t[i + 1])) ||
-                     ((isdigit(c) || c == '(') && (i == 0 || !isalnum((unsigned char)t[i - 1])) &&
-                      word_before(t, i, cwt__phone_words));
-        if (!start)
+        bool plus = c == '+' && i + 1 < len && isdigit((unsigned char)t[i + 1]);
+        /* a number without a calling code starts only after a phone word */
+        bool worded = !plus && (isdigit(c) || c == '(') && (i == 0 || !isalnum((unsigned char)t[i - 1]));
+        if (!plus && !(worded && (late || word_before(&words, i))))
             continue;
         if (i > 0 && (isdigit((unsigned char)t[i - 1]) || t[i - 1] == '+'))
             continue;
@@ -220,6 +245,8 @@ static void find_phones(const char *t, size_t len, const char *default_cc, struc
             i = j;
             continue;
         }
+        if (worded && late && !word_before(&words, i))
+            continue;
         struct cwt__phone *p = &out->phones[out->nphones];
         cwt__phone_check(t + i, j - i, phone_hint(t, i, default_cc), p);
         p->off = i;
@@ -274,6 +301,7 @@ static struct place_name {
 } place_names[PLACE_NAMES];
 static unsigned char pn_start[257]; /* place_names[pn_order[pn_start[b] .. pn_start[b + 1]]] start with b */
 static unsigned char pn_order[PLACE_NAMES];
+static struct cwt__bigrams pn_pairs; /* their pairs of first bytes: the positions a name can start at */
 static pthread_once_t pn_once = PTHREAD_ONCE_INIT;
 
 static void place_names_build(void)
@@ -284,6 +312,7 @@ static void place_names_build(void)
             const char *bar = strchr(s, '|');
             size_t n = bar ? (size_t)(bar - s) : strlen(s);
             place_names[k++] = (struct place_name){s, n, (unsigned char)p, !((unsigned char)s[0] & 0x80)};
+            cwt__bigrams_add(&pn_pairs, n >= 2 ? s : "x"); /* (a name of one byte would turn the filter off) */
             s += n + (bar ? 1 : 0);
         }
     for (size_t i = 0; i < k; i++)
@@ -307,6 +336,8 @@ void cwt__address_country(const char *line, size_t len, char cc[3])
     for (size_t k = 0; k < PLACE_NAMES; k++)
         first[k] = SIZE_MAX;
     for (size_t i = 0; i < len; i++) {
+        if ((i = cwt__bigrams_next(&pn_pairs, line, len, i)) >= len)
+            break;
         unsigned char c = (unsigned char)tolower((unsigned char)line[i]);
         bool wstart = i == 0 || !isalpha((unsigned char)line[i - 1]);
         for (size_t o = pn_start[c]; o < pn_start[c + 1]; o++) {
@@ -364,42 +395,8 @@ static void postal_in_line(const char *line, size_t len, const struct cwt__posta
     snprintf(p->code, sizeof p->code, "%s", wrong);
 }
 
-/* The address words by first byte (folded), built once: a line is walked once for all of them. */
-static unsigned char aw_start[257], aw_order[64];
-static size_t aw_len[64];
-static pthread_once_t aw_once = PTHREAD_ONCE_INIT;
-
-static void address_words_build(void)
-{
-    size_t n = 0;
-    while (cwt__address_words[n] && n < CWT_ARRAY_LEN(aw_order))
-        n++;
-    for (size_t k = 0; k < n; k++) {
-        aw_len[k] = strlen(cwt__address_words[k]);
-        aw_start[tolower((unsigned char)cwt__address_words[k][0]) + 1]++;
-    }
-    for (size_t b = 1; b < 257; b++)
-        aw_start[b] = (unsigned char)(aw_start[b] + aw_start[b - 1]);
-    unsigned char fill[256];
-    memcpy(fill, aw_start, sizeof fill);
-    for (size_t k = 0; k < n; k++)
-        aw_order[fill[tolower((unsigned char)cwt__address_words[k][0])]++] = (unsigned char)k;
-}
-
-/* Whether one of cwt__address_words occurs in @p s (ASCII case folded, as lower_has does). */
-static bool has_address_word(const char *s, size_t len)
-{
-    pthread_once(&aw_once, address_words_build);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)tolower((unsigned char)s[i]);
-        for (size_t o = aw_start[c]; o < aw_start[c + 1]; o++) {
-            size_t k = aw_order[o];
-            if (aw_len[k] <= len - i && strncasecmp(s + i, cwt__address_words[k], aw_len[k]) == 0)
-                return true;
-        }
-    }
-    return false;
-}
+static struct cwt__kwset address_set = CWT__KWSET(cwt__address_words);
+static struct cwt__kwset street_set = CWT__KWSET(cwt__street_words);
 
 static void find_addresses(const char *t, size_t len, const char *default_cc, struct cwt__contacts *out)
 {
@@ -410,7 +407,7 @@ static void find_addresses(const char *t, size_t len, const char *default_cc, st
         size_t ll = e - i;
         const char *line = t + i;
         if (ll >= 12 && ll <= 400) {
-            bool word = has_address_word(line, CWT_MIN(ll, (size_t)48));
+            bool word = cwt__kwset_in(&address_set, line, CWT_MIN(ll, (size_t)48));
             bool digit = false;
             for (size_t k = 0; k < ll && !digit; k++)
                 digit = isdigit((unsigned char)line[k]);
@@ -418,9 +415,7 @@ static void find_addresses(const char *t, size_t len, const char *default_cc, st
             char cc[3] = "";
             if (word || digit)
                 cwt__address_country(line, ll, cc);
-            bool street = false;
-            for (const char *const *w = cwt__street_words; *w && !street && !word && cc[0]; w++)
-                street = lower_has(line, ll, *w);
+            bool street = !word && cc[0] && cwt__kwset_in(&street_set, line, ll);
             if ((word && (digit || cc[0])) || (street && ll <= 240 && digit)) {
                 struct cwt__postal *p = &out->postals[out->npostals];
                 memset(p, 0, sizeof *p);
@@ -451,6 +446,11 @@ static const char *const reg_words[] = {
     "เลขทะเบียน", "เลขประจำตัว", "mst", "mã số thuế", "mã số doanh nghiệp", "msdn", "tax code", "enterprise code",
     "ssm", "no. syarikat", "npwp", "nib", NULL,
 };
+
+static struct cwt__kwset reg_set = CWT__KWSET(reg_words);
+/* The words that make a 10- or 13-digit number a Vietnamese enterprise code. */
+static const char *const vn_words[] = {"mst", "mã số", "tax code", "msdn", "enterprise code", NULL};
+static struct cwt__kwset vn_set = CWT__KWSET(vn_words);
 
 static bool reg_char(unsigned char c)
 {
@@ -489,6 +489,9 @@ static void add_regno(struct cwt__contacts *out, enum cwt__regno_kind kind, cons
 
 static void find_regnos(const char *t, size_t len, struct cwt__contacts *out)
 {
+    struct cwt__kwcursor reg, vn;
+    cwt__kwcursor_init(&reg, &reg_set, t, len);
+    cwt__kwcursor_init(&vn, &vn_set, t, len);
     for (size_t i = 0; i < len; i++) {
         if (!reg_char((unsigned char)t[i]) || (i > 0 && isalnum((unsigned char)t[i - 1])))
             continue;
@@ -507,17 +510,21 @@ static void find_regnos(const char *t, size_t len, struct cwt__contacts *out)
             i = j;
             continue;
         }
-        bool intro = word_before(t, i, reg_words);
         bool seps = nalnum != j - i;
+        /* the introducing word matters only to a number of a registration's form (below): the look-back
+         * is skipped for every other token */
+        bool form = (nalnum == 18 && !seps && ndig >= 10) ||
+                    ((nalnum == 9 || nalnum == 10) && !seps && isupper((unsigned char)t[j - 1]) && ndig >= 6) ||
+                    ((nalnum == 10 || nalnum == 13) && ndig == nalnum) || (nalnum == 12 && ndig == 12) ||
+                    (nalnum == 15 && ndig == 15 && seps);
+        bool intro = form && word_before(&reg, i);
         if (nalnum == 18 && !seps && ndig >= 10)
             add_regno(out, CWT__REG_CN_USCC, t, i, j, intro);
         else if ((nalnum == 9 || nalnum == 10) && !seps && isupper((unsigned char)t[j - 1]) && ndig >= 6)
             add_regno(out, CWT__REG_SG_UEN, t, i, j, intro);
         else if (nalnum == 13 && ndig == 13)
             add_regno(out, CWT__REG_TH_TIN, t, i, j, intro);
-        else if ((nalnum == 10 || nalnum == 13) && ndig == nalnum && intro &&
-                 (word_before(t, i, (const char *const[]){"mst", "mã số", "tax code", "msdn", "enterprise code",
-                                                          NULL})))
+        else if ((nalnum == 10 || nalnum == 13) && ndig == nalnum && intro && word_before(&vn, i))
             add_regno(out, CWT__REG_VN_MST, t, i, j, intro);
         else if (nalnum == 12 && ndig == 12 && intro)
             add_regno(out, CWT__REG_MY_SSM, t, i, j, intro);
@@ -533,7 +540,14 @@ void cwt__contact_extract(const char *text, size_t len, const char *default_cc, 
     if (!text)
         return;
     find_emails(text, len, out);
-    find_phones(text, len, default_cc, out);
+    find_phones(text, len, default_cc, out, false);
     find_addresses(text, len, default_cc, out);
     find_regnos(text, len, out);
+}
+
+void cwt__contact_phones_eager(const char *text, size_t len, const char *default_cc, struct cwt__contacts *out)
+{
+    memset(out, 0, sizeof *out);
+    if (text)
+        find_phones(text, len, default_cc, out, true);
 }

@@ -147,8 +147,10 @@ const struct cwt__body *cwt__body_by_name(const char *name)
 {
     if (!name)
         return NULL;
+    int c0 = tolower((unsigned char)name[0]); /* (the first byte rejects most bodies without a call) */
     for (size_t i = 0; i < CWT_ARRAY_LEN(bodies); i++)
-        if (strcasecmp(bodies[i].id, name) == 0 || strcasecmp(bodies[i].name, name) == 0)
+        if ((c0 == tolower((unsigned char)bodies[i].id[0]) && strcasecmp(bodies[i].id, name) == 0) ||
+            (c0 == tolower((unsigned char)bodies[i].name[0]) && strcasecmp(bodies[i].name, name) == 0))
             return &bodies[i];
     /* a name in the text: whole words, acronyms in capitals ("instructions" does not name CTI) */
     const struct cwt__body *b = NULL;
@@ -183,6 +185,7 @@ static struct body_name {
 } body_names[BODY_NAMES];
 static unsigned short bn_start[257], bn_order[BODY_NAMES];
 static bool mss_first[256];
+static struct cwt__bigrams bn_pairs, mss_pairs; /* pairs of first bytes of the body names, of the MSS spellings */
 static pthread_once_t first_once = PTHREAD_ONCE_INIT;
 static void first_build(void);
 
@@ -192,6 +195,8 @@ size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
     pthread_once(&first_once, first_build);
     size_t found = 0;
     for (size_t i = 0; i < len && found < max; i++) {
+        if ((i = cwt__bigrams_next(&bn_pairs, text, len, i)) >= len)
+            break;
         int c0 = tolower((unsigned char)text[i]);
         if (bn_start[c0] == bn_start[c0 + 1])
             continue;
@@ -251,6 +256,7 @@ static void first_build(void)
         for (const char *const *s = bodies[b].names; *s && k < BODY_NAMES; s++) {
             body_names[k++] = (struct body_name){*s, strlen(*s), (unsigned short)b, is_upper_acronym(*s)};
             bn_start[tolower((unsigned char)(*s)[0]) + 1]++;
+            cwt__bigrams_add(&bn_pairs, *s);
         }
     for (size_t c = 1; c < 257; c++)
         bn_start[c] = (unsigned short)(bn_start[c] + bn_start[c - 1]);
@@ -259,8 +265,11 @@ static void first_build(void)
     for (size_t i = 0; i < k; i++)
         bn_order[fill[tolower((unsigned char)body_names[i].s[0])]++] = (unsigned short)i;
     for (size_t m = 0; m < CWT_ARRAY_LEN(mss_table); m++)
-        for (const char *const *s = mss_table[m].spellings; *s; s++)
+        for (const char *const *s = mss_table[m].spellings; *s; s++) {
             mss_first[tolower((unsigned char)(*s)[0])] = mss_first[toupper((unsigned char)(*s)[0])] = true;
+            /* a blank second byte of a spelling matches loosely (zero to two separators): no pair filter */
+            cwt__bigrams_add(&mss_pairs, (*s)[1] == ' ' ? "x" : *s);
+        }
 }
 
 const struct cwt__mss *cwt__mss_get(const char *id)
@@ -309,6 +318,8 @@ size_t cwt__mss_scan(const char *text, size_t len, size_t max,
     const bool *first = mss_first;
     size_t found = 0;
     for (size_t i = 0; i < len && found < max; i++) {
+        if ((i = cwt__bigrams_next(&mss_pairs, text, len, i)) >= len)
+            break;
         if (!first[(unsigned char)text[i]])
             continue;
         if (i > 0 && is_alnum((unsigned char)text[i - 1]))
@@ -689,15 +700,9 @@ const char *cwt__around(const char *text, size_t len, size_t off, size_t n, size
     return out;
 }
 
-bool cwt__has_any(const char *s, const char *const *words)
+bool cwt__has_any(const char *s, struct cwt__kwset *words)
 {
-    if (!s)
-        return false;
-    size_t n = strlen(s);
-    for (const char *const *w = words; *w; w++)
-        if (cwt__find_ci(s, n, *w) != SIZE_MAX)
-            return true;
-    return false;
+    return cwt__kwset_in_str(words, s);
 }
 
 void cwt__content_seen(struct cwt__signal *out, const struct cwt__site *site, size_t npages, const char *what)

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "page/sdata.h"
+#include "signals/kwset.h"
 #include "signals/signal.h"
 
 /* ---- GTIN ---- */
@@ -116,8 +117,9 @@ size_t cwt__page_products(const struct cwt__doc *doc, const json_t **found, size
 const char *cwt__page_url(const struct cwt__site_page *p);
 /* Copies about @p around bytes either side of text[off, off+n) into @p out (cut on UTF-8 boundaries). */
 const char *cwt__around(const char *text, size_t len, size_t off, size_t n, size_t around, char *out, size_t outsz);
-/* True when @p s (NUL-terminated) contains any of @p words (ASCII case-insensitive). */
-bool cwt__has_any(const char *s, const char *const *words);
+/* True when @p s (NUL-terminated; NULL: false) contains any word of @p words (a CWT__KWSET: ASCII
+ * case-insensitive), in one pass over @p s. */
+bool cwt__has_any(const char *s, struct cwt__kwset *words);
 /* When @p out has no evidence yet, records what was read: "<n> pages read, <what>" (a signal
  * always shows what it looked at, even when it found nothing). */
 void cwt__content_seen(struct cwt__signal *out, const struct cwt__site *site, size_t npages, const char *what);

@@ -7,6 +7,9 @@
  * recognised by a small hand-written matcher: a known prefix, a blank or
  * nothing, then at least three digits.
  */
+#include <pthread.h>
+
+#include "signals/kwset.h"
 #include "signals/marks.h"
 
 static const struct cwt__mark marks[] = {
@@ -305,30 +308,45 @@ static size_t standard_at(const char *t, size_t len, size_t i)
     return 0;
 }
 
+/* The first-byte index of the keyword table, the first bytes of the standard prefixes (matched
+ * case-sensitively) and the pairs of first bytes of both (a scan skips the positions no keyword or
+ * prefix can start at). Built once. */
+static unsigned short kw_order[CWT_ARRAY_LEN(kws)];
+static unsigned short kw_start[257];
+static bool std_first[256];
+static struct cwt__bigrams kw_pairs;
+static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
+
+static void kw_build(void)
+{
+    for (size_t k = 0; k < CWT_ARRAY_LEN(kws); k++) {
+        kw_start[fold((unsigned char)kws[k].s[0]) + 1]++;
+        cwt__bigrams_add(&kw_pairs, kws[k].s);
+    }
+    for (size_t c = 1; c < 257; c++)
+        kw_start[c] = (unsigned short)(kw_start[c] + kw_start[c - 1]);
+    unsigned short fill[256];
+    memcpy(fill, kw_start, sizeof fill);
+    for (size_t k = 0; k < CWT_ARRAY_LEN(kws); k++)
+        kw_order[fill[fold((unsigned char)kws[k].s[0])]++] = (unsigned short)k;
+    for (size_t k = 0; k < CWT_ARRAY_LEN(std_prefixes); k++) {
+        std_first[(unsigned char)std_prefixes[k][0]] = true;
+        cwt__bigrams_add(&kw_pairs, std_prefixes[k]);
+    }
+}
+
 size_t cwt__marks_scan(const char *text, size_t len, size_t max,
                        bool (*fn)(const struct cwt__mark_hit *hit, void *ud), void *ud)
 {
-    /* first-byte index of the keyword table */
-    unsigned short order[CWT_ARRAY_LEN(kws)];
-    unsigned short start[257] = {0};
-    for (size_t k = 0; k < CWT_ARRAY_LEN(kws); k++)
-        start[fold((unsigned char)kws[k].s[0]) + 1]++;
-    for (size_t c = 1; c < 257; c++)
-        start[c] = (unsigned short)(start[c] + start[c - 1]);
-    unsigned short fill[256];
-    memcpy(fill, start, sizeof fill);
-    for (size_t k = 0; k < CWT_ARRAY_LEN(kws); k++)
-        order[fill[fold((unsigned char)kws[k].s[0])]++] = (unsigned short)k;
-
-    bool std_first[256] = {false}; /* first bytes of the standard prefixes (matched case-sensitively) */
-    for (size_t k = 0; k < CWT_ARRAY_LEN(std_prefixes); k++)
-        std_first[(unsigned char)std_prefixes[k][0]] = true;
-
+    pthread_once(&kw_once, kw_build);
+    const unsigned short *start = kw_start, *order = kw_order;
     size_t found = 0;
     size_t last_end[CWT_ARRAY_LEN(marks)] = {0};
     struct ctxscan ctx;
     ctx_init(&ctx);
     for (size_t i = 0; i < len && found < max; i++) {
+        if ((i = cwt__bigrams_next(&kw_pairs, text, len, i)) >= len)
+            break;
         unsigned char c = fold((unsigned char)text[i]);
         struct cwt__mark_hit hit = {0};
         size_t best = 0;

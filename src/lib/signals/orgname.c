@@ -7,12 +7,14 @@
  * in page text, and the collection of the identity a site declares.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <strings.h>
 
 #include "page/page.h"
 #include "page/sdata.h"
 #include "signals/contact_extract.h"
+#include "signals/kwset.h"
 #include "signals/orgname.h"
 #include "whois/whois_record.h"
 
@@ -202,8 +204,23 @@ static bool cap_word(const char *w)
     return isupper(c) || isdigit(c) || c >= 0xC3 || *w == '&';
 }
 
+/* Everything cwt__orgname_find() matches at a position, besides latin_suffixes: the pairs of first
+ * bytes of all of them let it skip the positions where none can start. Built once. */
+static const char *const org_starts[] = {"有限公司", "บริษัท", "công ty ", "Công ty ", "cong ty ", "PT "};
+static struct cwt__bigrams org_pairs;
+static pthread_once_t org_once = PTHREAD_ONCE_INIT;
+
+static void org_pairs_build(void)
+{
+    for (size_t s = 0; s < CWT_ARRAY_LEN(org_starts); s++)
+        cwt__bigrams_add(&org_pairs, org_starts[s]);
+    for (size_t s = 0; s < CWT_ARRAY_LEN(latin_suffixes); s++)
+        cwt__bigrams_add(&org_pairs, latin_suffixes[s]);
+}
+
 size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX], size_t max)
 {
+    pthread_once(&org_once, org_pairs_build);
     /* lowercase first bytes of everything matched below at a word start ("công ty", "PT ", the legal
      * forms): other positions are skipped after the Han and Thai tests */
     bool first[256] = {false};
@@ -212,6 +229,8 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
         first[tolower((unsigned char)latin_suffixes[s][0])] = true;
     size_t n = 0;
     for (size_t i = 0; i < len && n < max; i++) {
+        if ((i = cwt__bigrams_next(&org_pairs, t, len, i)) >= len)
+            break;
         unsigned char c = (unsigned char)t[i];
         if (c < 0x80 && !first[tolower(c)])
             continue;

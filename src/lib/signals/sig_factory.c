@@ -22,9 +22,11 @@ static const char *const video_hosts[] = {"youtube.com", "youtube-nocookie.com",
 static const char *const factory_words[] = {"factory", "workshop", "production line", "manufactur", "plant tour",
                                             "工厂", "车间", "生产线", "厂房", "โรงงาน", "สายการผลิต", "nhà máy",
                                             "xưởng", "dây chuyền", "pabrik", "kilang", NULL};
+static struct cwt__kwset factory_set = CWT__KWSET(factory_words);
 static const char *const dash_words[] = {"production capacity", "capacity dashboard", "live production", "real-time",
                                          "realtime", "dashboard", "产能", "实时", "看板", "กำลังการผลิต",
                                          "công suất", "kapasitas produksi", "kapasiti pengeluaran", NULL};
+static struct cwt__kwset dash_set = CWT__KWSET(dash_words);
 
 static bool host_is_video(const char *url)
 {
@@ -43,7 +45,8 @@ static bool host_is_video(const char *url)
 static bool is_video_file(const char *src)
 {
     static const char *const ext[] = {".mp4", ".webm", ".m3u8", ".mov", ".ogv", NULL};
-    return cwt__has_any(src, ext);
+    static struct cwt__kwset ext_set = CWT__KWSET(ext);
+    return cwt__has_any(src, &ext_set);
 }
 
 enum cwt_status cwt__sig_factory(const struct cwt__site *site, struct cwt__signal *out)
@@ -59,7 +62,7 @@ enum cwt_status cwt__sig_factory(const struct cwt__site *site, struct cwt__signa
         pages++;
         const char *url = cwt__page_url(pg);
         bool factory_page = (pg->role && (strcmp(pg->role, "factory") == 0 || strcmp(pg->role, "about") == 0)) ||
-                            cwt__has_any(doc->title, factory_words);
+                            cwt__has_any(doc->title, &factory_set);
         for (size_t m = 0; m < doc->nmedia; m++) {
             const struct cwt__media *md = &doc->media[m];
             if (!md->kind || strcmp(md->kind, "img") == 0)
@@ -67,24 +70,24 @@ enum cwt_status cwt__sig_factory(const struct cwt__site *site, struct cwt__signa
             bool vid = strcmp(md->kind, "video") == 0 || host_is_video(md->src) || is_video_file(md->src);
             if (vid) {
                 videos++;
-                bool fac = factory_page || cwt__has_any(md->title, factory_words);
+                bool fac = factory_page || cwt__has_any(md->title, &factory_set);
                 factory_videos += fac;
                 char ev[240];
                 snprintf(ev, sizeof ev, "%s %s%s%s", md->kind, md->src ? md->src : "", md->title ? " - " : "",
                          md->title ? md->title : "");
                 cwt__signal_evidence(out, url, fac ? "factory video" : "video", ev);
-            } else if (cwt__has_any(md->title, dash_words) || cwt__has_any(md->src, dash_words)) {
+            } else if (cwt__has_any(md->title, &dash_set) || cwt__has_any(md->src, &dash_set)) {
                 dash_links++;
                 cwt__signal_evidence(out, url, "embedded dashboard", md->src ? md->src : md->title);
             }
         }
         for (size_t l = 0; l < doc->nlinks; l++) {
             const struct cwt__link *ln = &doc->links[l];
-            if (host_is_video(ln->href) && (factory_page || cwt__has_any(ln->text, factory_words))) {
+            if (host_is_video(ln->href) && (factory_page || cwt__has_any(ln->text, &factory_set))) {
                 videos++;
                 factory_videos++;
                 cwt__signal_evidence(out, ln->href, "factory video link", ln->text ? ln->text : ln->href);
-            } else if (cwt__has_any(ln->text, dash_words)) {
+            } else if (cwt__has_any(ln->text, &dash_set)) {
                 dash_links++;
                 cwt__signal_evidence(out, ln->href, "dashboard link", ln->text);
             }
@@ -101,8 +104,8 @@ enum cwt_status cwt__sig_factory(const struct cwt__site *site, struct cwt__signa
             else
                 cwt__signal_finding(out, "factory.video_no_date", CWT__SEV_WARN, "a VideoObject has no uploadDate",
                                     "Give each video's uploadDate (ISO 8601) in its schema.org VideoObject.", url, name);
-            if (factory_page || cwt__has_any(name, factory_words) ||
-                cwt__has_any(cwt__sdata_str(found[k], "description"), factory_words))
+            if (factory_page || cwt__has_any(name, &factory_set) ||
+                cwt__has_any(cwt__sdata_str(found[k], "description"), &factory_set))
                 factory_objects++;
             cwt__signal_evidence(out, url, "schema.org VideoObject", name ? name : "(no name)");
         }

@@ -7,6 +7,7 @@
  * program (en, th, vi, id, ms, zh, fil). See docs/internals/signals-privacy.md
  * (the languages section).
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -134,7 +135,8 @@ static const char *switcher_lang(const struct cwt__link *l)
         return NULL;
     for (size_t i = 0; i < CWT_ARRAY_LEN(lang_names); i++)
         for (const char *const *n = lang_names[i].names; *n; n++) {
-            if (strcasecmp(l->text, *n) != 0)
+            /* (the first byte rejects most names without a call) */
+            if (tolower((unsigned char)l->text[0]) != tolower((unsigned char)(*n)[0]) || strcasecmp(l->text, *n) != 0)
                 continue;
             if (strlen(*n) <= 3 && !href_marks(l->href, lang_names[i].code) &&
                 !(strcmp(lang_names[i].code, "zh") == 0 && href_marks(l->href, "cn")))

@@ -68,6 +68,7 @@ static bool on_value(const struct cwt__qvalue *v, void *ud)
 static const char *const spec_words[] = {"specification", "specs", "technical data", "parameter", "参数", "规格",
                                          "技术数据", "ข้อมูลจำเพาะ", "สเปค", "thông số", "spesifikasi", "spesifikasi teknis",
                                          NULL};
+static struct cwt__kwset spec_set = CWT__KWSET(spec_words);
 
 /* Structured parameters of one Product item: counts PropertyValues and how many carry a known unitCode. */
 static void product_props(const json_t *prod, struct cwt__signal *out, struct par *par, const char *url,
@@ -148,7 +149,7 @@ enum cwt_status cwt__sig_parameters(const struct cwt__site *site, struct cwt__si
         for (size_t k = 0; k < nprod; k++)
             product_props(prods[k], out, par, url, &nprops, &ncoded, &nbad);
         total_values += ps.nvalues + nprops;
-        bool spec_heading = cwt__has_any(doc->text, spec_words);
+        bool spec_heading = cwt__has_any(doc->text, &spec_set);
         double score = 0;
         if (ncoded >= 3) {
             score = 1.0;
@@ -176,7 +177,7 @@ enum cwt_status cwt__sig_parameters(const struct cwt__site *site, struct cwt__si
             bool pic = false;
             for (size_t m = 0; m < doc->nmedia && !pic; m++)
                 pic = doc->media[m].kind && strcmp(doc->media[m].kind, "img") == 0 &&
-                      (cwt__has_any(doc->media[m].title, spec_words) || cwt__has_any(doc->media[m].src, spec_words));
+                      (cwt__has_any(doc->media[m].title, &spec_set) || cwt__has_any(doc->media[m].src, &spec_set));
             if (pic) {
                 image_only++;
                 score = CWT_MAX(score, 0.15);

@@ -18,6 +18,9 @@
 
 #define MAX_LINK_EVIDENCE 4
 
+static struct cwt__kwset title_set = CWT__KWSET(cwt__privacy_title_words);
+static struct cwt__kwset url_set = CWT__KWSET(cwt__privacy_url_words);
+
 /* Whether @p url's path names a privacy policy. */
 static bool url_is_policy(const char *url)
 {
@@ -25,12 +28,12 @@ static bool url_is_policy(const char *url)
         return false;
     const char *p = strstr(url, "://");
     p = p ? strchr(p + 3, '/') : NULL;
-    return p && cwt__has_any(p, cwt__privacy_url_words);
+    return p && cwt__has_any(p, &url_set);
 }
 
 static bool link_is_policy(const struct cwt__link *l)
 {
-    return (l->rel && strstr(l->rel, "privacy-policy")) || cwt__has_any(l->text, cwt__privacy_title_words) ||
+    return (l->rel && strstr(l->rel, "privacy-policy")) || cwt__has_any(l->text, &title_set) ||
            url_is_policy(l->href);
 }
 
@@ -52,7 +55,7 @@ static const struct cwt__site_page *find_policy(const struct cwt__site *site)
             return p;
         if (i == 0 && (!p->role || strcmp(p->role, "home") == 0))
             continue; /* the home page is not the policy even when its URL says so */
-        bool named = cwt__has_any(p->doc->title, cwt__privacy_title_words) || url_is_policy(cwt__page_url(p));
+        bool named = cwt__has_any(p->doc->title, &title_set) || url_is_policy(cwt__page_url(p));
         if (named && (!best || p->doc->text_len > best->doc->text_len))
             best = p;
     }

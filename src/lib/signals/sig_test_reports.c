@@ -61,9 +61,11 @@ static bool first_date(int64_t t, size_t off, size_t n, void *ud)
 
 static const char *const report_words[] = {"test report", "report", "检测报告", "测试报告", "报告", "รายงานผลการทดสอบ",
                                            "báo cáo thử nghiệm", "laporan uji", "laporan ujian", NULL};
+static struct cwt__kwset report_set = CWT__KWSET(report_words);
 
 static const char *const test_words[] = {"report", "tested", "test ", "testing", "laborator", "检测", "测试", "报告",
                                          "ทดสอบ", "thử nghiệm", "kiểm nghiệm", "uji", "ujian", NULL};
+static struct cwt__kwset test_set = CWT__KWSET(test_words);
 
 static bool is_pdf(const char *href)
 {
@@ -104,7 +106,7 @@ static void from_items(const struct cwt__doc *doc, const char *url, struct rscan
         for (size_t i = 0; i < n; i++) {
             const json_t *it = found[i];
             if (t == 2 && (cwt__sdata_is(it, "Report") || cwt__sdata_is(it, "DigitalDocument") ||
-                           !cwt__has_any(cwt__sdata_str(it, "name"), report_words)))
+                           !cwt__has_any(cwt__sdata_str(it, "name"), &report_set)))
                 continue; /* Reports and documents were read above; other works only when named a report */
             const struct cwt__body *lab = lab_of(it);
             if (!lab)
@@ -150,7 +152,7 @@ static void from_links(const struct cwt__doc *doc, const char *url, struct rscan
             continue;
         const struct cwt__body *on_lab = cwt__body_by_host(host);
         const struct cwt__body *named = cwt__body_by_name(ln->text);
-        bool reportish = cwt__has_any(ln->text, report_words) || cwt__has_any(ln->href, report_words);
+        bool reportish = cwt__has_any(ln->text, &report_set) || cwt__has_any(ln->href, &report_set);
         if (!on_lab && !(is_pdf(ln->href) && (reportish || named)))
             continue;
         char num[64] = "";
@@ -202,7 +204,7 @@ static bool on_lab(const struct cwt__body_hit *h, void *ud)
         size_t nl = CWT_MIN(nt - nf, sizeof near - 1);
         memcpy(near, c->text + nf, nl);
         near[nl] = '\0';
-        if (!cwt__has_any(near, test_words))
+        if (!cwt__has_any(near, &test_set))
             return true;
         for (size_t i = 0; i < c->s->n; i++)
             if (c->s->r[i].lab == h->body && !c->s->r[i].number[0])

@@ -16,8 +16,10 @@ static const char *const trace_words[] = {"traceability", "trace code", "track a
                                           "product verification", "authenticity", "溯源", "追溯", "防伪",
                                           "ตรวจสอบย้อนกลับ", "truy xuất nguồn gốc", "truy xuất", "ketertelusuran",
                                           "keterlacakan", "kebolehkesanan", NULL};
+static struct cwt__kwset trace_set = CWT__KWSET(trace_words);
 static const char *const qr_words[] = {"qr code", "qr-code", "qrcode", "二维码", "คิวอาร์โค้ด", "mã qr", "kode qr",
                                        "kod qr", NULL};
+static struct cwt__kwset qr_set = CWT__KWSET(qr_words);
 
 struct gtin_seen {
     size_t valid, invalid;
@@ -111,10 +113,10 @@ enum cwt_status cwt__sig_traceability(const struct cwt__site *site, struct cwt__
         /* a traceability link or QR image first (they show where), then words in the text */
         const char *seen = NULL;
         for (size_t l = 0; l < doc->nlinks && !seen; l++)
-            if (cwt__has_any(doc->links[l].text, trace_words) || cwt__has_any(doc->links[l].href, trace_words))
+            if (cwt__has_any(doc->links[l].text, &trace_set) || cwt__has_any(doc->links[l].href, &trace_set))
                 seen = doc->links[l].href;
         for (size_t m = 0; m < doc->nmedia && !seen; m++)
-            if (cwt__has_any(doc->media[m].title, qr_words) || cwt__has_any(doc->media[m].src, qr_words))
+            if (cwt__has_any(doc->media[m].title, &qr_set) || cwt__has_any(doc->media[m].src, &qr_set))
                 seen = doc->media[m].src;
         char sn[200];
         for (const char *const *w = trace_words; *w && !seen; w++) {

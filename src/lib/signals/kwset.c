@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * This module implements keyword sets (kwset.h): an Aho-Corasick automaton of
+ * the words, completed into a DFA over byte classes (every byte no word holds
+ * is one class; with folding, a letter and its capital share one), its rows
+ * premultiplied and its accepting states numbered last, so that one step per
+ * text byte is a table load and one comparison. Built on the first use of a
+ * set, published with a compare-and-swap (two threads racing build twice and
+ * one copy is dropped) and kept for the process. When the build fails (out of
+ * memory) the per-word search answers instead.
+ */
+#include <stdlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "signals/kwset.h"
+#include "signals/marks.h"
+
+#define KW_STATES_MAX (1u << 16) /* total bytes of a set's words, plus one: far above any list */
+
+struct cwt__kwdfa {
+    uint8_t cls[256];
+    uint32_t ncls;
+    uint32_t shallow;  /* rows below this one are the root and the states one byte deep (not accepting) */
+    uint32_t acc;      /* rows at or past this one accept */
+    uint32_t *next;    /* next[row + cls[byte]]: the row (state * ncls) after the byte */
+    uint16_t *minlen;  /* per state: the shortest word ending there (0: none) */
+    struct cwt__bigrams pairs; /* the words' first two bytes: where a match can start */
+};
+
+static unsigned char fold(unsigned char c, bool exact)
+{
+    return !exact && c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* fold() of a byte for the pair filter, without a branch. */
+static inline unsigned fold_ascii(unsigned c)
+{
+    return c | (unsigned)(c - 'A' < 26u) << 5;
+}
+
+/* The pair of bytes x, y (ASCII letters folded) as an index of struct cwt__bigrams bits. */
+static inline unsigned pair_key(unsigned char x, unsigned char y)
+{
+    return fold_ascii(x) << 8 | fold_ascii(y);
+}
+
+static inline bool pair_in(const struct cwt__bigrams *b, unsigned k)
+{
+    return (b->bits[k >> 3] >> (k & 7)) & 1u;
+}
+
+static inline bool pair_at(const struct cwt__bigrams *b, const char *t, size_t i)
+{
+    return pair_in(b, pair_key((unsigned char)t[i], (unsigned char)t[i + 1]));
+}
+
+static struct cwt__kwdfa *build(const struct cwt__kwset *ks)
+{
+    size_t total = 1;
+    for (const char *const *w = ks->words; *w; w++)
+        total += strlen(*w);
+    if (total > KW_STATES_MAX)
+        return NULL;
+    uint8_t cls[256] = {0};
+    uint32_t ncls = 1;
+    for (const char *const *w = ks->words; *w; w++)
+        for (const unsigned char *p = (const unsigned char *)*w; *p; p++) {
+            unsigned char f = fold(*p, ks->exact);
+            if (!cls[f])
+                cls[f] = (uint8_t)ncls++;
+        }
+    if (!ks->exact)
+        for (int c = 'A'; c <= 'Z'; c++)
+            cls[c] = cls[c - 'A' + 'a'];
+    int32_t *go = cwt_malloc(total * ncls * sizeof *go);
+    uint32_t *fail = cwt_malloc(total * sizeof *fail), *queue = cwt_malloc(total * sizeof *queue);
+    uint32_t *perm = cwt_malloc(total * sizeof *perm);
+    uint16_t *minlen = cwt_calloc(total, sizeof *minlen), *depth = cwt_calloc(total, sizeof *depth);
+    struct cwt__kwdfa *d = NULL;
+    if (!go || !fail || !queue || !perm || !minlen || !depth)
+        goto out;
+    for (size_t k = 0; k < total * ncls; k++)
+        go[k] = -1;
+    /* the trie */
+    uint32_t nst = 1;
+    for (const char *const *w = ks->words; *w; w++) {
+        size_t n = strlen(*w);
+        if (n == 0)
+            continue; /* an empty word never matches (as in cwt__find_ci) */
+        uint32_t s = 0;
+        for (size_t i = 0; i < n; i++) {
+            int32_t *t = &go[s * ncls + cls[(unsigned char)(*w)[i]]];
+            if (*t < 0) {
+                depth[nst] = (uint16_t)(i + 1);
+                *t = (int32_t)nst++;
+            }
+            s = (uint32_t)*t;
+        }
+        if (!minlen[s] || n < minlen[s])
+            minlen[s] = (uint16_t)n;
+    }
+    /* failure links breadth first, completing each row from its failure state's (already complete) */
+    size_t qh = 0, qt = 0;
+    for (uint32_t c = 0; c < ncls; c++) {
+        if (go[c] < 0) {
+            go[c] = 0;
+        } else {
+            fail[go[c]] = 0;
+            queue[qt++] = (uint32_t)go[c];
+        }
+    }
+    while (qh < qt) {
+        uint32_t s = queue[qh++];
+        for (uint32_t c = 0; c < ncls; c++) {
+            int32_t u = go[s * ncls + c];
+            int32_t viaf = go[fail[s] * ncls + c];
+            if (u < 0) {
+                go[s * ncls + c] = viaf;
+                continue;
+            }
+            fail[u] = (uint32_t)viaf;
+            uint16_t fm = minlen[viaf];
+            if (fm && (!minlen[u] || fm < minlen[u]))
+                minlen[u] = fm;
+            queue[qt++] = (uint32_t)u;
+        }
+    }
+    /* the root first, then the other states one byte deep, then the deeper ones, accepting states
+     * last (the root never accepts: no word is empty) */
+    uint32_t k = 0;
+    for (int pass = 0; pass < 3; pass++)
+        for (uint32_t s = 0; s < nst; s++)
+            if (pass == 0 ? !minlen[s] && depth[s] <= 1 : pass == 1 ? !minlen[s] && depth[s] > 1 : minlen[s] != 0)
+                perm[s] = k++;
+    uint32_t shallow = 0, acc_state = 0;
+    for (uint32_t s = 0; s < nst; s++) {
+        shallow += !minlen[s] && depth[s] <= 1;
+        acc_state += !minlen[s];
+    }
+    d = cwt_calloc(1, sizeof *d + (size_t)nst * ncls * sizeof *d->next + (size_t)nst * sizeof *d->minlen);
+    if (!d)
+        goto out;
+    d->next = (uint32_t *)(d + 1);
+    d->minlen = (uint16_t *)(d->next + (size_t)nst * ncls);
+    memcpy(d->cls, cls, sizeof cls);
+    d->ncls = ncls;
+    d->shallow = shallow * ncls;
+    d->acc = acc_state * ncls;
+    for (uint32_t s = 0; s < nst; s++) {
+        d->minlen[perm[s]] = minlen[s];
+        for (uint32_t c = 0; c < ncls; c++)
+            d->next[perm[s] * ncls + c] = perm[go[s * ncls + c]] * ncls;
+    }
+    for (const char *const *w = ks->words; *w; w++)
+        cwt__bigrams_add(&d->pairs, *w);
+out:
+    cwt_free(go);
+    cwt_free(fail);
+    cwt_free(queue);
+    cwt_free(perm);
+    cwt_free(minlen);
+    cwt_free(depth);
+    return d;
+}
+
+static const struct cwt__kwdfa *dfa_of(struct cwt__kwset *ks)
+{
+    struct cwt__kwdfa *d = atomic_load_explicit(&ks->dfa, memory_order_acquire);
+    if (d)
+        return d;
+    d = build(ks);
+    if (!d)
+        return NULL;
+    struct cwt__kwdfa *none = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&ks->dfa, &none, d, memory_order_acq_rel, memory_order_acquire)) {
+        cwt_free(d);
+        d = none;
+    }
+    return d;
+}
+
+bool cwt__kwset_in_words(const struct cwt__kwset *ks, const char *s, size_t len)
+{
+    for (const char *const *w = ks->words; *w; w++) {
+        size_t n = strlen(*w);
+        if (ks->exact ? n && n <= len && memmem(s, len, *w, n) : cwt__find_ci_n(s, len, *w, n) != SIZE_MAX)
+            return true;
+    }
+    return false;
+}
+
+static bool pair_ok(const struct cwt__bigrams *b, unsigned char x, unsigned char y)
+{
+    return b->off || pair_in(b, pair_key(x, y));
+}
+
+/*
+ * Runs the automaton of @p d over t[*pp, end) (@p len bytes in all) from row *pst. In the root it
+ * skips to the next position whose two bytes start a word; one byte deep it drops back to the root
+ * when the two bytes start none (no match can begin before the partial one the state stands for, so
+ * nothing is missed). With @p last NULL it stops at the first match and returns true; else it
+ * keeps in *last the greatest start of a match. *pp and *pst are where it stopped.
+ */
+static bool run(const struct cwt__kwdfa *d, const char *t, size_t len, size_t end, size_t *pp, uint32_t *pst,
+                size_t *last)
+{
+    const uint32_t *next = d->next;
+    const uint8_t *cls = d->cls;
+    const uint32_t acc = d->acc, shallow = d->shallow;
+    size_t p = *pp;
+    uint32_t st = *pst;
+    bool found = false;
+    while (p < end) {
+        if (st == 0) {
+            if ((p = cwt__bigrams_next(&d->pairs, t, len, p)) >= end) {
+                p = end;
+                break;
+            }
+        } else if (st < shallow && !pair_ok(&d->pairs, (unsigned char)t[p - 1], (unsigned char)t[p])) {
+            st = 0;
+            continue;
+        }
+        st = next[st + cls[(unsigned char)t[p++]]];
+        if (st >= acc) {
+            found = true;
+            if (!last)
+                break;
+            size_t start = p - d->minlen[st / d->ncls]; /* the shortest word ending here starts last */
+            if (*last == SIZE_MAX || start > *last)
+                *last = start;
+        }
+    }
+    *pp = p;
+    *pst = st;
+    return found;
+}
+
+bool cwt__kwset_in(struct cwt__kwset *ks, const char *s, size_t len)
+{
+    const struct cwt__kwdfa *d = dfa_of(ks);
+    if (!d)
+        return cwt__kwset_in_words(ks, s, len);
+    size_t p = 0;
+    uint32_t st = 0;
+    return run(d, s, len, len, &p, &st, NULL);
+}
+
+bool cwt__kwset_in_str(struct cwt__kwset *ks, const char *s)
+{
+    return s && cwt__kwset_in(ks, s, strlen(s));
+}
+
+void cwt__kwcursor_init(struct cwt__kwcursor *c, struct cwt__kwset *ks, const char *text, size_t len)
+{
+    *c = (struct cwt__kwcursor){ks, text, len, 0, 0, 0, SIZE_MAX};
+}
+
+bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to)
+{
+    if (to > c->len)
+        to = c->len;
+    if (from >= to)
+        return false;
+    const struct cwt__kwdfa *d = dfa_of(c->ks);
+    if (!d)
+        return cwt__kwset_in_words(c->ks, c->text + from, to - from);
+    if (to < c->pos || from < c->floor) { /* a window further back: scan again from its start */
+        c->floor = c->pos = from;
+        c->state = 0;
+        c->last = SIZE_MAX;
+    } else if (from > c->pos) { /* past the text scanned: no word before @p from matters any more */
+        c->floor = c->pos = from;
+        c->state = 0;
+    }
+    run(d, c->text, c->len, to, &c->pos, &c->state, &c->last);
+    return c->last != SIZE_MAX && c->last >= from;
+}
+
+void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
+{
+    if (!w[0] || !w[1]) {
+        b->off = b->off || w[0]; /* an empty word never matches */
+        return;
+    }
+    unsigned k = pair_key((unsigned char)w[0], (unsigned char)w[1]);
+    b->bits[k >> 3] = (uint8_t)(b->bits[k >> 3] | (1u << (k & 7)));
+    uint8_t f = (uint8_t)((unsigned char)w[0] | 0x20);
+    for (unsigned j = 0; j < b->nfirst && j < CWT__BIGRAMS_FIRST; j++)
+        if (b->first[j] == f)
+            return;
+    if (b->nfirst < CWT__BIGRAMS_FIRST)
+        b->first[b->nfirst] = f;
+    if (b->nfirst <= CWT__BIGRAMS_FIRST)
+        b->nfirst++;
+}
+
+size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len, size_t i)
+{
+    if (b->off)
+        return i;
+#if defined(__SSE2__)
+    if (b->nfirst <= CWT__BIGRAMS_FIRST && b->nfirst > 0 && i + 16 < len) {
+        /* candidates: bytes that OR 0x20 equal a first byte OR 0x20 (a superset of the folded first
+         * bytes), 16 at a time; each is then checked against the pairs */
+        __m128i f[CWT__BIGRAMS_FIRST];
+        for (unsigned j = 0; j < b->nfirst; j++)
+            f[j] = _mm_set1_epi8((char)b->first[j]);
+        const __m128i low = _mm_set1_epi8(0x20);
+        while (i + 16 < len) { /* the block and the byte after it are in the text */
+            __m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(t + i)), low);
+            __m128i m = _mm_cmpeq_epi8(v, f[0]);
+            for (unsigned j = 1; j < b->nfirst; j++)
+                m = _mm_or_si128(m, _mm_cmpeq_epi8(v, f[j]));
+            unsigned mask = (unsigned)_mm_movemask_epi8(m);
+            while (mask) {
+                unsigned k = (unsigned)__builtin_ctz(mask);
+                if (pair_at(b, t, i + k))
+                    return i + k;
+                mask &= mask - 1;
+            }
+            i += 16;
+        }
+    }
+#endif
+    if (i + 1 >= len)
+        return len;
+    /* byte by byte, each folded once: the second byte of one pair is the first of the next */
+    const unsigned char *u = (const unsigned char *)t;
+    unsigned x = fold_ascii(u[i]) << 8;
+    for (; i + 1 < len; i++) {
+        unsigned y = fold_ascii(u[i + 1]);
+        if (pair_in(b, x | y))
+            return i;
+        x = y << 8;
+    }
+    return len;
+}

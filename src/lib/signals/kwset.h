@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Keyword sets: "does any of these words occur in this text" answered in one
+ * pass over the text (an Aho-Corasick automaton over byte classes, built on
+ * first use and kept for the process), instead of one search per word. A set
+ * matches ASCII letters case-insensitively (as cwt__find_ci() and strncasecmp
+ * do; other bytes exactly) or, made with CWT__KWSET_EXACT, byte for byte (as
+ * strstr does). The answers are those of the per-word searches: an empty word
+ * never matches, a word longer than the text does not either.
+ */
+#ifndef CWT_KWSET_H
+#define CWT_KWSET_H
+
+#include <stdatomic.h>
+
+#include "util/common.h"
+
+struct cwt__kwdfa; /* kwset.c */
+
+struct cwt__kwset {
+    const char *const *words; /* NULL-terminated, static */
+    bool exact;               /* byte for byte; else ASCII letters fold */
+    _Atomic(struct cwt__kwdfa *) dfa; /* built on first use; a failed build falls back to per-word search */
+};
+
+/* A static set of the NULL-terminated list @p w: `static struct cwt__kwset s = CWT__KWSET(words);` */
+#define CWT__KWSET(w) {(w), false, NULL}
+#define CWT__KWSET_EXACT(w) {(w), true, NULL}
+
+/* True when a word of @p ks occurs in the @p len bytes at @p s. */
+bool cwt__kwset_in(struct cwt__kwset *ks, const char *s, size_t len);
+/* The same over NUL-terminated @p s (NULL: false). */
+bool cwt__kwset_in_str(struct cwt__kwset *ks, const char *s);
+/* The answer of cwt__kwset_in() by one search per word (cwt__find_ci_n or memmem), as before keyword
+ * sets: the fallback when no automaton can be built, and the reference of the tests and fuzz target. */
+bool cwt__kwset_in_words(const struct cwt__kwset *ks, const char *s, size_t len);
+
+/*
+ * Window queries over one text: "does a word lie wholly within text[from, to)". Windows asked with
+ * non-decreasing @p from and @p to are answered by one forward pass over their union, however
+ * many overlap (the text between two windows apart is not read); any other window restarts the
+ * scan at its start.
+ */
+struct cwt__kwcursor {
+    struct cwt__kwset *ks;
+    const char *text;
+    size_t len;
+    size_t floor;    /* where the current scan started */
+    size_t pos;      /* text[floor, pos) scanned */
+    uint32_t state;
+    size_t last;     /* greatest start of a word found (in this scan or one before it), SIZE_MAX if none */
+};
+
+void cwt__kwcursor_init(struct cwt__kwcursor *c, struct cwt__kwset *ks, const char *text, size_t len);
+bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to);
+
+/*
+ * A filter of scan positions for scanners that try a table of words at every byte: the pairs of
+ * first two bytes (ASCII letters folded) the words start with. A position whose pair is not one
+ * cannot start a word. A word of one byte turns the filter off (every position passes). With few
+ * distinct first bytes the positions are found 16 at a time (SSE2).
+ */
+#define CWT__BIGRAMS_FIRST 8
+struct cwt__bigrams {
+    uint8_t bits[8192];
+    bool off;
+    uint8_t nfirst;                     /* distinct first bytes | 0x20; past CWT__BIGRAMS_FIRST: byte by byte */
+    uint8_t first[CWT__BIGRAMS_FIRST];
+};
+
+/* Adds @p w (NUL-terminated; its first two bytes) to @p b, which starts zeroed. */
+void cwt__bigrams_add(struct cwt__bigrams *b, const char *w);
+/* The first position at or after @p i where a word of @p b may start in @p t (@p len bytes), @p len if none. */
+size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len, size_t i);
+
+#endif
