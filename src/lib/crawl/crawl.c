@@ -171,8 +171,10 @@ static enum cwt_status add_cand(struct crawler *cr, const char *url, const char 
 static enum cwt_status add_cand(struct crawler *cr, const char *url, const char *role, int score, unsigned depth,
                                 const char *reason_fmt, ...)
 {
-    if (!role || depth > cr->lim->max_depth || cwt__plan_is_file(url) || fetched(cr, url) || !same_site(cr, url))
+    if (!role || depth > cr->lim->max_depth)
         return CWT_OK;
+    /* a link already a candidate at this score or better (the site's navigation, on every page) is settled
+     * before the dearer checks, which only decide between returning and going on */
     struct cand *k = NULL;
     for (size_t i = 0; i < cr->ncands; i++)
         if (strcmp(cr->cands[i].url, url) == 0) {
@@ -180,6 +182,8 @@ static enum cwt_status add_cand(struct crawler *cr, const char *url, const char 
             break;
         }
     if (k && (k->used || k->score >= score))
+        return CWT_OK;
+    if (cwt__plan_is_file(url) || fetched(cr, url) || !same_site(cr, url))
         return CWT_OK;
     if (!k) {
         if (cr->ncands >= MAX_CANDS)
@@ -220,7 +224,7 @@ static void clip(const char *s, char *out, size_t cap)
 
 /* Link judgements of this crawl, direct-mapped by a hash of (text, URL): navigation, header and footer
  * links repeat on every page of a site, and judging one walks the keyword table. */
-#define JUDGED_SLOTS 4096
+#define JUDGED_SLOTS 1024
 struct judged {
     char *text, *href; /* NULL: an empty slot */
     struct cwt__link_role r;

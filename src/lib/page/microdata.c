@@ -35,7 +35,7 @@ struct md {
 
 static bool is_el(xmlNodePtr n, const char *name)
 {
-    return n->type == XML_ELEMENT_NODE && n->name && xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
+    return n->type == XML_ELEMENT_NODE && cwt__name_eq(n->name, name);
 }
 
 static bool name_in(xmlNodePtr n, const char *const *names)

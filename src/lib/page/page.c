@@ -70,7 +70,7 @@ char *cwt__node_attr(const void *node, const char *name)
     if (n->type != XML_ELEMENT_NODE)
         return NULL;
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
-        if (!a->name || xmlStrcasecmp(a->name, (const xmlChar *)name) != 0)
+        if (!cwt__name_eq(a->name, name))
             continue;
         xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
         char *out = cwt_strdup(v ? (const char *)v : "");
@@ -86,7 +86,7 @@ bool cwt__node_has_attr(const void *node, const char *name)
     if (n->type != XML_ELEMENT_NODE)
         return false;
     for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (a->name && xmlStrcasecmp(a->name, (const xmlChar *)name) == 0)
+        if (cwt__name_eq(a->name, name))
             return true;
     return false;
 }
@@ -359,11 +359,6 @@ static const struct tagdef *tag_of(struct walk *w, const xmlNode *n)
     return w->tag_val[h];
 }
 
-static bool name_eq(const xmlChar *a, const char *b)
-{
-    return a && (((unsigned)a[0] | 0x20) == ((unsigned)b[0] | 0x20)) && strcasecmp((const char *)a, b) == 0;
-}
-
 /* The value of attribute @p a, read in place (the HTML parser gives each value one text node); a copy kept
  * in the junk list otherwise. NULL only when out of memory. */
 static const char *attr_value(struct walk *w, xmlNodePtr n, xmlAttrPtr a)
@@ -387,7 +382,7 @@ static const char *attr_value(struct walk *w, xmlNodePtr n, xmlAttrPtr a)
 static const char *attr(struct walk *w, xmlNodePtr n, const char *name)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (name_eq(a->name, name))
+        if (cwt__name_eq(a->name, name))
             return attr_value(w, n, a);
     return NULL;
 }
@@ -693,9 +688,9 @@ static bool style_hides(const char *st)
 static bool hidden(struct walk *w, xmlNodePtr n)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
-        if (name_eq(a->name, "hidden"))
+        if (cwt__name_eq(a->name, "hidden"))
             return true;
-        if (name_eq(a->name, "style")) {
+        if (cwt__name_eq(a->name, "style")) {
             const char *st = attr_value(w, n, a);
             if (st && style_hides(st))
                 return true;
@@ -762,7 +757,7 @@ static bool enter(struct walk *w, xmlNodePtr n)
     case T_VIDEO:
         add_media(w, "video", n, "src");
         for (xmlNodePtr c = n->children; c; c = c->next)
-            if (c->type == XML_ELEMENT_NODE && name_eq(c->name, "source"))
+            if (c->type == XML_ELEMENT_NODE && cwt__name_eq(c->name, "source"))
                 add_media(w, "video", c, "src");
         break;
     case T_IMG:
@@ -864,7 +859,7 @@ static void scan_sdata_attrs(const char *s, size_t len, bool *microdata, bool *r
 static void html_lang(struct cwt__doc *d, xmlDocPtr xd)
 {
     xmlNodePtr root = xmlDocGetRootElement(xd);
-    if (!root || !name_eq(root->name, "html"))
+    if (!root || !cwt__name_eq(root->name, "html"))
         return;
     char *l = cwt__node_attr(root, "lang");
     if (!l)
