@@ -6,14 +6,17 @@
  * links made absolute against the page URL or <base href>, meta tags, the
  * <html lang>, the title, the JSON-LD blocks and the media sources. Every
  * list and buffer has a cap; past it the walk keeps going and drops the rest.
- * Speed: each element's name is classified once (a table look-up), attributes
- * are read in place from the DOM, the strings the document keeps live in one
- * arena, and simple links are resolved without libxml2 (page/resolve.c).
+ * Speed: each element's name is classified once (a hash look-up, kept in the
+ * node's _private until the walk leaves it), attributes are read in place from
+ * the DOM, the strings the document keeps live in one arena, simple links are
+ * resolved without libxml2 (page/resolve.c), and the parser's dictionary says
+ * whether the microdata and RDFa extractors have anything to walk the DOM for.
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 #include <limits.h>
+#include <pthread.h>
 
 #include "page/page.h"
 #include "page/page_int.h"
@@ -57,10 +60,6 @@ struct walk {
     size_t cap_links, cap_xlinks, cap_metas, cap_jsonld, cap_media;
     bool base_seen;
     enum cwt_status rc;        /* first allocation failure */
-    /* tag_of()'s answers by name pointer (the parser interns element names in the document's
-     * dictionary, so a page has a few dozen distinct pointers; a miss only costs the lookup) */
-    const xmlChar *tag_key[64];
-    const struct tagdef *tag_val[64];
 };
 
 /* The attribute's value as a string the caller frees (cwt_free), NULL if absent. */
@@ -304,7 +303,7 @@ struct tagdef {
     unsigned char tag, flags;
 };
 
-/* Sorted by name (bsearch). */
+/* Sorted by name. */
 static const struct tagdef tags[] = {
     {"a", T_A, 0}, {"address", T_PLAIN, F_BLOCK}, {"area", T_AREA, 0}, {"article", T_PLAIN, F_BLOCK},
     {"aside", T_PLAIN, F_BLOCK}, {"audio", T_PLAIN, F_SKIP}, {"base", T_BASE, 0},
@@ -328,9 +327,24 @@ static const struct tagdef tags[] = {
     {"ul", T_PLAIN, F_BLOCK}, {"video", T_VIDEO, F_SKIP},
 };
 
-static int tagcmp(const void *k, const void *e)
+/* tags[] by a hash of the name (length, first and last byte), open addressing; built once. */
+enum { TAG_SLOTS = 256 };
+static unsigned char tag_slot[TAG_SLOTS]; /* index in tags[] + 1, 0 for an empty slot */
+static pthread_once_t tag_once = PTHREAD_ONCE_INIT;
+
+static unsigned tag_hash(const char *s, size_t len)
 {
-    return strcmp(k, ((const struct tagdef *)e)->name);
+    return ((unsigned)len * 61u + (unsigned char)s[0] * 7u + (unsigned char)s[len - 1]) & (TAG_SLOTS - 1);
+}
+
+static void tag_index(void)
+{
+    for (size_t i = 0; i < CWT_ARRAY_LEN(tags); i++) {
+        unsigned h = tag_hash(tags[i].name, strlen(tags[i].name));
+        while (tag_slot[h])
+            h = (h + 1) & (TAG_SLOTS - 1);
+        tag_slot[h] = (unsigned char)(i + 1);
+    }
 }
 
 /* The entry of element @p n's name (ASCII case-insensitive), NULL for names not in the table. */
@@ -344,19 +358,16 @@ static const struct tagdef *tag_lookup(const xmlNode *n)
             return NULL;
         low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
     }
+    if (!i)
+        return NULL;
     low[i] = '\0';
-    return i ? bsearch(low, tags, CWT_ARRAY_LEN(tags), sizeof tags[0], tagcmp) : NULL;
-}
-
-/* tag_lookup() through the walk's cache (the tree is not changed while it is walked). */
-static const struct tagdef *tag_of(struct walk *w, const xmlNode *n)
-{
-    size_t h = ((uintptr_t)n->name >> 3) & (CWT_ARRAY_LEN(w->tag_key) - 1);
-    if (!n->name || w->tag_key[h] != n->name) {
-        w->tag_key[h] = n->name;
-        w->tag_val[h] = tag_lookup(n);
+    pthread_once(&tag_once, tag_index);
+    for (unsigned h = tag_hash(low, i); tag_slot[h]; h = (h + 1) & (TAG_SLOTS - 1)) {
+        const struct tagdef *t = &tags[tag_slot[h] - 1];
+        if (strcmp(t->name, low) == 0)
+            return t;
     }
-    return w->tag_val[h];
+    return NULL;
 }
 
 /* The value of attribute @p a, read in place (the HTML parser gives each value one text node); a copy kept
@@ -719,7 +730,7 @@ static bool enter(struct walk *w, xmlNodePtr n)
     }
     if (n->type != XML_ELEMENT_NODE)
         return false;
-    const struct tagdef *td = tag_of(w, n);
+    const struct tagdef *td = tag_lookup(n);
     unsigned tag = td ? td->tag : T_OTHER, flags = td ? td->flags : 0;
     switch (tag) {
     case T_SCRIPT:
@@ -787,13 +798,15 @@ static bool enter(struct walk *w, xmlNodePtr n)
         anchor_open(w, n);
     if (flags & F_BLOCK)
         block_break(w);
+    n->_private = (void *)td; /* for leave(), which clears it (the extractors use _private after the walk) */
     return true;
 }
 
 /* Handles leaving element @p n after its children (only for elements enter() descended into). */
 static void leave(struct walk *w, xmlNodePtr n)
 {
-    const struct tagdef *td = tag_of(w, n);
+    const struct tagdef *td = n->_private;
+    n->_private = NULL;
     if (!td)
         return;
     if (td->tag == T_HEAD && w->in_head)
@@ -833,27 +846,23 @@ static void walk_tree(struct walk *w, xmlDocPtr xd)
     anchor_close(w);
 }
 
-/* Whether the source names the attributes the microdata and RDFa extractors start from (ASCII
- * case-insensitively): when it does not, their walks of the DOM would find nothing. */
-static void scan_sdata_attrs(const char *s, size_t len, bool *microdata, bool *rdfa)
+/* htmlReadMemory() through a parser context of ours, so that its dictionary can be asked, before it is
+ * freed, whether the parser met the names the microdata and RDFa extractors start from: every element and
+ * attribute name goes through it (lowercased), so when "itemscope" (or "typeof") is not there no element
+ * has that attribute and the extractor's walk of the DOM would find nothing. */
+static xmlDocPtr parse_html(const char *html, size_t len, const char *url, bool *microdata, bool *rdfa)
 {
-    enum { BLK = 16384, KEEP = 8 };
-    char buf[KEEP + BLK];
-    size_t keep = 0;
+    int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+               HTML_PARSE_COMPACT;
     *microdata = *rdfa = false;
-    for (size_t off = 0; off < len && !(*microdata && *rdfa);) {
-        size_t n = CWT_MIN((size_t)BLK, len - off);
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)s[off + i];
-            buf[keep + i] = (char)(c | ((unsigned char)(c - 'A') < 26u ? 0x20 : 0));
-        }
-        size_t tot = keep + n;
-        *microdata = *microdata || memmem(buf, tot, "itemscope", 9);
-        *rdfa = *rdfa || memmem(buf, tot, "typeof", 6);
-        keep = CWT_MIN(tot, (size_t)KEEP);
-        memmove(buf, buf + tot - keep, keep);
-        off += n;
-    }
+    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+    if (!ctxt)
+        return NULL;
+    xmlDocPtr xd = htmlCtxtReadMemory(ctxt, len ? html : " ", len ? (int)len : 1, url, "UTF-8", opts);
+    *microdata = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"itemscope", 9);
+    *rdfa = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"typeof", 6);
+    htmlFreeParserCtxt(ctxt);
+    return xd;
 }
 
 static void html_lang(struct cwt__doc *d, xmlDocPtr xd)
@@ -892,9 +901,8 @@ static enum cwt_status doc_parse(const struct cwt_ctx *ctx, const char *html, si
     struct cwt__doc *d = CWT_NEW(struct cwt__doc);
     if (!d || !(d->url = cwt_strdup(url ? url : "")))
         goto out;
-    int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-               HTML_PARSE_COMPACT;
-    xmlDocPtr xd = htmlReadMemory(len ? html : " ", len ? (int)len : 1, d->url, "UTF-8", opts);
+    bool microdata, rdfa;
+    xmlDocPtr xd = parse_html(html, len, d->url, &microdata, &rdfa);
     if (!xd) {
         rc = cwt_err_setf(err, CWT_EPARSE, "body", "cannot parse the html of '%s'", d->url);
         goto out;
@@ -906,7 +914,8 @@ static enum cwt_status doc_parse(const struct cwt_ctx *ctx, const char *html, si
     }
     priv->xd = xd;
     d->priv = priv;
-    scan_sdata_attrs(html, len, &priv->has_microdata, &priv->has_rdfa);
+    priv->has_microdata = microdata;
+    priv->has_rdfa = rdfa;
     struct walk w = {.doc = d, .priv = priv, .base = d->url, .anchor_link = SIZE_MAX};
     cwt_buf_init(&w.text, MAX_TEXT_BYTES);
     w.rc = cwt__url_base_init(&w.fast, d->url);

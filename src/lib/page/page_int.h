@@ -17,7 +17,7 @@ struct cwt__page_priv {
     void *xd;      /* xmlDocPtr: the DOM; NULL after cwt__doc_parse (kept by cwt__doc_parse_dom) */
     json_t *sdata; /* the structured-data graph (page/sdata.h), always an array after parse */
     void *strings; /* arena chunks holding the strings of links, xlinks, metas, media and JSON-LD */
-    bool has_microdata, has_rdfa; /* the source names itemscope / typeof: the extractors have work */
+    bool has_microdata, has_rdfa; /* the parser met the name itemscope / typeof: the extractors have work */
 };
 
 /* Builds the structured-data graph of @p doc into its priv (called by cwt__doc_parse). */
