@@ -282,6 +282,14 @@ static enum cwt_status cands_from_doc(struct crawler *cr, const struct cwt__craw
             continue;
         struct cwt__link_role jr;
         judge(cr, l->text, l->href, &jr);
+        bool under = false; /* deeper under the products listing: a product page */
+        if (products && lpl > 1) {
+            const char *hp = path_of(l->href);
+            under = strncmp(hp, lpath, lpl) == 0 && hp[lpl] == '/' && hp[lpl + 1] && hp[lpl + 1] != '?' &&
+                    (!jr.role || strcmp(jr.role, "product") == 0 || strcmp(jr.role, "products") == 0);
+        }
+        if (!jr.role && !under)
+            continue;
         char t[96];
         clip(l->text ? l->text : "", t, sizeof t);
         enum cwt_status st = CWT_OK;
@@ -292,16 +300,9 @@ static enum cwt_status cands_from_doc(struct crawler *cr, const struct cwt__craw
                           where);
         if (st)
             return st;
-        /* links deeper under the products listing are product pages */
-        if (products && lpl > 1) {
-            const char *hp = path_of(l->href);
-            if (strncmp(hp, lpath, lpl) == 0 && hp[lpl] == '/' && hp[lpl + 1] && hp[lpl + 1] != '?' &&
-                (!jr.role || strcmp(jr.role, "product") == 0 || strcmp(jr.role, "products") == 0))
-                st = add_cand(cr, l->href, "product", 25, pg->depth + 1, "link '%s' under the products page %s", t,
-                              d->url);
-            if (st)
-                return st;
-        }
+        if (under && (st = add_cand(cr, l->href, "product", 25, pg->depth + 1,
+                                    "link '%s' under the products page %s", t, d->url)))
+            return st;
     }
     return CWT_OK;
 }
