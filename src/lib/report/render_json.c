@@ -28,8 +28,13 @@ struct jw {
 
 static void put(struct jw *w, const char *s, size_t n)
 {
-    if (!w->rc && cwt_buf_add(&w->b, s, n))
+    if (w->b.cap - w->b.len > n) { /* room (and the terminator's): no call */
+        memcpy(w->b.data + w->b.len, s, n);
+        w->b.len += n;
+        w->b.data[w->b.len] = '\0';
+    } else if (!w->rc && cwt_buf_add(&w->b, s, n)) {
         w->rc = CWT_ENOMEM;
+    }
 }
 
 static void newline(struct jw *w, unsigned depth)
