@@ -561,17 +561,23 @@ static bool is_jsonld(struct walk *w, xmlNodePtr n)
     return strncasecmp(t, "application/ld+json", 19) == 0;
 }
 
-static void text_add(struct walk *w, const char *s, size_t len)
+/* Byte classes of text_add(): 1 a space, 2 the lead byte of U+00A0 (a space when 0xA0 follows), 3 the end. */
+static const unsigned char text_class[256] = {[0] = 3, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+                                              ['\f'] = 1, ['\v'] = 1, [0xC2] = 2};
+
+/* Adds the NUL-terminated text @p s to the visible text, whitespace collapsed. */
+static void text_add(struct walk *w, const char *s)
 {
     if (w->in_head)
         return;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool nbsp = c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0;
-        if (is_ws(c) || nbsp) {
+    for (const unsigned char *p = (const unsigned char *)s;;) {
+        unsigned k = text_class[*p];
+        if (k == 3)
+            return;
+        if (k == 1 || (k == 2 && p[1] == 0xA0)) {
             if (w->pending < 1)
                 w->pending = 1;
-            i += nbsp;
+            p += k;
             continue;
         }
         if (w->text_full || (w->pending && w->text.len > 0 && cwt_buf_addc(&w->text, w->pending == 2 ? '\n' : ' '))) {
@@ -579,15 +585,15 @@ static void text_add(struct walk *w, const char *s, size_t len)
             return;
         }
         w->pending = 0;
-        /* the run of bytes up to the next space goes in at once */
-        size_t j = i + 1;
-        while (j < len && !is_ws((unsigned char)s[j]) && (unsigned char)s[j] != 0xC2)
-            j++;
-        if (cwt_buf_add(&w->text, s + i, j - i)) {
+        /* the run of bytes up to the next space (or 0xC2) goes in at once */
+        const unsigned char *q = p + 1;
+        while (!text_class[*q])
+            q++;
+        if (cwt_buf_add(&w->text, p, (size_t)(q - p))) {
             w->text_full = true;
             return;
         }
-        i = j - 1;
+        p = q;
     }
 }
 
@@ -725,7 +731,7 @@ static bool enter(struct walk *w, xmlNodePtr n)
     struct cwt__doc *d = w->doc;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
         if (n->content && !w->in_head)
-            text_add(w, (const char *)n->content, strlen((const char *)n->content));
+            text_add(w, (const char *)n->content);
         return false;
     }
     if (n->type != XML_ELEMENT_NODE)
