@@ -290,12 +290,9 @@ enum cwt_status cwt_report_render(const struct cwt_report *r, enum cwt_format fm
     case CWT_FORMAT_CSV:
         rc = cwt__render_csv(r->eval, (flags & CWT_RENDER_CSV_HEADER) != 0, out);
         break;
-    case CWT_FORMAT_JSON: {
-        /* jansson allocates through the same hooks as cwt_malloc (see util/alloc.c) */
-        *out = json_dumps(r->eval, JSON_INDENT(2));
-        rc = *out ? CWT_OK : CWT_ENOMEM;
+    case CWT_FORMAT_JSON:
+        rc = cwt__render_json(r->eval, out); /* json_dumps(eval, JSON_INDENT(2)), byte for byte */
         break;
-    }
     default:
         rc = CWT_EINVAL;
     }

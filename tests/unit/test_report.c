@@ -2,8 +2,8 @@
 /*
  * Unit tests of src/lib/report: the terminal text (at a glance, colours only
  * when asked, site text cleaned of escapes), the self-contained HTML (every
- * string escaped, nothing loaded from the network, only http(s) links), and
- * the CSV rows. The rendered samples are kept under the build directory
+ * string escaped, nothing loaded from the network, only http(s) links), the
+ * CSV rows, and the JSON written byte for byte as jansson writes it. The rendered samples are kept under the build directory
  * (artifacts/) for people and for the browser test to look at.
  */
 #include <setjmp.h>
@@ -210,17 +210,82 @@ static void test_render_rejects_non_objects(void **state)
     json_decref(empty);
 }
 
+/* cwt__render_json() writes what json_dumps(JSON_INDENT(2)) writes, byte for byte, and leaves to jansson
+ * what jansson refuses (a cycle, invalid UTF-8). */
+static void expect_same_json(const json_t *v)
+{
+    char *want = json_dumps(v, JSON_INDENT(2)), *got = NULL;
+    enum cwt_status rc = cwt__render_json(v, &got);
+    if (!want) {
+        assert_int_equal(rc, CWT_ENOMEM);
+        assert_null(got);
+        return;
+    }
+    assert_int_equal(rc, CWT_OK);
+    assert_string_equal(got, want);
+    free(want);
+    cwt_free(got);
+}
+
+static void test_json_as_jansson_writes_it(void **state)
+{
+    (void)state;
+    for (int which = H_SAMPLE_STRONG; which <= H_SAMPLE_HOSTILE; which++) {
+        json_t *ev = h_sample_evaluation((enum h_sample)which);
+        expect_same_json(ev);
+        json_decref(ev);
+    }
+    static const double reals[] = {0.0, -0.0, 1.0, -2.5, 0.1, 1.0 / 3, 1e20, 1e21, 1e-5, 1.5e-300, 123456789012345678.0,
+                                   5e-324, 1.7976931348623157e308, 100.0, 72.45, -1e100};
+    json_t *o = json_object(), *rs = json_array();
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
+        json_array_append_new(rs, json_real(reals[i]));
+    json_object_set_new(o, "reals", rs);
+    json_object_set_new(o, "ints", json_pack("[I,I,I]", (json_int_t)0, (json_int_t)-9223372036854775807 - 1,
+                                             (json_int_t)9223372036854775807));
+    json_object_set_new(o, "esc", json_stringn("q\"b\\s/\b\f\n\r\t\x01\x1f\x7f \0end", 19));
+    json_object_set_new(o, "utf8", json_string("\xE8\x81\x94\xE7\xB3\xBB \xF0\x9F\x98\x80 \xC2\xA0"));
+    json_object_set_new(o, "k\"ey\n", json_pack("{s:{},s:[],s:[{}],s:n,s:b,s:b}", "eo", "ea", "nested", "n", "t", 1, "f",
+                                                 0));
+    expect_same_json(o);
+    expect_same_json(rs = json_array()); /* an empty top-level array */
+    json_decref(rs);
+    /* deeper than the writer goes: jansson's answer */
+    json_t *deep = json_array(), *cur = deep;
+    for (int i = 0; i < 600; i++) {
+        json_t *n = json_array();
+        json_array_append_new(cur, n);
+        cur = n;
+    }
+    expect_same_json(deep);
+    json_decref(deep);
+    /* refused by jansson, so by us: invalid UTF-8, a cycle, a string at the top */
+    json_object_set_new(o, "bad", json_stringn_nocheck("a\xC0\xAF" "b", 4));
+    expect_same_json(o);
+    json_object_del(o, "bad");
+    json_t *loop = json_array();
+    json_array_append(loop, loop);
+    expect_same_json(loop);
+    json_array_clear(loop);
+    json_decref(loop);
+    json_t *str = json_string("top");
+    char *out = NULL;
+    assert_int_equal(cwt__render_json(str, &out), CWT_EINVAL);
+    json_decref(str);
+    json_decref(o);
+}
 
 /* Each renderer either renders in full or says CWT_ENOMEM, whichever allocation fails. */
 static void test_render_survives_allocation_failures(void **state)
 {
     (void)state;
     json_t *ev = h_sample_evaluation(H_SAMPLE_STRONG);
-    for (int which = 0; which < 3; which++) {
+    for (int which = 0; which < 4; which++) {
         char *full = NULL;
         assert_int_equal(which == 0   ? cwt__render_text(ev, true, &full)
                          : which == 1 ? cwt__render_html(ev, &full)
-                                      : cwt__render_csv(ev, true, &full),
+                         : which == 2 ? cwt__render_csv(ev, true, &full)
+                                      : cwt__render_json(ev, &full),
                          CWT_OK);
         long failures = 0;
                 for (long fail_at = 1; fail_at < 10000; fail_at++) {
@@ -229,7 +294,8 @@ static void test_render_survives_allocation_failures(void **state)
             h_oom_fail_after(fail_at - 1); /* the first fail_at - 1 succeed, the rest fail */
             enum cwt_status rc = which == 0   ? cwt__render_text(ev, true, &out)
                                  : which == 1 ? cwt__render_html(ev, &out)
-                                              : cwt__render_csv(ev, true, &out);
+                                 : which == 2 ? cwt__render_csv(ev, true, &out)
+                                              : cwt__render_json(ev, &out);
             long left = (fail_at - 1) - h_oom_count(); /* > 0: fewer allocations than fail_at - 1 */
             h_oom_uninstall();
             if (rc == CWT_OK) {
@@ -258,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_csv_rows),
         cmocka_unit_test(test_samples_follow_schema),
         cmocka_unit_test(test_render_rejects_non_objects),
+        cmocka_unit_test(test_json_as_jansson_writes_it),
         cmocka_unit_test(test_render_survives_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

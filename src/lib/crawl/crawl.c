@@ -171,8 +171,10 @@ static enum cwt_status add_cand(struct crawler *cr, const char *url, const char 
 static enum cwt_status add_cand(struct crawler *cr, const char *url, const char *role, int score, unsigned depth,
                                 const char *reason_fmt, ...)
 {
-    if (!role || depth > cr->lim->max_depth || cwt__plan_is_file(url) || fetched(cr, url) || !same_site(cr, url))
+    if (!role || depth > cr->lim->max_depth)
         return CWT_OK;
+    /* a link already a candidate at this score or better (the site's navigation, on every page) is settled
+     * before the dearer checks, which only decide between returning and going on */
     struct cand *k = NULL;
     for (size_t i = 0; i < cr->ncands; i++)
         if (strcmp(cr->cands[i].url, url) == 0) {
@@ -180,6 +182,8 @@ static enum cwt_status add_cand(struct crawler *cr, const char *url, const char 
             break;
         }
     if (k && (k->used || k->score >= score))
+        return CWT_OK;
+    if (cwt__plan_is_file(url) || fetched(cr, url) || !same_site(cr, url))
         return CWT_OK;
     if (!k) {
         if (cr->ncands >= MAX_CANDS)
@@ -220,7 +224,7 @@ static void clip(const char *s, char *out, size_t cap)
 
 /* Link judgements of this crawl, direct-mapped by a hash of (text, URL): navigation, header and footer
  * links repeat on every page of a site, and judging one walks the keyword table. */
-#define JUDGED_SLOTS 4096
+#define JUDGED_SLOTS 1024
 struct judged {
     char *text, *href; /* NULL: an empty slot */
     struct cwt__link_role r;
@@ -278,6 +282,14 @@ static enum cwt_status cands_from_doc(struct crawler *cr, const struct cwt__craw
             continue;
         struct cwt__link_role jr;
         judge(cr, l->text, l->href, &jr);
+        bool under = false; /* deeper under the products listing: a product page */
+        if (products && lpl > 1) {
+            const char *hp = path_of(l->href);
+            under = strncmp(hp, lpath, lpl) == 0 && hp[lpl] == '/' && hp[lpl + 1] && hp[lpl + 1] != '?' &&
+                    (!jr.role || strcmp(jr.role, "product") == 0 || strcmp(jr.role, "products") == 0);
+        }
+        if (!jr.role && !under)
+            continue;
         char t[96];
         clip(l->text ? l->text : "", t, sizeof t);
         enum cwt_status st = CWT_OK;
@@ -288,16 +300,9 @@ static enum cwt_status cands_from_doc(struct crawler *cr, const struct cwt__craw
                           where);
         if (st)
             return st;
-        /* links deeper under the products listing are product pages */
-        if (products && lpl > 1) {
-            const char *hp = path_of(l->href);
-            if (strncmp(hp, lpath, lpl) == 0 && hp[lpl] == '/' && hp[lpl + 1] && hp[lpl + 1] != '?' &&
-                (!jr.role || strcmp(jr.role, "product") == 0 || strcmp(jr.role, "products") == 0))
-                st = add_cand(cr, l->href, "product", 25, pg->depth + 1, "link '%s' under the products page %s", t,
-                              d->url);
-            if (st)
-                return st;
-        }
+        if (under && (st = add_cand(cr, l->href, "product", 25, pg->depth + 1,
+                                    "link '%s' under the products page %s", t, d->url)))
+            return st;
     }
     return CWT_OK;
 }

@@ -7,6 +7,7 @@
  * shorter ones; ASCII keywords must stand as words. A products keyword in a
  * path that goes on ("/products/ball-valve-dn50") marks a product page.
  */
+#include <limits.h>
 #include <pthread.h>
 #include <strings.h>
 
@@ -25,26 +26,6 @@ static bool is_ascii_word(const char *w)
 static bool is_alnum(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* Finds @p w in @p s; ASCII words must not touch letters or digits on either side. Returns the offset or -1. */
-static long find_word(const char *s, size_t n, const char *w)
-{
-    size_t wl = strlen(w);
-    if (wl > n)
-        return -1;
-    int ascii = -1; /* decided on the first hit */
-    for (const char *p = s; (p = memchr(p, w[0], (size_t)(s + n - wl + 1 - p))) != NULL; p++) {
-        if (memcmp(p, w, wl) != 0)
-            continue;
-        if (ascii < 0)
-            ascii = is_ascii_word(w);
-        size_t i = (size_t)(p - s);
-        if (ascii && ((i > 0 && is_alnum(s[i - 1])) || (i + wl < n && is_alnum(s[i + wl]))))
-            continue;
-        return (long)i;
-    }
-    return -1;
 }
 
 /* Lowercases ASCII, collapses whitespace (and no-break spaces), trims; returns the length written (< cap). */
@@ -119,18 +100,50 @@ static bool item_segment(const char *seg, size_t n, const char *word)
     return c != '.' && c != '\0';
 }
 
-/* The keyword table indexed once: each keyword's role group (roles are contiguous in the table) and
- * the keywords by first byte, in table order within a byte. */
+/* The keyword table indexed once: each keyword's role group (roles are contiguous in the table), its
+ * length and whether it is ASCII, and two indexes (the text keywords and the URL keywords) by a hash of
+ * their first two bytes, in table order within a bucket. A text is then scanned once, position by
+ * position, rather than once per keyword. */
 #define PLAN_ROLES 64
-static unsigned short kw_role[1024], kw_start[257], kw_order[1024];
+#define PLAN_KW 1024
+#define PLAN_BUCKETS 512
+struct kw_index {
+    unsigned short start[PLAN_BUCKETS + 1], order[PLAN_KW];
+};
+static unsigned short kw_role[PLAN_KW], kw_len[PLAN_KW];
+static bool kw_ascii[PLAN_KW];
+static struct kw_index idx_text, idx_url;
 static const char *role_names[PLAN_ROLES];
 static size_t nroles;
-static bool kw_ok; /* the table fits the index (1024 keywords, 64 roles; else no link gets a role) */
+static bool kw_ok; /* the table fits the index (1024 keywords of 2 bytes or more, 64 roles; else no link gets a role) */
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
+
+static unsigned bucket_of(unsigned char b0, unsigned char b1)
+{
+    return ((unsigned)b0 * 31u + (unsigned)b1 * 7u) & (PLAN_BUCKETS - 1);
+}
+
+static void index_build(struct kw_index *x, unsigned where)
+{
+    for (size_t i = 0; i < cwt__nkeywords; i++)
+        if (cwt__keywords[i].where & where) {
+            const unsigned char *w = (const unsigned char *)cwt__keywords[i].word;
+            x->start[bucket_of(w[0], w[1]) + 1]++;
+        }
+    for (size_t b = 1; b <= PLAN_BUCKETS; b++)
+        x->start[b] = (unsigned short)(x->start[b] + x->start[b - 1]);
+    unsigned short fill[PLAN_BUCKETS];
+    memcpy(fill, x->start, sizeof fill);
+    for (size_t i = 0; i < cwt__nkeywords; i++)
+        if (cwt__keywords[i].where & where) {
+            const unsigned char *w = (const unsigned char *)cwt__keywords[i].word;
+            x->order[fill[bucket_of(w[0], w[1])]++] = (unsigned short)i;
+        }
+}
 
 static void kw_index(void)
 {
-    if (cwt__nkeywords > CWT_ARRAY_LEN(kw_order))
+    if (cwt__nkeywords > PLAN_KW)
         return;
     for (size_t i = 0; i < cwt__nkeywords; i++) {
         const char *role = cwt__keywords[i].role;
@@ -139,20 +152,45 @@ static void kw_index(void)
                 return;
             role_names[nroles++] = role;
         }
+        size_t len = strlen(cwt__keywords[i].word);
+        if (len < 2 || len > USHRT_MAX)
+            return;
         kw_role[i] = (unsigned short)(nroles - 1);
-        kw_start[(unsigned char)cwt__keywords[i].word[0] + 1]++;
+        kw_len[i] = (unsigned short)len;
+        kw_ascii[i] = is_ascii_word(cwt__keywords[i].word);
     }
-    for (size_t b = 1; b < 257; b++)
-        kw_start[b] = (unsigned short)(kw_start[b] + kw_start[b - 1]);
-    unsigned short fill[256];
-    memcpy(fill, kw_start, sizeof fill);
-    for (size_t i = 0; i < cwt__nkeywords; i++)
-        kw_order[fill[(unsigned char)cwt__keywords[i].word[0]]++] = (unsigned short)i;
+    index_build(&idx_text, CWT__KW_TEXT);
+    index_build(&idx_url, CWT__KW_URL);
     kw_ok = true;
 }
 
-/* The best text and URL keyword of each role so far: the highest score, the earliest keyword of the
- * table on a tie (as a walk of the table in order that keeps only strictly better ones). */
+/* The keywords of index @p x found in @p s (@p n bytes), each at its first position where an ASCII keyword
+ * does not touch a letter or digit on either side (as find_word() would find it). Fills at[] (indexed by
+ * keyword, -1 when absent; the caller sets them all to -1) and hits[] (the keywords found), returns how many. */
+static size_t scan(const struct kw_index *x, const char *s, size_t n, long *at, unsigned short *hits)
+{
+    size_t nhits = 0;
+    for (size_t p = 0; p + 1 < n; p++) {
+        unsigned char b0 = (unsigned char)s[p], b1 = (unsigned char)s[p + 1];
+        unsigned b = bucket_of(b0, b1);
+        for (size_t o = x->start[b]; o < x->start[b + 1]; o++) {
+            size_t i = x->order[o];
+            const char *w = cwt__keywords[i].word;
+            size_t wl = kw_len[i];
+            if (at[i] >= 0 || (unsigned char)w[0] != b0 || (unsigned char)w[1] != b1 || wl > n - p ||
+                memcmp(s + p + 2, w + 2, wl - 2) != 0)
+                continue;
+            if (kw_ascii[i] && ((p > 0 && is_alnum(s[p - 1])) || (p + wl < n && is_alnum(s[p + wl]))))
+                continue;
+            at[i] = (long)p;
+            hits[nhits++] = (unsigned short)i;
+        }
+    }
+    return nhits;
+}
+
+/* The best text and URL keyword of each role: the highest score, the earliest keyword of the table on a
+ * tie (as a walk of the table in order that keeps only strictly better ones). */
 struct role_best {
     int ts, us;
     size_t tk, uk; /* keyword indexes, SIZE_MAX if none */
@@ -175,53 +213,42 @@ void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *o
     while (last > 0 && path[last - 1] != '/')
         last--;
 
-    /* the bytes present in the text and in the path: a keyword whose first byte is absent cannot match
-     * (find_word looks for it first), so only the keywords of the bytes present are tried */
-    bool in_text[256] = {false}, in_path[256] = {false};
-    for (size_t i = 0; text_usable && i < tl; i++)
-        in_text[(unsigned char)t[i]] = true;
-    for (size_t i = 0; i < end; i++)
-        in_path[(unsigned char)path[i]] = true;
-
     memset(out, 0, sizeof *out);
+    if (!kw_ok)
+        return;
     struct role_best rb[PLAN_ROLES];
     for (size_t r = 0; r < nroles; r++)
         rb[r] = (struct role_best){0, 0, SIZE_MAX, SIZE_MAX, false};
-    for (size_t b = 0; b < 256 && kw_ok; b++) {
-        bool bt = text_usable && in_text[b], bu = pl && in_path[b];
-        if (!bt && !bu)
-            continue;
-        for (size_t o = kw_start[b]; o < kw_start[b + 1]; o++) {
-            size_t i = kw_order[o];
-            const struct cwt__keyword *k = &cwt__keywords[i];
-            struct role_best *r = &rb[kw_role[i]];
-            if ((k->where & CWT__KW_TEXT) && bt) {
-                int s = 0;
-                if (strcmp(t, k->word) == 0)
-                    s = 30;
-                else if (find_word(t, tl, k->word) >= 0)
-                    s = tl > 40 ? 8 : 20;
-                int bonus = s ? (int)CWT_MIN(strlen(k->word) / 4, (size_t)5) : 0;
-                if (s && (s + bonus > r->ts || (s + bonus == r->ts && i < r->tk))) {
-                    r->ts = s + bonus;
-                    r->tk = i;
-                }
-            }
-            if ((k->where & CWT__KW_URL) && bu) {
-                long at = find_word(path, end, k->word);
-                if (at >= 0) {
-                    bool in_last = (size_t)at >= last;
-                    int s = (in_last ? 12 : 6) + (int)CWT_MIN(strlen(k->word) / 4, (size_t)5);
-                    if (s > r->us || (s == r->us && i < r->uk)) {
-                        r->us = s;
-                        r->uk = i;
-                        /* "/products/x" or a last segment naming one item ("product-ball-valve.html",
-                         * "product_123"): a product page, not the listing */
-                        r->product = strcmp(k->role, "products") == 0 &&
-                                     (!in_last || item_segment(path + last, end - last, k->word));
-                    }
-                }
-            }
+    long at[PLAN_KW];
+    unsigned short hits[PLAN_KW];
+    for (size_t i = 0; i < cwt__nkeywords; i++)
+        at[i] = -1;
+    size_t nhits = text_usable ? scan(&idx_text, t, tl, at, hits) : 0;
+    for (size_t h = 0; h < nhits; h++) {
+        size_t i = hits[h];
+        struct role_best *r = &rb[kw_role[i]];
+        int s = at[i] == 0 && kw_len[i] == tl ? 30 : tl > 40 ? 8 : 20; /* the whole text, or a part of it */
+        s += (int)CWT_MIN(kw_len[i] / 4u, 5u);
+        if (s > r->ts || (s == r->ts && i < r->tk)) {
+            r->ts = s;
+            r->tk = i;
+        }
+        at[i] = -1; /* ready for the URL's scan */
+    }
+    nhits = pl ? scan(&idx_url, path, end, at, hits) : 0;
+    for (size_t h = 0; h < nhits; h++) {
+        size_t i = hits[h];
+        const struct cwt__keyword *k = &cwt__keywords[i];
+        struct role_best *r = &rb[kw_role[i]];
+        bool in_last = (size_t)at[i] >= last;
+        int s = (in_last ? 12 : 6) + (int)CWT_MIN(kw_len[i] / 4u, 5u);
+        if (s > r->us || (s == r->us && i < r->uk)) {
+            r->us = s;
+            r->uk = i;
+            /* "/products/x" or a last segment naming one item ("product-ball-valve.html",
+             * "product_123"): a product page, not the listing */
+            r->product = strcmp(k->role, "products") == 0 &&
+                         (!in_last || item_segment(path + last, end - last, k->word));
         }
     }
     const char *best_role = NULL, *best_word = NULL;

@@ -128,8 +128,13 @@ static enum cwt_status unescape_html(const char *s, size_t len, struct cwt_buf *
                 i += n;
                 continue;
             }
+            rc = cwt_buf_addc(b, s[i]);
+            continue;
         }
-        rc = cwt_buf_addc(b, s[i]);
+        const char *amp = memchr(s + i, '&', len - i); /* the run up to the next '&' at once */
+        size_t run = amp ? (size_t)(amp - (s + i)) : len - i;
+        rc = cwt_buf_add(b, s + i, run);
+        i += run - 1;
     }
     return rc;
 }
@@ -170,7 +175,11 @@ static enum cwt_status repair(const char *s, size_t len, struct cwt_buf *b)
                 if (k && b->data[k - 1] == ',')
                     b->data[k - 1] = ' ';
             }
-            rc = cwt_buf_addc(b, (char)c);
+            size_t j = i + 1; /* with the bytes up to the next one that matters here (none after a quote) */
+            while (!in_str && j < len && s[j] != '/' && s[j] != '"' && s[j] != '}' && s[j] != ']')
+                j++;
+            rc = cwt_buf_add(b, s + i, j - i);
+            i = j - 1;
             continue;
         }
         if (c == '"') {
@@ -201,7 +210,11 @@ static enum cwt_status repair(const char *s, size_t len, struct cwt_buf *b)
             char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             rc = cwt_buf_add(b, u, 6);
         } else {
-            rc = cwt_buf_addc(b, (char)c);
+            size_t j = i + 1; /* the plain bytes of the string up to the next quote, backslash or control */
+            while (j < len && s[j] != '"' && s[j] != '\\' && (unsigned char)s[j] >= 0x20)
+                j++;
+            rc = cwt_buf_add(b, s + i, j - i);
+            i = j - 1;
         }
     }
     return rc;

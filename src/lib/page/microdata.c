@@ -35,7 +35,7 @@ struct md {
 
 static bool is_el(xmlNodePtr n, const char *name)
 {
-    return n->type == XML_ELEMENT_NODE && n->name && xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
+    return n->type == XML_ELEMENT_NODE && cwt__name_eq(n->name, name);
 }
 
 static bool name_in(xmlNodePtr n, const char *const *names)
@@ -155,8 +155,13 @@ static void lay_text(struct layout *l, const char *raw)
             cwt_buf_addc(&l->b, ' ');
         pending = false;
         last_ws = false;
-        cwt_buf_addc(&l->b, raw[i]);
-        i++;
+        size_t j = i + 1; /* the run up to the next space goes in at once (byte by byte at the cap) */
+        while (j < len && !uspace(s + j, &clen))
+            j++;
+        if (cwt_buf_add(&l->b, raw + i, j - i) != CWT_OK)
+            for (size_t k = i; k < j; k++)
+                cwt_buf_addc(&l->b, raw[k]);
+        i = j;
     }
     l->prev = PREV_TEXT;
     l->prev_trailing_ws = last_ws;

@@ -6,14 +6,17 @@
  * links made absolute against the page URL or <base href>, meta tags, the
  * <html lang>, the title, the JSON-LD blocks and the media sources. Every
  * list and buffer has a cap; past it the walk keeps going and drops the rest.
- * Speed: each element's name is classified once (a table look-up), attributes
- * are read in place from the DOM, the strings the document keeps live in one
- * arena, and simple links are resolved without libxml2 (page/resolve.c).
+ * Speed: each element's name is classified once (a hash look-up, kept in the
+ * node's _private until the walk leaves it), attributes are read in place from
+ * the DOM, the strings the document keeps live in one arena, simple links are
+ * resolved without libxml2 (page/resolve.c), and the parser's dictionary says
+ * whether the microdata and RDFa extractors have anything to walk the DOM for.
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 #include <limits.h>
+#include <pthread.h>
 
 #include "page/page.h"
 #include "page/page_int.h"
@@ -57,10 +60,6 @@ struct walk {
     size_t cap_links, cap_xlinks, cap_metas, cap_jsonld, cap_media;
     bool base_seen;
     enum cwt_status rc;        /* first allocation failure */
-    /* tag_of()'s answers by name pointer (the parser interns element names in the document's
-     * dictionary, so a page has a few dozen distinct pointers; a miss only costs the lookup) */
-    const xmlChar *tag_key[64];
-    const struct tagdef *tag_val[64];
 };
 
 /* The attribute's value as a string the caller frees (cwt_free), NULL if absent. */
@@ -70,7 +69,7 @@ char *cwt__node_attr(const void *node, const char *name)
     if (n->type != XML_ELEMENT_NODE)
         return NULL;
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
-        if (!a->name || xmlStrcasecmp(a->name, (const xmlChar *)name) != 0)
+        if (!cwt__name_eq(a->name, name))
             continue;
         xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
         char *out = cwt_strdup(v ? (const char *)v : "");
@@ -86,7 +85,7 @@ bool cwt__node_has_attr(const void *node, const char *name)
     if (n->type != XML_ELEMENT_NODE)
         return false;
     for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (a->name && xmlStrcasecmp(a->name, (const xmlChar *)name) == 0)
+        if (cwt__name_eq(a->name, name))
             return true;
     return false;
 }
@@ -304,7 +303,7 @@ struct tagdef {
     unsigned char tag, flags;
 };
 
-/* Sorted by name (bsearch). */
+/* Sorted by name. */
 static const struct tagdef tags[] = {
     {"a", T_A, 0}, {"address", T_PLAIN, F_BLOCK}, {"area", T_AREA, 0}, {"article", T_PLAIN, F_BLOCK},
     {"aside", T_PLAIN, F_BLOCK}, {"audio", T_PLAIN, F_SKIP}, {"base", T_BASE, 0},
@@ -328,9 +327,24 @@ static const struct tagdef tags[] = {
     {"ul", T_PLAIN, F_BLOCK}, {"video", T_VIDEO, F_SKIP},
 };
 
-static int tagcmp(const void *k, const void *e)
+/* tags[] by a hash of the name (length, first and last byte), open addressing; built once. */
+enum { TAG_SLOTS = 256 };
+static unsigned char tag_slot[TAG_SLOTS]; /* index in tags[] + 1, 0 for an empty slot */
+static pthread_once_t tag_once = PTHREAD_ONCE_INIT;
+
+static unsigned tag_hash(const char *s, size_t len)
 {
-    return strcmp(k, ((const struct tagdef *)e)->name);
+    return ((unsigned)len * 61u + (unsigned char)s[0] * 7u + (unsigned char)s[len - 1]) & (TAG_SLOTS - 1);
+}
+
+static void tag_index(void)
+{
+    for (size_t i = 0; i < CWT_ARRAY_LEN(tags); i++) {
+        unsigned h = tag_hash(tags[i].name, strlen(tags[i].name));
+        while (tag_slot[h])
+            h = (h + 1) & (TAG_SLOTS - 1);
+        tag_slot[h] = (unsigned char)(i + 1);
+    }
 }
 
 /* The entry of element @p n's name (ASCII case-insensitive), NULL for names not in the table. */
@@ -344,24 +358,16 @@ static const struct tagdef *tag_lookup(const xmlNode *n)
             return NULL;
         low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
     }
+    if (!i)
+        return NULL;
     low[i] = '\0';
-    return i ? bsearch(low, tags, CWT_ARRAY_LEN(tags), sizeof tags[0], tagcmp) : NULL;
-}
-
-/* tag_lookup() through the walk's cache (the tree is not changed while it is walked). */
-static const struct tagdef *tag_of(struct walk *w, const xmlNode *n)
-{
-    size_t h = ((uintptr_t)n->name >> 3) & (CWT_ARRAY_LEN(w->tag_key) - 1);
-    if (!n->name || w->tag_key[h] != n->name) {
-        w->tag_key[h] = n->name;
-        w->tag_val[h] = tag_lookup(n);
+    pthread_once(&tag_once, tag_index);
+    for (unsigned h = tag_hash(low, i); tag_slot[h]; h = (h + 1) & (TAG_SLOTS - 1)) {
+        const struct tagdef *t = &tags[tag_slot[h] - 1];
+        if (strcmp(t->name, low) == 0)
+            return t;
     }
-    return w->tag_val[h];
-}
-
-static bool name_eq(const xmlChar *a, const char *b)
-{
-    return a && (((unsigned)a[0] | 0x20) == ((unsigned)b[0] | 0x20)) && strcasecmp((const char *)a, b) == 0;
+    return NULL;
 }
 
 /* The value of attribute @p a, read in place (the HTML parser gives each value one text node); a copy kept
@@ -387,7 +393,7 @@ static const char *attr_value(struct walk *w, xmlNodePtr n, xmlAttrPtr a)
 static const char *attr(struct walk *w, xmlNodePtr n, const char *name)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (name_eq(a->name, name))
+        if (cwt__name_eq(a->name, name))
             return attr_value(w, n, a);
     return NULL;
 }
@@ -555,17 +561,23 @@ static bool is_jsonld(struct walk *w, xmlNodePtr n)
     return strncasecmp(t, "application/ld+json", 19) == 0;
 }
 
-static void text_add(struct walk *w, const char *s, size_t len)
+/* Byte classes of text_add(): 1 a space, 2 the lead byte of U+00A0 (a space when 0xA0 follows), 3 the end. */
+static const unsigned char text_class[256] = {[0] = 3, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+                                              ['\f'] = 1, ['\v'] = 1, [0xC2] = 2};
+
+/* Adds the NUL-terminated text @p s to the visible text, whitespace collapsed. */
+static void text_add(struct walk *w, const char *s)
 {
     if (w->in_head)
         return;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool nbsp = c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0;
-        if (is_ws(c) || nbsp) {
+    for (const unsigned char *p = (const unsigned char *)s;;) {
+        unsigned k = text_class[*p];
+        if (k == 3)
+            return;
+        if (k == 1 || (k == 2 && p[1] == 0xA0)) {
             if (w->pending < 1)
                 w->pending = 1;
-            i += nbsp;
+            p += k;
             continue;
         }
         if (w->text_full || (w->pending && w->text.len > 0 && cwt_buf_addc(&w->text, w->pending == 2 ? '\n' : ' '))) {
@@ -573,15 +585,15 @@ static void text_add(struct walk *w, const char *s, size_t len)
             return;
         }
         w->pending = 0;
-        /* the run of bytes up to the next space goes in at once */
-        size_t j = i + 1;
-        while (j < len && !is_ws((unsigned char)s[j]) && (unsigned char)s[j] != 0xC2)
-            j++;
-        if (cwt_buf_add(&w->text, s + i, j - i)) {
+        /* the run of bytes up to the next space (or 0xC2) goes in at once */
+        const unsigned char *q = p + 1;
+        while (!text_class[*q])
+            q++;
+        if (cwt_buf_add(&w->text, p, (size_t)(q - p))) {
             w->text_full = true;
             return;
         }
-        i = j - 1;
+        p = q;
     }
 }
 
@@ -693,9 +705,9 @@ static bool style_hides(const char *st)
 static bool hidden(struct walk *w, xmlNodePtr n)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
-        if (name_eq(a->name, "hidden"))
+        if (cwt__name_eq(a->name, "hidden"))
             return true;
-        if (name_eq(a->name, "style")) {
+        if (cwt__name_eq(a->name, "style")) {
             const char *st = attr_value(w, n, a);
             if (st && style_hides(st))
                 return true;
@@ -719,12 +731,12 @@ static bool enter(struct walk *w, xmlNodePtr n)
     struct cwt__doc *d = w->doc;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
         if (n->content && !w->in_head)
-            text_add(w, (const char *)n->content, strlen((const char *)n->content));
+            text_add(w, (const char *)n->content);
         return false;
     }
     if (n->type != XML_ELEMENT_NODE)
         return false;
-    const struct tagdef *td = tag_of(w, n);
+    const struct tagdef *td = tag_lookup(n);
     unsigned tag = td ? td->tag : T_OTHER, flags = td ? td->flags : 0;
     switch (tag) {
     case T_SCRIPT:
@@ -762,7 +774,7 @@ static bool enter(struct walk *w, xmlNodePtr n)
     case T_VIDEO:
         add_media(w, "video", n, "src");
         for (xmlNodePtr c = n->children; c; c = c->next)
-            if (c->type == XML_ELEMENT_NODE && name_eq(c->name, "source"))
+            if (c->type == XML_ELEMENT_NODE && cwt__name_eq(c->name, "source"))
                 add_media(w, "video", c, "src");
         break;
     case T_IMG:
@@ -792,13 +804,15 @@ static bool enter(struct walk *w, xmlNodePtr n)
         anchor_open(w, n);
     if (flags & F_BLOCK)
         block_break(w);
+    n->_private = (void *)td; /* for leave(), which clears it (the extractors use _private after the walk) */
     return true;
 }
 
 /* Handles leaving element @p n after its children (only for elements enter() descended into). */
 static void leave(struct walk *w, xmlNodePtr n)
 {
-    const struct tagdef *td = tag_of(w, n);
+    const struct tagdef *td = n->_private;
+    n->_private = NULL;
     if (!td)
         return;
     if (td->tag == T_HEAD && w->in_head)
@@ -838,33 +852,29 @@ static void walk_tree(struct walk *w, xmlDocPtr xd)
     anchor_close(w);
 }
 
-/* Whether the source names the attributes the microdata and RDFa extractors start from (ASCII
- * case-insensitively): when it does not, their walks of the DOM would find nothing. */
-static void scan_sdata_attrs(const char *s, size_t len, bool *microdata, bool *rdfa)
+/* htmlReadMemory() through a parser context of ours, so that its dictionary can be asked, before it is
+ * freed, whether the parser met the names the microdata and RDFa extractors start from: every element and
+ * attribute name goes through it (lowercased), so when "itemscope" (or "typeof") is not there no element
+ * has that attribute and the extractor's walk of the DOM would find nothing. */
+static xmlDocPtr parse_html(const char *html, size_t len, const char *url, bool *microdata, bool *rdfa)
 {
-    enum { BLK = 16384, KEEP = 8 };
-    char buf[KEEP + BLK];
-    size_t keep = 0;
+    int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+               HTML_PARSE_COMPACT;
     *microdata = *rdfa = false;
-    for (size_t off = 0; off < len && !(*microdata && *rdfa);) {
-        size_t n = CWT_MIN((size_t)BLK, len - off);
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)s[off + i];
-            buf[keep + i] = (char)(c | ((unsigned char)(c - 'A') < 26u ? 0x20 : 0));
-        }
-        size_t tot = keep + n;
-        *microdata = *microdata || memmem(buf, tot, "itemscope", 9);
-        *rdfa = *rdfa || memmem(buf, tot, "typeof", 6);
-        keep = CWT_MIN(tot, (size_t)KEEP);
-        memmove(buf, buf + tot - keep, keep);
-        off += n;
-    }
+    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+    if (!ctxt)
+        return NULL;
+    xmlDocPtr xd = htmlCtxtReadMemory(ctxt, len ? html : " ", len ? (int)len : 1, url, "UTF-8", opts);
+    *microdata = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"itemscope", 9);
+    *rdfa = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"typeof", 6);
+    htmlFreeParserCtxt(ctxt);
+    return xd;
 }
 
 static void html_lang(struct cwt__doc *d, xmlDocPtr xd)
 {
     xmlNodePtr root = xmlDocGetRootElement(xd);
-    if (!root || !name_eq(root->name, "html"))
+    if (!root || !cwt__name_eq(root->name, "html"))
         return;
     char *l = cwt__node_attr(root, "lang");
     if (!l)
@@ -897,9 +907,8 @@ static enum cwt_status doc_parse(const struct cwt_ctx *ctx, const char *html, si
     struct cwt__doc *d = CWT_NEW(struct cwt__doc);
     if (!d || !(d->url = cwt_strdup(url ? url : "")))
         goto out;
-    int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-               HTML_PARSE_COMPACT;
-    xmlDocPtr xd = htmlReadMemory(len ? html : " ", len ? (int)len : 1, d->url, "UTF-8", opts);
+    bool microdata, rdfa;
+    xmlDocPtr xd = parse_html(html, len, d->url, &microdata, &rdfa);
     if (!xd) {
         rc = cwt_err_setf(err, CWT_EPARSE, "body", "cannot parse the html of '%s'", d->url);
         goto out;
@@ -911,7 +920,8 @@ static enum cwt_status doc_parse(const struct cwt_ctx *ctx, const char *html, si
     }
     priv->xd = xd;
     d->priv = priv;
-    scan_sdata_attrs(html, len, &priv->has_microdata, &priv->has_rdfa);
+    priv->has_microdata = microdata;
+    priv->has_rdfa = rdfa;
     struct walk w = {.doc = d, .priv = priv, .base = d->url, .anchor_link = SIZE_MAX};
     cwt_buf_init(&w.text, MAX_TEXT_BYTES);
     w.rc = cwt__url_base_init(&w.fast, d->url);

@@ -8,6 +8,7 @@
 #define CWT_PAGE_INT_H
 
 #include <jansson.h>
+#include <strings.h>
 
 #include "page/page.h"
 
@@ -16,11 +17,19 @@ struct cwt__page_priv {
     void *xd;      /* xmlDocPtr: the DOM; NULL after cwt__doc_parse (kept by cwt__doc_parse_dom) */
     json_t *sdata; /* the structured-data graph (page/sdata.h), always an array after parse */
     void *strings; /* arena chunks holding the strings of links, xlinks, metas, media and JSON-LD */
-    bool has_microdata, has_rdfa; /* the source names itemscope / typeof: the extractors have work */
+    bool has_microdata, has_rdfa; /* the parser met the name itemscope / typeof: the extractors have work */
 };
 
 /* Builds the structured-data graph of @p doc into its priv (called by cwt__doc_parse). */
 enum cwt_status cwt__sdata_build(struct cwt__doc *doc);
+
+/* Whether the name @p a (an element's or attribute's, may be NULL) is @p b, ASCII case-insensitively; the
+ * first byte is compared inline, so most mismatches cost no call. */
+static inline bool cwt__name_eq(const unsigned char *a, const char *b)
+{
+    return a && (((unsigned)a[0] | 0x20) == ((unsigned)(unsigned char)b[0] | 0x20)) &&
+           strcasecmp((const char *)a, b) == 0;
+}
 
 /* The value of attribute @p name (ASCII case-insensitive) of element @p node; caller frees; NULL if absent. */
 char *cwt__node_attr(const void *node, const char *name);

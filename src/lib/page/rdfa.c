@@ -69,14 +69,10 @@ static void add_value(json_t *item, const char *name, json_t *v)
 static json_t *literal(struct rdfa *r, xmlNodePtr n)
 {
     char *v = cwt__node_attr(n, "content");
-    if (!v && (n->name && (xmlStrcasecmp(n->name, (const xmlChar *)"a") == 0 ||
-                           xmlStrcasecmp(n->name, (const xmlChar *)"link") == 0 ||
-                           xmlStrcasecmp(n->name, (const xmlChar *)"area") == 0)))
+    if (!v && (cwt__name_eq(n->name, "a") || cwt__name_eq(n->name, "link") || cwt__name_eq(n->name, "area")))
         v = cwt__node_attr(n, "href");
-    if (!v && (n->name && (xmlStrcasecmp(n->name, (const xmlChar *)"img") == 0 ||
-                           xmlStrcasecmp(n->name, (const xmlChar *)"video") == 0 ||
-                           xmlStrcasecmp(n->name, (const xmlChar *)"source") == 0 ||
-                           xmlStrcasecmp(n->name, (const xmlChar *)"iframe") == 0))) {
+    if (!v && (cwt__name_eq(n->name, "img") || cwt__name_eq(n->name, "video") || cwt__name_eq(n->name, "source") ||
+               cwt__name_eq(n->name, "iframe"))) {
         v = cwt__node_attr(n, "src");
     }
     if (v && !cwt__node_has_attr(n, "content") && r->base) {
@@ -147,12 +143,23 @@ static struct frame *top(struct rdfa *r)
     return r->nframes ? &r->frames[r->nframes - 1] : NULL;
 }
 
+/* Whether element @p n has one of the attributes enter() acts on (vocab, typeof, property): most have none,
+ * and then enter() has nothing to do. */
+static bool has_rdfa_attr(xmlNodePtr n)
+{
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        if (cwt__name_eq(a->name, "vocab") || cwt__name_eq(a->name, "typeof") || cwt__name_eq(a->name, "property"))
+            return true;
+    return false;
+}
+
 static void enter(struct rdfa *r, xmlNodePtr n)
 {
+    if (!has_rdfa_attr(n))
+        return;
     struct frame *t = top(r);
     bool schema = t ? t->schema : false;
     char *vocab = cwt__node_attr(n, "vocab");
-    char *prefix = cwt__node_attr(n, "prefix");
     if (vocab)
         schema = is_schema_vocab(vocab);
     char *typeof_ = cwt__node_attr(n, "typeof");
@@ -192,7 +199,6 @@ static void enter(struct rdfa *r, xmlNodePtr n)
     else
         json_decref(item);
     cwt_free(vocab);
-    cwt_free(prefix);
     cwt_free(typeof_);
     cwt_free(property);
 }

@@ -5,7 +5,8 @@
  * joined to the base's origin or directory directly (the prefixes themselves come
  * from cwt__url_resolve(), once per base), saving xmlBuildURI's parse of the base
  * and its allocations on every link. Absolute http(s) URLs with a plain host are
- * kept as written, as xmlBuildURI keeps them.
+ * kept as written, as xmlBuildURI keeps them; plain network-path references
+ * ("//host/path") get the base's scheme.
  */
 #include "page/page.h"
 #include "page/resolve.h"
@@ -86,16 +87,14 @@ static size_t join(char *out, size_t cap, const char *a, size_t alen, const char
     return alen + blen;
 }
 
-/* "http(s)://host[:port]" with a lowercase letters/digits/dots/hyphens host; returns its length or 0. */
-static size_t plain_authority(const char *s, size_t len)
+/* "host[:port]" (after the "//") with a lowercase letters/digits/dots/hyphens host, followed by the end, '/', '?'
+ * or '#'; returns its length or 0. */
+static size_t plain_host_port(const char *s, size_t len)
 {
-    size_t i = strncmp(s, "http://", 7) == 0 ? 7 : strncmp(s, "https://", 8) == 0 ? 8 : 0;
-    if (!i)
-        return 0;
-    size_t h = i;
+    size_t i = 0;
     while (i < len && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '-'))
         i++;
-    if (i == h || s[h] == '.' || s[h] == '-')
+    if (i == 0 || s[0] == '.' || s[0] == '-')
         return 0;
     if (i < len && s[i] == ':') {
         size_t d = ++i;
@@ -109,6 +108,28 @@ static size_t plain_authority(const char *s, size_t len)
     return i;
 }
 
+/* "http(s)://host[:port]" as plain_host_port() takes it; returns its length or 0. */
+static size_t plain_authority(const char *s, size_t len)
+{
+    size_t i = strncmp(s, "http://", 7) == 0 ? 7 : strncmp(s, "https://", 8) == 0 ? 8 : 0;
+    size_t hp = i ? plain_host_port(s + i, len - i) : 0;
+    return hp ? i + hp : 0;
+}
+
+/* The length of @p s (an absolute URL after a plain authority of @p auth bytes) kept as written, without its
+ * fragment: its path bytes are any a URI allows, its query plain; 0 when it needs libxml2. */
+static size_t absolute_kept(const char *s, size_t len, size_t auth)
+{
+    size_t plen, qlen;
+    const char *q;
+    if (!split_rest(s + auth, len - auth, &plen, &q, &qlen))
+        return 0;
+    for (size_t i = auth; i < auth + plen; i++)
+        if (!path_char((unsigned char)s[i]) && !strchr(";=+$,&@:", s[i]))
+            return 0;
+    return auth + plen + qlen;
+}
+
 size_t cwt__url_resolve_simple(const struct cwt__url_base *b, const char *href, size_t len, char *out, size_t cap)
 {
     if (!len)
@@ -117,12 +138,20 @@ size_t cwt__url_resolve_simple(const struct cwt__url_base *b, const char *href, 
     const char *q;
     size_t auth = plain_authority(href, len);
     if (auth) {
-        if (!split_rest(href + auth, len - auth, &plen, &q, &qlen))
+        size_t n = absolute_kept(href, len, auth);
+        return n ? join(out, cap, href, n, "", 0) : 0;
+    }
+    if (len > 2 && href[0] == '/' && href[1] == '/') {
+        /* a network-path reference ("//cdn.example/x"): the base's scheme (its origin's, "http" or "https"),
+         * then the reference, which xmlBuildURI re-writes from its parts: only a plain path and query, and
+         * a port as it prints one (no leading zero) */
+        const char *colon = b->origin ? strchr(b->origin, ':') : NULL;
+        size_t hp = plain_host_port(href + 2, len - 2), net = 2 + hp;
+        const char *port = hp ? memchr(href + 2, ':', hp) : NULL;
+        if (!colon || !hp || (port && port[1] == '0') ||
+            !split_rest(href + net, len - net, &plen, &q, &qlen) || !plain_path(href + net, plen))
             return 0;
-        for (size_t i = auth; i < auth + plen; i++) /* kept as written: any path byte a URI allows */
-            if (!path_char((unsigned char)href[i]) && !strchr(";=+$,&@:", href[i]))
-                return 0;
-        return join(out, cap, href, auth + plen + qlen, "", 0);
+        return join(out, cap, b->origin, (size_t)(colon - b->origin) + 1, href, net + plen + qlen);
     }
     if (!split_rest(href, len, &plen, &q, &qlen) || !plen || !plain_path(href, plen))
         return 0;

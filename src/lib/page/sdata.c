@@ -44,8 +44,9 @@ static bool type_matches(const char *have, const char *want)
 {
     if (strcmp(have, want) == 0)
         return true;
-    for (size_t i = 0; i < CWT_ARRAY_LEN(subtypes); i++)
-        if (strcmp(subtypes[i].super, want) == 0 && strcmp(subtypes[i].sub, have) == 0)
+    for (size_t i = 0; i < CWT_ARRAY_LEN(subtypes); i++) /* first bytes first: most pairs differ there */
+        if (subtypes[i].sub[0] == have[0] && subtypes[i].super[0] == want[0] && strcmp(subtypes[i].sub, have) == 0 &&
+            strcmp(subtypes[i].super, want) == 0)
             return true;
     return false;
 }

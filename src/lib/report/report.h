@@ -15,5 +15,7 @@
 enum cwt_status cwt__render_text(const json_t *eval, bool color, char **out);
 enum cwt_status cwt__render_html(const json_t *eval, char **out);
 enum cwt_status cwt__render_csv(const json_t *eval, bool header, char **out);
+/* The evaluation as json_dumps(eval, JSON_INDENT(2)) writes it, byte for byte, faster (render_json.c). */
+enum cwt_status cwt__render_json(const json_t *eval, char **out);
 
 #endif
