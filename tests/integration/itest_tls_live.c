@@ -336,18 +336,26 @@ static void test_live_ipv6(void **state)
     cwt__tls_report_free(r);
 }
 
-/* A listener that completes TCP but never speaks TLS: the handshake must give up at the deadline. */
-static void test_stalled_handshake_times_out(void **state)
+/* A listener on 127.0.0.1 that completes TCP (the kernel's backlog) but never accepts nor speaks. */
+static int stalled_listener(int *port)
 {
-    (void)state;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t al = sizeof a;
     assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(fd, 4), 0);
+    assert_int_equal(listen(fd, 16), 0);
     assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* A listener that completes TCP but never speaks TLS: the handshake must give up at the deadline. */
+static void test_stalled_handshake_times_out(void **state)
+{
+    (void)state;
+    int port, fd = stalled_listener(&port);
     double t0 = now_ms();
-    struct cwt__tls_report *r = inspect(HOST, ntohs(a.sin_port), true, 400);
+    struct cwt__tls_report *r = inspect(HOST, port, true, 400);
     double took = now_ms() - t0;
     close(fd);
     assert_true(r->connected);
@@ -609,13 +617,7 @@ static void test_audit_one_handshake_per_site(void **state)
 static void test_audit_failed_handshake_falls_back(void **state)
 {
     (void)state;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(fd, 16), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &al), 0);
-    int port = ntohs(a.sin_port);
+    int port, fd = stalled_listener(&port);
     char url[128], at[32];
     snprintf(url, sizeof url, "https://" HOST ":%d/", port);
     iso_now(at, sizeof at);

@@ -8,7 +8,9 @@
  * level 0, no verification during the handshake) so that old and broken
  * servers can be seen and judged. It offers SNI, ALPN (h2, http/1.1) and asks
  * for a stapled OCSP response; the chain the server sent then goes through
- * the same classification as an offline PEM chain.
+ * the same classification as an offline PEM chain. Its settings are also
+ * applied to libcurl's context for the crawl (cwt__tls_client_setup()), whose
+ * handshake is then judged instead of a second one (tls_seen.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
