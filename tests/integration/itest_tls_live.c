@@ -25,6 +25,7 @@
 
 #include "fetch/fetch.h"
 #include "harness.h"
+#include "oom.h"
 #include "signals/signal.h"
 #include "tls/tls.h"
 #include "tls/tls_report.h"
@@ -512,6 +513,66 @@ static void test_crawl_handshake_matrix(void **state)
     cwt__response_release(&resp);
 }
 
+/* Out of memory at every allocation of taking the crawl's handshake (inside libcurl's header
+ * callback) and of judging it: NULL / CWT_ENOMEM, nothing leaks (ASan), then the full report. */
+static bool keep_seen_oom(void *ud, void *ssl, const char *address, double handshake_ms)
+{
+    struct caught *c = ud;
+    long n;
+    for (n = 0; n < 1000 && !c->seen; n++) {
+        h_oom_fail_after(n);
+        c->seen = cwt__tls_seen_take(ssl, address, handshake_ms);
+        h_oom_fail_after(-1);
+    }
+    c->offers = (int)n; /* allocations failed in turn before it succeeded */
+    return c->seen != NULL;
+}
+
+static void test_crawl_handshake_out_of_memory(void **state)
+{
+    (void)state;
+    char url[160], rv[160];
+    snprintf(url, sizeof url, "https://" HOST ":%d/", ng.ports[0]);
+    snprintf(rv, sizeof rv, HOST ":%d:127.0.0.1", ng.ports[0]);
+    const char *resolve[] = {rv};
+    struct caught got = {0};
+    const struct cwt__fetch_tls_tap tap = {
+        .host = HOST, .port = ng.ports[0], .setup = cwt__tls_client_setup, .seen = keep_seen_oom, .ud = &got};
+    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_private = true, .tls_tap = &tap};
+    struct cwt__response resp = {0};
+    h_oom_install();
+    assert_int_equal(cwt__fetch(ctx, &fo, url, &resp), CWT_OK);
+    assert_non_null(got.seen);
+    assert_true(got.offers > 3 && got.offers < 1000);
+    struct cwt__tls_opts opts = {.ca_file = root.ca_pem, .allow_private = true, .at = (int64_t)time(NULL)};
+    struct cwt__tls_report *r = NULL;
+    struct cwt_err err0 = {0};
+    h_oom_fail_after(-1);
+    assert_int_equal(cwt__tls_inspect_seen(ctx, &opts, HOST, ng.ports[0], got.seen, &r, &err0), CWT_OK);
+    long total = h_oom_count(), n;
+    cwt__tls_report_free(r);
+    r = NULL;
+    for (n = 0; n < 5000; n++) {
+        struct cwt_err err = {0};
+        h_oom_fail_after(n);
+        enum cwt_status rc = cwt__tls_inspect_seen(ctx, &opts, HOST, ng.ports[0], got.seen, &r, &err);
+        h_oom_fail_after(-1);
+        if (rc == CWT_OK)
+            break;
+        assert_int_equal(rc, CWT_ENOMEM);
+        assert_null(r);
+    }
+    h_oom_uninstall();
+    printf("  out of memory at each of the %d allocations of taking the handshake and the %ld of judging it: "
+           "NULL / CWT_ENOMEM\n", got.offers, n);
+    assert_int_equal(n, total);
+    assert_non_null(r);
+    assert_true(r->handshake_ok && r->trusted);
+    cwt__tls_report_free(r);
+    cwt__tls_seen_free(got.seen);
+    cwt__response_release(&resp);
+}
+
 /* nginx's count of accepted connections (stub_status on its http port). */
 static long accepts_of(const struct h_nginx *n)
 {
@@ -649,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_crawl_handshake_matrix),
+        cmocka_unit_test(test_crawl_handshake_out_of_memory),
         cmocka_unit_test(test_audit_one_handshake_per_site),
         cmocka_unit_test(test_audit_failed_handshake_falls_back),
     };

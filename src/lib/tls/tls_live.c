@@ -182,6 +182,9 @@ bool cwt__tls_client_setup(void *ssl_ctx)
     uint64_t keep = SSL_CTX_get_options(sc) & SSL_OP_IGNORE_UNEXPECTED_EOF;
     SSL_CTX_clear_options(sc, ~(uint64_t)0);
     SSL_CTX_set_options(sc, (SSL_CTX_get_options(live) & ~(uint64_t)SSL_OP_IGNORE_UNEXPECTED_EOF) | keep);
+    /* libcurl opts in to TLS 1.3 post-handshake authentication (an extension in the ClientHello);
+     * the live client does not, and nothing here has a client certificate */
+    SSL_CTX_set_post_handshake_auth(sc, 0);
     /* ask for a stapled OCSP response as the live client does per SSL (SSL_new copies it) */
     return SSL_CTX_set_tlsext_status_type(sc, TLSEXT_STATUSTYPE_ocsp) == 1;
 }
