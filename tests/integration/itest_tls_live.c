@@ -434,6 +434,21 @@ static bool keep_seen(void *ud, void *ssl, const char *address, double handshake
     return c->seen != NULL;
 }
 
+/* Fetches https://@p host:@p port/ (resolved to 127.0.0.1) with a TLS tap for @p host:@p tap_port set
+ * up as audit.c sets it up, @p seen keeping the handshake in @p got. */
+static void fetch_tapped(const char *host, int port, int tap_port, bool (*seen)(void *, void *, const char *, double),
+                         struct caught *got, struct cwt__response *resp)
+{
+    char url[160], rv[160];
+    snprintf(url, sizeof url, "https://%s:%d/", host, port);
+    snprintf(rv, sizeof rv, "%s:%d:127.0.0.1", host, port);
+    const char *resolve[] = {rv};
+    const struct cwt__fetch_tls_tap tap = {
+        .host = host, .port = tap_port, .setup = cwt__tls_client_setup, .seen = seen, .ud = got};
+    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_private = true, .tls_tap = &tap};
+    assert_int_equal(cwt__fetch(ctx, &fo, url, resp), CWT_OK);
+}
+
 /* The report as JSON without the one field that differs by nature (the time taken). */
 static json_t *report_sans_time(json_t *j)
 {
@@ -462,16 +477,9 @@ static void test_crawl_handshake_matrix(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct live_case *c = &cases[i];
         int port = ng.ports[c->port_index];
-        char url[160], rv[160];
-        snprintf(url, sizeof url, "https://%s:%d/", c->host, port);
-        snprintf(rv, sizeof rv, "%s:%d:127.0.0.1", c->host, port);
-        const char *resolve[] = {rv};
         struct caught got = {0};
-        const struct cwt__fetch_tls_tap tap = {
-            .host = c->host, .port = port, .setup = cwt__tls_client_setup, .seen = keep_seen, .ud = &got};
-        struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_private = true, .tls_tap = &tap};
         struct cwt__response resp = {0};
-        assert_int_equal(cwt__fetch(ctx, &fo, url, &resp), CWT_OK);
+        fetch_tapped(c->host, port, port, keep_seen, &got, &resp);
         /* the crawl now reaches what the inspection reaches, TLS 1.0 and SHA-1 servers included */
         printf("  %-34s fetch %s %ld, offers %d, kept %s\n", c->name, cwt_status_name(resp.rc), resp.status,
                got.offers, got.seen ? "yes" : "no");
@@ -498,16 +506,9 @@ static void test_crawl_handshake_matrix(void **state)
         cwt__response_release(&resp);
     }
     /* a tap for another port is never offered a handshake */
-    char url[160], rv[160];
-    snprintf(url, sizeof url, "https://" HOST ":%d/", ng.ports[0]);
-    snprintf(rv, sizeof rv, HOST ":%d:127.0.0.1", ng.ports[0]);
-    const char *resolve[] = {rv};
     struct caught got = {0};
-    const struct cwt__fetch_tls_tap tap = {
-        .host = HOST, .port = ng.ports[1], .setup = cwt__tls_client_setup, .seen = keep_seen, .ud = &got};
-    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_private = true, .tls_tap = &tap};
     struct cwt__response resp = {0};
-    assert_int_equal(cwt__fetch(ctx, &fo, url, &resp), CWT_OK);
+    fetch_tapped(HOST, ng.ports[0], ng.ports[1], keep_seen, &got, &resp);
     assert_int_equal(resp.rc, CWT_OK);
     assert_int_equal(got.offers, 0);
     cwt__response_release(&resp);
@@ -531,17 +532,10 @@ static bool keep_seen_oom(void *ud, void *ssl, const char *address, double hands
 static void test_crawl_handshake_out_of_memory(void **state)
 {
     (void)state;
-    char url[160], rv[160];
-    snprintf(url, sizeof url, "https://" HOST ":%d/", ng.ports[0]);
-    snprintf(rv, sizeof rv, HOST ":%d:127.0.0.1", ng.ports[0]);
-    const char *resolve[] = {rv};
     struct caught got = {0};
-    const struct cwt__fetch_tls_tap tap = {
-        .host = HOST, .port = ng.ports[0], .setup = cwt__tls_client_setup, .seen = keep_seen_oom, .ud = &got};
-    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_private = true, .tls_tap = &tap};
     struct cwt__response resp = {0};
     h_oom_install();
-    assert_int_equal(cwt__fetch(ctx, &fo, url, &resp), CWT_OK);
+    fetch_tapped(HOST, ng.ports[0], ng.ports[0], keep_seen_oom, &got, &resp);
     assert_non_null(got.seen);
     assert_true(got.offers > 3 && got.offers < 1000);
     struct cwt__tls_opts opts = {.ca_file = root.ca_pem, .allow_private = true, .at = (int64_t)time(NULL)};
