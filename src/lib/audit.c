@@ -50,6 +50,19 @@ static bool resolve_addr(const struct cwt_audit_opts *o, const char *host, int p
     return false;
 }
 
+/* The crawl's handshake with the host:port the tls inspection judges, kept while the crawl runs. */
+struct tls_catch {
+    struct cwt__tls_seen *seen;
+};
+
+static bool keep_handshake(void *ud, void *ssl, const char *address, double handshake_ms)
+{
+    struct tls_catch *c = ud;
+    if (!c->seen)
+        c->seen = cwt__tls_seen_take(ssl, address, handshake_ms); /* NULL: resumed session, or no memory */
+    return c->seen != NULL;
+}
+
 static json_t *crawl_json(const struct cwt__crawl *c)
 {
     json_t *j = json_object(), *pages = json_array(), *notes = json_array();
@@ -89,6 +102,7 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
     const struct cwt__model *model = NULL;
     struct cwt__crawl *crawl = NULL;
     struct cwt__tls_report *tls = NULL;
+    struct tls_catch caught = {0};
     struct cwt__whois *whois = NULL;
     struct cwt__site_page *pages = NULL;
     struct cwt__signal *sigs = NULL;
@@ -109,6 +123,12 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
         goto out;
     int64_t at = o->at ? o->at : cwt_ctx_now(ctx);
     const struct cwt_limits *lim = cwt_ctx_limits(ctx);
+    /* A site given as http:// is inspected on port 443 too: no HTTPS at all is a finding, not "no data". */
+    int tls_port = strcmp(u.scheme, "https") == 0 ? u.port : 443;
+    /* The crawl's connections handshake as the inspection would; the first full handshake with
+     * host:tls_port is judged instead of a second connection (docs/internals/tls.md). */
+    const struct cwt__fetch_tls_tap tap = {
+        .host = u.host, .port = tls_port, .setup = cwt__tls_client_setup, .seen = keep_handshake, .ud = &caught};
 
     struct cwt__fetch_opts fo = {
         .ca_file = o->ca_file,
@@ -117,6 +137,7 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
         .allow_private = o->allow_private,
         .user_agent = o->user_agent,
         .verify_tls = false,
+        .tls_tap = &tap,
     };
     char probe[320];
     snprintf(probe, sizeof probe, "http://%s%s%s:%d/", strchr(u.host, ':') ? "[" : "", u.host,
@@ -126,9 +147,9 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
     if (rc)
         goto out;
 
-    /* A site given as http:// is inspected on port 443 too: no HTTPS at all is a finding, not "no data". */
+    /* The crawl's own handshake when it made one with host:tls_port, else a connection of the tls
+     * layer's (the crawl failed, never reached that port, or only resumed a session). */
     {
-        int tls_port = strcmp(u.scheme, "https") == 0 ? u.port : 443;
         char addr[128];
         struct cwt__tls_opts to = {
             .ca_file = o->ca_file,
@@ -137,7 +158,8 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
             .at = at,
             .timeout_ms = lim->timeout_ms,
         };
-        rc = cwt__tls_inspect(ctx, &to, u.host, tls_port, &tls, err);
+        rc = caught.seen ? cwt__tls_inspect_seen(ctx, &to, u.host, tls_port, caught.seen, &tls, err)
+                         : cwt__tls_inspect(ctx, &to, u.host, tls_port, &tls, err);
         if (rc)
             goto out;
     }
@@ -240,6 +262,7 @@ out:
     cwt_free(reg_domain);
     cwt__whois_free(whois);
     cwt__tls_report_free(tls);
+    cwt__tls_seen_free(caught.seen);
     cwt__crawl_free(crawl);
     cwt__model_release(model);
     return rc;

@@ -25,7 +25,9 @@
 
 #include "fetch/fetch.h"
 #include "harness.h"
+#include "oom.h"
 #include "signals/signal.h"
+#include "tls/tls.h"
 #include "tls/tls_report.h"
 
 enum cwt_status cwt__sig_tls(const struct cwt__site *site, struct cwt__signal *out);
@@ -335,18 +337,26 @@ static void test_live_ipv6(void **state)
     cwt__tls_report_free(r);
 }
 
-/* A listener that completes TCP but never speaks TLS: the handshake must give up at the deadline. */
-static void test_stalled_handshake_times_out(void **state)
+/* A listener on 127.0.0.1 that completes TCP (the kernel's backlog) but never accepts nor speaks. */
+static int stalled_listener(int *port)
 {
-    (void)state;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t al = sizeof a;
     assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(fd, 4), 0);
+    assert_int_equal(listen(fd, 16), 0);
     assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* A listener that completes TCP but never speaks TLS: the handshake must give up at the deadline. */
+static void test_stalled_handshake_times_out(void **state)
+{
+    (void)state;
+    int port, fd = stalled_listener(&port);
     double t0 = now_ms();
-    struct cwt__tls_report *r = inspect(HOST, ntohs(a.sin_port), true, 400);
+    struct cwt__tls_report *r = inspect(HOST, port, true, 400);
     double took = now_ms() - t0;
     close(fd);
     assert_true(r->connected);
@@ -408,6 +418,281 @@ static void test_cli(void **state)
     h_run_free(&run);
 }
 
+/* ---- The crawl's own handshake (audit.c: fetch's tap, cwt__tls_inspect_seen) ---- */
+
+struct caught {
+    struct cwt__tls_seen *seen;
+    int offers;
+};
+
+static bool keep_seen(void *ud, void *ssl, const char *address, double handshake_ms)
+{
+    struct caught *c = ud;
+    c->offers++;
+    if (!c->seen)
+        c->seen = cwt__tls_seen_take(ssl, address, handshake_ms);
+    return c->seen != NULL;
+}
+
+/* Fetches https://@p host:@p port/ (resolved to 127.0.0.1) with a TLS tap for @p host:@p tap_port set
+ * up as audit.c sets it up, @p seen keeping the handshake in @p got. */
+static void fetch_tapped(const char *host, int port, int tap_port, bool (*seen)(void *, void *, const char *, double),
+                         struct caught *got, struct cwt__response *resp)
+{
+    char url[160], rv[160];
+    snprintf(url, sizeof url, "https://%s:%d/", host, port);
+    snprintf(rv, sizeof rv, "%s:%d:127.0.0.1", host, port);
+    const char *resolve[] = {rv};
+    const struct cwt__fetch_tls_tap tap = {
+        .host = host, .port = tap_port, .setup = cwt__tls_client_setup, .seen = seen, .ud = got};
+    struct cwt__fetch_opts fo = {.resolve = resolve, .nresolve = 1, .allow_private = true, .tls_tap = &tap};
+    assert_int_equal(cwt__fetch(ctx, &fo, url, resp), CWT_OK);
+}
+
+/* The report as JSON without the one field that differs by nature (the time taken). */
+static json_t *report_sans_time(json_t *j)
+{
+    assert_non_null(j);
+    json_object_del(j, "handshake_ms");
+    return j;
+}
+
+static void assert_same_report(const char *what, json_t *a, json_t *b)
+{
+    if (!json_equal(a, b)) {
+        char *x = json_dumps(a, JSON_SORT_KEYS | JSON_INDENT(1)), *y = json_dumps(b, JSON_SORT_KEYS | JSON_INDENT(1));
+        printf("%s: the reports differ\n--- crawl's handshake\n%s\n--- own connection\n%s\n", what, x, y);
+        free(x);
+        free(y);
+        fail();
+    }
+}
+
+/* Every case of the matrix: a fetch with the tap set up as audit.c does, then the report judged from
+ * the crawl's handshake equals the live inspection's own, field for field (time aside). */
+static void test_crawl_handshake_matrix(void **state)
+{
+    (void)state;
+    int64_t at = (int64_t)time(NULL);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct live_case *c = &cases[i];
+        int port = ng.ports[c->port_index];
+        struct caught got = {0};
+        struct cwt__response resp = {0};
+        fetch_tapped(c->host, port, port, keep_seen, &got, &resp);
+        /* the crawl now reaches what the inspection reaches, TLS 1.0 and SHA-1 servers included */
+        printf("  %-34s fetch %s %ld, offers %d, kept %s\n", c->name, cwt_status_name(resp.rc), resp.status,
+               got.offers, got.seen ? "yes" : "no");
+        assert_int_equal(resp.rc, CWT_OK);
+        assert_non_null(got.seen);
+        assert_int_equal(got.offers, 1);
+        struct cwt__tls_opts opts = {.ca_file = root.ca_pem, .connect_addr = "127.0.0.1", .allow_private = true,
+                                     .at = at, .timeout_ms = 5000};
+        struct cwt__tls_report *mine = NULL, *own = NULL;
+        struct cwt_err err = {0};
+        assert_int_equal(cwt__tls_inspect_seen(ctx, &opts, c->host, port, got.seen, &mine, &err), CWT_OK);
+        assert_int_equal(cwt__tls_inspect(ctx, &opts, c->host, port, &own, &err), CWT_OK);
+        json_t *a = report_sans_time(cwt__tls_report_json(mine)), *b = report_sans_time(cwt__tls_report_json(own));
+        assert_same_report(c->name, a, b);
+        if (i == 0) { /* the good server: ALPN and the staple really came through libcurl's handshake */
+            assert_string_equal(mine->alpn, "h2");
+            assert_int_equal(mine->ocsp_stapled, stapled);
+        }
+        json_decref(a);
+        json_decref(b);
+        cwt__tls_report_free(mine);
+        cwt__tls_report_free(own);
+        cwt__tls_seen_free(got.seen);
+        cwt__response_release(&resp);
+    }
+    /* a tap for another port is never offered a handshake */
+    struct caught got = {0};
+    struct cwt__response resp = {0};
+    fetch_tapped(HOST, ng.ports[0], ng.ports[1], keep_seen, &got, &resp);
+    assert_int_equal(resp.rc, CWT_OK);
+    assert_int_equal(got.offers, 0);
+    cwt__response_release(&resp);
+}
+
+/* Out of memory at every allocation of taking the crawl's handshake (inside libcurl's header
+ * callback) and of judging it: NULL / CWT_ENOMEM, nothing leaks (ASan), then the full report. */
+static bool keep_seen_oom(void *ud, void *ssl, const char *address, double handshake_ms)
+{
+    struct caught *c = ud;
+    long n;
+    for (n = 0; n < 1000 && !c->seen; n++) {
+        h_oom_fail_after(n);
+        c->seen = cwt__tls_seen_take(ssl, address, handshake_ms);
+        h_oom_fail_after(-1);
+    }
+    c->offers = (int)n; /* allocations failed in turn before it succeeded */
+    return c->seen != NULL;
+}
+
+static void test_crawl_handshake_out_of_memory(void **state)
+{
+    (void)state;
+    struct caught got = {0};
+    struct cwt__response resp = {0};
+    h_oom_install();
+    fetch_tapped(HOST, ng.ports[0], ng.ports[0], keep_seen_oom, &got, &resp);
+    assert_non_null(got.seen);
+    assert_true(got.offers > 3 && got.offers < 1000);
+    struct cwt__tls_opts opts = {.ca_file = root.ca_pem, .allow_private = true, .at = (int64_t)time(NULL)};
+    struct cwt__tls_report *r = NULL;
+    struct cwt_err err0 = {0};
+    h_oom_fail_after(-1);
+    assert_int_equal(cwt__tls_inspect_seen(ctx, &opts, HOST, ng.ports[0], got.seen, &r, &err0), CWT_OK);
+    long total = h_oom_count(), n;
+    cwt__tls_report_free(r);
+    r = NULL;
+    for (n = 0; n < 5000; n++) {
+        struct cwt_err err = {0};
+        h_oom_fail_after(n);
+        enum cwt_status rc = cwt__tls_inspect_seen(ctx, &opts, HOST, ng.ports[0], got.seen, &r, &err);
+        h_oom_fail_after(-1);
+        if (rc == CWT_OK)
+            break;
+        assert_int_equal(rc, CWT_ENOMEM);
+        assert_null(r);
+    }
+    h_oom_uninstall();
+    printf("  out of memory at each of the %d allocations of taking the handshake and the %ld of judging it: "
+           "NULL / CWT_ENOMEM\n", got.offers, n);
+    assert_int_equal(n, total);
+    assert_non_null(r);
+    assert_true(r->handshake_ok && r->trusted);
+    cwt__tls_report_free(r);
+    cwt__tls_seen_free(got.seen);
+    cwt__response_release(&resp);
+}
+
+/* nginx's count of accepted connections (stub_status on its http port). */
+static long accepts_of(const struct h_nginx *n)
+{
+    char url[96];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/status", n->http_port);
+    struct cwt__fetch_opts fo = {.allow_private = true};
+    struct cwt__response r = {0};
+    assert_int_equal(cwt__fetch(ctx, &fo, url, &r), CWT_OK);
+    assert_int_equal(r.status, 200);
+    long accepts = -1;
+    const char *p = r.body ? strstr(r.body, "requests\n") : NULL;
+    assert_non_null(p);
+    accepts = strtol(p + 9, NULL, 10);
+    cwt__response_release(&r);
+    return accepts;
+}
+
+static void iso_now(char *out, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* `cwtap audit --json` of @p url with the test CA, @p port resolved to 127.0.0.1; the tls signal. */
+static json_t *audit_tls_signal(const char *url, int port, const char *at, const char *timeout, json_t **eval)
+{
+    const char *bin = getenv("CWTAP_BIN");
+    assert_non_null(bin);
+    char rv[128], rv2[128], probe[16];
+    snprintf(rv, sizeof rv, HOST ":%d:127.0.0.1", port);
+    snprintf(rv2, sizeof rv2, HOST ":%d:127.0.0.1", ng.ports[11]);
+    snprintf(probe, sizeof probe, "%d", ng.ports[11]);
+    char *argv[] = {(char *)bin, "audit", "--json", "--quiet", "--allow-private", "--ca-file", root.ca_pem,
+                    "--offline-registry", "--resolve", rv, "--resolve", rv2, "--http-port", probe, "--at",
+                    (char *)at, "--timeout", (char *)timeout, (char *)url, NULL};
+    struct h_run run;
+    assert_int_equal(h_run(argv, NULL, &run), 0);
+    json_error_t je;
+    *eval = json_loads(run.out, 0, &je);
+    if (!*eval)
+        printf("audit printed no JSON (status %d): %s\n", run.status, run.err);
+    h_run_free(&run);
+    assert_non_null(*eval);
+    size_t i;
+    json_t *sig;
+    json_array_foreach(json_object_get(*eval, "signals"), i, sig)
+        if (strcmp(json_string_value(json_object_get(sig, "id")), "tls") == 0)
+            return sig;
+    fail_msg("no tls signal in the audit");
+    return NULL;
+}
+
+/* A whole audit of an HTTPS site costs the site one TLS connection (nginx counts them), and its tls
+ * report is the one `cwtap tls` (the live inspection, the fallback) makes of the same server. */
+static void test_audit_one_handshake_per_site(void **state)
+{
+    (void)state;
+    char conf[2048];
+    snprintf(conf, sizeof conf,
+             "  server { listen 127.0.0.1:@HTTP_PORT@; location = /status { stub_status; } }\n"
+             "  server { listen 127.0.0.1:@PORT0@ ssl http2; ssl_certificate %s/good.full; ssl_certificate_key "
+             "%s/good.key; %s%s%s\n"
+             "           location / { default_type text/html; return 200 '<html><head><title>Valves</title></head>"
+             "<body><p>Ningbo valves</p><a href=\"/about\">About</a></body></html>'; } }\n",
+             dir, dir, stapled ? "ssl_stapling on; ssl_stapling_file " : "", stapled ? dir : "",
+             stapled ? "/good.ocsp;" : "");
+    struct h_nginx site;
+    assert_int_equal(h_nginx_start(&site, conf), 0);
+    char url[128], at[32];
+    snprintf(url, sizeof url, "https://" HOST ":%d/", site.ports[0]);
+    iso_now(at, sizeof at);
+    long before = accepts_of(&site);
+    json_t *eval = NULL, *sig = audit_tls_signal(url, site.ports[0], at, "5", &eval);
+    long after = accepts_of(&site);
+    long tls_conns = after - before - 1; /* the second status request is a connection too */
+    printf("  audit of %s: %ld TLS connection(s) at the server\n", url, tls_conns);
+    assert_int_equal(tls_conns, 1);
+    json_t *mine = json_deep_copy(json_object_get(json_object_get(sig, "detail"), "tls"));
+    assert_true(json_is_true(json_object_get(mine, "handshake_ok")));
+    /* the same server inspected by `cwtap tls` (its own connection) */
+    const char *bin = getenv("CWTAP_BIN");
+    char target[96], rv[128];
+    snprintf(target, sizeof target, HOST ":%d", site.ports[0]);
+    snprintf(rv, sizeof rv, HOST ":%d:127.0.0.1", site.ports[0]);
+    char *argv[] = {(char *)bin, "tls", target, "--resolve", rv, "--ca-file", root.ca_pem, "--allow-private",
+                    "--json", "--at", at, NULL};
+    struct h_run run;
+    assert_int_equal(h_run(argv, NULL, &run), 0);
+    json_error_t je;
+    json_t *own = json_loads(run.out, 0, &je);
+    h_run_free(&run);
+    assert_same_report("audit vs cwtap tls", report_sans_time(mine), report_sans_time(own));
+    json_decref(mine);
+    json_decref(own);
+    json_decref(eval);
+    h_nginx_stop(&site);
+}
+
+/* A site whose crawl handshake fails (it accepts TCP and never answers) gets the live inspection's
+ * findings, as before: it is inspected over a connection of its own. */
+static void test_audit_failed_handshake_falls_back(void **state)
+{
+    (void)state;
+    int port, fd = stalled_listener(&port);
+    char url[128], at[32];
+    snprintf(url, sizeof url, "https://" HOST ":%d/", port);
+    iso_now(at, sizeof at);
+    json_t *eval = NULL, *sig = audit_tls_signal(url, port, at, "1", &eval);
+    close(fd);
+    json_t *tls = json_object_get(json_object_get(sig, "detail"), "tls");
+    assert_true(json_is_true(json_object_get(tls, "connected")));
+    assert_true(json_is_false(json_object_get(tls, "handshake_ok")));
+    const char *error = json_string_value(json_object_get(tls, "error"));
+    assert_non_null(error);
+    assert_non_null(strstr(error, "handshake timed out")); /* tls_live's words */
+    bool found = false;
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(tls, "problems"), i, p)
+        found |= strcmp(json_string_value(json_object_get(p, "code")), "tls.handshake_failed") == 0;
+    assert_true(found);
+    json_decref(eval);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,6 +703,10 @@ int main(void)
         cmocka_unit_test(test_stalled_handshake_times_out),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_crawl_handshake_matrix),
+        cmocka_unit_test(test_crawl_handshake_out_of_memory),
+        cmocka_unit_test(test_audit_one_handshake_per_site),
+        cmocka_unit_test(test_audit_failed_handshake_falls_back),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -8,10 +8,13 @@
  * for the first hop and every redirect, before any packet is sent. Only http
  * and https are allowed, environment proxies are ignored. Text bodies are
  * converted to UTF-8 (charset.c); failures become a status and a message that
- * names the URL and the reason.
+ * names the URL and the reason. A caller's TLS tap sees every new connection's
+ * SSL_CTX and the handshake of the connection to one host:port (audit.c hands
+ * them to the tls layer, which then makes no second handshake).
  */
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <strings.h>
 #include <sys/socket.h>
 
@@ -38,6 +41,7 @@ struct cwt__fetcher {
     struct curl_slist *req_headers;
     struct cwt__allow allow[MAX_ALLOW];
     size_t nallow;
+    bool tap_done; /* the tap kept a handshake, or a context could not be set up: no more offers */
 };
 
 struct xfer {
@@ -68,6 +72,55 @@ static void headers_clear(struct xfer *x)
     x->nheaders = 0;
 }
 
+/* True when @p url is https to @p host (any case) and @p port. */
+static bool url_is_tls_to(const char *url, const char *host, int port)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *h = NULL, *p = NULL;
+    bool same = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+                curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+                curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+                curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK && strcasecmp(scheme, "https") == 0 &&
+                strcasecmp(h, host) == 0 && strtol(p, NULL, 10) == port;
+    curl_free(scheme);
+    curl_free(h);
+    curl_free(p);
+    curl_url_cleanup(u);
+    return same;
+}
+
+/* Offers the handshake of the connection a response arrives on to the tap, when it is the one wanted. */
+static void tap_offer(struct xfer *x)
+{
+    struct cwt__fetcher *f = x->f;
+    const struct cwt__fetch_tls_tap *tap = f->opts.tls_tap;
+    struct curl_tlssessioninfo *ti = NULL;
+    char *eff = NULL, *ip = NULL;
+    long port = 0;
+    curl_off_t appconnect = 0;
+    if (curl_easy_getinfo(x->easy, CURLINFO_TLS_SSL_PTR, &ti) != CURLE_OK || !ti ||
+        ti->backend != CURLSSLBACKEND_OPENSSL || !ti->internals)
+        return; /* not over TLS */
+    if (curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff) != CURLE_OK || !eff ||
+        !url_is_tls_to(eff, tap->host, tap->port) || curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_IP, &ip) != CURLE_OK ||
+        !ip || !*ip || curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_PORT, &port) != CURLE_OK)
+        return;
+    curl_easy_getinfo(x->easy, CURLINFO_APPCONNECT_TIME_T, &appconnect);
+    char addr[80]; /* as cwt__addr_format() writes it, like the tls layer's own connections */
+    snprintf(addr, sizeof addr, strchr(ip, ':') ? "[%s]:%ld" : "%s:%ld", ip, port);
+    if (tap->seen(tap->ud, ti->internals, addr, (double)appconnect / 1000.0))
+        f->tap_done = true;
+}
+
+static CURLcode on_ssl_ctx(CURL *easy, void *ssl_ctx, void *ud)
+{
+    struct cwt__fetcher *f = ud;
+    CWT_UNUSED(easy);
+    if (!f->opts.tls_tap->setup(ssl_ctx))
+        f->tap_done = true; /* this connection's handshake is not the inspection's: offer none */
+    return CURLE_OK;
+}
+
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
     struct xfer *x = ud;
@@ -79,6 +132,8 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
     }
     if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) { /* a new response (redirect hop, 100 continue) */
         headers_clear(x);
+        if (x->f->opts.tls_tap && !x->f->tap_done)
+            tap_offer(x);
         return n;
     }
     const char *colon = memchr(data, ':', n);
@@ -223,6 +278,10 @@ static enum cwt_status setup_easy(struct xfer *x, const struct cwt__fetch_req *r
     }
     if (x->f->resolve)
         SET(CURLOPT_RESOLVE, x->f->resolve);
+    if (o->tls_tap) {
+        SET(CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+        SET(CURLOPT_SSL_CTX_DATA, x->f);
+    }
 #undef SET
     return c == CURLE_OK ? CWT_OK : CWT_EINVAL;
 }

@@ -10,6 +10,24 @@
 
 #include "util/common.h"
 
+/*
+ * Added by fetch: a look at the fetcher's own TLS handshakes, so that the caller (audit.c, which
+ * hands them to the tls layer) need not make a second one. fetch names no OpenSSL type: it passes
+ * libcurl's SSL_CTX * and SSL * through as void *.
+ */
+struct cwt__fetch_tls_tap {
+    const char *host; /* the handshake wanted: https to this host (as in the URL, any case) ... */
+    int port;         /* ... and port */
+    /* called with the SSL_CTX * of every new TLS connection of the fetcher before its handshake;
+     * false: the context could not be set up (no handshake of this fetcher is then offered) */
+    bool (*setup)(void *ssl_ctx);
+    /* called while the headers of a response arrive over a connection to host:port, with its SSL *,
+     * the address connected to ("ADDR:PORT", "[V6]:PORT") and the ms from the transfer's start to the
+     * handshake's end; returns true once it kept one (it is then not called again) */
+    bool (*seen)(void *ud, void *ssl, const char *address, double handshake_ms);
+    void *ud;
+};
+
 struct cwt__fetch_opts {
     const char *ca_file;            /* NULL: system store */
     const char *const *resolve;     /* "HOST:PORT:ADDR" entries as curl's --resolve */
@@ -22,6 +40,8 @@ struct cwt__fetch_opts {
     /* Added by fetch: targets let through although private: "ADDR[/PREFIX][:PORT]" ("[v6]:PORT"). */
     const char *const *allow_cidrs;
     size_t nallow_cidrs;
+    /* Added by fetch: the caller's look at the TLS handshakes (NULL: none; must outlive the fetcher). */
+    const struct cwt__fetch_tls_tap *tls_tap;
 };
 
 #define CWT__USER_AGENT "cwtap/" CWTAP_VERSION_STRING " (+https://cwtap.org/bot)"

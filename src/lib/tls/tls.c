@@ -344,8 +344,10 @@ out:
     return CWT_OK;
 }
 
-enum cwt_status cwt__tls_inspect(const struct cwt_ctx *ctx, const struct cwt__tls_opts *opts, const char *host,
-                                 int port, struct cwt__tls_report **out, struct cwt_err *err)
+/* A live report for @p host:@p port: from the handshake @p seen when given, else from a new connection. */
+static enum cwt_status inspect_host(const struct cwt_ctx *ctx, const struct cwt__tls_opts *opts, const char *host,
+                                    int port, const struct cwt__tls_seen *seen, struct cwt__tls_report **out,
+                                    struct cwt_err *err)
 {
     enum cwt_status rc = CWT_OK;
     struct cwt__tls_report *r = NULL;
@@ -364,7 +366,15 @@ enum cwt_status cwt__tls_inspect(const struct cwt_ctx *ctx, const struct cwt__tl
         rc = CWT_ENOMEM;
         goto out;
     }
-    rc = cwt__tls_live(ctx, opts, store, r);
+    if (!seen) {
+        rc = cwt__tls_live(ctx, opts, store, r);
+    } else {
+        /* what the live inspection sets when it connects (tls_live.c open_conn) and handshakes */
+        r->connected = true;
+        r->handshake_ms = seen->handshake_ms;
+        rc = seen->address && !(r->address = cwt_strdup(seen->address)) ? CWT_ENOMEM
+                                                                         : cwt__tls_judge_handshake(r, store, seen);
+    }
 out:
     X509_STORE_free(store);
     cwt_free(ahost);
@@ -375,4 +385,21 @@ out:
     }
     *out = r;
     return CWT_OK;
+}
+
+enum cwt_status cwt__tls_inspect(const struct cwt_ctx *ctx, const struct cwt__tls_opts *opts, const char *host,
+                                 int port, struct cwt__tls_report **out, struct cwt_err *err)
+{
+    return inspect_host(ctx, opts, host, port, NULL, out, err);
+}
+
+enum cwt_status cwt__tls_inspect_seen(const struct cwt_ctx *ctx, const struct cwt__tls_opts *opts, const char *host,
+                                      int port, const struct cwt__tls_seen *seen, struct cwt__tls_report **out,
+                                      struct cwt_err *err)
+{
+    if (!seen) {
+        *out = NULL;
+        return cwt_err_set(err, CWT_EINVAL, "no handshake given");
+    }
+    return inspect_host(ctx, opts, host, port, seen, out, err);
 }

@@ -29,6 +29,27 @@ enum cwt_status cwt__tls_inspect_pem(const struct cwt_ctx *ctx, const struct cwt
                                      size_t len, const char *host, struct cwt__tls_report **out,
                                      struct cwt_err *err);
 void cwt__tls_report_free(struct cwt__tls_report *r);
+
+/*
+ * The crawl's own handshake, judged instead of a second one (audit.c wires fetch to these; the
+ * pointers are OpenSSL's, passed as void * so that only this layer names OpenSSL types).
+ */
+struct cwt__tls_seen; /* what a finished handshake showed; defined in tls/tls_internal.h */
+/* Configures @p ssl_ctx (an SSL_CTX *, e.g. libcurl's for a new connection) to handshake exactly as
+ * the live inspection's client does: same versions, ciphers, security level, options, OCSP status
+ * request (ALPN and SNI are the caller's: libcurl offers h2 and http/1.1 and the host's name, as the
+ * live client does). False on failure: the connection's handshake then differs and must not be used. */
+bool cwt__tls_client_setup(void *ssl_ctx);
+/* Records the finished handshake of @p ssl (an SSL *) made to @p address ("ADDR:PORT") in
+ * @p handshake_ms; NULL for a resumed session (its certificate and OCSP staple are not the
+ * server's answer to a full handshake) or on allocation failure. */
+struct cwt__tls_seen *cwt__tls_seen_take(void *ssl, const char *address, double handshake_ms);
+void cwt__tls_seen_free(struct cwt__tls_seen *s);
+/* As cwt__tls_inspect(), from the handshake @p seen to @p host:@p port instead of a new connection:
+ * the same report (handshake_ms aside), classified by the same code. */
+enum cwt_status cwt__tls_inspect_seen(const struct cwt_ctx *ctx, const struct cwt__tls_opts *opts, const char *host,
+                                      int port, const struct cwt__tls_seen *seen, struct cwt__tls_report **out,
+                                      struct cwt_err *err);
 /* The certificate subject's O= (organisation) or NULL; borrowed from @p r. */
 const char *cwt__tls_subject_org(const struct cwt__tls_report *r);
 

@@ -8,7 +8,9 @@
  * level 0, no verification during the handshake) so that old and broken
  * servers can be seen and judged. It offers SNI, ALPN (h2, http/1.1) and asks
  * for a stapled OCSP response; the chain the server sent then goes through
- * the same classification as an offline PEM chain.
+ * the same classification as an offline PEM chain. Its settings are also
+ * applied to libcurl's context for the crawl (cwt__tls_client_setup()), whose
+ * handshake is then judged instead of a second one (tls_seen.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -133,20 +135,31 @@ static int open_conn(const struct cwt__tls_opts *opts, struct cwt__tls_report *r
  * than the handshake it served. */
 static SSL_CTX *client_ctx_shared;
 
+/* The settings that make the handshake the inspection's, on a context of ours or libcurl's. */
+static bool client_configure(SSL_CTX *sc)
+{
+    SSL_CTX_set_security_level(sc, 0);
+    if (SSL_CTX_set_min_proto_version(sc, TLS1_VERSION) != 1 || SSL_CTX_set_max_proto_version(sc, 0) != 1 ||
+        SSL_CTX_set_cipher_list(sc, "ALL:!aNULL:!eNULL:@SECLEVEL=0") != 1)
+        return false;
+    SSL_CTX_set_verify(sc, SSL_VERIFY_NONE, NULL);
+    return true;
+}
+
+/* OpenSSL's options for a new context plus these two (compression off, middlebox compatibility). */
+#define CLIENT_OPTIONS (SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_IGNORE_UNEXPECTED_EOF)
+
 static void client_ctx_build(void)
 {
     SSL_CTX *sc = SSL_CTX_new(TLS_client_method());
     if (!sc)
         return;
     static const unsigned char alpn[] = "\x02h2\x08http/1.1";
-    SSL_CTX_set_security_level(sc, 0);
-    if (SSL_CTX_set_min_proto_version(sc, TLS1_VERSION) != 1 ||
-        SSL_CTX_set_cipher_list(sc, "ALL:!aNULL:!eNULL:@SECLEVEL=0") != 1 || SSL_CTX_set_alpn_protos(sc, alpn, sizeof alpn - 1) != 0) {
+    if (!client_configure(sc) || SSL_CTX_set_alpn_protos(sc, alpn, sizeof alpn - 1) != 0) {
         SSL_CTX_free(sc);
         return;
     }
-    SSL_CTX_set_options(sc, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_IGNORE_UNEXPECTED_EOF);
-    SSL_CTX_set_verify(sc, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_options(sc, CLIENT_OPTIONS);
     /* a client context caches no session by itself (SSL_SESS_CACHE_SERVER) and nothing here calls
      * SSL_set_session(): every inspection stays a full handshake, as with a context per site */
     client_ctx_shared = sc;
@@ -157,6 +170,23 @@ static SSL_CTX *client_ctx(void)
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, client_ctx_build);
     return client_ctx_shared;
+}
+
+bool cwt__tls_client_setup(void *ssl_ctx)
+{
+    SSL_CTX *sc = ssl_ctx, *live = client_ctx();
+    if (!sc || !live || !client_configure(sc))
+        return false;
+    /* the live client's options exactly (they shape the ClientHello: tickets, padding, EMS, ...),
+     * but the owner's way of reading a peer that closes without close_notify */
+    uint64_t keep = SSL_CTX_get_options(sc) & SSL_OP_IGNORE_UNEXPECTED_EOF;
+    SSL_CTX_clear_options(sc, ~(uint64_t)0);
+    SSL_CTX_set_options(sc, (SSL_CTX_get_options(live) & ~(uint64_t)SSL_OP_IGNORE_UNEXPECTED_EOF) | keep);
+    /* libcurl opts in to TLS 1.3 post-handshake authentication (an extension in the ClientHello);
+     * the live client does not, and nothing here has a client certificate */
+    SSL_CTX_set_post_handshake_auth(sc, 0);
+    /* ask for a stapled OCSP response as the live client does per SSL (SSL_new copies it) */
+    return SSL_CTX_set_tlsext_status_type(sc, TLSEXT_STATUSTYPE_ocsp) == 1;
 }
 
 static void ssl_error_text(char *out, size_t n, int sslerr)
@@ -196,43 +226,13 @@ static int handshake(SSL *ssl, int fd, int64_t deadline, char *why, size_t n)
     }
 }
 
-static enum cwt_status record_session(SSL *ssl, struct cwt__tls_report *r)
-{
-    const unsigned char *alpn = NULL;
-    unsigned int alen = 0;
-    r->protocol_version = SSL_version(ssl);
-    r->protocol = cwt_strdup(SSL_get_version(ssl));
-    const SSL_CIPHER *ci = SSL_get_current_cipher(ssl);
-    r->cipher = cwt_strdup(ci ? SSL_CIPHER_get_name(ci) : "unknown");
-    SSL_get0_alpn_selected(ssl, &alpn, &alen);
-    if (alen)
-        r->alpn = cwt_strndup((const char *)alpn, alen);
-    const unsigned char *ocsp = NULL;
-    r->ocsp_stapled = SSL_get_tlsext_status_ocsp_resp(ssl, &ocsp) > 0 && ocsp;
-    if (!r->protocol || !r->cipher || (alen && !r->alpn))
-        return CWT_ENOMEM;
-    return CWT_OK;
-}
-
-static enum cwt_status judge_session(struct cwt__tls_report *r)
-{
-    enum cwt_status rc = CWT_OK;
-    if (r->protocol_version < TLS1_2_VERSION)
-        rc = cwt__tls_problem_add(r, CWT__TLS_P_OLD_PROTOCOL, CWT__TLS_FAIL, -1,
-                                  "the server negotiated %s; TLS 1.2 or newer is required", r->protocol);
-    if (rc == CWT_OK && !r->ocsp_stapled && r->has_cert)
-        rc = cwt__tls_problem_add(r, CWT__TLS_P_NO_OCSP_STAPLE, CWT__TLS_INFO, -1,
-                                  "the server does not staple an OCSP response");
-    return rc;
-}
-
 enum cwt_status cwt__tls_live(const struct cwt_ctx *ctx, const struct cwt__tls_opts *opts, X509_STORE *store,
                               struct cwt__tls_report *r)
 {
     enum cwt_status rc = CWT_OK;
     SSL_CTX *sc = NULL;
     SSL *ssl = NULL;
-    STACK_OF(X509) *rest = NULL;
+    struct cwt__tls_seen *seen = NULL;
     const struct cwt_limits *lim = ctx ? cwt_ctx_limits(ctx) : NULL;
     long total = opts && opts->timeout_ms > 0 ? opts->timeout_ms : lim && lim->timeout_ms ? lim->timeout_ms : 15000;
     long conn = lim && lim->connect_timeout_ms ? CWT_MIN(lim->connect_timeout_ms, total) : total;
@@ -269,30 +269,13 @@ enum cwt_status cwt__tls_live(const struct cwt_ctx *ctx, const struct cwt__tls_o
         rc = cwt__tls_problem_add(r, CWT__TLS_P_HANDSHAKE, CWT__TLS_FAIL, -1, "%s", r->error);
         goto out;
     }
-    r->handshake_ok = true;
-    if ((rc = record_session(ssl, r)))
-        goto out;
-    STACK_OF(X509) *peer = SSL_get_peer_cert_chain(ssl); /* client side: leaf first, included */
-    int npeer = peer ? sk_X509_num(peer) : 0;
-    r->nserved = (size_t)npeer;
-    if (npeer == 0) {
-        rc = cwt__tls_problem_add(r, CWT__TLS_P_NO_CERT, CWT__TLS_FAIL, -1, "the server sent no certificate");
-        goto out;
-    }
-    if (!(rest = sk_X509_new_null())) {
+    if (!(seen = cwt__tls_seen_of(ssl, NULL, r->handshake_ms))) {
         rc = CWT_ENOMEM;
         goto out;
     }
-    for (int i = 1; i < npeer && i <= CWT__TLS_CHAIN_MAX; i++)
-        if (!sk_X509_push(rest, sk_X509_value(peer, i))) {
-            rc = CWT_ENOMEM;
-            goto out;
-        }
-    if ((rc = cwt__tls_classify(r, store, sk_X509_value(peer, 0), rest)))
-        goto out;
-    rc = judge_session(r);
+    rc = cwt__tls_judge_handshake(r, store, seen);
 out:
-    sk_X509_free(rest); /* borrowed from the session */
+    cwt__tls_seen_free(seen);
     SSL_free(ssl);
     if (fd >= 0)
         close(fd);
