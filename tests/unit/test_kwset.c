@@ -158,6 +158,18 @@ static void test_bigrams(void **state)
     check_bigrams(few, "", 0);
     check_bigrams(few, "0123456789abcdefce", 18); /* a pair across the 16-byte blocks */
     check_bigrams(few, "0123456789abcdec", 16);   /* a first byte as the last byte */
+    /* long texts (the 32-byte blocks): a pair across blocks, bytes that differ from a first or second
+     * byte only in the high bit (\xe3 for 'c') or in 0x20 ('@' and '`'), capitals, the last pair */
+    const char *l = "0123456789abcdef0123456789abcdec" "E\xe3\xe5 \xc3\xa9@`C\xc5 RO rOhS 3C认证 xx\xe5\xbe\xae\xe4\xbf"
+                    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef HiJ @` 微信 XY ce";
+    check_bigrams(few, l, strlen(l));
+    check_bigrams(many, l, strlen(l));
+    check_bigrams(one, l, strlen(l));
+    static const char *const odd[] = {"@`", "\xe3\xe5", "`@", "\x80\xff", NULL};
+    check_bigrams(odd, l, strlen(l));
+    const char *h = "\x63\x65\xc3\xa5\x80\xff\x00\xe3\xe5@@``@`" "0123456789abcdef0123456789abcdef0123456789abcdef@`";
+    check_bigrams(odd, h, 64);
+    check_bigrams(few, h, 64);
 }
 
 static uint32_t rnd(uint32_t *s)

@@ -13,6 +13,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__)
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1
+#endif
 
 #include "signals/kwset.h"
 #include "signals/marks.h"
@@ -278,6 +282,14 @@ bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to)
     return c->last != SIZE_MAX && c->last >= from;
 }
 
+/* Adds byte @p c (folded) and, for a lowercase letter, its capital to the nibble table @p lo. */
+static void nibble_add(uint8_t lo[16], unsigned c)
+{
+    lo[c & 15] = (uint8_t)(lo[c & 15] | 1u << ((c >> 4) & 7));
+    if (c >= 'a' && c <= 'z')
+        nibble_add(lo, c - 'a' + 'A');
+}
+
 void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
 {
     if (!w[0] || !w[1]) {
@@ -286,6 +298,8 @@ void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
     }
     unsigned k = pair_key((unsigned char)w[0], (unsigned char)w[1]);
     b->bits[k >> 3] = (uint8_t)(b->bits[k >> 3] | (1u << (k & 7)));
+    nibble_add(b->lo_first, k >> 8);
+    nibble_add(b->lo_second, k & 0xff);
     uint8_t f = (uint8_t)((unsigned char)w[0] | 0x20);
     for (unsigned j = 0; j < b->nfirst && j < CWT__BIGRAMS_FIRST; j++)
         if (b->first[j] == f)
@@ -296,10 +310,66 @@ void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
         b->nfirst++;
 }
 
+#if HAVE_AVX2_PATH
+/* The positions of t[i, len - 32) whose byte may be a first byte and the next a second one, 32 at a
+ * time (both in the nibble tables); each checked against the pairs. Returns the first, or where the
+ * blocks stopped (*@p done false) for the bytes left. */
+__attribute__((target("avx2"))) static size_t next_avx2(const struct cwt__bigrams *b, const char *t, size_t len,
+                                                        size_t i, bool *done)
+{
+    const __m256i lo1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)b->lo_first));
+    const __m256i lo2 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)b->lo_second));
+    const __m256i hi = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16,
+                                        32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128);
+    const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+    *done = false;
+    while (i + 32 < len) { /* the block and the byte after it are in the text */
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i + 1));
+        __m256i a = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v0, nib)),
+                                     _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib)));
+        __m256i c = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(v1, nib)),
+                                     _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nib)));
+        __m256i none = _mm256_or_si256(_mm256_cmpeq_epi8(a, zero), _mm256_cmpeq_epi8(c, zero));
+        unsigned mask = ~(unsigned)_mm256_movemask_epi8(none);
+        while (mask) {
+            unsigned k = (unsigned)__builtin_ctz(mask);
+            if (pair_at(b, t, i + k)) {
+                *done = true;
+                return i + k;
+            }
+            mask &= mask - 1;
+        }
+        i += 32;
+    }
+    return i;
+}
+
+static bool have_avx2(void)
+{
+    static int known = -1; /* (a race writes the same answer twice) */
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (k < 0) {
+        __builtin_cpu_init();
+        k = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k;
+}
+#endif
+
 size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len, size_t i)
 {
     if (b->off)
         return i;
+#if HAVE_AVX2_PATH
+    if (i + 32 < len && have_avx2()) {
+        bool done;
+        i = next_avx2(b, t, len, i, &done);
+        if (done)
+            return i;
+    } else
+#endif
 #if defined(__SSE2__)
     if (b->nfirst <= CWT__BIGRAMS_FIRST && b->nfirst > 0 && i + 16 < len) {
         /* candidates: bytes that OR 0x20 equal a first byte OR 0x20 (a superset of the folded first

@@ -57,8 +57,10 @@ bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to);
 /*
  * A filter of scan positions for scanners that try a table of words at every byte: the pairs of
  * first two bytes (ASCII letters folded) the words start with. A position whose pair is not one
- * cannot start a word. A word of one byte turns the filter off (every position passes). With few
- * distinct first bytes the positions are found 16 at a time (SSE2).
+ * cannot start a word. A word of one byte turns the filter off (every position passes). Where the
+ * CPU has AVX2 the positions are found 32 at a time: a byte that can be a first byte followed by
+ * one that can be a second (each set a nibble table looked up with a byte shuffle, a superset the
+ * pair bitmap then decides); else, with few distinct first bytes, 16 at a time (SSE2).
  */
 #define CWT__BIGRAMS_FIRST 8
 struct cwt__bigrams {
@@ -66,6 +68,9 @@ struct cwt__bigrams {
     bool off;
     uint8_t nfirst;                     /* distinct first bytes | 0x20; past CWT__BIGRAMS_FIRST: byte by byte */
     uint8_t first[CWT__BIGRAMS_FIRST];
+    /* the bytes a pair can start / end with, both cases of a letter: byte c is (maybe) one when
+     * lo_*[c & 15] has bit (c >> 4) & 7 (c and c ^ 0x80 share a bit) */
+    uint8_t lo_first[16], lo_second[16];
 };
 
 /* Adds @p w (NUL-terminated; its first two bytes) to @p b, which starts zeroed. */
