@@ -11,7 +11,6 @@
  * language, and the evidence gives the coverage of the target-market
  * languages and time zones (docs/internals/operational.md).
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <strings.h>
 
@@ -19,7 +18,6 @@
 #include "ops/ops.h"
 #include "page/page.h"
 #include "page/sdata.h"
-#include "signals/needles.h"
 #include "signals/signal.h"
 
 enum channel { CH_CHAT, CH_WHATSAPP, CH_LINE, CH_ZALO, CH_WECHAT, CH_MESSENGER, CH_EMAIL, CH_PHONE, CH_COUNT };
@@ -44,26 +42,6 @@ static const struct {
     {CH_CHAT, "wchat.freshchat.com", false},      {CH_CHAT, "code.tidio.co", false},
     {CH_WECHAT, "WeChat ID", false},              {CH_WECHAT, "微信", false},
 };
-
-/* The raw-HTML needles of patterns[] in table order, searched in one pass per page (raw_bit[k]: the
- * bit of patterns[k] in the answer). */
-static const char *raw_words[CWT_ARRAY_LEN(patterns) + 1];
-static unsigned raw_bit[CWT_ARRAY_LEN(patterns)];
-static struct cwt__needles raw_needles;
-static bool raw_ok; /* false: one strstr per needle, as before */
-static pthread_once_t raw_once = PTHREAD_ONCE_INIT;
-
-static void raw_build(void)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < CWT_ARRAY_LEN(patterns); k++)
-        if (!patterns[k].in_links) {
-            raw_bit[k] = (unsigned)n;
-            raw_words[n++] = patterns[k].needle;
-        }
-    raw_words[n] = NULL;
-    raw_ok = cwt__needles_init(&raw_needles, raw_words);
-}
 
 /* Target-market languages and words that declare them near service details. */
 static const struct {
@@ -179,10 +157,6 @@ enum cwt_status cwt__sig_service(const struct cwt__site *site, struct cwt__signa
             continue;
         html_pages++;
         int plang = page_lang(p->doc);
-        pthread_once(&raw_once, raw_build);
-        uint32_t raw = !p->resp->body ? 0
-                       : raw_ok       ? cwt__needles_in(&raw_needles, p->resp->body, p->resp->body_len)
-                                      : cwt__needles_in_strstr(&raw_needles, p->resp->body);
         for (size_t k = 0; k < CWT_ARRAY_LEN(patterns) && !rc; k++) {
             enum channel ch = patterns[k].ch;
             if (patterns[k].in_links) {
@@ -197,7 +171,7 @@ enum cwt_status cwt__sig_service(const struct cwt__site *site, struct cwt__signa
                         rc = cwt__signal_evidence(out, p->doc->url, channel_names[ch], p->doc->links[l].href);
                     }
                 }
-            } else if (raw >> raw_bit[k] & 1u) {
+            } else if (p->resp->body && strstr(p->resp->body, patterns[k].needle)) {
                 neps = add_endpoint(eps, neps, ch, patterns[k].needle, plang);
                 if (plang >= 0)
                     served[plang] = true;
