@@ -120,11 +120,8 @@ bool cwt__url_host(const char *url, char *out, size_t outsz)
     return true;
 }
 
-const struct cwt__body *cwt__body_by_host(const char *host)
+static const struct cwt__body *body_by_host(const char *host, size_t hl)
 {
-    if (!host)
-        return NULL;
-    size_t hl = strlen(host);
     for (size_t i = 0; i < CWT_ARRAY_LEN(bodies); i++) {
         for (const char *const *d = bodies[i].domains; *d; d++) {
             size_t dl = strlen(*d);
@@ -135,6 +132,24 @@ const struct cwt__body *cwt__body_by_host(const char *host)
         }
     }
     return NULL;
+}
+
+const struct cwt__body *cwt__body_by_host(const char *host)
+{
+    /* the last answer of this thread: a page's links mostly name one host */
+    static _Thread_local char last[256];
+    static _Thread_local const struct cwt__body *last_body;
+    if (!host)
+        return NULL;
+    size_t hl = strlen(host);
+    if (hl < sizeof last && memcmp(host, last, hl + 1) == 0)
+        return last_body;
+    const struct cwt__body *b = body_by_host(host, hl);
+    if (hl < sizeof last) {
+        memcpy(last, host, hl + 1);
+        last_body = b;
+    }
+    return b;
 }
 
 static bool first_body(const struct cwt__body_hit *h, void *ud)

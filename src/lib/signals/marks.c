@@ -183,6 +183,55 @@ static bool match_at(const char *t, size_t len, size_t i, const char *s, bool ci
     return true;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* Positions of hay[*pi, len - 32) whose two bytes are the needle's first two in either case, 32 at a
+ * time; each checked whole. Returns the first match, else SIZE_MAX with *pi where the blocks stopped
+ * (past len - n when no start is left). */
+__attribute__((target("avx2"))) static size_t find_ci_avx2(const char *hay, size_t len, const char *needle, size_t n,
+                                                           size_t *pi)
+{
+    unsigned char a = fold((unsigned char)needle[0]), b = fold((unsigned char)needle[1]);
+    const __m256i a1 = _mm256_set1_epi8((char)a), b1 = _mm256_set1_epi8((char)b);
+    const __m256i a2 = _mm256_set1_epi8((char)(a >= 'a' && a <= 'z' ? a - 'a' + 'A' : a));
+    const __m256i b2 = _mm256_set1_epi8((char)(b >= 'a' && b <= 'z' ? b - 'a' + 'A' : b));
+    size_t i = *pi, last = len - n; /* the last possible start */
+    for (; i + 32 < len && i <= last; i += 32) { /* the block and the byte after it are in the text */
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(hay + i));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(hay + i + 1));
+        __m256i m = _mm256_and_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v0, a1), _mm256_cmpeq_epi8(v0, a2)),
+                                     _mm256_or_si256(_mm256_cmpeq_epi8(v1, b1), _mm256_cmpeq_epi8(v1, b2)));
+        for (unsigned mask = (unsigned)_mm256_movemask_epi8(m); mask; mask &= mask - 1) {
+            size_t p = i + (unsigned)__builtin_ctz(mask);
+            if (p > last) {
+                *pi = len; /* no start left */
+                return SIZE_MAX;
+            }
+            size_t k = 2;
+            while (k < n && fold((unsigned char)hay[p + k]) == fold((unsigned char)needle[k]))
+                k++;
+            if (k == n)
+                return p;
+        }
+    }
+    *pi = i;
+    return SIZE_MAX;
+}
+
+static bool cpu_avx2(void)
+{
+    static int known = -1; /* (a race writes the same answer twice) */
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (k < 0) {
+        __builtin_cpu_init();
+        k = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k;
+}
+#endif
+
 size_t cwt__find_ci(const char *hay, size_t len, const char *needle)
 {
     return cwt__find_ci_n(hay, len, needle, strlen(needle));
@@ -209,6 +258,15 @@ size_t cwt__find_ci_n(const char *hay, size_t len, const char *needle, size_t n)
         }
         return SIZE_MAX;
     }
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (n >= 2 && len >= 64 && cpu_avx2()) { /* first two bytes 32 positions at a time */
+        size_t i = 0, at = find_ci_avx2(hay, len, needle, n, &i);
+        if (at != SIZE_MAX || i > len - n)
+            return at;
+        size_t r = cwt__find_ci_n(hay + i, len - i, needle, n); /* the last block's bytes as below */
+        return r == SIZE_MAX ? r : r + i;
+    }
+#endif
     const char *pl = memchr(hay, lo, (size_t)(end - hay));
     const char *pu = up != lo ? memchr(hay, up, (size_t)(end - hay)) : NULL;
     while (pl || pu) {
