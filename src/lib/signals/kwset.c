@@ -311,8 +311,8 @@ void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
 }
 
 #if HAVE_AVX2_PATH
-/* The positions of t[i, len - 32) whose byte may be a first byte and the next a second one, 32 at a
- * time (both in the nibble tables); each checked against the pairs. Returns the first, or where the
+/* The positions of t[i, len - 16) whose byte may be a first byte and the next a second one, 32 at a
+ * time then 16 (both in the nibble tables); each checked against the pairs. Returns the first, or where the
  * blocks stopped (*@p done false) for the bytes left. */
 __attribute__((target("avx2"))) static size_t next_avx2(const struct cwt__bigrams *b, const char *t, size_t len,
                                                         size_t i, bool *done)
@@ -342,6 +342,25 @@ __attribute__((target("avx2"))) static size_t next_avx2(const struct cwt__bigram
         }
         i += 32;
     }
+    if (i + 16 < len) { /* one block of 16 (short texts: link texts and addresses) */
+        const __m128i lo1x = _mm256_castsi256_si128(lo1), lo2x = _mm256_castsi256_si128(lo2);
+        const __m128i hix = _mm256_castsi256_si128(hi), nibx = _mm_set1_epi8(0x0f), zerox = _mm_setzero_si128();
+        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 1));
+        __m128i a = _mm_and_si128(_mm_shuffle_epi8(lo1x, _mm_and_si128(v0, nibx)),
+                                  _mm_shuffle_epi8(hix, _mm_and_si128(_mm_srli_epi16(v0, 4), nibx)));
+        __m128i c = _mm_and_si128(_mm_shuffle_epi8(lo2x, _mm_and_si128(v1, nibx)),
+                                  _mm_shuffle_epi8(hix, _mm_and_si128(_mm_srli_epi16(v1, 4), nibx)));
+        __m128i none = _mm_or_si128(_mm_cmpeq_epi8(a, zerox), _mm_cmpeq_epi8(c, zerox));
+        for (unsigned mask = ~(unsigned)_mm_movemask_epi8(none) & 0xffffu; mask; mask &= mask - 1) {
+            unsigned k = (unsigned)__builtin_ctz(mask);
+            if (pair_at(b, t, i + k)) {
+                *done = true;
+                return i + k;
+            }
+        }
+        i += 16;
+    }
     return i;
 }
 
@@ -363,7 +382,7 @@ size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len
     if (b->off)
         return i;
 #if HAVE_AVX2_PATH
-    if (i + 32 < len && have_avx2()) {
+    if (i + 16 < len && have_avx2()) {
         bool done;
         i = next_avx2(b, t, len, i, &done);
         if (done)

@@ -58,7 +58,7 @@ bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to);
  * A filter of scan positions for scanners that try a table of words at every byte: the pairs of
  * first two bytes (ASCII letters folded) the words start with. A position whose pair is not one
  * cannot start a word. A word of one byte turns the filter off (every position passes). Where the
- * CPU has AVX2 the positions are found 32 at a time: a byte that can be a first byte followed by
+ * CPU has AVX2 the positions are found 32 at a time (then 16): a byte that can be a first byte followed by
  * one that can be a second (each set a nibble table looked up with a byte shuffle, a superset the
  * pair bitmap then decides); else, with few distinct first bytes, 16 at a time (SSE2).
  */
