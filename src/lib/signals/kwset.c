@@ -282,12 +282,14 @@ bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to)
     return c->last != SIZE_MAX && c->last >= from;
 }
 
-/* Adds byte @p c (folded) and, for a lowercase letter, its capital to the nibble table @p lo. */
-static void nibble_add(uint8_t lo[16], unsigned c)
+/* Adds byte @p c (folded) and, for a lowercase letter, its capital to bucket @p bit of the nibble
+ * tables @p lo and @p hi. */
+static void nibble_add(uint8_t lo[16], uint8_t hi[16], unsigned c, unsigned bit)
 {
-    lo[c & 15] = (uint8_t)(lo[c & 15] | 1u << ((c >> 4) & 7));
+    lo[c & 15] = (uint8_t)(lo[c & 15] | bit);
+    hi[c >> 4] = (uint8_t)(hi[c >> 4] | bit);
     if (c >= 'a' && c <= 'z')
-        nibble_add(lo, c - 'a' + 'A');
+        nibble_add(lo, hi, c - 'a' + 'A', bit);
 }
 
 void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
@@ -298,8 +300,9 @@ void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
     }
     unsigned k = pair_key((unsigned char)w[0], (unsigned char)w[1]);
     b->bits[k >> 3] = (uint8_t)(b->bits[k >> 3] | (1u << (k & 7)));
-    nibble_add(b->lo_first, k >> 8);
-    nibble_add(b->lo_second, k & 0xff);
+    unsigned bucket = 1u << ((k >> 8) & 7);
+    nibble_add(b->lo_first, b->hi_first, k >> 8, bucket);
+    nibble_add(b->lo_second, b->hi_second, k & 0xff, bucket);
     uint8_t f = (uint8_t)((unsigned char)w[0] | 0x20);
     for (unsigned j = 0; j < b->nfirst && j < CWT__BIGRAMS_FIRST; j++)
         if (b->first[j] == f)
@@ -311,26 +314,25 @@ void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
 }
 
 #if HAVE_AVX2_PATH
-/* The positions of t[i, len - 16) whose byte may be a first byte and the next a second one, 32 at a
- * time then 16 (both in the nibble tables); each checked against the pairs. Returns the first, or where the
+/* The positions of t[i, len - 16) whose byte and the next may be a pair of one bucket (kwset.h), 32 at
+ * a time then 16; each checked against the pairs. Returns the first, or where the
  * blocks stopped (*@p done false) for the bytes left. */
 __attribute__((target("avx2"))) static size_t next_avx2(const struct cwt__bigrams *b, const char *t, size_t len,
                                                         size_t i, bool *done)
 {
-    const __m256i lo1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)b->lo_first));
-    const __m256i lo2 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)b->lo_second));
-    const __m256i hi = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16,
-                                        32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128);
+#define TABLE(x) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(x)))
+    const __m256i lo1 = TABLE(b->lo_first), hi1 = TABLE(b->hi_first), lo2 = TABLE(b->lo_second), hi2 = TABLE(b->hi_second);
+#undef TABLE
     const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
     *done = false;
     while (i + 32 < len) { /* the block and the byte after it are in the text */
         __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i));
         __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i + 1));
         __m256i a = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v0, nib)),
-                                     _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib)));
+                                     _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib)));
         __m256i c = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(v1, nib)),
-                                     _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nib)));
-        __m256i none = _mm256_or_si256(_mm256_cmpeq_epi8(a, zero), _mm256_cmpeq_epi8(c, zero));
+                                     _mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nib)));
+        __m256i none = _mm256_cmpeq_epi8(_mm256_and_si256(a, c), zero);
         unsigned mask = ~(unsigned)_mm256_movemask_epi8(none);
         while (mask) {
             unsigned k = (unsigned)__builtin_ctz(mask);
@@ -344,14 +346,15 @@ __attribute__((target("avx2"))) static size_t next_avx2(const struct cwt__bigram
     }
     if (i + 16 < len) { /* one block of 16 (short texts: link texts and addresses) */
         const __m128i lo1x = _mm256_castsi256_si128(lo1), lo2x = _mm256_castsi256_si128(lo2);
-        const __m128i hix = _mm256_castsi256_si128(hi), nibx = _mm_set1_epi8(0x0f), zerox = _mm_setzero_si128();
+        const __m128i hi1x = _mm256_castsi256_si128(hi1), hi2x = _mm256_castsi256_si128(hi2);
+        const __m128i nibx = _mm_set1_epi8(0x0f), zerox = _mm_setzero_si128();
         __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
         __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 1));
         __m128i a = _mm_and_si128(_mm_shuffle_epi8(lo1x, _mm_and_si128(v0, nibx)),
-                                  _mm_shuffle_epi8(hix, _mm_and_si128(_mm_srli_epi16(v0, 4), nibx)));
+                                  _mm_shuffle_epi8(hi1x, _mm_and_si128(_mm_srli_epi16(v0, 4), nibx)));
         __m128i c = _mm_and_si128(_mm_shuffle_epi8(lo2x, _mm_and_si128(v1, nibx)),
-                                  _mm_shuffle_epi8(hix, _mm_and_si128(_mm_srli_epi16(v1, 4), nibx)));
-        __m128i none = _mm_or_si128(_mm_cmpeq_epi8(a, zerox), _mm_cmpeq_epi8(c, zerox));
+                                  _mm_shuffle_epi8(hi2x, _mm_and_si128(_mm_srli_epi16(v1, 4), nibx)));
+        __m128i none = _mm_cmpeq_epi8(_mm_and_si128(a, c), zerox);
         for (unsigned mask = ~(unsigned)_mm_movemask_epi8(none) & 0xffffu; mask; mask &= mask - 1) {
             unsigned k = (unsigned)__builtin_ctz(mask);
             if (pair_at(b, t, i + k)) {

@@ -58,9 +58,11 @@ bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to);
  * A filter of scan positions for scanners that try a table of words at every byte: the pairs of
  * first two bytes (ASCII letters folded) the words start with. A position whose pair is not one
  * cannot start a word. A word of one byte turns the filter off (every position passes). Where the
- * CPU has AVX2 the positions are found 32 at a time (then 16): a byte that can be a first byte followed by
- * one that can be a second (each set a nibble table looked up with a byte shuffle, a superset the
- * pair bitmap then decides); else, with few distinct first bytes, 16 at a time (SSE2).
+ * CPU has AVX2 the positions are found 32 at a time (then 16), as Hyperscan's Teddy does: the pairs
+ * are put in 8 buckets by their first byte, and four nibble tables (low and high nibble of the first
+ * and of the second byte) looked up with byte shuffles give the buckets each nibble may belong to; a
+ * position is a candidate when one bucket has all four (a superset the pair bitmap then decides).
+ * Else, with few distinct first bytes, 16 at a time (SSE2).
  */
 #define CWT__BIGRAMS_FIRST 8
 struct cwt__bigrams {
@@ -68,9 +70,9 @@ struct cwt__bigrams {
     bool off;
     uint8_t nfirst;                     /* distinct first bytes | 0x20; past CWT__BIGRAMS_FIRST: byte by byte */
     uint8_t first[CWT__BIGRAMS_FIRST];
-    /* the bytes a pair can start / end with, both cases of a letter: byte c is (maybe) one when
-     * lo_*[c & 15] has bit (c >> 4) & 7 (c and c ^ 0x80 share a bit) */
-    uint8_t lo_first[16], lo_second[16];
+    /* per nibble, the buckets (bit (first byte folded) & 7) of the pairs with that nibble in their
+     * first / second byte, both cases of a letter */
+    uint8_t lo_first[16], hi_first[16], lo_second[16], hi_second[16];
 };
 
 /* Adds @p w (NUL-terminated; its first two bytes) to @p b, which starts zeroed. */
