@@ -213,6 +213,30 @@ static void test_kwset_random(void **state)
     }
 }
 
+/* cwt__next_digit against a byte-by-byte walk from every position, on random texts of digits, '(',
+ * '+', bytes next to the digits ('/', ':') and high bytes, long enough for the 16-byte blocks. */
+static void test_next_digit(void **state)
+{
+    (void)state;
+    static const char alpha[] = {'0', '9', '/', ':', '(', '+', 'a', '\xb0', '\xb9', ' '};
+    uint32_t seed = 5;
+    for (int round = 0; round < 400; round++) {
+        char t[80];
+        size_t len = rnd(&seed) % sizeof t;
+        for (size_t k = 0; k < len; k++)
+            t[k] = rnd(&seed) % 4 ? ' ' : alpha[rnd(&seed) % sizeof alpha];
+        for (size_t i = 0; i <= len; i++) {
+            size_t want = i, want2 = i;
+            while (want < len && !(t[want] >= '0' && t[want] <= '9') && t[want] != '(' && t[want] != '+')
+                want++;
+            while (want2 < len && !(t[want2] >= '0' && t[want2] <= '9'))
+                want2++;
+            assert_int_equal(cwt__next_digit(t, len, i, '(', '+'), want);
+            assert_int_equal(cwt__next_digit(t, len, i, '0', '0'), want2);
+        }
+    }
+}
+
 /* The signals' own lists on the fixture pages (their raw bytes: real UTF-8 text and markup). */
 static const char *const chem_words[] = {"chemical", "cas no", "cas number", "cas-nr", "ghs", "化工", "化学品",
                                          "สารเคมี", "hóa chất", "bahan kimia", NULL};
@@ -246,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_kwset_edges),
         cmocka_unit_test(test_bigrams),
         cmocka_unit_test(test_kwset_random),
+        cmocka_unit_test(test_next_digit),
         cmocka_unit_test(test_kwset_fixtures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

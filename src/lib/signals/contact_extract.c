@@ -14,9 +14,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <strings.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "signals/contact_extract.h"
 #include "signals/contact_tables.h"
@@ -221,28 +218,6 @@ static void late_check(void)
     phone_lookback_late = ok;
 }
 
-/* The first position at or after @p i of a byte a number can start with (a digit, '(' or '+'), @p len
- * if none: the positions between start nothing. 16 at a time with SSE2. */
-static size_t next_number_byte(const char *t, size_t len, size_t i)
-{
-#if defined(__SSE2__)
-    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
-    const __m128i paren = _mm_set1_epi8('('), plus = _mm_set1_epi8('+');
-    for (; i + 16 <= len; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-        __m128i d = _mm_sub_epi8(v, zero); /* a digit is 0..9 unsigned */
-        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, paren), _mm_cmpeq_epi8(v, plus)));
-        unsigned mask = (unsigned)_mm_movemask_epi8(m);
-        if (mask)
-            return i + (unsigned)__builtin_ctz(mask);
-    }
-#endif
-    while (i < len && !isdigit((unsigned char)t[i]) && t[i] != '(' && t[i] != '+')
-        i++;
-    return i;
-}
-
 static void find_phones(const char *t, size_t len, const char *default_cc, struct cwt__contacts *out, bool eager)
 {
     pthread_once(&late_once, late_check);
@@ -250,7 +225,7 @@ static void find_phones(const char *t, size_t len, const char *default_cc, struc
     struct cwt__kwcursor words;
     cwt__kwcursor_init(&words, &phone_set, t, len);
     for (size_t i = 0; i < len && out->nphones < CWT__CONTACT_MAX; i++) {
-        if (!eager && (i = next_number_byte(t, len, i)) >= len) /* (eager: every byte, the reference) */
+        if (!eager && (i = cwt__next_digit(t, len, i, '(', '+')) >= len) /* (eager: every byte, the reference) */
             break;
         unsigned char c = (unsigned char)t[i];
         bool plus = c == '+' && i + 1 < len && isdigit((unsigned char)t[i + 1]);

@@ -429,3 +429,23 @@ size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len
     }
     return len;
 }
+
+size_t cwt__next_digit(const char *t, size_t len, size_t i, char a, char b)
+{
+#if defined(__SSE2__)
+    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+    const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i d = _mm_sub_epi8(v, zero); /* a digit is 0..9 unsigned */
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask)
+            return i + (unsigned)__builtin_ctz(mask);
+    }
+#endif
+    while (i < len && !(t[i] >= '0' && t[i] <= '9') && t[i] != a && t[i] != b)
+        i++;
+    return i;
+}

@@ -80,4 +80,9 @@ void cwt__bigrams_add(struct cwt__bigrams *b, const char *w);
 /* The first position at or after @p i where a word of @p b may start in @p t (@p len bytes), @p len if none. */
 size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len, size_t i);
 
+/* The first position at or after @p i where @p t (@p len bytes) holds an ASCII digit, @p a or @p b
+ * (give '0' for none), @p len if none: for scanners of numbers, whose other positions start
+ * nothing. 16 bytes at a time (SSE2). */
+size_t cwt__next_digit(const char *t, size_t len, size_t i, char a, char b);
+
 #endif
