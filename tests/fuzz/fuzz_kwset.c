@@ -55,6 +55,14 @@ static void check_pairs(const char *const *words, const char *s, size_t len)
     }
     if (one ? next != 0 : next != len)
         abort();
+    struct cwt__bigrams_cur c; /* the cursor as the scanners use it */
+    cwt__bigrams_cur_init(&c, &b, s, len);
+    for (size_t j = 0; j < len; j++) {
+        size_t want = cwt__bigrams_next(&b, s, len, j);
+        if (cwt__bigrams_cur_next(&c, j) != want)
+            abort();
+        j = want;
+    }
 }
 
 /* cwt__find_ci_n (the reference above; memchr or 32 pairs of bytes at a time) against a byte-by-byte search. */

@@ -141,6 +141,22 @@ static void check_bigrams(const char *const *words, const char *s, size_t len)
         if (one ? got != i : got != want)
             fail_msg("bigrams from %zu of %zu: got %zu want %zu", i, len, got, want);
     }
+    /* the cursor: from each candidate to the next as the scanners ask, and from every position
+     * (forwards, then one jump back) */
+    struct cwt__bigrams_cur c;
+    cwt__bigrams_cur_init(&c, b, s, len);
+    for (size_t i = 0; i < len; i++) {
+        size_t want = cwt__bigrams_next(b, s, len, i), got = cwt__bigrams_cur_next(&c, i);
+        if (got != want)
+            fail_msg("cursor from %zu of %zu: got %zu want %zu", i, len, got, want);
+        i = got;
+    }
+    cwt__bigrams_cur_init(&c, b, s, len);
+    for (size_t i = 0; i <= len; i++)
+        if (cwt__bigrams_cur_next(&c, i) != cwt__bigrams_next(b, s, len, i))
+            fail_msg("cursor at %zu of %zu", i, len);
+    if (len > 40 && cwt__bigrams_cur_next(&c, 3) != cwt__bigrams_next(b, s, len, 3))
+        fail_msg("cursor back at 3 of %zu", len);
     free(b);
 }
 

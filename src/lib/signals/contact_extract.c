@@ -337,8 +337,10 @@ void cwt__address_country(const char *line, size_t len, char cc[3])
     size_t first[PLACE_NAMES];
     for (size_t k = 0; k < PLACE_NAMES; k++)
         first[k] = SIZE_MAX;
+    struct cwt__bigrams_cur cur; /* the candidates of a block read once */
+    cwt__bigrams_cur_init(&cur, &pn_pairs, line, len);
     for (size_t i = 0; i < len; i++) {
-        if ((i = cwt__bigrams_next(&pn_pairs, line, len, i)) >= len)
+        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
             break;
         unsigned char c = (unsigned char)tolower((unsigned char)line[i]);
         bool wstart = i == 0 || !isalpha((unsigned char)line[i - 1]);

@@ -209,8 +209,10 @@ size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
 {
     pthread_once(&first_once, first_build);
     size_t found = 0;
+    struct cwt__bigrams_cur cur; /* the candidates of a block read once */
+    cwt__bigrams_cur_init(&cur, &bn_pairs, text, len);
     for (size_t i = 0; i < len && found < max; i++) {
-        if ((i = cwt__bigrams_next(&bn_pairs, text, len, i)) >= len)
+        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
             break;
         int c0 = tolower((unsigned char)text[i]);
         if (bn_start[c0] == bn_start[c0 + 1])
@@ -332,8 +334,10 @@ size_t cwt__mss_scan(const char *text, size_t len, size_t max,
     pthread_once(&first_once, first_build);
     const bool *first = mss_first;
     size_t found = 0;
+    struct cwt__bigrams_cur cur; /* the candidates of a block read once */
+    cwt__bigrams_cur_init(&cur, &mss_pairs, text, len);
     for (size_t i = 0; i < len && found < max; i++) {
-        if ((i = cwt__bigrams_next(&mss_pairs, text, len, i)) >= len)
+        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
             break;
         if (!first[(unsigned char)text[i]])
             continue;

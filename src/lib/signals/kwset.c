@@ -367,6 +367,32 @@ __attribute__((target("avx2"))) static size_t next_avx2(const struct cwt__bigram
     return i;
 }
 
+/* The first 32-byte block of t[i, len - 1) with candidates (see next_avx2): its start, its candidates
+ * in *@p mask; else where the blocks stopped, *@p mask 0. */
+__attribute__((target("avx2"))) static size_t block_avx2(const struct cwt__bigrams *b, const char *t, size_t len,
+                                                         size_t i, uint32_t *mask)
+{
+#define TABLE(x) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(x)))
+    const __m256i lo1 = TABLE(b->lo_first), hi1 = TABLE(b->hi_first), lo2 = TABLE(b->lo_second), hi2 = TABLE(b->hi_second);
+#undef TABLE
+    const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+    for (; i + 32 < len; i += 32) {
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i + 1));
+        __m256i a = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v0, nib)),
+                                     _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib)));
+        __m256i c = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(v1, nib)),
+                                     _mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nib)));
+        uint32_t m = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(a, c), zero));
+        if (m) {
+            *mask = m;
+            return i;
+        }
+    }
+    *mask = 0;
+    return i;
+}
+
 static bool have_avx2(void)
 {
     static int known = -1; /* (a race writes the same answer twice) */
@@ -448,4 +474,45 @@ size_t cwt__next_digit(const char *t, size_t len, size_t i, char a, char b)
     while (i < len && !(t[i] >= '0' && t[i] <= '9') && t[i] != a && t[i] != b)
         i++;
     return i;
+}
+
+void cwt__bigrams_cur_init(struct cwt__bigrams_cur *c, const struct cwt__bigrams *b, const char *t, size_t len)
+{
+    *c = (struct cwt__bigrams_cur){.b = b, .t = t, .len = len};
+#if HAVE_AVX2_PATH
+    c->avx2 = !b->off && have_avx2();
+#endif
+}
+
+size_t cwt__bigrams_cur_next(struct cwt__bigrams_cur *c, size_t i)
+{
+#if HAVE_AVX2_PATH
+    while (c->avx2) {
+        if (c->kept && i >= c->base && i - c->base < 32) {
+            uint32_t m = c->mask & (~(uint32_t)0 << (i - c->base));
+            for (; m; m &= m - 1) {
+                size_t p = c->base + (unsigned)__builtin_ctz(m);
+                if (pair_at(c->b, c->t, p)) {
+                    c->mask = m;
+                    return p;
+                }
+            }
+            i = c->base + 32; /* the block is done */
+        }
+        c->kept = false;
+        if (i + 32 >= c->len)
+            break; /* the last bytes as cwt__bigrams_next() does */
+        uint32_t m;
+        c->base = block_avx2(c->b, c->t, c->len, i, &m);
+        if (!m) {
+            i = c->base;
+            break;
+        }
+        c->mask = m;
+        c->kept = true;
+        if (i < c->base)
+            i = c->base;
+    }
+#endif
+    return cwt__bigrams_next(c->b, c->t, c->len, i);
 }

@@ -80,6 +80,23 @@ void cwt__bigrams_add(struct cwt__bigrams *b, const char *w);
 /* The first position at or after @p i where a word of @p b may start in @p t (@p len bytes), @p len if none. */
 size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len, size_t i);
 
+/*
+ * A cursor over one text for the scanners that ask cwt__bigrams_next() again after each candidate:
+ * it keeps the candidates of the last 32-byte block (AVX2), so that a text where candidates are
+ * frequent is not read again from each one. Same answers as cwt__bigrams_next() for any @p i.
+ */
+struct cwt__bigrams_cur {
+    const struct cwt__bigrams *b;
+    const char *t;
+    size_t len;
+    size_t base;   /* the block kept: t[base, base + 32) */
+    uint32_t mask; /* its candidates not yet ruled out */
+    bool kept, avx2;
+};
+
+void cwt__bigrams_cur_init(struct cwt__bigrams_cur *c, const struct cwt__bigrams *b, const char *t, size_t len);
+size_t cwt__bigrams_cur_next(struct cwt__bigrams_cur *c, size_t i);
+
 /* The first position at or after @p i where @p t (@p len bytes) holds an ASCII digit, @p a or @p b
  * (give '0' for none), @p len if none: for scanners of numbers, whose other positions start
  * nothing. 16 bytes at a time (SSE2). */

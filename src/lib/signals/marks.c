@@ -402,8 +402,10 @@ size_t cwt__marks_scan(const char *text, size_t len, size_t max,
     size_t last_end[CWT_ARRAY_LEN(marks)] = {0};
     struct ctxscan ctx;
     ctx_init(&ctx);
+    struct cwt__bigrams_cur cur; /* the candidates of a block read once */
+    cwt__bigrams_cur_init(&cur, &kw_pairs, text, len);
     for (size_t i = 0; i < len && found < max; i++) {
-        if ((i = cwt__bigrams_next(&kw_pairs, text, len, i)) >= len)
+        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
             break;
         unsigned char c = fold((unsigned char)text[i]);
         struct cwt__mark_hit hit = {0};

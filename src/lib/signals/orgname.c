@@ -230,8 +230,10 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
     for (size_t s = 0; s < CWT_ARRAY_LEN(latin_suffixes); s++)
         first[tolower((unsigned char)latin_suffixes[s][0])] = true;
     size_t n = 0;
+    struct cwt__bigrams_cur cur; /* the candidates of a block read once */
+    cwt__bigrams_cur_init(&cur, &org_pairs, t, len);
     for (size_t i = 0; i < len && n < max; i++) {
-        if ((i = cwt__bigrams_next(&org_pairs, t, len, i)) >= len)
+        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
             break;
         unsigned char c = (unsigned char)t[i];
         if (c < 0x80 && !first[tolower(c)])
