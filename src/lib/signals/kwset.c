@@ -216,9 +216,11 @@ static bool run(const struct cwt__kwdfa *d, const char *t, size_t len, size_t en
     size_t p = *pp;
     uint32_t st = *pst;
     bool found = false;
+    struct cwt__bigrams_cur cur;
+    cwt__bigrams_cur_init(&cur, &d->pairs, t, len);
     while (p < end) {
         if (st == 0) {
-            if ((p = cwt__bigrams_next(&d->pairs, t, len, p)) >= end) {
+            if ((p = cwt__bigrams_cur_next(&cur, p)) >= end) {
                 p = end;
                 break;
             }
