@@ -395,7 +395,7 @@ __attribute__((target("avx2"))) static size_t block_avx2(const struct cwt__bigra
     return i;
 }
 
-static bool have_avx2(void)
+bool cwt__cpu_avx2(void)
 {
     static int known = -1; /* (a race writes the same answer twice) */
     int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
@@ -406,6 +406,11 @@ static bool have_avx2(void)
     }
     return k;
 }
+#else
+bool cwt__cpu_avx2(void)
+{
+    return false;
+}
 #endif
 
 size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len, size_t i)
@@ -413,7 +418,7 @@ size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len
     if (b->off)
         return i;
 #if HAVE_AVX2_PATH
-    if (i + 16 < len && have_avx2()) {
+    if (i + 16 < len && cwt__cpu_avx2()) {
         bool done;
         i = next_avx2(b, t, len, i, &done);
         if (done)
@@ -482,7 +487,7 @@ void cwt__bigrams_cur_init(struct cwt__bigrams_cur *c, const struct cwt__bigrams
 {
     *c = (struct cwt__bigrams_cur){.b = b, .t = t, .len = len};
 #if HAVE_AVX2_PATH
-    c->avx2 = !b->off && have_avx2();
+    c->avx2 = !b->off && cwt__cpu_avx2();
 #endif
 }
 

@@ -97,6 +97,9 @@ struct cwt__bigrams_cur {
 void cwt__bigrams_cur_init(struct cwt__bigrams_cur *c, const struct cwt__bigrams *b, const char *t, size_t len);
 size_t cwt__bigrams_cur_next(struct cwt__bigrams_cur *c, size_t i);
 
+/* Whether the CPU has AVX2 (x86-64 builds; asked once): the scanners' 32-byte paths. */
+bool cwt__cpu_avx2(void);
+
 /* The first position at or after @p i where @p t (@p len bytes) holds an ASCII digit, @p a or @p b
  * (give '0' for none), @p len if none: for scanners of numbers, whose other positions start
  * nothing. 16 bytes at a time (SSE2). */

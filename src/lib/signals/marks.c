@@ -219,17 +219,6 @@ __attribute__((target("avx2"))) static size_t find_ci_avx2(const char *hay, size
     return SIZE_MAX;
 }
 
-static bool cpu_avx2(void)
-{
-    static int known = -1; /* (a race writes the same answer twice) */
-    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (k < 0) {
-        __builtin_cpu_init();
-        k = __builtin_cpu_supports("avx2") ? 1 : 0;
-        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
-    }
-    return k;
-}
 #endif
 
 size_t cwt__find_ci(const char *hay, size_t len, const char *needle)
@@ -259,7 +248,7 @@ size_t cwt__find_ci_n(const char *hay, size_t len, const char *needle, size_t n)
         return SIZE_MAX;
     }
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (n >= 2 && len >= 64 && cpu_avx2()) { /* first two bytes 32 positions at a time */
+    if (n >= 2 && len >= 64 && cwt__cpu_avx2()) { /* first two bytes 32 positions at a time */
         size_t i = 0, at = find_ci_avx2(hay, len, needle, n, &i);
         if (at != SIZE_MAX || i > len - n)
             return at;
