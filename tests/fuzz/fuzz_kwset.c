@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target of the keyword sets and the pair-of-first-bytes filter (src/lib/signals/kwset.c),
- * differential: every answer must be the per-word search's (cwt__kwset_in_words: cwt__find_ci_n, memmem). The input is
+ * differential: every answer must be the per-word search's (cwt__kwset_in_words: cwt__find_ci_n, memmem), and
+ * cwt__find_ci_n's a byte-by-byte search's. The input is
  * up to eight words, one per line, a blank line, then the text; the signals' contact word lists are
  * tried on the text too.
  */
@@ -54,6 +55,35 @@ static void check_pairs(const char *const *words, const char *s, size_t len)
     }
     if (one ? next != 0 : next != len)
         abort();
+    struct cwt__bigrams_cur c; /* the cursor as the scanners use it */
+    cwt__bigrams_cur_init(&c, &b, s, len);
+    for (size_t j = 0; j < len; j++) {
+        size_t want = cwt__bigrams_next(&b, s, len, j);
+        if (cwt__bigrams_cur_next(&c, j) != want)
+            abort();
+        j = want;
+    }
+}
+
+/* cwt__find_ci_n (the reference above; memchr or 32 pairs of bytes at a time) against a byte-by-byte search. */
+static void check_find(const char *w, const char *s, size_t len)
+{
+    size_t n = strlen(w), want = SIZE_MAX;
+    for (size_t i = 0; n && i + n <= len && want == SIZE_MAX; i++) {
+        size_t k = 0;
+        while (k < n) {
+            unsigned char a = (unsigned char)s[i + k], b = (unsigned char)w[k];
+            a = a >= 'A' && a <= 'Z' ? (unsigned char)(a + 32) : a;
+            b = b >= 'A' && b <= 'Z' ? (unsigned char)(b + 32) : b;
+            if (a != b)
+                break;
+            k++;
+        }
+        if (k == n)
+            want = i;
+    }
+    if (cwt__find_ci_n(s, len, w, n) != want)
+        abort();
 }
 
 static struct cwt__kwset phone_set = CWT__KWSET(cwt__phone_words), address_set = CWT__KWSET(cwt__address_words);
@@ -85,6 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(&fold_set, text, len);
     check(&exact_set, text, len);
     check_pairs(words, text, len);
+    for (size_t k = 0; k < nw; k++)
+        check_find(words[k], text, len);
     check(&phone_set, text, len);
     check(&address_set, text, len);
     cwt_free(atomic_load(&fold_set.dfa));

@@ -230,7 +230,8 @@ static void test_absurd_input(void **state)
     assert_int_equal(c.nemails, CWT__CONTACT_MAX);
 }
 
-/* The phones found with the look-back after the digits are counted are those found with it first. */
+/* The phones found with the look-back after the digits are counted, skipping to the bytes a number
+ * starts with, are those found with it first trying every byte. */
 static void phones_same(const char *text, size_t len, const char *cc, const char *what)
 {
     static struct cwt__contacts a, b;
@@ -260,6 +261,8 @@ static void test_phones_lookback_order(void **state)
         "no. tel 02-123-4567 x 99, Điện thoại: 028 3823 4567",
         "fax: (02)123-4567 tel (02) 123 4567 mobile 081 234 5678",
         "Tel:",
+        "0123456789abcd (Tel) +66 2 123 4567 ....... 0123456789abcde+66 2 123 4567 tel 081 234 5678", /* blocks */
+        "................Tel:(02) 123 4567..............tel 02-123-4567",
         "9",
         "",
     };

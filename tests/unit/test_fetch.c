@@ -259,6 +259,26 @@ static void test_charset_edges(void **state)
     assert_int_equal(cwt__charset_to_utf8("\xFF\xFEh\0i\0", 6, NULL, true, &r), CWT_OK);
     assert_string_equal(r.out, "hi");
     cwt_free(r.out);
+    /* long ASCII runs (read 32 bytes at a time) with one ill-formed or multibyte sequence at every offset
+     * of a block, declared utf-8 and declared nothing: replaced and counted, or kept as they are */
+    for (size_t at = 0; at < 70; at++) {
+        char body[100];
+        memset(body, 'a', sizeof body);
+        memcpy(body + at, "\xC3\xA9", 2); /* é */
+        assert_int_equal(cwt__charset_to_utf8(body, sizeof body, "utf-8", false, &r), CWT_OK);
+        assert_int_equal(r.replaced, 0);
+        assert_int_equal(r.out_len, sizeof body);
+        assert_memory_equal(r.out, body, sizeof body);
+        cwt_free(r.out);
+        body[at + 1] = 'a'; /* a lone lead byte */
+        assert_int_equal(cwt__charset_to_utf8(body, sizeof body, "utf-8", false, &r), CWT_OK);
+        assert_int_equal(r.replaced, 1);
+        assert_int_equal(r.out_len, sizeof body + 2);
+        cwt_free(r.out);
+        assert_int_equal(cwt__charset_to_utf8(body, sizeof body, NULL, false, &r), CWT_OK);
+        assert_string_not_equal(r.charset, "utf-8"); /* not valid utf-8: sniffed as another charset */
+        cwt_free(r.out);
+    }
     /* declared utf-8 with invalid bytes: replaced, counted */
     assert_int_equal(cwt__charset_to_utf8("a\xFF" "b\xC0\xAF" "c", 6, "utf-8", false, &r), CWT_OK);
     assert_string_equal(r.out, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD" "c");

@@ -141,6 +141,22 @@ static void check_bigrams(const char *const *words, const char *s, size_t len)
         if (one ? got != i : got != want)
             fail_msg("bigrams from %zu of %zu: got %zu want %zu", i, len, got, want);
     }
+    /* the cursor: from each candidate to the next as the scanners ask, and from every position
+     * (forwards, then one jump back) */
+    struct cwt__bigrams_cur c;
+    cwt__bigrams_cur_init(&c, b, s, len);
+    for (size_t i = 0; i < len; i++) {
+        size_t want = cwt__bigrams_next(b, s, len, i), got = cwt__bigrams_cur_next(&c, i);
+        if (got != want)
+            fail_msg("cursor from %zu of %zu: got %zu want %zu", i, len, got, want);
+        i = got;
+    }
+    cwt__bigrams_cur_init(&c, b, s, len);
+    for (size_t i = 0; i <= len; i++)
+        if (cwt__bigrams_cur_next(&c, i) != cwt__bigrams_next(b, s, len, i))
+            fail_msg("cursor at %zu of %zu", i, len);
+    if (len > 40 && cwt__bigrams_cur_next(&c, 3) != cwt__bigrams_next(b, s, len, 3))
+        fail_msg("cursor back at 3 of %zu", len);
     free(b);
 }
 
@@ -158,6 +174,18 @@ static void test_bigrams(void **state)
     check_bigrams(few, "", 0);
     check_bigrams(few, "0123456789abcdefce", 18); /* a pair across the 16-byte blocks */
     check_bigrams(few, "0123456789abcdec", 16);   /* a first byte as the last byte */
+    /* long texts (the 32-byte blocks): a pair across blocks, bytes that differ from a first or second
+     * byte only in the high bit (\xe3 for 'c') or in 0x20 ('@' and '`'), capitals, the last pair */
+    const char *l = "0123456789abcdef0123456789abcdec" "E\xe3\xe5 \xc3\xa9@`C\xc5 RO rOhS 3C认证 xx\xe5\xbe\xae\xe4\xbf"
+                    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef HiJ @` 微信 XY ce";
+    check_bigrams(few, l, strlen(l));
+    check_bigrams(many, l, strlen(l));
+    check_bigrams(one, l, strlen(l));
+    static const char *const odd[] = {"@`", "\xe3\xe5", "`@", "\x80\xff", NULL};
+    check_bigrams(odd, l, strlen(l));
+    const char *h = "\x63\x65\xc3\xa5\x80\xff\x00\xe3\xe5@@``@`" "0123456789abcdef0123456789abcdef0123456789abcdef@`";
+    check_bigrams(odd, h, 64);
+    check_bigrams(few, h, 64);
 }
 
 static uint32_t rnd(uint32_t *s)
@@ -201,6 +229,30 @@ static void test_kwset_random(void **state)
     }
 }
 
+/* cwt__next_digit against a byte-by-byte walk from every position, on random texts of digits, '(',
+ * '+', bytes next to the digits ('/', ':') and high bytes, long enough for the 16-byte blocks. */
+static void test_next_digit(void **state)
+{
+    (void)state;
+    static const char alpha[] = {'0', '9', '/', ':', '(', '+', 'a', '\xb0', '\xb9', ' '};
+    uint32_t seed = 5;
+    for (int round = 0; round < 400; round++) {
+        char t[80];
+        size_t len = rnd(&seed) % sizeof t;
+        for (size_t k = 0; k < len; k++)
+            t[k] = rnd(&seed) % 4 ? ' ' : alpha[rnd(&seed) % sizeof alpha];
+        for (size_t i = 0; i <= len; i++) {
+            size_t want = i, want2 = i;
+            while (want < len && !(t[want] >= '0' && t[want] <= '9') && t[want] != '(' && t[want] != '+')
+                want++;
+            while (want2 < len && !(t[want2] >= '0' && t[want2] <= '9'))
+                want2++;
+            assert_int_equal(cwt__next_digit(t, len, i, '(', '+'), want);
+            assert_int_equal(cwt__next_digit(t, len, i, '0', '0'), want2);
+        }
+    }
+}
+
 /* The signals' own lists on the fixture pages (their raw bytes: real UTF-8 text and markup). */
 static const char *const chem_words[] = {"chemical", "cas no", "cas number", "cas-nr", "ghs", "化工", "化学品",
                                          "สารเคมี", "hóa chất", "bahan kimia", NULL};
@@ -234,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_kwset_edges),
         cmocka_unit_test(test_bigrams),
         cmocka_unit_test(test_kwset_random),
+        cmocka_unit_test(test_next_digit),
         cmocka_unit_test(test_kwset_fixtures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of src/lib/signals/marks.c: marks in context, word boundaries, languages. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,11 +81,62 @@ static void test_marks_table(void **state)
     assert_int_equal(cwt__marks_scan(t, strlen(t), 2, NULL, NULL), 2);
 }
 
+/* The case-insensitive search, byte by byte: the first i where each byte of the needle equals the text's
+ * with ASCII letters folded. */
+static size_t naive_find_ci(const char *h, size_t len, const char *w, size_t n)
+{
+    for (size_t i = 0; n && i + n <= len; i++) {
+        size_t k = 0;
+        while (k < n && tolower((unsigned char)h[i + k]) == tolower((unsigned char)w[k]) &&
+               (((unsigned char)h[i + k] < 0x80) == ((unsigned char)w[k] < 0x80)))
+            k++;
+        if (k == n)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+static uint32_t rnd(uint32_t *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return *s >> 8;
+}
+
+/* cwt__find_ci_n against the byte-by-byte search on random texts over a small alphabet (both cases,
+ * bytes that differ from a letter only in 0x20 or the high bit), long enough for the 32-byte blocks. */
+static void test_find_ci_random(void **state)
+{
+    (void)state;
+    static const char alpha[] = {'a', 'A', 'b', 'B', '@', '`', '\xe1', '\xc1', ' ', 'c'};
+    uint32_t seed = 11;
+    for (int round = 0; round < 4000; round++) {
+        char w[6], t[300];
+        size_t n = 1 + rnd(&seed) % 5, len = rnd(&seed) % sizeof t;
+        for (size_t k = 0; k < n; k++)
+            w[k] = alpha[rnd(&seed) % sizeof alpha];
+        w[n] = '\0';
+        for (size_t k = 0; k < len; k++)
+            t[k] = alpha[rnd(&seed) % sizeof alpha];
+        size_t got = cwt__find_ci_n(t, len, w, n), want = naive_find_ci(t, len, w, n);
+        if (got != want)
+            fail_msg("round %d: '%s' in %zu bytes: got %zu want %zu", round, w, len, got, want);
+    }
+    char t[200];
+    memset(t, 'x', sizeof t);
+    memcpy(t + 31, "RoHS", 4); /* across a block's end, and at the very end */
+    assert_int_equal(cwt__find_ci_n(t, sizeof t, "rohs", 4), 31);
+    memcpy(t + 31, "xxxx", 4);
+    memcpy(t + sizeof t - 4, "ROHS", 4);
+    assert_int_equal(cwt__find_ci_n(t, sizeof t, "rohs", 4), sizeof t - 4);
+    assert_int_equal(cwt__find_ci_n(t, sizeof t - 1, "rohs", 4), SIZE_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_marks_in_context),
         cmocka_unit_test(test_marks_table),
+        cmocka_unit_test(test_find_ci_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

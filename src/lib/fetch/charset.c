@@ -13,6 +13,9 @@
  */
 #include <errno.h>
 #include <iconv.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <strings.h>
 
@@ -170,7 +173,16 @@ static bool utf8_scan(const char *s, size_t len, size_t *multibyte)
     size_t i = 0, mb = 0;
     while (i < len) {
         if (p[i] < 0x80) {
-            uint64_t w; /* eight ASCII bytes at a time (most of a page) */
+#if defined(__SSE2__)
+            while (i + 32 <= len) { /* 32 ASCII bytes at a time (most of a page) */
+                __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+                __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16));
+                if (_mm_movemask_epi8(_mm_or_si128(a, b)))
+                    break;
+                i += 32;
+            }
+#endif
+            uint64_t w; /* eight ASCII bytes at a time */
             while (i + 8 <= len && (memcpy(&w, p + i, 8), (w & 0x8080808080808080u) == 0))
                 i += 8;
             if (i < len && p[i] < 0x80)
@@ -290,12 +302,13 @@ bool cwt__charset_sniff_meta(const char *html, size_t len, char *buf, size_t siz
     return false;
 }
 
-/* Decodes with @p l into res; CWT_ENOMEM or CWT_OK. */
+/* Decodes with @p l into res; CWT_ENOMEM or CWT_OK. @p valid: whether the bytes are well-formed
+ * UTF-8 when the caller has scanned them (1 or 0), else -1. */
 static enum cwt_status decode_as(const struct cs_label *l, const char *in, size_t len,
-                                 struct cwt__charset_result *res)
+                                 struct cwt__charset_result *res, int valid)
 {
     res->replaced = 0;
-    if (!l->iconv_name && utf8_scan(in, len, NULL)) { /* well-formed UTF-8: the bytes as they are */
+    if (!l->iconv_name && (valid < 0 ? utf8_scan(in, len, NULL) : valid == 1)) { /* well-formed UTF-8: the bytes as they are */
         char *copy = cwt_malloc(len + 1);
         if (!copy)
             return CWT_ENOMEM;
@@ -341,7 +354,7 @@ static bool decodes_cleanly(const struct cs_label *l, const char *in, size_t len
     if (!l->iconv_name)
         return cwt__utf8_valid(in, len, NULL);
     struct cwt__charset_result tmp = {0};
-    if (decode_as(l, in, len, &tmp) != CWT_OK)
+    if (decode_as(l, in, len, &tmp, -1) != CWT_OK)
         return false;
     bool clean = tmp.replaced == 0 && strcmp(tmp.charset, l->canonical) == 0;
     cwt_free(tmp.out);
@@ -362,11 +375,11 @@ enum cwt_status cwt__charset_to_utf8(const char *in, size_t len, const char *hea
 
     if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
         res->source = "bom";
-        return decode_as(&utf8, in + 3, len - 3, res);
+        return decode_as(&utf8, in + 3, len - 3, res, -1);
     }
     if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
         res->source = "bom";
-        return decode_as(u[0] == 0xFF ? &u16le : &u16be, in + 2, len - 2, res);
+        return decode_as(u[0] == 0xFF ? &u16le : &u16be, in + 2, len - 2, res, -1);
     }
 
     const struct cs_label *declared = NULL, *meta = NULL;
@@ -394,8 +407,8 @@ enum cwt_status cwt__charset_to_utf8(const char *in, size_t len, const char *hea
 
     if (declared && !declared->iconv_name) { /* declared UTF-8 */
         if (valid_utf8 || !meta || meta == declared || !meta->iconv_name || !decodes_cleanly(meta, in, len))
-            return decode_as(declared, in, len, res);
-        rc = decode_as(meta, in, len, res);
+            return decode_as(declared, in, len, res, valid_utf8);
+        rc = decode_as(meta, in, len, res, valid_utf8);
         snprintf(res->note, sizeof res->note,
                  "declared utf-8 in the header but the body is not utf-8; decoded as '%s' per <meta>",
                  meta->canonical);
@@ -404,29 +417,29 @@ enum cwt_status cwt__charset_to_utf8(const char *in, size_t len, const char *hea
     }
     if (declared) {
         if (valid_utf8 && mb >= 2) {
-            rc = decode_as(&utf8, in, len, res);
+            rc = decode_as(&utf8, in, len, res, valid_utf8);
             snprintf(res->note, sizeof res->note, "declared '%s' (%s) but the body is valid utf-8; decoded as utf-8",
                      label, res->source);
             res->source = "sniffed";
             return rc;
         }
-        return decode_as(declared, in, len, res);
+        return decode_as(declared, in, len, res, valid_utf8);
     }
     if (header_charset && *header_charset)
         snprintf(res->note, sizeof res->note, "unknown charset '%.60s' in the header; ", header_charset);
     size_t nl = strlen(res->note);
     if (valid_utf8) {
         res->source = mb ? "sniffed" : "default";
-        rc = decode_as(&utf8, in, len, res);
+        rc = decode_as(&utf8, in, len, res, valid_utf8);
         if (nl >= 2)
             res->note[nl - 2] = '\0'; /* drop the "; " */
     } else if (decodes_cleanly(&gbk, in, len)) {
         res->source = "sniffed";
-        rc = decode_as(&gbk, in, len, res);
+        rc = decode_as(&gbk, in, len, res, valid_utf8);
         snprintf(res->note + nl, sizeof res->note - nl, "no charset declared; the bytes decode as gbk");
     } else {
         res->source = "default";
-        rc = decode_as(&w1252, in, len, res);
+        rc = decode_as(&w1252, in, len, res, valid_utf8);
         snprintf(res->note + nl, sizeof res->note - nl, "no charset declared; decoded as windows-1252");
     }
     return rc;

@@ -225,6 +225,8 @@ static void find_phones(const char *t, size_t len, const char *default_cc, struc
     struct cwt__kwcursor words;
     cwt__kwcursor_init(&words, &phone_set, t, len);
     for (size_t i = 0; i < len && out->nphones < CWT__CONTACT_MAX; i++) {
+        if (!eager && (i = cwt__next_digit(t, len, i, '(', '+')) >= len) /* (eager: every byte, the reference) */
+            break;
         unsigned char c = (unsigned char)t[i];
         bool plus = c == '+' && i + 1 < len && isdigit((unsigned char)t[i + 1]);
         /* a number without a calling code starts only after a phone word */
@@ -335,8 +337,10 @@ void cwt__address_country(const char *line, size_t len, char cc[3])
     size_t first[PLACE_NAMES];
     for (size_t k = 0; k < PLACE_NAMES; k++)
         first[k] = SIZE_MAX;
+    struct cwt__bigrams_cur cur; /* the candidates of a block read once */
+    cwt__bigrams_cur_init(&cur, &pn_pairs, line, len);
     for (size_t i = 0; i < len; i++) {
-        if ((i = cwt__bigrams_next(&pn_pairs, line, len, i)) >= len)
+        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
             break;
         unsigned char c = (unsigned char)tolower((unsigned char)line[i]);
         bool wstart = i == 0 || !isalpha((unsigned char)line[i - 1]);

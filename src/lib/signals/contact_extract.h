@@ -74,8 +74,9 @@ struct cwt__contacts {
 void cwt__contact_extract(const char *text, size_t len, const char *default_cc, struct cwt__contacts *out);
 
 /* Only the phone numbers of @p text, each number's look-back for a phone word done before its digits
- * are counted (cwt__contact_extract() does it after, when that cannot change what is found): the
- * tests and the fuzz target compare the two. */
+ * are counted (cwt__contact_extract() does it after, when that cannot change what is found), and
+ * every byte tried (cwt__contact_extract() skips to the next digit, '(' or '+'): the tests and the
+ * fuzz target compare the two. */
 void cwt__contact_phones_eager(const char *text, size_t len, const char *default_cc, struct cwt__contacts *out);
 
 /* Checks one phone number as written ("+86 574 8765 4321", "(02) 123-4567"); fills @p out. */

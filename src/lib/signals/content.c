@@ -120,11 +120,8 @@ bool cwt__url_host(const char *url, char *out, size_t outsz)
     return true;
 }
 
-const struct cwt__body *cwt__body_by_host(const char *host)
+static const struct cwt__body *body_by_host(const char *host, size_t hl)
 {
-    if (!host)
-        return NULL;
-    size_t hl = strlen(host);
     for (size_t i = 0; i < CWT_ARRAY_LEN(bodies); i++) {
         for (const char *const *d = bodies[i].domains; *d; d++) {
             size_t dl = strlen(*d);
@@ -135,6 +132,24 @@ const struct cwt__body *cwt__body_by_host(const char *host)
         }
     }
     return NULL;
+}
+
+const struct cwt__body *cwt__body_by_host(const char *host)
+{
+    /* the last answer of this thread: a page's links mostly name one host */
+    static _Thread_local char last[256];
+    static _Thread_local const struct cwt__body *last_body;
+    if (!host)
+        return NULL;
+    size_t hl = strlen(host);
+    if (hl < sizeof last && memcmp(host, last, hl + 1) == 0)
+        return last_body;
+    const struct cwt__body *b = body_by_host(host, hl);
+    if (hl < sizeof last) {
+        memcpy(last, host, hl + 1);
+        last_body = b;
+    }
+    return b;
 }
 
 static bool first_body(const struct cwt__body_hit *h, void *ud)
@@ -194,8 +209,10 @@ size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
 {
     pthread_once(&first_once, first_build);
     size_t found = 0;
+    struct cwt__bigrams_cur cur; /* the candidates of a block read once */
+    cwt__bigrams_cur_init(&cur, &bn_pairs, text, len);
     for (size_t i = 0; i < len && found < max; i++) {
-        if ((i = cwt__bigrams_next(&bn_pairs, text, len, i)) >= len)
+        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
             break;
         int c0 = tolower((unsigned char)text[i]);
         if (bn_start[c0] == bn_start[c0 + 1])
@@ -317,8 +334,10 @@ size_t cwt__mss_scan(const char *text, size_t len, size_t max,
     pthread_once(&first_once, first_build);
     const bool *first = mss_first;
     size_t found = 0;
+    struct cwt__bigrams_cur cur; /* the candidates of a block read once */
+    cwt__bigrams_cur_init(&cur, &mss_pairs, text, len);
     for (size_t i = 0; i < len && found < max; i++) {
-        if ((i = cwt__bigrams_next(&mss_pairs, text, len, i)) >= len)
+        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
             break;
         if (!first[(unsigned char)text[i]])
             continue;

@@ -13,6 +13,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__)
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1
+#endif
 
 #include "signals/kwset.h"
 #include "signals/marks.h"
@@ -212,9 +216,11 @@ static bool run(const struct cwt__kwdfa *d, const char *t, size_t len, size_t en
     size_t p = *pp;
     uint32_t st = *pst;
     bool found = false;
+    struct cwt__bigrams_cur cur;
+    cwt__bigrams_cur_init(&cur, &d->pairs, t, len);
     while (p < end) {
         if (st == 0) {
-            if ((p = cwt__bigrams_next(&d->pairs, t, len, p)) >= end) {
+            if ((p = cwt__bigrams_cur_next(&cur, p)) >= end) {
                 p = end;
                 break;
             }
@@ -278,6 +284,16 @@ bool cwt__kwcursor_within(struct cwt__kwcursor *c, size_t from, size_t to)
     return c->last != SIZE_MAX && c->last >= from;
 }
 
+/* Adds byte @p c (folded) and, for a lowercase letter, its capital to bucket @p bit of the nibble
+ * tables @p lo and @p hi. */
+static void nibble_add(uint8_t lo[16], uint8_t hi[16], unsigned c, unsigned bit)
+{
+    lo[c & 15] = (uint8_t)(lo[c & 15] | bit);
+    hi[c >> 4] = (uint8_t)(hi[c >> 4] | bit);
+    if (c >= 'a' && c <= 'z')
+        nibble_add(lo, hi, c - 'a' + 'A', bit);
+}
+
 void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
 {
     if (!w[0] || !w[1]) {
@@ -286,6 +302,9 @@ void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
     }
     unsigned k = pair_key((unsigned char)w[0], (unsigned char)w[1]);
     b->bits[k >> 3] = (uint8_t)(b->bits[k >> 3] | (1u << (k & 7)));
+    unsigned bucket = 1u << ((k >> 8) & 7);
+    nibble_add(b->lo_first, b->hi_first, k >> 8, bucket);
+    nibble_add(b->lo_second, b->hi_second, k & 0xff, bucket);
     uint8_t f = (uint8_t)((unsigned char)w[0] | 0x20);
     for (unsigned j = 0; j < b->nfirst && j < CWT__BIGRAMS_FIRST; j++)
         if (b->first[j] == f)
@@ -296,10 +315,116 @@ void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
         b->nfirst++;
 }
 
+#if HAVE_AVX2_PATH
+/* The positions of t[i, len - 16) whose byte and the next may be a pair of one bucket (kwset.h), 32 at
+ * a time then 16; each checked against the pairs. Returns the first, or where the
+ * blocks stopped (*@p done false) for the bytes left. */
+__attribute__((target("avx2"))) static size_t next_avx2(const struct cwt__bigrams *b, const char *t, size_t len,
+                                                        size_t i, bool *done)
+{
+#define TABLE(x) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(x)))
+    const __m256i lo1 = TABLE(b->lo_first), hi1 = TABLE(b->hi_first), lo2 = TABLE(b->lo_second), hi2 = TABLE(b->hi_second);
+#undef TABLE
+    const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+    *done = false;
+    while (i + 32 < len) { /* the block and the byte after it are in the text */
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i + 1));
+        __m256i a = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v0, nib)),
+                                     _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib)));
+        __m256i c = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(v1, nib)),
+                                     _mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nib)));
+        __m256i none = _mm256_cmpeq_epi8(_mm256_and_si256(a, c), zero);
+        unsigned mask = ~(unsigned)_mm256_movemask_epi8(none);
+        while (mask) {
+            unsigned k = (unsigned)__builtin_ctz(mask);
+            if (pair_at(b, t, i + k)) {
+                *done = true;
+                return i + k;
+            }
+            mask &= mask - 1;
+        }
+        i += 32;
+    }
+    if (i + 16 < len) { /* one block of 16 (short texts: link texts and addresses) */
+        const __m128i lo1x = _mm256_castsi256_si128(lo1), lo2x = _mm256_castsi256_si128(lo2);
+        const __m128i hi1x = _mm256_castsi256_si128(hi1), hi2x = _mm256_castsi256_si128(hi2);
+        const __m128i nibx = _mm_set1_epi8(0x0f), zerox = _mm_setzero_si128();
+        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 1));
+        __m128i a = _mm_and_si128(_mm_shuffle_epi8(lo1x, _mm_and_si128(v0, nibx)),
+                                  _mm_shuffle_epi8(hi1x, _mm_and_si128(_mm_srli_epi16(v0, 4), nibx)));
+        __m128i c = _mm_and_si128(_mm_shuffle_epi8(lo2x, _mm_and_si128(v1, nibx)),
+                                  _mm_shuffle_epi8(hi2x, _mm_and_si128(_mm_srli_epi16(v1, 4), nibx)));
+        __m128i none = _mm_cmpeq_epi8(_mm_and_si128(a, c), zerox);
+        for (unsigned mask = ~(unsigned)_mm_movemask_epi8(none) & 0xffffu; mask; mask &= mask - 1) {
+            unsigned k = (unsigned)__builtin_ctz(mask);
+            if (pair_at(b, t, i + k)) {
+                *done = true;
+                return i + k;
+            }
+        }
+        i += 16;
+    }
+    return i;
+}
+
+/* The first 32-byte block of t[i, len - 1) with candidates (see next_avx2): its start, its candidates
+ * in *@p mask; else where the blocks stopped, *@p mask 0. */
+__attribute__((target("avx2"))) static size_t block_avx2(const struct cwt__bigrams *b, const char *t, size_t len,
+                                                         size_t i, uint32_t *mask)
+{
+#define TABLE(x) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(x)))
+    const __m256i lo1 = TABLE(b->lo_first), hi1 = TABLE(b->hi_first), lo2 = TABLE(b->lo_second), hi2 = TABLE(b->hi_second);
+#undef TABLE
+    const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+    for (; i + 32 < len; i += 32) {
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i + 1));
+        __m256i a = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v0, nib)),
+                                     _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib)));
+        __m256i c = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(v1, nib)),
+                                     _mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nib)));
+        uint32_t m = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(a, c), zero));
+        if (m) {
+            *mask = m;
+            return i;
+        }
+    }
+    *mask = 0;
+    return i;
+}
+
+bool cwt__cpu_avx2(void)
+{
+    static int known = -1; /* (a race writes the same answer twice) */
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (k < 0) {
+        __builtin_cpu_init();
+        k = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k;
+}
+#else
+bool cwt__cpu_avx2(void)
+{
+    return false;
+}
+#endif
+
 size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len, size_t i)
 {
     if (b->off)
         return i;
+#if HAVE_AVX2_PATH
+    if (i + 16 < len && cwt__cpu_avx2()) {
+        bool done;
+        i = next_avx2(b, t, len, i, &done);
+        if (done)
+            return i;
+    } else
+#endif
 #if defined(__SSE2__)
     if (b->nfirst <= CWT__BIGRAMS_FIRST && b->nfirst > 0 && i + 16 < len) {
         /* candidates: bytes that OR 0x20 equal a first byte OR 0x20 (a superset of the folded first
@@ -336,4 +461,65 @@ size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len
         x = y << 8;
     }
     return len;
+}
+
+size_t cwt__next_digit(const char *t, size_t len, size_t i, char a, char b)
+{
+#if defined(__SSE2__)
+    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+    const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i d = _mm_sub_epi8(v, zero); /* a digit is 0..9 unsigned */
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask)
+            return i + (unsigned)__builtin_ctz(mask);
+    }
+#endif
+    while (i < len && !(t[i] >= '0' && t[i] <= '9') && t[i] != a && t[i] != b)
+        i++;
+    return i;
+}
+
+void cwt__bigrams_cur_init(struct cwt__bigrams_cur *c, const struct cwt__bigrams *b, const char *t, size_t len)
+{
+    *c = (struct cwt__bigrams_cur){.b = b, .t = t, .len = len};
+#if HAVE_AVX2_PATH
+    c->avx2 = !b->off && cwt__cpu_avx2();
+#endif
+}
+
+size_t cwt__bigrams_cur_next(struct cwt__bigrams_cur *c, size_t i)
+{
+#if HAVE_AVX2_PATH
+    while (c->avx2) {
+        if (c->kept && i >= c->base && i - c->base < 32) {
+            uint32_t m = c->mask & (~(uint32_t)0 << (i - c->base));
+            for (; m; m &= m - 1) {
+                size_t p = c->base + (unsigned)__builtin_ctz(m);
+                if (pair_at(c->b, c->t, p)) {
+                    c->mask = m;
+                    return p;
+                }
+            }
+            i = c->base + 32; /* the block is done */
+        }
+        c->kept = false;
+        if (i + 32 >= c->len)
+            break; /* the last bytes as cwt__bigrams_next() does */
+        uint32_t m;
+        c->base = block_avx2(c->b, c->t, c->len, i, &m);
+        if (!m) {
+            i = c->base;
+            break;
+        }
+        c->mask = m;
+        c->kept = true;
+        if (i < c->base)
+            i = c->base;
+    }
+#endif
+    return cwt__bigrams_next(c->b, c->t, c->len, i);
 }

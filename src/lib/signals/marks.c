@@ -183,6 +183,44 @@ static bool match_at(const char *t, size_t len, size_t i, const char *s, bool ci
     return true;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* Positions of hay[*pi, len - 32) whose two bytes are the needle's first two in either case, 32 at a
+ * time; each checked whole. Returns the first match, else SIZE_MAX with *pi where the blocks stopped
+ * (past len - n when no start is left). */
+__attribute__((target("avx2"))) static size_t find_ci_avx2(const char *hay, size_t len, const char *needle, size_t n,
+                                                           size_t *pi)
+{
+    unsigned char a = fold((unsigned char)needle[0]), b = fold((unsigned char)needle[1]);
+    const __m256i a1 = _mm256_set1_epi8((char)a), b1 = _mm256_set1_epi8((char)b);
+    const __m256i a2 = _mm256_set1_epi8((char)(a >= 'a' && a <= 'z' ? a - 'a' + 'A' : a));
+    const __m256i b2 = _mm256_set1_epi8((char)(b >= 'a' && b <= 'z' ? b - 'a' + 'A' : b));
+    size_t i = *pi, last = len - n; /* the last possible start */
+    for (; i + 32 < len && i <= last; i += 32) { /* the block and the byte after it are in the text */
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(hay + i));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(hay + i + 1));
+        __m256i m = _mm256_and_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v0, a1), _mm256_cmpeq_epi8(v0, a2)),
+                                     _mm256_or_si256(_mm256_cmpeq_epi8(v1, b1), _mm256_cmpeq_epi8(v1, b2)));
+        for (unsigned mask = (unsigned)_mm256_movemask_epi8(m); mask; mask &= mask - 1) {
+            size_t p = i + (unsigned)__builtin_ctz(mask);
+            if (p > last) {
+                *pi = len; /* no start left */
+                return SIZE_MAX;
+            }
+            size_t k = 2;
+            while (k < n && fold((unsigned char)hay[p + k]) == fold((unsigned char)needle[k]))
+                k++;
+            if (k == n)
+                return p;
+        }
+    }
+    *pi = i;
+    return SIZE_MAX;
+}
+
+#endif
+
 size_t cwt__find_ci(const char *hay, size_t len, const char *needle)
 {
     return cwt__find_ci_n(hay, len, needle, strlen(needle));
@@ -209,6 +247,15 @@ size_t cwt__find_ci_n(const char *hay, size_t len, const char *needle, size_t n)
         }
         return SIZE_MAX;
     }
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (n >= 2 && len >= 64 && cwt__cpu_avx2()) { /* first two bytes 32 positions at a time */
+        size_t i = 0, at = find_ci_avx2(hay, len, needle, n, &i);
+        if (at != SIZE_MAX || i > len - n)
+            return at;
+        size_t r = cwt__find_ci_n(hay + i, len - i, needle, n); /* the last block's bytes as below */
+        return r == SIZE_MAX ? r : r + i;
+    }
+#endif
     const char *pl = memchr(hay, lo, (size_t)(end - hay));
     const char *pu = up != lo ? memchr(hay, up, (size_t)(end - hay)) : NULL;
     while (pl || pu) {
@@ -344,8 +391,10 @@ size_t cwt__marks_scan(const char *text, size_t len, size_t max,
     size_t last_end[CWT_ARRAY_LEN(marks)] = {0};
     struct ctxscan ctx;
     ctx_init(&ctx);
+    struct cwt__bigrams_cur cur; /* the candidates of a block read once */
+    cwt__bigrams_cur_init(&cur, &kw_pairs, text, len);
     for (size_t i = 0; i < len && found < max; i++) {
-        if ((i = cwt__bigrams_next(&kw_pairs, text, len, i)) >= len)
+        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
             break;
         unsigned char c = fold((unsigned char)text[i]);
         struct cwt__mark_hit hit = {0};

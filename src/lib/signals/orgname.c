@@ -35,7 +35,7 @@ static const char *const legal_words[] = {
 static bool is_legal_word(const char *w, size_t n)
 {
     for (size_t i = 0; i < CWT_ARRAY_LEN(legal_words); i++)
-        if (strlen(legal_words[i]) == n && strncmp(legal_words[i], w, n) == 0)
+        if (legal_words[i][0] == w[0] && strlen(legal_words[i]) == n && strncmp(legal_words[i], w, n) == 0)
             return true;
     return false;
 }
@@ -52,6 +52,8 @@ void cwt__orgname_norm(const char *in, char *out, size_t cap)
     for (const char *p = in; *p && n + 2 < sizeof tmp;) {
         bool hit = false;
         for (size_t i = 0; i < CWT_ARRAY_LEN(cjk_forms); i++) {
+            if (cjk_forms[i][0] != *p) /* (the first byte rejects most forms without a call) */
+                continue;
             size_t l = strlen(cjk_forms[i]);
             if (strncmp(p, cjk_forms[i], l) == 0) {
                 tmp[n++] = ' ';
@@ -228,8 +230,10 @@ size_t cwt__orgname_find(const char *t, size_t len, char out[][CWT__ORGNAME_MAX]
     for (size_t s = 0; s < CWT_ARRAY_LEN(latin_suffixes); s++)
         first[tolower((unsigned char)latin_suffixes[s][0])] = true;
     size_t n = 0;
+    struct cwt__bigrams_cur cur; /* the candidates of a block read once */
+    cwt__bigrams_cur_init(&cur, &org_pairs, t, len);
     for (size_t i = 0; i < len && n < max; i++) {
-        if ((i = cwt__bigrams_next(&org_pairs, t, len, i)) >= len)
+        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
             break;
         unsigned char c = (unsigned char)t[i];
         if (c < 0x80 && !first[tolower(c)])

@@ -23,6 +23,7 @@
 #define MX_LOOKUPS_MAX 2
 #define MX_TIMEOUT_MS 3000
 
+/* (each holds "map": has_map() searches for that first) */
 static const char *const map_hosts[] = {"google.com/maps", "maps.google.", "goo.gl/maps", "maps.app.goo.gl",
                                         "map.baidu.com", "amap.com", "openstreetmap.org", "map.naver.com",
                                         "maps.apple.com", "map.qq.com", "bing.com/maps", NULL};
@@ -47,7 +48,9 @@ struct page_contacts {
 
 static bool has_map(const char *s)
 {
-    for (const char *const *h = map_hosts; s && *h; h++)
+    if (!s || !strstr(s, "map")) /* every map host holds "map": most URLs need no other search */
+        return false;
+    for (const char *const *h = map_hosts; *h; h++)
         if (strstr(s, *h))
             return true;
     return false;

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "signals/kwset.h"
 #include "signals/units.h"
 
 #define A(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -415,6 +416,8 @@ size_t cwt__qvalue_scan(const char *text, size_t len, size_t max,
     size_t found = 0;
     size_t i = 0;
     while (i < len && found < max) {
+        if ((i = cwt__next_digit(text, len, i, '0', '0')) >= len) /* a number starts with a digit */
+            break;
         char c = text[i];
         bool start = is_digit(c) && (i == 0 || !(is_alnum((unsigned char)text[i - 1]) || text[i - 1] == '.' ||
                                                  text[i - 1] == ','));
