@@ -316,56 +316,82 @@ void cwt__bigrams_add(struct cwt__bigrams *b, const char *w)
 }
 
 #if HAVE_AVX2_PATH
-/* The positions of t[i, len - 16) whose byte and the next may be a pair of one bucket (kwset.h), 32 at
- * a time then 16; each checked against the pairs. Returns the first, or where the
- * blocks stopped (*@p done false) for the bytes left. */
+/* The bucket tables of kwset.h, loaded once per scan. */
+struct teddy {
+    __m256i lo1, hi1, lo2, hi2;
+};
+
+__attribute__((target("avx2"))) static inline void teddy_load(struct teddy *td, const struct cwt__bigrams *b)
+{
+#define TABLE(x) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(x)))
+    td->lo1 = TABLE(b->lo_first);
+    td->hi1 = TABLE(b->hi_first);
+    td->lo2 = TABLE(b->lo_second);
+    td->hi2 = TABLE(b->hi_second);
+#undef TABLE
+}
+
+/* The positions of p[0, 32) whose byte and the next may be a pair of one bucket (p[32] is read). */
+__attribute__((target("avx2"))) static inline uint32_t teddy_mask32(const struct teddy *td, const char *p)
+{
+    const __m256i nib = _mm256_set1_epi8(0x0f);
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 1));
+    __m256i a = _mm256_and_si256(_mm256_shuffle_epi8(td->lo1, _mm256_and_si256(v0, nib)),
+                                 _mm256_shuffle_epi8(td->hi1, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib)));
+    __m256i c = _mm256_and_si256(_mm256_shuffle_epi8(td->lo2, _mm256_and_si256(v1, nib)),
+                                 _mm256_shuffle_epi8(td->hi2, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nib)));
+    return ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(a, c), _mm256_setzero_si256()));
+}
+
+/* The same for p[0, 16) (p[16] is read): short texts, link texts and addresses. */
+__attribute__((target("avx2"))) static inline uint32_t teddy_mask16(const struct teddy *td, const char *p)
+{
+    const __m128i nib = _mm_set1_epi8(0x0f);
+    __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+    __m128i a = _mm_and_si128(_mm_shuffle_epi8(_mm256_castsi256_si128(td->lo1), _mm_and_si128(v0, nib)),
+                              _mm_shuffle_epi8(_mm256_castsi256_si128(td->hi1), _mm_and_si128(_mm_srli_epi16(v0, 4), nib)));
+    __m128i c = _mm_and_si128(_mm_shuffle_epi8(_mm256_castsi256_si128(td->lo2), _mm_and_si128(v1, nib)),
+                              _mm_shuffle_epi8(_mm256_castsi256_si128(td->hi2), _mm_and_si128(_mm_srli_epi16(v1, 4), nib)));
+    return ~(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(a, c), _mm_setzero_si128())) & 0xffffu;
+}
+#endif
+
+#if defined(__SSE2__)
+/* The first of the candidate positions base + k (k the set bits of @p mask) that starts a pair; SIZE_MAX if none. */
+static inline size_t first_pair(const struct cwt__bigrams *b, const char *t, size_t base, uint32_t mask)
+{
+    for (; mask; mask &= mask - 1) {
+        size_t p = base + (unsigned)__builtin_ctz(mask);
+        if (pair_at(b, t, p))
+            return p;
+    }
+    return SIZE_MAX;
+}
+#endif
+
+#if HAVE_AVX2_PATH
+/* The first position of t[i, len - 16) that starts a pair, 32 candidates at a time then 16; else where
+ * the blocks stopped (*@p done false) for the bytes left. */
 __attribute__((target("avx2"))) static size_t next_avx2(const struct cwt__bigrams *b, const char *t, size_t len,
                                                         size_t i, bool *done)
 {
-#define TABLE(x) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(x)))
-    const __m256i lo1 = TABLE(b->lo_first), hi1 = TABLE(b->hi_first), lo2 = TABLE(b->lo_second), hi2 = TABLE(b->hi_second);
-#undef TABLE
-    const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
-    *done = false;
-    while (i + 32 < len) { /* the block and the byte after it are in the text */
-        __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i));
-        __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i + 1));
-        __m256i a = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v0, nib)),
-                                     _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib)));
-        __m256i c = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(v1, nib)),
-                                     _mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nib)));
-        __m256i none = _mm256_cmpeq_epi8(_mm256_and_si256(a, c), zero);
-        unsigned mask = ~(unsigned)_mm256_movemask_epi8(none);
-        while (mask) {
-            unsigned k = (unsigned)__builtin_ctz(mask);
-            if (pair_at(b, t, i + k)) {
-                *done = true;
-                return i + k;
-            }
-            mask &= mask - 1;
-        }
-        i += 32;
+    struct teddy td;
+    teddy_load(&td, b);
+    *done = true;
+    for (; i + 32 < len; i += 32) { /* the block and the byte after it are in the text */
+        size_t p = first_pair(b, t, i, teddy_mask32(&td, t + i));
+        if (p != SIZE_MAX)
+            return p;
     }
-    if (i + 16 < len) { /* one block of 16 (short texts: link texts and addresses) */
-        const __m128i lo1x = _mm256_castsi256_si128(lo1), lo2x = _mm256_castsi256_si128(lo2);
-        const __m128i hi1x = _mm256_castsi256_si128(hi1), hi2x = _mm256_castsi256_si128(hi2);
-        const __m128i nibx = _mm_set1_epi8(0x0f), zerox = _mm_setzero_si128();
-        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 1));
-        __m128i a = _mm_and_si128(_mm_shuffle_epi8(lo1x, _mm_and_si128(v0, nibx)),
-                                  _mm_shuffle_epi8(hi1x, _mm_and_si128(_mm_srli_epi16(v0, 4), nibx)));
-        __m128i c = _mm_and_si128(_mm_shuffle_epi8(lo2x, _mm_and_si128(v1, nibx)),
-                                  _mm_shuffle_epi8(hi2x, _mm_and_si128(_mm_srli_epi16(v1, 4), nibx)));
-        __m128i none = _mm_cmpeq_epi8(_mm_and_si128(a, c), zerox);
-        for (unsigned mask = ~(unsigned)_mm_movemask_epi8(none) & 0xffffu; mask; mask &= mask - 1) {
-            unsigned k = (unsigned)__builtin_ctz(mask);
-            if (pair_at(b, t, i + k)) {
-                *done = true;
-                return i + k;
-            }
-        }
+    if (i + 16 < len) {
+        size_t p = first_pair(b, t, i, teddy_mask16(&td, t + i));
+        if (p != SIZE_MAX)
+            return p;
         i += 16;
     }
+    *done = false;
     return i;
 }
 
@@ -374,18 +400,10 @@ __attribute__((target("avx2"))) static size_t next_avx2(const struct cwt__bigram
 __attribute__((target("avx2"))) static size_t block_avx2(const struct cwt__bigrams *b, const char *t, size_t len,
                                                          size_t i, uint32_t *mask)
 {
-#define TABLE(x) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)(x)))
-    const __m256i lo1 = TABLE(b->lo_first), hi1 = TABLE(b->hi_first), lo2 = TABLE(b->lo_second), hi2 = TABLE(b->hi_second);
-#undef TABLE
-    const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+    struct teddy td;
+    teddy_load(&td, b);
     for (; i + 32 < len; i += 32) {
-        __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i));
-        __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(t + i + 1));
-        __m256i a = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v0, nib)),
-                                     _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(v0, 4), nib)));
-        __m256i c = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(v1, nib)),
-                                     _mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(v1, 4), nib)));
-        uint32_t m = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(a, c), zero));
+        uint32_t m = teddy_mask32(&td, t + i);
         if (m) {
             *mask = m;
             return i;
@@ -438,13 +456,9 @@ size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len
             __m128i m = _mm_cmpeq_epi8(v, f[0]);
             for (unsigned j = 1; j < b->nfirst; j++)
                 m = _mm_or_si128(m, _mm_cmpeq_epi8(v, f[j]));
-            unsigned mask = (unsigned)_mm_movemask_epi8(m);
-            while (mask) {
-                unsigned k = (unsigned)__builtin_ctz(mask);
-                if (pair_at(b, t, i + k))
-                    return i + k;
-                mask &= mask - 1;
-            }
+            size_t p = first_pair(b, t, i, (uint32_t)_mm_movemask_epi8(m));
+            if (p != SIZE_MAX)
+                return p;
             i += 16;
         }
     }
