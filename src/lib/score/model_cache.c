@@ -9,14 +9,14 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "score/score.h"
+#include "util/fileid.h"
 
 struct model_entry {
     struct model_entry *next;
     char *path;
-    struct stat st;
+    struct cwt__fileid id;
     struct cwt__model *m;
     size_t refs;  /* holders */
     bool current; /* the entry a new acquire of its path may return */
@@ -24,12 +24,6 @@ struct model_entry {
 
 static struct model_entry *entries;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-
-static bool same_file(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
-}
 
 /* Unlinks and frees the entries nobody holds that are no longer current. Called with the lock. */
 static void sweep(void)
@@ -50,13 +44,11 @@ static void sweep(void)
 enum cwt_status cwt__model_acquire(const char *path, const struct cwt__model **out, struct cwt_err *err)
 {
     *out = NULL;
-    struct stat st;
-    if (stat(path, &st) != 0) /* cwt__model_load() words the error */
-        memset(&st, 0, sizeof st);
+    struct cwt__fileid id = cwt__fileid_of(path); /* a missing file: cwt__model_load() words the error */
     pthread_mutex_lock(&lock);
     for (struct model_entry *e = entries; e; e = e->next)
         if (e->current && strcmp(e->path, path) == 0) {
-            if (st.st_ino && same_file(&e->st, &st)) {
+            if (id.exists && cwt__fileid_same(&e->id, &id)) {
                 e->refs++;
                 *out = e->m;
                 pthread_mutex_unlock(&lock);
@@ -78,10 +70,10 @@ enum cwt_status cwt__model_acquire(const char *path, const struct cwt__model **o
         cwt__model_free(m);
         return cwt_err_set(err, CWT_ENOMEM, "out of memory loading model '%s'", path);
     }
-    e->st = st;
+    e->id = id;
     e->m = m;
     e->refs = 1;
-    e->current = st.st_ino != 0;
+    e->current = id.exists;
     pthread_mutex_lock(&lock);
     e->next = entries;
     entries = e;

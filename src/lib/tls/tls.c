@@ -13,9 +13,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "tls/tls_internal.h"
+#include "util/fileid.h"
 #include "util/idn.h"
 
 static const char *const problem_codes[CWT__TLS_P_COUNT_] = {
@@ -183,21 +183,12 @@ void cwt__tls_report_free(struct cwt__tls_report *r)
 #define STORE_CACHE 8
 struct store_slot {
     char *path; /* NULL: the system default paths */
-    struct stat st;
-    bool have_st;
+    struct cwt__fileid id;
     X509_STORE *store;
 };
 static struct store_slot store_cache[STORE_CACHE];
 static size_t store_next;
 static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static bool same_file(const struct store_slot *s, const struct stat *st, bool have_st)
-{
-    if (s->have_st != have_st)
-        return false;
-    return !have_st || (s->st.st_dev == st->st_dev && s->st.st_ino == st->st_ino && s->st.st_size == st->st_size &&
-                        s->st.st_mtim.tv_sec == st->st_mtim.tv_sec && s->st.st_mtim.tv_nsec == st->st_mtim.tv_nsec);
-}
 
 static enum cwt_status store_new(const struct cwt__tls_opts *opts, X509_STORE **out, struct cwt_err *err)
 {
@@ -223,13 +214,12 @@ static enum cwt_status store_new(const struct cwt__tls_opts *opts, X509_STORE **
 enum cwt_status cwt__tls_store_load(const struct cwt__tls_opts *opts, X509_STORE **out, struct cwt_err *err)
 {
     const char *path = opts && opts->ca_file ? opts->ca_file : NULL;
-    struct stat st;
-    bool have_st = stat(path ? path : X509_get_default_cert_file(), &st) == 0;
+    struct cwt__fileid id = cwt__fileid_of(path ? path : X509_get_default_cert_file());
     *out = NULL;
     pthread_mutex_lock(&store_lock);
     for (size_t i = 0; i < STORE_CACHE; i++) {
         struct store_slot *s = &store_cache[i];
-        if (s->store && (path ? s->path && strcmp(s->path, path) == 0 : !s->path) && same_file(s, &st, have_st) &&
+        if (s->store && (path ? s->path && strcmp(s->path, path) == 0 : !s->path) && cwt__fileid_same(&s->id, &id) &&
             X509_STORE_up_ref(s->store) == 1) {
             *out = s->store;
             pthread_mutex_unlock(&store_lock);
@@ -243,7 +233,7 @@ enum cwt_status cwt__tls_store_load(const struct cwt__tls_opts *opts, X509_STORE
         struct store_slot *s = &store_cache[store_next++ % STORE_CACHE];
         X509_STORE_free(s->store); /* the cache's reference; holders keep theirs */
         cwt_free(s->path);
-        *s = (struct store_slot){.path = copy, .st = st, .have_st = have_st, .store = fresh};
+        *s = (struct store_slot){.path = copy, .id = id, .store = fresh};
         copy = NULL;
     }
     pthread_mutex_unlock(&store_lock);
