@@ -163,11 +163,12 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
-static const char *header_of(const struct xfer *x, const char *name)
+/* The value of the first header named @p name (lower case) among @p n, or NULL. */
+static const char *header_find(const struct cwt__header *h, size_t n, const char *name)
 {
-    for (size_t i = 0; i < x->nheaders; i++)
-        if (strcmp(x->headers[i].name, name) == 0)
-            return x->headers[i].value;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(h[i].name, name) == 0)
+            return h[i].value;
     return NULL;
 }
 
@@ -179,7 +180,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     size_t n = size * nmemb;
     if (!x->enc_known) {
         x->enc_known = true;
-        x->enc = cwt__encoding_of(header_of(x, "content-encoding"));
+        x->enc = cwt__encoding_of(header_find(x->headers, x->nheaders, "content-encoding"));
     }
     if (x->enc == CWT__ENC_UNSUPPORTED)
         return 0;
@@ -460,12 +461,11 @@ static enum cwt_status finish(struct xfer *x, CURLcode cc)
                                                    : NULL;
     if (v)
         r->http_version = cwt_strdup(v);
-    char coding[64];
-    snprintf(coding, sizeof coding, "%s", header_of(x, "content-encoding") ? header_of(x, "content-encoding") : "");
     r->headers = x->headers;
     r->nheaders = x->nheaders;
     x->headers = NULL;
     x->nheaders = 0;
+    const char *coding = cwt__response_header(r, "content-encoding");
     r->truncated = x->truncated;
     if (x->enc == CWT__ENC_UNSUPPORTED) {
         set_error(r, CWT_EUNSUPPORTED, "'%s' was sent with Content-Encoding: %s, which cwtap did not ask for (it asks for gzip)",
@@ -685,10 +685,7 @@ enum cwt_status cwt__fetch(const struct cwt_ctx *ctx, const struct cwt__fetch_op
 
 const char *cwt__response_header(const struct cwt__response *r, const char *name)
 {
-    for (size_t i = 0; r && i < r->nheaders; i++)
-        if (strcmp(r->headers[i].name, name) == 0)
-            return r->headers[i].value;
-    return NULL;
+    return r ? header_find(r->headers, r->nheaders, name) : NULL;
 }
 
 void cwt__response_release(struct cwt__response *r)
