@@ -14,7 +14,6 @@
  */
 #include <curl/curl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <strings.h>
 #include <sys/socket.h>
 
@@ -22,6 +21,7 @@
 #include "fetch/decode.h"
 #include "fetch/fetch.h"
 #include "util/netaddr.h"
+#include "util/url.h"
 #include "util/buf.h"
 
 enum {
@@ -72,21 +72,12 @@ static void headers_clear(struct xfer *x)
     x->nheaders = 0;
 }
 
-/* True when @p url is https to @p host (any case) and @p port. */
+/* True when @p url is https to @p host (any case; an IPv6 address without brackets) and @p port. */
 static bool url_is_tls_to(const char *url, const char *host, int port)
 {
-    CURLU *u = curl_url();
-    char *scheme = NULL, *h = NULL, *p = NULL;
-    bool same = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-                curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-                curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
-                curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK && strcasecmp(scheme, "https") == 0 &&
-                strcasecmp(h, host) == 0 && strtol(p, NULL, 10) == port;
-    curl_free(scheme);
-    curl_free(h);
-    curl_free(p);
-    curl_url_cleanup(u);
-    return same;
+    struct cwt_url u;
+    return cwt__url_split(url, &u, NULL) == CWT_OK && strcmp(u.scheme, "https") == 0 && strcasecmp(u.host, host) == 0 &&
+           u.port == port;
 }
 
 /* Offers the handshake of the connection a response arrives on to the tap, when it is the one wanted. */
