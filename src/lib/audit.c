@@ -50,17 +50,14 @@ static bool resolve_addr(const struct cwt_audit_opts *o, const char *host, int p
     return false;
 }
 
-/* The crawl's handshake with the host:port the tls inspection judges, kept while the crawl runs. */
-struct tls_catch {
-    struct cwt__tls_seen *seen;
-};
-
+/* Keeps the crawl's handshake with the host:port the tls inspection judges in *@p ud (a struct
+ * cwt__tls_seen *) while the crawl runs. */
 static bool keep_handshake(void *ud, void *ssl, const char *address, double handshake_ms)
 {
-    struct tls_catch *c = ud;
-    if (!c->seen)
-        c->seen = cwt__tls_seen_take(ssl, address, handshake_ms); /* NULL: resumed session, or no memory */
-    return c->seen != NULL;
+    struct cwt__tls_seen **seen = ud;
+    if (!*seen)
+        *seen = cwt__tls_seen_take(ssl, address, handshake_ms); /* NULL: resumed session, or no memory */
+    return *seen != NULL;
 }
 
 static json_t *crawl_json(const struct cwt__crawl *c)
@@ -102,7 +99,7 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
     const struct cwt__model *model = NULL;
     struct cwt__crawl *crawl = NULL;
     struct cwt__tls_report *tls = NULL;
-    struct tls_catch caught = {0};
+    struct cwt__tls_seen *seen = NULL; /* the crawl's handshake, when it made one (keep_handshake) */
     struct cwt__whois *whois = NULL;
     struct cwt__site_page *pages = NULL;
     struct cwt__signal *sigs = NULL;
@@ -128,7 +125,7 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
     /* The crawl's connections handshake as the inspection would; the first full handshake with
      * host:tls_port is judged instead of a second connection (docs/internals/tls.md). */
     const struct cwt__fetch_tls_tap tap = {
-        .host = u.host, .port = tls_port, .setup = cwt__tls_client_setup, .seen = keep_handshake, .ud = &caught};
+        .host = u.host, .port = tls_port, .setup = cwt__tls_client_setup, .seen = keep_handshake, .ud = &seen};
 
     struct cwt__fetch_opts fo = {
         .ca_file = o->ca_file,
@@ -158,7 +155,7 @@ enum cwt_status cwt_audit(struct cwt_ctx *ctx, const char *url, const struct cwt
             .at = at,
             .timeout_ms = lim->timeout_ms,
         };
-        rc = caught.seen ? cwt__tls_inspect_seen(ctx, &to, u.host, tls_port, caught.seen, &tls, err)
+        rc = seen ? cwt__tls_inspect_seen(ctx, &to, u.host, tls_port, seen, &tls, err)
                          : cwt__tls_inspect(ctx, &to, u.host, tls_port, &tls, err);
         if (rc)
             goto out;
@@ -262,7 +259,7 @@ out:
     cwt_free(reg_domain);
     cwt__whois_free(whois);
     cwt__tls_report_free(tls);
-    cwt__tls_seen_free(caught.seen);
+    cwt__tls_seen_free(seen);
     cwt__crawl_free(crawl);
     cwt__model_release(model);
     return rc;
