@@ -246,6 +246,50 @@ static void test_charset_lie_real_page(void **state)
     free(html);
 }
 
+/* cwt__charset_to_utf8_take() of a copy of @p in: the same result as cwt__charset_to_utf8(); a
+ * well-formed UTF-8 body is handed over in the caller's buffer (at its start, past a BOM too). */
+static void check_take(const char *in, size_t len, const char *header, bool html, bool handed_over)
+{
+    struct cwt__charset_result a, b;
+    assert_int_equal(cwt__charset_to_utf8(in, len, header, html, &a), CWT_OK);
+    char *buf = cwt_malloc(len + 1);
+    assert_non_null(buf);
+    memcpy(buf, in, len);
+    buf[len] = '\0';
+    assert_int_equal(cwt__charset_to_utf8_take(buf, len, header, html, &b), CWT_OK);
+    assert_int_equal(b.out_len, a.out_len);
+    assert_memory_equal(b.out, a.out, a.out_len);
+    assert_int_equal(b.out[b.out_len], '\0');
+    assert_string_equal(b.charset, a.charset);
+    assert_string_equal(b.source, a.source);
+    assert_string_equal(b.note, a.note);
+    assert_int_equal(b.replaced, a.replaced);
+    if (handed_over)
+        assert_ptr_equal(b.out, buf); /* else buf was freed: the sanitizer build would see a leak */
+    else
+        assert_ptr_not_equal(b.out, buf);
+    cwt_free(a.out);
+    cwt_free(b.out);
+}
+
+static void test_charset_take(void **state)
+{
+    (void)state;
+    check_take("<p>plain ascii</p>", 18, NULL, true, true);
+    check_take("<p>h\xC3\xA9 \xE8\x81\x94</p>", 14, "utf-8", true, true);
+    check_take("<p>h\xC3\xA9 \xE8\x81\x94</p>", 14, "gbk", true, true); /* the lie: utf-8 whatever it says */
+    check_take("\xEF\xBB\xBFh\xC3\xA9", 6, "gbk", true, true);           /* past a BOM */
+    check_take("", 0, NULL, true, true);
+    check_take("\xFF\xFEh\0i\0", 6, NULL, true, false);                    /* UTF-16: converted */
+    check_take("a\xFF" "b\xC0\xAF" "c", 6, "utf-8", false, false);         /* ill-formed: replaced */
+    check_take("caf\xE9", 4, "iso-8859-1", false, false);
+    size_t elen;
+    char *gbk = encode("<meta charset=gbk><p>联系我们</p>", "GBK", &elen);
+    check_take(gbk, elen, "utf-8", true, false); /* the <meta> wins over a header the bytes contradict */
+    check_take(gbk + 18, elen - 18, NULL, false, false);
+    free(gbk);
+}
+
 static void test_charset_edges(void **state)
 {
     (void)state;
@@ -481,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_addr_classes),     cmocka_unit_test(test_allow_list),
         cmocka_unit_test(test_charset_samples),  cmocka_unit_test(test_charset_lie_real_page),
         cmocka_unit_test(test_charset_edges),    cmocka_unit_test(test_sniff_meta),
+        cmocka_unit_test(test_charset_take),
         cmocka_unit_test(test_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

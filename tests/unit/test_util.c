@@ -50,6 +50,20 @@ static void test_buf_cap(void **state)
     assert_int_equal(len, 8);
     cwt_free(d);
     cwt_buf_release(&b);
+    /* a reservation: one allocation of exactly what is asked, terminated, bounded by the cap */
+    cwt_buf_init(&b, 8);
+    assert_int_equal(cwt_buf_reserve(&b, 9), CWT_ETOOBIG);
+    assert_null(b.data);
+    assert_int_equal(cwt_buf_reserve(&b, 8), CWT_OK);
+    assert_int_equal(b.cap, 9);
+    assert_string_equal(b.data, "");
+    assert_int_equal(cwt_buf_adds(&b, "1234"), CWT_OK);
+    assert_int_equal(cwt_buf_reserve(&b, 5), CWT_ETOOBIG);
+    assert_int_equal(cwt_buf_reserve(&b, 2), CWT_OK); /* room already: nothing moves */
+    assert_int_equal(b.cap, 9);
+    assert_int_equal(cwt_buf_adds(&b, "5678"), CWT_OK);
+    assert_string_equal(b.data, "12345678");
+    cwt_buf_release(&b);
 }
 
 static int64_t fixed_clock(void *ud)

@@ -259,11 +259,13 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/';
 }
 
+/* The first place of @p needle (lower case) in [h, end), any case: its first byte is compared before the rest. */
 static const char *find_ci(const char *h, const char *end, const char *needle)
 {
     size_t n = strlen(needle);
+    char c0 = needle[0], c1 = (c0 >= 'a' && c0 <= 'z') ? (char)(c0 - 32) : c0;
     for (const char *p = h; p + n <= end; p++)
-        if (strncasecmp(p, needle, n) == 0)
+        if ((*p == c0 || *p == c1) && strncasecmp(p + 1, needle + 1, n - 1) == 0)
             return p;
     return NULL;
 }
@@ -303,16 +305,25 @@ bool cwt__charset_sniff_meta(const char *html, size_t len, char *buf, size_t siz
 }
 
 /* Decodes with @p l into res; CWT_ENOMEM or CWT_OK. @p valid: whether the bytes are well-formed
- * UTF-8 when the caller has scanned them (1 or 0), else -1. */
+ * UTF-8 when the caller has scanned them (1 or 0), else -1. @p own: the caller's buffer that @p in
+ * lies in (at its start, or past a BOM), which well-formed UTF-8 is handed over in instead of being
+ * copied (then *own becomes NULL); NULL when @p in is not ours to keep. */
 static enum cwt_status decode_as(const struct cs_label *l, const char *in, size_t len,
-                                 struct cwt__charset_result *res, int valid)
+                                 struct cwt__charset_result *res, int valid, char **own)
 {
     res->replaced = 0;
     if (!l->iconv_name && (valid < 0 ? utf8_scan(in, len, NULL) : valid == 1)) { /* well-formed UTF-8: the bytes as they are */
-        char *copy = cwt_malloc(len + 1);
-        if (!copy)
+        char *copy;
+        if (own && *own) {
+            copy = *own;
+            *own = NULL;
+            if (copy != in)
+                memmove(copy, in, len); /* past a BOM */
+        } else if ((copy = cwt_malloc(len + 1)) != NULL) {
+            memcpy(copy, in, len);
+        } else {
             return CWT_ENOMEM;
-        memcpy(copy, in, len);
+        }
         copy[len] = '\0';
         res->charset = l->canonical;
         cwt_free(res->out);
@@ -354,15 +365,16 @@ static bool decodes_cleanly(const struct cs_label *l, const char *in, size_t len
     if (!l->iconv_name)
         return cwt__utf8_valid(in, len, NULL);
     struct cwt__charset_result tmp = {0};
-    if (decode_as(l, in, len, &tmp, -1) != CWT_OK)
+    if (decode_as(l, in, len, &tmp, -1, NULL) != CWT_OK)
         return false;
     bool clean = tmp.replaced == 0 && strcmp(tmp.charset, l->canonical) == 0;
     cwt_free(tmp.out);
     return clean;
 }
 
-enum cwt_status cwt__charset_to_utf8(const char *in, size_t len, const char *header_charset, bool is_html,
-                                     struct cwt__charset_result *res)
+/* cwt__charset_to_utf8(), handing well-formed UTF-8 over in *@p own when @p own is given (see decode_as). */
+static enum cwt_status to_utf8(const char *in, size_t len, const char *header_charset, bool is_html,
+                               struct cwt__charset_result *res, char **own)
 {
     static const struct cs_label utf8 = {"utf-8", "utf-8", NULL};
     static const struct cs_label u16le = {"utf-16le", "utf-16le", "UTF-16LE"};
@@ -375,11 +387,11 @@ enum cwt_status cwt__charset_to_utf8(const char *in, size_t len, const char *hea
 
     if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
         res->source = "bom";
-        return decode_as(&utf8, in + 3, len - 3, res, -1);
+        return decode_as(&utf8, in + 3, len - 3, res, -1, own);
     }
     if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
         res->source = "bom";
-        return decode_as(u[0] == 0xFF ? &u16le : &u16be, in + 2, len - 2, res, -1);
+        return decode_as(u[0] == 0xFF ? &u16le : &u16be, in + 2, len - 2, res, -1, own);
     }
 
     const struct cs_label *declared = NULL, *meta = NULL;
@@ -407,8 +419,8 @@ enum cwt_status cwt__charset_to_utf8(const char *in, size_t len, const char *hea
 
     if (declared && !declared->iconv_name) { /* declared UTF-8 */
         if (valid_utf8 || !meta || meta == declared || !meta->iconv_name || !decodes_cleanly(meta, in, len))
-            return decode_as(declared, in, len, res, valid_utf8);
-        rc = decode_as(meta, in, len, res, valid_utf8);
+            return decode_as(declared, in, len, res, valid_utf8, own);
+        rc = decode_as(meta, in, len, res, valid_utf8, own);
         snprintf(res->note, sizeof res->note,
                  "declared utf-8 in the header but the body is not utf-8; decoded as '%s' per <meta>",
                  meta->canonical);
@@ -417,30 +429,45 @@ enum cwt_status cwt__charset_to_utf8(const char *in, size_t len, const char *hea
     }
     if (declared) {
         if (valid_utf8 && mb >= 2) {
-            rc = decode_as(&utf8, in, len, res, valid_utf8);
+            rc = decode_as(&utf8, in, len, res, valid_utf8, own);
             snprintf(res->note, sizeof res->note, "declared '%s' (%s) but the body is valid utf-8; decoded as utf-8",
                      label, res->source);
             res->source = "sniffed";
             return rc;
         }
-        return decode_as(declared, in, len, res, valid_utf8);
+        return decode_as(declared, in, len, res, valid_utf8, own);
     }
     if (header_charset && *header_charset)
         snprintf(res->note, sizeof res->note, "unknown charset '%.60s' in the header; ", header_charset);
     size_t nl = strlen(res->note);
     if (valid_utf8) {
         res->source = mb ? "sniffed" : "default";
-        rc = decode_as(&utf8, in, len, res, valid_utf8);
+        rc = decode_as(&utf8, in, len, res, valid_utf8, own);
         if (nl >= 2)
             res->note[nl - 2] = '\0'; /* drop the "; " */
     } else if (decodes_cleanly(&gbk, in, len)) {
         res->source = "sniffed";
-        rc = decode_as(&gbk, in, len, res, valid_utf8);
+        rc = decode_as(&gbk, in, len, res, valid_utf8, own);
         snprintf(res->note + nl, sizeof res->note - nl, "no charset declared; the bytes decode as gbk");
     } else {
         res->source = "default";
-        rc = decode_as(&w1252, in, len, res, valid_utf8);
+        rc = decode_as(&w1252, in, len, res, valid_utf8, own);
         snprintf(res->note + nl, sizeof res->note - nl, "no charset declared; decoded as windows-1252");
     }
     return rc;
+}
+
+enum cwt_status cwt__charset_to_utf8(const char *in, size_t len, const char *header_charset, bool is_html,
+                                     struct cwt__charset_result *res)
+{
+    return to_utf8(in, len, header_charset, is_html, res, NULL);
+}
+
+enum cwt_status cwt__charset_to_utf8_take(char *in, size_t len, const char *header_charset, bool is_html,
+                                          struct cwt__charset_result *res)
+{
+    char *own = in;
+    enum cwt_status st = to_utf8(in, len, header_charset, is_html, res, &own);
+    cwt_free(own); /* not handed over: converted, or an error */
+    return st;
 }

@@ -41,4 +41,12 @@ bool cwt__charset_sniff_meta(const char *html, size_t len, char *buf, size_t siz
 enum cwt_status cwt__charset_to_utf8(const char *in, size_t len, const char *header_charset, bool is_html,
                                      struct cwt__charset_result *res);
 
+/*
+ * cwt__charset_to_utf8() of a buffer the caller hands over: @p in was allocated with cwt_malloc()
+ * (at least @p len + 1 bytes) and is always taken. A body that is well-formed UTF-8 (most are)
+ * becomes res->out as it is, without a copy; otherwise @p in is freed once converted.
+ */
+enum cwt_status cwt__charset_to_utf8_take(char *in, size_t len, const char *header_charset, bool is_html,
+                                          struct cwt__charset_result *res);
+
 #endif

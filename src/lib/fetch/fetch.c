@@ -172,6 +172,12 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     if (!x->enc_known) {
         x->enc_known = true;
         x->enc = cwt__encoding_of(header_find(x->headers, x->nheaders, "content-encoding"));
+        /* a stated length within the cap: one allocation instead of doubling (when it lies, the cap
+         * still bounds what is kept, and a failed reservation only leaves the doubling) */
+        curl_off_t cl = -1;
+        if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK && cl > 0 &&
+            (uint64_t)cl <= x->cap && x->body.len == 0)
+            (void)cwt_buf_reserve(&x->body, (size_t)cl);
     }
     if (x->enc == CWT__ENC_UNSUPPORTED)
         return 0;
@@ -411,9 +417,8 @@ static enum cwt_status finish_body(struct xfer *x)
         r->body_len = len;
         return CWT_OK;
     }
-    struct cwt__charset_result cr;
-    enum cwt_status st = cwt__charset_to_utf8(raw, len, hdr_charset[0] ? hdr_charset : NULL, is_html, &cr);
-    cwt_free(raw);
+    struct cwt__charset_result cr; /* a UTF-8 body (most are) is handed over as it is, not copied */
+    enum cwt_status st = cwt__charset_to_utf8_take(raw, len, hdr_charset[0] ? hdr_charset : NULL, is_html, &cr);
     if (st != CWT_OK)
         return st;
     r->body = cr.out;

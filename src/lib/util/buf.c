@@ -47,6 +47,22 @@ static enum cwt_status reserve(struct cwt_buf *b, size_t n)
     return CWT_OK;
 }
 
+enum cwt_status cwt_buf_reserve(struct cwt_buf *b, size_t n)
+{
+    if (n > b->max || b->len > b->max - n)
+        return CWT_ETOOBIG;
+    size_t need = b->len + n + 1;
+    if (need <= b->cap)
+        return CWT_OK;
+    char *p = cwt_realloc(b->data, need);
+    if (!p)
+        return CWT_ENOMEM;
+    b->data = p;
+    b->cap = need;
+    b->data[b->len] = '\0';
+    return CWT_OK;
+}
+
 enum cwt_status cwt_buf_add(struct cwt_buf *b, const void *p, size_t n)
 {
     enum cwt_status rc = reserve(b, n);
