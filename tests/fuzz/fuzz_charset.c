@@ -2,10 +2,12 @@
 /*
  * libFuzzer target: charset detection and conversion (fetch/charset.c). The
  * first byte picks a declared charset (or none); the rest is the body. The
- * output must always be well-formed UTF-8 of bounded size.
+ * output must always be well-formed UTF-8 of bounded size, and the variant that
+ * takes the caller's buffer (cwt__charset_to_utf8_take) must give the same.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fetch/charset.h"
 
@@ -25,6 +27,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (!r.out || r.out_len > 4 * (size - 1) + 4 || r.out[r.out_len] != '\0' || !cwt__utf8_valid(r.out, r.out_len, NULL))
         abort();
+    char *own = cwt_malloc(size);
+    struct cwt__charset_result t;
+    if (!own) {
+        cwt_free(r.out);
+        return 0;
+    }
+    memcpy(own, data + 1, size - 1);
+    own[size - 1] = '\0';
+    if (cwt__charset_to_utf8_take(own, size - 1, label, html, &t) != CWT_OK) {
+        cwt_free(r.out);
+        return 0;
+    }
+    if (t.out_len != r.out_len || memcmp(t.out, r.out, r.out_len) != 0 || t.out[t.out_len] != '\0' ||
+        strcmp(t.charset, r.charset) != 0 || strcmp(t.source, r.source) != 0 || strcmp(t.note, r.note) != 0 ||
+        t.replaced != r.replaced)
+        abort();
+    cwt_free(t.out);
     cwt_free(r.out);
     char buf[64];
     (void)cwt__charset_sniff_meta((const char *)data, size, buf, sizeof buf);
