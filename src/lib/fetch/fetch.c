@@ -7,10 +7,12 @@
  * open-socket callback, i.e. on the address actually about to be connected,
  * for the first hop and every redirect, before any packet is sent. Only http
  * and https are allowed, environment proxies are ignored. Text bodies are
- * converted to UTF-8 (charset.c); failures become a status and a message that
- * names the URL and the reason. A caller's TLS tap sees every new connection's
- * SSL_CTX and the handshake of the connection to one host:port (audit.c hands
- * them to the tls layer, which then makes no second handshake).
+ * converted to UTF-8 (charset.c; one already in UTF-8 is handed over in the
+ * buffer it arrived or was gunzipped in, not copied); failures become a
+ * status and a message that names the URL and the reason. A caller's TLS tap
+ * sees every new connection's SSL_CTX and the handshake of the connection to
+ * one host:port (audit.c hands them to the tls layer, which then makes no
+ * second handshake).
  */
 #include <curl/curl.h>
 #include <stdio.h>
