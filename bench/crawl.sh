@@ -74,19 +74,32 @@ with open(os.path.join(out, "common", "404.html"), "w") as f:
     f.write("<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n")
 PY
 
-# One certificate for every site, from a test CA (as scripts/sites.sh does).
+# A certificate per site, as real sites have (its name alone in subjectAltName), from a test CA as
+# scripts/sites.sh does; nginx picks it by the SNI name. BENCH_CRAWL_ONE_CERT=1 serves one certificate
+# naming every site instead (200 SANs: each handshake then decodes and checks them all; the bench did
+# this until 2026-12-06).
 cd "$T/certs"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem -days 30 \
     -subj '/CN=cwtap bench CA' -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
     >/dev/null 2>&1
-san=$(awk -F/ '{ split($3, h, ":"); printf "%sDNS:%s", (NR > 1 ? "," : ""), h[1] }' "$T/urls.txt")
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout site.key -out site.csr \
     -subj '/CN=cwtap bench sites' >/dev/null 2>&1
-printf 'subjectAltName=%s\n' "$san" > ext.cnf
-openssl x509 -req -in site.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile ext.cnf -out site.pem \
-    >/dev/null 2>&1
+mkdir by-name
+if [ -n "${BENCH_CRAWL_ONE_CERT:-}" ]; then
+    san=$(awk -F/ '{ split($3, h, ":"); printf "%sDNS:%s", (NR > 1 ? "," : ""), h[1] }' "$T/urls.txt")
+    printf 'subjectAltName=%s\n' "$san" > ext.cnf
+    openssl x509 -req -in site.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile ext.cnf -out site.pem \
+        >/dev/null 2>&1
+    awk -F/ '{ split($3, h, ":"); print h[1] }' "$T/urls.txt" | while read -r h; do ln -s ../site.pem "by-name/$h.pem"; done
+else
+    awk -F/ '{ split($3, h, ":"); print h[1] }' "$T/urls.txt" | while read -r h; do
+        printf 'subjectAltName=DNS:%s\n' "$h" > ext.cnf
+        openssl x509 -req -in site.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile ext.cnf \
+            -subj "/CN=$h" -out "by-name/$h.pem" >/dev/null 2>&1
+    done
+fi
 cd - >/dev/null
-chmod -R a+rX "$T/www" "$T/common"
+chmod -R a+rX "$T/www" "$T/common" "$T/certs" # nginx workers read the certificates at each handshake
 
 cat > "$T/nginx.conf" <<CONF
 worker_processes 1;
@@ -103,7 +116,7 @@ http {
     server {
         listen 127.0.0.1:$https ssl http2;
         server_name ~^(?<site>[a-z0-9.-]+)\$;
-        ssl_certificate $T/certs/site.pem;
+        ssl_certificate $T/certs/by-name/\$ssl_server_name.pem;
         ssl_certificate_key $T/certs/site.key;
         root $T/www/\$site;
         index index.html;
