@@ -5,6 +5,7 @@
  * a fingerprint is the first 400 lines' first fields of at most 20 bytes, ranked by line), inverted
  * into a hash table from n-gram to (language, rank), and textcat_Classify()'s scoring over it.
  */
+#include <endian.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,28 +32,43 @@ struct post {
 };
 
 struct gram {
+    uint64_t head;  /* its first 8 bytes (zero-padded when shorter), read little-endian */
     uint32_t str;   /* offset in strs */
-    uint32_t post;  /* first posting */
-    uint32_t npost;
+    uint32_t post;  /* first posting, or for a dense one its row's first rank in dense */
+    uint32_t npost; /* postings; 0 for a dense one */
+    uint32_t len;
 };
+
+#define TC_DENSE_MIN 24      /* an n-gram of this many languages or more has a row of every language's rank */
+#define TC_DENSE_ABSENT 2000 /* a row's rank for a language without the n-gram: |rank - r| >= 400 */
 
 struct cwt__tcmodel {
     char **names; /* "en--utf8", in the configuration's order */
     size_t nlang;
+    size_t row;   /* ranks in a dense row (nlang rounded up to 16) */
     char *strs;
     struct gram *grams;
     size_t ngrams;
     struct post *posts;
+    int16_t *dense;  /* the dense rows: rank per language, TC_DENSE_ABSENT for none */
     uint32_t *slots; /* open addressing: gram index + 1, 0 empty */
     size_t mask;
 };
 
-static uint32_t hash(const char *s, size_t n)
+/* The first 8 bytes of the n-gram @p s of @p len bytes (which may be read to its 8th byte), the bytes
+ * past @p len zeroed. */
+static inline uint64_t head_of(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    uint64_t head;
+    memcpy(&head, s, sizeof head);
+    head = le64toh(head);
+    return len < sizeof head ? head & ((UINT64_C(1) << (len * 8)) - 1) : head;
+}
+
+/* The first slot to try for the n-gram of @p len bytes that starts with @p head. */
+static inline size_t slot_of(uint64_t head, size_t len, size_t mask)
+{
+    return (size_t)(((head ^ len) * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & mask;
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -107,48 +123,66 @@ static enum cwt_status read_lm(const char *path, uint16_t lang, struct entry **e
     return rc;
 }
 
+/* The languages (postings) of the n-gram e[i] and the index past its last entry (e sorted). */
+static size_t langs_of(const struct entry *e, size_t n, size_t i, size_t *end)
+{
+    size_t langs = 1, j = i + 1;
+    for (; j < n && strcmp(e[j].s, e[i].s) == 0; j++)
+        langs += e[j].lang != e[j - 1].lang;
+    *end = j;
+    return langs;
+}
+
 /* Builds the table of @p m from @p e (sorted here); duplicates of an n-gram in one language keep the
- * first rank, as the merge of fp_Compare() matches only the first. */
+ * first rank, as the merge of fp_Compare() matches only the first. An n-gram of TC_DENSE_MIN languages
+ * or more keeps its ranks in a dense row instead of postings. */
 static enum cwt_status build(struct cwt__tcmodel *m, struct entry *e, size_t n)
 {
     qsort(e, n, sizeof *e, entry_cmp);
-    size_t bytes = 0, grams = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || strcmp(e[i].s, e[i - 1].s) != 0) {
-            grams++;
-            bytes += strlen(e[i].s) + 1;
-        }
+    size_t bytes = 0, grams = 0, dense = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        dense += langs_of(e, n, i, &j) >= TC_DENSE_MIN;
+        grams++;
+        bytes += strlen(e[i].s) + 1 + sizeof(uint64_t); /* room to read a head past a short last one */
+    }
     size_t slots = 16;
     while (slots < grams * 2)
         slots *= 2;
-    m->strs = cwt_malloc(bytes ? bytes : 1);
+    m->row = (m->nlang + 15) & ~(size_t)15;
+    m->strs = cwt_calloc(bytes ? bytes : 1, 1);
     m->grams = cwt_calloc(grams ? grams : 1, sizeof *m->grams);
     m->posts = cwt_calloc(n ? n : 1, sizeof *m->posts);
+    m->dense = cwt_calloc(dense ? dense * m->row : 1, sizeof *m->dense);
     m->slots = cwt_calloc(slots, sizeof *m->slots);
-    if (!m->strs || !m->grams || !m->posts || !m->slots)
+    if (!m->strs || !m->grams || !m->posts || !m->dense || !m->slots)
         return CWT_ENOMEM;
     m->mask = slots - 1;
-    size_t off = 0, np = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool fresh = i == 0 || strcmp(e[i].s, e[i - 1].s) != 0;
-        if (fresh) {
-            struct gram *g = &m->grams[m->ngrams];
-            size_t k = strlen(e[i].s);
-            memcpy(m->strs + off, e[i].s, k + 1);
-            g->str = (uint32_t)off;
-            g->post = (uint32_t)np;
-            off += k + 1;
-            size_t h = hash(e[i].s, k) & m->mask;
-            while (m->slots[h])
-                h = (h + 1) & m->mask;
-            m->slots[h] = (uint32_t)++m->ngrams;
-        } else if (e[i].lang == e[i - 1].lang) {
-            continue;
+    size_t off = 0, np = 0, nd = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        bool is_dense = langs_of(e, n, i, &j) >= TC_DENSE_MIN;
+        struct gram *g = &m->grams[m->ngrams];
+        size_t k = strlen(e[i].s);
+        memcpy(m->strs + off, e[i].s, k + 1);
+        *g = (struct gram){head_of(m->strs + off, k), (uint32_t)off, (uint32_t)(is_dense ? nd * m->row : np), 0,
+                           (uint32_t)k};
+        off += k + 1;
+        size_t h = slot_of(g->head, k, m->mask);
+        while (m->slots[h])
+            h = (h + 1) & m->mask;
+        m->slots[h] = (uint32_t)++m->ngrams;
+        int16_t *row = is_dense ? m->dense + nd++ * m->row : NULL;
+        for (size_t l = 0; row && l < m->row; l++)
+            row[l] = TC_DENSE_ABSENT;
+        for (size_t x = i; x < j; x++) {
+            if (x > i && e[x].lang == e[x - 1].lang)
+                continue;
+            if (row) {
+                row[e[x].lang] = (int16_t)e[x].rank;
+            } else {
+                m->posts[np++] = (struct post){e[x].lang, e[x].rank};
+                g->npost++;
+            }
         }
-        m->posts[np].lang = e[i].lang;
-        m->posts[np].rank = e[i].rank;
-        np++;
-        m->grams[m->ngrams - 1].npost++;
     }
     return CWT_OK;
 }
@@ -212,6 +246,7 @@ void cwt__tcmodel_free(struct cwt__tcmodel *m)
     cwt_free(m->strs);
     cwt_free(m->grams);
     cwt_free(m->posts);
+    cwt_free(m->dense);
     cwt_free(m->slots);
     cwt_free(m);
 }
@@ -231,15 +266,44 @@ const struct cwt__tcmodel *cwt__tcmodel_default(void)
     return default_model;
 }
 
-static const struct gram *lookup(const struct cwt__tcmodel *m, const char *s, size_t n)
+/* The model's n-gram of @p len bytes starting with @p head (the rest, past 8 bytes, at @p s + 8), whose
+ * first slot is @p h; NULL when no language has it. */
+static const struct gram *lookup(const struct cwt__tcmodel *m, size_t h, uint64_t head, const char *s, size_t len)
 {
-    for (size_t h = hash(s, n) & m->mask; m->slots[h]; h = (h + 1) & m->mask) {
+    for (; m->slots[h]; h = (h + 1) & m->mask) {
         const struct gram *g = &m->grams[m->slots[h] - 1];
-        const char *gs = m->strs + g->str;
-        if (strncmp(gs, s, n) == 0 && gs[n] == '\0')
+        if (g->head == head && g->len == len &&
+            (len <= sizeof head || memcmp(m->strs + g->str + sizeof head, s + sizeof head, len - sizeof head) == 0))
             return g;
     }
     return NULL;
+}
+
+/* The model's n-grams of @p fp into @p g (NULL for one no language has). The model (about 1 MB) is
+ * mostly out of the cache between texts: the look-ups go in passes, each prefetching what the next reads
+ * (the first slots, their n-grams, the ranks), so that the misses overlap instead of following each
+ * other. */
+static void lookup_all(const struct cwt__tcmodel *m, const struct cwt__tcfp *fp, const struct gram **g)
+{
+    uint64_t head[CWT__TCFP_NGRAMS];
+    uint32_t first[CWT__TCFP_NGRAMS];
+    for (size_t r = 0; r < fp->n; r++) {
+        head[r] = head_of(fp->gram[r], fp->len[r]);
+        first[r] = (uint32_t)slot_of(head[r], fp->len[r], m->mask);
+        __builtin_prefetch(&m->slots[first[r]]);
+    }
+    for (size_t r = 0; r < fp->n; r++)
+        if (m->slots[first[r]])
+            __builtin_prefetch(&m->grams[m->slots[first[r]] - 1]);
+    for (size_t r = 0; r < fp->n; r++) {
+        g[r] = lookup(m, first[r], head[r], fp->gram[r], fp->len[r]);
+        if (!g[r])
+            continue;
+        const char *p = g[r]->npost ? (const char *)&m->posts[g[r]->post] : (const char *)&m->dense[g[r]->post];
+        size_t bytes = g[r]->npost ? g[r]->npost * sizeof *m->posts : m->row * sizeof *m->dense;
+        for (size_t b = 0; b < bytes; b += 64)
+            __builtin_prefetch(p + b);
+    }
 }
 
 enum cwt_status cwt__tcmodel_classify(const struct cwt__tcmodel *m, const char *text, size_t len, char *out,
@@ -258,8 +322,18 @@ enum cwt_status cwt__tcmodel_classify(const struct cwt__tcmodel *m, const char *
      * (fp_Compare's sum; its early exit only spares languages that cannot be candidates) */
     int score[TC_LANGS] = {0};
     int ranks = (int)fp.n;
+    const struct gram *found[CWT__TCFP_NGRAMS];
+    lookup_all(m, &fp, found);
     for (int r = 0; r < ranks; r++) {
-        const struct gram *g = lookup(m, fp.gram[r], fp.len[r]);
+        const struct gram *g = found[r];
+        if (g && !g->npost) { /* a dense row (vectorised): min(|rank - r|, 400) - 400 for every language */
+            const int16_t *row = m->dense + g->post;
+            for (size_t l = 0; l < m->row; l++) {
+                int d = abs(row[l] - r);
+                score[l] += (d < TC_OUT_OF_PLACE ? d : TC_OUT_OF_PLACE) - TC_OUT_OF_PLACE;
+            }
+            continue;
+        }
         for (uint32_t k = 0; g && k < g->npost; k++) {
             const struct post *ps = &m->posts[g->post + k];
             score[ps->lang] += abs((int)ps->rank - r) - TC_OUT_OF_PLACE;
