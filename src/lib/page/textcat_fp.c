@@ -28,17 +28,17 @@
 
 #define FP_SYMBOLS 5      /* characters of an n-gram at most (MAXNGRAMSYMBOL) */
 #define FP_BUCKETS 8192   /* libexttextcat's hash table (1 << TABLEPOW) */
-#define FP_NONE UINT32_MAX
 #define FP_PAD 24         /* bytes read past the cleaned text (same_gram(), load8()) */
 #define FP_OFF_BITS 27    /* offsets in the cleaned text (CWT__TCFP_MAX_TEXT + 3 fits) */
 #define FP_LEN_BITS 5     /* an n-gram's length (at most CWT__TCFP_GRAM) in a slot's stamp */
 #define FP_GEN_MAX ((UINT32_C(1) << (32 - FP_LEN_BITS)) - 1) /* texts before the stamps start again */
+#define FP_DIRECT 65536 /* n-grams of 1 or 2 bytes: their keys index a table */
 #define FP_KEEP_SLOTS ((size_t)1 << 16) /* a bigger table (made for a long text) is not kept */
 
-/* An n-gram of the text, in the order of creation (which decides its place in its bucket's chain). */
+/* An n-gram of the text, in the order of creation (which decides its place in its bucket). */
 struct fp_entry {
     uint32_t cnt;
-    uint32_t next; /* the older entry of the same libexttextcat bucket, FP_NONE for none */
+    uint32_t bucket; /* libexttextcat's: its simplehash's low 13 bits */
 };
 
 /* Where an n-gram's entry is, found by its key. A slot whose stamp is of an earlier text is empty. */
@@ -52,6 +52,12 @@ struct fp_slot {
 struct fp_word {
     uint32_t off, len, cnt;
     bool ascii; /* its characters are its bytes */
+};
+
+/* The entry of an n-gram of 1 or 2 bytes, at the index of its key. */
+struct fp_direct {
+    uint32_t gen; /* of an earlier text: none */
+    uint32_t ent;
 };
 
 struct fp_word_slot {
@@ -76,12 +82,15 @@ struct fp_scratch {
     size_t nents, ents_cap, offlen_cap;
     struct fp_slot *slots;
     size_t nslots; /* a power of two, at least twice nents */
+    struct fp_direct *direct; /* FP_DIRECT of them */
     struct fp_word *words; /* the distinct words, in the order of their first occurrence */
     size_t nwords, words_cap;
     struct fp_word_slot *wslots;
     size_t nwslots; /* a power of two, at least twice nwords */
     uint32_t gen;   /* this text's, 1 to FP_GEN_MAX */
-    uint32_t head[FP_BUCKETS];
+    struct fp_item *feed; /* the entries in the order they feed the heap */
+    size_t feed_cap;
+    uint32_t start[FP_BUCKETS];     /* a bucket's entries before the sort, then where they go (0 between texts) */
     uint64_t used[FP_BUCKETS / 64]; /* buckets holding an entry of this text */
     struct fp_item heap[CWT__TCFP_NGRAMS];
 };
@@ -95,8 +104,10 @@ static void scratch_release(struct fp_scratch *s)
     cwt_free(s->text);
     cwt_free(s->chars);
     cwt_free(s->ents);
+    cwt_free(s->feed);
     cwt_free(s->offlen);
     cwt_free(s->slots);
+    cwt_free(s->direct);
     cwt_free(s->words);
     cwt_free(s->wslots);
 }
@@ -251,11 +262,37 @@ static enum cwt_status grow_slots(struct fp_scratch *s)
     return CWT_OK;
 }
 
+/* A new entry (the next in the order of creation) for the n-gram s->text[off, off + len) of simplehash
+ * @p hash, counted @p w times. */
+static inline enum cwt_status add_entry(struct fp_scratch *s, uint32_t off, uint32_t len, uint32_t hash, uint32_t w)
+{
+    enum cwt_status rc = CWT_OK;
+    if (s->nents == s->ents_cap || s->nents == s->offlen_cap || s->nents == s->feed_cap)
+        if ((rc = CWT_GROW(s->ents, s->nents, &s->ents_cap, (size_t)UINT32_MAX)) != CWT_OK ||
+            (rc = CWT_GROW(s->offlen, s->nents, &s->offlen_cap, (size_t)UINT32_MAX)) != CWT_OK ||
+            (rc = CWT_GROW(s->feed, s->nents, &s->feed_cap, (size_t)UINT32_MAX)) != CWT_OK)
+            return rc;
+    s->ents[s->nents] = (struct fp_entry){w, hash & (FP_BUCKETS - 1)};
+    s->offlen[s->nents++] = off | len << FP_OFF_BITS;
+    return CWT_OK;
+}
+
 /* increasefreq() @p w times: counts the n-gram s->text[off, off + len) whose key is @p key and whose
  * simplehash is @p hash. */
 static inline enum cwt_status count(struct fp_scratch *s, uint32_t off, uint32_t len, uint64_t key, uint32_t hash,
                                     uint32_t w)
 {
+    if (len <= 2) {
+        struct fp_direct *d = &s->direct[key];
+        if (d->gen == s->gen) {
+            s->ents[d->ent].cnt += w;
+            return CWT_OK;
+        }
+        enum cwt_status rc = add_entry(s, off, len, hash, w);
+        if (rc == CWT_OK)
+            *d = (struct fp_direct){s->gen, (uint32_t)s->nents - 1};
+        return rc;
+    }
     size_t mask = s->nslots - 1;
     uint32_t stamp = s->gen << FP_LEN_BITS | len;
     for (size_t i = slot_of(key, mask);; i = (i + 1) & mask) {
@@ -266,19 +303,10 @@ static inline enum cwt_status count(struct fp_scratch *s, uint32_t off, uint32_t
             return CWT_OK;
         }
         if (sl->stamp >> FP_LEN_BITS != s->gen) {
-            enum cwt_status rc = CWT_OK;
-            if (s->nents == s->ents_cap || s->nents == s->offlen_cap)
-                if ((rc = CWT_GROW(s->ents, s->nents, &s->ents_cap, (size_t)UINT32_MAX)) != CWT_OK ||
-                    (rc = CWT_GROW(s->offlen, s->nents, &s->offlen_cap, (size_t)UINT32_MAX)) != CWT_OK)
-                    return rc;
-            uint32_t e = (uint32_t)s->nents++;
-            uint32_t b = hash & (FP_BUCKETS - 1);
-            uint64_t bit = (uint64_t)1 << (b & 63);
-            s->ents[e] = (struct fp_entry){w, (s->used[b >> 6] & bit) ? s->head[b] : FP_NONE};
-            s->offlen[e] = off | len << FP_OFF_BITS;
-            s->used[b >> 6] |= bit;
-            s->head[b] = e;
-            *sl = (struct fp_slot){key, e, stamp};
+            enum cwt_status rc = add_entry(s, off, len, hash, w);
+            if (rc != CWT_OK)
+                return rc;
+            *sl = (struct fp_slot){key, (uint32_t)s->nents - 1, stamp};
             return s->nents * 2 > s->nslots ? grow_slots(s) : CWT_OK;
         }
     }
@@ -326,7 +354,8 @@ static enum cwt_status count_ascii(struct fp_scratch *s, size_t from, size_t to,
         for (size_t k = 1; k <= kmax; k++) {
             poly = poly * 31u + (uint32_t)((x >> (8 * (k - 1))) & 0xFF);
             uint64_t key = low_bytes(x, k);
-            __builtin_prefetch(&s->slots[slot_of(key, mask)]);
+            if (k > 2)
+                __builtin_prefetch(&s->slots[slot_of(key, mask)]);
             b.key[b.n] = key;
             b.hash[b.n] = lead[k] + poly;
             b.off[b.n] = (uint32_t)i;
@@ -364,7 +393,7 @@ static enum cwt_status count_grams(struct fp_scratch *s, size_t from, size_t to,
             }
             uint32_t len = cs[i + k + 1] - cs[i];
             uint64_t key = gram_key(s->text + cs[i], len);
-            __builtin_prefetch(&s->slots[slot_of(key, s->nslots - 1)]);
+            __builtin_prefetch(len > 2 ? (const void *)&s->slots[slot_of(key, s->nslots - 1)] : &s->direct[key]);
             b.key[b.n] = key;
             b.hash[b.n] = (uint32_t)(k + 1) * 13u * pw + poly; /* simplehash: (nsym * 13) * 31^bytes + the bytes */
             b.off[b.n] = cs[i];
@@ -485,37 +514,63 @@ static void sift_down(struct fp_item *h, size_t size)
     h[parent] = x;
 }
 
-/* table2heap(): the 400 most frequent entries into the min-heap, in libexttextcat's bucket order;
- * returns the heap's size. */
-static size_t select_top(struct fp_scratch *s)
+/* table2heap()'s order: libexttextcat walks its buckets in ascending order, each from its newest entry
+ * to its oldest. A counting sort of the entries by bucket, fed from the newest, gives that order in
+ * s->feed (with the counts) without following chains. */
+static void feed_order(struct fp_scratch *s)
 {
-    struct fp_item *h = s->heap;
-    size_t size = 0;
+    for (size_t e = 0; e < s->nents; e++) {
+        uint32_t b = s->ents[e].bucket;
+        s->start[b]++;
+        s->used[b >> 6] |= (uint64_t)1 << (b & 63);
+    }
+    uint32_t sum = 0;
     for (size_t w = 0; w < FP_BUCKETS / 64; w++)
         for (uint64_t bits = s->used[w]; bits; bits &= bits - 1) {
             size_t b = w * 64 + (size_t)__builtin_ctzll(bits);
-            for (uint32_t e = s->head[b]; e != FP_NONE; e = s->ents[e].next) {
-                struct fp_item it = {s->ents[e].cnt, e};
-                if (size < CWT__TCFP_NGRAMS) { /* siftup() */
-                    size_t child = size++;
-                    h[child] = it;
-                    while (child > 0) {
-                        size_t parent = (child - 1) >> 1;
-                        if (h[parent].cnt <= h[child].cnt)
-                            break;
-                        struct fp_item t = h[parent];
-                        h[parent] = h[child];
-                        h[child] = t;
-                        child = parent;
-                    }
-                } else if (it.cnt >= h[0].cnt) { /* not worse than the worst: replaces it */
-                    bool more = it.cnt > h[0].cnt;
-                    h[0] = it;
-                    if (more) /* (an equal count would stay at the root) */
-                        sift_down(h, size);
-                }
+            uint32_t c = s->start[b];
+            s->start[b] = sum;
+            sum += c;
+        }
+    for (size_t e = s->nents; e-- > 0;)
+        s->feed[s->start[s->ents[e].bucket]++] = (struct fp_item){s->ents[e].cnt, (uint32_t)e};
+    for (size_t w = 0; w < FP_BUCKETS / 64; w++) { /* zeros for the next text */
+        for (uint64_t bits = s->used[w]; bits; bits &= bits - 1)
+            s->start[w * 64 + (size_t)__builtin_ctzll(bits)] = 0;
+        s->used[w] = 0;
+    }
+}
+
+/* table2heap(): the 400 most frequent entries into the min-heap, in libexttextcat's order; returns the
+ * heap's size. */
+static size_t select_top(struct fp_scratch *s)
+{
+    feed_order(s);
+    struct fp_item *h = s->heap;
+    size_t size = 0, i = 0;
+    for (; i < s->nents && size < CWT__TCFP_NGRAMS; i++) { /* siftup() */
+        struct fp_item x = s->feed[i];
+        size_t child = size++;
+        while (child > 0) { /* through a hole: the same moves as swaps */
+            size_t parent = (child - 1) >> 1;
+            if (h[parent].cnt <= x.cnt)
+                break;
+            h[child] = h[parent];
+            child = parent;
+        }
+        h[child] = x;
+    }
+    uint32_t root = size ? h[0].cnt : 0;
+    for (; i < s->nents; i++) {
+        struct fp_item it = s->feed[i];
+        if (it.cnt >= root) { /* not worse than the worst: replaces it */
+            h[0] = it;
+            if (it.cnt > root) { /* (an equal count stays at the root) */
+                sift_down(h, size);
+                root = h[0].cnt;
             }
         }
+    }
     return size;
 }
 
@@ -536,18 +591,20 @@ enum cwt_status cwt__tcfp_create(const char *text, size_t len, struct cwt__tcfp 
         rc = grow_slots(s);
     if (rc == CWT_OK && !s->wslots)
         rc = grow_words(s);
+    if (rc == CWT_OK && !s->direct && !(s->direct = cwt_calloc(FP_DIRECT, sizeof *s->direct)))
+        rc = CWT_ENOMEM;
     if (rc != CWT_OK)
         return rc;
     if (s->gen == FP_GEN_MAX) { /* the stamps start again: every slot emptied */
         memset(s->slots, 0, s->nslots * sizeof *s->slots);
         memset(s->wslots, 0, s->nwslots * sizeof *s->wslots);
+        memset(s->direct, 0, FP_DIRECT * sizeof *s->direct);
         s->gen = 0;
     }
     s->gen++; /* every slot of an earlier text is now empty */
     size_t n = clean((const unsigned char *)text, s->text, len + 1);
     memset(s->text + n, 0, FP_PAD + 1);
     s->nents = 0;
-    memset(s->used, 0, sizeof s->used);
     rc = count_all(s, n);
     size_t size = rc == CWT_OK ? select_top(s) : 0;
     /* heapextract() of the least frequent first, into the last rank first */
