@@ -7,7 +7,8 @@
  * For each HTML file: cwt__doc_parse(), then the window; timed (thread CPU) over all windows, N times:
  * page/textcat_fp.c's fingerprint vs fp_Create(), and page/textcat_model.c's classification
  * (fingerprint included) vs textcat_Classify(). Every answer is compared too (exit 1 on a difference).
- * Prints the nanoseconds per window of each and the ratios ours/libexttextcat.
+ * Prints the nanoseconds per window of each and the ratios ours/libexttextcat, and the nanoseconds of
+ * cwt__langid_detect() per page (the whole detection of the crawl, on the page's whole text).
  */
 #include <libexttextcat/fingerprint.h>
 #include <libexttextcat/textcat.h>
@@ -34,6 +35,8 @@ static double cpu_ns(void)
 struct win {
     char *text;
     size_t len;
+    char *page; /* the page's whole text, for cwt__langid_detect() */
+    size_t page_len;
 };
 
 static bool add_file(struct cwt_ctx *ctx, const char *path, struct win **w, size_t *n)
@@ -68,17 +71,19 @@ static bool add_file(struct cwt_ctx *ctx, const char *path, struct win **w, size
     size_t from = cwt__langid_window(d->text, tl, &wn);
     size_t tail = strnlen(d->text + from + wn, 64);
     struct win *nw = realloc(*w, (*n + 1) * sizeof **w);
-    char *t = malloc(wn + tail + 1);
+    char *t = malloc(wn + tail + 1), *page = malloc(d->text_len + 1);
     if (nw)
         *w = nw;
-    if (!nw || !t) {
+    if (!nw || !t || !page) {
         free(t);
+        free(page);
         cwt__doc_free(d);
         return false;
     }
     memcpy(t, d->text + from, wn + tail);
     t[wn + tail] = '\0';
-    (*w)[(*n)++] = (struct win){t, wn};
+    memcpy(page, d->text, d->text_len + 1);
+    (*w)[(*n)++] = (struct win){t, wn, page, d->text_len};
     cwt__doc_free(d);
     return true;
 }
@@ -134,7 +139,10 @@ int main(int argc, char **argv)
     void *u = fp_Init(NULL);
     fp_SetProperty(u, TCPROP_UTF8AWARE, TC_TRUE);
     fp_SetProperty(u, TCPROP_MINIMUM_DOCUMENT_SIZE, 1);
-    double t_fp = 0, t_fpx = 0, t_cl = 0, t_clx = 0, t0;
+    struct cwt__langid *lid = NULL;
+    if (cwt__langid_new(NULL, &lid) != CWT_OK)
+        return 1;
+    double t_fp = 0, t_fpx = 0, t_cl = 0, t_clx = 0, t_det = 0, t0;
     size_t sink = 0;
     for (long r = 0; r < repeat; r++) { /* interleaved, so that a noisy neighbour hits all four alike */
         t0 = cpu_ns();
@@ -161,15 +169,23 @@ int main(int argc, char **argv)
             sink += a ? (unsigned char)a[1] : 0;
         }
         t_clx += cpu_ns() - t0;
+        t0 = cpu_ns();
+        for (size_t k = 0; k < nw; k++)
+            sink += cwt__langid_detect(lid, w[k].page, w[k].page_len, ans, sizeof ans);
+        t_det += cpu_ns() - t0;
     }
     double per = (double)nw * (double)repeat;
     printf("windows %zu repeat %ld differ %zu (sink %zu)\n", nw, repeat, differ, sink % 2);
     printf("fingerprint ns %.0f fp_Create ns %.0f ratio %.3f\n", t_fp / per, t_fpx / per, t_fp / t_fpx);
     printf("classify ns %.0f textcat_Classify ns %.0f ratio %.3f\n", t_cl / per, t_clx / per, t_cl / t_clx);
+    printf("langid_detect ns per page %.0f (scripts, then the classification of Latin text)\n", t_det / per);
     fp_Done(u);
     textcat_Done(tc);
-    for (size_t k = 0; k < nw; k++)
+    cwt__langid_free(lid);
+    for (size_t k = 0; k < nw; k++) {
         free(w[k].text);
+        free(w[k].page);
+    }
     free(w);
     cwt_ctx_free(ctx);
     return differ ? 1 : 0;

@@ -41,6 +41,7 @@ struct gram {
 
 #define TC_DENSE_MIN 24      /* an n-gram of this many languages or more has a row of every language's rank */
 #define TC_DENSE_ABSENT 2000 /* a row's rank for a language without the n-gram: |rank - r| >= 400 */
+#define TC_DENSE_FLUSH 80    /* rows summed in 16 bits (each adds -400 to 0) before they go into the scores */
 
 struct cwt__tcmodel {
     char **names; /* "en--utf8", in the configuration's order */
@@ -321,16 +322,26 @@ enum cwt_status cwt__tcmodel_classify(const struct cwt__tcmodel *m, const char *
     /* a language's score: the rank distance of each shared n-gram, TC_OUT_OF_PLACE for each other one
      * (fp_Compare's sum; its early exit only spares languages that cannot be candidates) */
     int score[TC_LANGS] = {0};
-    int ranks = (int)fp.n;
+    int16_t part[TC_LANGS] = {0}; /* the dense rows' sum since the last flush into score */
+    int ranks = (int)fp.n, rows = 0;
     const struct gram *found[CWT__TCFP_NGRAMS];
     lookup_all(m, &fp, found);
     for (int r = 0; r < ranks; r++) {
         const struct gram *g = found[r];
-        if (g && !g->npost) { /* a dense row (vectorised): min(|rank - r|, 400) - 400 for every language */
+        if (g && !g->npost) { /* a dense row: min(|rank - r|, 400) - 400 for every language, in 16 bits */
             const int16_t *row = m->dense + g->post;
+            int16_t rr = (int16_t)r;
             for (size_t l = 0; l < m->row; l++) {
-                int d = abs(row[l] - r);
-                score[l] += (d < TC_OUT_OF_PLACE ? d : TC_OUT_OF_PLACE) - TC_OUT_OF_PLACE;
+                int16_t d = (int16_t)(row[l] - rr);
+                d = d < 0 ? (int16_t)-d : d;
+                part[l] = (int16_t)(part[l] + (d < TC_OUT_OF_PLACE ? d : TC_OUT_OF_PLACE) - TC_OUT_OF_PLACE);
+            }
+            if (++rows == TC_DENSE_FLUSH) {
+                for (size_t l = 0; l < m->row; l++) {
+                    score[l] += part[l];
+                    part[l] = 0;
+                }
+                rows = 0;
             }
             continue;
         }
@@ -339,6 +350,8 @@ enum cwt_status cwt__tcmodel_classify(const struct cwt__tcmodel *m, const char *
             score[ps->lang] += abs((int)ps->rank - r) - TC_OUT_OF_PLACE;
         }
     }
+    for (size_t l = 0; l < m->row; l++)
+        score[l] += part[l];
     if (!m->nlang) {
         snprintf(out, outlen, "UNKNOWN"); /* no candidate: textcat's count 0 is its "UNKNOWN" */
         return CWT_OK;

@@ -322,6 +322,14 @@ bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, c
     size_t thai = 0, han = 0, kana = 0, hangul = 0, latin = 0, letters = 0;
     len = CWT_MIN(len, (size_t)CWT__TEXTSTAT_MAX_BYTES);
     for (size_t i = 0; i < len && letters < 20000;) {
+        unsigned char b = (unsigned char)text[i];
+        if (b < 0x80) { /* ASCII (most of it): a letter is Latin, anything else is not counted */
+            i++;
+            bool alpha = (unsigned char)((b | 0x20) - 'a') < 26;
+            letters += alpha;
+            latin += alpha;
+            continue;
+        }
         uint32_t c = next_cp(text, len, &i);
         if (!cp_word(c) || (c >= '0' && c <= '9') || c == '_')
             continue;
