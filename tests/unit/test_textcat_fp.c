@@ -317,6 +317,45 @@ static void test_threads(void **state)
         free(t_want[i]);
 }
 
+/* The counting's own paths: words repeated (counted once, times their count), words whose first
+ * occurrence holds an n-gram that an earlier word lacks (the order of creation), n-grams of 1 and 2
+ * bytes (a table indexed by their bytes), of more than 8 bytes (a hashed key whose bytes are compared),
+ * a '_' swallowed by a lead byte (not a word's end), and the same texts again and again through one
+ * thread's storage (slots of earlier texts must read as empty). */
+static void test_words(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "the cat the cat the dog the cat a",
+        "abcabc abcabc abcabc",
+        "ab ba ab ba abab baba abab",
+        "a b c a b c a b c d",
+        "\xC3\xA9t\xC3\xA9 \xC3\xA9t\xC3\xA9 \xC3\xA9t\xC3\xA9 ete ete",
+        "\xE0\xB8\x81\xE0\xB8\xB2\xE0\xB8\x81\xE0\xB8\xB2 \xE0\xB8\x81\xE0\xB8\xB2\xE0\xB8\x81\xE0\xB8\xB2 x",
+        "\xF0\x9F\x98\x80\xF0\x9F\x98\x81\xF0\x9F\x98\x82\xF0\x9F\x98\x83\xF0\x9F\x98\x84 ok "
+        "\xF0\x9F\x98\x80\xF0\x9F\x98\x81\xF0\x9F\x98\x82\xF0\x9F\x98\x83\xF0\x9F\x98\x84",
+        "a\xE0_b c\xC3_d a\xE0_b c\xC3_d _\xC3 \xC3_",
+        "Verbesserungen Verbesserung verbessert Verbesserungen Zeitzonen Zeitzone",
+        "x_y_z x_y_z __ ___ _a_ _a_",
+    };
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            size_t len = strlen(cases[i]);
+            same(cases[i], cases[i], len, 1);
+            for (size_t cut = 1; cut < len; cut += 3)
+                same(cases[i], cases[i], cut, 0);
+        }
+    /* a text of many distinct words after one of few, and the reverse (the table grows, then a small
+     * text reuses it) */
+    static char many[40001];
+    size_t n = 0;
+    for (unsigned k = 0; n + 12 < sizeof many; k++)
+        n += (size_t)snprintf(many + n, sizeof many - n, "w%xq%uz ", k * 2654435761u, k % 97);
+    same("many words", many, n, 1);
+    same("few words", "one two one two three", 21, 1);
+    same("many words, again", many, n / 2, 1);
+}
+
 static void test_too_big(void **state)
 {
     (void)state;
@@ -329,7 +368,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_adversarial),   cmocka_unit_test(test_random_texts), cmocka_unit_test(test_fixture_pages),
-        cmocka_unit_test(test_threads),       cmocka_unit_test(test_too_big),
+        cmocka_unit_test(test_threads),       cmocka_unit_test(test_too_big),      cmocka_unit_test(test_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
