@@ -3,9 +3,10 @@
  * This module implements page/textcat_model.h: libexttextcat's fingerprint files read the way
  * special_textcat_Init() and fp_Read() read them (a configuration line names a file and a language;
  * a fingerprint is the first 400 lines' first fields of at most 20 bytes, ranked by line), inverted
- * into a hash table from n-gram to (language, rank), and textcat_Classify()'s scoring over it. An n-gram
- * is found by its first 8 bytes and its length (its bytes past 8 compared); the 400 look-ups of a text
- * go in passes that prefetch what the next pass reads. An n-gram that 24 languages or more hold keeps
+ * into a hash table from n-gram to (language, rank) built in the files' order (no sort), and
+ * textcat_Classify()'s scoring over it. An n-gram is found by its first 8 bytes and its length (its
+ * bytes past 8 compared); the 400 look-ups of a text go in passes that prefetch what the next pass
+ * reads. An n-gram that 24 languages or more hold keeps
  * a row of every language's rank (absent: a rank that scores 400 whatever the text's), summed for all
  * languages at once in 16 bits; a rarer one keeps its (language, rank) pairs. The sums are integers:
  * the scores are textcat's exactly.
@@ -77,17 +78,6 @@ static inline size_t slot_of(uint64_t head, size_t len, size_t mask)
     return (size_t)(((head ^ len) * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & mask;
 }
 
-static int entry_cmp(const void *a, const void *b)
-{
-    const struct entry *x = a, *y = b;
-    int c = strcmp(x->s, y->s);
-    if (c)
-        return c;
-    if (x->lang != y->lang)
-        return x->lang < y->lang ? -1 : 1;
-    return x->rank < y->rank ? -1 : x->rank > y->rank;
-}
-
 /* Trims blanks (and the line end) at both ends of @p s in place. */
 static char *trim(char *s)
 {
@@ -129,68 +119,105 @@ static enum cwt_status read_lm(const char *path, uint16_t lang, struct entry **e
     return rc;
 }
 
-/* The languages (postings) of the n-gram e[i] and the index past its last entry (e sorted). */
-static size_t langs_of(const struct entry *e, size_t n, size_t i, size_t *end)
+/* The model's n-gram of @p len bytes starting with @p head (the rest, past 8 bytes, at @p s + 8), looked
+ * for from slot @p h on: its slot (empty when no language has it). */
+static size_t find_slot(const struct cwt__tcmodel *m, size_t h, uint64_t head, const char *s, size_t len)
 {
-    size_t langs = 1, j = i + 1;
-    for (; j < n && strcmp(e[j].s, e[i].s) == 0; j++)
-        langs += e[j].lang != e[j - 1].lang;
-    *end = j;
-    return langs;
+    for (; m->slots[h]; h = (h + 1) & m->mask) {
+        const struct gram *g = &m->grams[m->slots[h] - 1];
+        if (g->head == head && g->len == len &&
+            (len <= sizeof head || memcmp(m->strs + g->str + sizeof head, s + sizeof head, len - sizeof head) == 0))
+            break;
+    }
+    return h;
 }
 
-/* Builds the table of @p m from @p e (sorted here); duplicates of an n-gram in one language keep the
- * first rank, as the merge of fp_Compare() matches only the first. An n-gram of TC_DENSE_MIN languages
- * or more keeps its ranks in a dense row instead of postings. */
-static enum cwt_status build(struct cwt__tcmodel *m, struct entry *e, size_t n)
+/* Makes m->slots a table of @p n slots (a power of two) holding m's n-grams. */
+static enum cwt_status place_grams(struct cwt__tcmodel *m, size_t n)
 {
-    qsort(e, n, sizeof *e, entry_cmp);
-    size_t bytes = 0, grams = 0, dense = 0;
-    for (size_t i = 0, j; i < n; i = j) {
-        dense += langs_of(e, n, i, &j) >= TC_DENSE_MIN;
-        grams++;
-        bytes += strlen(e[i].s) + 1 + sizeof(uint64_t); /* room to read a head past a short last one */
-    }
-    size_t slots = 16;
-    while (slots < grams * 2)
-        slots *= 2;
-    m->row = (m->nlang + 15) & ~(size_t)15;
-    m->strs = cwt_calloc(bytes ? bytes : 1, 1);
-    m->grams = cwt_calloc(grams ? grams : 1, sizeof *m->grams);
-    m->posts = cwt_calloc(n ? n : 1, sizeof *m->posts);
-    m->dense = cwt_calloc(dense ? dense * m->row : 1, sizeof *m->dense);
-    m->slots = cwt_calloc(slots, sizeof *m->slots);
-    if (!m->strs || !m->grams || !m->posts || !m->dense || !m->slots)
+    cwt_free(m->slots);
+    if (!(m->slots = cwt_calloc(n, sizeof *m->slots)))
         return CWT_ENOMEM;
-    m->mask = slots - 1;
-    size_t off = 0, np = 0, nd = 0;
-    for (size_t i = 0, j; i < n; i = j) {
-        bool is_dense = langs_of(e, n, i, &j) >= TC_DENSE_MIN;
-        struct gram *g = &m->grams[m->ngrams];
-        size_t k = strlen(e[i].s);
-        memcpy(m->strs + off, e[i].s, k + 1);
-        *g = (struct gram){head_of(m->strs + off, k), (uint32_t)off, (uint32_t)(is_dense ? nd * m->row : np), 0,
-                           (uint32_t)k};
-        off += k + 1;
-        size_t h = slot_of(g->head, k, m->mask);
+    m->mask = n - 1;
+    for (size_t g = 0; g < m->ngrams; g++) {
+        size_t h = slot_of(m->grams[g].head, m->grams[g].len, m->mask);
         while (m->slots[h])
             h = (h + 1) & m->mask;
-        m->slots[h] = (uint32_t)++m->ngrams;
-        int16_t *row = is_dense ? m->dense + nd++ * m->row : NULL;
-        for (size_t l = 0; row && l < m->row; l++)
-            row[l] = TC_DENSE_ABSENT;
-        for (size_t x = i; x < j; x++) {
-            if (x > i && e[x].lang == e[x - 1].lang)
-                continue;
-            if (row) {
-                row[e[x].lang] = (int16_t)e[x].rank;
-            } else {
-                m->posts[np++] = (struct post){e[x].lang, e[x].rank};
-                g->npost++;
-            }
-        }
+        m->slots[h] = (uint32_t)(g + 1);
     }
     return CWT_OK;
+}
+
+/* Builds the table of @p m from @p e, in the order the files list them (no sort): the distinct n-grams
+ * as they come, a duplicate of an n-gram in one language keeping the first (best) rank, as the merge of
+ * fp_Compare() matches only the first. An n-gram of TC_DENSE_MIN languages or more keeps its ranks in
+ * a dense row instead of postings. */
+static enum cwt_status build(struct cwt__tcmodel *m, const struct entry *e, size_t n)
+{
+    size_t slots = 16;
+    while (slots < n * 2)
+        slots *= 2;
+    uint32_t *of = cwt_calloc(n ? n : 1, sizeof *of);     /* an entry's n-gram + 1, 0 for a duplicate */
+    uint32_t *langs = cwt_calloc(n ? n : 1, sizeof *langs); /* an n-gram's languages */
+    uint16_t *last = cwt_calloc(n ? n : 1, sizeof *last);   /* an n-gram's last language + 1 */
+    m->strs = cwt_calloc(n * (TC_GRAM_MAX + 1) + sizeof(uint64_t), 1); /* zeros to read a head past */
+    m->grams = cwt_calloc(n ? n : 1, sizeof *m->grams);
+    m->row = (m->nlang + 15) & ~(size_t)15;
+    enum cwt_status rc = of && langs && last && m->strs && m->grams ? place_grams(m, slots) : CWT_ENOMEM;
+    size_t off = 0, np = 0, nd = 0;
+    for (size_t i = 0; rc == CWT_OK && i < n; i++) {
+        size_t k = strlen(e[i].s);
+        uint64_t head = head_of(e[i].s, k);
+        size_t h = find_slot(m, slot_of(head, k, m->mask), head, e[i].s, k);
+        if (!m->slots[h]) {
+            memcpy(m->strs + off, e[i].s, k + 1);
+            m->grams[m->ngrams] = (struct gram){head, (uint32_t)off, 0, 0, (uint32_t)k};
+            off += k + 1;
+            m->slots[h] = (uint32_t)++m->ngrams;
+        }
+        uint32_t g = m->slots[h] - 1;
+        if (last[g] != e[i].lang + 1) { /* (a language's entries come together, best rank first) */
+            last[g] = (uint16_t)(e[i].lang + 1);
+            langs[g]++;
+            of[i] = g + 1;
+        }
+    }
+    for (size_t g = 0; rc == CWT_OK && g < m->ngrams; g++) {
+        if (langs[g] >= TC_DENSE_MIN) {
+            m->grams[g].post = (uint32_t)(nd++ * m->row);
+        } else {
+            m->grams[g].post = (uint32_t)np;
+            np += langs[g];
+        }
+    }
+    if (rc == CWT_OK) {
+        m->posts = cwt_calloc(np ? np : 1, sizeof *m->posts);
+        m->dense = cwt_calloc(nd ? nd * m->row : 1, sizeof *m->dense);
+        rc = m->posts && m->dense ? CWT_OK : CWT_ENOMEM;
+    }
+    for (size_t x = 0; rc == CWT_OK && x < nd * m->row; x++)
+        m->dense[x] = TC_DENSE_ABSENT;
+    for (size_t i = 0; rc == CWT_OK && i < n; i++) {
+        if (!of[i])
+            continue;
+        struct gram *g = &m->grams[of[i] - 1];
+        if (langs[of[i] - 1] >= TC_DENSE_MIN)
+            m->dense[g->post + e[i].lang] = (int16_t)e[i].rank;
+        else
+            m->posts[g->post + g->npost++] = (struct post){e[i].lang, e[i].rank};
+    }
+    size_t fit = 16;
+    while (fit < m->ngrams * 2)
+        fit *= 2;
+    if (rc == CWT_OK)
+        rc = place_grams(m, fit);
+    char *strs = rc == CWT_OK ? cwt_realloc(m->strs, off + sizeof(uint64_t)) : NULL;
+    if (strs)
+        m->strs = strs;
+    cwt_free(of);
+    cwt_free(langs);
+    cwt_free(last);
+    return rc;
 }
 
 enum cwt_status cwt__tcmodel_load(const char *conf, const char *dir, struct cwt__tcmodel **out)
@@ -276,13 +303,8 @@ const struct cwt__tcmodel *cwt__tcmodel_default(void)
  * first slot is @p h; NULL when no language has it. */
 static const struct gram *lookup(const struct cwt__tcmodel *m, size_t h, uint64_t head, const char *s, size_t len)
 {
-    for (; m->slots[h]; h = (h + 1) & m->mask) {
-        const struct gram *g = &m->grams[m->slots[h] - 1];
-        if (g->head == head && g->len == len &&
-            (len <= sizeof head || memcmp(m->strs + g->str + sizeof head, s + sizeof head, len - sizeof head) == 0))
-            return g;
-    }
-    return NULL;
+    h = find_slot(m, h, head, s, len);
+    return m->slots[h] ? &m->grams[m->slots[h] - 1] : NULL;
 }
 
 /* The model's n-grams of @p fp into @p g (NULL for one no language has). The model (about 1 MB) is
