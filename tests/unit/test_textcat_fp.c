@@ -317,6 +317,124 @@ static void test_threads(void **state)
         free(t_want[i]);
 }
 
+/* The counting's own paths: words repeated (counted once, times their count), words whose first
+ * occurrence holds an n-gram that an earlier word lacks (the order of creation), n-grams of 1 and 2
+ * bytes (a table indexed by their bytes), of more than 8 bytes (a hashed key whose bytes are compared),
+ * a '_' swallowed by a lead byte (not a word's end), and the same texts again and again through one
+ * thread's storage (slots of earlier texts must read as empty). */
+static void test_words(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "the cat the cat the dog the cat a",
+        "abcabc abcabc abcabc",
+        "ab ba ab ba abab baba abab",
+        "a b c a b c a b c d",
+        "\xC3\xA9t\xC3\xA9 \xC3\xA9t\xC3\xA9 \xC3\xA9t\xC3\xA9 ete ete",
+        "\xE0\xB8\x81\xE0\xB8\xB2\xE0\xB8\x81\xE0\xB8\xB2 \xE0\xB8\x81\xE0\xB8\xB2\xE0\xB8\x81\xE0\xB8\xB2 x",
+        "\xF0\x9F\x98\x80\xF0\x9F\x98\x81\xF0\x9F\x98\x82\xF0\x9F\x98\x83\xF0\x9F\x98\x84 ok "
+        "\xF0\x9F\x98\x80\xF0\x9F\x98\x81\xF0\x9F\x98\x82\xF0\x9F\x98\x83\xF0\x9F\x98\x84",
+        "a\xE0_b c\xC3_d a\xE0_b c\xC3_d _\xC3 \xC3_",
+        "Verbesserungen Verbesserung verbessert Verbesserungen Zeitzonen Zeitzone",
+        "x_y_z x_y_z __ ___ _a_ _a_",
+    };
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            size_t len = strlen(cases[i]);
+            same(cases[i], cases[i], len, 1);
+            for (size_t cut = 1; cut < len; cut += 3)
+                same(cases[i], cases[i], cut, 0);
+        }
+    /* a text of many distinct words after one of few, and the reverse (the table grows, then a small
+     * text reuses it) */
+    static char many[40001];
+    size_t n = 0;
+    for (unsigned k = 0; n + 12 < sizeof many; k++)
+        n += (size_t)snprintf(many + n, sizeof many - n, "w%xq%uz ", k * 2654435761u, k % 97);
+    same("many words", many, n, 1);
+    same("few words", "one two one two three", 21, 1);
+    same("many words, again", many, n / 2, 1);
+}
+
+/* A text of @p n bytes (NUL-terminated) from "language" @p l: letters drawn with weights of its own. */
+static void lang_text(unsigned l, char *buf, size_t n)
+{
+    static const char alphabet[] = "abcdefgh ";
+    unsigned w[sizeof alphabet - 1], total = 0;
+    for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+        total += w[k] = 1 + (k == 8 ? 4 : ((l * 7 + k * 5) * (k + 3) + l * l) % 9);
+    for (size_t i = 0; i < n; i++) {
+        unsigned x = next_rand() % total, k = 0;
+        while (x >= w[k])
+            x -= w[k++];
+        buf[i] = alphabet[k];
+    }
+    buf[n] = '\0';
+}
+
+/* A configuration of our own, read by page/textcat_model.c and by libexttextcat alike: 30 languages made
+ * from texts of their own (their n-grams shared by all languages, so scored from dense rows, or by a
+ * few), with a duplicate n-gram in some files (its first rank counts), empty lines (they take a rank),
+ * lines longer than 20 bytes (skipped), second fields and '#' comments; the answers must be
+ * textcat_Classify's. */
+static void test_own_model(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/cwtap-tcmodel-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    static char buf[4001];
+    static char lm[CWT__TCFP_NGRAMS * 32];
+    static struct cwt__tcfp fp;
+    char path[512], conf[8192];
+    size_t cl = (size_t)snprintf(conf, sizeof conf, "# languages of the test\n");
+    for (unsigned l = 0; l < 30; l++) {
+        lang_text(l, buf, 4000);
+        assert_int_equal(cwt__tcfp_create(buf, 4000, &fp), CWT_OK);
+        size_t n = 0;
+        for (size_t r = 0; r < fp.n; r++) {
+            n += (size_t)snprintf(lm + n, sizeof lm - n, "%.*s\t %zu\n", (int)fp.len[r], fp.gram[r], 5000 - r);
+            if ((r == 6 && l % 3 == 0) || l % 5 == 2) /* (an empty line and) the same n-gram again */
+                n += (size_t)snprintf(lm + n, sizeof lm - n, "%s%.*s\t 5\n", l % 5 == 2 ? "" : "\n", (int)fp.len[r],
+                                      fp.gram[r]);
+            if (r == 8 && l % 4 == 1)
+                n += (size_t)snprintf(lm + n, sizeof lm - n, "abcabcabcabcabcabcabcab\t 4\n");
+        }
+        snprintf(path, sizeof path, "%s/l%u.lm", dir, l);
+        assert_int_equal(h_write_file(path, lm, n), 0);
+        cl += (size_t)snprintf(conf + cl, sizeof conf - cl, "l%u.lm\tlang%u--utf8 # a comment\n", l, l);
+    }
+    snprintf(path, sizeof path, "%s/fpdb.conf", dir);
+    assert_int_equal(h_write_file(path, conf, cl), 0);
+    char dirslash[64];
+    snprintf(dirslash, sizeof dirslash, "%s/", dir);
+    void *ref = special_textcat_Init(path, dirslash);
+    assert_non_null(ref);
+    struct cwt__tcmodel *m = NULL;
+    assert_int_equal(cwt__tcmodel_load(path, dirslash, &m), CWT_OK);
+    size_t answers = 0;
+    for (int i = 0; i < 300; i++) {
+        size_t n = 20 + next_rand() % 1500;
+        lang_text(next_rand() % 30, buf, n);
+        char mine[256];
+        assert_int_equal(cwt__tcmodel_classify(m, buf, n, mine, sizeof mine), CWT_OK);
+        const char *want = textcat_Classify(ref, buf, n);
+        if (strcmp(mine, want ? want : "") != 0)
+            fail_msg("own model, text %d (%zu bytes): textcat says %s, the model %s", i, n, want, mine);
+        answers += mine[0] == '[';
+    }
+    print_message("own model: 300 texts, %zu with candidates\n", answers);
+    assert_true(answers >= 100);
+    cwt__tcmodel_free(m);
+    textcat_Done(ref);
+    for (unsigned l = 0; l < 30; l++) {
+        snprintf(path, sizeof path, "%s/l%u.lm", dir, l);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/fpdb.conf", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_too_big(void **state)
 {
     (void)state;
@@ -329,7 +447,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_adversarial),   cmocka_unit_test(test_random_texts), cmocka_unit_test(test_fixture_pages),
-        cmocka_unit_test(test_threads),       cmocka_unit_test(test_too_big),
+        cmocka_unit_test(test_threads),       cmocka_unit_test(test_too_big),      cmocka_unit_test(test_words),
+        cmocka_unit_test(test_own_model),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,8 +3,15 @@
  * This module implements page/textcat_model.h: libexttextcat's fingerprint files read the way
  * special_textcat_Init() and fp_Read() read them (a configuration line names a file and a language;
  * a fingerprint is the first 400 lines' first fields of at most 20 bytes, ranked by line), inverted
- * into a hash table from n-gram to (language, rank), and textcat_Classify()'s scoring over it.
+ * into a hash table from n-gram to (language, rank) built in the files' order (no sort), and
+ * textcat_Classify()'s scoring over it. An n-gram is found by its first 8 bytes and its length (its
+ * bytes past 8 compared); the 400 look-ups of a text go in passes that prefetch what the next pass
+ * reads. An n-gram that 24 languages or more hold keeps
+ * a row of every language's rank (absent: a rank that scores 400 whatever the text's), summed for all
+ * languages at once in 16 bits; a rarer one keeps its (language, rank) pairs. The sums are integers:
+ * the scores are textcat's exactly.
  */
+#include <endian.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,39 +38,44 @@ struct post {
 };
 
 struct gram {
+    uint64_t head;  /* its first 8 bytes (zero-padded when shorter), read little-endian */
     uint32_t str;   /* offset in strs */
-    uint32_t post;  /* first posting */
-    uint32_t npost;
+    uint32_t post;  /* first posting, or for a dense one its row's first rank in dense */
+    uint32_t npost; /* postings; 0 for a dense one */
+    uint32_t len;
 };
+
+#define TC_DENSE_MIN 24      /* an n-gram of this many languages or more has a row of every language's rank */
+#define TC_DENSE_ABSENT 2000 /* a row's rank for a language without the n-gram: |rank - r| >= 400 */
+#define TC_DENSE_FLUSH 80    /* rows summed in 16 bits (each adds -400 to 0) before they go into the scores */
 
 struct cwt__tcmodel {
     char **names; /* "en--utf8", in the configuration's order */
     size_t nlang;
+    size_t row;   /* ranks in a dense row (nlang rounded up to 16) */
     char *strs;
     struct gram *grams;
     size_t ngrams;
     struct post *posts;
+    int16_t *dense;  /* the dense rows: rank per language, TC_DENSE_ABSENT for none */
     uint32_t *slots; /* open addressing: gram index + 1, 0 empty */
     size_t mask;
 };
 
-static uint32_t hash(const char *s, size_t n)
+/* The first 8 bytes of the n-gram @p s of @p len bytes (which may be read to its 8th byte), the bytes
+ * past @p len zeroed. */
+static inline uint64_t head_of(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    uint64_t head;
+    memcpy(&head, s, sizeof head);
+    head = le64toh(head);
+    return len < sizeof head ? head & ((UINT64_C(1) << (len * 8)) - 1) : head;
 }
 
-static int entry_cmp(const void *a, const void *b)
+/* The first slot to try for the n-gram of @p len bytes that starts with @p head. */
+static inline size_t slot_of(uint64_t head, size_t len, size_t mask)
 {
-    const struct entry *x = a, *y = b;
-    int c = strcmp(x->s, y->s);
-    if (c)
-        return c;
-    if (x->lang != y->lang)
-        return x->lang < y->lang ? -1 : 1;
-    return x->rank < y->rank ? -1 : x->rank > y->rank;
+    return (size_t)(((head ^ len) * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & mask;
 }
 
 /* Trims blanks (and the line end) at both ends of @p s in place. */
@@ -107,50 +119,105 @@ static enum cwt_status read_lm(const char *path, uint16_t lang, struct entry **e
     return rc;
 }
 
-/* Builds the table of @p m from @p e (sorted here); duplicates of an n-gram in one language keep the
- * first rank, as the merge of fp_Compare() matches only the first. */
-static enum cwt_status build(struct cwt__tcmodel *m, struct entry *e, size_t n)
+/* The model's n-gram of @p len bytes starting with @p head (the rest, past 8 bytes, at @p s + 8), looked
+ * for from slot @p h on: its slot (empty when no language has it). */
+static size_t find_slot(const struct cwt__tcmodel *m, size_t h, uint64_t head, const char *s, size_t len)
 {
-    qsort(e, n, sizeof *e, entry_cmp);
-    size_t bytes = 0, grams = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || strcmp(e[i].s, e[i - 1].s) != 0) {
-            grams++;
-            bytes += strlen(e[i].s) + 1;
-        }
-    size_t slots = 16;
-    while (slots < grams * 2)
-        slots *= 2;
-    m->strs = cwt_malloc(bytes ? bytes : 1);
-    m->grams = cwt_calloc(grams ? grams : 1, sizeof *m->grams);
-    m->posts = cwt_calloc(n ? n : 1, sizeof *m->posts);
-    m->slots = cwt_calloc(slots, sizeof *m->slots);
-    if (!m->strs || !m->grams || !m->posts || !m->slots)
+    for (; m->slots[h]; h = (h + 1) & m->mask) {
+        const struct gram *g = &m->grams[m->slots[h] - 1];
+        if (g->head == head && g->len == len &&
+            (len <= sizeof head || memcmp(m->strs + g->str + sizeof head, s + sizeof head, len - sizeof head) == 0))
+            break;
+    }
+    return h;
+}
+
+/* Makes m->slots a table of @p n slots (a power of two) holding m's n-grams. */
+static enum cwt_status place_grams(struct cwt__tcmodel *m, size_t n)
+{
+    cwt_free(m->slots);
+    if (!(m->slots = cwt_calloc(n, sizeof *m->slots)))
         return CWT_ENOMEM;
-    m->mask = slots - 1;
-    size_t off = 0, np = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool fresh = i == 0 || strcmp(e[i].s, e[i - 1].s) != 0;
-        if (fresh) {
-            struct gram *g = &m->grams[m->ngrams];
-            size_t k = strlen(e[i].s);
-            memcpy(m->strs + off, e[i].s, k + 1);
-            g->str = (uint32_t)off;
-            g->post = (uint32_t)np;
-            off += k + 1;
-            size_t h = hash(e[i].s, k) & m->mask;
-            while (m->slots[h])
-                h = (h + 1) & m->mask;
-            m->slots[h] = (uint32_t)++m->ngrams;
-        } else if (e[i].lang == e[i - 1].lang) {
-            continue;
-        }
-        m->posts[np].lang = e[i].lang;
-        m->posts[np].rank = e[i].rank;
-        np++;
-        m->grams[m->ngrams - 1].npost++;
+    m->mask = n - 1;
+    for (size_t g = 0; g < m->ngrams; g++) {
+        size_t h = slot_of(m->grams[g].head, m->grams[g].len, m->mask);
+        while (m->slots[h])
+            h = (h + 1) & m->mask;
+        m->slots[h] = (uint32_t)(g + 1);
     }
     return CWT_OK;
+}
+
+/* Builds the table of @p m from @p e, in the order the files list them (no sort): the distinct n-grams
+ * as they come, a duplicate of an n-gram in one language keeping the first (best) rank, as the merge of
+ * fp_Compare() matches only the first. An n-gram of TC_DENSE_MIN languages or more keeps its ranks in
+ * a dense row instead of postings. */
+static enum cwt_status build(struct cwt__tcmodel *m, const struct entry *e, size_t n)
+{
+    size_t slots = 16;
+    while (slots < n * 2)
+        slots *= 2;
+    uint32_t *of = cwt_calloc(n ? n : 1, sizeof *of);     /* an entry's n-gram + 1, 0 for a duplicate */
+    uint32_t *langs = cwt_calloc(n ? n : 1, sizeof *langs); /* an n-gram's languages */
+    uint16_t *last = cwt_calloc(n ? n : 1, sizeof *last);   /* an n-gram's last language + 1 */
+    m->strs = cwt_calloc(n * (TC_GRAM_MAX + 1) + sizeof(uint64_t), 1); /* zeros to read a head past */
+    m->grams = cwt_calloc(n ? n : 1, sizeof *m->grams);
+    m->row = (m->nlang + 15) & ~(size_t)15;
+    enum cwt_status rc = of && langs && last && m->strs && m->grams ? place_grams(m, slots) : CWT_ENOMEM;
+    size_t off = 0, np = 0, nd = 0;
+    for (size_t i = 0; rc == CWT_OK && i < n; i++) {
+        size_t k = strlen(e[i].s);
+        uint64_t head = head_of(e[i].s, k);
+        size_t h = find_slot(m, slot_of(head, k, m->mask), head, e[i].s, k);
+        if (!m->slots[h]) {
+            memcpy(m->strs + off, e[i].s, k + 1);
+            m->grams[m->ngrams] = (struct gram){head, (uint32_t)off, 0, 0, (uint32_t)k};
+            off += k + 1;
+            m->slots[h] = (uint32_t)++m->ngrams;
+        }
+        uint32_t g = m->slots[h] - 1;
+        if (last[g] != e[i].lang + 1) { /* (a language's entries come together, best rank first) */
+            last[g] = (uint16_t)(e[i].lang + 1);
+            langs[g]++;
+            of[i] = g + 1;
+        }
+    }
+    for (size_t g = 0; rc == CWT_OK && g < m->ngrams; g++) {
+        if (langs[g] >= TC_DENSE_MIN) {
+            m->grams[g].post = (uint32_t)(nd++ * m->row);
+        } else {
+            m->grams[g].post = (uint32_t)np;
+            np += langs[g];
+        }
+    }
+    if (rc == CWT_OK) {
+        m->posts = cwt_calloc(np ? np : 1, sizeof *m->posts);
+        m->dense = cwt_calloc(nd ? nd * m->row : 1, sizeof *m->dense);
+        rc = m->posts && m->dense ? CWT_OK : CWT_ENOMEM;
+    }
+    for (size_t x = 0; rc == CWT_OK && x < nd * m->row; x++)
+        m->dense[x] = TC_DENSE_ABSENT;
+    for (size_t i = 0; rc == CWT_OK && i < n; i++) {
+        if (!of[i])
+            continue;
+        struct gram *g = &m->grams[of[i] - 1];
+        if (langs[of[i] - 1] >= TC_DENSE_MIN)
+            m->dense[g->post + e[i].lang] = (int16_t)e[i].rank;
+        else
+            m->posts[g->post + g->npost++] = (struct post){e[i].lang, e[i].rank};
+    }
+    size_t fit = 16;
+    while (fit < m->ngrams * 2)
+        fit *= 2;
+    if (rc == CWT_OK)
+        rc = place_grams(m, fit);
+    char *strs = rc == CWT_OK ? cwt_realloc(m->strs, off + sizeof(uint64_t)) : NULL;
+    if (strs)
+        m->strs = strs;
+    cwt_free(of);
+    cwt_free(langs);
+    cwt_free(last);
+    return rc;
 }
 
 enum cwt_status cwt__tcmodel_load(const char *conf, const char *dir, struct cwt__tcmodel **out)
@@ -212,6 +279,7 @@ void cwt__tcmodel_free(struct cwt__tcmodel *m)
     cwt_free(m->strs);
     cwt_free(m->grams);
     cwt_free(m->posts);
+    cwt_free(m->dense);
     cwt_free(m->slots);
     cwt_free(m);
 }
@@ -231,15 +299,39 @@ const struct cwt__tcmodel *cwt__tcmodel_default(void)
     return default_model;
 }
 
-static const struct gram *lookup(const struct cwt__tcmodel *m, const char *s, size_t n)
+/* The model's n-gram of @p len bytes starting with @p head (the rest, past 8 bytes, at @p s + 8), whose
+ * first slot is @p h; NULL when no language has it. */
+static const struct gram *lookup(const struct cwt__tcmodel *m, size_t h, uint64_t head, const char *s, size_t len)
 {
-    for (size_t h = hash(s, n) & m->mask; m->slots[h]; h = (h + 1) & m->mask) {
-        const struct gram *g = &m->grams[m->slots[h] - 1];
-        const char *gs = m->strs + g->str;
-        if (strncmp(gs, s, n) == 0 && gs[n] == '\0')
-            return g;
+    h = find_slot(m, h, head, s, len);
+    return m->slots[h] ? &m->grams[m->slots[h] - 1] : NULL;
+}
+
+/* The model's n-grams of @p fp into @p g (NULL for one no language has). The model (about 1 MB) is
+ * mostly out of the cache between texts: the look-ups go in passes, each prefetching what the next reads
+ * (the first slots, their n-grams, the ranks), so that the misses overlap instead of following each
+ * other. */
+static void lookup_all(const struct cwt__tcmodel *m, const struct cwt__tcfp *fp, const struct gram **g)
+{
+    uint64_t head[CWT__TCFP_NGRAMS];
+    uint32_t first[CWT__TCFP_NGRAMS];
+    for (size_t r = 0; r < fp->n; r++) {
+        head[r] = head_of(fp->gram[r], fp->len[r]);
+        first[r] = (uint32_t)slot_of(head[r], fp->len[r], m->mask);
+        __builtin_prefetch(&m->slots[first[r]]);
     }
-    return NULL;
+    for (size_t r = 0; r < fp->n; r++)
+        if (m->slots[first[r]])
+            __builtin_prefetch(&m->grams[m->slots[first[r]] - 1]);
+    for (size_t r = 0; r < fp->n; r++) {
+        g[r] = lookup(m, first[r], head[r], fp->gram[r], fp->len[r]);
+        if (!g[r])
+            continue;
+        const char *p = g[r]->npost ? (const char *)&m->posts[g[r]->post] : (const char *)&m->dense[g[r]->post];
+        size_t bytes = g[r]->npost ? g[r]->npost * sizeof *m->posts : m->row * sizeof *m->dense;
+        for (size_t b = 0; b < bytes; b += 64)
+            __builtin_prefetch(p + b);
+    }
 }
 
 enum cwt_status cwt__tcmodel_classify(const struct cwt__tcmodel *m, const char *text, size_t len, char *out,
@@ -257,14 +349,36 @@ enum cwt_status cwt__tcmodel_classify(const struct cwt__tcmodel *m, const char *
     /* a language's score: the rank distance of each shared n-gram, TC_OUT_OF_PLACE for each other one
      * (fp_Compare's sum; its early exit only spares languages that cannot be candidates) */
     int score[TC_LANGS] = {0};
-    int ranks = (int)fp.n;
+    int16_t part[TC_LANGS] = {0}; /* the dense rows' sum since the last flush into score */
+    int ranks = (int)fp.n, rows = 0;
+    const struct gram *found[CWT__TCFP_NGRAMS];
+    lookup_all(m, &fp, found);
     for (int r = 0; r < ranks; r++) {
-        const struct gram *g = lookup(m, fp.gram[r], fp.len[r]);
+        const struct gram *g = found[r];
+        if (g && !g->npost) { /* a dense row: min(|rank - r|, 400) - 400 for every language, in 16 bits */
+            const int16_t *row = m->dense + g->post;
+            int16_t rr = (int16_t)r;
+            for (size_t l = 0; l < m->row; l++) {
+                int16_t d = (int16_t)(row[l] - rr);
+                d = d < 0 ? (int16_t)-d : d;
+                part[l] = (int16_t)(part[l] + (d < TC_OUT_OF_PLACE ? d : TC_OUT_OF_PLACE) - TC_OUT_OF_PLACE);
+            }
+            if (++rows == TC_DENSE_FLUSH) {
+                for (size_t l = 0; l < m->row; l++) {
+                    score[l] += part[l];
+                    part[l] = 0;
+                }
+                rows = 0;
+            }
+            continue;
+        }
         for (uint32_t k = 0; g && k < g->npost; k++) {
             const struct post *ps = &m->posts[g->post + k];
             score[ps->lang] += abs((int)ps->rank - r) - TC_OUT_OF_PLACE;
         }
     }
+    for (size_t l = 0; l < m->row; l++)
+        score[l] += part[l];
     if (!m->nlang) {
         snprintf(out, outlen, "UNKNOWN"); /* no candidate: textcat's count 0 is its "UNKNOWN" */
         return CWT_OK;

@@ -305,11 +305,31 @@ void cwt__langid_free(struct cwt__langid *lid)
 
 #define LANGID_SAMPLE 3000 /* bytes classified by n-grams */
 
+size_t cwt__langid_window(const char *text, size_t len, size_t *n)
+{
+    /* the middle of the text (navigation sits at both ends), cut on character boundaries */
+    size_t from = len > LANGID_SAMPLE ? (len - LANGID_SAMPLE) / 2 : 0;
+    while (from < len && ((unsigned char)text[from] & 0xC0) == 0x80)
+        from++;
+    *n = CWT_MIN((size_t)LANGID_SAMPLE, len - from);
+    while (*n && from + *n < len && ((unsigned char)text[from + *n] & 0xC0) == 0x80)
+        (*n)--;
+    return from;
+}
+
 bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, char *out, size_t outlen)
 {
     size_t thai = 0, han = 0, kana = 0, hangul = 0, latin = 0, letters = 0;
     len = CWT_MIN(len, (size_t)CWT__TEXTSTAT_MAX_BYTES);
     for (size_t i = 0; i < len && letters < 20000;) {
+        unsigned char b = (unsigned char)text[i];
+        if (b < 0x80) { /* ASCII (most of it): a letter is Latin, anything else is not counted */
+            i++;
+            bool alpha = (unsigned char)((b | 0x20) - 'a') < 26;
+            letters += alpha;
+            latin += alpha;
+            continue;
+        }
         uint32_t c = next_cp(text, len, &i);
         if (!cp_word(c) || (c >= '0' && c <= '9') || c == '_')
             continue;
@@ -338,13 +358,7 @@ bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, c
         code = "zh";
     char buf[16];
     if (!code && lid && lid->m && latin * 2 >= letters) {
-        /* classify the middle of the text (navigation sits at both ends), cut on a character boundary */
-        size_t from = len > LANGID_SAMPLE ? (len - LANGID_SAMPLE) / 2 : 0;
-        while (from < len && ((unsigned char)text[from] & 0xC0) == 0x80)
-            from++;
-        size_t n = CWT_MIN((size_t)LANGID_SAMPLE, len - from);
-        while (n && from + n < len && ((unsigned char)text[from + n] & 0xC0) == 0x80)
-            n--;
+        size_t n, from = cwt__langid_window(text, len, &n);
         char r[256];
         if (cwt__tcmodel_classify(lid->m, text + from, n, r, sizeof r) != CWT_OK)
             r[0] = '\0'; /* out of memory: no answer, as for an unknown language */

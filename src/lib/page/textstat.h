@@ -48,6 +48,9 @@ void cwt__langid_free(struct cwt__langid *lid);
  * "ja", "ko", "de", ...) written into @p out (at least 8 bytes); false when unknown or too short.
  * @p lid may be NULL (scripts only). Not safe to share one @p lid between threads. */
 bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, char *out, size_t outlen);
+/* The part of a text of @p len bytes (already capped at CWT__TEXTSTAT_MAX_BYTES) that
+ * cwt__langid_detect() classifies by n-grams: returns its first byte, *n its length. */
+size_t cwt__langid_window(const char *text, size_t len, size_t *n);
 /* Detects the language of @p doc's visible text and stores it in doc->detected_lang (NULL when
  * unknown), setting doc->lang_detected. Returns CWT_ENOMEM or CWT_OK. */
 enum cwt_status cwt__doc_detect_lang(struct cwt__doc *doc, struct cwt__langid *lid);
