@@ -253,6 +253,26 @@ static void test_next_digit(void **state)
     }
 }
 
+/* cwt__next_digit_upper against a byte-by-byte walk, with the bytes either side of the ranges. */
+static void test_next_digit_upper(void **state)
+{
+    (void)state;
+    static const char alpha[] = {'0', '9', '/', ':', '@', 'A', 'Z', '[', 'a', 'z', '\xc1', '\xda', ' '};
+    uint32_t seed = 11;
+    for (int round = 0; round < 400; round++) {
+        char t[80];
+        size_t len = rnd(&seed) % sizeof t;
+        for (size_t k = 0; k < len; k++)
+            t[k] = rnd(&seed) % 4 ? ' ' : alpha[rnd(&seed) % sizeof alpha];
+        for (size_t i = 0; i <= len; i++) {
+            size_t want = i;
+            while (want < len && !(t[want] >= '0' && t[want] <= '9') && !(t[want] >= 'A' && t[want] <= 'Z'))
+                want++;
+            assert_int_equal(cwt__next_digit_upper(t, len, i), want);
+        }
+    }
+}
+
 /* The signals' own lists on the fixture pages (their raw bytes: real UTF-8 text and markup). */
 static const char *const chem_words[] = {"chemical", "cas no", "cas number", "cas-nr", "ghs", "化工", "化学品",
                                          "สารเคมี", "hóa chất", "bahan kimia", NULL};
@@ -287,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_bigrams),
         cmocka_unit_test(test_kwset_random),
         cmocka_unit_test(test_next_digit),
+        cmocka_unit_test(test_next_digit_upper),
         cmocka_unit_test(test_kwset_fixtures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -537,3 +537,22 @@ size_t cwt__bigrams_cur_next(struct cwt__bigrams_cur *c, size_t i)
 #endif
     return cwt__bigrams_next(c->b, c->t, c->len, i);
 }
+
+size_t cwt__next_digit_upper(const char *t, size_t len, size_t i)
+{
+#if defined(__SSE2__)
+    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+    const __m128i a = _mm_set1_epi8('A'), z = _mm_set1_epi8('Z' - 'A');
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i d = _mm_sub_epi8(v, zero), u = _mm_sub_epi8(v, a); /* in range: 0..9, 0..25 unsigned */
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d), _mm_cmpeq_epi8(_mm_min_epu8(u, z), u));
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask)
+            return i + (unsigned)__builtin_ctz(mask);
+    }
+#endif
+    while (i < len && !(t[i] >= '0' && t[i] <= '9') && !(t[i] >= 'A' && t[i] <= 'Z'))
+        i++;
+    return i;
+}

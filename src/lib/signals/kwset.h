@@ -104,5 +104,8 @@ bool cwt__cpu_avx2(void);
  * (give '0' for none), @p len if none: for scanners of numbers, whose other positions start
  * nothing. 16 bytes at a time (SSE2). */
 size_t cwt__next_digit(const char *t, size_t len, size_t i, char a, char b);
+/* The first position at or after @p i where @p t holds an ASCII digit or capital letter, @p len if none
+ * (16 bytes at a time, SSE2). */
+size_t cwt__next_digit_upper(const char *t, size_t len, size_t i);
 
 #endif

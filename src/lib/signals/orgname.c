@@ -407,7 +407,7 @@ static void declared_collect(const struct cwt__site *site, struct cwt__declared 
         struct cwt__contacts *c = CWT_NEW(struct cwt__contacts);
         if (!c)
             return;
-        cwt__contact_extract(doc->text, doc->text_len, NULL, c);
+        cwt__contact_postals(doc->text, doc->text_len, NULL, c); /* (the addresses are all it reads) */
         for (size_t i = 0; i < c->npostals; i++)
             if (c->postals[i].cc[0]) {
                 memcpy(out->country, c->postals[i].cc, 3);
