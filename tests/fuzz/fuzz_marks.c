@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "signals/content.h"
 #include "signals/marks.h"
@@ -45,6 +46,34 @@ static bool date_ok(int64_t t, size_t off, size_t n, void *ud)
     return true;
 }
 
+/* The hits of a scan, to compare the filtered scan with the reference that tries every position. */
+struct hits {
+    size_t n;
+    struct cwt__mark_hit h[64];
+};
+
+static bool mark_keep(const struct cwt__mark_hit *h, void *ud)
+{
+    struct hits *k = ud;
+    if (k->n < 64)
+        k->h[k->n] = *h;
+    k->n++;
+    return true;
+}
+
+static void marks_same(const char *s, size_t size)
+{
+    static struct hits a, b;
+    a.n = b.n = 0;
+    size_t na = cwt__marks_scan(s, size, 64, mark_keep, &a), nb = cwt__marks_scan_every(s, size, 64, mark_keep, &b);
+    if (na != nb || a.n != b.n)
+        abort();
+    for (size_t i = 0; i < a.n && i < 64; i++)
+        if (a.h[i].mark != b.h[i].mark || a.h[i].off != b.h[i].off || a.h[i].len != b.h[i].len ||
+            strcmp(a.h[i].lang, b.h[i].lang) != 0)
+            abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -52,6 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *s = (const char *)data;
     struct bounds b = {size};
     cwt__marks_scan(s, size, 1000, mark_ok, &b);
+    marks_same(s, size);
     cwt__bodies_scan(s, size, 1000, body_ok, &b);
     cwt__mss_scan(s, size, 1000, mss_ok, &b);
     cwt__dates_scan(s, size, 1000, date_ok, &b);
