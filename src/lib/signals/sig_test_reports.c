@@ -150,10 +150,13 @@ static void from_links(const struct cwt__doc *doc, const char *url, struct rscan
         char host[256];
         if (!cwt__url_host(ln->href, host, sizeof host))
             continue;
+        /* a link on a lab's domain, or a PDF named a report or naming a lab (asked in the order of
+         * their cost: most links are neither on a lab's domain nor PDFs) */
         const struct cwt__body *on_lab = cwt__body_by_host(host);
+        if (!on_lab && !is_pdf(ln->href))
+            continue;
         const struct cwt__body *named = cwt__body_by_name(ln->text);
-        bool reportish = cwt__has_any(ln->text, &report_set) || cwt__has_any(ln->href, &report_set);
-        if (!on_lab && !(is_pdf(ln->href) && (reportish || named)))
+        if (!on_lab && !named && !cwt__has_any(ln->text, &report_set) && !cwt__has_any(ln->href, &report_set))
             continue;
         char num[64] = "";
         if (ln->text)
