@@ -402,6 +402,56 @@ static void test_real_pages(void **state)
     assert_true(pages > 0);
 }
 
+/* cwt__strstr_from() says what strstr() says, from every anchor of the needle: on texts made of pieces
+ * of the needle and on the fixture pages with the service signal's needles. */
+static const char *const raw_needles[] = {"embed.tawk.to", "static.zdassets.com", "widget.intercom.io",
+                                          "WeChat ID", "微信", "abab", "aab", NULL};
+
+static void strstr_same(const char *s)
+{
+    for (const char *const *n = raw_needles; *n; n++)
+        for (size_t a = 0; a < strlen(*n); a++)
+            if (cwt__strstr_from(s, *n, a) != (strstr(s, *n) != NULL))
+                fail_msg("'%s' from byte %zu: %d, strstr %d", *n, a, cwt__strstr_from(s, *n, a),
+                         strstr(s, *n) != NULL);
+}
+
+static void strstr_same_page(const char *path, const char *s, size_t len, void *ud)
+{
+    (void)path;
+    (void)ud;
+    char *z = malloc(len + 1);
+    assert_non_null(z);
+    memcpy(z, s, len);
+    z[len] = '\0';
+    strstr_same(z);
+    free(z);
+}
+
+static void test_strstr_from(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"a", "b", "ab", "zdassets", "static.", ".com", "wk.to", "embed.ta",
+                                         "We", "Chat ID", "微", "信", "x"};
+    uint32_t seed = 3;
+    for (int round = 0; round < 2000; round++) {
+        char t[200];
+        size_t len = 0, want = (seed = seed * 1103515245u + 12345u) >> 8 & 127;
+        while (len < want) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 8) % (sizeof pieces / sizeof pieces[0])];
+            if (len + strlen(p) >= sizeof t)
+                break;
+            memcpy(t + len, p, strlen(p));
+            len += strlen(p);
+        }
+        t[len] = '\0';
+        strstr_same(t);
+    }
+    static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html", NULL};
+    assert_true(h_each_file(globs, strstr_same_page, NULL) >= 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_mss_labels_dates),
         cmocka_unit_test(test_signal_cases),
         cmocka_unit_test(test_real_pages),
+        cmocka_unit_test(test_strstr_from),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -719,6 +719,14 @@ const char *cwt__around(const char *text, size_t len, size_t off, size_t n, size
     return out;
 }
 
+bool cwt__strstr_from(const char *s, const char *needle, size_t anchor)
+{
+    for (const char *p = s; (p = strstr(p, needle + anchor)) != NULL; p++)
+        if ((size_t)(p - s) >= anchor && memcmp(p - anchor, needle, anchor) == 0)
+            return true;
+    return false;
+}
+
 bool cwt__has_any(const char *s, struct cwt__kwset *words)
 {
     return cwt__kwset_in_str(words, s);

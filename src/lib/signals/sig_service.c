@@ -18,6 +18,7 @@
 #include "ops/ops.h"
 #include "page/page.h"
 #include "page/sdata.h"
+#include "signals/content.h"
 #include "signals/signal.h"
 
 enum channel { CH_CHAT, CH_WHATSAPP, CH_LINE, CH_ZALO, CH_WECHAT, CH_MESSENGER, CH_EMAIL, CH_PHONE, CH_COUNT };
@@ -30,17 +31,20 @@ static const struct {
     enum channel ch;
     const char *needle;
     bool in_links; /* match link hrefs (prefix, case-insensitive); else the raw HTML */
+    /* raw HTML: the byte of the needle its search starts from (cwt__strstr_from), where the needle's
+     * bytes are rarest in HTML ("wk", "zd", "hc" rather than "co", "st", "cl") */
+    unsigned char anchor;
 } patterns[] = {
     {CH_WHATSAPP, "https://wa.me/", true},        {CH_WHATSAPP, "https://api.whatsapp.com/", true},
     {CH_WHATSAPP, "whatsapp://", true},           {CH_LINE, "https://line.me/", true},
     {CH_LINE, "https://lin.ee/", true},           {CH_ZALO, "https://zalo.me/", true},
     {CH_WECHAT, "weixin://", true},               {CH_MESSENGER, "https://m.me/", true},
     {CH_EMAIL, "mailto:", true},                  {CH_PHONE, "tel:", true},
-    {CH_CHAT, "embed.tawk.to", false},            {CH_CHAT, "static.zdassets.com", false},
-    {CH_CHAT, "widget.intercom.io", false},       {CH_CHAT, "cdn.livechatinc.com", false},
-    {CH_CHAT, "js.hs-scripts.com", false},        {CH_CHAT, "client.crisp.chat", false},
-    {CH_CHAT, "wchat.freshchat.com", false},      {CH_CHAT, "code.tidio.co", false},
-    {CH_WECHAT, "WeChat ID", false},              {CH_WECHAT, "微信", false},
+    {CH_CHAT, "embed.tawk.to", false, 8},         {CH_CHAT, "static.zdassets.com", false, 7},
+    {CH_CHAT, "widget.intercom.io", false, 2},    {CH_CHAT, "cdn.livechatinc.com", false, 0},
+    {CH_CHAT, "js.hs-scripts.com", false, 3},     {CH_CHAT, "client.crisp.chat", false, 10},
+    {CH_CHAT, "wchat.freshchat.com", false, 10},  {CH_CHAT, "code.tidio.co", false, 5},
+    {CH_WECHAT, "WeChat ID", false, 1},           {CH_WECHAT, "微信", false, 0},
 };
 
 /* Target-market languages and words that declare them near service details. */
@@ -171,7 +175,7 @@ enum cwt_status cwt__sig_service(const struct cwt__site *site, struct cwt__signa
                         rc = cwt__signal_evidence(out, p->doc->url, channel_names[ch], p->doc->links[l].href);
                     }
                 }
-            } else if (p->resp->body && strstr(p->resp->body, patterns[k].needle)) {
+            } else if (p->resp->body && cwt__strstr_from(p->resp->body, patterns[k].needle, patterns[k].anchor)) {
                 neps = add_endpoint(eps, neps, ch, patterns[k].needle, plang);
                 if (plang >= 0)
                     served[plang] = true;
