@@ -36,6 +36,8 @@ static bool host_is_video(const char *url)
     size_t hl = strlen(host);
     for (const char *const *h = video_hosts; *h; h++) {
         size_t n = strlen(*h);
+        if (host[hl - 1] != (*h)[n - 1]) /* (the last byte rejects most hosts: "m" of .com or "e" of .be) */
+            continue;
         if (hl == n ? strcmp(host, *h) == 0 : (hl > n && host[hl - n - 1] == '.' && strcmp(host + hl - n, *h) == 0))
             return true;
     }
