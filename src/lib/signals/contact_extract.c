@@ -415,12 +415,15 @@ static void find_addresses(const char *t, size_t len, const char *default_cc, st
         if (ll >= 12 && ll <= 400) {
             bool word = cwt__kwset_in(&address_set, line, CWT_MIN(ll, (size_t)48));
             bool digit = cwt__next_digit(line, ll, 0, '0', '0') < ll;
-            /* without an address word or a digit the line cannot be an address: no country look-up */
+            /* a line without an address word is an address only with a digit, at most 240 bytes, a street
+             * word and a country named: the country is looked up only for a line that has the rest (or
+             * an address word) */
+            bool street_words = !word && digit && ll <= 240 && cwt__kwset_in(&street_set, line, ll);
             char cc[3] = "";
-            if (word || digit)
+            if (word || street_words)
                 cwt__address_country(line, ll, cc);
-            bool street = !word && cc[0] && cwt__kwset_in(&street_set, line, ll);
-            if ((word && (digit || cc[0])) || (street && ll <= 240 && digit)) {
+            bool street = street_words && cc[0];
+            if ((word && (digit || cc[0])) || street) {
                 struct cwt__postal *p = &out->postals[out->npostals];
                 memset(p, 0, sizeof *p);
                 copy_collapsed(p->line, sizeof p->line, line, ll);
