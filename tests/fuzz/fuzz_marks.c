@@ -5,7 +5,6 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "signals/content.h"
 #include "signals/marks.h"
@@ -46,32 +45,21 @@ static bool date_ok(int64_t t, size_t off, size_t n, void *ud)
     return true;
 }
 
-/* The hits of a scan, to compare the filtered scan with the reference that tries every position. */
-struct hits {
-    size_t n;
-    struct cwt__mark_hit h[64];
-};
-
-static bool mark_keep(const struct cwt__mark_hit *h, void *ud)
+/* A digest of a scan's hits (mark, language, offset, length, in order), to compare the filtered scan
+ * with the reference that tries every position. */
+static bool mark_digest(const struct cwt__mark_hit *h, void *ud)
 {
-    struct hits *k = ud;
-    if (k->n < 64)
-        k->h[k->n] = *h;
-    k->n++;
+    uint64_t *d = ud;
+    *d = (*d ^ (uintptr_t)h->mark ^ (uintptr_t)h->lang) * 1099511628211u;
+    *d = (*d ^ (h->off << 16) ^ h->len) * 1099511628211u;
     return true;
 }
 
 static void marks_same(const char *s, size_t size)
 {
-    static struct hits a, b;
-    a.n = b.n = 0;
-    size_t na = cwt__marks_scan(s, size, 64, mark_keep, &a), nb = cwt__marks_scan_every(s, size, 64, mark_keep, &b);
-    if (na != nb || a.n != b.n)
+    uint64_t a = 1, b = 1;
+    if (cwt__marks_scan(s, size, 64, mark_digest, &a) != cwt__marks_scan_every(s, size, 64, mark_digest, &b) || a != b)
         abort();
-    for (size_t i = 0; i < a.n && i < 64; i++)
-        if (a.h[i].mark != b.h[i].mark || a.h[i].off != b.h[i].off || a.h[i].len != b.h[i].len ||
-            strcmp(a.h[i].lang, b.h[i].lang) != 0)
-            abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
