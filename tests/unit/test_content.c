@@ -402,6 +402,60 @@ static void test_real_pages(void **state)
     assert_true(pages > 0);
 }
 
+/* A digest of a lab scan's hits (body, offset, length, in order). */
+static bool body_digest(const struct cwt__body_hit *h, void *ud)
+{
+    uint64_t *d = ud;
+    *d = (*d ^ (uintptr_t)h->body) * 1099511628211u;
+    *d = (*d ^ (h->off << 16) ^ h->len) * 1099511628211u;
+    return true;
+}
+
+static void bodies_same(const char *t, size_t len, const char *what)
+{
+    uint64_t a = 1, b = 1;
+    size_t na = cwt__bodies_scan(t, len, 64, body_digest, &a), nb = cwt__bodies_scan_every(t, len, 64, body_digest, &b);
+    if (na != nb || a != b)
+        fail_msg("%s: %zu labs named, %zu trying every position (or not the same)", what, na, nb);
+}
+
+static void bodies_same_page(const char *path, const char *s, size_t len, void *ud)
+{
+    (void)ud;
+    bodies_same(s, len, path);
+}
+
+/* The lab scan with its position filters (pairs, then exact pairs of the acronyms and folded quads of the
+ * names) finds what a scan trying every position finds: random texts of pieces of names in both cases,
+ * and the fixture pages. */
+static void test_bodies_filtered(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"SGS", "sgs", "Intertek", "INTERTEK", "intertek", "TÜV SÜD", "TUV SUD",
+                                         "tuv sud", "Bureau Veritas", "UL Solutions", "UL", "ul", "UL LLC", "CTI",
+                                         "cti", "CQC", "DEKRA", "dekra", "DNV GL", "DNV", "BSI", "BSI Group",
+                                         "通标", "华测", "x", "a", " ", "\n", "-", "1", "In", "Ce", "é"};
+    uint32_t seed = 9;
+    for (int round = 0; round < 3000; round++) {
+        char t[300];
+        size_t len = 0, want = (seed = seed * 1103515245u + 12345u) >> 8 & 255;
+        while (len < want) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 8) % (sizeof pieces / sizeof pieces[0])];
+            if (len + strlen(p) > sizeof t)
+                break;
+            memcpy(t + len, p, strlen(p));
+            len += strlen(p);
+        }
+        char what[32];
+        snprintf(what, sizeof what, "round %d", round);
+        bodies_same(t, len, what);
+    }
+    static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html",
+                                        "tests/fixtures/pages/readability/*/source.html", NULL};
+    assert_true(h_each_file(globs, bodies_same_page, NULL) >= 10);
+}
+
 /* cwt__strstr_from() says what strstr() says, from every anchor of the needle: on texts made of pieces
  * of the needle and on the fixture pages with the service signal's needles. */
 static const char *const raw_needles[] = {"embed.tawk.to", "static.zdassets.com", "widget.intercom.io",
@@ -461,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_signal_cases),
         cmocka_unit_test(test_real_pages),
         cmocka_unit_test(test_strstr_from),
+        cmocka_unit_test(test_bodies_filtered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -201,19 +201,22 @@ static struct body_name {
 static unsigned short bn_start[257], bn_order[BODY_NAMES];
 static bool mss_first[256];
 static struct cwt__bigrams bn_pairs, mss_pairs; /* pairs of first bytes of the body names, of the MSS spellings */
+static struct cwt__starts bn_starts; /* the finer test of a body name's start: acronyms exact, names folded */
 static pthread_once_t first_once = PTHREAD_ONCE_INIT;
 static void first_build(void);
 
-size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
-                        bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud)
+static size_t bodies_scan(const char *text, size_t len, size_t max,
+                          bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud, bool filtered)
 {
     pthread_once(&first_once, first_build);
     size_t found = 0;
     struct cwt__bigrams_cur cur; /* the candidates of a block read once */
     cwt__bigrams_cur_init(&cur, &bn_pairs, text, len);
     for (size_t i = 0; i < len && found < max; i++) {
-        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
+        if (filtered && ((i = cwt__bigrams_cur_next(&cur, i)) >= len))
             break;
+        if (filtered && !cwt__starts_at(&bn_starts, text, len, i))
+            continue;
         int c0 = tolower((unsigned char)text[i]);
         if (bn_start[c0] == bn_start[c0 + 1])
             continue;
@@ -248,6 +251,18 @@ size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
     return found;
 }
 
+size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
+                        bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud)
+{
+    return bodies_scan(text, len, max, fn, ud, true);
+}
+
+size_t cwt__bodies_scan_every(const char *text, size_t len, size_t max,
+                              bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud)
+{
+    return bodies_scan(text, len, max, fn, ud, false);
+}
+
 /* ---- management system standards ---- */
 
 static const struct cwt__mss mss_table[] = {
@@ -274,6 +289,7 @@ static void first_build(void)
             body_names[k++] = (struct body_name){*s, strlen(*s), (unsigned short)b, is_upper_acronym(*s)};
             bn_start[tolower((unsigned char)(*s)[0]) + 1]++;
             cwt__bigrams_add(&bn_pairs, *s);
+            cwt__starts_add(&bn_starts, *s, body_names[k - 1].acronym);
         }
     for (size_t c = 1; c < 257; c++)
         bn_start[c] = (unsigned short)(bn_start[c] + bn_start[c - 1]);

@@ -50,6 +50,10 @@ bool cwt__url_host(const char *url, char *out, size_t outsz);
 /* Bodies named in @p text, in text order; as cwt__marks_scan(). */
 size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
                         bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud);
+/* cwt__bodies_scan() trying every position, without the filters of the positions a name may start at:
+ * the reference of the tests. */
+size_t cwt__bodies_scan_every(const char *text, size_t len, size_t max,
+                              bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud);
 
 /* ---- management system standards ---- */
 

@@ -362,77 +362,18 @@ static unsigned short kw_order[CWT_ARRAY_LEN(kws)];
 static unsigned short kw_start[257];
 static bool std_first[256];
 static struct cwt__bigrams kw_pairs;
-/* A second, finer filter of the positions the pairs let through (most English text starts a folded
- * pair of some keyword: "in", "de", "co", "en"): the exact first two bytes of the words matched
- * case-sensitively (and of the standard prefixes), and a hash set of the first four bytes, ASCII
- * letters folded, of the others (all at least four bytes long; a shorter one adds its pairs in every
- * case to the first set). A position in neither cannot start a keyword or a standard number. */
-static uint8_t exact_pairs[65536 / 8];
-#define QUAD_BITS 4096
-static uint8_t folded_quads[QUAD_BITS / 8];
+/* The finer test of the positions the pairs let through (most English text starts a folded pair of
+ * some keyword: "in", "de", "co", "en"): the exact pairs of the keywords matched with case and of the
+ * standard prefixes, the folded quads of the others (struct cwt__starts). */
+static struct cwt__starts kw_starts;
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
-
-static void pair_set(unsigned char a, unsigned char b)
-{
-    unsigned k = (unsigned)a << 8 | b;
-    exact_pairs[k >> 3] = (uint8_t)(exact_pairs[k >> 3] | 1u << (k & 7));
-}
-
-static bool pair_has(unsigned char a, unsigned char b)
-{
-    unsigned k = (unsigned)a << 8 | b;
-    return exact_pairs[k >> 3] >> (k & 7) & 1;
-}
-
-static unsigned upper(unsigned char c)
-{
-    return c >= 'a' && c <= 'z' ? (unsigned)(c - 'a' + 'A') : c;
-}
-
-/* The hash of the four bytes at @p s, ASCII letters folded. */
-static unsigned quad_key(const char *s)
-{
-    uint32_t v = (uint32_t)fold((unsigned char)s[0]) | (uint32_t)fold((unsigned char)s[1]) << 8 |
-                 (uint32_t)fold((unsigned char)s[2]) << 16 | (uint32_t)fold((unsigned char)s[3]) << 24;
-    return (unsigned)((v * 2654435761u) >> 20) & (QUAD_BITS - 1);
-}
-
-static void filter_add(const char *w, bool exact)
-{
-    unsigned char a = (unsigned char)w[0], b = (unsigned char)w[1];
-    if (exact) {
-        pair_set(a, b);
-    } else if (strlen(w) < 4) {
-        unsigned char as[2] = {fold(a), (unsigned char)upper(a)}, bs[2] = {fold(b), (unsigned char)upper(b)};
-        for (size_t x = 0; x < 2; x++)
-            for (size_t y = 0; y < 2; y++)
-                pair_set(as[x], bs[y]);
-    } else {
-        unsigned k = quad_key(w);
-        folded_quads[k >> 3] = (uint8_t)(folded_quads[k >> 3] | 1u << (k & 7));
-    }
-}
-
-/* Whether a keyword or a standard prefix may start at t[i] (a necessary condition; all are two bytes
- * or more). */
-static bool may_start(const char *t, size_t len, size_t i)
-{
-    if (i + 1 >= len)
-        return false;
-    if (pair_has((unsigned char)t[i], (unsigned char)t[i + 1]))
-        return true;
-    if (i + 4 > len)
-        return false;
-    unsigned k = quad_key(t + i);
-    return folded_quads[k >> 3] >> (k & 7) & 1;
-}
 
 static void kw_build(void)
 {
     for (size_t k = 0; k < CWT_ARRAY_LEN(kws); k++) {
         kw_start[fold((unsigned char)kws[k].s[0]) + 1]++;
         cwt__bigrams_add(&kw_pairs, kws[k].s);
-        filter_add(kws[k].s, kws[k].flags & KW_CASE);
+        cwt__starts_add(&kw_starts, kws[k].s, kws[k].flags & KW_CASE);
     }
     for (size_t c = 1; c < 257; c++)
         kw_start[c] = (unsigned short)(kw_start[c] + kw_start[c - 1]);
@@ -443,7 +384,7 @@ static void kw_build(void)
     for (size_t k = 0; k < CWT_ARRAY_LEN(std_prefixes); k++) {
         std_first[(unsigned char)std_prefixes[k][0]] = true;
         cwt__bigrams_add(&kw_pairs, std_prefixes[k]);
-        filter_add(std_prefixes[k], true);
+        cwt__starts_add(&kw_starts, std_prefixes[k], true);
     }
 }
 
@@ -461,7 +402,7 @@ static size_t marks_scan(const char *text, size_t len, size_t max,
     for (size_t i = 0; i < len && found < max; i++) {
         if (filtered && ((i = cwt__bigrams_cur_next(&cur, i)) >= len))
             break;
-        if (filtered && !may_start(text, len, i))
+        if (filtered && !cwt__starts_at(&kw_starts, text, len, i))
             continue;
         unsigned char c = fold((unsigned char)text[i]);
         struct cwt__mark_hit hit = {0};
