@@ -45,8 +45,8 @@ static bool date_ok(int64_t t, size_t off, size_t n, void *ud)
     return true;
 }
 
-/* A digest of a scan's hits (mark, language, offset, length, in order), to compare the filtered scan
- * with the reference that tries every position. */
+/* Digests of a scan's hits (mark or lab, language, offset, length, in order), to compare the filtered
+ * scans with the references that try every position. */
 static bool mark_digest(const struct cwt__mark_hit *h, void *ud)
 {
     uint64_t *d = ud;
@@ -55,10 +55,21 @@ static bool mark_digest(const struct cwt__mark_hit *h, void *ud)
     return true;
 }
 
+static bool body_digest(const struct cwt__body_hit *h, void *ud)
+{
+    uint64_t *d = ud;
+    *d = (*d ^ (uintptr_t)h->body ^ (h->off << 16) ^ h->len) * 1099511628211u;
+    return true;
+}
+
 static void marks_same(const char *s, size_t size)
 {
     uint64_t a = 1, b = 1;
     if (cwt__marks_scan(s, size, 64, mark_digest, &a) != cwt__marks_scan_every(s, size, 64, mark_digest, &b) || a != b)
+        abort();
+    a = b = 1;
+    if (cwt__bodies_scan(s, size, 64, body_digest, &a) != cwt__bodies_scan_every(s, size, 64, body_digest, &b) ||
+        a != b)
         abort();
 }
 
