@@ -235,6 +235,7 @@ int main(int argc, char **argv)
             }
             for (size_t g = 0; g < nsig; g++)
                 cwt__signal_release(&sigs[g]);
+            cwt__site_memo_release(&memo);
             double t0 = cpu_s();
             for (size_t p = 0; p < s->npages; p++) {
                 const struct cwt__doc *doc = s->pages[p].doc;

@@ -17,7 +17,9 @@
 #include "fetch/fetch.h"
 #include "harness.h"
 #include "page/page.h"
+#include "page/sdata.h"
 #include "signals/content.h"
+#include "signals/orgname.h"
 #include "util/timeutil.h"
 
 #define MAXP 8
@@ -402,6 +404,54 @@ static void test_real_pages(void **state)
     assert_true(pages > 0);
 }
 
+/* The site memo's answer to "the items of this type on this page" is cwt__sdata_find()'s, for the types
+ * the signals ask and for any max, on every fixture page with structured data. */
+struct memo_run {
+    struct cwt_ctx *ctx;
+    size_t typed_pages; /* pages with an item with a @type */
+};
+
+static void memo_types_page(const char *path, const char *html, size_t len, void *ud)
+{
+    struct memo_run *run = ud;
+    struct cwt__doc *doc = NULL;
+    struct cwt_err err;
+    if (cwt__doc_parse(run->ctx, html, len, "https://a.example/", &doc, &err) != CWT_OK)
+        return;
+    run->typed_pages += cwt__sdata_find(cwt__sdata_items(doc), NULL, NULL, 0) > 0;
+    static const char *const types[] = {"Organization", "ContactPoint", "Certification", "Report", "DigitalDocument",
+                                        "CreativeWork", "VideoObject", "DataFeed", "Dataset", "Product",
+                                        "PostalAddress", "Thing"};
+    struct cwt__response resp = {.url = (char *)"https://a.example/", .status = 200};
+    struct cwt__site_page pg[2] = {{&resp, NULL, "home"}, {&resp, doc, "contact"}};
+    struct cwt__site_memo memo = {0};
+    struct cwt__site site = {.url = "https://a.example/", .host = "a.example", .pages = pg, .npages = 2, .memo = &memo};
+    for (int round = 0; round < 2; round++) /* the list built, then kept */
+        for (size_t t = 0; t < sizeof types / sizeof types[0]; t++)
+            for (size_t max = 0; max <= 64; max += 3) {
+                const json_t *a[64], *b[64];
+                size_t na = cwt__site_sdata_find(&site, doc, types[t], a, max);
+                size_t nb = cwt__sdata_find(cwt__sdata_items(doc), types[t], b, max);
+                if (na != nb || memcmp(a, b, CWT_MIN(na, max) * sizeof a[0]) != 0)
+                    fail_msg("%s: %s (max %zu): %zu from the memo, %zu found", path, types[t], max, na, nb);
+            }
+    cwt__site_memo_release(&memo);
+    cwt__doc_free(doc);
+}
+
+static void test_site_sdata_find(void **state)
+{
+    (void)state;
+    struct memo_run run = {0};
+    assert_int_equal(cwt_ctx_new(&run.ctx), CWT_OK);
+    static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html",
+                                        "tests/fixtures/pages/*/*.html", NULL};
+    assert_true(h_each_file(globs, memo_types_page, &run) >= 10);
+    print_message("%zu pages with typed items\n", run.typed_pages);
+    assert_true(run.typed_pages >= 5);
+    cwt_ctx_free(run.ctx);
+}
+
 /* A digest of a lab scan's hits (body, offset, length, in order). */
 static bool body_digest(const struct cwt__body_hit *h, void *ud)
 {
@@ -516,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_real_pages),
         cmocka_unit_test(test_strstr_from),
         cmocka_unit_test(test_bodies_filtered),
+        cmocka_unit_test(test_site_sdata_find),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

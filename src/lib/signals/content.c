@@ -15,6 +15,7 @@
 #include "fetch/fetch.h"
 #include "page/page.h"
 #include "signals/content.h"
+#include "signals/orgname.h"
 #include "signals/marks.h"
 #include "signals/units.h"
 #include "util/timeutil.h"
@@ -733,6 +734,52 @@ const char *cwt__around(const char *text, size_t len, size_t off, size_t n, size
     memcpy(out, text + from, k);
     out[k] = '\0';
     return out;
+}
+
+/* The items with a @type of page @p i of @p site, built on first use; NULL when none could be. */
+static const struct cwt__typed_items *typed_items(const struct cwt__site *site, size_t i)
+{
+    struct cwt__site_memo *m = site->memo;
+    if (!m->typed) {
+        if (!(m->typed = cwt_calloc(site->npages ? site->npages : 1, sizeof *m->typed)))
+            return NULL;
+        m->ntyped = site->npages;
+    }
+    struct cwt__typed_items *t = &m->typed[i];
+    if (!t->built) {
+        const json_t *items = cwt__sdata_items(site->pages[i].doc), *first[256];
+        size_t n = cwt__sdata_find(items, NULL, first, CWT_ARRAY_LEN(first)); /* one walk, unless there are more */
+        if (n && !(t->v = cwt_calloc(n, sizeof *t->v)))
+            return NULL;
+        if (n && n <= CWT_ARRAY_LEN(first))
+            memcpy(t->v, first, n * sizeof *t->v);
+        else if (n)
+            cwt__sdata_find(items, NULL, t->v, n);
+        t->n = n;
+        t->built = true;
+    }
+    return t;
+}
+
+size_t cwt__site_sdata_find(const struct cwt__site *site, const struct cwt__doc *doc, const char *type,
+                            const json_t **found, size_t max)
+{
+    for (size_t i = 0; site->memo && doc && i < site->npages; i++) {
+        if (site->pages[i].doc != doc)
+            continue;
+        const struct cwt__typed_items *t = typed_items(site, i);
+        if (!t)
+            break;
+        size_t n = 0;
+        for (size_t k = 0; k < t->n; k++)
+            if (cwt__sdata_is(t->v[k], type)) {
+                if (n < max)
+                    found[n] = t->v[k];
+                n++;
+            }
+        return n;
+    }
+    return cwt__sdata_find(cwt__sdata_items(doc), type, found, max);
 }
 
 bool cwt__strstr_from(const char *s, const char *needle, size_t anchor)

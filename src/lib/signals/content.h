@@ -111,6 +111,13 @@ bool cwt__sd_date(const json_t *item, const char *name, int64_t *out);
 
 /* ---- pages ---- */
 
+/* cwt__sdata_find() over the structured data of @p doc, a page of @p site: the same answer, from the
+ * list of the page's typed items the site's memo keeps (built on the first question about the page),
+ * not from a walk of the page's whole graph per question (the signals ask a dozen per page). Without a
+ * memo, or for a doc not of the site, it is cwt__sdata_find(). */
+size_t cwt__site_sdata_find(const struct cwt__site *site, const struct cwt__doc *doc, const char *type,
+                            const json_t **found, size_t max);
+
 /* True for crawl roles of product pages ("product", "products"). */
 bool cwt__role_is_product(const char *role);
 /* The Product items a page describes: top-level ones, and those an ItemList or OfferCatalog lists

@@ -80,7 +80,7 @@ enum cwt_status cwt__sig_compliance(const struct cwt__site *site, struct cwt__si
         memcpy(total.marks, c.marks, sizeof c.marks);
         /* schema.org Certification items name marks too ("CE", "FCC"): the type is their context */
         const json_t *certs[16];
-        size_t ncert = CWT_MIN(cwt__sdata_find(cwt__sdata_items(doc), "Certification", certs, 16), (size_t)16);
+        size_t ncert = CWT_MIN(cwt__site_sdata_find(site, doc, "Certification", certs, 16), (size_t)16);
         for (size_t k = 0; k < ncert; k++) {
             const char *name = cwt__sdata_str(certs[k], "name");
             if (!name)

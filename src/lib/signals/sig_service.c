@@ -186,9 +186,8 @@ enum cwt_status cwt__sig_service(const struct cwt__site *site, struct cwt__signa
             }
         }
         /* languages declared in a ContactPoint, or named in the text of the contact or home page */
-        const json_t *items = cwt__sdata_items(p->doc);
         const json_t *cps[8];
-        size_t ncp = items ? cwt__sdata_find(items, "ContactPoint", cps, 8) : 0;
+        size_t ncp = cwt__site_sdata_find(site, p->doc, "ContactPoint", cps, 8);
         for (size_t c = 0; c < CWT_MIN(ncp, (size_t)8); c++) {
             const json_t *vals[16];
             size_t nv = cwt__sdata_values(cps[c], "availableLanguage", vals, 16);

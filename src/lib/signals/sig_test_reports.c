@@ -96,13 +96,12 @@ static const struct cwt__body *lab_of(const json_t *item)
     return NULL;
 }
 
-static void from_items(const struct cwt__doc *doc, const char *url, struct rscan *s)
+static void from_items(const struct cwt__site *site, const struct cwt__doc *doc, const char *url, struct rscan *s)
 {
     static const char *const types[] = {"Report", "DigitalDocument", "CreativeWork"};
-    const json_t *items = cwt__sdata_items(doc);
     for (size_t t = 0; t < CWT_ARRAY_LEN(types); t++) {
         const json_t *found[32];
-        size_t n = CWT_MIN(cwt__sdata_find(items, types[t], found, 32), (size_t)32);
+        size_t n = CWT_MIN(cwt__site_sdata_find(site, doc, types[t], found, 32), (size_t)32);
         for (size_t i = 0; i < n; i++) {
             const json_t *it = found[i];
             if (t == 2 && (cwt__sdata_is(it, "Report") || cwt__sdata_is(it, "DigitalDocument") ||
@@ -251,7 +250,7 @@ enum cwt_status cwt__sig_test_reports(const struct cwt__site *site, struct cwt__
             continue;
         pages++;
         const char *url = cwt__page_url(pg);
-        from_items(pg->doc, url, s);
+        from_items(site, pg->doc, url, s);
         from_links(pg->doc, url, s);
         if (pg->doc->text) {
             struct lab_ctx c = {s, pg->doc->text, pg->doc->text_len, url};
