@@ -506,18 +506,32 @@ static void test_bodies_filtered(void **state)
     assert_true(h_each_file(globs, bodies_same_page, NULL) >= 10);
 }
 
-/* cwt__strstr_from() says what strstr() says, from every anchor of the needle: on texts made of pieces
- * of the needle and on the fixture pages with the service signal's needles. */
+/* cwt__strstr_group() says what strstr() says of each needle: with each needle's every anchor, alone and
+ * in groups sharing one, on texts made of pieces of the needles and on the fixture pages. */
 static const char *const raw_needles[] = {"embed.tawk.to", "static.zdassets.com", "widget.intercom.io",
+                                          "cdn.livechatinc.com", "client.crisp.chat", "wchat.freshchat.com",
                                           "WeChat ID", "微信", "abab", "aab", NULL};
 
 static void strstr_same(const char *s)
 {
     for (const char *const *n = raw_needles; *n; n++)
-        for (size_t a = 0; a < strlen(*n); a++)
-            if (cwt__strstr_from(s, *n, a) != (strstr(s, *n) != NULL))
-                fail_msg("'%s' from byte %zu: %d, strstr %d", *n, a, cwt__strstr_from(s, *n, a),
-                         strstr(s, *n) != NULL);
+        for (size_t a = 0; a < strlen(*n); a++) {
+            const unsigned char at = (unsigned char)a;
+            if ((cwt__strstr_group(s, *n + a, n, &at, 1) == 1) != (strstr(s, *n) != NULL))
+                fail_msg("'%s' from byte %zu: %d, strstr %d", *n, a, !(strstr(s, *n) != NULL), strstr(s, *n) != NULL);
+        }
+    /* the three needles holding "chat" in one pass (at their last "chat"), and "ab" in two of them */
+    static const char *const chats[] = {"cdn.livechatinc.com", "client.crisp.chat", "wchat.freshchat.com"};
+    static const unsigned char chat_at[] = {8, 13, 11};
+    static const char *const abs[] = {"abab", "aab"};
+    static const unsigned char ab_at[] = {2, 1};
+    uint32_t want = 0, want_ab = 0;
+    for (size_t k = 0; k < 3; k++)
+        want |= (uint32_t)(strstr(s, chats[k]) != NULL) << k;
+    for (size_t k = 0; k < 2; k++)
+        want_ab |= (uint32_t)(strstr(s, abs[k]) != NULL) << k;
+    assert_int_equal(cwt__strstr_group(s, "chat", chats, chat_at, 3), want);
+    assert_int_equal(cwt__strstr_group(s, "ab", abs, ab_at, 2), want_ab);
 }
 
 static void strstr_same_page(const char *path, const char *s, size_t len, void *ud)
@@ -532,11 +546,12 @@ static void strstr_same_page(const char *path, const char *s, size_t len, void *
     free(z);
 }
 
-static void test_strstr_from(void **state)
+static void test_strstr_group(void **state)
 {
     (void)state;
     static const char *const pieces[] = {"a", "b", "ab", "zdassets", "static.", ".com", "wk.to", "embed.ta",
-                                         "We", "Chat ID", "微", "信", "x"};
+                                         "We", "Chat ID", "微", "信", "x", "chat", "cdn.live", "inc", "client.crisp.",
+                                         "wchat.fresh", "w"};
     uint32_t seed = 3;
     for (int round = 0; round < 2000; round++) {
         char t[200];
@@ -564,7 +579,7 @@ int main(void)
         cmocka_unit_test(test_mss_labels_dates),
         cmocka_unit_test(test_signal_cases),
         cmocka_unit_test(test_real_pages),
-        cmocka_unit_test(test_strstr_from),
+        cmocka_unit_test(test_strstr_group),
         cmocka_unit_test(test_bodies_filtered),
         cmocka_unit_test(test_site_sdata_find),
     };

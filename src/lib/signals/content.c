@@ -782,12 +782,16 @@ size_t cwt__site_sdata_find(const struct cwt__site *site, const struct cwt__doc 
     return cwt__sdata_find(cwt__sdata_items(doc), type, found, max);
 }
 
-bool cwt__strstr_from(const char *s, const char *needle, size_t anchor)
+uint32_t cwt__strstr_group(const char *s, const char *anchor, const char *const *needles, const unsigned char *at,
+                            size_t n)
 {
-    for (const char *p = s; (p = strstr(p, needle + anchor)) != NULL; p++)
-        if ((size_t)(p - s) >= anchor && memcmp(p - anchor, needle, anchor) == 0)
-            return true;
-    return false;
+    uint32_t all = n >= 32 ? UINT32_MAX : (1u << n) - 1, found = 0;
+    for (const char *p = s; found != all && (p = strstr(p, anchor)) != NULL; p++)
+        for (size_t k = 0; k < n && k < 32; k++)
+            if (!(found >> k & 1) && (size_t)(p - s) >= at[k] &&
+                strncmp(p - at[k], needles[k], strlen(needles[k])) == 0) /* (stops at the text's end) */
+                found |= 1u << k;
+    return found;
 }
 
 bool cwt__has_any(const char *s, struct cwt__kwset *words)

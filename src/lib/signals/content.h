@@ -131,11 +131,14 @@ const char *cwt__around(const char *text, size_t len, size_t off, size_t n, size
 /* True when @p s (NUL-terminated; NULL: false) contains any word of @p words (a CWT__KWSET: ASCII
  * case-insensitive), in one pass over @p s. */
 bool cwt__has_any(const char *s, struct cwt__kwset *words);
-/* Whether @p needle occurs in NUL-terminated @p s, as strstr() says: strstr() of the needle's tail from
- * byte @p anchor (< its length), each place found then checked whole. strstr tries every place where
- * the first two bytes it is given occur: a tail starting with bytes rarer in the text than the
- * needle's first two ("zd" in "static.zdassets.com", not "st") leaves it fewer to try. */
-bool cwt__strstr_from(const char *s, const char *needle, size_t anchor);
+/* Which of @p n (at most 32) @p needles occur in NUL-terminated @p s, as strstr() says (bit k: needles[k]):
+ * one strstr() pass for @p anchor, which each needle holds at byte at[k], each place found then
+ * checked against the needles not found yet. strstr tries every place where the first two bytes it is
+ * given occur: an anchor rarer in the text than a needle's first two bytes ("zdassets" in
+ * "static.zdassets.com", not "st") leaves it fewer to try, and needles sharing one ("chat") share
+ * the pass. */
+uint32_t cwt__strstr_group(const char *s, const char *anchor, const char *const *needles, const unsigned char *at,
+                           size_t n);
 /* When @p out has no evidence yet, records what was read: "<n> pages read, <what>" (a signal
  * always shows what it looked at, even when it found nothing). */
 void cwt__content_seen(struct cwt__signal *out, const struct cwt__site *site, size_t npages, const char *what);
