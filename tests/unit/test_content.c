@@ -485,22 +485,7 @@ static void test_bodies_filtered(void **state)
                                          "tuv sud", "Bureau Veritas", "UL Solutions", "UL", "ul", "UL LLC", "CTI",
                                          "cti", "CQC", "DEKRA", "dekra", "DNV GL", "DNV", "BSI", "BSI Group",
                                          "通标", "华测", "x", "a", " ", "\n", "-", "1", "In", "Ce", "é"};
-    uint32_t seed = 9;
-    for (int round = 0; round < 3000; round++) {
-        char t[300];
-        size_t len = 0, want = (seed = seed * 1103515245u + 12345u) >> 8 & 255;
-        while (len < want) {
-            seed = seed * 1103515245u + 12345u;
-            const char *p = pieces[(seed >> 8) % (sizeof pieces / sizeof pieces[0])];
-            if (len + strlen(p) > sizeof t)
-                break;
-            memcpy(t + len, p, strlen(p));
-            len += strlen(p);
-        }
-        char what[32];
-        snprintf(what, sizeof what, "round %d", round);
-        bodies_same(t, len, what);
-    }
+    h_pieces_rounds(pieces, sizeof pieces / sizeof pieces[0], 9, 3000, 255, bodies_same);
     static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html",
                                         "tests/fixtures/pages/readability/*/source.html", NULL};
     assert_true(h_each_file(globs, bodies_same_page, NULL) >= 10);
@@ -534,16 +519,19 @@ static void strstr_same(const char *s)
     assert_int_equal(cwt__strstr_group(s, "ab", abs, ab_at, 2), want_ab);
 }
 
+static void strstr_same_round(const char *t, size_t len, const char *what)
+{
+    (void)len;
+    (void)what;
+    strstr_same(t);
+}
+
 static void strstr_same_page(const char *path, const char *s, size_t len, void *ud)
 {
     (void)path;
+    (void)len;
     (void)ud;
-    char *z = malloc(len + 1);
-    assert_non_null(z);
-    memcpy(z, s, len);
-    z[len] = '\0';
-    strstr_same(z);
-    free(z);
+    strstr_same(s); /* (h_each_file's data is NUL-terminated) */
 }
 
 static void test_strstr_group(void **state)
@@ -552,21 +540,7 @@ static void test_strstr_group(void **state)
     static const char *const pieces[] = {"a", "b", "ab", "zdassets", "static.", ".com", "wk.to", "embed.ta",
                                          "We", "Chat ID", "微", "信", "x", "chat", "cdn.live", "inc", "client.crisp.",
                                          "wchat.fresh", "w"};
-    uint32_t seed = 3;
-    for (int round = 0; round < 2000; round++) {
-        char t[200];
-        size_t len = 0, want = (seed = seed * 1103515245u + 12345u) >> 8 & 127;
-        while (len < want) {
-            seed = seed * 1103515245u + 12345u;
-            const char *p = pieces[(seed >> 8) % (sizeof pieces / sizeof pieces[0])];
-            if (len + strlen(p) >= sizeof t)
-                break;
-            memcpy(t + len, p, strlen(p));
-            len += strlen(p);
-        }
-        t[len] = '\0';
-        strstr_same(t);
-    }
+    h_pieces_rounds(pieces, sizeof pieces / sizeof pieces[0], 3, 2000, 127, strstr_same_round);
     static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html", NULL};
     assert_true(h_each_file(globs, strstr_same_page, NULL) >= 10);
 }

@@ -183,22 +183,7 @@ static void test_marks_filtered(void **state)
         "mark", "certified", "complies", "conform", "standard", "认证", "12345", "-", " ", "\n", ".", "x", "a",
         "e", "In", "De", "co", "Conformité Européenne", "EC 1907/2006", "ec 1907/2006", "é", "\xe0",
     };
-    uint32_t seed = 7;
-    for (int round = 0; round < 3000; round++) {
-        char t[400];
-        size_t len = 0, want = rnd(&seed) % 300;
-        while (len < want) {
-            const char *p = pieces[rnd(&seed) % (sizeof pieces / sizeof pieces[0])];
-            size_t n = strlen(p);
-            if (len + n > sizeof t)
-                break;
-            memcpy(t + len, p, n);
-            len += n;
-        }
-        char what[32];
-        snprintf(what, sizeof what, "round %d", round);
-        scans_same(t, len, what);
-    }
+    h_pieces_rounds(pieces, sizeof pieces / sizeof pieces[0], 7, 3000, 300, scans_same);
     static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html",
                                         "tests/fixtures/pages/readability/*/source.html", NULL};
     assert_true(h_each_file(globs, scans_same_page, NULL) >= 10);
