@@ -254,6 +254,7 @@ out:
     for (size_t i = 0; i < nsig; i++)
         cwt__signal_release(&sigs[i]);
     cwt_free(sigs);
+    cwt__site_memo_release(memo);
     cwt_free(memo);
     cwt_free(pages);
     cwt_free(reg_domain);

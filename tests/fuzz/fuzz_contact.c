@@ -18,6 +18,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cwt__contact_phones_eager((const char *)data, size, size % 2 ? "CN" : NULL, &eager);
     if (eager.nphones != c.nphones || memcmp(eager.phones, c.phones, c.nphones * sizeof c.phones[0]) != 0)
         abort();
+    /* the addresses alone are those of the whole extraction */
+    cwt__contact_postals((const char *)data, size, size % 2 ? "CN" : NULL, &eager);
+    if (eager.npostals != c.npostals || memcmp(eager.postals, c.postals, c.npostals * sizeof c.postals[0]) != 0)
+        abort();
     char names[8][CWT__ORGNAME_MAX];
     size_t n = cwt__orgname_find((const char *)data, size, names, 8);
     for (size_t i = 0; i + 1 < n; i++)

@@ -55,6 +55,34 @@ size_t h_each_file(const char *const *globs, void (*fn)(const char *path, const 
     return n;
 }
 
+size_t h_pieces(char *t, size_t cap, size_t want, const char *const *pieces, size_t n, uint32_t *seed)
+{
+    size_t len = 0;
+    while (len < want) {
+        *seed = *seed * 1103515245u + 12345u;
+        const char *p = pieces[(*seed >> 8) % n];
+        size_t pl = strlen(p);
+        if (len + pl > cap)
+            break;
+        memcpy(t + len, p, pl);
+        len += pl;
+    }
+    return len;
+}
+
+void h_pieces_rounds(const char *const *pieces, size_t n, uint32_t seed, int rounds, size_t max,
+                     void (*fn)(const char *t, size_t len, const char *what))
+{
+    char t[1024], what[32];
+    for (int round = 0; round < rounds; round++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = h_pieces(t, sizeof t - 1, (seed >> 8) % (max + 1 < sizeof t ? max + 1 : sizeof t), pieces, n, &seed);
+        t[len] = '\0';
+        snprintf(what, sizeof what, "round %d", round);
+        fn(t, len, what);
+    }
+}
+
 char *h_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

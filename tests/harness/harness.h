@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* $CWTAP_SOURCE_ROOT/<rel>, in a static buffer valid until the next call. */
@@ -20,6 +21,14 @@ char *h_read_file(const char *path, size_t *len);
  * patterns @p globs, relative to $CWTAP_SOURCE_ROOT; returns how many files were read. */
 size_t h_each_file(const char *const *globs, void (*fn)(const char *path, const char *data, size_t len, void *ud),
                    void *ud);
+/* Fills @p t (@p cap bytes) with about @p want bytes of @p pieces (@p n of them) drawn at random from
+ * *@p seed (a piece that would not fit ends it); returns the length. For texts that hit a scanner's
+ * words and their near misses. */
+size_t h_pieces(char *t, size_t cap, size_t want, const char *const *pieces, size_t n, uint32_t *seed);
+/* Calls @p fn with @p rounds texts of h_pieces() of up to @p max bytes (at most 1023), NUL-terminated,
+ * each named "round N" (@p what). */
+void h_pieces_rounds(const char *const *pieces, size_t n, uint32_t seed, int rounds, size_t max,
+                     void (*fn)(const char *t, size_t len, const char *what));
 /* Writes @p len bytes to @p path; 0 on success. */
 int h_write_file(const char *path, const void *data, size_t len);
 /* Makes a fresh temporary directory; returns its path (caller frees). */

@@ -231,7 +231,8 @@ static void test_absurd_input(void **state)
 }
 
 /* The phones found with the look-back after the digits are counted, skipping to the bytes a number
- * starts with, are those found with it first trying every byte. */
+ * starts with, are those found with it first trying every byte; the addresses found alone are those
+ * of the whole extraction. */
 static void phones_same(const char *text, size_t len, const char *cc, const char *what)
 {
     static struct cwt__contacts a, b;
@@ -239,6 +240,10 @@ static void phones_same(const char *text, size_t len, const char *cc, const char
     cwt__contact_phones_eager(text, len, cc, &b);
     if (a.nphones != b.nphones || memcmp(a.phones, b.phones, a.nphones * sizeof a.phones[0]) != 0)
         fail_msg("%s: %zu phones, %zu with the look-back first", what, a.nphones, b.nphones);
+    /* and the addresses found alone (cwt__declared_collect()) are those of the whole extraction */
+    cwt__contact_postals(text, len, cc, &b);
+    if (a.npostals != b.npostals || memcmp(a.postals, b.postals, a.npostals * sizeof a.postals[0]) != 0)
+        fail_msg("%s: %zu addresses, %zu found alone", what, a.npostals, b.npostals);
 }
 
 static void phones_same_page(const char *path, const char *s, size_t len, void *ud)

@@ -17,7 +17,9 @@
 #include "fetch/fetch.h"
 #include "harness.h"
 #include "page/page.h"
+#include "page/sdata.h"
 #include "signals/content.h"
+#include "signals/orgname.h"
 #include "util/timeutil.h"
 
 #define MAXP 8
@@ -402,6 +404,147 @@ static void test_real_pages(void **state)
     assert_true(pages > 0);
 }
 
+/* The site memo's answer to "the items of this type on this page" is cwt__sdata_find()'s, for the types
+ * the signals ask and for any max, on every fixture page with structured data. */
+struct memo_run {
+    struct cwt_ctx *ctx;
+    size_t typed_pages; /* pages with an item with a @type */
+};
+
+static void memo_types_page(const char *path, const char *html, size_t len, void *ud)
+{
+    struct memo_run *run = ud;
+    struct cwt__doc *doc = NULL;
+    struct cwt_err err;
+    if (cwt__doc_parse(run->ctx, html, len, "https://a.example/", &doc, &err) != CWT_OK)
+        return;
+    run->typed_pages += cwt__sdata_find(cwt__sdata_items(doc), NULL, NULL, 0) > 0;
+    static const char *const types[] = {"Organization", "ContactPoint", "Certification", "Report", "DigitalDocument",
+                                        "CreativeWork", "VideoObject", "DataFeed", "Dataset", "Product",
+                                        "PostalAddress", "Thing"};
+    struct cwt__response resp = {.url = (char *)"https://a.example/", .status = 200};
+    struct cwt__site_page pg[2] = {{&resp, NULL, "home"}, {&resp, doc, "contact"}};
+    struct cwt__site_memo memo = {0};
+    struct cwt__site site = {.url = "https://a.example/", .host = "a.example", .pages = pg, .npages = 2, .memo = &memo};
+    for (int round = 0; round < 2; round++) /* the list built, then kept */
+        for (size_t t = 0; t < sizeof types / sizeof types[0]; t++)
+            for (size_t max = 0; max <= 64; max += 3) {
+                const json_t *a[64], *b[64];
+                size_t na = cwt__site_sdata_find(&site, doc, types[t], a, max);
+                size_t nb = cwt__sdata_find(cwt__sdata_items(doc), types[t], b, max);
+                if (na != nb || memcmp(a, b, CWT_MIN(na, max) * sizeof a[0]) != 0)
+                    fail_msg("%s: %s (max %zu): %zu from the memo, %zu found", path, types[t], max, na, nb);
+            }
+    cwt__site_memo_release(&memo);
+    cwt__doc_free(doc);
+}
+
+static void test_site_sdata_find(void **state)
+{
+    (void)state;
+    struct memo_run run = {0};
+    assert_int_equal(cwt_ctx_new(&run.ctx), CWT_OK);
+    static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html",
+                                        "tests/fixtures/pages/*/*.html", NULL};
+    assert_true(h_each_file(globs, memo_types_page, &run) >= 10);
+    print_message("%zu pages with typed items\n", run.typed_pages);
+    assert_true(run.typed_pages >= 5);
+    cwt_ctx_free(run.ctx);
+}
+
+/* A digest of a lab scan's hits (body, offset, length, in order). */
+static bool body_digest(const struct cwt__body_hit *h, void *ud)
+{
+    uint64_t *d = ud;
+    *d = (*d ^ (uintptr_t)h->body) * 1099511628211u;
+    *d = (*d ^ (h->off << 16) ^ h->len) * 1099511628211u;
+    return true;
+}
+
+static void bodies_same(const char *t, size_t len, const char *what)
+{
+    uint64_t a = 1, b = 1;
+    size_t na = cwt__bodies_scan(t, len, 64, body_digest, &a), nb = cwt__bodies_scan_every(t, len, 64, body_digest, &b);
+    if (na != nb || a != b)
+        fail_msg("%s: %zu labs named, %zu trying every position (or not the same)", what, na, nb);
+}
+
+static void bodies_same_page(const char *path, const char *s, size_t len, void *ud)
+{
+    (void)ud;
+    bodies_same(s, len, path);
+}
+
+/* The lab scan with its position filters (pairs, then exact pairs of the acronyms and folded quads of the
+ * names) finds what a scan trying every position finds: random texts of pieces of names in both cases,
+ * and the fixture pages. */
+static void test_bodies_filtered(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"SGS", "sgs", "Intertek", "INTERTEK", "intertek", "TÜV SÜD", "TUV SUD",
+                                         "tuv sud", "Bureau Veritas", "UL Solutions", "UL", "ul", "UL LLC", "CTI",
+                                         "cti", "CQC", "DEKRA", "dekra", "DNV GL", "DNV", "BSI", "BSI Group",
+                                         "通标", "华测", "x", "a", " ", "\n", "-", "1", "In", "Ce", "é"};
+    h_pieces_rounds(pieces, sizeof pieces / sizeof pieces[0], 9, 3000, 255, bodies_same);
+    static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html",
+                                        "tests/fixtures/pages/readability/*/source.html", NULL};
+    assert_true(h_each_file(globs, bodies_same_page, NULL) >= 10);
+}
+
+/* cwt__strstr_group() says what strstr() says of each needle: with each needle's every anchor, alone and
+ * in groups sharing one, on texts made of pieces of the needles and on the fixture pages. */
+static const char *const raw_needles[] = {"embed.tawk.to", "static.zdassets.com", "widget.intercom.io",
+                                          "cdn.livechatinc.com", "client.crisp.chat", "wchat.freshchat.com",
+                                          "WeChat ID", "微信", "abab", "aab", NULL};
+
+static void strstr_same(const char *s)
+{
+    for (const char *const *n = raw_needles; *n; n++)
+        for (size_t a = 0; a < strlen(*n); a++) {
+            const unsigned char at = (unsigned char)a;
+            if ((cwt__strstr_group(s, *n + a, n, &at, 1) == 1) != (strstr(s, *n) != NULL))
+                fail_msg("'%s' from byte %zu: %d, strstr %d", *n, a, !(strstr(s, *n) != NULL), strstr(s, *n) != NULL);
+        }
+    /* the three needles holding "chat" in one pass (at their last "chat"), and "ab" in two of them */
+    static const char *const chats[] = {"cdn.livechatinc.com", "client.crisp.chat", "wchat.freshchat.com"};
+    static const unsigned char chat_at[] = {8, 13, 11};
+    static const char *const abs[] = {"abab", "aab"};
+    static const unsigned char ab_at[] = {2, 1};
+    uint32_t want = 0, want_ab = 0;
+    for (size_t k = 0; k < 3; k++)
+        want |= (uint32_t)(strstr(s, chats[k]) != NULL) << k;
+    for (size_t k = 0; k < 2; k++)
+        want_ab |= (uint32_t)(strstr(s, abs[k]) != NULL) << k;
+    assert_int_equal(cwt__strstr_group(s, "chat", chats, chat_at, 3), want);
+    assert_int_equal(cwt__strstr_group(s, "ab", abs, ab_at, 2), want_ab);
+}
+
+static void strstr_same_round(const char *t, size_t len, const char *what)
+{
+    (void)len;
+    (void)what;
+    strstr_same(t);
+}
+
+static void strstr_same_page(const char *path, const char *s, size_t len, void *ud)
+{
+    (void)path;
+    (void)len;
+    (void)ud;
+    strstr_same(s); /* (h_each_file's data is NUL-terminated) */
+}
+
+static void test_strstr_group(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"a", "b", "ab", "zdassets", "static.", ".com", "wk.to", "embed.ta",
+                                         "We", "Chat ID", "微", "信", "x", "chat", "cdn.live", "inc", "client.crisp.",
+                                         "wchat.fresh", "w"};
+    h_pieces_rounds(pieces, sizeof pieces / sizeof pieces[0], 3, 2000, 127, strstr_same_round);
+    static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html", NULL};
+    assert_true(h_each_file(globs, strstr_same_page, NULL) >= 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +553,9 @@ int main(void)
         cmocka_unit_test(test_mss_labels_dates),
         cmocka_unit_test(test_signal_cases),
         cmocka_unit_test(test_real_pages),
+        cmocka_unit_test(test_strstr_group),
+        cmocka_unit_test(test_bodies_filtered),
+        cmocka_unit_test(test_site_sdata_find),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -229,6 +229,48 @@ static void test_plan_judge(void **state)
     assert_false(cwt__plan_is_file("https://a.example/iso9001.html"));
 }
 
+static void judged_same(const char *text, const char *url)
+{
+    struct cwt__link_role a, b;
+    cwt__plan_judge(text, url, &a);
+    cwt__plan_judge_every(text, url, &b);
+    if ((a.role == NULL) != (b.role == NULL) || (a.role && strcmp(a.role, b.role) != 0) || a.score != b.score ||
+        a.word != b.word || a.by_text != b.by_text)
+        fail_msg("'%s' %s: %s %d, %s %d looking up every position", text ? text : "", url, a.role ? a.role : "-",
+                 a.score, b.role ? b.role : "-", b.score);
+}
+
+/* The judging with its filter of the pairs keywords start with judges as the look-up of every position
+ * does: every keyword alone, in a sentence, next to letters, in a path, and keywords two by two. */
+static void test_plan_judge_filtered(void **state)
+{
+    (void)state;
+    char text[400], url[600];
+    for (size_t i = 0; i < cwt__nkeywords; i++) {
+        const char *w = cwt__keywords[i].word, *v = cwt__keywords[(i * 7 + 3) % cwt__nkeywords].word;
+        /* texts: PRE w MID [v] POST */
+        static const struct {
+            const char *pre, *mid, *post;
+            bool v;
+        } texts[] = {{"", "", "", false},     {"Our ", "", " page", false}, {"x", "", "x", false},
+                     {"", " - ", "", true}, {"", "", "", true},           {"", " 2", "", true}};
+        for (size_t t = 0; t < CWT_ARRAY_LEN(texts); t++) {
+            snprintf(text, sizeof text, "%s%s%s%s%s", texts[t].pre, w, texts[t].mid, texts[t].v ? v : "",
+                     texts[t].post);
+            judged_same(text, "https://a.example/page?id=7");
+            judged_same(text, "https://a.example/");
+        }
+        snprintf(url, sizeof url, "https://a.example/%s", w);
+        judged_same(NULL, url);
+        snprintf(url, sizeof url, "https://a.example/%s/item-1", w);
+        judged_same(NULL, url);
+        snprintf(url, sizeof url, "https://a.example/x%s/%s.html", w, v);
+        judged_same(v, url);
+        snprintf(url, sizeof url, "https://a.example/%s-%s?q=%s", w, v, w);
+        judged_same(w, url);
+    }
+}
+
 static void test_keyword_table(void **state)
 {
     (void)state;
@@ -315,7 +357,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_robots_matching), cmocka_unit_test(test_robots_records),
-        cmocka_unit_test(test_robots_caps),     cmocka_unit_test(test_plan_judge),
+        cmocka_unit_test(test_robots_caps),     cmocka_unit_test(test_plan_judge), cmocka_unit_test(test_plan_judge_filtered),
         cmocka_unit_test(test_keyword_table),   cmocka_unit_test(test_sitemap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

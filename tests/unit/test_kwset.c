@@ -229,12 +229,13 @@ static void test_kwset_random(void **state)
     }
 }
 
-/* cwt__next_digit against a byte-by-byte walk from every position, on random texts of digits, '(',
- * '+', bytes next to the digits ('/', ':') and high bytes, long enough for the 16-byte blocks. */
+/* cwt__next_digit and cwt__next_digit_upper against a byte-by-byte walk from every position, on random
+ * texts of digits, '(', '+', capitals, the bytes either side of both ranges ('/', ':', '@', '[') and
+ * high bytes, long enough for the 16-byte blocks. */
 static void test_next_digit(void **state)
 {
     (void)state;
-    static const char alpha[] = {'0', '9', '/', ':', '(', '+', 'a', '\xb0', '\xb9', ' '};
+    static const char alpha[] = {'0', '9', '/', ':', '(', '+', '@', 'A', 'Z', '[', 'a', 'z', '\xb0', '\xc1', '\xda', ' '};
     uint32_t seed = 5;
     for (int round = 0; round < 400; round++) {
         char t[80];
@@ -242,13 +243,16 @@ static void test_next_digit(void **state)
         for (size_t k = 0; k < len; k++)
             t[k] = rnd(&seed) % 4 ? ' ' : alpha[rnd(&seed) % sizeof alpha];
         for (size_t i = 0; i <= len; i++) {
-            size_t want = i, want2 = i;
+            size_t want = i, want2 = i, want3 = i;
             while (want < len && !(t[want] >= '0' && t[want] <= '9') && t[want] != '(' && t[want] != '+')
                 want++;
             while (want2 < len && !(t[want2] >= '0' && t[want2] <= '9'))
                 want2++;
+            while (want3 < len && !(t[want3] >= '0' && t[want3] <= '9') && !(t[want3] >= 'A' && t[want3] <= 'Z'))
+                want3++;
             assert_int_equal(cwt__next_digit(t, len, i, '(', '+'), want);
             assert_int_equal(cwt__next_digit(t, len, i, '0', '0'), want2);
+            assert_int_equal(cwt__next_digit_upper(t, len, i), want3);
         }
     }
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include "harness.h"
 #include "signals/marks.h"
 
 struct ids {
@@ -131,12 +132,70 @@ static void test_find_ci_random(void **state)
     assert_int_equal(cwt__find_ci_n(t, sizeof t - 1, "rohs", 4), SIZE_MAX);
 }
 
+/* The hits of a scan, to compare the filtered scan with the reference that tries every position. */
+struct hits {
+    size_t n;
+    struct cwt__mark_hit h[256];
+};
+
+static bool keep_hit(const struct cwt__mark_hit *h, void *ud)
+{
+    struct hits *k = ud;
+    if (k->n < 256)
+        k->h[k->n] = *h;
+    k->n++;
+    return true;
+}
+
+static void scans_same(const char *t, size_t len, const char *what)
+{
+    static struct hits a, b;
+    a.n = b.n = 0;
+    cwt__marks_scan(t, len, 256, keep_hit, &a);
+    cwt__marks_scan_every(t, len, 256, keep_hit, &b);
+    if (a.n != b.n)
+        fail_msg("%s: %zu hits, %zu trying every position", what, a.n, b.n);
+    for (size_t i = 0; i < a.n && i < 256; i++)
+        if (a.h[i].mark != b.h[i].mark || a.h[i].off != b.h[i].off || a.h[i].len != b.h[i].len ||
+            strcmp(a.h[i].lang, b.h[i].lang) != 0)
+            fail_msg("%s: hit %zu: %s at %zu, %s at %zu trying every position", what, i, a.h[i].mark->id,
+                     a.h[i].off, b.h[i].mark->id, b.h[i].off);
+}
+
+static void scans_same_page(const char *path, const char *s, size_t len, void *ud)
+{
+    (void)ud;
+    scans_same(s, len, path);
+}
+
+/* The scan with its position filters (pairs of first bytes, exact pairs and folded quads) finds what a
+ * scan trying every position finds: on random texts made of pieces of the keywords, context words and
+ * standard prefixes in both cases, and on the fixture pages' bytes. */
+static void test_marks_filtered(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "CE", "ce", "Ce", "RoHS", "ROHS", "rohs", "REACH", "reach", "FCC", "fcc ID", "FCC ID", "UL", "ul", "UL Listed",
+        "CCC", "3C认证", "TISI", "มอก.", "SIRIM", "sirim", "SNI", "SPPT SNI", "SAFETY Mark", "Safety Mark", "PSB",
+        "hợp quy", "CR mark", "QCVN", "SDS", "sds", "MSDS", "safety data sheet", "SAFETY DATA SHEET", "warning",
+        "WARNING", "caution", "警告", "user manual", "Instructions for use", "EU DoC", "eu doc", "EN", "en", "EN 60335-1",
+        "IEC", "IEC 62368", "GB/T 4706.1", "ISO 9001", "iso 9001", "ASTM D4236", "AS/NZS 3112", "JIS", "ANSI",
+        "mark", "certified", "complies", "conform", "standard", "认证", "12345", "-", " ", "\n", ".", "x", "a",
+        "e", "In", "De", "co", "Conformité Européenne", "EC 1907/2006", "ec 1907/2006", "é", "\xe0",
+    };
+    h_pieces_rounds(pieces, sizeof pieces / sizeof pieces[0], 7, 3000, 300, scans_same);
+    static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html",
+                                        "tests/fixtures/pages/readability/*/source.html", NULL};
+    assert_true(h_each_file(globs, scans_same_page, NULL) >= 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_marks_in_context),
         cmocka_unit_test(test_marks_table),
         cmocka_unit_test(test_find_ci_random),
+        cmocka_unit_test(test_marks_filtered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

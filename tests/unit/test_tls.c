@@ -19,6 +19,8 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "harness.h"
 #include "oom.h"
@@ -343,6 +345,47 @@ static void test_interception_ca_as_anchor(void **state)
     }
 }
 
+/* A self-signed certificate's verdict kept for the process (by its SHA-256) is its own: the same
+ * certificate with one byte of its signature changed is not self-signed, before and after the good
+ * one was judged, and the good one still is after it. */
+static void test_self_signed_memo(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *pem = h_read_file(h_src("tests/fixtures/badssl/chains/wildcard-self-signed.pem"), &len);
+    assert_non_null(pem);
+    BIO *in = BIO_new_mem_buf(pem, (int)len);
+    X509 *x = PEM_read_bio_X509(in, NULL, NULL, NULL);
+    assert_non_null(x);
+    const ASN1_BIT_STRING *sig = NULL;
+    X509_get0_signature(&sig, NULL, x);
+    assert_true(sig && sig->length > 8);
+    sig->data[sig->length / 2] ^= 0x01; /* (the signature is not part of the signed bytes' cached encoding) */
+    BIO *out = BIO_new(BIO_s_mem());
+    assert_int_equal(PEM_write_bio_X509(out, x), 1);
+    char *bad = NULL;
+    long blen = BIO_get_mem_data(out, &bad);
+    assert_true(blen > 0);
+    for (int round = 0; round < 2; round++) {
+        const char *const pems[] = {bad, pem, bad, pem};
+        const size_t lens[] = {(size_t)blen, len, (size_t)blen, len};
+        for (size_t i = 0; i < 4; i++) {
+            struct cwt__tls_opts opts = {.at = 1560000000};
+            struct cwt__tls_report *r = NULL;
+            struct cwt_err err = {0};
+            assert_int_equal(cwt__tls_inspect_pem(ctx, &opts, pems[i], lens[i], "self-signed.badssl.com", &r, &err),
+                             CWT_OK);
+            assert_true(r->nchain >= 1);
+            assert_int_equal(r->chain[0].self_signed, pems[i] == pem);
+            cwt__tls_report_free(r);
+        }
+    }
+    BIO_free(out);
+    BIO_free(in);
+    X509_free(x);
+    free(pem);
+}
+
 static void test_garbage_and_bounds(void **state)
 {
     (void)state;
@@ -544,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_every_problem_with_depth),
         cmocka_unit_test(test_weak_signature_depths),
         cmocka_unit_test(test_interception_ca_as_anchor),
+        cmocka_unit_test(test_self_signed_memo),
         cmocka_unit_test(test_garbage_and_bounds),
         cmocka_unit_test(test_json_and_sans_cap),
         cmocka_unit_test(test_store_follows_file),

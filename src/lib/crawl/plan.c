@@ -109,6 +109,8 @@ static bool item_segment(const char *seg, size_t n, const char *word)
 #define PLAN_BUCKETS 512
 struct kw_index {
     unsigned short start[PLAN_BUCKETS + 1], order[PLAN_KW];
+    uint8_t pairs[65536 / 8]; /* the exact first two bytes of the keywords: a position with others starts none
+                                 (the buckets, 512 for all pairs, are mostly shared with other pairs) */
 };
 static unsigned short kw_role[PLAN_KW], kw_len[PLAN_KW];
 static bool kw_ascii[PLAN_KW];
@@ -129,6 +131,8 @@ static void index_build(struct kw_index *x, unsigned where)
         if (cwt__keywords[i].where & where) {
             const unsigned char *w = (const unsigned char *)cwt__keywords[i].word;
             x->start[bucket_of(w[0], w[1]) + 1]++;
+            unsigned k = (unsigned)w[0] << 8 | w[1];
+            x->pairs[k >> 3] = (uint8_t)(x->pairs[k >> 3] | 1u << (k & 7));
         }
     for (size_t b = 1; b <= PLAN_BUCKETS; b++)
         x->start[b] = (unsigned short)(x->start[b] + x->start[b - 1]);
@@ -167,11 +171,14 @@ static void kw_index(void)
 /* The keywords of index @p x found in @p s (@p n bytes), each at its first position where an ASCII keyword
  * does not touch a letter or digit on either side (as find_word() would find it). Fills at[] (indexed by
  * keyword, -1 when absent; the caller sets them all to -1) and hits[] (the keywords found), returns how many. */
-static size_t scan(const struct kw_index *x, const char *s, size_t n, long *at, unsigned short *hits)
+static size_t scan(const struct kw_index *x, const char *s, size_t n, long *at, unsigned short *hits, bool filtered)
 {
     size_t nhits = 0;
     for (size_t p = 0; p + 1 < n; p++) {
         unsigned char b0 = (unsigned char)s[p], b1 = (unsigned char)s[p + 1];
+        unsigned k = (unsigned)b0 << 8 | b1;
+        if (filtered && (!(x->pairs[k >> 3] >> (k & 7) & 1)))
+            continue;
         unsigned b = bucket_of(b0, b1);
         for (size_t o = x->start[b]; o < x->start[b + 1]; o++) {
             size_t i = x->order[o];
@@ -197,7 +204,7 @@ struct role_best {
     bool product;
 };
 
-void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *out)
+static void judge(const char *text, const char *url, struct cwt__link_role *out, bool filtered)
 {
     pthread_once(&kw_once, kw_index);
     char t[MAX_TEXT * 4];
@@ -223,7 +230,7 @@ void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *o
     unsigned short hits[PLAN_KW];
     for (size_t i = 0; i < cwt__nkeywords; i++)
         at[i] = -1;
-    size_t nhits = text_usable ? scan(&idx_text, t, tl, at, hits) : 0;
+    size_t nhits = text_usable ? scan(&idx_text, t, tl, at, hits, filtered) : 0;
     for (size_t h = 0; h < nhits; h++) {
         size_t i = hits[h];
         struct role_best *r = &rb[kw_role[i]];
@@ -235,7 +242,7 @@ void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *o
         }
         at[i] = -1; /* ready for the URL's scan */
     }
-    nhits = pl ? scan(&idx_url, path, end, at, hits) : 0;
+    nhits = pl ? scan(&idx_url, path, end, at, hits, filtered) : 0;
     for (size_t h = 0; h < nhits; h++) {
         size_t i = hits[h];
         const struct cwt__keyword *k = &cwt__keywords[i];
@@ -270,4 +277,14 @@ void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *o
         out->word = best_word;
         out->by_text = best_text;
     }
+}
+
+void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *out)
+{
+    judge(text, url, out, true);
+}
+
+void cwt__plan_judge_every(const char *text, const char *url, struct cwt__link_role *out)
+{
+    judge(text, url, out, false);
 }

@@ -41,6 +41,9 @@ struct cwt__link_role {
  * Fills @p out; out->role is NULL when nothing matched.
  */
 void cwt__plan_judge(const char *text, const char *url, struct cwt__link_role *out);
+/* cwt__plan_judge() looking up every position of the text and path in the keyword index, without the
+ * filter of the pairs of bytes keywords start with: the reference of the tests. */
+void cwt__plan_judge_every(const char *text, const char *url, struct cwt__link_role *out);
 
 /* Whether @p url looks like a non-HTML file (image, archive, office document, media). */
 bool cwt__plan_is_file(const char *url);

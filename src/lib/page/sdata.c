@@ -85,7 +85,7 @@ static void find_in(struct finder *f, const json_t *v, unsigned depth)
     }
     if (!json_is_object(v))
         return;
-    if (json_object_get(v, "@type") && cwt__sdata_is(v, f->type)) {
+    if (json_object_get(v, "@type") && (!f->type || cwt__sdata_is(v, f->type))) {
         if (f->n < f->max)
             f->found[f->n] = v;
         f->n++;

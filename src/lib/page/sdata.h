@@ -44,8 +44,10 @@ const json_t *cwt__sdata_items(const struct cwt__doc *doc);
 bool cwt__sdata_is(const json_t *item, const char *type);
 
 /* Collects up to @p max items (top-level and nested, depth-first, document order) for which
- * cwt__sdata_is(item, type) holds. Returns how many were found in total (may exceed @p max; only
- * @p max are stored in @p found). Borrowed pointers, valid while the doc lives. */
+ * cwt__sdata_is(item, type) holds (@p type NULL: every item with a @type, in the same order, so that
+ * filtering that list with cwt__sdata_is() gives any type's answer). Returns how many were found in
+ * total (may exceed @p max; only @p max are stored in @p found). Borrowed pointers, valid while the
+ * doc lives. */
 size_t cwt__sdata_find(const json_t *items, const char *type, const json_t **found, size_t max);
 
 /* The first value of property @p name (an array yields its first element), NULL if absent. */

@@ -235,7 +235,8 @@ static json_t *signal_json(const struct cwt__model *m, const struct slot *s, con
     jset(oom, o, "fix", jstr_or_null(g ? g->fix : NULL));
     jset(oom, o, "evidence", evidence_list(g, CWT__EVIDENCE_MAX, oom));
     jset(oom, o, "findings", findings_json(g, oom));
-    jset(oom, o, "detail", g && g->detail ? json_deep_copy(g->detail) : json_null());
+    /* a reference, not a copy (the signals are not changed once evaluated; score.h) */
+    jset(oom, o, "detail", g && g->detail ? json_incref(g->detail) : json_null());
     return o;
 }
 

@@ -30,6 +30,8 @@ const char *cwt__model_default_path(void);
  * (new reference, caller decrefs) holds: site, at, model {id, version}, total,
  * grade {letter, colour}, modules {basic, operational, content}, signals[] (value,
  * confidence, contribution, evidence, findings, fix), caps[], advice[], crawl.
+ * Each signal's detail object is not copied: the evaluation takes a reference to it, so it must not
+ * be changed afterwards (the audit releases the signals once evaluated).
  */
 enum cwt_status cwt__evaluate(const struct cwt__model *m, const struct cwt__site *site,
                               const struct cwt__signal *sigs, size_t n, json_t **out, struct cwt_err *err);

@@ -76,8 +76,10 @@ static bool email_local(unsigned char c)
 static void find_emails(const char *t, size_t len, struct cwt__contacts *out)
 {
     for (size_t i = 1; i + 3 < len && out->nemails < CWT__CONTACT_MAX; i++) {
-        if (t[i] != '@')
-            continue;
+        const char *at = memchr(t + i, '@', len - 3 - i); /* the next '@' before the last 3 bytes */
+        if (!at)
+            break;
+        i = (size_t)(at - t);
         size_t a = i;
         while (a > 0 && i - a < 64 && email_local((unsigned char)t[a - 1]))
             a--;
@@ -412,15 +414,16 @@ static void find_addresses(const char *t, size_t len, const char *default_cc, st
         const char *line = t + i;
         if (ll >= 12 && ll <= 400) {
             bool word = cwt__kwset_in(&address_set, line, CWT_MIN(ll, (size_t)48));
-            bool digit = false;
-            for (size_t k = 0; k < ll && !digit; k++)
-                digit = isdigit((unsigned char)line[k]);
-            /* without an address word or a digit the line cannot be an address: no country look-up */
+            bool digit = cwt__next_digit(line, ll, 0, '0', '0') < ll;
+            /* a line without an address word is an address only with a digit, at most 240 bytes, a street
+             * word and a country named: the country is looked up only for a line that has the rest (or
+             * an address word) */
+            bool street_words = !word && digit && ll <= 240 && cwt__kwset_in(&street_set, line, ll);
             char cc[3] = "";
-            if (word || digit)
+            if (word || street_words)
                 cwt__address_country(line, ll, cc);
-            bool street = !word && cc[0] && cwt__kwset_in(&street_set, line, ll);
-            if ((word && (digit || cc[0])) || (street && ll <= 240 && digit)) {
+            bool street = street_words && cc[0];
+            if ((word && (digit || cc[0])) || street) {
                 struct cwt__postal *p = &out->postals[out->npostals];
                 memset(p, 0, sizeof *p);
                 copy_collapsed(p->line, sizeof p->line, line, ll);
@@ -497,7 +500,9 @@ static void find_regnos(const char *t, size_t len, struct cwt__contacts *out)
     cwt__kwcursor_init(&reg, &reg_set, t, len);
     cwt__kwcursor_init(&vn, &vn_set, t, len);
     for (size_t i = 0; i < len; i++) {
-        if (!reg_char((unsigned char)t[i]) || (i > 0 && isalnum((unsigned char)t[i - 1])))
+        if ((i = cwt__next_digit_upper(t, len, i)) >= len) /* the next digit or capital: reg_char() */
+            break;
+        if (i > 0 && isalnum((unsigned char)t[i - 1]))
             continue;
         size_t j = i, nalnum = 0, ndig = 0;
         while (j < len && j - i < 24 &&
@@ -547,6 +552,13 @@ void cwt__contact_extract(const char *text, size_t len, const char *default_cc, 
     find_phones(text, len, default_cc, out, false);
     find_addresses(text, len, default_cc, out);
     find_regnos(text, len, out);
+}
+
+void cwt__contact_postals(const char *text, size_t len, const char *default_cc, struct cwt__contacts *out)
+{
+    memset(out, 0, sizeof *out);
+    if (text)
+        find_addresses(text, len, default_cc, out);
 }
 
 void cwt__contact_phones_eager(const char *text, size_t len, const char *default_cc, struct cwt__contacts *out)

@@ -73,6 +73,10 @@ struct cwt__contacts {
  */
 void cwt__contact_extract(const char *text, size_t len, const char *default_cc, struct cwt__contacts *out);
 
+/* Only the postal addresses of @p text, as cwt__contact_extract() finds them (the other kinds are
+ * found independently of them): for a reader of addresses alone (cwt__declared_collect()). */
+void cwt__contact_postals(const char *text, size_t len, const char *default_cc, struct cwt__contacts *out);
+
 /* Only the phone numbers of @p text, each number's look-back for a phone word done before its digits
  * are counted (cwt__contact_extract() does it after, when that cannot change what is found), and
  * every byte tried (cwt__contact_extract() skips to the next digit, '(' or '+'): the tests and the

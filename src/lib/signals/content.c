@@ -15,6 +15,7 @@
 #include "fetch/fetch.h"
 #include "page/page.h"
 #include "signals/content.h"
+#include "signals/orgname.h"
 #include "signals/marks.h"
 #include "signals/units.h"
 #include "util/timeutil.h"
@@ -201,19 +202,22 @@ static struct body_name {
 static unsigned short bn_start[257], bn_order[BODY_NAMES];
 static bool mss_first[256];
 static struct cwt__bigrams bn_pairs, mss_pairs; /* pairs of first bytes of the body names, of the MSS spellings */
+static struct cwt__starts bn_starts; /* the finer test of a body name's start: acronyms exact, names folded */
 static pthread_once_t first_once = PTHREAD_ONCE_INIT;
 static void first_build(void);
 
-size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
-                        bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud)
+static size_t bodies_scan(const char *text, size_t len, size_t max,
+                          bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud, bool filtered)
 {
     pthread_once(&first_once, first_build);
     size_t found = 0;
     struct cwt__bigrams_cur cur; /* the candidates of a block read once */
     cwt__bigrams_cur_init(&cur, &bn_pairs, text, len);
     for (size_t i = 0; i < len && found < max; i++) {
-        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
+        if (filtered && ((i = cwt__bigrams_cur_next(&cur, i)) >= len))
             break;
+        if (filtered && !cwt__starts_at(&bn_starts, text, len, i))
+            continue;
         int c0 = tolower((unsigned char)text[i]);
         if (bn_start[c0] == bn_start[c0 + 1])
             continue;
@@ -248,6 +252,18 @@ size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
     return found;
 }
 
+size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
+                        bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud)
+{
+    return bodies_scan(text, len, max, fn, ud, true);
+}
+
+size_t cwt__bodies_scan_every(const char *text, size_t len, size_t max,
+                              bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud)
+{
+    return bodies_scan(text, len, max, fn, ud, false);
+}
+
 /* ---- management system standards ---- */
 
 static const struct cwt__mss mss_table[] = {
@@ -274,6 +290,7 @@ static void first_build(void)
             body_names[k++] = (struct body_name){*s, strlen(*s), (unsigned short)b, is_upper_acronym(*s)};
             bn_start[tolower((unsigned char)(*s)[0]) + 1]++;
             cwt__bigrams_add(&bn_pairs, *s);
+            cwt__starts_add(&bn_starts, *s, body_names[k - 1].acronym);
         }
     for (size_t c = 1; c < 257; c++)
         bn_start[c] = (unsigned short)(bn_start[c] + bn_start[c - 1]);
@@ -717,6 +734,64 @@ const char *cwt__around(const char *text, size_t len, size_t off, size_t n, size
     memcpy(out, text + from, k);
     out[k] = '\0';
     return out;
+}
+
+/* The items with a @type of page @p i of @p site, built on first use; NULL when none could be. */
+static const struct cwt__typed_items *typed_items(const struct cwt__site *site, size_t i)
+{
+    struct cwt__site_memo *m = site->memo;
+    if (!m->typed) {
+        if (!(m->typed = cwt_calloc(site->npages ? site->npages : 1, sizeof *m->typed)))
+            return NULL;
+        m->ntyped = site->npages;
+    }
+    struct cwt__typed_items *t = &m->typed[i];
+    if (!t->built) {
+        const json_t *items = cwt__sdata_items(site->pages[i].doc), *first[256];
+        size_t n = cwt__sdata_find(items, NULL, first, CWT_ARRAY_LEN(first)); /* one walk, unless there are more */
+        if (n && !(t->v = cwt_calloc(n, sizeof *t->v)))
+            return NULL;
+        if (n && n <= CWT_ARRAY_LEN(first))
+            memcpy(t->v, first, n * sizeof *t->v);
+        else if (n)
+            cwt__sdata_find(items, NULL, t->v, n);
+        t->n = n;
+        t->built = true;
+    }
+    return t;
+}
+
+size_t cwt__site_sdata_find(const struct cwt__site *site, const struct cwt__doc *doc, const char *type,
+                            const json_t **found, size_t max)
+{
+    for (size_t i = 0; site->memo && doc && i < site->npages; i++) {
+        if (site->pages[i].doc != doc)
+            continue;
+        const struct cwt__typed_items *t = typed_items(site, i);
+        if (!t)
+            break;
+        size_t n = 0;
+        for (size_t k = 0; k < t->n; k++)
+            if (cwt__sdata_is(t->v[k], type)) {
+                if (n < max)
+                    found[n] = t->v[k];
+                n++;
+            }
+        return n;
+    }
+    return cwt__sdata_find(cwt__sdata_items(doc), type, found, max);
+}
+
+uint32_t cwt__strstr_group(const char *s, const char *anchor, const char *const *needles, const unsigned char *at,
+                            size_t n)
+{
+    uint32_t all = n >= 32 ? UINT32_MAX : (1u << n) - 1, found = 0;
+    for (const char *p = s; found != all && (p = strstr(p, anchor)) != NULL; p++)
+        for (size_t k = 0; k < n && k < 32; k++)
+            if (!(found >> k & 1) && (size_t)(p - s) >= at[k] &&
+                strncmp(p - at[k], needles[k], strlen(needles[k])) == 0) /* (stops at the text's end) */
+                found |= 1u << k;
+    return found;
 }
 
 bool cwt__has_any(const char *s, struct cwt__kwset *words)

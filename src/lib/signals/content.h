@@ -50,6 +50,10 @@ bool cwt__url_host(const char *url, char *out, size_t outsz);
 /* Bodies named in @p text, in text order; as cwt__marks_scan(). */
 size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
                         bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud);
+/* cwt__bodies_scan() trying every position, without the filters of the positions a name may start at:
+ * the reference of the tests. */
+size_t cwt__bodies_scan_every(const char *text, size_t len, size_t max,
+                              bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud);
 
 /* ---- management system standards ---- */
 
@@ -107,6 +111,13 @@ bool cwt__sd_date(const json_t *item, const char *name, int64_t *out);
 
 /* ---- pages ---- */
 
+/* cwt__sdata_find() over the structured data of @p doc, a page of @p site: the same answer, from the
+ * list of the page's typed items the site's memo keeps (built on the first question about the page),
+ * not from a walk of the page's whole graph per question (the signals ask a dozen per page). Without a
+ * memo, or for a doc not of the site, it is cwt__sdata_find(). */
+size_t cwt__site_sdata_find(const struct cwt__site *site, const struct cwt__doc *doc, const char *type,
+                            const json_t **found, size_t max);
+
 /* True for crawl roles of product pages ("product", "products"). */
 bool cwt__role_is_product(const char *role);
 /* The Product items a page describes: top-level ones, and those an ItemList or OfferCatalog lists
@@ -120,6 +131,14 @@ const char *cwt__around(const char *text, size_t len, size_t off, size_t n, size
 /* True when @p s (NUL-terminated; NULL: false) contains any word of @p words (a CWT__KWSET: ASCII
  * case-insensitive), in one pass over @p s. */
 bool cwt__has_any(const char *s, struct cwt__kwset *words);
+/* Which of @p n (at most 32) @p needles occur in NUL-terminated @p s, as strstr() says (bit k: needles[k]):
+ * one strstr() pass for @p anchor, which each needle holds at byte at[k], each place found then
+ * checked against the needles not found yet. strstr tries every place where the first two bytes it is
+ * given occur: an anchor rarer in the text than a needle's first two bytes ("zdassets" in
+ * "static.zdassets.com", not "st") leaves it fewer to try, and needles sharing one ("chat") share
+ * the pass. */
+uint32_t cwt__strstr_group(const char *s, const char *anchor, const char *const *needles, const unsigned char *at,
+                           size_t n);
 /* When @p out has no evidence yet, records what was read: "<n> pages read, <what>" (a signal
  * always shows what it looked at, even when it found nothing). */
 void cwt__content_seen(struct cwt__signal *out, const struct cwt__site *site, size_t npages, const char *what);

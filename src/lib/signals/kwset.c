@@ -537,3 +537,82 @@ size_t cwt__bigrams_cur_next(struct cwt__bigrams_cur *c, size_t i)
 #endif
     return cwt__bigrams_next(c->b, c->t, c->len, i);
 }
+
+size_t cwt__next_digit_upper(const char *t, size_t len, size_t i)
+{
+#if defined(__SSE2__)
+    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+    const __m128i a = _mm_set1_epi8('A'), z = _mm_set1_epi8('Z' - 'A');
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i d = _mm_sub_epi8(v, zero), u = _mm_sub_epi8(v, a); /* in range: 0..9, 0..25 unsigned */
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d), _mm_cmpeq_epi8(_mm_min_epu8(u, z), u));
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask)
+            return i + (unsigned)__builtin_ctz(mask);
+    }
+#endif
+    while (i < len && !(t[i] >= '0' && t[i] <= '9') && !(t[i] >= 'A' && t[i] <= 'Z'))
+        i++;
+    return i;
+}
+
+static void starts_pair(struct cwt__starts *s, unsigned char a, unsigned char b)
+{
+    unsigned k = (unsigned)a << 8 | b;
+    s->pairs[k >> 3] = (uint8_t)(s->pairs[k >> 3] | 1u << (k & 7));
+}
+
+static unsigned char lower_ascii(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+static unsigned char upper_ascii(unsigned char c)
+{
+    return c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a' + 'A') : c;
+}
+
+/* The hash of the four bytes at @p w, ASCII letters folded, as a bit of struct cwt__starts quads. */
+static unsigned quad_key(const char *w)
+{
+    uint32_t v = (uint32_t)lower_ascii((unsigned char)w[0]) | (uint32_t)lower_ascii((unsigned char)w[1]) << 8 |
+                 (uint32_t)lower_ascii((unsigned char)w[2]) << 16 | (uint32_t)lower_ascii((unsigned char)w[3]) << 24;
+    return (unsigned)((v * 2654435761u) >> 20) & (4096 - 1);
+}
+
+void cwt__starts_add(struct cwt__starts *s, const char *w, bool exact)
+{
+    size_t n = strlen(w);
+    if (n < 2) {
+        s->off = s->off || n == 1; /* an empty word never matches */
+        return;
+    }
+    unsigned char a = (unsigned char)w[0], b = (unsigned char)w[1];
+    if (exact) {
+        starts_pair(s, a, b);
+    } else if (n < 4) {
+        starts_pair(s, lower_ascii(a), lower_ascii(b));
+        starts_pair(s, lower_ascii(a), upper_ascii(b));
+        starts_pair(s, upper_ascii(a), lower_ascii(b));
+        starts_pair(s, upper_ascii(a), upper_ascii(b));
+    } else {
+        unsigned k = quad_key(w);
+        s->quads[k >> 3] = (uint8_t)(s->quads[k >> 3] | 1u << (k & 7));
+    }
+}
+
+bool cwt__starts_at(const struct cwt__starts *s, const char *t, size_t len, size_t i)
+{
+    if (s->off)
+        return true;
+    if (i + 1 >= len)
+        return false;
+    unsigned k = (unsigned)(unsigned char)t[i] << 8 | (unsigned char)t[i + 1];
+    if (s->pairs[k >> 3] >> (k & 7) & 1)
+        return true;
+    if (i + 4 > len)
+        return false;
+    k = quad_key(t + i);
+    return s->quads[k >> 3] >> (k & 7) & 1;
+}

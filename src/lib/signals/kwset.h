@@ -97,6 +97,25 @@ struct cwt__bigrams_cur {
 void cwt__bigrams_cur_init(struct cwt__bigrams_cur *c, const struct cwt__bigrams *b, const char *t, size_t len);
 size_t cwt__bigrams_cur_next(struct cwt__bigrams_cur *c, size_t i);
 
+/*
+ * A finer test of the positions the pairs let through, for tables whose words mostly start with
+ * common folded pairs ("in", "co", "de" start most English text): the exact first two bytes of the
+ * words matched case-sensitively, and a hash set of the first four bytes (ASCII letters folded) of
+ * the others (a shorter one adds its first two bytes in every case). A position in neither cannot
+ * start a word. A word of one byte turns the test off (every position passes).
+ */
+struct cwt__starts {
+    uint8_t pairs[65536 / 8];
+    uint8_t quads[4096 / 8];
+    bool off;
+};
+
+/* Adds @p w (NUL-terminated) to @p s, which starts zeroed; @p exact: matched byte for byte, else with
+ * ASCII letters folded. */
+void cwt__starts_add(struct cwt__starts *s, const char *w, bool exact);
+/* Whether a word of @p s may start at t[i] (@p len bytes in all). */
+bool cwt__starts_at(const struct cwt__starts *s, const char *t, size_t len, size_t i);
+
 /* Whether the CPU has AVX2 (x86-64 builds; asked once): the scanners' 32-byte paths. */
 bool cwt__cpu_avx2(void);
 
@@ -104,5 +123,8 @@ bool cwt__cpu_avx2(void);
  * (give '0' for none), @p len if none: for scanners of numbers, whose other positions start
  * nothing. 16 bytes at a time (SSE2). */
 size_t cwt__next_digit(const char *t, size_t len, size_t i, char a, char b);
+/* The first position at or after @p i where @p t holds an ASCII digit or capital letter, @p len if none
+ * (16 bytes at a time, SSE2). */
+size_t cwt__next_digit_upper(const char *t, size_t len, size_t i);
 
 #endif

@@ -362,6 +362,10 @@ static unsigned short kw_order[CWT_ARRAY_LEN(kws)];
 static unsigned short kw_start[257];
 static bool std_first[256];
 static struct cwt__bigrams kw_pairs;
+/* The finer test of the positions the pairs let through (most English text starts a folded pair of
+ * some keyword: "in", "de", "co", "en"): the exact pairs of the keywords matched with case and of the
+ * standard prefixes, the folded quads of the others (struct cwt__starts). */
+static struct cwt__starts kw_starts;
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
 static void kw_build(void)
@@ -369,6 +373,7 @@ static void kw_build(void)
     for (size_t k = 0; k < CWT_ARRAY_LEN(kws); k++) {
         kw_start[fold((unsigned char)kws[k].s[0]) + 1]++;
         cwt__bigrams_add(&kw_pairs, kws[k].s);
+        cwt__starts_add(&kw_starts, kws[k].s, kws[k].flags & KW_CASE);
     }
     for (size_t c = 1; c < 257; c++)
         kw_start[c] = (unsigned short)(kw_start[c] + kw_start[c - 1]);
@@ -379,11 +384,12 @@ static void kw_build(void)
     for (size_t k = 0; k < CWT_ARRAY_LEN(std_prefixes); k++) {
         std_first[(unsigned char)std_prefixes[k][0]] = true;
         cwt__bigrams_add(&kw_pairs, std_prefixes[k]);
+        cwt__starts_add(&kw_starts, std_prefixes[k], true);
     }
 }
 
-size_t cwt__marks_scan(const char *text, size_t len, size_t max,
-                       bool (*fn)(const struct cwt__mark_hit *hit, void *ud), void *ud)
+static size_t marks_scan(const char *text, size_t len, size_t max,
+                         bool (*fn)(const struct cwt__mark_hit *hit, void *ud), void *ud, bool filtered)
 {
     pthread_once(&kw_once, kw_build);
     const unsigned short *start = kw_start, *order = kw_order;
@@ -394,8 +400,10 @@ size_t cwt__marks_scan(const char *text, size_t len, size_t max,
     struct cwt__bigrams_cur cur; /* the candidates of a block read once */
     cwt__bigrams_cur_init(&cur, &kw_pairs, text, len);
     for (size_t i = 0; i < len && found < max; i++) {
-        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
+        if (filtered && ((i = cwt__bigrams_cur_next(&cur, i)) >= len))
             break;
+        if (filtered && !cwt__starts_at(&kw_starts, text, len, i))
+            continue;
         unsigned char c = fold((unsigned char)text[i]);
         struct cwt__mark_hit hit = {0};
         size_t best = 0;
@@ -435,4 +443,16 @@ size_t cwt__marks_scan(const char *text, size_t len, size_t max,
         i += CWT_MAX(best, std_n) - 1;
     }
     return found;
+}
+
+size_t cwt__marks_scan(const char *text, size_t len, size_t max,
+                       bool (*fn)(const struct cwt__mark_hit *hit, void *ud), void *ud)
+{
+    return marks_scan(text, len, max, fn, ud, true);
+}
+
+size_t cwt__marks_scan_every(const char *text, size_t len, size_t max,
+                             bool (*fn)(const struct cwt__mark_hit *hit, void *ud), void *ud)
+{
+    return marks_scan(text, len, max, fn, ud, false);
 }

@@ -51,6 +51,11 @@ const char *cwt__mark_kind_name(enum cwt__mark_kind k);
 size_t cwt__marks_scan(const char *text, size_t len, size_t max,
                        bool (*fn)(const struct cwt__mark_hit *hit, void *ud), void *ud);
 
+/* cwt__marks_scan() trying every position of the text, without the filters of the positions a keyword
+ * may start at: the reference of the tests and of the fuzz target. */
+size_t cwt__marks_scan_every(const char *text, size_t len, size_t max,
+                             bool (*fn)(const struct cwt__mark_hit *hit, void *ud), void *ud);
+
 /* Case-insensitive (ASCII letters) search of @p needle in @p hay (@p len bytes); offset or SIZE_MAX. */
 size_t cwt__find_ci(const char *hay, size_t len, const char *needle);
 /* cwt__find_ci() of the first @p n bytes of @p needle (which need not be NUL-terminated). */

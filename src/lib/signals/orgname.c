@@ -14,6 +14,7 @@
 #include "page/page.h"
 #include "page/sdata.h"
 #include "signals/contact_extract.h"
+#include "signals/content.h"
 #include "signals/kwset.h"
 #include "signals/orgname.h"
 #include "whois/whois_record.h"
@@ -356,6 +357,17 @@ static void add_declared(struct cwt__declared_name *arr, size_t *n, const char *
 
 static void declared_collect(const struct cwt__site *site, struct cwt__declared *out);
 
+void cwt__site_memo_release(struct cwt__site_memo *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->ntyped; i++)
+        cwt_free(m->typed[i].v);
+    cwt_free(m->typed);
+    m->typed = NULL;
+    m->ntyped = 0;
+}
+
 void cwt__declared_collect(const struct cwt__site *site, struct cwt__declared *out)
 {
     if (site->memo && site->memo->have_declared) {
@@ -377,7 +389,7 @@ static void declared_collect(const struct cwt__site *site, struct cwt__declared 
         if (!doc)
             continue;
         const json_t *orgs[8];
-        size_t no = CWT_MIN(cwt__sdata_find(cwt__sdata_items(doc), "Organization", orgs, 8), (size_t)8);
+        size_t no = CWT_MIN(cwt__site_sdata_find(site, doc, "Organization", orgs, 8), (size_t)8);
         for (size_t i = 0; i < no; i++) {
             add_declared(out->schema, &out->nschema, cwt__sdata_str(orgs[i], "legalName"), doc->url,
                          "schema.org legalName");
@@ -407,7 +419,7 @@ static void declared_collect(const struct cwt__site *site, struct cwt__declared 
         struct cwt__contacts *c = CWT_NEW(struct cwt__contacts);
         if (!c)
             return;
-        cwt__contact_extract(doc->text, doc->text_len, NULL, c);
+        cwt__contact_postals(doc->text, doc->text_len, NULL, c); /* (the addresses are all it reads) */
         for (size_t i = 0; i < c->npostals; i++)
             if (c->postals[i].cc[0]) {
                 memcpy(out->country, c->postals[i].cc, 3);

@@ -49,11 +49,24 @@ struct cwt__declared {
     const char *country_how; /* "schema.org addressCountry" or "address text"; static */
 };
 
-/* Results shared by the signals of one audit (struct cwt__site.memo). */
+/* The items with a @type of one page's structured-data graph, in the order cwt__sdata_find() visits
+ * them (cwt__site_sdata_find()). */
+struct cwt__typed_items {
+    const json_t **v;
+    size_t n;
+    bool built;
+};
+
+/* Results shared by the signals of one audit (struct cwt__site.memo). Release with
+ * cwt__site_memo_release(). */
 struct cwt__site_memo {
     bool have_declared; /* declared holds cwt__declared_collect()'s answer for the site */
     struct cwt__declared declared;
+    struct cwt__typed_items *typed; /* per page of the site (its order), NULL until first asked */
+    size_t ntyped;                  /* the site's pages */
 };
+
+void cwt__site_memo_release(struct cwt__site_memo *m);
 
 /* Collects the declared identity from the site's pages (borrowed strings live as long as @p site).
  * Computed once per audit when the site has a memo (contact, identity and whois all read it). */

@@ -58,10 +58,10 @@ static bool first_mss(const struct cwt__mss_hit *h, void *ud)
     return false;
 }
 
-static void from_items(const struct cwt__doc *doc, const char *url, struct cscan *s)
+static void from_items(const struct cwt__site *site, const struct cwt__doc *doc, const char *url, struct cscan *s)
 {
     const json_t *found[32];
-    size_t n = CWT_MIN(cwt__sdata_find(cwt__sdata_items(doc), "Certification", found, 32), (size_t)32);
+    size_t n = CWT_MIN(cwt__site_sdata_find(site, doc, "Certification", found, 32), (size_t)32);
     for (size_t i = 0; i < n; i++) {
         const json_t *it = found[i];
         char tmp[64];
@@ -216,7 +216,7 @@ enum cwt_status cwt__sig_certificates(const struct cwt__site *site, struct cwt__
         if (!pg->doc)
             continue;
         pages++;
-        from_items(pg->doc, cwt__page_url(pg), s);
+        from_items(site, pg->doc, cwt__page_url(pg), s);
     }
     for (size_t i = 0; i < site->npages; i++) {
         const struct cwt__site_page *pg = &site->pages[i];

@@ -50,10 +50,15 @@ static bool on_hit(const struct cwt__mark_hit *h, void *ud)
 static const char *const chem_words[] = {"chemical", "cas no", "cas number", "cas-nr", "ghs", "化工", "化学品",
                                          "สารเคมี", "hóa chất", "bahan kimia", NULL};
 static struct cwt__kwset chem_set = CWT__KWSET(chem_words);
-static const char *const sds_link_words[] = {"sds", "msds", "safety data sheet", "安全技术说明书", "安全数据表", NULL};
+#define SDS_LINK_WORDS "sds", "msds", "safety data sheet", "安全技术说明书", "安全数据表"
+#define DOC_LINK_WORDS "declaration of conformity", "doc.pdf", "eu-doc", "符合性声明"
+static const char *const sds_link_words[] = {SDS_LINK_WORDS, NULL};
 static struct cwt__kwset sds_link_set = CWT__KWSET(sds_link_words);
-static const char *const doc_link_words[] = {"declaration of conformity", "doc.pdf", "eu-doc", "符合性声明", NULL};
+static const char *const doc_link_words[] = {DOC_LINK_WORDS, NULL};
 static struct cwt__kwset doc_link_set = CWT__KWSET(doc_link_words);
+/* Both lists: a link in neither (most) is ruled out by one pass over its text and one over its URL. */
+static const char *const doc_or_sds_words[] = {SDS_LINK_WORDS, DOC_LINK_WORDS, NULL};
+static struct cwt__kwset doc_or_sds_set = CWT__KWSET(doc_or_sds_words);
 
 enum cwt_status cwt__sig_compliance(const struct cwt__site *site, struct cwt__signal *out)
 {
@@ -75,7 +80,7 @@ enum cwt_status cwt__sig_compliance(const struct cwt__site *site, struct cwt__si
         memcpy(total.marks, c.marks, sizeof c.marks);
         /* schema.org Certification items name marks too ("CE", "FCC"): the type is their context */
         const json_t *certs[16];
-        size_t ncert = CWT_MIN(cwt__sdata_find(cwt__sdata_items(doc), "Certification", certs, 16), (size_t)16);
+        size_t ncert = CWT_MIN(cwt__site_sdata_find(site, doc, "Certification", certs, 16), (size_t)16);
         for (size_t k = 0; k < ncert; k++) {
             const char *name = cwt__sdata_str(certs[k], "name");
             if (!name)
@@ -100,6 +105,8 @@ enum cwt_status cwt__sig_compliance(const struct cwt__site *site, struct cwt__si
         chemical = chemical || cwt__has_any(doc->text, &chem_set);
         for (size_t l = 0; l < doc->nlinks; l++) {
             const struct cwt__link *ln = &doc->links[l];
+            if (!cwt__has_any(ln->text, &doc_or_sds_set) && !cwt__has_any(ln->href, &doc_or_sds_set))
+                continue;
             if (cwt__has_any(ln->text, &sds_link_set) || cwt__has_any(ln->href, &sds_link_set)) {
                 if (sds_links++ == 0)
                     cwt__signal_evidence(out, ln->href, "safety data sheet link", ln->text ? ln->text : ln->href);

@@ -15,6 +15,7 @@
 #include "page/page.h"
 #include "page/sdata.h"
 #include "signals/contact_extract.h"
+#include "signals/content.h"
 #include "signals/contact_tables.h"
 #include "signals/orgname.h"
 #include "util/url.h"
@@ -145,7 +146,7 @@ static enum cwt_status check_schema(const struct cwt__site *site, const struct p
         if (!doc)
             continue;
         const json_t *orgs[4];
-        size_t no = CWT_MIN(cwt__sdata_find(cwt__sdata_items(doc), "Organization", orgs, 4), (size_t)4);
+        size_t no = CWT_MIN(cwt__site_sdata_find(site, doc, "Organization", orgs, 4), (size_t)4);
         for (size_t i = 0; i < no && rc == CWT_OK; i++) {
             const json_t *addr = cwt__sdata_get(orgs[i], "address");
             const char *pc_code = json_is_object(addr) ? cwt__sdata_str(addr, "postalCode") : NULL;

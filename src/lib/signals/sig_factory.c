@@ -36,6 +36,8 @@ static bool host_is_video(const char *url)
     size_t hl = strlen(host);
     for (const char *const *h = video_hosts; *h; h++) {
         size_t n = strlen(*h);
+        if (host[hl - 1] != (*h)[n - 1]) /* (the last byte rejects most hosts: "m" of .com or "e" of .be) */
+            continue;
         if (hl == n ? strcmp(host, *h) == 0 : (hl > n && host[hl - n - 1] == '.' && strcmp(host + hl - n, *h) == 0))
             return true;
     }
@@ -92,9 +94,8 @@ enum cwt_status cwt__sig_factory(const struct cwt__site *site, struct cwt__signa
                 cwt__signal_evidence(out, ln->href, "dashboard link", ln->text);
             }
         }
-        const json_t *items = cwt__sdata_items(doc);
         const json_t *found[16];
-        size_t n = CWT_MIN(cwt__sdata_find(items, "VideoObject", found, 16), (size_t)16);
+        size_t n = CWT_MIN(cwt__site_sdata_find(site, doc, "VideoObject", found, 16), (size_t)16);
         for (size_t k = 0; k < n; k++) {
             video_objects++;
             int64_t up;
@@ -111,7 +112,7 @@ enum cwt_status cwt__sig_factory(const struct cwt__site *site, struct cwt__signa
         }
         static const char *const feed_types[] = {"DataFeed", "Dataset"};
         for (size_t t = 0; t < CWT_ARRAY_LEN(feed_types); t++) {
-            n = CWT_MIN(cwt__sdata_find(items, feed_types[t], found, 16), (size_t)16);
+            n = CWT_MIN(cwt__site_sdata_find(site, doc, feed_types[t], found, 16), (size_t)16);
             for (size_t k = 0; k < n; k++) {
                 if (t == 1 && cwt__sdata_is(found[k], "DataFeed"))
                     continue; /* counted as DataFeed */

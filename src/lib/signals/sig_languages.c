@@ -8,6 +8,7 @@
  * (the languages section).
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -129,9 +130,22 @@ static bool href_marks(const char *href, const char *code)
 
 /* The language a switcher link names, or NULL. A two- or three-letter code as text counts only when the
  * link's URL also carries it. */
+static bool name_first[256]; /* the first bytes of the names, both cases: a text starting otherwise names none */
+static pthread_once_t name_first_once = PTHREAD_ONCE_INIT;
+
+static void name_first_build(void)
+{
+    for (size_t i = 0; i < CWT_ARRAY_LEN(lang_names); i++)
+        for (const char *const *n = lang_names[i].names; *n; n++) {
+            unsigned char c = (unsigned char)(*n)[0];
+            name_first[tolower(c)] = name_first[toupper(c)] = true;
+        }
+}
+
 static const char *switcher_lang(const struct cwt__link *l)
 {
-    if (!l->text || !*l->text || strlen(l->text) > 40)
+    pthread_once(&name_first_once, name_first_build);
+    if (!l->text || !name_first[(unsigned char)l->text[0]] || strlen(l->text) > 40)
         return NULL;
     for (size_t i = 0; i < CWT_ARRAY_LEN(lang_names); i++)
         for (const char *const *n = lang_names[i].names; *n; n++) {

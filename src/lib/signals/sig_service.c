@@ -18,6 +18,7 @@
 #include "ops/ops.h"
 #include "page/page.h"
 #include "page/sdata.h"
+#include "signals/content.h"
 #include "signals/signal.h"
 
 enum channel { CH_CHAT, CH_WHATSAPP, CH_LINE, CH_ZALO, CH_WECHAT, CH_MESSENGER, CH_EMAIL, CH_PHONE, CH_COUNT };
@@ -30,17 +31,26 @@ static const struct {
     enum channel ch;
     const char *needle;
     bool in_links; /* match link hrefs (prefix, case-insensitive); else the raw HTML */
+    /* raw HTML: what is searched (cwt__strstr_group), the needle's bytes from byte `at`: where they are
+     * rarest in HTML ("wk", "zd" rather than "co", "st", "cl"); needles with the same anchor share a pass */
+    unsigned char at;
+    const char *anchor;
 } patterns[] = {
     {CH_WHATSAPP, "https://wa.me/", true},        {CH_WHATSAPP, "https://api.whatsapp.com/", true},
     {CH_WHATSAPP, "whatsapp://", true},           {CH_LINE, "https://line.me/", true},
     {CH_LINE, "https://lin.ee/", true},           {CH_ZALO, "https://zalo.me/", true},
     {CH_WECHAT, "weixin://", true},               {CH_MESSENGER, "https://m.me/", true},
     {CH_EMAIL, "mailto:", true},                  {CH_PHONE, "tel:", true},
-    {CH_CHAT, "embed.tawk.to", false},            {CH_CHAT, "static.zdassets.com", false},
-    {CH_CHAT, "widget.intercom.io", false},       {CH_CHAT, "cdn.livechatinc.com", false},
-    {CH_CHAT, "js.hs-scripts.com", false},        {CH_CHAT, "client.crisp.chat", false},
-    {CH_CHAT, "wchat.freshchat.com", false},      {CH_CHAT, "code.tidio.co", false},
-    {CH_WECHAT, "WeChat ID", false},              {CH_WECHAT, "微信", false},
+    {CH_CHAT, "embed.tawk.to", false, 8, "wk.to"},
+    {CH_CHAT, "static.zdassets.com", false, 7, "zdassets.com"},
+    {CH_CHAT, "widget.intercom.io", false, 2, "dget.intercom.io"},
+    {CH_CHAT, "cdn.livechatinc.com", false, 8, "chat"},
+    {CH_CHAT, "js.hs-scripts.com", false, 3, "hs-scripts.com"},
+    {CH_CHAT, "client.crisp.chat", false, 13, "chat"},
+    {CH_CHAT, "wchat.freshchat.com", false, 11, "chat"},
+    {CH_CHAT, "code.tidio.co", false, 5, "tidio.co"},
+    {CH_WECHAT, "WeChat ID", false, 1, "eChat ID"},
+    {CH_WECHAT, "微信", false, 0, "微信"},
 };
 
 /* Target-market languages and words that declare them near service details. */
@@ -122,6 +132,33 @@ static enum cwt_status probe_evidence(const struct cwt__ops *ops, struct cwt__si
     return rc;
 }
 
+/* The raw-HTML patterns that occur in @p body (bit k: patterns[k]), one strstr pass per anchor. */
+static uint32_t raw_patterns(const char *body)
+{
+    static_assert(CWT_ARRAY_LEN(patterns) <= 32, "a bit per pattern");
+    uint32_t found = 0, asked = 0;
+    for (size_t k = 0; body && k < CWT_ARRAY_LEN(patterns); k++) {
+        if (patterns[k].in_links || (asked >> k & 1))
+            continue;
+        const char *needles[CWT_ARRAY_LEN(patterns)];
+        unsigned char at[CWT_ARRAY_LEN(patterns)];
+        size_t idx[CWT_ARRAY_LEN(patterns)], n = 0;
+        for (size_t j = k; j < CWT_ARRAY_LEN(patterns); j++) /* the patterns of this anchor */
+            if (!patterns[j].in_links && strcmp(patterns[j].anchor, patterns[k].anchor) == 0) {
+                assert(strncmp(patterns[j].needle + patterns[j].at, patterns[j].anchor, strlen(patterns[j].anchor)) == 0);
+                needles[n] = patterns[j].needle;
+                at[n] = patterns[j].at;
+                idx[n++] = j;
+                asked |= 1u << j;
+            }
+        uint32_t f = cwt__strstr_group(body, patterns[k].anchor, needles, at, n);
+        for (size_t i = 0; i < n; i++)
+            if (f >> i & 1)
+                found |= 1u << idx[i];
+    }
+    return found;
+}
+
 static bool prefix_ci(const char *s, const char *p)
 {
     return s && strncasecmp(s, p, strlen(p)) == 0;
@@ -157,6 +194,7 @@ enum cwt_status cwt__sig_service(const struct cwt__site *site, struct cwt__signa
             continue;
         html_pages++;
         int plang = page_lang(p->doc);
+        uint32_t raw = raw_patterns(p->resp->body);
         for (size_t k = 0; k < CWT_ARRAY_LEN(patterns) && !rc; k++) {
             enum channel ch = patterns[k].ch;
             if (patterns[k].in_links) {
@@ -171,7 +209,7 @@ enum cwt_status cwt__sig_service(const struct cwt__site *site, struct cwt__signa
                         rc = cwt__signal_evidence(out, p->doc->url, channel_names[ch], p->doc->links[l].href);
                     }
                 }
-            } else if (p->resp->body && strstr(p->resp->body, patterns[k].needle)) {
+            } else if (raw >> k & 1) {
                 neps = add_endpoint(eps, neps, ch, patterns[k].needle, plang);
                 if (plang >= 0)
                     served[plang] = true;
@@ -182,9 +220,8 @@ enum cwt_status cwt__sig_service(const struct cwt__site *site, struct cwt__signa
             }
         }
         /* languages declared in a ContactPoint, or named in the text of the contact or home page */
-        const json_t *items = cwt__sdata_items(p->doc);
         const json_t *cps[8];
-        size_t ncp = items ? cwt__sdata_find(items, "ContactPoint", cps, 8) : 0;
+        size_t ncp = cwt__site_sdata_find(site, p->doc, "ContactPoint", cps, 8);
         for (size_t c = 0; c < CWT_MIN(ncp, (size_t)8); c++) {
             const json_t *vals[16];
             size_t nv = cwt__sdata_values(cps[c], "availableLanguage", vals, 16);

@@ -96,13 +96,12 @@ static const struct cwt__body *lab_of(const json_t *item)
     return NULL;
 }
 
-static void from_items(const struct cwt__doc *doc, const char *url, struct rscan *s)
+static void from_items(const struct cwt__site *site, const struct cwt__doc *doc, const char *url, struct rscan *s)
 {
     static const char *const types[] = {"Report", "DigitalDocument", "CreativeWork"};
-    const json_t *items = cwt__sdata_items(doc);
     for (size_t t = 0; t < CWT_ARRAY_LEN(types); t++) {
         const json_t *found[32];
-        size_t n = CWT_MIN(cwt__sdata_find(items, types[t], found, 32), (size_t)32);
+        size_t n = CWT_MIN(cwt__site_sdata_find(site, doc, types[t], found, 32), (size_t)32);
         for (size_t i = 0; i < n; i++) {
             const json_t *it = found[i];
             if (t == 2 && (cwt__sdata_is(it, "Report") || cwt__sdata_is(it, "DigitalDocument") ||
@@ -150,10 +149,13 @@ static void from_links(const struct cwt__doc *doc, const char *url, struct rscan
         char host[256];
         if (!cwt__url_host(ln->href, host, sizeof host))
             continue;
+        /* a link on a lab's domain, or a PDF named a report or naming a lab (asked in the order of
+         * their cost: most links are neither on a lab's domain nor PDFs) */
         const struct cwt__body *on_lab = cwt__body_by_host(host);
+        if (!on_lab && !is_pdf(ln->href))
+            continue;
         const struct cwt__body *named = cwt__body_by_name(ln->text);
-        bool reportish = cwt__has_any(ln->text, &report_set) || cwt__has_any(ln->href, &report_set);
-        if (!on_lab && !(is_pdf(ln->href) && (reportish || named)))
+        if (!on_lab && !named && !cwt__has_any(ln->text, &report_set) && !cwt__has_any(ln->href, &report_set))
             continue;
         char num[64] = "";
         if (ln->text)
@@ -248,7 +250,7 @@ enum cwt_status cwt__sig_test_reports(const struct cwt__site *site, struct cwt__
             continue;
         pages++;
         const char *url = cwt__page_url(pg);
-        from_items(pg->doc, url, s);
+        from_items(site, pg->doc, url, s);
         from_links(pg->doc, url, s);
         if (pg->doc->text) {
             struct lab_ctx c = {s, pg->doc->text, pg->doc->text_len, url};

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -36,6 +37,38 @@ struct vstate {
     struct verr errs[VERR_MAX];
     size_t n;
 };
+
+/* Whether @p x is self-signed, its own signature verified (X509_self_signed(x, 1) == 1). The answer
+ * depends on the certificate's bytes alone, and the self-issued certificates are the few roots every
+ * audit chains to: their answers are kept for the process by their SHA-256 (@p md), so that a root's
+ * signature is verified once, not once per audit (a slot holds the last root that hashed to it). */
+#define SELF_SLOTS 64
+static struct {
+    unsigned char md[32];
+    bool used, self_signed;
+} self_memo[SELF_SLOTS];
+static pthread_mutex_t self_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool self_signed(X509 *x, const unsigned char *md, unsigned mdlen)
+{
+    if (X509_self_signed(x, 0) != 1) /* not self-issued (or no key): no signature to verify */
+        return false;
+    if (mdlen != 32)
+        return X509_self_signed(x, 1) == 1;
+    size_t slot = md[0] % SELF_SLOTS;
+    pthread_mutex_lock(&self_lock);
+    bool hit = self_memo[slot].used && memcmp(self_memo[slot].md, md, 32) == 0, v = self_memo[slot].self_signed;
+    pthread_mutex_unlock(&self_lock);
+    if (hit)
+        return v;
+    v = X509_self_signed(x, 1) == 1;
+    pthread_mutex_lock(&self_lock);
+    memcpy(self_memo[slot].md, md, 32);
+    self_memo[slot].used = true;
+    self_memo[slot].self_signed = v;
+    pthread_mutex_unlock(&self_lock);
+    return v;
+}
 
 /* Records every verification error and continues (return 1), so all of them are seen. */
 static int verify_cb(int ok, X509_STORE_CTX *sctx)
@@ -204,7 +237,13 @@ static enum cwt_status read_cert(X509 *x, struct cwt__tls_cert *c)
         return CWT_ENOMEM;
     if (!c->sig_alg)
         return CWT_ENOMEM;
-    c->self_signed = X509_self_signed(x, 1) == 1;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1)
+        mdlen = 0;
+    for (unsigned i = 0; i < mdlen && i < 32; i++)
+        snprintf(c->sha256 + 2 * i, 3, "%02x", md[i]);
+    c->self_signed = self_signed(x, md, mdlen);
     c->is_ca = X509_check_ca(x) > 0;
     c->weak_signature = !c->self_signed && (weak_md(mdnid) || (secbits > 0 && secbits < 80));
 
@@ -229,11 +268,6 @@ static enum cwt_status read_cert(X509 *x, struct cwt__tls_cert *c)
     if (!c->key_type)
         return CWT_ENOMEM;
 
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    if (X509_digest(x, EVP_sha256(), md, &mdlen) == 1)
-        for (unsigned i = 0; i < mdlen && i < 32; i++)
-            snprintf(c->sha256 + 2 * i, 3, "%02x", md[i]);
     ERR_clear_error();
     return read_sans(x, c);
 }
