@@ -13,6 +13,8 @@
  * whether the microdata and RDFa extractors have anything to walk the DOM for.
  */
 #include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 #include <limits.h>
@@ -20,9 +22,8 @@
 
 #include "page/page.h"
 #include "page/page_int.h"
+#include "page/page_walk.h"
 #include "page/sdata.h"
-#include "page/resolve.h"
-#include "util/buf.h"
 
 #define MAX_LINKS 20000
 #define MAX_XLINKS 2000
@@ -41,26 +42,6 @@ struct chunk {
 
 enum { CHUNK_BYTES = 64 * 1024 };
 
-struct walk {
-    struct cwt__doc *doc;
-    struct cwt__page_priv *priv;
-    const char *base;          /* base URL for relative links (page URL or <base href>) */
-    struct cwt__url_base fast; /* its prefixes for cwt__url_resolve_simple() */
-    char **junk;               /* attribute values that had to be copied out of the DOM, freed after the walk */
-    size_t njunk, cap_junk;
-    char *last;                /* the arena's latest allocation */
-    bool text_full;            /* the text reached its cap: nothing more is added */
-    struct cwt_buf text;
-    int pending;               /* separator owed before the next visible character: 0, 1 ' ', 2 '\n' */
-    unsigned in_head, in_svg;
-    xmlNodePtr anchor;         /* the open <a>, if any */
-    size_t anchor_start;       /* text.len when it opened */
-    size_t anchor_link;        /* its index in doc->links, or SIZE_MAX */
-    const char *anchor_alt;    /* first img alt/title inside it (in the DOM) */
-    size_t cap_links, cap_xlinks, cap_metas, cap_jsonld, cap_media;
-    bool base_seen;
-    enum cwt_status rc;        /* first allocation failure */
-};
 
 /* The attribute's value as a string the caller frees (cwt_free), NULL if absent. */
 char *cwt__node_attr(const void *node, const char *name)
@@ -207,7 +188,7 @@ enum cwt_status cwt__url_resolve(const char *base, const char *href, char **out)
     return rc;
 }
 
-static void note_rc(struct walk *w, enum cwt_status rc)
+static void note_rc(struct cwt__walk *w, enum cwt_status rc)
 {
     if (rc == CWT_ENOMEM && !w->rc)
         w->rc = rc;
@@ -216,7 +197,7 @@ static void note_rc(struct walk *w, enum cwt_status rc)
 /* --- the arena of the document's strings --- */
 
 /* @p n bytes from the arena, NULL (and w->rc set) when out of memory. */
-static char *ar_alloc(struct walk *w, size_t n)
+static char *ar_alloc(struct cwt__walk *w, size_t n)
 {
     struct chunk *c = w->priv->strings;
     if (!c || c->cap - c->used < n) {
@@ -244,14 +225,14 @@ static char *ar_alloc(struct walk *w, size_t n)
 }
 
 /* Gives back the unused tail of the latest allocation @p p (of which @p used bytes are kept). */
-static void ar_trim(struct walk *w, char *p, size_t used)
+static void ar_trim(struct cwt__walk *w, char *p, size_t used)
 {
     struct chunk *c = w->priv->strings;
     if (p && p == w->last && c && p >= c->data && p < c->data + c->cap)
         c->used = (size_t)(p - c->data) + used;
 }
 
-static char *ar_strndup(struct walk *w, const char *s, size_t n)
+static char *ar_strndup(struct cwt__walk *w, const char *s, size_t n)
 {
     char *p = ar_alloc(w, n + 1);
     if (p) {
@@ -270,7 +251,7 @@ static void free_chunks(void *strings)
 }
 
 /* cwt__collapse() into the arena. */
-static char *ar_collapse(struct walk *w, const char *s, size_t len, size_t max)
+static char *ar_collapse(struct cwt__walk *w, const char *s, size_t len, size_t max)
 {
     size_t room = CWT_MIN(len, max);
     char *p = ar_alloc(w, room + 1);
@@ -281,7 +262,7 @@ static char *ar_collapse(struct walk *w, const char *s, size_t len, size_t max)
     return p;
 }
 
-static char *ar_lower(struct walk *w, const char *s)
+static char *ar_lower(struct cwt__walk *w, const char *s)
 {
     char *c = ar_collapse(w, s, strlen(s), MAX_ATTR_TEXT);
     for (char *p = c; p && *p; p++)
@@ -347,11 +328,10 @@ static void tag_index(void)
     }
 }
 
-/* The entry of element @p n's name (ASCII case-insensitive), NULL for names not in the table. */
-static const struct tagdef *tag_lookup(const xmlNode *n)
+/* The entry of element name @p s (ASCII case-insensitive), NULL for names not in the table. */
+static const struct tagdef *tag_lookup(const xmlChar *s)
 {
     char low[12];
-    const xmlChar *s = n->name;
     size_t i = 0;
     for (; s && s[i]; i++) {
         if (i + 1 >= sizeof low)
@@ -372,7 +352,7 @@ static const struct tagdef *tag_lookup(const xmlNode *n)
 
 /* The value of attribute @p a, read in place (the HTML parser gives each value one text node); a copy kept
  * in the junk list otherwise. NULL only when out of memory. */
-static const char *attr_value(struct walk *w, xmlNodePtr n, xmlAttrPtr a)
+static const char *attr_value(struct cwt__walk *w, xmlNodePtr n, xmlAttrPtr a)
 {
     xmlNodePtr t = a->children;
     if (!t)
@@ -389,20 +369,55 @@ static const char *attr_value(struct walk *w, xmlNodePtr n, xmlAttrPtr a)
     return (const char *)v;
 }
 
-/* The value of attribute @p name of element @p n, in place; NULL if absent. */
-static const char *attr(struct walk *w, xmlNodePtr n, const char *name)
+/* The value of an attribute the SAX parser gave: a boolean attribute written without a value has its
+ * name as value in the DOM (xmlSAX2StartElement), any other such attribute is empty. */
+static const char *sax_value(const xmlChar *name, const xmlChar *value)
 {
+    if (value)
+        return (const char *)value;
+    return htmlIsBooleanAttr(name) ? (const char *)name : "";
+}
+
+/* The value of attribute @p name of element @p el, in place; NULL if absent. */
+static const char *attr(struct cwt__walk *w, const struct cwt__el *el, const char *name)
+{
+    if (!el->node) {
+        for (const xmlChar **a = el->atts; a && a[0]; a += 2)
+            if (cwt__name_eq(a[0], name))
+                return sax_value(a[0], a[1]);
+        return NULL;
+    }
+    xmlNodePtr n = el->node;
     for (xmlAttrPtr a = n->properties; a; a = a->next)
         if (cwt__name_eq(a->name, name))
             return attr_value(w, n, a);
     return NULL;
 }
 
+/* Whether element @p el has attributes. */
+static bool has_attrs(const struct cwt__el *el)
+{
+    return el->node ? ((xmlNodePtr)el->node)->properties != NULL : el->atts && el->atts[0];
+}
+
+/* In the SAX walk, a copy of attribute value @p s (slot @p k of w->keep) that outlives the element. */
+static const char *keep(struct cwt__walk *w, unsigned k, const char *s)
+{
+    if (!w->sax || !s)
+        return s;
+    cwt_buf_reset(&w->keep[k]);
+    if (cwt_buf_adds(&w->keep[k], s)) {
+        note_rc(w, CWT_ENOMEM);
+        return NULL;
+    }
+    return w->keep[k].data;
+}
+
 /* --- what the walk collects --- */
 
 /* Resolves @p href against the walk's base into the arena: the simple forms directly, the rest through
  * cwt__url_resolve(). NULL with *rc CWT_EINVAL (not an http(s) link), CWT_ENOMEM. */
-static char *resolve(struct walk *w, const char *href, enum cwt_status *rc)
+static char *resolve(struct cwt__walk *w, const char *href, enum cwt_status *rc)
 {
     size_t len = strlen(href);
     const char *h = href;
@@ -430,7 +445,7 @@ static char *resolve(struct walk *w, const char *href, enum cwt_status *rc)
 }
 
 /* Room for one more link; false (and the link dropped) at the cap. */
-static bool link_room(struct walk *w)
+static bool link_room(struct cwt__walk *w)
 {
     struct cwt__doc *d = w->doc;
     enum cwt_status rc = CWT_GROW(d->links, d->nlinks, &w->cap_links, MAX_LINKS);
@@ -439,20 +454,20 @@ static bool link_room(struct walk *w)
 }
 
 /* Adds a link (after link_room()); returns its index. Takes @p href (arena). */
-static size_t add_link(struct walk *w, char *href, xmlNodePtr n)
+static size_t add_link(struct cwt__walk *w, char *href, const struct cwt__el *el)
 {
     struct cwt__doc *d = w->doc;
     struct cwt__link *l = &d->links[d->nlinks];
     l->href = href;
-    const char *rel = attr(w, n, "rel");
-    const char *hl = attr(w, n, "hreflang");
+    const char *rel = attr(w, el, "rel");
+    const char *hl = attr(w, el, "hreflang");
     l->rel = rel ? ar_lower(w, rel) : NULL;
     l->hreflang = hl ? ar_lower(w, hl) : NULL;
     return d->nlinks++;
 }
 
 /* The node's text content, whitespace collapsed, at most @p max bytes, in the arena. */
-static char *ar_node_text(struct walk *w, xmlNodePtr n, size_t max)
+static char *ar_node_text(struct cwt__walk *w, xmlNodePtr n, size_t max)
 {
     xmlChar *c = xmlNodeGetContent(n);
     char *out = ar_collapse(w, c ? (const char *)c : "", c ? strlen((const char *)c) : 0, max);
@@ -460,7 +475,9 @@ static char *ar_node_text(struct walk *w, xmlNodePtr n, size_t max)
     return out;
 }
 
-static void add_xlink(struct walk *w, const char *raw, xmlNodePtr n)
+/* Adds an xlink; its text is the element's text content (read now from the DOM; the SAX walk is asked
+ * for it with WANT_XLINK and hands it to cwt__walk_xlink_text() when the element ends). */
+static void add_xlink(struct cwt__walk *w, const char *raw, const struct cwt__el *el)
 {
     struct cwt__doc *d = w->doc;
     if (d->nxlinks >= MAX_XLINKS)
@@ -476,17 +493,28 @@ static void add_xlink(struct walk *w, const char *raw, xmlNodePtr n)
     }
     struct cwt__link *l = &d->xlinks[d->nxlinks++];
     l->href = h;
-    l->text = ar_node_text(w, n, MAX_ATTR_TEXT);
+    if (el->node) {
+        l->text = ar_node_text(w, el->node, MAX_ATTR_TEXT);
+    } else {
+        w->want |= WANT_XLINK;
+        w->want_xlink = d->nxlinks - 1;
+    }
 }
 
-static void add_media(struct walk *w, const char *kind, xmlNodePtr n, const char *attr_name)
+void cwt__walk_xlink_text(struct cwt__walk *w, size_t i, const char *s, size_t len)
+{
+    if (i < w->doc->nxlinks)
+        w->doc->xlinks[i].text = ar_collapse(w, s, len, MAX_ATTR_TEXT);
+}
+
+static void add_media(struct cwt__walk *w, const char *kind, const struct cwt__el *el, const char *attr_name)
 {
     struct cwt__doc *d = w->doc;
     if (d->nmedia >= MAX_MEDIA)
         return;
-    const char *src = attr(w, n, attr_name);
+    const char *src = attr(w, el, attr_name);
     if (!src && strcmp(kind, "img") == 0)
-        src = attr(w, n, "data-src");
+        src = attr(w, el, "data-src");
     enum cwt_status rc;
     char *abs = src ? resolve(w, src, &rc) : NULL;
     if (!abs)
@@ -499,25 +527,31 @@ static void add_media(struct walk *w, const char *kind, xmlNodePtr n, const char
     struct cwt__media *m = &d->media[d->nmedia++];
     m->kind = ar_strndup(w, kind, strlen(kind));
     m->src = abs;
-    const char *t = attr(w, n, "title");
+    const char *t = attr(w, el, "title");
     if (!t)
-        t = attr(w, n, "alt");
+        t = attr(w, el, "alt");
     if (!t)
-        t = attr(w, n, "aria-label");
+        t = attr(w, el, "aria-label");
     if (t)
         m->title = ar_collapse(w, t, strlen(t), MAX_ATTR_TEXT);
 }
 
-static void add_meta(struct walk *w, xmlNodePtr n)
+void cwt__walk_video_source(struct cwt__walk *w, const struct cwt__el *el)
 {
-    const char *name = attr(w, n, "name");
+    if (cwt__name_eq(el->name, "source"))
+        add_media(w, "video", el, "src");
+}
+
+static void add_meta(struct cwt__walk *w, const struct cwt__el *el)
+{
+    const char *name = attr(w, el, "name");
     if (!name)
-        name = attr(w, n, "property");
+        name = attr(w, el, "property");
     if (!name)
-        name = attr(w, n, "http-equiv");
+        name = attr(w, el, "http-equiv");
     if (!name)
-        name = attr(w, n, "itemprop");
-    const char *content = name ? attr(w, n, "content") : NULL;
+        name = attr(w, el, "itemprop");
+    const char *content = name ? attr(w, el, "content") : NULL;
     if (name && content) {
         struct cwt__doc *d = w->doc;
         enum cwt_status rc = CWT_GROW(d->metas, d->nmetas, &w->cap_metas, MAX_METAS);
@@ -530,17 +564,13 @@ static void add_meta(struct walk *w, xmlNodePtr n)
     }
 }
 
-static void add_jsonld(struct walk *w, xmlNodePtr n)
+void cwt__walk_jsonld(struct cwt__walk *w, const char *c, size_t len)
 {
-    xmlChar *c = xmlNodeGetContent(n);
-    if (!c)
-        return;
-    size_t len = strlen((const char *)c);
     struct cwt__doc *d = w->doc;
     if (len <= MAX_JSONLD_BYTES) {
         enum cwt_status rc = CWT_GROW(d->jsonld, d->njsonld, &w->cap_jsonld, MAX_JSONLD);
         if (!rc) {
-            d->jsonld[d->njsonld] = ar_strndup(w, (const char *)c, len);
+            d->jsonld[d->njsonld] = ar_strndup(w, c, len);
             if (d->jsonld[d->njsonld])
                 d->njsonld++;
             else
@@ -548,12 +578,20 @@ static void add_jsonld(struct walk *w, xmlNodePtr n)
         }
         note_rc(w, rc);
     }
+}
+
+static void add_jsonld(struct cwt__walk *w, xmlNodePtr n)
+{
+    xmlChar *c = xmlNodeGetContent(n);
+    if (!c)
+        return;
+    cwt__walk_jsonld(w, (const char *)c, strlen((const char *)c));
     xmlFree(c);
 }
 
-static bool is_jsonld(struct walk *w, xmlNodePtr n)
+static bool is_jsonld(struct cwt__walk *w, const struct cwt__el *el)
 {
-    const char *t = attr(w, n, "type");
+    const char *t = attr(w, el, "type");
     if (!t)
         return false;
     while (is_ws((unsigned char)*t))
@@ -566,7 +604,7 @@ static const unsigned char text_class[256] = {[0] = 3, [' '] = 1, ['\t'] = 1, ['
                                               ['\f'] = 1, ['\v'] = 1, [0xC2] = 2};
 
 /* Adds the NUL-terminated text @p s to the visible text, whitespace collapsed. */
-static void text_add(struct walk *w, const char *s)
+void cwt__walk_text(struct cwt__walk *w, const char *s)
 {
     if (w->in_head)
         return;
@@ -597,14 +635,14 @@ static void text_add(struct walk *w, const char *s)
     }
 }
 
-static void block_break(struct walk *w)
+static void block_break(struct cwt__walk *w)
 {
     w->pending = 2;
 }
 
-static void anchor_close(struct walk *w)
+static void anchor_close(struct cwt__walk *w)
 {
-    if (!w->anchor)
+    if (!w->anchor_open)
         return;
     if (w->anchor_link != SIZE_MAX) {
         struct cwt__link *l = &w->doc->links[w->anchor_link];
@@ -613,27 +651,28 @@ static void anchor_close(struct walk *w)
         if (l->text && !*l->text) {
             const char *alt = w->anchor_alt;
             if (!alt)
-                alt = attr(w, w->anchor, "aria-label");
+                alt = w->anchor_aria;
             if (!alt)
-                alt = attr(w, w->anchor, "title");
+                alt = w->anchor_title;
             if (alt)
                 l->text = ar_collapse(w, alt, strlen(alt), MAX_ATTR_TEXT);
         }
         if (!l->text)
             note_rc(w, CWT_ENOMEM);
     }
-    w->anchor_alt = NULL;
-    w->anchor = NULL;
+    w->anchor_alt = w->anchor_aria = w->anchor_title = NULL;
+    w->anchor_open = false;
     w->anchor_link = SIZE_MAX;
 }
 
-static void anchor_open(struct walk *w, xmlNodePtr n)
+static void anchor_open(struct cwt__walk *w, const struct cwt__el *el)
 {
     anchor_close(w); /* anchors do not nest */
-    w->anchor = n;
+    w->anchor_open = true;
+    w->anchor = el->id;
     w->anchor_start = w->text.len;
     w->anchor_link = SIZE_MAX;
-    const char *href = attr(w, n, "href");
+    const char *href = attr(w, el, "href");
     if (!href)
         return;
     if (!link_room(w)) { /* past the cap only links of other schemes are still collected */
@@ -641,38 +680,41 @@ static void anchor_open(struct walk *w, xmlNodePtr n)
         char *abs = NULL;
         if (colon && colon <= strpbrk(href, ":/?#") && w->doc->nxlinks < MAX_XLINKS &&
             cwt__url_resolve(w->base, href, &abs) == CWT_EINVAL)
-            add_xlink(w, href, n);
+            add_xlink(w, href, el);
         cwt_free(abs);
         return;
     }
     enum cwt_status rc;
     char *abs = resolve(w, href, &rc);
-    if (rc == CWT_OK)
-        w->anchor_link = add_link(w, abs, n);
-    else if (rc == CWT_EINVAL)
-        add_xlink(w, href, n);
+    if (rc == CWT_OK) {
+        w->anchor_link = add_link(w, abs, el);
+        w->anchor_aria = keep(w, 1, attr(w, el, "aria-label"));
+        w->anchor_title = keep(w, 2, attr(w, el, "title"));
+    } else if (rc == CWT_EINVAL) {
+        add_xlink(w, href, el);
+    }
     note_rc(w, rc);
 }
 
-static void link_element(struct walk *w, xmlNodePtr n)
+static void link_element(struct cwt__walk *w, const struct cwt__el *el)
 {
-    const char *href = attr(w, n, "href");
-    const char *rel = attr(w, n, "rel");
-    bool keep = attr(w, n, "hreflang") != NULL;
+    const char *href = attr(w, el, "href");
+    const char *rel = attr(w, el, "rel");
+    bool keep_it = attr(w, el, "hreflang") != NULL;
     if (rel) {
         static const char *const keep_rels[] = {"alternate", "canonical", "privacy-policy", "terms-of-service",
                                                 "license", "author", "home", NULL};
-        for (size_t i = 0; keep_rels[i] && !keep; i++)
-            keep = strcasestr(rel, keep_rels[i]) != NULL;
+        for (size_t i = 0; keep_rels[i] && !keep_it; i++)
+            keep_it = strcasestr(rel, keep_rels[i]) != NULL;
     }
-    if (!keep || !href || !link_room(w))
+    if (!keep_it || !href || !link_room(w))
         return;
     enum cwt_status rc;
     char *abs = resolve(w, href, &rc);
     note_rc(w, rc);
     if (abs) {
-        size_t i = add_link(w, abs, n);
-        const char *t = attr(w, n, "title");
+        size_t i = add_link(w, abs, el);
+        const char *t = attr(w, el, "title");
         w->doc->links[i].text = t ? ar_collapse(w, t, strlen(t), MAX_ATTR_TEXT) : ar_strndup(w, "", 0);
     }
 }
@@ -702,8 +744,15 @@ static bool style_hides(const char *st)
     return false;
 }
 
-static bool hidden(struct walk *w, xmlNodePtr n)
+static bool hidden(struct cwt__walk *w, const struct cwt__el *el)
 {
+    if (!el->node) {
+        for (const xmlChar **a = el->atts; a && a[0]; a += 2)
+            if (cwt__name_eq(a[0], "hidden") || (cwt__name_eq(a[0], "style") && style_hides(sax_value(a[0], a[1]))))
+                return true;
+        return false;
+    }
+    xmlNodePtr n = el->node;
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
         if (cwt__name_eq(a->name, "hidden"))
             return true;
@@ -716,7 +765,7 @@ static bool hidden(struct walk *w, xmlNodePtr n)
     return false;
 }
 
-static void set_base(struct walk *w, char *abs)
+static void set_base(struct cwt__walk *w, char *abs)
 {
     cwt_free(w->doc->base);
     w->doc->base = abs;
@@ -725,33 +774,37 @@ static void set_base(struct walk *w, char *abs)
     note_rc(w, cwt__url_base_init(&w->fast, abs));
 }
 
-/* Handles entering element @p n; returns whether to descend into it. */
-static bool enter(struct walk *w, xmlNodePtr n)
+void cwt__walk_title(struct cwt__walk *w, const char *s, size_t len)
+{
+    if (!w->doc->title && !(w->doc->title = cwt__collapse(s, len, MAX_ATTR_TEXT)))
+        note_rc(w, CWT_ENOMEM);
+}
+
+bool cwt__walk_enter(struct cwt__walk *w, const struct cwt__el *el, const void **leave_td)
 {
     struct cwt__doc *d = w->doc;
-    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-        if (n->content && !w->in_head)
-            text_add(w, (const char *)n->content);
-        return false;
-    }
-    if (n->type != XML_ELEMENT_NODE)
-        return false;
-    const struct tagdef *td = tag_lookup(n);
+    xmlNodePtr n = el->node;
+    const struct tagdef *td = tag_lookup(el->name);
     unsigned tag = td ? td->tag : T_OTHER, flags = td ? td->flags : 0;
+    *leave_td = NULL;
     switch (tag) {
     case T_SCRIPT:
-        if (is_jsonld(w, n))
-            add_jsonld(w, n);
+        if (is_jsonld(w, el)) {
+            if (n)
+                add_jsonld(w, n);
+            else
+                w->want |= WANT_JSONLD;
+        }
         return false;
     case T_META:
-        add_meta(w, n);
+        add_meta(w, el);
         return false;
     case T_LINK:
-        link_element(w, n);
+        link_element(w, el);
         return false;
     case T_BASE:
         if (!w->base_seen) {
-            const char *h = attr(w, n, "href");
+            const char *h = attr(w, el, "href");
             char *abs = NULL;
             if (h && cwt__url_resolve(w->base, h, &abs) == CWT_OK)
                 set_base(w, abs);
@@ -759,73 +812,111 @@ static bool enter(struct walk *w, xmlNodePtr n)
         }
         return false;
     case T_TITLE:
-        if (!d->title && !w->in_svg)
-            d->title = node_text(n, MAX_ATTR_TEXT);
+        if (!d->title && !w->in_svg) {
+            if (n)
+                d->title = node_text(n, MAX_ATTR_TEXT);
+            else
+                w->want |= WANT_TITLE;
+        }
         return false;
     case T_IFRAME:
-        add_media(w, "iframe", n, "src");
+        add_media(w, "iframe", el, "src");
         break;
     case T_EMBED:
-        add_media(w, "embed", n, "src");
+        add_media(w, "embed", el, "src");
         break;
     case T_OBJECT:
-        add_media(w, "object", n, "data");
+        add_media(w, "object", el, "data");
         break;
     case T_VIDEO:
-        add_media(w, "video", n, "src");
-        for (xmlNodePtr c = n->children; c; c = c->next)
-            if (c->type == XML_ELEMENT_NODE && cwt__name_eq(c->name, "source"))
-                add_media(w, "video", c, "src");
+        add_media(w, "video", el, "src");
+        if (!n)
+            w->want |= WANT_VIDEO;
+        for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next) {
+            struct cwt__el ce = {.name = c->name, .node = c, .id = (uintptr_t)c};
+            if (c->type == XML_ELEMENT_NODE)
+                cwt__walk_video_source(w, &ce);
+        }
         break;
     case T_IMG:
-        add_media(w, "img", n, "src");
-        if (w->anchor && !w->anchor_alt) {
-            w->anchor_alt = attr(w, n, "alt");
-            if (w->anchor_alt && !*w->anchor_alt)
-                w->anchor_alt = NULL;
-            if (!w->anchor_alt)
-                w->anchor_alt = attr(w, n, "title");
+        add_media(w, "img", el, "src");
+        if (w->anchor_open && !w->anchor_alt) {
+            const char *alt = attr(w, el, "alt");
+            if (alt && !*alt)
+                alt = NULL;
+            if (!alt)
+                alt = attr(w, el, "title");
+            w->anchor_alt = keep(w, 0, alt);
         }
         break;
     case T_AREA:
-        anchor_open(w, n);
+        anchor_open(w, el);
         anchor_close(w);
         break;
     default:
         break;
     }
-    if ((flags & F_SKIP) || (n->properties && hidden(w, n)))
+    if ((flags & F_SKIP) || (has_attrs(el) && hidden(w, el)))
         return false;
     if (tag == T_HEAD)
         w->in_head++;
     else if (tag == T_SVG)
         w->in_svg++;
     else if (tag == T_A)
-        anchor_open(w, n);
+        anchor_open(w, el);
     if (flags & F_BLOCK)
         block_break(w);
-    n->_private = (void *)td; /* for leave(), which clears it (the extractors use _private after the walk) */
+    *leave_td = td;
     return true;
 }
 
-/* Handles leaving element @p n after its children (only for elements enter() descended into). */
-static void leave(struct walk *w, xmlNodePtr n)
+void cwt__walk_leave(struct cwt__walk *w, const void *leave_td, uintptr_t id)
 {
-    const struct tagdef *td = n->_private;
-    n->_private = NULL;
+    const struct tagdef *td = leave_td;
     if (!td)
         return;
     if (td->tag == T_HEAD && w->in_head)
         w->in_head--;
     else if (td->tag == T_SVG && w->in_svg)
         w->in_svg--;
-    else if (n == w->anchor)
+    else if (w->anchor_open && id == w->anchor)
         anchor_close(w);
     if (td->flags & F_BLOCK)
         block_break(w);
 }
 
-static void walk_tree(struct walk *w, xmlDocPtr xd)
+void cwt__walk_end(struct cwt__walk *w)
+{
+    anchor_close(w);
+}
+
+/* Handles entering node @p n of the DOM; returns whether to descend into it. */
+static bool enter(struct cwt__walk *w, xmlNodePtr n)
+{
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        if (n->content && !w->in_head)
+            cwt__walk_text(w, (const char *)n->content);
+        return false;
+    }
+    if (n->type != XML_ELEMENT_NODE)
+        return false;
+    struct cwt__el el = {.name = n->name, .node = n, .id = (uintptr_t)n};
+    const void *td;
+    if (!cwt__walk_enter(w, &el, &td))
+        return false;
+    n->_private = (void *)td; /* for leave(), which clears it (the extractors use _private after the walk) */
+    return true;
+}
+
+/* Handles leaving element @p n after its children (only for elements enter() descended into). */
+static void leave(struct cwt__walk *w, xmlNodePtr n)
+{
+    const void *td = n->_private;
+    n->_private = NULL;
+    cwt__walk_leave(w, td, (uintptr_t)n);
+}
+
+static void walk_tree(struct cwt__walk *w, xmlDocPtr xd)
 {
     xmlNodePtr cur = xd->children;
     while (cur) {
@@ -849,7 +940,7 @@ static void walk_tree(struct walk *w, xmlDocPtr xd)
                 leave(w, cur);
         }
     }
-    anchor_close(w);
+    cwt__walk_end(w);
 }
 
 /* htmlReadMemory() through a parser context of ours, so that its dictionary can be asked, before it is
@@ -871,30 +962,143 @@ static xmlDocPtr parse_html(const char *html, size_t len, const char *url, bool 
     return xd;
 }
 
-static void html_lang(struct cwt__doc *d, xmlDocPtr xd)
+void cwt__walk_lang(struct cwt__walk *w, const struct cwt__el *el)
 {
-    xmlNodePtr root = xmlDocGetRootElement(xd);
-    if (!root || !cwt__name_eq(root->name, "html"))
+    if (!cwt__name_eq(el->name, "html"))
         return;
-    char *l = cwt__node_attr(root, "lang");
+    const char *l = attr(w, el, "lang");
     if (!l)
-        l = cwt__node_attr(root, "xml:lang");
-    if (l) {
-        char *c = cwt__collapse(l, strlen(l), MAX_ATTR_TEXT);
-        for (char *p = c; p && *p; p++)
-            if (*p >= 'A' && *p <= 'Z')
-                *p = (char)(*p + 32);
-        cwt_free(l);
-        if (c && !*c) {
-            cwt_free(c);
-            c = NULL;
-        }
-        d->lang = c;
+        l = attr(w, el, "xml:lang");
+    if (!l)
+        return;
+    char *c = cwt__collapse(l, strlen(l), MAX_ATTR_TEXT);
+    for (char *p = c; p && *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p + 32);
+    if (!c)
+        note_rc(w, CWT_ENOMEM);
+    if (c && !*c) {
+        cwt_free(c);
+        c = NULL;
     }
+    cwt_free(w->doc->lang);
+    w->doc->lang = c;
 }
 
+static void html_lang(struct cwt__walk *w, xmlDocPtr xd)
+{
+    xmlNodePtr root = xmlDocGetRootElement(xd);
+    struct cwt__el el = {.name = root ? root->name : NULL, .node = root, .id = (uintptr_t)root};
+    if (root)
+        cwt__walk_lang(w, &el);
+}
+
+/* A new document of @p url with its private part, NULL when out of memory. */
+static struct cwt__doc *doc_new(const char *url)
+{
+    struct cwt__doc *d = CWT_NEW(struct cwt__doc);
+    if (!d)
+        return NULL;
+    if (!(d->url = cwt_strdup(url ? url : "")) || !(d->priv = CWT_NEW(struct cwt__page_priv))) {
+        cwt__doc_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+static void walk_init(struct cwt__walk *w, struct cwt__doc *d)
+{
+    *w = (struct cwt__walk){.doc = d, .priv = d->priv, .base = d->url, .anchor_link = SIZE_MAX};
+    cwt_buf_init(&w->text, MAX_TEXT_BYTES);
+    for (size_t i = 0; i < CWT_ARRAY_LEN(w->keep); i++)
+        cwt_buf_init(&w->keep[i], MAX_ATTR_TEXT * 1024);
+    w->rc = cwt__url_base_init(&w->fast, d->url);
+}
+
+/* Releases what the walk held and completes the document's text and title; returns the walk's status. */
+static enum cwt_status walk_finish(struct cwt__walk *w)
+{
+    struct cwt__doc *d = w->doc;
+    cwt__url_base_release(&w->fast);
+    for (size_t i = 0; i < w->njunk; i++)
+        xmlFree(w->junk[i]);
+    cwt_free(w->junk);
+    for (size_t i = 0; i < CWT_ARRAY_LEN(w->keep); i++)
+        cwt_buf_release(&w->keep[i]);
+    d->text = cwt_buf_detach(&w->text, &d->text_len);
+    if (!d->text && !(d->text = cwt_strdup("")))
+        w->rc = CWT_ENOMEM;
+    if (!d->title && !(d->title = cwt_strdup("")))
+        w->rc = CWT_ENOMEM;
+    return w->rc;
+}
+
+/* The DOM path: parse, walk the tree, build the structured data (which may walk it again). */
+static enum cwt_status parse_dom(struct cwt__doc *d, const char *html, size_t len, bool keep_dom,
+                                 struct cwt_err *err)
+{
+    struct cwt__page_priv *priv = d->priv;
+    xmlDocPtr xd = parse_html(html, len, d->url, &priv->has_microdata, &priv->has_rdfa);
+    if (!xd)
+        return cwt_err_setf(err, CWT_EPARSE, "body", "cannot parse the html of '%s'", d->url);
+    priv->xd = xd;
+    struct cwt__walk w;
+    walk_init(&w, d);
+    if (!w.rc)
+        walk_tree(&w, xd);
+    html_lang(&w, xd);
+    enum cwt_status rc = walk_finish(&w);
+    if (!rc)
+        rc = cwt__sdata_build(d);
+    if (!keep_dom) { /* nothing reads it any more: freed now rather than with the doc (peak RSS) */
+        xmlFreeDoc(xd);
+        priv->xd = NULL;
+    }
+    return rc;
+}
+
+/* The SAX path (page_sax.c): no DOM; CWT_EUNSUPPORTED when the page needs one. */
+static enum cwt_status parse_sax(struct cwt__doc *d, const char *html, size_t len, struct cwt_err *err)
+{
+    struct cwt__walk w;
+    walk_init(&w, d);
+    w.sax = true;
+    enum cwt_status rc = w.rc ? w.rc : cwt__sax_walk(&w, len ? html : " ", len ? len : 1, d->url);
+    enum cwt_status frc = walk_finish(&w);
+    if (rc == CWT_EPARSE)
+        return cwt_err_setf(err, CWT_EPARSE, "body", "cannot parse the html of '%s'", d->url);
+    if (!rc)
+        rc = frc;
+    if (!rc)
+        rc = cwt__sdata_build(d); /* JSON-LD only: the parser met no itemscope or typeof */
+    return rc;
+}
+
+/* Whether the page likely has microdata or RDFa (the word itemscope, or typeof followed by '='), which
+ * the SAX path would find out only when it meets them and then parse again with the DOM. Only a guess
+ * for speed: the SAX path itself decides exactly. */
+static bool sdata_likely(const char *html, size_t len)
+{
+    if (memmem(html, len, "itemscope", 9))
+        return true;
+    for (const char *p = html, *end = html + len; (p = memmem(p, (size_t)(end - p), "typeof", 6)); p += 6) {
+        const char *q = p + 6;
+        while (q < end && is_ws((unsigned char)*q))
+            q++;
+        if (q < end && *q == '=')
+            return true;
+    }
+    return false;
+}
+
+/* Pages larger than this take the DOM path: libxml2's tree builder stops the parse at a text node of
+ * XML_MAX_TEXT_LENGTH bytes, which a page of half that (every byte may become two when the parser falls
+ * back to Latin-1) cannot reach. */
+#define SAX_MAX_BYTES (XML_MAX_TEXT_LENGTH / 2)
+
 /* cwt__doc_parse(); @p keep_dom keeps the DOM in the doc's priv after the walk and the structured-data
- * extraction, which are its only users in the library (the extractors' tests and fuzzer call them again). */
+ * extraction, which are its only users in the library (the extractors' tests and fuzzer call them again).
+ * Without it, a page without microdata or RDFa is read by the SAX walk and never has a DOM. */
 static enum cwt_status doc_parse(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
                                  bool keep_dom, struct cwt__doc **out, struct cwt_err *err)
 {
@@ -903,53 +1107,41 @@ static enum cwt_status doc_parse(const struct cwt_ctx *ctx, const char *html, si
     if (len > INT_MAX || (lim->max_page_bytes && len > lim->max_page_bytes))
         return cwt_err_setf(err, CWT_ETOOBIG, "body", "page '%s' is %zu bytes, over the cap", url ? url : "",
                             len);
-    enum cwt_status rc = CWT_ENOMEM;
-    struct cwt__doc *d = CWT_NEW(struct cwt__doc);
-    if (!d || !(d->url = cwt_strdup(url ? url : "")))
-        goto out;
-    bool microdata, rdfa;
-    xmlDocPtr xd = parse_html(html, len, d->url, &microdata, &rdfa);
-    if (!xd) {
-        rc = cwt_err_setf(err, CWT_EPARSE, "body", "cannot parse the html of '%s'", d->url);
-        goto out;
+    bool sax = !keep_dom && len <= SAX_MAX_BYTES && !sdata_likely(html, len);
+    enum cwt_status rc;
+    struct cwt__doc *d;
+    for (;;) {
+        d = doc_new(url);
+        if (!d) {
+            rc = CWT_ENOMEM;
+            break;
+        }
+        rc = sax ? parse_sax(d, html, len, err) : parse_dom(d, html, len, keep_dom, err);
+        if (!sax || rc != CWT_EUNSUPPORTED)
+            break;
+        cwt__doc_free(d);
+        sax = false;
     }
-    struct cwt__page_priv *priv = CWT_NEW(struct cwt__page_priv);
-    if (!priv) {
-        xmlFreeDoc(xd);
-        goto out;
-    }
-    priv->xd = xd;
-    d->priv = priv;
-    priv->has_microdata = microdata;
-    priv->has_rdfa = rdfa;
-    struct walk w = {.doc = d, .priv = priv, .base = d->url, .anchor_link = SIZE_MAX};
-    cwt_buf_init(&w.text, MAX_TEXT_BYTES);
-    w.rc = cwt__url_base_init(&w.fast, d->url);
-    if (!w.rc)
-        walk_tree(&w, xd);
-    cwt__url_base_release(&w.fast);
-    for (size_t i = 0; i < w.njunk; i++)
-        xmlFree(w.junk[i]);
-    cwt_free(w.junk);
-    html_lang(d, xd);
-    d->text = cwt_buf_detach(&w.text, &d->text_len);
-    if (!d->text && !(d->text = cwt_strdup("")))
-        w.rc = CWT_ENOMEM;
-    if (!d->title && !(d->title = cwt_strdup("")))
-        w.rc = CWT_ENOMEM;
-    rc = w.rc;
-    if (!rc)
-        rc = cwt__sdata_build(d);
-    if (!keep_dom) { /* nothing reads it any more: freed now rather than with the doc (peak RSS) */
-        xmlFreeDoc(xd);
-        priv->xd = NULL;
-    }
-    if (rc)
-        cwt_err_set(err, rc, "out of memory parsing '%s'", d->url);
-out:
     if (rc) {
         if (rc == CWT_ENOMEM)
             cwt_err_set(err, rc, "out of memory parsing '%s'", url ? url : "");
+        cwt__doc_free(d);
+        return rc;
+    }
+    *out = d;
+    return CWT_OK;
+}
+
+enum cwt_status cwt__doc_parse_path(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
+                                    bool dom, struct cwt__doc **out, struct cwt_err *err)
+{
+    (void)ctx;
+    *out = NULL;
+    struct cwt__doc *d = doc_new(url);
+    if (!d)
+        return CWT_ENOMEM;
+    enum cwt_status rc = dom ? parse_dom(d, html, len, false, err) : parse_sax(d, html, len, err);
+    if (rc) {
         cwt__doc_free(d);
         return rc;
     }
