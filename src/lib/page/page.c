@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * This module implements the page layer's parse: libxml2's forgiving HTML
- * parser builds the DOM once, then one iterative walk (no recursion, so a
- * page nested 100,000 deep costs no stack) collects the visible text, the
- * links made absolute against the page URL or <base href>, meta tags, the
- * <html lang>, the title, the JSON-LD blocks and the media sources. Every
- * list and buffer has a cap; past it the walk keeps going and drops the rest.
- * Speed: each element's name is classified once (a hash look-up, kept in the
- * node's _private until the walk leaves it), attributes are read in place from
- * the DOM, the strings the document keeps live in one arena, simple links are
- * resolved without libxml2 (page/resolve.c), and the parser's dictionary says
- * whether the microdata and RDFa extractors have anything to walk the DOM for.
+ * This module implements the page layer's parse and the walk that collects,
+ * from libxml2's forgiving HTML parser, the visible text, the links made
+ * absolute against the page URL or <base href>, meta tags, the <html lang>,
+ * the title, the JSON-LD blocks and the media sources. A page is read one of
+ * two ways with the same element handlers (page_walk.h): without a DOM, by
+ * the SAX walk over the parser's events (page_sax.c), when the parser meets
+ * neither itemscope nor typeof; else libxml2 builds the DOM and one iterative
+ * walk (no recursion, so a page nested 100,000 deep costs no stack) reads it,
+ * and the microdata and RDFa extractors walk it after. Both give the same
+ * document (tests/unit/test_pagesax.c, fuzz_sax). Every list and buffer has a
+ * cap; past it the walk keeps going and drops the rest. Speed: each element's
+ * name is classified once (a hash look-up, kept in the node's _private until
+ * the DOM walk leaves it), attributes are read in place, the strings the
+ * document keeps live in one arena, simple links are resolved without libxml2
+ * (page/resolve.c), and the parser's dictionary says whether the microdata
+ * and RDFa extractors have anything to walk a DOM for.
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>

@@ -78,10 +78,11 @@ static void run_flush(struct sax *s)
     cwt_buf_reset(&s->run);
 }
 
-/* The element on top of the stack ends. */
+/* The element on top of the stack ends (after the text node being built, which is its child). */
 static void frame_pop(struct sax *s)
 {
     struct cwt__walk *w = s->w;
+    run_flush(s);
     struct frame f = s->fr[--s->nfr];
     if (f.flags & FR_CAPTURE) {
         const char *t = s->log.data ? s->log.data + f.start : "";
