@@ -121,6 +121,8 @@ static void test_corners(void **state)
         "<div typeof=x>rdfa</div>",
         "<div itemscope itemtype=https://schema.org/Organization><span itemprop=name>A</span></div>",
         "<typeof>element named typeof</typeof>",
+        "<p><sdo:meta name=a content=b>hidden child</sdo:meta><x:title>t</x:title><:b>c</:b><a:>d</a:>"
+        "<v:video src=v.mp4><o:source src=s.mp4></o:source></v:video><a:b:a href=/ab>ab</a:b:a></p>",
         "<p>&amp;&lt;&gt;&quot;&apos;&unknown; &#x1F600; &#0; &#xD800;</p>",
     };
     for (size_t i = 0; i < CWT_ARRAY_LEN(pages); i++) {

@@ -130,6 +130,14 @@ static void on_start_document(void *ctx)
     sax_of(ctx)->started = true;
 }
 
+/* The element's name in the tree: xmlSAX2StartElement splits a prefix off (xmlSplitQName, even for HTML),
+ * so <sdo:meta> is a meta element; a name starting or ending with its first ':' is kept whole. */
+static const xmlChar *tree_name(const xmlChar *name)
+{
+    const xmlChar *c = name[0] == ':' ? NULL : (const xmlChar *)strchr((const char *)name, ':');
+    return c && c[1] ? c + 1 : name;
+}
+
 static bool sdata_name(const xmlChar *n)
 {
     return cwt__name_eq(n, "itemscope") || cwt__name_eq(n, "typeof");
@@ -162,7 +170,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     struct frame *parent = s->nfr ? &s->fr[s->nfr - 1] : NULL;
     struct frame *f = &s->fr[s->nfr++];
     *f = (struct frame){.id = ++s->ids};
-    struct cwt__el el = {.name = name, .atts = atts, .id = f->id};
+    struct cwt__el el = {.name = tree_name(name), .atts = atts, .id = f->id};
     bool walk = s->skip == 0;
     if (at_root) {
         if (!s->root_seen) {
