@@ -954,13 +954,11 @@ static void walk_tree(struct cwt__walk *w, xmlDocPtr xd)
  * has that attribute and the extractor's walk of the DOM would find nothing. */
 static xmlDocPtr parse_html(const char *html, size_t len, const char *url, bool *microdata, bool *rdfa)
 {
-    int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-               HTML_PARSE_COMPACT;
     *microdata = *rdfa = false;
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
     if (!ctxt)
         return NULL;
-    xmlDocPtr xd = htmlCtxtReadMemory(ctxt, len ? html : " ", len ? (int)len : 1, url, "UTF-8", opts);
+    xmlDocPtr xd = htmlCtxtReadMemory(ctxt, len ? html : " ", len ? (int)len : 1, url, "UTF-8", CWT__HTML_PARSE_OPTS);
     *microdata = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"itemscope", 9);
     *rdfa = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"typeof", 6);
     htmlFreeParserCtxt(ctxt);

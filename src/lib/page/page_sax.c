@@ -296,8 +296,6 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
 
 enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len, const char *url)
 {
-    int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-               HTML_PARSE_COMPACT;
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
     if (!ctxt)
         return CWT_ENOMEM;
@@ -318,7 +316,7 @@ enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len,
     h->externalSubset = NULL;
     h->reference = NULL;
     ctxt->_private = &s;
-    htmlCtxtReadMemory(ctxt, html, (int)len, url, "UTF-8", opts);
+    htmlCtxtReadMemory(ctxt, html, (int)len, url, "UTF-8", CWT__HTML_PARSE_OPTS);
     enum cwt_status rc = CWT_OK;
     if (s.needs_dom || !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"itemscope", 9) ||
         xmlDictExists(ctxt->dict, (const xmlChar *)"typeof", 6)) {

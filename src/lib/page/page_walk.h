@@ -13,6 +13,10 @@
 #include "page/resolve.h"
 #include "util/buf.h"
 
+/* libxml2's HTML parser options of both walks (the encoding is forced to UTF-8 too). */
+#define CWT__HTML_PARSE_OPTS                                                                             \
+    (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT)
+
 /* One element as the walk sees it. */
 struct cwt__el {
     const unsigned char *name;
