@@ -59,7 +59,8 @@ static void test_fixtures(void **state)
 {
     (void)state;
     static const char *const globs[] = {"tests/fixtures/*", "tests/fixtures/*/*", "tests/fixtures/*/*/*",
-                                        "tests/fixtures/*/*/*/*", "tests/fuzz/seeds/html/*", "tests/fuzz/seeds/sax/*", NULL};
+                                        "tests/fixtures/*/*/*/*", "tests/fuzz/seeds/html/*",
+                                        "tests/fuzz/seeds/sax/*", NULL};
     struct tally t = {0};
     h_each_file(globs, one_file, &t);
     print_message("pagesax: %zu files, %zu through the SAX walk, %zu need the DOM\n", t.files, t.sax, t.dom_only);
