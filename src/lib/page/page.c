@@ -1014,7 +1014,7 @@ static void walk_init(struct cwt__walk *w, struct cwt__doc *d)
     *w = (struct cwt__walk){.doc = d, .priv = d->priv, .base = d->url, .anchor_link = SIZE_MAX};
     cwt_buf_init(&w->text, MAX_TEXT_BYTES);
     for (size_t i = 0; i < CWT_ARRAY_LEN(w->keep); i++)
-        cwt_buf_init(&w->keep[i], MAX_ATTR_TEXT * 1024);
+        cwt_buf_init(&w->keep[i], SIZE_MAX / 2); /* as long as the attribute: its collapsed form may be short */
     w->rc = cwt__url_base_init(&w->fast, d->url);
 }
 
