@@ -56,6 +56,15 @@ struct cwt__walk {
     struct cwt_buf keep[3];    /* the copies of anchor_alt, anchor_aria, anchor_title */
 };
 
+/* Prepares @p w to fill @p d; cwt__walk_finish() releases what it holds and completes the document's text
+ * and title, returning the walk's status (the first allocation failure). */
+void cwt__walk_init(struct cwt__walk *w, struct cwt__doc *d);
+enum cwt_status cwt__walk_finish(struct cwt__walk *w);
+/* The DOM walk of the tree @p doc (an xmlDocPtr), then its root's lang. */
+void cwt__walk_dom(struct cwt__walk *w, void *doc);
+/* Frees the arena of a document's strings (struct cwt__page_priv.strings). */
+void cwt__walk_free_strings(void *strings);
+
 /* Handles entering element @p el; returns whether to descend into it, with in *leave_td what
  * cwt__walk_leave() needs when it is left (NULL: nothing). */
 bool cwt__walk_enter(struct cwt__walk *w, const struct cwt__el *el, const void **leave_td);
