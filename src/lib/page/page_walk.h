@@ -85,7 +85,7 @@ void cwt__walk_end(struct cwt__walk *w);
 
 /*
  * The SAX walk of @p len bytes: fills @p w's document without building a DOM. Returns CWT_OK,
- * CWT_EPARSE (libxml2 started no document), CWT_ENOMEM, or CWT_EAGAIN when the page needs the DOM
+ * CWT_EPARSE (libxml2 started no document), CWT_ENOMEM, or CWT_EUNSUPPORTED when the page needs the DOM
  * (the parser met the name itemscope or typeof: the microdata and RDFa extractors walk the tree);
  * the caller then throws the document away and parses the page again with the DOM.
  */
