@@ -496,36 +496,55 @@ static bool is_jsonld(struct cwt__walk *w, const struct cwt__el *el)
 static const unsigned char text_class[256] = {[0] = 3, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
                                               ['\f'] = 1, ['\v'] = 1, [0xC2] = 2};
 
-/* Adds the NUL-terminated text @p s to the visible text, whitespace collapsed. */
+/* Adds the NUL-terminated text @p s to the visible text, whitespace collapsed. The room it may need (all
+ * of it and one separator, within the cap) is made once and the words are written in place. */
 void cwt__walk_text(struct cwt__walk *w, const char *s)
 {
     if (w->in_head)
         return;
+    struct cwt_buf *b = &w->text;
+    size_t n = strlen(s);
+    if (cwt_buf_reserve(b, CWT_MIN(n + 1, b->max - b->len))) {
+        w->text_full = true;
+        return;
+    }
+    char *d = b->data;
+    size_t len = b->len, max = b->max;
     for (const unsigned char *p = (const unsigned char *)s;;) {
         unsigned k = text_class[*p];
         if (k == 3)
-            return;
+            break;
         if (k == 1 || (k == 2 && p[1] == 0xA0)) {
             if (w->pending < 1)
                 w->pending = 1;
             p += k;
             continue;
         }
-        if (w->text_full || (w->pending && w->text.len > 0 && cwt_buf_addc(&w->text, w->pending == 2 ? '\n' : ' '))) {
-            w->text_full = true;
-            return;
+        if (w->text_full)
+            break;
+        if (w->pending && len > 0) {
+            if (len + 1 > max) {
+                w->text_full = true;
+                break;
+            }
+            d[len++] = w->pending == 2 ? '\n' : ' ';
         }
         w->pending = 0;
         /* the run of bytes up to the next space (or 0xC2) goes in at once */
         const unsigned char *q = p + 1;
         while (!text_class[*q])
             q++;
-        if (cwt_buf_add(&w->text, p, (size_t)(q - p))) {
+        size_t m = (size_t)(q - p);
+        if (m > max - len) {
             w->text_full = true;
-            return;
+            break;
         }
+        memcpy(d + len, p, m);
+        len += m;
         p = q;
     }
+    b->len = len;
+    d[len] = '\0';
 }
 
 static void block_break(struct cwt__walk *w)

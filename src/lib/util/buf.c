@@ -47,6 +47,11 @@ static enum cwt_status reserve(struct cwt_buf *b, size_t n)
     return CWT_OK;
 }
 
+enum cwt_status cwt_buf_reserve(struct cwt_buf *b, size_t n)
+{
+    return reserve(b, n);
+}
+
 enum cwt_status cwt_buf_add(struct cwt_buf *b, const void *p, size_t n)
 {
     enum cwt_status rc = reserve(b, n);
