@@ -1,66 +1,25 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * This module implements the page layer's parse: libxml2's forgiving HTML
- * parser builds the DOM once, then one iterative walk (no recursion, so a
- * page nested 100,000 deep costs no stack) collects the visible text, the
- * links made absolute against the page URL or <base href>, meta tags, the
- * <html lang>, the title, the JSON-LD blocks and the media sources. Every
- * list and buffer has a cap; past it the walk keeps going and drops the rest.
- * Speed: each element's name is classified once (a hash look-up, kept in the
- * node's _private until the walk leaves it), attributes are read in place from
- * the DOM, the strings the document keeps live in one arena, simple links are
- * resolved without libxml2 (page/resolve.c), and the parser's dictionary says
- * whether the microdata and RDFa extractors have anything to walk the DOM for.
+ * This module implements the page layer's parse: it reads one HTML page with
+ * libxml2's forgiving HTML parser into a struct cwt__doc, one of two ways with
+ * the same walk (page_walk.c): without a DOM, by the SAX walk over the
+ * parser's events (page_sax.c), when the parser meets neither itemscope nor
+ * typeof; else libxml2 builds the DOM, the DOM walk reads it and the
+ * microdata and RDFa extractors walk it after (the parser's dictionary says
+ * whether they have anything to find). Both ways give the same document
+ * (page_diff.c, tests/unit/test_pagesax.c, fuzz_sax). Also here: URL
+ * resolution through libxml2 and attribute look-ups for the extractors.
  */
 #include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 #include <limits.h>
-#include <pthread.h>
 
 #include "page/page.h"
 #include "page/page_int.h"
+#include "page/page_walk.h"
 #include "page/sdata.h"
-#include "page/resolve.h"
-#include "util/buf.h"
-
-#define MAX_LINKS 20000
-#define MAX_XLINKS 2000
-#define MAX_METAS 2000
-#define MAX_JSONLD 128
-#define MAX_JSONLD_BYTES (1u << 20)
-#define MAX_MEDIA 5000
-#define MAX_TEXT_BYTES (4u << 20)
-#define MAX_ATTR_TEXT 2048 /* bytes kept of a link text, title, alt */
-
-struct chunk {
-    struct chunk *next;
-    size_t used, cap;
-    char data[];
-};
-
-enum { CHUNK_BYTES = 64 * 1024 };
-
-struct walk {
-    struct cwt__doc *doc;
-    struct cwt__page_priv *priv;
-    const char *base;          /* base URL for relative links (page URL or <base href>) */
-    struct cwt__url_base fast; /* its prefixes for cwt__url_resolve_simple() */
-    char **junk;               /* attribute values that had to be copied out of the DOM, freed after the walk */
-    size_t njunk, cap_junk;
-    char *last;                /* the arena's latest allocation */
-    bool text_full;            /* the text reached its cap: nothing more is added */
-    struct cwt_buf text;
-    int pending;               /* separator owed before the next visible character: 0, 1 ' ', 2 '\n' */
-    unsigned in_head, in_svg;
-    xmlNodePtr anchor;         /* the open <a>, if any */
-    size_t anchor_start;       /* text.len when it opened */
-    size_t anchor_link;        /* its index in doc->links, or SIZE_MAX */
-    const char *anchor_alt;    /* first img alt/title inside it (in the DOM) */
-    size_t cap_links, cap_xlinks, cap_metas, cap_jsonld, cap_media;
-    bool base_seen;
-    enum cwt_status rc;        /* first allocation failure */
-};
 
 /* The attribute's value as a string the caller frees (cwt_free), NULL if absent. */
 char *cwt__node_attr(const void *node, const char *name)
@@ -90,64 +49,14 @@ bool cwt__node_has_attr(const void *node, const char *name)
     return false;
 }
 
-static bool is_ws(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Writes @p s collapsed (see cwt__collapse) into @p dst, which has room for min(len, max) + 1 bytes;
- * returns the length written. */
-static size_t collapse_to(char *dst, const char *s, size_t len, size_t max)
-{
-    size_t o = 0;
-    bool space = false;
-    for (size_t i = 0; s && i < len && s[i]; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool nbsp = c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0;
-        if (is_ws(c) || nbsp) {
-            space = o > 0;
-            i += nbsp;
-            continue;
-        }
-        size_t clen = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-        if (clen > len - i || o + 1 + clen > max)
-            break;
-        if (space)
-            dst[o++] = ' ';
-        memcpy(dst + o, s + i, clen);
-        o += clen;
-        space = false;
-        i += clen - 1;
-    }
-    dst[o] = '\0';
-    return o;
-}
-
-char *cwt__collapse(const char *s, size_t len, size_t max)
-{
-    char *out = cwt_malloc(CWT_MIN(len, max) + 1);
-    if (out)
-        collapse_to(out, s, len, max);
-    return out;
-}
-
-/* The node's text content, whitespace collapsed, at most @p max bytes. */
-static char *node_text(xmlNodePtr n, size_t max)
-{
-    xmlChar *c = xmlNodeGetContent(n);
-    char *out = cwt__collapse(c ? (const char *)c : "", c ? strlen((const char *)c) : 0, max);
-    xmlFree(c);
-    return out;
-}
-
 /* Percent-encodes what xmlBuildURI refuses (spaces, non-ASCII, a few ASCII) and drops tabs and line
  * breaks, as browsers do. Caller frees. */
 static char *uri_prepare(const char *href)
 {
     size_t len = strlen(href);
-    while (len && is_ws((unsigned char)href[len - 1]))
+    while (len && cwt__is_ws((unsigned char)href[len - 1]))
         len--;
-    while (len && is_ws((unsigned char)*href))
+    while (len && cwt__is_ws((unsigned char)*href))
         href++, len--;
     if (len > 8192)
         return NULL;
@@ -170,18 +79,13 @@ static char *uri_prepare(const char *href)
     return out ? out : cwt_strdup("");
 }
 
-static bool has_prefix_ci(const char *s, const char *p)
-{
-    return strncasecmp(s, p, strlen(p)) == 0;
-}
-
 enum cwt_status cwt__url_resolve(const char *base, const char *href, char **out)
 {
     *out = NULL;
     char *h = uri_prepare(href);
     if (!h)
         return CWT_EINVAL;
-    if (!*h || has_prefix_ci(h, "javascript:") || has_prefix_ci(h, "data:")) {
+    if (!*h || cwt__has_prefix_ci(h, "javascript:") || cwt__has_prefix_ci(h, "data:")) {
         cwt_free(h);
         return CWT_EINVAL;
     }
@@ -194,7 +98,7 @@ enum cwt_status cwt__url_resolve(const char *base, const char *href, char **out)
     if (hash)
         *hash = '\0';
     enum cwt_status rc = CWT_EINVAL;
-    size_t skip = has_prefix_ci(s, "http://") ? 7 : has_prefix_ci(s, "https://") ? 8 : 0;
+    size_t skip = cwt__has_prefix_ci(s, "http://") ? 7 : cwt__has_prefix_ci(s, "https://") ? 8 : 0;
     if (skip && s[skip] && !strchr("/?", s[skip])) {
         for (size_t i = 0; i < skip; i++)
             s[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
@@ -207,694 +111,100 @@ enum cwt_status cwt__url_resolve(const char *base, const char *href, char **out)
     return rc;
 }
 
-static void note_rc(struct walk *w, enum cwt_status rc)
-{
-    if (rc == CWT_ENOMEM && !w->rc)
-        w->rc = rc;
-}
-
-/* --- the arena of the document's strings --- */
-
-/* @p n bytes from the arena, NULL (and w->rc set) when out of memory. */
-static char *ar_alloc(struct walk *w, size_t n)
-{
-    struct chunk *c = w->priv->strings;
-    if (!c || c->cap - c->used < n) {
-        size_t cap = n > CHUNK_BYTES / 4 ? n : CHUNK_BYTES;
-        struct chunk *nc = cwt_malloc(sizeof *nc + cap);
-        if (!nc) {
-            note_rc(w, CWT_ENOMEM);
-            return NULL;
-        }
-        nc->used = 0;
-        nc->cap = cap;
-        if (c && cap != CHUNK_BYTES) { /* a big one goes behind the current chunk, which keeps serving */
-            nc->next = c->next;
-            c->next = nc;
-        } else {
-            nc->next = c;
-            w->priv->strings = nc;
-        }
-        c = nc;
-    }
-    char *p = c->data + c->used;
-    c->used += n;
-    w->last = p;
-    return p;
-}
-
-/* Gives back the unused tail of the latest allocation @p p (of which @p used bytes are kept). */
-static void ar_trim(struct walk *w, char *p, size_t used)
-{
-    struct chunk *c = w->priv->strings;
-    if (p && p == w->last && c && p >= c->data && p < c->data + c->cap)
-        c->used = (size_t)(p - c->data) + used;
-}
-
-static char *ar_strndup(struct walk *w, const char *s, size_t n)
-{
-    char *p = ar_alloc(w, n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
-static void free_chunks(void *strings)
-{
-    for (struct chunk *c = strings, *next; c; c = next) {
-        next = c->next;
-        cwt_free(c);
-    }
-}
-
-/* cwt__collapse() into the arena. */
-static char *ar_collapse(struct walk *w, const char *s, size_t len, size_t max)
-{
-    size_t room = CWT_MIN(len, max);
-    char *p = ar_alloc(w, room + 1);
-    if (!p)
-        return NULL;
-    size_t n = collapse_to(p, s, len, max);
-    ar_trim(w, p, n + 1);
-    return p;
-}
-
-static char *ar_lower(struct walk *w, const char *s)
-{
-    char *c = ar_collapse(w, s, strlen(s), MAX_ATTR_TEXT);
-    for (char *p = c; p && *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p + 32);
-    return c;
-}
-
-/* --- element names and attributes --- */
-
-enum tag {
-    T_OTHER, T_A, T_AREA, T_BASE, T_EMBED, T_HEAD, T_IFRAME, T_IMG, T_LINK, T_META, T_OBJECT, T_SCRIPT,
-    T_SOURCE, T_SVG, T_TITLE, T_VIDEO, T_PLAIN
-};
-enum { F_BLOCK = 1, F_SKIP = 2 }; /* a block element (text breaks around it); its text is not visible */
-
-struct tagdef {
-    const char *name;
-    unsigned char tag, flags;
-};
-
-/* Sorted by name. */
-static const struct tagdef tags[] = {
-    {"a", T_A, 0}, {"address", T_PLAIN, F_BLOCK}, {"area", T_AREA, 0}, {"article", T_PLAIN, F_BLOCK},
-    {"aside", T_PLAIN, F_BLOCK}, {"audio", T_PLAIN, F_SKIP}, {"base", T_BASE, 0},
-    {"blockquote", T_PLAIN, F_BLOCK}, {"body", T_PLAIN, F_BLOCK}, {"br", T_PLAIN, F_BLOCK},
-    {"button", T_PLAIN, F_BLOCK}, {"caption", T_PLAIN, F_BLOCK}, {"dd", T_PLAIN, F_BLOCK},
-    {"details", T_PLAIN, F_BLOCK}, {"div", T_PLAIN, F_BLOCK}, {"dl", T_PLAIN, F_BLOCK},
-    {"dt", T_PLAIN, F_BLOCK}, {"embed", T_EMBED, F_SKIP}, {"fieldset", T_PLAIN, F_BLOCK},
-    {"figcaption", T_PLAIN, F_BLOCK}, {"figure", T_PLAIN, F_BLOCK}, {"footer", T_PLAIN, F_BLOCK},
-    {"form", T_PLAIN, F_BLOCK}, {"h1", T_PLAIN, F_BLOCK}, {"h2", T_PLAIN, F_BLOCK}, {"h3", T_PLAIN, F_BLOCK},
-    {"h4", T_PLAIN, F_BLOCK}, {"h5", T_PLAIN, F_BLOCK}, {"h6", T_PLAIN, F_BLOCK}, {"head", T_HEAD, 0},
-    {"header", T_PLAIN, F_BLOCK}, {"hr", T_PLAIN, F_BLOCK}, {"html", T_PLAIN, F_BLOCK},
-    {"iframe", T_IFRAME, F_SKIP}, {"img", T_IMG, 0}, {"label", T_PLAIN, F_BLOCK}, {"li", T_PLAIN, F_BLOCK},
-    {"link", T_LINK, 0}, {"main", T_PLAIN, F_BLOCK}, {"meta", T_META, 0}, {"nav", T_PLAIN, F_BLOCK},
-    {"noscript", T_PLAIN, F_SKIP}, {"object", T_OBJECT, F_SKIP}, {"ol", T_PLAIN, F_BLOCK},
-    {"option", T_PLAIN, F_BLOCK}, {"p", T_PLAIN, F_BLOCK}, {"pre", T_PLAIN, F_BLOCK},
-    {"script", T_SCRIPT, 0}, {"section", T_PLAIN, F_BLOCK}, {"select", T_PLAIN, F_BLOCK},
-    {"source", T_SOURCE, 0}, {"style", T_PLAIN, F_SKIP}, {"summary", T_PLAIN, F_BLOCK}, {"svg", T_SVG, 0},
-    {"table", T_PLAIN, F_BLOCK}, {"tbody", T_PLAIN, F_BLOCK}, {"td", T_PLAIN, F_BLOCK},
-    {"template", T_PLAIN, F_SKIP}, {"textarea", T_PLAIN, F_SKIP}, {"tfoot", T_PLAIN, F_BLOCK},
-    {"th", T_PLAIN, F_BLOCK}, {"thead", T_PLAIN, F_BLOCK}, {"title", T_TITLE, 0}, {"tr", T_PLAIN, F_BLOCK},
-    {"ul", T_PLAIN, F_BLOCK}, {"video", T_VIDEO, F_SKIP},
-};
-
-/* tags[] by a hash of the name (length, first and last byte), open addressing; built once. */
-enum { TAG_SLOTS = 256 };
-static unsigned char tag_slot[TAG_SLOTS]; /* index in tags[] + 1, 0 for an empty slot */
-static pthread_once_t tag_once = PTHREAD_ONCE_INIT;
-
-static unsigned tag_hash(const char *s, size_t len)
-{
-    return ((unsigned)len * 61u + (unsigned char)s[0] * 7u + (unsigned char)s[len - 1]) & (TAG_SLOTS - 1);
-}
-
-static void tag_index(void)
-{
-    for (size_t i = 0; i < CWT_ARRAY_LEN(tags); i++) {
-        unsigned h = tag_hash(tags[i].name, strlen(tags[i].name));
-        while (tag_slot[h])
-            h = (h + 1) & (TAG_SLOTS - 1);
-        tag_slot[h] = (unsigned char)(i + 1);
-    }
-}
-
-/* The entry of element @p n's name (ASCII case-insensitive), NULL for names not in the table. */
-static const struct tagdef *tag_lookup(const xmlNode *n)
-{
-    char low[12];
-    const xmlChar *s = n->name;
-    size_t i = 0;
-    for (; s && s[i]; i++) {
-        if (i + 1 >= sizeof low)
-            return NULL;
-        low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
-    }
-    if (!i)
-        return NULL;
-    low[i] = '\0';
-    pthread_once(&tag_once, tag_index);
-    for (unsigned h = tag_hash(low, i); tag_slot[h]; h = (h + 1) & (TAG_SLOTS - 1)) {
-        const struct tagdef *t = &tags[tag_slot[h] - 1];
-        if (strcmp(t->name, low) == 0)
-            return t;
-    }
-    return NULL;
-}
-
-/* The value of attribute @p a, read in place (the HTML parser gives each value one text node); a copy kept
- * in the junk list otherwise. NULL only when out of memory. */
-static const char *attr_value(struct walk *w, xmlNodePtr n, xmlAttrPtr a)
-{
-    xmlNodePtr t = a->children;
-    if (!t)
-        return "";
-    if (!t->next && (t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE))
-        return t->content ? (const char *)t->content : "";
-    enum cwt_status rc = CWT_GROW(w->junk, w->njunk, &w->cap_junk, SIZE_MAX / 2);
-    xmlChar *v = rc ? NULL : xmlNodeListGetString(n->doc, t, 1);
-    if (!v) {
-        note_rc(w, CWT_ENOMEM);
-        return NULL;
-    }
-    w->junk[w->njunk++] = (char *)v;
-    return (const char *)v;
-}
-
-/* The value of attribute @p name of element @p n, in place; NULL if absent. */
-static const char *attr(struct walk *w, xmlNodePtr n, const char *name)
-{
-    for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (cwt__name_eq(a->name, name))
-            return attr_value(w, n, a);
-    return NULL;
-}
-
-/* --- what the walk collects --- */
-
-/* Resolves @p href against the walk's base into the arena: the simple forms directly, the rest through
- * cwt__url_resolve(). NULL with *rc CWT_EINVAL (not an http(s) link), CWT_ENOMEM. */
-static char *resolve(struct walk *w, const char *href, enum cwt_status *rc)
-{
-    size_t len = strlen(href);
-    const char *h = href;
-    while (len && is_ws((unsigned char)h[len - 1]))
-        len--;
-    while (len && is_ws((unsigned char)*h))
-        h++, len--;
-    size_t need = CWT_MAX(w->fast.origin_len, w->fast.dir_len) + len + 1;
-    char *out = len <= 8192 ? ar_alloc(w, need) : NULL;
-    if (out) {
-        size_t n = cwt__url_resolve_simple(&w->fast, h, len, out, need);
-        ar_trim(w, out, n ? n + 1 : 0);
-        if (n) {
-            *rc = CWT_OK;
-            return out;
-        }
-    }
-    char *abs = NULL;
-    *rc = cwt__url_resolve(w->base, href, &abs);
-    out = *rc == CWT_OK ? ar_strndup(w, abs, strlen(abs)) : NULL;
-    if (*rc == CWT_OK && !out)
-        *rc = CWT_ENOMEM;
-    cwt_free(abs);
-    return out;
-}
-
-/* Room for one more link; false (and the link dropped) at the cap. */
-static bool link_room(struct walk *w)
-{
-    struct cwt__doc *d = w->doc;
-    enum cwt_status rc = CWT_GROW(d->links, d->nlinks, &w->cap_links, MAX_LINKS);
-    note_rc(w, rc);
-    return rc == CWT_OK;
-}
-
-/* Adds a link (after link_room()); returns its index. Takes @p href (arena). */
-static size_t add_link(struct walk *w, char *href, xmlNodePtr n)
-{
-    struct cwt__doc *d = w->doc;
-    struct cwt__link *l = &d->links[d->nlinks];
-    l->href = href;
-    const char *rel = attr(w, n, "rel");
-    const char *hl = attr(w, n, "hreflang");
-    l->rel = rel ? ar_lower(w, rel) : NULL;
-    l->hreflang = hl ? ar_lower(w, hl) : NULL;
-    return d->nlinks++;
-}
-
-/* The node's text content, whitespace collapsed, at most @p max bytes, in the arena. */
-static char *ar_node_text(struct walk *w, xmlNodePtr n, size_t max)
-{
-    xmlChar *c = xmlNodeGetContent(n);
-    char *out = ar_collapse(w, c ? (const char *)c : "", c ? strlen((const char *)c) : 0, max);
-    xmlFree(c);
-    return out;
-}
-
-static void add_xlink(struct walk *w, const char *raw, xmlNodePtr n)
-{
-    struct cwt__doc *d = w->doc;
-    if (d->nxlinks >= MAX_XLINKS)
-        return;
-    char *h = ar_collapse(w, raw, strlen(raw), MAX_ATTR_TEXT);
-    if (!h || !*h || has_prefix_ci(h, "javascript:") || has_prefix_ci(h, "data:") || !strchr(h, ':') ||
-        strchr(h, ':') > strpbrk(h, ":/?#"))
-        return;
-    enum cwt_status rc = CWT_GROW(d->xlinks, d->nxlinks, &w->cap_xlinks, MAX_XLINKS);
-    if (rc) {
-        note_rc(w, rc);
-        return;
-    }
-    struct cwt__link *l = &d->xlinks[d->nxlinks++];
-    l->href = h;
-    l->text = ar_node_text(w, n, MAX_ATTR_TEXT);
-}
-
-static void add_media(struct walk *w, const char *kind, xmlNodePtr n, const char *attr_name)
-{
-    struct cwt__doc *d = w->doc;
-    if (d->nmedia >= MAX_MEDIA)
-        return;
-    const char *src = attr(w, n, attr_name);
-    if (!src && strcmp(kind, "img") == 0)
-        src = attr(w, n, "data-src");
-    enum cwt_status rc;
-    char *abs = src ? resolve(w, src, &rc) : NULL;
-    if (!abs)
-        return;
-    rc = CWT_GROW(d->media, d->nmedia, &w->cap_media, MAX_MEDIA);
-    if (rc) {
-        note_rc(w, rc);
-        return;
-    }
-    struct cwt__media *m = &d->media[d->nmedia++];
-    m->kind = ar_strndup(w, kind, strlen(kind));
-    m->src = abs;
-    const char *t = attr(w, n, "title");
-    if (!t)
-        t = attr(w, n, "alt");
-    if (!t)
-        t = attr(w, n, "aria-label");
-    if (t)
-        m->title = ar_collapse(w, t, strlen(t), MAX_ATTR_TEXT);
-}
-
-static void add_meta(struct walk *w, xmlNodePtr n)
-{
-    const char *name = attr(w, n, "name");
-    if (!name)
-        name = attr(w, n, "property");
-    if (!name)
-        name = attr(w, n, "http-equiv");
-    if (!name)
-        name = attr(w, n, "itemprop");
-    const char *content = name ? attr(w, n, "content") : NULL;
-    if (name && content) {
-        struct cwt__doc *d = w->doc;
-        enum cwt_status rc = CWT_GROW(d->metas, d->nmetas, &w->cap_metas, MAX_METAS);
-        if (!rc) {
-            struct cwt__meta *m = &d->metas[d->nmetas++];
-            m->name = ar_lower(w, name);
-            m->content = ar_collapse(w, content, strlen(content), 64 * 1024);
-        }
-        note_rc(w, rc);
-    }
-}
-
-static void add_jsonld(struct walk *w, xmlNodePtr n)
-{
-    xmlChar *c = xmlNodeGetContent(n);
-    if (!c)
-        return;
-    size_t len = strlen((const char *)c);
-    struct cwt__doc *d = w->doc;
-    if (len <= MAX_JSONLD_BYTES) {
-        enum cwt_status rc = CWT_GROW(d->jsonld, d->njsonld, &w->cap_jsonld, MAX_JSONLD);
-        if (!rc) {
-            d->jsonld[d->njsonld] = ar_strndup(w, (const char *)c, len);
-            if (d->jsonld[d->njsonld])
-                d->njsonld++;
-            else
-                rc = CWT_ENOMEM;
-        }
-        note_rc(w, rc);
-    }
-    xmlFree(c);
-}
-
-static bool is_jsonld(struct walk *w, xmlNodePtr n)
-{
-    const char *t = attr(w, n, "type");
-    if (!t)
-        return false;
-    while (is_ws((unsigned char)*t))
-        t++;
-    return strncasecmp(t, "application/ld+json", 19) == 0;
-}
-
-/* Byte classes of text_add(): 1 a space, 2 the lead byte of U+00A0 (a space when 0xA0 follows), 3 the end. */
-static const unsigned char text_class[256] = {[0] = 3, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
-                                              ['\f'] = 1, ['\v'] = 1, [0xC2] = 2};
-
-/* Adds the NUL-terminated text @p s to the visible text, whitespace collapsed. */
-static void text_add(struct walk *w, const char *s)
-{
-    if (w->in_head)
-        return;
-    for (const unsigned char *p = (const unsigned char *)s;;) {
-        unsigned k = text_class[*p];
-        if (k == 3)
-            return;
-        if (k == 1 || (k == 2 && p[1] == 0xA0)) {
-            if (w->pending < 1)
-                w->pending = 1;
-            p += k;
-            continue;
-        }
-        if (w->text_full || (w->pending && w->text.len > 0 && cwt_buf_addc(&w->text, w->pending == 2 ? '\n' : ' '))) {
-            w->text_full = true;
-            return;
-        }
-        w->pending = 0;
-        /* the run of bytes up to the next space (or 0xC2) goes in at once */
-        const unsigned char *q = p + 1;
-        while (!text_class[*q])
-            q++;
-        if (cwt_buf_add(&w->text, p, (size_t)(q - p))) {
-            w->text_full = true;
-            return;
-        }
-        p = q;
-    }
-}
-
-static void block_break(struct walk *w)
-{
-    w->pending = 2;
-}
-
-static void anchor_close(struct walk *w)
-{
-    if (!w->anchor)
-        return;
-    if (w->anchor_link != SIZE_MAX) {
-        struct cwt__link *l = &w->doc->links[w->anchor_link];
-        const char *t = w->text.data ? w->text.data + w->anchor_start : "";
-        l->text = ar_collapse(w, t, w->text.len - w->anchor_start, MAX_ATTR_TEXT);
-        if (l->text && !*l->text) {
-            const char *alt = w->anchor_alt;
-            if (!alt)
-                alt = attr(w, w->anchor, "aria-label");
-            if (!alt)
-                alt = attr(w, w->anchor, "title");
-            if (alt)
-                l->text = ar_collapse(w, alt, strlen(alt), MAX_ATTR_TEXT);
-        }
-        if (!l->text)
-            note_rc(w, CWT_ENOMEM);
-    }
-    w->anchor_alt = NULL;
-    w->anchor = NULL;
-    w->anchor_link = SIZE_MAX;
-}
-
-static void anchor_open(struct walk *w, xmlNodePtr n)
-{
-    anchor_close(w); /* anchors do not nest */
-    w->anchor = n;
-    w->anchor_start = w->text.len;
-    w->anchor_link = SIZE_MAX;
-    const char *href = attr(w, n, "href");
-    if (!href)
-        return;
-    if (!link_room(w)) { /* past the cap only links of other schemes are still collected */
-        const char *colon = strchr(href, ':');
-        char *abs = NULL;
-        if (colon && colon <= strpbrk(href, ":/?#") && w->doc->nxlinks < MAX_XLINKS &&
-            cwt__url_resolve(w->base, href, &abs) == CWT_EINVAL)
-            add_xlink(w, href, n);
-        cwt_free(abs);
-        return;
-    }
-    enum cwt_status rc;
-    char *abs = resolve(w, href, &rc);
-    if (rc == CWT_OK)
-        w->anchor_link = add_link(w, abs, n);
-    else if (rc == CWT_EINVAL)
-        add_xlink(w, href, n);
-    note_rc(w, rc);
-}
-
-static void link_element(struct walk *w, xmlNodePtr n)
-{
-    const char *href = attr(w, n, "href");
-    const char *rel = attr(w, n, "rel");
-    bool keep = attr(w, n, "hreflang") != NULL;
-    if (rel) {
-        static const char *const keep_rels[] = {"alternate", "canonical", "privacy-policy", "terms-of-service",
-                                                "license", "author", "home", NULL};
-        for (size_t i = 0; keep_rels[i] && !keep; i++)
-            keep = strcasestr(rel, keep_rels[i]) != NULL;
-    }
-    if (!keep || !href || !link_room(w))
-        return;
-    enum cwt_status rc;
-    char *abs = resolve(w, href, &rc);
-    note_rc(w, rc);
-    if (abs) {
-        size_t i = add_link(w, abs, n);
-        const char *t = attr(w, n, "title");
-        w->doc->links[i].text = t ? ar_collapse(w, t, strlen(t), MAX_ATTR_TEXT) : ar_strndup(w, "", 0);
-    }
-}
-
-/* Whether a style attribute hides its element (display:none, visibility:hidden; case and spaces ignored). */
-static bool style_hides(const char *st)
-{
-    static const char *const pats[] = {"display:none", "visibility:hidden"};
-    for (const char *p = st; *p; p++) {
-        if (((unsigned)*p | 0x20) != 'd' && ((unsigned)*p | 0x20) != 'v')
-            continue;
-        for (size_t k = 0; k < 2; k++) {
-            const char *q = p, *m = pats[k];
-            while (*m && *q) {
-                if (is_ws((unsigned char)*q)) {
-                    q++;
-                    continue;
-                }
-                if ((char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q) != *m)
-                    break;
-                q++, m++;
-            }
-            if (!*m)
-                return true;
-        }
-    }
-    return false;
-}
-
-static bool hidden(struct walk *w, xmlNodePtr n)
-{
-    for (xmlAttrPtr a = n->properties; a; a = a->next) {
-        if (cwt__name_eq(a->name, "hidden"))
-            return true;
-        if (cwt__name_eq(a->name, "style")) {
-            const char *st = attr_value(w, n, a);
-            if (st && style_hides(st))
-                return true;
-        }
-    }
-    return false;
-}
-
-static void set_base(struct walk *w, char *abs)
-{
-    cwt_free(w->doc->base);
-    w->doc->base = abs;
-    w->base = abs;
-    cwt__url_base_release(&w->fast);
-    note_rc(w, cwt__url_base_init(&w->fast, abs));
-}
-
-/* Handles entering element @p n; returns whether to descend into it. */
-static bool enter(struct walk *w, xmlNodePtr n)
-{
-    struct cwt__doc *d = w->doc;
-    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-        if (n->content && !w->in_head)
-            text_add(w, (const char *)n->content);
-        return false;
-    }
-    if (n->type != XML_ELEMENT_NODE)
-        return false;
-    const struct tagdef *td = tag_lookup(n);
-    unsigned tag = td ? td->tag : T_OTHER, flags = td ? td->flags : 0;
-    switch (tag) {
-    case T_SCRIPT:
-        if (is_jsonld(w, n))
-            add_jsonld(w, n);
-        return false;
-    case T_META:
-        add_meta(w, n);
-        return false;
-    case T_LINK:
-        link_element(w, n);
-        return false;
-    case T_BASE:
-        if (!w->base_seen) {
-            const char *h = attr(w, n, "href");
-            char *abs = NULL;
-            if (h && cwt__url_resolve(w->base, h, &abs) == CWT_OK)
-                set_base(w, abs);
-            w->base_seen = true;
-        }
-        return false;
-    case T_TITLE:
-        if (!d->title && !w->in_svg)
-            d->title = node_text(n, MAX_ATTR_TEXT);
-        return false;
-    case T_IFRAME:
-        add_media(w, "iframe", n, "src");
-        break;
-    case T_EMBED:
-        add_media(w, "embed", n, "src");
-        break;
-    case T_OBJECT:
-        add_media(w, "object", n, "data");
-        break;
-    case T_VIDEO:
-        add_media(w, "video", n, "src");
-        for (xmlNodePtr c = n->children; c; c = c->next)
-            if (c->type == XML_ELEMENT_NODE && cwt__name_eq(c->name, "source"))
-                add_media(w, "video", c, "src");
-        break;
-    case T_IMG:
-        add_media(w, "img", n, "src");
-        if (w->anchor && !w->anchor_alt) {
-            w->anchor_alt = attr(w, n, "alt");
-            if (w->anchor_alt && !*w->anchor_alt)
-                w->anchor_alt = NULL;
-            if (!w->anchor_alt)
-                w->anchor_alt = attr(w, n, "title");
-        }
-        break;
-    case T_AREA:
-        anchor_open(w, n);
-        anchor_close(w);
-        break;
-    default:
-        break;
-    }
-    if ((flags & F_SKIP) || (n->properties && hidden(w, n)))
-        return false;
-    if (tag == T_HEAD)
-        w->in_head++;
-    else if (tag == T_SVG)
-        w->in_svg++;
-    else if (tag == T_A)
-        anchor_open(w, n);
-    if (flags & F_BLOCK)
-        block_break(w);
-    n->_private = (void *)td; /* for leave(), which clears it (the extractors use _private after the walk) */
-    return true;
-}
-
-/* Handles leaving element @p n after its children (only for elements enter() descended into). */
-static void leave(struct walk *w, xmlNodePtr n)
-{
-    const struct tagdef *td = n->_private;
-    n->_private = NULL;
-    if (!td)
-        return;
-    if (td->tag == T_HEAD && w->in_head)
-        w->in_head--;
-    else if (td->tag == T_SVG && w->in_svg)
-        w->in_svg--;
-    else if (n == w->anchor)
-        anchor_close(w);
-    if (td->flags & F_BLOCK)
-        block_break(w);
-}
-
-static void walk_tree(struct walk *w, xmlDocPtr xd)
-{
-    xmlNodePtr cur = xd->children;
-    while (cur) {
-        if (enter(w, cur)) {
-            if (cur->children) {
-                cur = cur->children;
-                continue;
-            }
-            leave(w, cur);
-        }
-        /* cur is finished; climb until a sibling exists, leaving each parent. */
-        while (cur) {
-            if (cur->next) {
-                cur = cur->next;
-                break;
-            }
-            cur = cur->parent;
-            if (!cur || cur == (xmlNodePtr)xd)
-                cur = NULL;
-            else if (cur->type == XML_ELEMENT_NODE)
-                leave(w, cur);
-        }
-    }
-    anchor_close(w);
-}
-
 /* htmlReadMemory() through a parser context of ours, so that its dictionary can be asked, before it is
  * freed, whether the parser met the names the microdata and RDFa extractors start from: every element and
  * attribute name goes through it (lowercased), so when "itemscope" (or "typeof") is not there no element
  * has that attribute and the extractor's walk of the DOM would find nothing. */
 static xmlDocPtr parse_html(const char *html, size_t len, const char *url, bool *microdata, bool *rdfa)
 {
-    int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-               HTML_PARSE_COMPACT;
     *microdata = *rdfa = false;
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
     if (!ctxt)
         return NULL;
-    xmlDocPtr xd = htmlCtxtReadMemory(ctxt, len ? html : " ", len ? (int)len : 1, url, "UTF-8", opts);
+    xmlDocPtr xd = htmlCtxtReadMemory(ctxt, len ? html : " ", len ? (int)len : 1, url, "UTF-8", CWT__HTML_PARSE_OPTS);
     *microdata = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"itemscope", 9);
     *rdfa = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"typeof", 6);
     htmlFreeParserCtxt(ctxt);
     return xd;
 }
 
-static void html_lang(struct cwt__doc *d, xmlDocPtr xd)
+/* A new document of @p url with its private part, NULL when out of memory. */
+static struct cwt__doc *doc_new(const char *url)
 {
-    xmlNodePtr root = xmlDocGetRootElement(xd);
-    if (!root || !cwt__name_eq(root->name, "html"))
-        return;
-    char *l = cwt__node_attr(root, "lang");
-    if (!l)
-        l = cwt__node_attr(root, "xml:lang");
-    if (l) {
-        char *c = cwt__collapse(l, strlen(l), MAX_ATTR_TEXT);
-        for (char *p = c; p && *p; p++)
-            if (*p >= 'A' && *p <= 'Z')
-                *p = (char)(*p + 32);
-        cwt_free(l);
-        if (c && !*c) {
-            cwt_free(c);
-            c = NULL;
-        }
-        d->lang = c;
+    struct cwt__doc *d = CWT_NEW(struct cwt__doc);
+    if (!d)
+        return NULL;
+    if (!(d->url = cwt_strdup(url ? url : "")) || !(d->priv = CWT_NEW(struct cwt__page_priv))) {
+        cwt__doc_free(d);
+        return NULL;
     }
+    return d;
 }
 
+/* The DOM path: parse, walk the tree, build the structured data (which may walk it again). */
+static enum cwt_status parse_dom(struct cwt__doc *d, const char *html, size_t len, bool keep_dom,
+                                 struct cwt_err *err)
+{
+    struct cwt__page_priv *priv = d->priv;
+    xmlDocPtr xd = parse_html(html, len, d->url, &priv->has_microdata, &priv->has_rdfa);
+    if (!xd)
+        return cwt_err_setf(err, CWT_EPARSE, "body", "cannot parse the html of '%s'", d->url);
+    priv->xd = xd;
+    struct cwt__walk w;
+    cwt__walk_init(&w, d);
+    cwt__walk_dom(&w, xd);
+    enum cwt_status rc = cwt__walk_finish(&w);
+    if (!rc)
+        rc = cwt__sdata_build(d);
+    if (!keep_dom) { /* nothing reads it any more: freed now rather than with the doc (peak RSS) */
+        xmlFreeDoc(xd);
+        priv->xd = NULL;
+    }
+    return rc;
+}
+
+/* The SAX path (page_sax.c): no DOM; CWT_EUNSUPPORTED when the page needs one. */
+static enum cwt_status parse_sax(struct cwt__doc *d, const char *html, size_t len, struct cwt_err *err)
+{
+    struct cwt__walk w;
+    cwt__walk_init(&w, d);
+    w.sax = true;
+    enum cwt_status rc = w.rc ? w.rc : cwt__sax_walk(&w, len ? html : " ", len ? len : 1, d->url);
+    enum cwt_status frc = cwt__walk_finish(&w);
+    if (rc == CWT_EPARSE)
+        return cwt_err_setf(err, CWT_EPARSE, "body", "cannot parse the html of '%s'", d->url);
+    if (!rc)
+        rc = frc;
+    if (!rc)
+        rc = cwt__sdata_build(d); /* JSON-LD only: the parser met no itemscope or typeof */
+    return rc;
+}
+
+/* Whether the page likely has microdata or RDFa (the word itemscope, or typeof followed by '='), which
+ * the SAX path would find out only when it meets them and then parse again with the DOM. Only a guess
+ * for speed: the SAX path itself decides exactly. */
+static bool sdata_likely(const char *html, size_t len)
+{
+    if (memmem(html, len, "itemscope", 9))
+        return true;
+    for (const char *p = html, *end = html + len; (p = memmem(p, (size_t)(end - p), "typeof", 6)); p += 6) {
+        const char *q = p + 6;
+        while (q < end && cwt__is_ws((unsigned char)*q))
+            q++;
+        if (q < end && *q == '=')
+            return true;
+    }
+    return false;
+}
+
+/* Pages larger than this take the DOM path: libxml2's tree builder stops the parse at a text node of
+ * XML_MAX_TEXT_LENGTH bytes, which a page of half that (every byte may become two when the parser falls
+ * back to Latin-1) cannot reach. */
+#define SAX_MAX_BYTES (XML_MAX_TEXT_LENGTH / 2)
+
 /* cwt__doc_parse(); @p keep_dom keeps the DOM in the doc's priv after the walk and the structured-data
- * extraction, which are its only users in the library (the extractors' tests and fuzzer call them again). */
+ * extraction, which are its only users in the library (the extractors' tests and fuzzer call them again).
+ * Without it, a page without microdata or RDFa is read by the SAX walk and never has a DOM. */
 static enum cwt_status doc_parse(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
                                  bool keep_dom, struct cwt__doc **out, struct cwt_err *err)
 {
@@ -903,53 +213,41 @@ static enum cwt_status doc_parse(const struct cwt_ctx *ctx, const char *html, si
     if (len > INT_MAX || (lim->max_page_bytes && len > lim->max_page_bytes))
         return cwt_err_setf(err, CWT_ETOOBIG, "body", "page '%s' is %zu bytes, over the cap", url ? url : "",
                             len);
-    enum cwt_status rc = CWT_ENOMEM;
-    struct cwt__doc *d = CWT_NEW(struct cwt__doc);
-    if (!d || !(d->url = cwt_strdup(url ? url : "")))
-        goto out;
-    bool microdata, rdfa;
-    xmlDocPtr xd = parse_html(html, len, d->url, &microdata, &rdfa);
-    if (!xd) {
-        rc = cwt_err_setf(err, CWT_EPARSE, "body", "cannot parse the html of '%s'", d->url);
-        goto out;
+    bool sax = !keep_dom && len <= SAX_MAX_BYTES && !sdata_likely(html, len);
+    enum cwt_status rc;
+    struct cwt__doc *d;
+    for (;;) {
+        d = doc_new(url);
+        if (!d) {
+            rc = CWT_ENOMEM;
+            break;
+        }
+        rc = sax ? parse_sax(d, html, len, err) : parse_dom(d, html, len, keep_dom, err);
+        if (!sax || rc != CWT_EUNSUPPORTED)
+            break;
+        cwt__doc_free(d);
+        sax = false;
     }
-    struct cwt__page_priv *priv = CWT_NEW(struct cwt__page_priv);
-    if (!priv) {
-        xmlFreeDoc(xd);
-        goto out;
-    }
-    priv->xd = xd;
-    d->priv = priv;
-    priv->has_microdata = microdata;
-    priv->has_rdfa = rdfa;
-    struct walk w = {.doc = d, .priv = priv, .base = d->url, .anchor_link = SIZE_MAX};
-    cwt_buf_init(&w.text, MAX_TEXT_BYTES);
-    w.rc = cwt__url_base_init(&w.fast, d->url);
-    if (!w.rc)
-        walk_tree(&w, xd);
-    cwt__url_base_release(&w.fast);
-    for (size_t i = 0; i < w.njunk; i++)
-        xmlFree(w.junk[i]);
-    cwt_free(w.junk);
-    html_lang(d, xd);
-    d->text = cwt_buf_detach(&w.text, &d->text_len);
-    if (!d->text && !(d->text = cwt_strdup("")))
-        w.rc = CWT_ENOMEM;
-    if (!d->title && !(d->title = cwt_strdup("")))
-        w.rc = CWT_ENOMEM;
-    rc = w.rc;
-    if (!rc)
-        rc = cwt__sdata_build(d);
-    if (!keep_dom) { /* nothing reads it any more: freed now rather than with the doc (peak RSS) */
-        xmlFreeDoc(xd);
-        priv->xd = NULL;
-    }
-    if (rc)
-        cwt_err_set(err, rc, "out of memory parsing '%s'", d->url);
-out:
     if (rc) {
         if (rc == CWT_ENOMEM)
             cwt_err_set(err, rc, "out of memory parsing '%s'", url ? url : "");
+        cwt__doc_free(d);
+        return rc;
+    }
+    *out = d;
+    return CWT_OK;
+}
+
+enum cwt_status cwt__doc_parse_path(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
+                                    bool dom, struct cwt__doc **out, struct cwt_err *err)
+{
+    (void)ctx;
+    *out = NULL;
+    struct cwt__doc *d = doc_new(url);
+    if (!d)
+        return CWT_ENOMEM;
+    enum cwt_status rc = dom ? parse_dom(d, html, len, false, err) : parse_sax(d, html, len, err);
+    if (rc) {
         cwt__doc_free(d);
         return rc;
     }
@@ -977,7 +275,7 @@ void cwt__doc_free(struct cwt__doc *doc)
     if (priv) {
         xmlFreeDoc((xmlDocPtr)priv->xd);
         json_decref(priv->sdata);
-        free_chunks(priv->strings);
+        cwt__walk_free_strings(priv->strings);
         cwt_free(priv);
     }
     cwt_free(doc->links); /* their strings are in the arena */

@@ -31,6 +31,17 @@ static inline bool cwt__name_eq(const unsigned char *a, const char *b)
            strcasecmp((const char *)a, b) == 0;
 }
 
+static inline bool cwt__is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Whether @p s starts with @p p, ASCII case-insensitively. */
+static inline bool cwt__has_prefix_ci(const char *s, const char *p)
+{
+    return strncasecmp(s, p, strlen(p)) == 0;
+}
+
 /* The value of attribute @p name (ASCII case-insensitive) of element @p node; caller frees; NULL if absent. */
 char *cwt__node_attr(const void *node, const char *name);
 bool cwt__node_has_attr(const void *node, const char *name);

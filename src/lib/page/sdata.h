@@ -82,6 +82,14 @@ enum cwt_status cwt__jsonld_parse(const char *text, size_t len, json_t **out);
  * after the parse (their tests and fuzzer); the library itself uses the DOM only while it parses. */
 enum cwt_status cwt__doc_parse_dom(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
                                    struct cwt__doc **out, struct cwt_err *err);
+/* The page parse by one path only: the SAX walk (no DOM; CWT_EUNSUPPORTED when the page has microdata or
+ * RDFa, which need the DOM), or the DOM walk when @p dom. cwt__doc_parse() picks; the tests and fuzz_sax
+ * check that the two give the same document. */
+enum cwt_status cwt__doc_parse_path(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
+                                    bool dom, struct cwt__doc **out, struct cwt_err *err);
+/* The first field in which @p a and @p b differ ("text", "links.href", ...; *where the index in a list),
+ * NULL when every field is equal (page/page_diff.c). */
+const char *cwt__doc_diff(const struct cwt__doc *a, const struct cwt__doc *b, size_t *where);
 
 /* Microdata of the page's DOM, in extruct's format ({"type", "id", "properties"} per item,
  * nested items inline). @p strict keeps every property and type as an array; @p base (may be

@@ -49,16 +49,16 @@ static enum cwt_status reserve(struct cwt_buf *b, size_t n)
 
 enum cwt_status cwt_buf_reserve(struct cwt_buf *b, size_t n)
 {
+    if (b->cap) /* growing: doubling, as every append does */
+        return reserve(b, n);
+    /* the first allocation is exactly what is asked (a size known ahead, such as a Content-Length) */
     if (n > b->max || b->len > b->max - n)
         return CWT_ETOOBIG;
-    size_t need = b->len + n + 1;
-    if (need <= b->cap)
-        return CWT_OK;
-    char *p = cwt_realloc(b->data, need);
+    char *p = cwt_realloc(b->data, n + 1);
     if (!p)
         return CWT_ENOMEM;
     b->data = p;
-    b->cap = need;
+    b->cap = n + 1;
     b->data[b->len] = '\0';
     return CWT_OK;
 }

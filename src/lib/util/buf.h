@@ -19,7 +19,9 @@ void cwt_buf_init(struct cwt_buf *b, size_t max);
 void cwt_buf_release(struct cwt_buf *b);
 /* Empties the buffer, keeping its memory. */
 void cwt_buf_reset(struct cwt_buf *b);
-/* Makes room for @p n more bytes in one allocation (a size known ahead); CWT_ETOOBIG past max, CWT_ENOMEM. */
+/* Makes room for @p n more bytes (and the NUL) without adding them, for a caller writing in place at
+ * data + len (then setting len and the NUL): the first allocation is exactly that (a size known ahead),
+ * later ones double; CWT_ETOOBIG past max, CWT_ENOMEM. */
 enum cwt_status cwt_buf_reserve(struct cwt_buf *b, size_t n);
 /* Appends; CWT_ETOOBIG past max (nothing appended), CWT_ENOMEM. */
 enum cwt_status cwt_buf_add(struct cwt_buf *b, const void *p, size_t n);

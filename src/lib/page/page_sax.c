@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * This module implements the SAX walk of a page: libxml2's HTML parser runs
+ * with handlers of ours instead of its tree builder, and the walk's element
+ * handlers (page_walk.h) see the same elements, attributes and text nodes, in
+ * the same order, as the DOM walk would see in the tree it did not build.
+ * The tree builder's own state is mirrored where the parser or the tree
+ * depend on it: each open element is pushed on the parser's node stack
+ * (nodePush, so its depth limit stops the parse where the tree builder's
+ * would, and the parser's own nodePop of an element it cannot finish is
+ * seen), adjacent text is joined into one run as into one text node, text
+ * outside any element is dropped, and an element opened after the root
+ * element ended becomes that root's last child (or the document's, once a
+ * DOCTYPE or a comment heads the document). What the DOM walk reads ahead
+ * (a title's or JSON-LD script's text, an xlink's text, a video's <source>
+ * children) is collected until the element ends. A page whose parser meets
+ * the name itemscope or typeof is left to the DOM path (CWT_EUNSUPPORTED):
+ * the microdata and RDFa extractors walk the tree.
+ */
+#include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
+
+#include "page/page_walk.h"
+
+enum {
+    FR_DESCENDED = 1, /* the walk entered it and descends: cwt__walk_leave() when it ends */
+    FR_SKIP = 2,      /* not descended into: nothing under it is walked */
+    FR_VIDEO = 4,     /* its <source> children are media */
+    FR_CAPTURE = 8,   /* its text content is collected (title, JSON-LD, xlink) */
+    FR_ROOT = 16,     /* the document's first node, the root element */
+};
+
+struct frame {
+    const void *td;  /* for cwt__walk_leave() */
+    uintptr_t id;
+    size_t start;    /* FR_CAPTURE: where its text starts in sax.log */
+    size_t xlink;    /* WANT_XLINK: the xlink whose text it is */
+    unsigned want;   /* WANT_* it was entered with */
+    unsigned flags;
+};
+
+struct sax {
+    struct cwt__walk *w;
+    xmlNode dummy;        /* what the parser's node stack holds for every open element (it reads ->last) */
+    struct frame *fr;     /* the open elements, as the parser's node stack */
+    size_t nfr, capfr;
+    unsigned skip;        /* open FR_SKIP elements: the events under them are not walked */
+    unsigned captures;    /* open FR_CAPTURE elements */
+    struct cwt_buf log;   /* the text of the document since the first open capture began */
+    struct cwt_buf run;   /* the text node being built (adjacent text events) */
+    bool run_cdata;       /* it is a CDATA node */
+    bool started;         /* the parser started the document (the tree builder would have made one) */
+    bool needs_dom;       /* an element has itemscope or typeof: the parse was stopped */
+    bool root_seen;
+    enum { DOC_EMPTY, DOC_ELEMENT, DOC_OTHER } first; /* the document's first child */
+    bool root_skipped;    /* the root element was not descended into (nor are its late children) */
+    bool root_pending;    /* the root element ended but the walk leaves it later (late children) */
+    struct frame root;
+    uintptr_t ids;
+};
+
+static struct sax *sax_of(void *ctx)
+{
+    return ((htmlParserCtxtPtr)ctx)->_private;
+}
+
+static void capture_failed(struct sax *s)
+{
+    if (!s->w->rc)
+        s->w->rc = CWT_ENOMEM;
+}
+
+/* The text node being built is complete. */
+static void run_flush(struct sax *s)
+{
+    if (s->run.len)
+        cwt__walk_text(s->w, s->run.data);
+    cwt_buf_reset(&s->run);
+}
+
+/* The element on top of the stack ends (after the text node being built, which is its child). */
+static void frame_pop(struct sax *s)
+{
+    struct cwt__walk *w = s->w;
+    run_flush(s);
+    struct frame f = s->fr[--s->nfr];
+    if (f.flags & FR_CAPTURE) {
+        const char *t = s->log.data ? s->log.data + f.start : "";
+        size_t n = s->log.len - f.start;
+        if (f.want & WANT_TITLE)
+            cwt__walk_title(w, t, n);
+        if (f.want & WANT_JSONLD)
+            cwt__walk_jsonld(w, t, n);
+        if (f.want & WANT_XLINK)
+            cwt__walk_xlink_text(w, f.xlink, t, n);
+        if (!--s->captures)
+            cwt_buf_reset(&s->log);
+    }
+    if (f.flags & FR_SKIP)
+        s->skip--;
+    if (f.flags & FR_ROOT) {
+        s->root_skipped = !(f.flags & FR_DESCENDED);
+        if (s->first == DOC_ELEMENT && (f.flags & FR_DESCENDED)) { /* it may still get children */
+            s->root_pending = true;
+            s->root = f;
+            return;
+        }
+    }
+    if (f.flags & FR_DESCENDED)
+        cwt__walk_leave(w, f.td, f.id);
+}
+
+/* The parser pops an element it could not finish (no end event): its frame goes too. */
+static void sync(struct sax *s, htmlParserCtxtPtr ctxt)
+{
+    while (s->nfr > (size_t)(ctxt->nodeNr > 0 ? ctxt->nodeNr : 0))
+        frame_pop(s);
+}
+
+static void root_leave(struct sax *s)
+{
+    if (s->root_pending) {
+        s->root_pending = false;
+        cwt__walk_leave(s->w, s->root.td, s->root.id);
+    }
+}
+
+static void on_start_document(void *ctx)
+{
+    sax_of(ctx)->started = true;
+}
+
+/* The element's name in the tree: xmlSAX2StartElement splits a prefix off (xmlSplitQName, even for HTML),
+ * so <sdo:meta> is a meta element; a name starting or ending with its first ':' is kept whole. */
+static const xmlChar *tree_name(const xmlChar *name)
+{
+    const xmlChar *c = name[0] == ':' ? NULL : (const xmlChar *)strchr((const char *)name, ':');
+    return c && c[1] ? c + 1 : name;
+}
+
+static bool sdata_name(const xmlChar *n)
+{
+    return cwt__name_eq(n, "itemscope") || cwt__name_eq(n, "typeof");
+}
+
+static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    htmlParserCtxtPtr ctxt = ctx;
+    struct sax *s = sax_of(ctx);
+    struct cwt__walk *w = s->w;
+    if (s->needs_dom)
+        return;
+    for (const xmlChar **a = atts; a && a[0]; a += 2) {
+        if (sdata_name(a[0])) {
+            s->needs_dom = true;
+            xmlStopParser(ctxt);
+            return;
+        }
+    }
+    sync(s, ctxt);
+    run_flush(s);
+    bool at_root = ctxt->nodeNr <= 0;
+    if (s->nfr == s->capfr && CWT_GROW(s->fr, s->nfr, &s->capfr, SIZE_MAX / 2)) {
+        capture_failed(s);
+        xmlStopParser(ctxt);
+        return;
+    }
+    if (nodePush(ctxt, &s->dummy) < 0) /* too deep: the tree builder stops the parse here */
+        return;
+    struct frame *parent = s->nfr ? &s->fr[s->nfr - 1] : NULL;
+    struct frame *f = &s->fr[s->nfr++];
+    *f = (struct frame){.id = ++s->ids};
+    struct cwt__el el = {.name = tree_name(name), .atts = atts, .id = f->id};
+    bool walk = s->skip == 0;
+    if (at_root) {
+        if (!s->root_seen) {
+            s->root_seen = true;
+            if (s->first == DOC_EMPTY) {
+                s->first = DOC_ELEMENT;
+                f->flags |= FR_ROOT;
+            }
+            cwt__walk_lang(w, &el);
+        } else if (s->first == DOC_ELEMENT) { /* a late child of the root element */
+            walk = !s->root_skipped;
+        } else { /* a sibling of the root element, after it */
+            root_leave(s);
+        }
+    } else if (parent && (parent->flags & FR_VIDEO)) {
+        cwt__walk_video_source(w, &el);
+    }
+    if (!walk) {
+        if (at_root) { /* under the skipped root */
+            f->flags |= FR_SKIP;
+            s->skip++;
+        }
+        return;
+    }
+    w->want = 0;
+    if (cwt__walk_enter(w, &el, &f->td)) {
+        f->flags |= FR_DESCENDED;
+    } else {
+        f->flags |= FR_SKIP;
+        s->skip++;
+    }
+    if (w->want & WANT_VIDEO)
+        f->flags |= FR_VIDEO;
+    if (w->want & (WANT_TITLE | WANT_JSONLD | WANT_XLINK)) {
+        f->flags |= FR_CAPTURE;
+        f->want = w->want;
+        f->xlink = w->want_xlink;
+        f->start = s->log.len;
+        s->captures++;
+    }
+}
+
+static void on_end(void *ctx, const xmlChar *name)
+{
+    (void)name; /* the tree builder pops its current node whatever the name */
+    htmlParserCtxtPtr ctxt = ctx;
+    struct sax *s = sax_of(ctx);
+    if (s->needs_dom)
+        return;
+    sync(s, ctxt);
+    run_flush(s);
+    if (ctxt->nodeNr <= 0)
+        return;
+    nodePop(ctxt);
+    frame_pop(s);
+}
+
+static void on_text(htmlParserCtxtPtr ctxt, const xmlChar *ch, int len, bool cdata)
+{
+    struct sax *s = sax_of(ctxt);
+    struct cwt__walk *w = s->w;
+    if (s->needs_dom)
+        return;
+    sync(s, ctxt);
+    if (ctxt->nodeNr <= 0 || len <= 0) /* no current node: the tree builder drops it */
+        return;
+    if (s->run_cdata != cdata) {
+        run_flush(s);
+        s->run_cdata = cdata;
+    }
+    if (s->captures && cwt_buf_add(&s->log, ch, (size_t)len))
+        capture_failed(s);
+    if (!s->skip && !w->in_head && !w->text_full && cwt_buf_add(&s->run, ch, (size_t)len))
+        capture_failed(s);
+}
+
+static void on_characters(void *ctx, const xmlChar *ch, int len)
+{
+    on_text(ctx, ch, len, false);
+}
+
+static void on_cdata(void *ctx, const xmlChar *ch, int len)
+{
+    on_text(ctx, ch, len, true);
+}
+
+/* A comment or processing instruction: a node of its own, which ends the text node being built. */
+static void on_other_node(htmlParserCtxtPtr ctxt)
+{
+    struct sax *s = sax_of(ctxt);
+    if (s->needs_dom)
+        return;
+    sync(s, ctxt);
+    run_flush(s);
+    if (ctxt->nodeNr <= 0 && s->first == DOC_EMPTY)
+        s->first = DOC_OTHER;
+}
+
+static void on_comment(void *ctx, const xmlChar *value)
+{
+    (void)value;
+    on_other_node(ctx);
+}
+
+static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    (void)target;
+    (void)data;
+    on_other_node(ctx);
+}
+
+/* The first DOCTYPE becomes the document's first child (xmlCreateIntSubset on an HTML document); others
+ * are ignored. It is not a child of the current node: the text node being built goes on. */
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+    (void)name;
+    (void)ext;
+    (void)sys;
+    struct sax *s = sax_of(ctx);
+    if (!s->needs_dom)
+        s->first = DOC_OTHER;
+}
+
+enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len, const char *url)
+{
+    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+    if (!ctxt)
+        return CWT_ENOMEM;
+    struct sax s = {.w = w, .dummy = {.type = XML_ELEMENT_NODE}};
+    cwt_buf_init(&s.log, SIZE_MAX / 2);
+    cwt_buf_init(&s.run, SIZE_MAX / 2);
+    xmlSAXHandler *h = ctxt->sax;
+    h->startDocument = on_start_document;
+    h->endDocument = NULL;
+    h->startElement = on_start;
+    h->endElement = on_end;
+    h->characters = on_characters;
+    h->cdataBlock = on_cdata;
+    h->ignorableWhitespace = NULL; /* xmlSAX2IgnorableWhitespace does nothing either */
+    h->comment = on_comment;
+    h->processingInstruction = on_pi;
+    h->internalSubset = on_doctype;
+    h->externalSubset = NULL;
+    h->reference = NULL;
+    ctxt->_private = &s;
+    htmlCtxtReadMemory(ctxt, html, (int)len, url, "UTF-8", CWT__HTML_PARSE_OPTS);
+    enum cwt_status rc = CWT_OK;
+    if (s.needs_dom || !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"itemscope", 9) ||
+        xmlDictExists(ctxt->dict, (const xmlChar *)"typeof", 6)) {
+        rc = CWT_EUNSUPPORTED;
+    } else if (!s.started) {
+        rc = CWT_EPARSE;
+    } else { /* the walk leaves what is still open, as the DOM walk climbs out of the tree */
+        run_flush(&s);
+        while (s.nfr)
+            frame_pop(&s);
+        root_leave(&s);
+        cwt__walk_end(w);
+    }
+    htmlFreeParserCtxt(ctxt);
+    cwt_buf_release(&s.log);
+    cwt_buf_release(&s.run);
+    cwt_free(s.fr);
+    return rc;
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of src/lib/page/page_sax.c: the SAX walk gives, field by field (cwt__doc_diff), the document
+ * the DOM walk gives, on every fixture file and on handcrafted pages that exercise the tree builder's
+ * corners (text after </html>, a late DOCTYPE, a hidden root, unfinished start tags, deep nesting). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "harness.h"
+#include "page/page.h"
+#include "page/sdata.h"
+
+struct tally {
+    size_t files, sax, dom_only;
+};
+
+/* Parses @p html both ways and fails naming the first field that differs. Returns whether the SAX walk
+ * took the page (false: it needs the DOM, and the DOM path found the names itemscope or typeof). */
+static bool same_both_ways(const char *what, const char *html, size_t len)
+{
+    struct cwt__doc *dom = NULL, *sax = NULL;
+    enum cwt_status rd = cwt__doc_parse_path(NULL, html, len, "https://a.example/dir/page.html", true, &dom, NULL);
+    enum cwt_status rs = cwt__doc_parse_path(NULL, html, len, "https://a.example/dir/page.html", false, &sax, NULL);
+    bool took = rs != CWT_EUNSUPPORTED;
+    if (took && rd != rs) {
+        print_error("%s: DOM path gives status %d, SAX path %d\n", what, (int)rd, (int)rs);
+        fail();
+    }
+    if (took && rd == CWT_OK) {
+        size_t where;
+        const char *field = cwt__doc_diff(dom, sax, &where);
+        if (field) {
+            print_error("%s: the SAX walk differs from the DOM walk in %s [%zu]\n", what, field, where);
+            fail();
+        }
+    }
+    cwt__doc_free(dom);
+    cwt__doc_free(sax);
+    return took;
+}
+
+static void one_file(const char *path, const char *data, size_t len, void *ud)
+{
+    struct tally *t = ud;
+    if (len > (2u << 20))
+        return;
+    t->files++;
+    if (same_both_ways(path, data, len))
+        t->sax++;
+    else
+        t->dom_only++;
+}
+
+static void test_fixtures(void **state)
+{
+    (void)state;
+    static const char *const globs[] = {"tests/fixtures/*", "tests/fixtures/*/*", "tests/fixtures/*/*/*",
+                                        "tests/fixtures/*/*/*/*", "tests/fuzz/seeds/html/*",
+                                        "tests/fuzz/seeds/sax/*", NULL};
+    struct tally t = {0};
+    h_each_file(globs, one_file, &t);
+    print_message("pagesax: %zu files, %zu through the SAX walk, %zu need the DOM\n", t.files, t.sax, t.dom_only);
+    assert_true(t.files > 200);
+    assert_true(t.sax > t.files / 2);
+    assert_true(t.dom_only > 5); /* the microdata and RDFa fixtures */
+}
+
+static void test_corners(void **state)
+{
+    (void)state;
+    static const char *const pages[] = {
+        "",
+        " ",
+        "plain text, no tags",
+        "<html><body><p>a</p></body></html><p>after html</p> tail <a href=/x>x</a>",
+        "<!-- c --><html><body><p>a</p></body></html><p>after</p>",
+        "<!DOCTYPE html><html lang=FR><body>a</body></html><div>b</div>",
+        "<html><body>a<!DOCTYPE html></body></html><p>late doctype</p><a href=y>y</a>",
+        "<html hidden><body>a</body></html><p>after hidden root</p>",
+        "<html style='display:none'><body>a</body></html>x<html><p>again</p>",
+        "<?pi x?><html><body>a</body></html>b",
+        "<html><head><title>T<b>bold</b> &amp; more</title><title>second</title></head><body>x</body></html>",
+        "<svg><title>svg title</title></svg><title>real</title>",
+        "<script type=' application/ld+json'>{\"@type\":\"Organization\",\"name\":\"A\"}</script>"
+        "<script type=application/ld+json>[{\"@type\":\"Product\",\"name\":\"P</b>\"}]</script>",
+        "<video src=v.mp4><source src=a.mp4><source src=b.webm><img src=i.png><p>t</p></video><img src=after.png>",
+        "<video hidden><source src=a.mp4 title=A></video><iframe src=f.html title=F><img src=no.png></iframe>",
+        "<a href=mailto:x@a.example>mail <b>me</b><span hidden>hid</span><script>s()</script></a>",
+        "<a href='tel:+1 234'><img alt='' title=Phone></a><a href=/p><img alt=Alt src=i.png></a>",
+        "<a href=/empty aria-label='Aria'></a><a href=/t title=' Title '></a><a href=/n>  </a>",
+        "<a href=/a1>one<a href=/a2>two</a></a><area href=/area alt=Area><area href=mailto:area@x>",
+        "<map><area href=/m1 title=M1><area href=whatsapp:123></map>",
+        "<base href='/base/'><a href=rel>r</a><base href='/other/'><a href=rel2>r2</a>",
+        "<link rel=canonical href=/c title=Canon><link rel=stylesheet href=s.css><link hreflang=de href=/de>",
+        "<meta name=Description content=' D  escr '><meta property=og:title content=OG><meta itemprop=x content=y>",
+        "<p>a&nbsp;b&#160;c\xc2\xa0" "d</p><p>e<!-- c -->f</p><p>g<![CDATA[h]]>i</p>",
+        "<p>bad utf8 \xff\xfe here \xc2 \xa0 and \xe2\x82 there</p><p>\xa0\xa0 more</p>",
+        "<p>nul \0 inside</p><div\0 class=x>after nul</div><a href=/z\0>z</a>",
+        "<div class=x",
+        "<a href=mailto:q@x.example>unfinished",
+        "<title>unfinished title",
+        "<script type=application/ld+json>{\"a\":1",
+        "<table><tr><td>1<td>2</table><ul><li>a<li>b</ul><select><option>o1<option>o2</select>",
+        "<noscript><a href=/ns>ns</a></noscript><template><a href=/tpl>t</a></template><textarea>ta</textarea>",
+        "<div style='DISPLAY : None'>h</div><div style='visibility:hidden'>h2</div><p hidden=''>h3</p>",
+        "<input checked><option selected>sel</option><img src=x.png ismap alt=Map>",
+        "<html><body><html lang=de><body class=b><head><title>late</title></head>text",
+        "<head><p>para in head</p></head><body>b</body>",
+        "<html><head> <meta name=a content=b> </head>  <body>  x  </body>  </html>  ",
+        "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><html><body> <p>x</p> </body></html>",
+        "<object data=o.swf><embed src=e.swf></object><audio><a href=/au>au</a></audio>",
+        "<a href=javascript:void(0)>js</a><a href='data:text/html,x'>d</a><a href='  mailto:sp@x  '>sp</a>",
+        "<p>x</p><?php echo 1 ?><p>y</p>",
+        "<style>p{}</style><p>after style</p><pre>  keep\n  lines </pre>",
+        "<html xml:lang=EN-us><body>x</body></html>",
+        "<html lang><body>x</body></html>",
+        "<html lang=''><body>x</body></html>",
+        "<div typeof=x>rdfa</div>",
+        "<div itemscope itemtype=https://schema.org/Organization><span itemprop=name>A</span></div>",
+        "<typeof>element named typeof</typeof>",
+        "<p><sdo:meta name=a content=b>hidden child</sdo:meta><x:title>t</x:title><:b>c</:b><a:>d</a:>"
+        "<v:video src=v.mp4><o:source src=s.mp4></o:source></v:video><a:b:a href=/ab>ab</a:b:a></p>",
+        "<p>&amp;&lt;&gt;&quot;&apos;&unknown; &#x1F600; &#0; &#xD800;</p>",
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(pages); i++) {
+        char what[32];
+        snprintf(what, sizeof what, "corner page %zu", i);
+        size_t len = strlen(pages[i]);
+        if (strstr(pages[i], "nul "))
+            len = sizeof "<p>nul \0 inside</p><div\0 class=x>after nul</div><a href=/z\0>z</a>" - 1;
+        same_both_ways(what, pages[i], len);
+    }
+}
+
+/* Deep nesting (past libxml2's tree depth limit, where the tree builder stops the parse) and caps. */
+static void test_hostile(void **state)
+{
+    (void)state;
+    size_t n = 100000;
+    char *p = malloc(n * 16 + 64);
+    assert_non_null(p);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(p + o, 32, "<div><a href=/%zu>", i % 7);
+    same_both_ways("100k deep", p, o);
+    o = 0;
+    for (size_t i = 0; i < 255; i++)
+        o += (size_t)snprintf(p + o, 32, "<span>%zu", i);
+    for (size_t k = 0; k < 4; k++) { /* around the limit */
+        o += (size_t)snprintf(p + o, 64, "<b>t%zu</b><i><a href=mailto:m%zu@x>m</a>", k, k);
+        same_both_ways("at the depth limit", p, o);
+    }
+    free(p);
+    size_t links = 120000;
+    p = malloc(links * 24 + 16);
+    assert_non_null(p);
+    o = 0;
+    for (size_t i = 0; i < links; i++)
+        o += (size_t)snprintf(p + o, 24, i % 3 ? "<a href=/l%zu>x</a>" : "<a href=tel:%zu>t</a>", i);
+    same_both_ways("120k links", p, o);
+    free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_corners),
+        cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_fixtures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
