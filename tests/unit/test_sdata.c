@@ -453,6 +453,63 @@ static void test_graph_built_before_dom_freed(void **state)
     cwt_ctx_free(ctx);
 }
 
+/* Nodes in the tree under @p v (shared values counted each time they appear). */
+static size_t tree_nodes(const json_t *v, size_t stop)
+{
+    size_t n = 1;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *e;
+        json_object_foreach((json_t *)v, k, e) {
+            if (n >= stop)
+                break;
+            n += tree_nodes(e, stop - n);
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e) {
+            if (n >= stop)
+                break;
+            n += tree_nodes(e, stop - n);
+        }
+    }
+    return n;
+}
+
+/* Items nested 12 deep whose element carries eight property names: the extracted values are shared (each
+ * name holds the same nested item), and copying them into the graph as a tree would make 8^12 copies (a
+ * 3 KB page like this took 3 GB). The graph of the page stays bounded, and so do look-ups in it (RDFa too). */
+static void test_shared_values_bounded(void **state)
+{
+    (void)state;
+    const char *open[2] = {"<div itemprop=\"a b c d e f g h\" itemscope itemtype=\"https://schema.org/Thing\">"
+                           "<span itemprop=\"name\">n</span>",
+                           "<div property=\"a b c d e f g h\" typeof=\"Thing\"><span property=\"name\">n</span>"};
+    for (int k = 0; k < 2; k++) {
+        char html[8192];
+        size_t n = (size_t)snprintf(html, sizeof html, "<html><body%s><div %s>", k ? " vocab=\"https://schema.org/\"" : "",
+                                    k ? "typeof=\"Thing\"" : "itemscope itemtype=\"https://schema.org/Thing\"");
+        for (int i = 0; i < 12; i++)
+            n += (size_t)snprintf(html + n, sizeof html - n, "%s", open[k]);
+        assert_true(n < sizeof html);
+        struct cwt__doc *d = parse_mem(html, n, "https://a.example/");
+        const json_t *g = cwt__sdata_items(d);
+        assert_true(json_array_size(g) >= 1);
+        /* microdata is copied into the graph (bounded copies); RDFa items are shared by reference, and
+         * the look-ups that walk the graph as a tree have their own budget */
+        if (k == 0) {
+            size_t nodes = tree_nodes(g, 10000000);
+            assert_true(nodes > 100);     /* the values are there */
+            assert_true(nodes < 2000000); /* and not 8^12 of them */
+        }
+        size_t things = cwt__sdata_find(g, "Thing", NULL, 0);
+        assert_true(things >= 12);
+        assert_true(things <= 200000);
+        cwt__doc_free(d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -463,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_real_pages_jsonld),
         cmocka_unit_test(test_short_names_and_nesting),
         cmocka_unit_test(test_graph_built_before_dom_freed),
+        cmocka_unit_test(test_shared_values_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -455,15 +455,45 @@ out:
 
 /* ---- normalisation into the graph ---- */
 
-static json_t *norm_md_value(const json_t *v, unsigned depth);
+/* The extracted items share values (an element's value goes to each name of its itemprop, a nested item
+ * to every property naming it), so copying them into a tree can multiply them: a 3 KB page of nested
+ * items with many names each reached 3 GB. The copy of one page's items stops at these. */
+#define NORM_MAX_NODES 100000
+#define NORM_MAX_BYTES (4u << 20)
 
-static json_t *norm_md_item(const json_t *it, unsigned depth)
+struct norm_budget {
+    size_t nodes, bytes;
+};
+
+/* Whether one more node of @p bytes fits; counts it. */
+static bool norm_take(struct norm_budget *b, size_t bytes)
+{
+    if (b->nodes >= NORM_MAX_NODES || bytes > NORM_MAX_BYTES - b->bytes)
+        return false;
+    b->nodes++;
+    b->bytes += bytes;
+    return true;
+}
+
+static json_t *norm_md_value(const json_t *v, unsigned depth, struct norm_budget *b);
+
+/* A copy of a scalar value within the budget. */
+static json_t *norm_copy(const json_t *v, struct norm_budget *b)
+{
+    if (!norm_take(b, json_is_string(v) ? json_string_length(v) : 0))
+        return NULL;
+    return json_deep_copy(v);
+}
+
+static json_t *norm_md_item(const json_t *it, unsigned depth, struct norm_budget *b)
 {
     if (depth >= CWT__SDATA_MAX_DEPTH)
         return NULL;
     const json_t *props = json_object_get(it, "properties");
     if (!props) /* an item without properties stands for its value */
-        return json_deep_copy(json_object_get(it, "value"));
+        return norm_md_value(json_object_get(it, "value"), depth, b);
+    if (!norm_take(b, 0))
+        return NULL;
     json_t *o = json_object();
     json_t *types = json_array();
     const json_t *t = json_object_get(it, "type");
@@ -478,21 +508,25 @@ static json_t *norm_md_item(const json_t *it, unsigned depth)
         json_object_set(o, "@id", json_object_get(it, "id"));
     const char *k;
     json_object_foreach((json_t *)props, k, e) {
-        json_t *nv = norm_md_value(e, depth + 1);
+        json_t *nv = norm_md_value(e, depth + 1, b);
         if (nv)
             json_object_set_new(o, cwt__sdata_short(k), nv);
     }
     return o;
 }
 
-static json_t *norm_md_value(const json_t *v, unsigned depth)
+static json_t *norm_md_value(const json_t *v, unsigned depth, struct norm_budget *b)
 {
+    if (!v)
+        return NULL;
     if (json_is_array(v)) {
+        if (!norm_take(b, 0))
+            return NULL;
         json_t *arr = json_array();
         size_t i;
         const json_t *e;
         json_array_foreach(v, i, e) {
-            json_t *ne = norm_md_value(e, depth);
+            json_t *ne = norm_md_value(e, depth, b);
             if (ne)
                 json_array_append_new(arr, ne);
         }
@@ -502,12 +536,15 @@ static json_t *norm_md_value(const json_t *v, unsigned depth)
         return NULL;
     if (json_is_object(v) && (json_object_get(v, "properties") || json_object_get(v, "type") ||
                               json_object_get(v, "value")))
-        return norm_md_item(v, depth);
-    return json_deep_copy(v);
+        return norm_md_item(v, depth, b);
+    if (json_is_object(v) || json_is_array(v)) /* an action's input/output description: a few scalars */
+        return norm_take(b, 0) ? json_deep_copy(v) : NULL;
+    return norm_copy(v, b);
 }
 
 enum cwt_status cwt__microdata_normalise(const json_t *items, json_t *graph)
 {
+    struct norm_budget b = {0};
     size_t i;
     const json_t *it;
     json_array_foreach(items, i, it) {
@@ -515,7 +552,7 @@ enum cwt_status cwt__microdata_normalise(const json_t *items, json_t *graph)
             break;
         if (!json_object_get(it, "properties"))
             continue;
-        json_t *o = norm_md_item(it, 0);
+        json_t *o = norm_md_item(it, 0, &b);
         if (o && json_array_append_new(graph, o))
             return CWT_ENOMEM;
     }
