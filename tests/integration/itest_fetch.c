@@ -4,8 +4,8 @@
  * CA: HTTP/2 over TLS, --ca-file, a TLS failure when verifying (expired
  * certificate) and the same site fetched when not verifying, compression,
  * header capture, non-HTML types, many URLs at once, a refused connection, an
- * unresolvable name (only inside the test's own network namespace), and the
- * user agent the sites see.
+ * unresolvable name (only inside the test's own network namespace), the
+ * user agent the sites see, and a request for the headers alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -236,12 +236,51 @@ static void test_user_agent_and_redirect(void **state)
     free(log);
 }
 
+/* A request for the headers alone (the crawl's plain-http probe): the redirect is followed and the final
+ * response's status, headers and URL are kept, its body is not read; the HTTP/2 connection it rode still
+ * serves the next run's transfers. */
+static void test_headers_only(void **state)
+{
+    (void)state;
+    struct cwt__fetch_opts o = {.ca_file = ca.ca_pem, .verify_tls = true, .resolve = resolve, .nresolve = 3,
+                                .allow_private = true};
+    struct cwt__fetcher *f = NULL;
+    struct cwt_err err;
+    assert_int_equal(cwt__fetcher_new(ctx, &o, &f, &err), CWT_OK);
+    char u[2][256];
+    url_of(u[0], sizeof u[0], "http", GOOD, ng.http_port, "/redir");
+    url_of(u[1], sizeof u[1], "https", GOOD, ng.https_port, "/index.html");
+    struct cwt__fetch_req reqs[2] = {{.url = u[0], .headers_only = true}, {.url = u[1], .headers_only = true}};
+    struct cwt__response out[2];
+    assert_int_equal(cwt__fetcher_run(f, reqs, 2, out), CWT_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(out[i].rc, CWT_OK);
+        assert_int_equal(out[i].status, 200);
+        assert_int_equal(out[i].body_len, 0);
+        assert_string_equal(out[i].body, "");
+        assert_true(out[i].truncated);
+        assert_string_equal(out[i].content_type, "text/html");
+        assert_string_equal(cwt__response_header(&out[i], "x-trace"), "Abc");
+    }
+    assert_int_equal(out[0].redirects, 1);
+    assert_non_null(strstr(out[0].final_url, "https://" GOOD));
+    for (int i = 0; i < 2; i++)
+        cwt__response_release(&out[i]);
+    reqs[1].headers_only = false;
+    assert_int_equal(cwt__fetcher_run(f, &reqs[1], 1, out), CWT_OK);
+    assert_int_equal(out[0].rc, CWT_OK);
+    assert_false(out[0].truncated);
+    assert_non_null(strstr(out[0].body, "<title>Good Valves</title>"));
+    cwt__response_release(&out[0]);
+    cwt__fetcher_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_https_h2_ca_file),    cmocka_unit_test(test_tls_failure_and_no_verify),
         cmocka_unit_test(test_many_and_types),      cmocka_unit_test(test_errors_name_the_url),
-        cmocka_unit_test(test_user_agent_and_redirect),
+        cmocka_unit_test(test_user_agent_and_redirect), cmocka_unit_test(test_headers_only),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

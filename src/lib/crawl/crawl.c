@@ -600,7 +600,9 @@ static enum cwt_status round_sitemaps(struct crawler *cr, const struct cwt__craw
         else
             probe = false;
         if (probe)
-            reqs[n++] = (struct cwt__fetch_req){.url = probe_url, .max_bytes = 64 << 10};
+            /* only the status and where the redirects end are judged (sig_tls): the body, most often
+             * the home page again over the https connection, is not read */
+            reqs[n++] = (struct cwt__fetch_req){.url = probe_url, .headers_only = true};
     }
     if (!n)
         goto out;

@@ -36,7 +36,7 @@ struct cwt__crawl {
     size_t robots_rules;   /* rules that apply to cwtap */
     double crawl_delay_s;  /* Crawl-delay honoured (capped), 0 when none */
     size_t sitemap_urls;   /* <loc> entries read from sitemaps */
-    size_t total_bytes;    /* body bytes received (pages, robots.txt, sitemaps, probe) */
+    size_t total_bytes;    /* body bytes received (pages, robots.txt, sitemaps; the probe reads none) */
     unsigned requests;     /* HTTP requests made (retries included) */
     double elapsed_ms;     /* wall time of the crawl by the ctx clock */
 };

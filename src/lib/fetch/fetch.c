@@ -54,6 +54,7 @@ struct xfer {
     struct cwt_buf body;  /* the body as received (still encoded when enc says so) */
     size_t cap;
     bool truncated;
+    bool headers_only;    /* the request's: stop at the first body bytes */
     bool enc_known;       /* enc read from the final response's headers, at its first body bytes */
     enum cwt__encoding enc;
     bool header_overflow;
@@ -166,7 +167,8 @@ static const char *header_find(const struct cwt__header *h, size_t n, const char
 }
 
 /* Receives the body as sent (decoded later: decode.c); stops the transfer at the cap (curl then
- * reports a write error). A coding we did not ask for and cannot read stops it at once. */
+ * reports a write error). A coding we did not ask for and cannot read stops it at once; a request for the
+ * headers alone stops at the first bytes, keeping none. */
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     struct xfer *x = ud;
@@ -177,12 +179,16 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
         /* a stated length within the cap: one allocation instead of doubling (when it lies, the cap
          * still bounds what is kept, and a failed reservation only leaves the doubling) */
         curl_off_t cl = -1;
-        if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK && cl > 0 &&
-            (uint64_t)cl <= x->cap && x->body.len == 0)
+        if (!x->headers_only && curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+            cl > 0 && (uint64_t)cl <= x->cap && x->body.len == 0)
             (void)cwt_buf_reserve(&x->body, (size_t)cl);
     }
     if (x->enc == CWT__ENC_UNSUPPORTED)
         return 0;
+    if (x->headers_only) { /* the final response's headers are in: stop here, as at a cap of 0 */
+        x->truncated = true;
+        return 0;
+    }
     size_t room = x->cap - x->body.len;
     if (n > room) {
         if (room)
@@ -236,6 +242,7 @@ static enum cwt_status setup_easy(struct xfer *x, const struct cwt__fetch_req *r
     x->cap = lim->max_page_bytes;
     if (req->max_bytes && req->max_bytes < x->cap)
         x->cap = req->max_bytes;
+    x->headers_only = req->headers_only;
     cwt_buf_init(&x->body, x->cap);
     x->timeout_ms = lim->timeout_ms;
     if (req->timeout_ms > 0 && req->timeout_ms < x->timeout_ms)

@@ -95,6 +95,9 @@ struct cwt__fetch_req {
     const char *url;
     size_t max_bytes;   /* decoded body bytes; capped by ctx max_page_bytes */
     long timeout_ms;    /* whole transfer; capped by ctx timeout_ms */
+    /* Added by fetch: the body is not wanted (status, headers and final URL are): the transfer stops at
+     * the final response's first body bytes, none kept (body "", truncated set when there was one). */
+    bool headers_only;
 };
 
 /*
