@@ -82,9 +82,30 @@ static char *uri_prepare(const char *href)
     return out ? out : cwt_strdup("");
 }
 
+/* Whether @p href (leading spaces skipped) starts with a scheme other than http and https ("mailto:",
+ * "tel:", "javascript:"): xmlBuildURI keeps a URI with a scheme as written, or fails when it is no URI
+ * (a reference relative to the base cannot have a ':' in its first segment), so it never makes an http(s)
+ * URL of it and cwt__url_resolve() answers CWT_EINVAL without preparing it and asking libxml2. */
+static bool other_scheme(const char *href)
+{
+    while (cwt__is_ws((unsigned char)*href))
+        href++;
+    const char *p = href;
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+        return false;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '+' ||
+           *p == '-' || *p == '.')
+        p++;
+    size_t n = (size_t)(p - href);
+    return *p == ':' && !(n == 4 && strncasecmp(href, "http", 4) == 0) &&
+           !(n == 5 && strncasecmp(href, "https", 5) == 0);
+}
+
 enum cwt_status cwt__url_resolve(const char *base, const char *href, char **out)
 {
     *out = NULL;
+    if (other_scheme(href))
+        return CWT_EINVAL;
     char *h = uri_prepare(href);
     if (!h)
         return CWT_EINVAL;

@@ -44,6 +44,17 @@ static size_t collapse_to(char *dst, const char *s, size_t len, size_t max)
     bool space = false;
     for (size_t i = 0; s && i < len && s[i]; i++) {
         unsigned char c = (unsigned char)s[i];
+        if ((unsigned)(c - 0x21) < 0x5F) { /* a run of printable ASCII: as the general case below, in a loop */
+            if (o + 2 > max)
+                break;
+            if (space)
+                dst[o++] = ' ';
+            space = false;
+            dst[o++] = (char)c;
+            while (i + 1 < len && (unsigned)((unsigned char)s[i + 1] - 0x21) < 0x5F && o + 2 <= max)
+                dst[o++] = s[++i];
+            continue;
+        }
         bool nbsp = c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0;
         if (cwt__is_ws(c) || nbsp) {
             space = o > 0;
@@ -55,8 +66,8 @@ static size_t collapse_to(char *dst, const char *s, size_t len, size_t max)
             break;
         if (space)
             dst[o++] = ' ';
-        memcpy(dst + o, s + i, clen);
-        o += clen;
+        for (size_t k = 0; k < clen; k++)
+            dst[o++] = s[i + k];
         space = false;
         i += clen - 1;
     }
