@@ -59,6 +59,14 @@ static void test_resolve_table(void **state)
         {"https://a.example/", "", NULL},
         {"", "relative.html", NULL},
         {"https://a.example/", "http:///nohost", NULL},
+        /* a scheme other than http(s) is refused before libxml2 is asked (cwt__url_resolve's other_scheme) */
+        {"https://a.example/", " \tTEL:+1 555", NULL},
+        {"https://a.example/", "sms:?&body=S", NULL},
+        {"https://a.example/", "file:///C|/D", NULL},
+        {"https://a.example/", "x-y.z+w:http://b.example/", NULL},
+        {"https://a.example/", "HTTPS://B.example/p", "https://b.example/p"},
+        {"https://a.example/", "Http:p", NULL}, /* libxml2 keeps it as written: no authority */
+        {"https://a.example/x/", "1tel:5", NULL}, /* no scheme, and no first segment with a colon */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *out = NULL;

@@ -15,6 +15,9 @@
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 #include <limits.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "page/page.h"
 #include "page/page_int.h"
@@ -79,9 +82,30 @@ static char *uri_prepare(const char *href)
     return out ? out : cwt_strdup("");
 }
 
+/* Whether @p href (leading spaces skipped) starts with a scheme other than http and https ("mailto:",
+ * "tel:", "javascript:"): xmlBuildURI keeps a URI with a scheme as written, or fails when it is no URI
+ * (a reference relative to the base cannot have a ':' in its first segment), so it never makes an http(s)
+ * URL of it and cwt__url_resolve() answers CWT_EINVAL without preparing it and asking libxml2. */
+static bool other_scheme(const char *href)
+{
+    while (cwt__is_ws((unsigned char)*href))
+        href++;
+    const char *p = href;
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+        return false;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '+' ||
+           *p == '-' || *p == '.')
+        p++;
+    size_t n = (size_t)(p - href);
+    return *p == ':' && !(n == 4 && strncasecmp(href, "http", 4) == 0) &&
+           !(n == 5 && strncasecmp(href, "https", 5) == 0);
+}
+
 enum cwt_status cwt__url_resolve(const char *base, const char *href, char **out)
 {
     *out = NULL;
+    if (other_scheme(href))
+        return CWT_EINVAL;
     char *h = uri_prepare(href);
     if (!h)
         return CWT_EINVAL;
@@ -180,20 +204,45 @@ static enum cwt_status parse_sax(struct cwt__doc *d, const char *html, size_t le
     return rc;
 }
 
+/* Whether the bytes at @p c, a candidate of sdata_likely() ("ms" or "yp"), are in the word itemscope, or
+ * in typeof followed by '='. */
+static bool sdata_at(const char *html, const char *end, const char *c)
+{
+    if (c[0] == 'm')
+        return c - html >= 3 && end - c >= 6 && memcmp(c - 3, "itemscope", 9) == 0;
+    if (c - html < 1 || end - c < 5 || memcmp(c - 1, "typeof", 6) != 0)
+        return false;
+    const char *q = c + 5;
+    while (q < end && cwt__is_ws((unsigned char)*q))
+        q++;
+    return q < end && *q == '=';
+}
+
 /* Whether the page likely has microdata or RDFa (the word itemscope, or typeof followed by '='), which
  * the SAX path would find out only when it meets them and then parse again with the DOM. Only a guess
- * for speed: the SAX path itself decides exactly. */
+ * for speed: the SAX path itself decides exactly. One pass over the page for the two words: the byte
+ * pairs "ms" (iteMScope) and "yp" (tYPeof), sixteen positions at a time with SSE2, are the candidates
+ * sdata_at() checks (a quarter of the time of two memmem() passes). */
 static bool sdata_likely(const char *html, size_t len)
 {
-    if (memmem(html, len, "itemscope", 9))
-        return true;
-    for (const char *p = html, *end = html + len; (p = memmem(p, (size_t)(end - p), "typeof", 6)); p += 6) {
-        const char *q = p + 6;
-        while (q < end && cwt__is_ws((unsigned char)*q))
-            q++;
-        if (q < end && *q == '=')
-            return true;
+    if (!len)
+        return false;
+    const char *p = html, *end = html + len;
+#ifdef __SSE2__
+    const __m128i m = _mm_set1_epi8('m'), s = _mm_set1_epi8('s'), y = _mm_set1_epi8('y'), pe = _mm_set1_epi8('p');
+    for (; end - p >= 17; p += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+        __m128i hit = _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(a, m), _mm_cmpeq_epi8(b, s)),
+                                   _mm_and_si128(_mm_cmpeq_epi8(a, y), _mm_cmpeq_epi8(b, pe)));
+        for (unsigned bits = (unsigned)_mm_movemask_epi8(hit); bits; bits &= bits - 1)
+            if (sdata_at(html, end, p + __builtin_ctz(bits)))
+                return true;
     }
+#endif
+    for (; end - p >= 2; p++)
+        if (((p[0] == 'm' && p[1] == 's') || (p[0] == 'y' && p[1] == 'p')) && sdata_at(html, end, p))
+            return true;
     return false;
 }
 

@@ -23,11 +23,13 @@ struct cwt__page_priv {
 /* Builds the structured-data graph of @p doc into its priv (called by cwt__doc_parse). */
 enum cwt_status cwt__sdata_build(struct cwt__doc *doc);
 
-/* Whether the name @p a (an element's or attribute's, may be NULL) is @p b, ASCII case-insensitively; the
- * first byte is compared inline, so most mismatches cost no call. */
+/* Whether the name @p a (an element's or attribute's, may be NULL) is @p b (not empty), ASCII
+ * case-insensitively; the first two bytes are compared inline, so most mismatches cost no call ("href" is
+ * not "hidden", "src" not "style"). */
 static inline bool cwt__name_eq(const unsigned char *a, const char *b)
 {
-    return a && (((unsigned)a[0] | 0x20) == ((unsigned)(unsigned char)b[0] | 0x20)) &&
+    return a && a[0] && (((unsigned)a[0] | 0x20) == ((unsigned)(unsigned char)b[0] | 0x20)) &&
+           (((unsigned)a[1] | 0x20) == ((unsigned)(unsigned char)b[1] | 0x20)) &&
            strcasecmp((const char *)a, b) == 0;
 }
 

@@ -74,7 +74,7 @@ static void capture_failed(struct sax *s)
 static void run_flush(struct sax *s)
 {
     if (s->run.len)
-        cwt__walk_text(s->w, s->run.data);
+        cwt__walk_text(s->w, s->run.data, s->run.len);
     cwt_buf_reset(&s->run);
 }
 

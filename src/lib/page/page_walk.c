@@ -44,6 +44,17 @@ static size_t collapse_to(char *dst, const char *s, size_t len, size_t max)
     bool space = false;
     for (size_t i = 0; s && i < len && s[i]; i++) {
         unsigned char c = (unsigned char)s[i];
+        if ((unsigned)(c - 0x21) < 0x5F) { /* a run of printable ASCII: as the general case below, in a loop */
+            if (o + 2 > max)
+                break;
+            if (space)
+                dst[o++] = ' ';
+            space = false;
+            dst[o++] = (char)c;
+            while (i + 1 < len && (unsigned)((unsigned char)s[i + 1] - 0x21) < 0x5F && o + 2 <= max)
+                dst[o++] = s[++i];
+            continue;
+        }
         bool nbsp = c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0;
         if (cwt__is_ws(c) || nbsp) {
             space = o > 0;
@@ -55,8 +66,8 @@ static size_t collapse_to(char *dst, const char *s, size_t len, size_t max)
             break;
         if (space)
             dst[o++] = ' ';
-        memcpy(dst + o, s + i, clen);
-        o += clen;
+        for (size_t k = 0; k < clen; k++)
+            dst[o++] = s[i + k];
         space = false;
         i += clen - 1;
     }
@@ -496,40 +507,54 @@ static bool is_jsonld(struct cwt__walk *w, const struct cwt__el *el)
 static const unsigned char text_class[256] = {[0] = 3, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
                                               ['\f'] = 1, ['\v'] = 1, [0xC2] = 2};
 
-/* Adds the NUL-terminated text @p s to the visible text, whitespace collapsed. The room it may need (all
- * of it and one separator, within the cap) is made once and the words are written in place. */
-void cwt__walk_text(struct cwt__walk *w, const char *s)
+/* The first byte after the spaces (and U+00A0) at @p p. */
+static inline const unsigned char *skip_spaces(const unsigned char *p)
 {
-    if (w->in_head)
+    for (;;) {
+        unsigned k = text_class[*p];
+        if (k == 1)
+            p++;
+        else if (k == 2 && p[1] == 0xA0)
+            p += 2;
+        else
+            return p;
+    }
+}
+
+/* Adds the text @p s (NUL-terminated, at most @p n bytes before the NUL) to the visible text, whitespace
+ * collapsed. A node of spaces only (indentation, most of a page's text nodes) only owes a separator; else
+ * the room it may need (all of it and one separator, within the cap) is made once and the words are
+ * written in place. The separator owed is kept in a local: the writes through the buffer would otherwise
+ * reload it from the walk at every byte. */
+void cwt__walk_text(struct cwt__walk *w, const char *s, size_t n)
+{
+    if (w->in_head || w->text_full) /* once full, nothing is written: what is owed no longer matters */
         return;
+    const unsigned char *p = skip_spaces((const unsigned char *)s);
+    int pending = w->pending;
+    if (p != (const unsigned char *)s && pending < 1)
+        pending = 1;
+    if (!*p) {
+        w->pending = pending;
+        return;
+    }
     struct cwt_buf *b = &w->text;
-    size_t n = strlen(s);
+    n -= CWT_MIN(n, (size_t)(p - (const unsigned char *)s));
     if (cwt_buf_reserve(b, CWT_MIN(n + 1, b->max - b->len))) {
         w->text_full = true;
         return;
     }
     char *d = b->data;
     size_t len = b->len, max = b->max;
-    for (const unsigned char *p = (const unsigned char *)s;;) {
-        unsigned k = text_class[*p];
-        if (k == 3)
-            break;
-        if (k == 1 || (k == 2 && p[1] == 0xA0)) {
-            if (w->pending < 1)
-                w->pending = 1;
-            p += k;
-            continue;
-        }
-        if (w->text_full)
-            break;
-        if (w->pending && len > 0) {
+    while (*p) { /* at a word */
+        if (pending && len > 0) {
             if (len + 1 > max) {
                 w->text_full = true;
                 break;
             }
-            d[len++] = w->pending == 2 ? '\n' : ' ';
+            d[len++] = pending == 2 ? '\n' : ' ';
         }
-        w->pending = 0;
+        pending = 0;
         /* the run of bytes up to the next space (or 0xC2) goes in at once */
         const unsigned char *q = p + 1;
         while (!text_class[*q])
@@ -541,8 +566,11 @@ void cwt__walk_text(struct cwt__walk *w, const char *s)
         }
         memcpy(d + len, p, m);
         len += m;
-        p = q;
+        p = skip_spaces(q);
+        if (p != q)
+            pending = 1;
     }
+    w->pending = pending;
     b->len = len;
     d[len] = '\0';
 }
@@ -807,7 +835,7 @@ static bool enter(struct cwt__walk *w, xmlNodePtr n)
 {
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
         if (n->content && !w->in_head)
-            cwt__walk_text(w, (const char *)n->content);
+            cwt__walk_text(w, (const char *)n->content, strlen((const char *)n->content));
         return false;
     }
     if (n->type != XML_ELEMENT_NODE)

@@ -70,8 +70,8 @@ void cwt__walk_free_strings(void *strings);
 bool cwt__walk_enter(struct cwt__walk *w, const struct cwt__el *el, const void **leave_td);
 /* Handles leaving element @p id (entered and descended into), @p td from cwt__walk_enter(). */
 void cwt__walk_leave(struct cwt__walk *w, const void *td, uintptr_t id);
-/* Adds a text node's content (NUL-terminated) to the visible text. */
-void cwt__walk_text(struct cwt__walk *w, const char *s);
+/* Adds a text node's content (NUL-terminated, @p n bytes or fewer before the NUL) to the visible text. */
+void cwt__walk_text(struct cwt__walk *w, const char *s, size_t n);
 /* The content (all the text of the subtree) of an element cwt__walk_enter() asked it for. */
 void cwt__walk_title(struct cwt__walk *w, const char *s, size_t len);
 void cwt__walk_jsonld(struct cwt__walk *w, const char *s, size_t len);

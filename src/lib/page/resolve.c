@@ -27,6 +27,15 @@ static bool path_char(unsigned char c)
     return is_alnum(c) || c == '-' || c == '_' || c == '~' || c == '/' || c == '.';
 }
 
+/* Bytes besides letters and digits: QUERY in a query or fragment, PATH in an absolute URL's path (a table
+ * rather than a strchr() call per byte; the NUL, which strchr() would find, never reaches them). */
+enum { QUERY = 1, PATH = 2 };
+static const unsigned char url_class[256] = {
+    ['-'] = QUERY | PATH, ['_'] = QUERY | PATH, ['~'] = QUERY | PATH, ['.'] = QUERY | PATH, ['/'] = QUERY | PATH,
+    ['?'] = QUERY, ['='] = QUERY | PATH, ['&'] = QUERY | PATH, [';'] = QUERY | PATH, [':'] = QUERY | PATH,
+    ['@'] = QUERY | PATH, ['+'] = QUERY | PATH, [','] = QUERY | PATH, ['$'] = QUERY | PATH,
+};
+
 /* Query or fragment bytes kept as written (a '%' only before two hex digits). */
 static bool query_ok(const char *s, size_t len)
 {
@@ -38,7 +47,7 @@ static bool query_ok(const char *s, size_t len)
             if (!is_hex((unsigned char)s[i + 1]) || !is_hex((unsigned char)s[i + 2]))
                 return false;
             i += 2;
-        } else if (!is_alnum(c) && !strchr("-_~./?=&;:@+,$", c)) {
+        } else if (!is_alnum(c) && !(url_class[c] & QUERY)) {
             return false;
         }
     }
@@ -125,7 +134,7 @@ static size_t absolute_kept(const char *s, size_t len, size_t auth)
     if (!split_rest(s + auth, len - auth, &plen, &q, &qlen))
         return 0;
     for (size_t i = auth; i < auth + plen; i++)
-        if (!path_char((unsigned char)s[i]) && !strchr(";=+$,&@:", s[i]))
+        if (!is_alnum((unsigned char)s[i]) && !(url_class[(unsigned char)s[i]] & PATH))
             return 0;
     return auth + plen + qlen;
 }
