@@ -251,6 +251,69 @@ static void test_bodies_and_hosts(void **state)
     assert_int_equal(cwt__bodies_scan("tested by Intertek and BV", 25, 8, NULL, NULL), 1);
 }
 
+/* cwt__url_host() as it was before cwt__url_host_n() (byte by byte, the authority read twice): the reference. */
+static bool url_host_ref(const char *url, char *out, size_t outsz)
+{
+    if (!url || outsz < 2)
+        return false;
+    const char *p = NULL;
+    if (strncmp(url, "https://", 8) == 0)
+        p = url + 8;
+    else if (strncmp(url, "http://", 7) == 0)
+        p = url + 7;
+    else if (strncmp(url, "//", 2) == 0)
+        p = url + 2;
+    if (!p)
+        return false;
+    const char *at = NULL;
+    for (const char *q = p; *q && *q != '/' && *q != '?' && *q != '#'; q++)
+        if (*q == '@')
+            at = q;
+    if (at)
+        p = at + 1;
+    size_t n = 0;
+    for (; p[n] && p[n] != '/' && p[n] != ':' && p[n] != '?' && p[n] != '#'; n++)
+        if (n + 1 >= outsz)
+            return false;
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+    out[n] = '\0';
+    return true;
+}
+
+/* cwt__url_host_n() against the reference on every prefix, authority and end, in buffers of every size. */
+static void test_url_host_reference(void **state)
+{
+    (void)state;
+    static const char *const pre[] = {"https://", "http://", "//", "HTTPS://", "htt", "http:/", "https:/", "ftp://",
+                                      "", "h", "https", "mailto:"};
+    static const char *const auth[] = {"", "www.SGS.com", "a", "u:p@Host.Example", "@x", "a@b@c.d", "x:8080",
+                                       ":80", "u@:1", "user@", "h\xc3\xa9.example", "a.b.c.d.e.f.g.h.i.j.k"};
+    static const char *const end[] = {"", "/", "/p?q#f", "?q", "#f", ":443/x", "/a@b:c", "@y/z"};
+    size_t checked = 0;
+    for (size_t a = 0; a < CWT_ARRAY_LEN(pre); a++)
+        for (size_t b = 0; b < CWT_ARRAY_LEN(auth); b++)
+            for (size_t c = 0; c < CWT_ARRAY_LEN(end); c++)
+                for (size_t sz = 0; sz <= 24; sz++) {
+                    char url[128], got[32], want[32];
+                    snprintf(url, sizeof url, "%s%s%s", pre[a], auth[b], end[c]);
+                    memset(got, 'G', sizeof got);
+                    memset(want, 'W', sizeof want);
+                    bool w = url_host_ref(url, want, sz);
+                    size_t n = cwt__url_host_n(url, got, sz);
+                    if (w != (n != 0) || (w && (strcmp(got, want) != 0 || n != strlen(want))))
+                        fail_msg("host of '%s' in %zu bytes: '%s' (%zu), want '%s'", url, sz, n ? got : "-", n,
+                                 w ? want : "-");
+                    if (w != cwt__url_host(url, got, sz))
+                        fail_msg("cwt__url_host of '%s' in %zu bytes", url, sz);
+                    checked += w;
+                }
+    assert_true(checked > 1000);
+    assert_false(cwt__url_host_n(NULL, (char[8]){0}, 8));
+}
+
 struct got {
     char s[200];
 };
@@ -495,7 +558,7 @@ static void test_bodies_filtered(void **state)
  * in groups sharing one, on texts made of pieces of the needles and on the fixture pages. */
 static const char *const raw_needles[] = {"embed.tawk.to", "static.zdassets.com", "widget.intercom.io",
                                           "cdn.livechatinc.com", "client.crisp.chat", "wchat.freshchat.com",
-                                          "WeChat ID", "微信", "abab", "aab", NULL};
+                                          "WeChat ID", "微信", "code.tidio.co", "js.hs-scripts.com", "abab", "aab", NULL};
 
 static void strstr_same(const char *s)
 {
@@ -550,6 +613,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gtin),
         cmocka_unit_test(test_bodies_and_hosts),
+        cmocka_unit_test(test_url_host_reference),
         cmocka_unit_test(test_mss_labels_dates),
         cmocka_unit_test(test_signal_cases),
         cmocka_unit_test(test_real_pages),

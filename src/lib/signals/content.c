@@ -90,35 +90,39 @@ static const struct cwt__body bodies[] = {
      A("stc.group")},
 };
 
-bool cwt__url_host(const char *url, char *out, size_t outsz)
+size_t cwt__url_host_n(const char *url, char *out, size_t outsz)
 {
     if (!url || outsz < 2)
-        return false;
-    const char *p = NULL;
-    if (strncmp(url, "https://", 8) == 0)
+        return 0;
+    const char *p; /* (each test stops at a NUL, so no byte past the string is read) */
+    if (url[0] == 'h' && url[1] == 't' && url[2] == 't' && url[3] == 'p' && url[4] == 's' && url[5] == ':' &&
+        url[6] == '/' && url[7] == '/')
         p = url + 8;
-    else if (strncmp(url, "http://", 7) == 0)
+    else if (url[0] == 'h' && url[1] == 't' && url[2] == 't' && url[3] == 'p' && url[4] == ':' && url[5] == '/' &&
+             url[6] == '/')
         p = url + 7;
-    else if (strncmp(url, "//", 2) == 0)
+    else if (url[0] == '/' && url[1] == '/')
         p = url + 2;
-    if (!p)
-        return false;
-    const char *at = NULL;
-    for (const char *q = p; *q && *q != '/' && *q != '?' && *q != '#'; q++)
-        if (*q == '@')
-            at = q;
-    if (at)
-        p = at + 1;
-    size_t n = 0;
-    for (; p[n] && p[n] != '/' && p[n] != ':' && p[n] != '?' && p[n] != '#'; n++)
-        if (n + 1 >= outsz)
-            return false;
-    if (n == 0)
-        return false;
+    else
+        return 0;
+    /* the authority ends at the path, query or fragment; the host follows its last '@' and ends at a ':' */
+    size_t end = strcspn(p, "/?#");
+    const char *at = memrchr(p, '@', end);
+    const char *h = at ? at + 1 : p;
+    size_t rest = end - (size_t)(h - p);
+    const char *colon = memchr(h, ':', rest);
+    size_t n = colon ? (size_t)(colon - h) : rest;
+    if (n == 0 || n >= outsz)
+        return 0;
     for (size_t i = 0; i < n; i++)
-        out[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+        out[i] = (char)(h[i] >= 'A' && h[i] <= 'Z' ? h[i] - 'A' + 'a' : h[i]);
     out[n] = '\0';
-    return true;
+    return n;
+}
+
+bool cwt__url_host(const char *url, char *out, size_t outsz)
+{
+    return cwt__url_host_n(url, out, outsz) != 0;
 }
 
 static const struct cwt__body *body_by_host(const char *host, size_t hl)
@@ -137,12 +141,14 @@ static const struct cwt__body *body_by_host(const char *host, size_t hl)
 
 const struct cwt__body *cwt__body_by_host(const char *host)
 {
+    return host ? cwt__body_by_host_n(host, strlen(host)) : NULL;
+}
+
+const struct cwt__body *cwt__body_by_host_n(const char *host, size_t hl)
+{
     /* the last answer of this thread: a page's links mostly name one host */
     static _Thread_local char last[256];
     static _Thread_local const struct cwt__body *last_body;
-    if (!host)
-        return NULL;
-    size_t hl = strlen(host);
     if (hl < sizeof last && memcmp(host, last, hl + 1) == 0)
         return last_body;
     const struct cwt__body *b = body_by_host(host, hl);

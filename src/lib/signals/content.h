@@ -43,10 +43,14 @@ struct cwt__body_hit {
 
 /* The body whose own domain is @p host or a parent of it ("www.sgs.com" -> SGS); NULL if none. */
 const struct cwt__body *cwt__body_by_host(const char *host);
+/* cwt__body_by_host() of a host of @p hl bytes (as cwt__url_host_n() returns it). */
+const struct cwt__body *cwt__body_by_host_n(const char *host, size_t hl);
 /* The body whose id or one of whose names equals @p name (case-insensitive); NULL if none. */
 const struct cwt__body *cwt__body_by_name(const char *name);
 /* The host part of an http(s) URL, lowercase, into @p out; false if not a URL. */
 bool cwt__url_host(const char *url, char *out, size_t outsz);
+/* cwt__url_host() returning the host's length, 0 if not a URL (or the host does not fit @p outsz). */
+size_t cwt__url_host_n(const char *url, char *out, size_t outsz);
 /* Bodies named in @p text, in text order; as cwt__marks_scan(). */
 size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
                         bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud);

@@ -48,7 +48,7 @@ static const struct {
     {CH_CHAT, "js.hs-scripts.com", false, 3, "hs-scripts.com"},
     {CH_CHAT, "client.crisp.chat", false, 13, "chat"},
     {CH_CHAT, "wchat.freshchat.com", false, 11, "chat"},
-    {CH_CHAT, "code.tidio.co", false, 5, "tidio.co"},
+    {CH_CHAT, "code.tidio.co", false, 4, ".tidio.co"},
     {CH_WECHAT, "WeChat ID", false, 1, "eChat ID"},
     {CH_WECHAT, "微信", false, 0, "微信"},
 };
@@ -159,9 +159,10 @@ static uint32_t raw_patterns(const char *body)
     return found;
 }
 
+/* @p s starts with @p p (lowercase ASCII), in any case; the first byte, folded, rules most links out */
 static bool prefix_ci(const char *s, const char *p)
 {
-    return s && strncasecmp(s, p, strlen(p)) == 0;
+    return s && ((unsigned char)s[0] | 0x20) == (unsigned char)p[0] && strncasecmp(s, p, strlen(p)) == 0;
 }
 
 /* Declared service hours: a ContactPoint hoursAvailable, or a time range in the text. */
