@@ -554,32 +554,33 @@ static void test_bodies_filtered(void **state)
     assert_true(h_each_file(globs, bodies_same_page, NULL) >= 10);
 }
 
-/* cwt__strstr_group() says what strstr() says of each needle: with each needle's every anchor, alone and
- * in groups sharing one, on texts made of pieces of the needles and on the fixture pages. */
+/* cwt__needles_in() says what strstr() says of each needle: each needle alone from its every pair,
+ * the service signal's set (its pairs) in one pass, and overlapping needles sharing a pair, on texts
+ * made of pieces of the needles and on the fixture pages. */
 static const char *const raw_needles[] = {"embed.tawk.to", "static.zdassets.com", "widget.intercom.io",
-                                          "cdn.livechatinc.com", "client.crisp.chat", "wchat.freshchat.com",
-                                          "WeChat ID", "微信", "code.tidio.co", "js.hs-scripts.com", "abab", "aab", NULL};
+                                          "cdn.livechatinc.com", "js.hs-scripts.com", "client.crisp.chat",
+                                          "wchat.freshchat.com", "code.tidio.co", "WeChat ID", "微信", "abab", "aab",
+                                          "Ab", NULL};
+static const unsigned char raw_at[] = {8, 7, 2, 3, 3, 11, 0, 4, 0, 4, 2, 1, 0};
 
 static void strstr_same(const char *s)
 {
-    for (const char *const *n = raw_needles; *n; n++)
-        for (size_t a = 0; a < strlen(*n); a++) {
+    uint32_t want = 0;
+    size_t n = 0;
+    for (const char *const *nd = raw_needles; *nd; nd++, n++) {
+        want |= (uint32_t)(strstr(s, *nd) != NULL) << n;
+        for (size_t a = 0; a + 2 <= strlen(*nd); a++) {
             const unsigned char at = (unsigned char)a;
-            if ((cwt__strstr_group(s, *n + a, n, &at, 1) == 1) != (strstr(s, *n) != NULL))
-                fail_msg("'%s' from byte %zu: %d, strstr %d", *n, a, !(strstr(s, *n) != NULL), strstr(s, *n) != NULL);
+            struct cwt__needles one;
+            cwt__needles_init(&one, nd, &at, 1);
+            if ((cwt__needles_in(&one, s) == 1) != (strstr(s, *nd) != NULL))
+                fail_msg("'%s' from byte %zu: %d, strstr %d", *nd, a, !(strstr(s, *nd) != NULL), strstr(s, *nd) != NULL);
         }
-    /* the three needles holding "chat" in one pass (at their last "chat"), and "ab" in two of them */
-    static const char *const chats[] = {"cdn.livechatinc.com", "client.crisp.chat", "wchat.freshchat.com"};
-    static const unsigned char chat_at[] = {8, 13, 11};
-    static const char *const abs[] = {"abab", "aab"};
-    static const unsigned char ab_at[] = {2, 1};
-    uint32_t want = 0, want_ab = 0;
-    for (size_t k = 0; k < 3; k++)
-        want |= (uint32_t)(strstr(s, chats[k]) != NULL) << k;
-    for (size_t k = 0; k < 2; k++)
-        want_ab |= (uint32_t)(strstr(s, abs[k]) != NULL) << k;
-    assert_int_equal(cwt__strstr_group(s, "chat", chats, chat_at, 3), want);
-    assert_int_equal(cwt__strstr_group(s, "ab", abs, ab_at, 2), want_ab);
+    }
+    static struct cwt__needles all;
+    if (!all.n)
+        cwt__needles_init(&all, raw_needles, raw_at, n);
+    assert_int_equal(cwt__needles_in(&all, s), want);
 }
 
 static void strstr_same_round(const char *t, size_t len, const char *what)
@@ -597,12 +598,12 @@ static void strstr_same_page(const char *path, const char *s, size_t len, void *
     strstr_same(s); /* (h_each_file's data is NUL-terminated) */
 }
 
-static void test_strstr_group(void **state)
+static void test_needles(void **state)
 {
     (void)state;
     static const char *const pieces[] = {"a", "b", "ab", "zdassets", "static.", ".com", "wk.to", "embed.ta",
                                          "We", "Chat ID", "微", "信", "x", "chat", "cdn.live", "inc", "client.crisp.",
-                                         "wchat.fresh", "w"};
+                                         "wchat.fresh", "w", "code.tidio.co", ".tidio", "js.hs-", "AB", "aB"};
     h_pieces_rounds(pieces, sizeof pieces / sizeof pieces[0], 3, 2000, 127, strstr_same_round);
     static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html", NULL};
     assert_true(h_each_file(globs, strstr_same_page, NULL) >= 10);
@@ -617,7 +618,7 @@ int main(void)
         cmocka_unit_test(test_mss_labels_dates),
         cmocka_unit_test(test_signal_cases),
         cmocka_unit_test(test_real_pages),
-        cmocka_unit_test(test_strstr_group),
+        cmocka_unit_test(test_needles),
         cmocka_unit_test(test_bodies_filtered),
         cmocka_unit_test(test_site_sdata_find),
     };

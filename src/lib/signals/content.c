@@ -788,15 +788,37 @@ size_t cwt__site_sdata_find(const struct cwt__site *site, const struct cwt__doc 
     return cwt__sdata_find(cwt__sdata_items(doc), type, found, max);
 }
 
-uint32_t cwt__strstr_group(const char *s, const char *anchor, const char *const *needles, const unsigned char *at,
-                            size_t n)
+void cwt__needles_init(struct cwt__needles *nd, const char *const *needles, const unsigned char *at, size_t n)
 {
-    uint32_t all = n >= 32 ? UINT32_MAX : (1u << n) - 1, found = 0;
-    for (const char *p = s; found != all && (p = strstr(p, anchor)) != NULL; p++)
-        for (size_t k = 0; k < n && k < 32; k++)
-            if (!(found >> k & 1) && (size_t)(p - s) >= at[k] &&
-                strncmp(p - at[k], needles[k], strlen(needles[k])) == 0) /* (stops at the text's end) */
-                found |= 1u << k;
+    memset(nd, 0, sizeof *nd);
+    nd->n = CWT_MIN(n, (size_t)32);
+    for (size_t k = 0; k < nd->n; k++) {
+        assert(strlen(needles[k]) >= (size_t)at[k] + 2);
+        nd->needle[k] = needles[k];
+        nd->len[k] = strlen(needles[k]);
+        nd->at[k] = at[k];
+        cwt__bigrams_add(&nd->pairs, needles[k] + at[k]);
+    }
+}
+
+uint32_t cwt__needles_in(const struct cwt__needles *nd, const char *s)
+{
+    uint32_t all = nd->n >= 32 ? UINT32_MAX : (1u << nd->n) - 1, found = 0;
+    size_t len = strlen(s); /* (as strstr, nothing past the first NUL) */
+    struct cwt__bigrams_cur cur;
+    cwt__bigrams_cur_init(&cur, &nd->pairs, s, len);
+    for (size_t i = 0; i < len && found != all; i++) {
+        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
+            break;
+        for (size_t k = 0; k < nd->n; k++) {
+            size_t a = nd->at[k];
+            /* (s[i + 1] is at most the terminating NUL, which no needle's byte is) */
+            if ((found >> k & 1) || i < a || s[i] != nd->needle[k][a] || s[i + 1] != nd->needle[k][a + 1] ||
+                i - a + nd->len[k] > len || memcmp(s + i - a, nd->needle[k], nd->len[k]) != 0)
+                continue;
+            found |= 1u << k;
+        }
+    }
     return found;
 }
 
