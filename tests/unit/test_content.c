@@ -243,6 +243,28 @@ static void test_bodies_and_hosts(void **state)
         if (rows[i].body ? !b || strcmp(b->id, rows[i].body) != 0 : b != NULL)
             fail_msg("host of '%s'", rows[i].url);
     }
+    /* every body's every domain, as the host, under a subdomain, and spoilt at either end */
+    static const char *const domains[] = {"sgs.com", "sgs.com.cn", "sgsgroup.com.cn", "intertek.com.cn", "tuvsud.cn",
+                                          "tuv.com", "certipedia.com", "tuev-nord.de", "bureauveritas.com.cn",
+                                          "ul.com", "ulprospector.com", "cti-cert.com", "cqc.com.cn", "sirim-qas.com.my",
+                                          "stc.group", "dnv.com", "com", "m", ""};
+    static const char *const want[] = {"sgs", "sgs", "sgs", "intertek", "tuv_sud", "tuv_rheinland", "tuv_rheinland",
+                                       "tuv_nord", "bv", "ul", "ul", "cti", "cqc", "sirim_qas", "stc", "dnv", NULL,
+                                       NULL, NULL};
+    for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++) {
+        static const char *const pre[] = {"", "www.", "a.b.", "x", "", ""}, *const post[] = {"", "", "", "", "x", ".evil.example"};
+        for (size_t f = 0; f < sizeof pre / sizeof pre[0]; f++) {
+            char host[96];
+            snprintf(host, sizeof host, "%s%s%s", pre[f], domains[i], post[f]);
+            const struct cwt__body *b = cwt__body_by_host(host);
+            const char *w = f < 3 ? want[i] : NULL;
+            if (f == 3 && strcmp(domains[i], "sgs.com") == 0)
+                w = NULL; /* "xsgs.com" */
+            if (w ? !b || strcmp(b->id, w) != 0 : b != NULL)
+                fail_msg("body of host '%s': %s, want %s", host, b ? b->id : "none", w ? w : "none");
+            assert_ptr_equal(cwt__body_by_host_n(host, strlen(host)), b);
+        }
+    }
     assert_string_equal(cwt__body_by_name("TÜV SÜD Product Service")->id, "tuv_sud");
     assert_string_equal(cwt__body_by_name("Intertek Testing Services")->id, "intertek");
     assert_null(cwt__body_by_name("Acme Labs"));

@@ -125,16 +125,37 @@ bool cwt__url_host(const char *url, char *out, size_t outsz)
     return cwt__url_host_n(url, out, outsz) != 0;
 }
 
+/* The bodies' domains in one table with their lengths, in the order of bodies[]; built once. */
+#define BODY_DOMAINS_MAX 64
+struct body_domain {
+    const char *d;
+    size_t len;
+    const struct cwt__body *body;
+};
+static struct body_domain body_domains[BODY_DOMAINS_MAX];
+static size_t nbody_domains;
+static pthread_once_t body_domains_once = PTHREAD_ONCE_INIT;
+
+static void body_domains_build(void)
+{
+    for (size_t i = 0; i < CWT_ARRAY_LEN(bodies); i++)
+        for (const char *const *d = bodies[i].domains; *d; d++) {
+            assert(nbody_domains < BODY_DOMAINS_MAX);
+            if (nbody_domains < BODY_DOMAINS_MAX)
+                body_domains[nbody_domains++] = (struct body_domain){*d, strlen(*d), &bodies[i]};
+        }
+}
+
 static const struct cwt__body *body_by_host(const char *host, size_t hl)
 {
-    for (size_t i = 0; i < CWT_ARRAY_LEN(bodies); i++) {
-        for (const char *const *d = bodies[i].domains; *d; d++) {
-            size_t dl = strlen(*d);
-            if (hl == dl && strcmp(host, *d) == 0)
-                return &bodies[i];
-            if (hl > dl && host[hl - dl - 1] == '.' && strcmp(host + hl - dl, *d) == 0)
-                return &bodies[i];
-        }
+    pthread_once(&body_domains_once, body_domains_build);
+    for (size_t i = 0; i < nbody_domains && hl; i++) {
+        const char *d = body_domains[i].d;
+        size_t dl = body_domains[i].len;
+        if (hl < dl || host[hl - 1] != d[dl - 1]) /* (the last byte rejects most: "m" of .com, "n" of .cn) */
+            continue;
+        if (hl == dl ? memcmp(host, d, dl) == 0 : (host[hl - dl - 1] == '.' && memcmp(host + hl - dl, d, dl) == 0))
+            return body_domains[i].body;
     }
     return NULL;
 }
