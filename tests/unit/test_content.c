@@ -243,12 +243,97 @@ static void test_bodies_and_hosts(void **state)
         if (rows[i].body ? !b || strcmp(b->id, rows[i].body) != 0 : b != NULL)
             fail_msg("host of '%s'", rows[i].url);
     }
+    /* every body's every domain, as the host, under a subdomain, and spoilt at either end */
+    static const char *const domains[] = {"sgs.com", "sgs.com.cn", "sgsgroup.com.cn", "intertek.com.cn", "tuvsud.cn",
+                                          "tuv.com", "certipedia.com", "tuev-nord.de", "bureauveritas.com.cn",
+                                          "ul.com", "ulprospector.com", "cti-cert.com", "cqc.com.cn", "sirim-qas.com.my",
+                                          "stc.group", "dnv.com", "com", "m", ""};
+    static const char *const want[] = {"sgs", "sgs", "sgs", "intertek", "tuv_sud", "tuv_rheinland", "tuv_rheinland",
+                                       "tuv_nord", "bv", "ul", "ul", "cti", "cqc", "sirim_qas", "stc", "dnv", NULL,
+                                       NULL, NULL};
+    for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++) {
+        static const char *const pre[] = {"", "www.", "a.b.", "x", "", ""}, *const post[] = {"", "", "", "", "x", ".evil.example"};
+        for (size_t f = 0; f < sizeof pre / sizeof pre[0]; f++) {
+            char host[96];
+            snprintf(host, sizeof host, "%s%s%s", pre[f], domains[i], post[f]);
+            const struct cwt__body *b = cwt__body_by_host(host);
+            const char *w = f < 3 ? want[i] : NULL;
+            if (f == 3 && strcmp(domains[i], "sgs.com") == 0)
+                w = NULL; /* "xsgs.com" */
+            if (w ? !b || strcmp(b->id, w) != 0 : b != NULL)
+                fail_msg("body of host '%s': %s, want %s", host, b ? b->id : "none", w ? w : "none");
+            assert_ptr_equal(cwt__body_by_host_n(host, strlen(host)), b);
+        }
+    }
     assert_string_equal(cwt__body_by_name("TÜV SÜD Product Service")->id, "tuv_sud");
     assert_string_equal(cwt__body_by_name("Intertek Testing Services")->id, "intertek");
     assert_null(cwt__body_by_name("Acme Labs"));
     assert_null(cwt__body_by_name("Installation and operating instructions (PDF)")); /* not CTI */
     assert_string_equal(cwt__body_by_name("tested by CTI Shenzhen")->id, "cti");
     assert_int_equal(cwt__bodies_scan("tested by Intertek and BV", 25, 8, NULL, NULL), 1);
+}
+
+/* cwt__url_host() as it was before cwt__url_host_n() (byte by byte, the authority read twice): the reference. */
+static bool url_host_ref(const char *url, char *out, size_t outsz)
+{
+    if (!url || outsz < 2)
+        return false;
+    const char *p = NULL;
+    if (strncmp(url, "https://", 8) == 0)
+        p = url + 8;
+    else if (strncmp(url, "http://", 7) == 0)
+        p = url + 7;
+    else if (strncmp(url, "//", 2) == 0)
+        p = url + 2;
+    if (!p)
+        return false;
+    const char *at = NULL;
+    for (const char *q = p; *q && *q != '/' && *q != '?' && *q != '#'; q++)
+        if (*q == '@')
+            at = q;
+    if (at)
+        p = at + 1;
+    size_t n = 0;
+    for (; p[n] && p[n] != '/' && p[n] != ':' && p[n] != '?' && p[n] != '#'; n++)
+        if (n + 1 >= outsz)
+            return false;
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+    out[n] = '\0';
+    return true;
+}
+
+/* cwt__url_host_n() against the reference on every prefix, authority and end, in buffers of every size. */
+static void test_url_host_reference(void **state)
+{
+    (void)state;
+    static const char *const pre[] = {"https://", "http://", "//", "HTTPS://", "htt", "http:/", "https:/", "ftp://",
+                                      "", "h", "https", "mailto:"};
+    static const char *const auth[] = {"", "www.SGS.com", "a", "u:p@Host.Example", "@x", "a@b@c.d", "x:8080",
+                                       ":80", "u@:1", "user@", "h\xc3\xa9.example", "a.b.c.d.e.f.g.h.i.j.k"};
+    static const char *const end[] = {"", "/", "/p?q#f", "?q", "#f", ":443/x", "/a@b:c", "@y/z"};
+    size_t checked = 0;
+    for (size_t a = 0; a < CWT_ARRAY_LEN(pre); a++)
+        for (size_t b = 0; b < CWT_ARRAY_LEN(auth); b++)
+            for (size_t c = 0; c < CWT_ARRAY_LEN(end); c++)
+                for (size_t sz = 0; sz <= 24; sz++) {
+                    char url[128], got[32], want[32];
+                    snprintf(url, sizeof url, "%s%s%s", pre[a], auth[b], end[c]);
+                    memset(got, 'G', sizeof got);
+                    memset(want, 'W', sizeof want);
+                    bool w = url_host_ref(url, want, sz);
+                    size_t n = cwt__url_host_n(url, got, sz);
+                    if (w != (n != 0) || (w && (strcmp(got, want) != 0 || n != strlen(want))))
+                        fail_msg("host of '%s' in %zu bytes: '%s' (%zu), want '%s'", url, sz, n ? got : "-", n,
+                                 w ? want : "-");
+                    if (w != cwt__url_host(url, got, sz))
+                        fail_msg("cwt__url_host of '%s' in %zu bytes", url, sz);
+                    checked += w;
+                }
+    assert_true(checked > 1000);
+    assert_false(cwt__url_host_n(NULL, (char[8]){0}, 8));
 }
 
 struct got {
@@ -491,32 +576,33 @@ static void test_bodies_filtered(void **state)
     assert_true(h_each_file(globs, bodies_same_page, NULL) >= 10);
 }
 
-/* cwt__strstr_group() says what strstr() says of each needle: with each needle's every anchor, alone and
- * in groups sharing one, on texts made of pieces of the needles and on the fixture pages. */
+/* cwt__needles_in() says what strstr() says of each needle: each needle alone from its every pair,
+ * the service signal's set (its pairs) in one pass, and overlapping needles sharing a pair, on texts
+ * made of pieces of the needles and on the fixture pages. */
 static const char *const raw_needles[] = {"embed.tawk.to", "static.zdassets.com", "widget.intercom.io",
-                                          "cdn.livechatinc.com", "client.crisp.chat", "wchat.freshchat.com",
-                                          "WeChat ID", "微信", "abab", "aab", NULL};
+                                          "cdn.livechatinc.com", "js.hs-scripts.com", "client.crisp.chat",
+                                          "wchat.freshchat.com", "code.tidio.co", "WeChat ID", "微信", "abab", "aab",
+                                          "Ab", NULL};
+static const unsigned char raw_at[] = {8, 7, 2, 3, 3, 11, 0, 4, 0, 4, 2, 1, 0};
 
 static void strstr_same(const char *s)
 {
-    for (const char *const *n = raw_needles; *n; n++)
-        for (size_t a = 0; a < strlen(*n); a++) {
+    uint32_t want = 0;
+    size_t n = 0;
+    for (const char *const *nd = raw_needles; *nd; nd++, n++) {
+        want |= (uint32_t)(strstr(s, *nd) != NULL) << n;
+        for (size_t a = 0; a + 2 <= strlen(*nd); a++) {
             const unsigned char at = (unsigned char)a;
-            if ((cwt__strstr_group(s, *n + a, n, &at, 1) == 1) != (strstr(s, *n) != NULL))
-                fail_msg("'%s' from byte %zu: %d, strstr %d", *n, a, !(strstr(s, *n) != NULL), strstr(s, *n) != NULL);
+            struct cwt__needles one;
+            cwt__needles_init(&one, nd, &at, 1);
+            if ((cwt__needles_in(&one, s) == 1) != (strstr(s, *nd) != NULL))
+                fail_msg("'%s' from byte %zu: %d, strstr %d", *nd, a, !(strstr(s, *nd) != NULL), strstr(s, *nd) != NULL);
         }
-    /* the three needles holding "chat" in one pass (at their last "chat"), and "ab" in two of them */
-    static const char *const chats[] = {"cdn.livechatinc.com", "client.crisp.chat", "wchat.freshchat.com"};
-    static const unsigned char chat_at[] = {8, 13, 11};
-    static const char *const abs[] = {"abab", "aab"};
-    static const unsigned char ab_at[] = {2, 1};
-    uint32_t want = 0, want_ab = 0;
-    for (size_t k = 0; k < 3; k++)
-        want |= (uint32_t)(strstr(s, chats[k]) != NULL) << k;
-    for (size_t k = 0; k < 2; k++)
-        want_ab |= (uint32_t)(strstr(s, abs[k]) != NULL) << k;
-    assert_int_equal(cwt__strstr_group(s, "chat", chats, chat_at, 3), want);
-    assert_int_equal(cwt__strstr_group(s, "ab", abs, ab_at, 2), want_ab);
+    }
+    static struct cwt__needles all;
+    if (!all.n)
+        cwt__needles_init(&all, raw_needles, raw_at, n);
+    assert_int_equal(cwt__needles_in(&all, s), want);
 }
 
 static void strstr_same_round(const char *t, size_t len, const char *what)
@@ -534,12 +620,12 @@ static void strstr_same_page(const char *path, const char *s, size_t len, void *
     strstr_same(s); /* (h_each_file's data is NUL-terminated) */
 }
 
-static void test_strstr_group(void **state)
+static void test_needles(void **state)
 {
     (void)state;
     static const char *const pieces[] = {"a", "b", "ab", "zdassets", "static.", ".com", "wk.to", "embed.ta",
                                          "We", "Chat ID", "微", "信", "x", "chat", "cdn.live", "inc", "client.crisp.",
-                                         "wchat.fresh", "w"};
+                                         "wchat.fresh", "w", "code.tidio.co", ".tidio", "js.hs-", "AB", "aB"};
     h_pieces_rounds(pieces, sizeof pieces / sizeof pieces[0], 3, 2000, 127, strstr_same_round);
     static const char *const globs[] = {"tests/fixtures/sites/*/*.html", "tests/fixtures/pages/exporter/*.html", NULL};
     assert_true(h_each_file(globs, strstr_same_page, NULL) >= 10);
@@ -550,10 +636,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gtin),
         cmocka_unit_test(test_bodies_and_hosts),
+        cmocka_unit_test(test_url_host_reference),
         cmocka_unit_test(test_mss_labels_dates),
         cmocka_unit_test(test_signal_cases),
         cmocka_unit_test(test_real_pages),
-        cmocka_unit_test(test_strstr_group),
+        cmocka_unit_test(test_needles),
         cmocka_unit_test(test_bodies_filtered),
         cmocka_unit_test(test_site_sdata_find),
     };

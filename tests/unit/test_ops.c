@@ -262,7 +262,7 @@ static void test_service_variants_and_coverage(void **state)
     (void)state;
     static const char *const html[] = {
         "<html lang=\"th\"><body><a href=\"https://line.me/R/ti/p/@shop-th\">LINE</a>"
-        "<script src=\"https://embed.tawk.to/x/default\"></script>"
+        "<script src=\"https://embed.tawk.to/x/default\"></script><script src=\"//code.tidio.co/k.js\"></script>"
         "<a href=\"mailto:help@shop.example.com\">mail</a></body></html>",
         "<html lang=\"en-US\"><body><a href=\"https://wa.me/6612345678\">WhatsApp</a>"
         "<script src=\"https://embed.tawk.to/x/default\"></script>"
@@ -301,9 +301,9 @@ static void test_service_variants_and_coverage(void **state)
         assert_non_null(cov);
         assert_non_null(strstr(cov, "2 of 7 target-market languages served: en, th"));
         json_t *eps = json_object_get(s.detail, "endpoints");
-        /* LINE on the Thai page, WhatsApp on the English one, the tawk.to widget on both, Crisp and
-         * Freshchat (two of the three needles that share a search) on the English one; e-mail is not probed */
-        assert_int_equal(json_array_size(eps), 6);
+        /* LINE and Tidio on the Thai page, WhatsApp on the English one, the tawk.to widget on both, Crisp
+         * and Freshchat (two of the three needles that share a search) on the English one; e-mail is not probed */
+        assert_int_equal(json_array_size(eps), 7);
         size_t i;
         json_t *e;
         int line_th = 0, chat = 0;
@@ -315,7 +315,7 @@ static void test_service_variants_and_coverage(void **state)
             assert_true(strcmp(ch, "e-mail") != 0);
         }
         assert_int_equal(line_th, 1);
-        assert_int_equal(chat, 4);
+        assert_int_equal(chat, 5);
         if (with_probes) {
             assert_string_equal(evidence_of(&s, "channel probes"), "3 of 4 probes answered");
             assert_non_null(strstr(evidence_of(&s, "probes in th"), "2 of 2"));

@@ -90,59 +90,86 @@ static const struct cwt__body bodies[] = {
      A("stc.group")},
 };
 
-bool cwt__url_host(const char *url, char *out, size_t outsz)
+size_t cwt__url_host_n(const char *url, char *out, size_t outsz)
 {
     if (!url || outsz < 2)
-        return false;
-    const char *p = NULL;
-    if (strncmp(url, "https://", 8) == 0)
+        return 0;
+    const char *p; /* (each test stops at a NUL, so no byte past the string is read) */
+    if (url[0] == 'h' && url[1] == 't' && url[2] == 't' && url[3] == 'p' && url[4] == 's' && url[5] == ':' &&
+        url[6] == '/' && url[7] == '/')
         p = url + 8;
-    else if (strncmp(url, "http://", 7) == 0)
+    else if (url[0] == 'h' && url[1] == 't' && url[2] == 't' && url[3] == 'p' && url[4] == ':' && url[5] == '/' &&
+             url[6] == '/')
         p = url + 7;
-    else if (strncmp(url, "//", 2) == 0)
+    else if (url[0] == '/' && url[1] == '/')
         p = url + 2;
-    if (!p)
-        return false;
-    const char *at = NULL;
-    for (const char *q = p; *q && *q != '/' && *q != '?' && *q != '#'; q++)
-        if (*q == '@')
-            at = q;
-    if (at)
-        p = at + 1;
-    size_t n = 0;
-    for (; p[n] && p[n] != '/' && p[n] != ':' && p[n] != '?' && p[n] != '#'; n++)
-        if (n + 1 >= outsz)
-            return false;
-    if (n == 0)
-        return false;
+    else
+        return 0;
+    /* the authority ends at the path, query or fragment; the host follows its last '@' and ends at a ':' */
+    size_t end = strcspn(p, "/?#");
+    const char *at = memrchr(p, '@', end);
+    const char *h = at ? at + 1 : p;
+    size_t rest = end - (size_t)(h - p);
+    const char *colon = memchr(h, ':', rest);
+    size_t n = colon ? (size_t)(colon - h) : rest;
+    if (n == 0 || n >= outsz)
+        return 0;
     for (size_t i = 0; i < n; i++)
-        out[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+        out[i] = (char)(h[i] >= 'A' && h[i] <= 'Z' ? h[i] - 'A' + 'a' : h[i]);
     out[n] = '\0';
-    return true;
+    return n;
+}
+
+bool cwt__url_host(const char *url, char *out, size_t outsz)
+{
+    return cwt__url_host_n(url, out, outsz) != 0;
+}
+
+/* The bodies' domains in one table with their lengths, in the order of bodies[]; built once. */
+#define BODY_DOMAINS_MAX 64
+struct body_domain {
+    const char *d;
+    size_t len;
+    const struct cwt__body *body;
+};
+static struct body_domain body_domains[BODY_DOMAINS_MAX];
+static size_t nbody_domains;
+static pthread_once_t body_domains_once = PTHREAD_ONCE_INIT;
+
+static void body_domains_build(void)
+{
+    for (size_t i = 0; i < CWT_ARRAY_LEN(bodies); i++)
+        for (const char *const *d = bodies[i].domains; *d; d++) {
+            assert(nbody_domains < BODY_DOMAINS_MAX);
+            if (nbody_domains < BODY_DOMAINS_MAX)
+                body_domains[nbody_domains++] = (struct body_domain){*d, strlen(*d), &bodies[i]};
+        }
 }
 
 static const struct cwt__body *body_by_host(const char *host, size_t hl)
 {
-    for (size_t i = 0; i < CWT_ARRAY_LEN(bodies); i++) {
-        for (const char *const *d = bodies[i].domains; *d; d++) {
-            size_t dl = strlen(*d);
-            if (hl == dl && strcmp(host, *d) == 0)
-                return &bodies[i];
-            if (hl > dl && host[hl - dl - 1] == '.' && strcmp(host + hl - dl, *d) == 0)
-                return &bodies[i];
-        }
+    pthread_once(&body_domains_once, body_domains_build);
+    for (size_t i = 0; i < nbody_domains && hl; i++) {
+        const char *d = body_domains[i].d;
+        size_t dl = body_domains[i].len;
+        if (hl < dl || host[hl - 1] != d[dl - 1]) /* (the last byte rejects most: "m" of .com, "n" of .cn) */
+            continue;
+        if (hl == dl ? memcmp(host, d, dl) == 0 : (host[hl - dl - 1] == '.' && memcmp(host + hl - dl, d, dl) == 0))
+            return body_domains[i].body;
     }
     return NULL;
 }
 
 const struct cwt__body *cwt__body_by_host(const char *host)
 {
+    return host ? cwt__body_by_host_n(host, strlen(host)) : NULL;
+}
+
+const struct cwt__body *cwt__body_by_host_n(const char *host, size_t hl)
+{
     /* the last answer of this thread: a page's links mostly name one host */
     static _Thread_local char last[256];
     static _Thread_local const struct cwt__body *last_body;
-    if (!host)
-        return NULL;
-    size_t hl = strlen(host);
     if (hl < sizeof last && memcmp(host, last, hl + 1) == 0)
         return last_body;
     const struct cwt__body *b = body_by_host(host, hl);
@@ -782,15 +809,37 @@ size_t cwt__site_sdata_find(const struct cwt__site *site, const struct cwt__doc 
     return cwt__sdata_find(cwt__sdata_items(doc), type, found, max);
 }
 
-uint32_t cwt__strstr_group(const char *s, const char *anchor, const char *const *needles, const unsigned char *at,
-                            size_t n)
+void cwt__needles_init(struct cwt__needles *nd, const char *const *needles, const unsigned char *at, size_t n)
 {
-    uint32_t all = n >= 32 ? UINT32_MAX : (1u << n) - 1, found = 0;
-    for (const char *p = s; found != all && (p = strstr(p, anchor)) != NULL; p++)
-        for (size_t k = 0; k < n && k < 32; k++)
-            if (!(found >> k & 1) && (size_t)(p - s) >= at[k] &&
-                strncmp(p - at[k], needles[k], strlen(needles[k])) == 0) /* (stops at the text's end) */
-                found |= 1u << k;
+    memset(nd, 0, sizeof *nd);
+    nd->n = CWT_MIN(n, (size_t)32);
+    for (size_t k = 0; k < nd->n; k++) {
+        assert(strlen(needles[k]) >= (size_t)at[k] + 2);
+        nd->needle[k] = needles[k];
+        nd->len[k] = strlen(needles[k]);
+        nd->at[k] = at[k];
+        cwt__bigrams_add(&nd->pairs, needles[k] + at[k]);
+    }
+}
+
+uint32_t cwt__needles_in(const struct cwt__needles *nd, const char *s)
+{
+    uint32_t all = nd->n >= 32 ? UINT32_MAX : (1u << nd->n) - 1, found = 0;
+    size_t len = strlen(s); /* (as strstr, nothing past the first NUL) */
+    struct cwt__bigrams_cur cur;
+    cwt__bigrams_cur_init(&cur, &nd->pairs, s, len);
+    for (size_t i = 0; i < len && found != all; i++) {
+        if ((i = cwt__bigrams_cur_next(&cur, i)) >= len)
+            break;
+        for (size_t k = 0; k < nd->n; k++) {
+            size_t a = nd->at[k];
+            /* (s[i + 1] is at most the terminating NUL, which no needle's byte is) */
+            if ((found >> k & 1) || i < a || s[i] != nd->needle[k][a] || s[i + 1] != nd->needle[k][a + 1] ||
+                i - a + nd->len[k] > len || memcmp(s + i - a, nd->needle[k], nd->len[k]) != 0)
+                continue;
+            found |= 1u << k;
+        }
+    }
     return found;
 }
 

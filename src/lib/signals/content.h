@@ -43,10 +43,14 @@ struct cwt__body_hit {
 
 /* The body whose own domain is @p host or a parent of it ("www.sgs.com" -> SGS); NULL if none. */
 const struct cwt__body *cwt__body_by_host(const char *host);
+/* cwt__body_by_host() of a host of @p hl bytes (as cwt__url_host_n() returns it). */
+const struct cwt__body *cwt__body_by_host_n(const char *host, size_t hl);
 /* The body whose id or one of whose names equals @p name (case-insensitive); NULL if none. */
 const struct cwt__body *cwt__body_by_name(const char *name);
 /* The host part of an http(s) URL, lowercase, into @p out; false if not a URL. */
 bool cwt__url_host(const char *url, char *out, size_t outsz);
+/* cwt__url_host() returning the host's length, 0 if not a URL (or the host does not fit @p outsz). */
+size_t cwt__url_host_n(const char *url, char *out, size_t outsz);
 /* Bodies named in @p text, in text order; as cwt__marks_scan(). */
 size_t cwt__bodies_scan(const char *text, size_t len, size_t max,
                         bool (*fn)(const struct cwt__body_hit *hit, void *ud), void *ud);
@@ -131,14 +135,23 @@ const char *cwt__around(const char *text, size_t len, size_t off, size_t n, size
 /* True when @p s (NUL-terminated; NULL: false) contains any word of @p words (a CWT__KWSET: ASCII
  * case-insensitive), in one pass over @p s. */
 bool cwt__has_any(const char *s, struct cwt__kwset *words);
-/* Which of @p n (at most 32) @p needles occur in NUL-terminated @p s, as strstr() says (bit k: needles[k]):
- * one strstr() pass for @p anchor, which each needle holds at byte at[k], each place found then
- * checked against the needles not found yet. strstr tries every place where the first two bytes it is
- * given occur: an anchor rarer in the text than a needle's first two bytes ("zdassets" in
- * "static.zdassets.com", not "st") leaves it fewer to try, and needles sharing one ("chat") share
- * the pass. */
-uint32_t cwt__strstr_group(const char *s, const char *anchor, const char *const *needles, const unsigned char *at,
-                           size_t n);
+/*
+ * Which of at most 32 needles occur in a NUL-terminated text, as strstr() says, in one pass: the pair
+ * filter of kwset.h (Teddy with AVX2) finds the places where the two bytes of a needle from its byte
+ * at[k] occur (letters folded), each then compared with the needles not found yet. One pass with
+ * pairs chosen rare in the texts (e.g. "zd" of "static.zdassets.com") rather than one strstr() pass
+ * per needle. cwt__needles_init() builds it once (the needles are kept by pointer).
+ */
+struct cwt__needles {
+    struct cwt__bigrams pairs;
+    const char *needle[32];
+    size_t len[32];
+    unsigned char at[32];
+    size_t n;
+};
+void cwt__needles_init(struct cwt__needles *nd, const char *const *needles, const unsigned char *at, size_t n);
+/* The needles of @p nd in @p s (bit k: needle k). */
+uint32_t cwt__needles_in(const struct cwt__needles *nd, const char *s);
 /* When @p out has no evidence yet, records what was read: "<n> pages read, <what>" (a signal
  * always shows what it looked at, even when it found nothing). */
 void cwt__content_seen(struct cwt__signal *out, const struct cwt__site *site, size_t npages, const char *what);

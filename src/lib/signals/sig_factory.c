@@ -31,9 +31,9 @@ static struct cwt__kwset dash_set = CWT__KWSET(dash_words);
 static bool host_is_video(const char *url)
 {
     char host[256];
-    if (!cwt__url_host(url, host, sizeof host))
+    size_t hl = cwt__url_host_n(url, host, sizeof host);
+    if (!hl)
         return false;
-    size_t hl = strlen(host);
     for (const char *const *h = video_hosts; *h; h++) {
         size_t n = strlen(*h);
         if (host[hl - 1] != (*h)[n - 1]) /* (the last byte rejects most hosts: "m" of .com or "e" of .be) */

@@ -131,6 +131,7 @@ static bool href_marks(const char *href, const char *code)
 /* The language a switcher link names, or NULL. A two- or three-letter code as text counts only when the
  * link's URL also carries it. */
 static bool name_first[256]; /* the first bytes of the names, both cases: a text starting otherwise names none */
+static uint8_t name_len[CWT_ARRAY_LEN(lang_names)][12]; /* each name's length */
 static pthread_once_t name_first_once = PTHREAD_ONCE_INIT;
 
 static void name_first_build(void)
@@ -139,18 +140,23 @@ static void name_first_build(void)
         for (const char *const *n = lang_names[i].names; *n; n++) {
             unsigned char c = (unsigned char)(*n)[0];
             name_first[tolower(c)] = name_first[toupper(c)] = true;
+            name_len[i][n - lang_names[i].names] = (uint8_t)strlen(*n);
         }
 }
 
 static const char *switcher_lang(const struct cwt__link *l)
 {
     pthread_once(&name_first_once, name_first_build);
-    if (!l->text || !name_first[(unsigned char)l->text[0]] || strlen(l->text) > 40)
+    size_t tl;
+    if (!l->text || !name_first[(unsigned char)l->text[0]] || (tl = strlen(l->text)) > 40)
         return NULL;
+    int t0 = tolower((unsigned char)l->text[0]);
     for (size_t i = 0; i < CWT_ARRAY_LEN(lang_names); i++)
         for (const char *const *n = lang_names[i].names; *n; n++) {
-            /* (the first byte rejects most names without a call) */
-            if (tolower((unsigned char)l->text[0]) != tolower((unsigned char)(*n)[0]) || strcasecmp(l->text, *n) != 0)
+            /* (the length and the first byte reject most names without a call: strcasecmp folds ASCII
+             * letters alone, so names equal to the text have its length) */
+            if (name_len[i][n - lang_names[i].names] != tl || t0 != tolower((unsigned char)(*n)[0]) ||
+                strcasecmp(l->text, *n) != 0)
                 continue;
             if (strlen(*n) <= 3 && !href_marks(l->href, lang_names[i].code) &&
                 !(strcmp(lang_names[i].code, "zh") == 0 && href_marks(l->href, "cn")))

@@ -11,6 +11,7 @@
  * language, and the evidence gives the coverage of the target-market
  * languages and time zones (docs/internals/operational.md).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <strings.h>
 
@@ -31,26 +32,20 @@ static const struct {
     enum channel ch;
     const char *needle;
     bool in_links; /* match link hrefs (prefix, case-insensitive); else the raw HTML */
-    /* raw HTML: what is searched (cwt__strstr_group), the needle's bytes from byte `at`: where they are
-     * rarest in HTML ("wk", "zd" rather than "co", "st", "cl"); needles with the same anchor share a pass */
+    /* raw HTML: the needle's two bytes from byte `at`, chosen rare in HTML ("wk", "zd", "dg" rather than
+     * "em", "st", "wi"), are what cwt__needles_in() looks for */
     unsigned char at;
-    const char *anchor;
 } patterns[] = {
     {CH_WHATSAPP, "https://wa.me/", true},        {CH_WHATSAPP, "https://api.whatsapp.com/", true},
     {CH_WHATSAPP, "whatsapp://", true},           {CH_LINE, "https://line.me/", true},
     {CH_LINE, "https://lin.ee/", true},           {CH_ZALO, "https://zalo.me/", true},
     {CH_WECHAT, "weixin://", true},               {CH_MESSENGER, "https://m.me/", true},
     {CH_EMAIL, "mailto:", true},                  {CH_PHONE, "tel:", true},
-    {CH_CHAT, "embed.tawk.to", false, 8, "wk.to"},
-    {CH_CHAT, "static.zdassets.com", false, 7, "zdassets.com"},
-    {CH_CHAT, "widget.intercom.io", false, 2, "dget.intercom.io"},
-    {CH_CHAT, "cdn.livechatinc.com", false, 8, "chat"},
-    {CH_CHAT, "js.hs-scripts.com", false, 3, "hs-scripts.com"},
-    {CH_CHAT, "client.crisp.chat", false, 13, "chat"},
-    {CH_CHAT, "wchat.freshchat.com", false, 11, "chat"},
-    {CH_CHAT, "code.tidio.co", false, 5, "tidio.co"},
-    {CH_WECHAT, "WeChat ID", false, 1, "eChat ID"},
-    {CH_WECHAT, "微信", false, 0, "微信"},
+    {CH_CHAT, "embed.tawk.to", false, 8},         {CH_CHAT, "static.zdassets.com", false, 7},
+    {CH_CHAT, "widget.intercom.io", false, 2},    {CH_CHAT, "cdn.livechatinc.com", false, 3},
+    {CH_CHAT, "js.hs-scripts.com", false, 3},     {CH_CHAT, "client.crisp.chat", false, 11},
+    {CH_CHAT, "wchat.freshchat.com", false, 0},   {CH_CHAT, "code.tidio.co", false, 4},
+    {CH_WECHAT, "WeChat ID", false, 0},           {CH_WECHAT, "微信", false, 4},
 };
 
 /* Target-market languages and words that declare them near service details. */
@@ -132,36 +127,51 @@ static enum cwt_status probe_evidence(const struct cwt__ops *ops, struct cwt__si
     return rc;
 }
 
-/* The raw-HTML patterns that occur in @p body (bit k: patterns[k]), one strstr pass per anchor. */
+/* The raw-HTML patterns, searched in one pass (cwt__needles_in); built once. */
+static struct cwt__needles raw_needles;
+static size_t raw_idx[CWT_ARRAY_LEN(patterns)]; /* raw_needles' needle i is patterns[raw_idx[i]] */
+static pthread_once_t raw_once = PTHREAD_ONCE_INIT;
+
+static void raw_build(void)
+{
+    const char *needles[CWT_ARRAY_LEN(patterns)];
+    unsigned char at[CWT_ARRAY_LEN(patterns)];
+    size_t n = 0;
+    for (size_t k = 0; k < CWT_ARRAY_LEN(patterns); k++)
+        if (!patterns[k].in_links) {
+            needles[n] = patterns[k].needle;
+            at[n] = patterns[k].at;
+            raw_idx[n++] = k;
+        }
+    cwt__needles_init(&raw_needles, needles, at, n);
+}
+
+/* The raw-HTML patterns that occur in @p body (bit k: patterns[k]). */
 static uint32_t raw_patterns(const char *body)
 {
     static_assert(CWT_ARRAY_LEN(patterns) <= 32, "a bit per pattern");
-    uint32_t found = 0, asked = 0;
-    for (size_t k = 0; body && k < CWT_ARRAY_LEN(patterns); k++) {
-        if (patterns[k].in_links || (asked >> k & 1))
-            continue;
-        const char *needles[CWT_ARRAY_LEN(patterns)];
-        unsigned char at[CWT_ARRAY_LEN(patterns)];
-        size_t idx[CWT_ARRAY_LEN(patterns)], n = 0;
-        for (size_t j = k; j < CWT_ARRAY_LEN(patterns); j++) /* the patterns of this anchor */
-            if (!patterns[j].in_links && strcmp(patterns[j].anchor, patterns[k].anchor) == 0) {
-                assert(strncmp(patterns[j].needle + patterns[j].at, patterns[j].anchor, strlen(patterns[j].anchor)) == 0);
-                needles[n] = patterns[j].needle;
-                at[n] = patterns[j].at;
-                idx[n++] = j;
-                asked |= 1u << j;
-            }
-        uint32_t f = cwt__strstr_group(body, patterns[k].anchor, needles, at, n);
-        for (size_t i = 0; i < n; i++)
-            if (f >> i & 1)
-                found |= 1u << idx[i];
-    }
+    if (!body)
+        return 0;
+    pthread_once(&raw_once, raw_build);
+    uint32_t f = cwt__needles_in(&raw_needles, body), found = 0;
+    for (size_t i = 0; i < raw_needles.n; i++)
+        if (f >> i & 1)
+            found |= 1u << raw_idx[i];
     return found;
 }
 
+/* @p s starts with @p p (lowercase ASCII), ASCII letters in any case: strncasecmp(s, p, strlen(p)) == 0
+ * in the C locale, inline (most links differ at their first byte or just after "https://") */
 static bool prefix_ci(const char *s, const char *p)
 {
-    return s && strncasecmp(s, p, strlen(p)) == 0;
+    if (!s)
+        return false;
+    for (; *p; s++, p++) {
+        unsigned char c = (unsigned char)*s; /* (a NUL of s differs from every byte of p) */
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)*p)
+            return false;
+    }
+    return true;
 }
 
 /* Declared service hours: a ContactPoint hoursAvailable, or a time range in the text. */

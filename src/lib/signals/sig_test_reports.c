@@ -147,11 +147,12 @@ static void from_links(const struct cwt__doc *doc, const char *url, struct rscan
     for (size_t l = 0; l < doc->nlinks; l++) {
         const struct cwt__link *ln = &doc->links[l];
         char host[256];
-        if (!cwt__url_host(ln->href, host, sizeof host))
+        size_t hl = cwt__url_host_n(ln->href, host, sizeof host);
+        if (!hl)
             continue;
         /* a link on a lab's domain, or a PDF named a report or naming a lab (asked in the order of
          * their cost: most links are neither on a lab's domain nor PDFs) */
-        const struct cwt__body *on_lab = cwt__body_by_host(host);
+        const struct cwt__body *on_lab = cwt__body_by_host_n(host, hl);
         if (!on_lab && !is_pdf(ln->href))
             continue;
         const struct cwt__body *named = cwt__body_by_name(ln->text);
