@@ -49,7 +49,7 @@ fuzz: deps
 valgrind: deps
 	@$(MESON) setup build-vg --buildtype=debug -Dmimalloc=disabled >/dev/null 2>&1 || true
 	@ninja -C build-vg
-	@$(MESON) test -C build-vg --suite unit --timeout-multiplier 20 --num-processes 2 --print-errorlogs \
+	@CWTAP_TEST_TIME_SCALE=20 $(MESON) test -C build-vg --suite unit --timeout-multiplier 20 --num-processes 2 --print-errorlogs \
 	    --wrap='valgrind --suppressions=$(CURDIR)/scripts/valgrind.supp --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --track-origins=yes'
 
 clean:

@@ -30,7 +30,13 @@ static int open_fx(struct fx *f)
 {
     struct cwt_err err;
     cwt_err_clear(&err);
-    if (cwt__store_open(f->url, NULL, &f->st, &err) != CWT_OK) {
+    /* `make valgrind` runs the suite about 20 times slower (CWTAP_TEST_TIME_SCALE=20): the writers'
+     * queue waits as much longer, so that test_jobs_two_workers still shows none is refused */
+    struct cwt__store_opts o = {0};
+    const char *scale = getenv("CWTAP_TEST_TIME_SCALE");
+    if (scale && atoi(scale) > 1 && atoi(scale) <= 100)
+        o.busy_timeout_ms = 5000 * atoi(scale);
+    if (cwt__store_open(f->url, &o, &f->st, &err) != CWT_OK) {
         fprintf(stderr, "store open: %s\n", err.msg);
         return -1;
     }
