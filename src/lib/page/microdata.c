@@ -537,7 +537,7 @@ static json_t *norm_md_value(const json_t *v, unsigned depth, struct norm_budget
     if (json_is_object(v) && (json_object_get(v, "properties") || json_object_get(v, "type") ||
                               json_object_get(v, "value")))
         return norm_md_item(v, depth, b);
-    if (json_is_object(v) || json_is_array(v)) /* an action's input/output description: a few scalars */
+    if (json_is_object(v)) /* an action's input/output description: a few scalars */
         return norm_take(b, 0) ? json_deep_copy(v) : NULL;
     return norm_copy(v, b);
 }
