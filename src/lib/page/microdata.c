@@ -9,10 +9,9 @@
  * html_text does). Items nest up to CWT__SDATA_MAX_DEPTH; every walk is
  * iterative and all of them share one budget of visited nodes.
  */
-#include <libxml/tree.h>
 #include <libxml/uri.h>
-#include <libxml/valid.h>
 
+#include "page/ltree.h"
 #include "page/page_int.h"
 #include "page/sdata.h"
 #include "util/buf.h"
@@ -23,22 +22,24 @@
 #define MAX_REFS 32           /* itemref ids per item */
 #define MAX_CLIMB 512         /* ancestors looked at to find a property's scope */
 
+typedef const struct cwt__ln *node;
+
 struct md {
-    xmlDocPtr xd;
+    struct cwt__ltree *lt;
     bool strict;
     const char *base;
-    xmlNodePtr *items;
+    struct cwt__ln **items;
     size_t nitems;
     unsigned char *seen;
     size_t visits;
 };
 
-static bool is_el(xmlNodePtr n, const char *name)
+static bool is_el(node n, const char *name)
 {
-    return n->type == XML_ELEMENT_NODE && cwt__name_eq(n->name, name);
+    return n->type == CWT__LN_ELEMENT && cwt__name_eq((const unsigned char *)n->name, name);
 }
 
-static bool name_in(xmlNodePtr n, const char *const *names)
+static bool name_in(node n, const char *const *names)
 {
     for (size_t i = 0; names[i]; i++)
         if (is_el(n, names[i]))
@@ -47,9 +48,9 @@ static bool name_in(xmlNodePtr n, const char *const *names)
 }
 
 /* Next node of a pre-order walk of the subtree of @p root; @p descend says whether to enter @p n. */
-static xmlNodePtr next_node(xmlNodePtr root, xmlNodePtr n, bool descend)
+static node next_node(node root, node n, bool descend)
 {
-    if (descend && n->children && n->type == XML_ELEMENT_NODE)
+    if (descend && n->children && n->type == CWT__LN_ELEMENT)
         return n->children;
     while (n && n != root) {
         if (n->next)
@@ -60,20 +61,19 @@ static xmlNodePtr next_node(xmlNodePtr root, xmlNodePtr n, bool descend)
 }
 
 /* Splits a space-separated attribute into a jansson array of strings. */
-static json_t *split_attr(xmlNodePtr n, const char *attr)
+static json_t *split_attr(node n, const char *attr)
 {
-    char *v = cwt__node_attr(n, attr);
+    const char *v = cwt__ln_attr(n, attr);
     json_t *arr = json_array();
-    for (char *p = v; p && arr && *p && json_array_size(arr) < 32;) {
+    for (const char *p = v; p && arr && *p && json_array_size(arr) < 32;) {
         while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
             p++;
-        char *s = p;
+        const char *s = p;
         while (*p && !(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f'))
             p++;
         if (p > s)
             json_array_append_new(arr, json_stringn(s, (size_t)(p - s)));
     }
-    cwt_free(v);
     return arr;
 }
 
@@ -93,7 +93,7 @@ static const char *const nl_tags[] = {"article", "aside", "br", "dd", "details",
                                       "figcaption", "footer", "form", "header", "hr", "legend", "li", "main",
                                       "nav", "table", "tr", NULL};
 
-static void lay_newlines(struct layout *l, xmlNodePtr n)
+static void lay_newlines(struct layout *l, node n)
 {
     if (l->prev == PREV_NL2)
         return;
@@ -169,17 +169,17 @@ static void lay_text(struct layout *l, const char *raw)
     l->prev_open_bracket = e && raw[e - 1] == '(';
 }
 
-static char *text_content(struct md *m, xmlNodePtr root)
+static char *text_content(struct md *m, node root)
 {
     static const char *const killed[] = {"script", "style", "link", "meta", NULL};
     struct layout l = {.prev = PREV_NL2};
     cwt_buf_init(&l.b, MAX_TEXT);
-    xmlNodePtr n = root;
+    node n = root;
     while (n && m->visits++ < MAX_VISITS) {
         bool entered = false;
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            lay_text(&l, (const char *)n->content);
-        } else if (n->type == XML_ELEMENT_NODE && (n == root || !name_in(n, killed))) {
+        if (n->type == CWT__LN_TEXT || n->type == CWT__LN_CDATA) {
+            lay_text(&l, n->text);
+        } else if (n->type == CWT__LN_ELEMENT && (n == root || !name_in(n, killed))) {
             lay_newlines(&l, n);
             entered = true;
         }
@@ -208,49 +208,47 @@ static char *text_content(struct md *m, xmlNodePtr root)
 
 /* ---- values ---- */
 
-static json_t *url_value(struct md *m, xmlNodePtr n, const char *attr)
+static json_t *url_value(struct md *m, node n, const char *attr)
 {
-    char *v = cwt__node_attr(n, attr);
-    if (!v || !*v) {
-        cwt_free(v);
-        v = cwt__node_attr(n, "content");
-    }
+    const char *v = cwt__ln_attr(n, attr);
+    if (!v || !*v)
+        v = cwt__ln_attr(n, "content");
     if (!v)
         return json_string("");
-    char *s = v, *e = v + strlen(v);
+    const char *s = v, *e = v + strlen(v);
     while (*s && strchr(" \t\n\r\f", *s))
         s++;
     while (e > s && strchr(" \t\n\r\f", e[-1]))
         e--;
-    *e = '\0';
+    char *t = cwt_strndup(s, (size_t)(e - s));
+    if (!t)
+        return NULL;
     json_t *out = NULL;
-    if (m->base && *s) {
-        xmlChar *abs = xmlBuildURI((const xmlChar *)s, (const xmlChar *)m->base);
+    if (m->base && *t) {
+        xmlChar *abs = xmlBuildURI((const xmlChar *)t, (const xmlChar *)m->base);
         if (abs)
             out = json_string((const char *)abs);
         xmlFree(abs);
     }
     if (!out)
-        out = json_string(s);
-    cwt_free(v);
+        out = json_string(t);
+    cwt_free(t);
     return out;
 }
 
-static json_t *attr_value(xmlNodePtr n, const char *attr)
+static json_t *attr_value(node n, const char *attr)
 {
-    char *v = cwt__node_attr(n, attr);
-    json_t *out = json_string(v ? v : "");
-    cwt_free(v);
-    return out;
+    const char *v = cwt__ln_attr(n, attr);
+    return json_string(v ? v : "");
 }
 
-static json_t *extract_item(struct md *m, xmlNodePtr node, unsigned depth);
+static json_t *extract_item(struct md *m, node item, unsigned depth);
 
-static json_t *prop_value(struct md *m, xmlNodePtr n, bool force, unsigned depth)
+static json_t *prop_value(struct md *m, node n, bool force, unsigned depth)
 {
     static const char *const src_tags[] = {"audio", "embed", "iframe", "img", "source", "track", "video", NULL};
     static const char *const href_tags[] = {"a", "area", "link", NULL};
-    if (!force && cwt__node_has_attr(n, "itemscope")) {
+    if (!force && cwt__ln_attr(n, "itemscope")) {
         if (depth >= CWT__SDATA_MAX_DEPTH)
             return json_null();
         json_t *it = extract_item(m, n, depth + 1);
@@ -268,25 +266,19 @@ static json_t *prop_value(struct md *m, xmlNodePtr n, bool force, unsigned depth
         return attr_value(n, "value");
     if (is_el(n, "time"))
         return attr_value(n, "datetime");
-    char *content = cwt__node_attr(n, "content");
-    if (content && *content) {
-        json_t *out = json_string(content);
-        cwt_free(content);
-        return out;
-    }
-    cwt_free(content);
-    char *ip = cwt__node_attr(n, "itemprop");
+    const char *content = cwt__ln_attr(n, "content");
+    if (content && *content)
+        return json_string(content);
+    const char *ip = cwt__ln_attr(n, "itemprop");
     size_t il = ip ? strlen(ip) : 0;
     bool action = ip && ((il >= 6 && strcmp(ip + il - 6, "-input") == 0) || (il >= 7 && strcmp(ip + il - 7, "-output") == 0));
-    cwt_free(ip);
     if (action) {
         json_t *o = json_object();
-        if (cwt__node_has_attr(n, "required"))
+        if (cwt__ln_attr(n, "required"))
             json_object_set_new(o, "valueRequired", json_true());
-        char *name = cwt__node_attr(n, "name");
+        const char *name = cwt__ln_attr(n, "name");
         if (name && *name)
             json_object_set_new(o, "valueName", json_string(name));
-        cwt_free(name);
         return o;
     }
     char *t = text_content(m, n);
@@ -296,7 +288,7 @@ static json_t *prop_value(struct md *m, xmlNodePtr n, bool force, unsigned depth
 }
 
 /* Appends the values of property element @p p to @p props (name -> array of values). */
-static void add_property(struct md *m, json_t *props, xmlNodePtr p, unsigned depth)
+static void add_property(struct md *m, json_t *props, node p, unsigned depth)
 {
     json_t *names = split_attr(p, "itemprop");
     if (json_array_size(names)) {
@@ -320,80 +312,73 @@ static void add_property(struct md *m, json_t *props, xmlNodePtr p, unsigned dep
 }
 
 /* The nearest ancestor of @p n (excluding @p n unless @p self) with itemscope; NULL if none near. */
-static xmlNodePtr scope_of(xmlNodePtr n, bool self)
+static node scope_of(node n, bool self)
 {
-    xmlNodePtr a = self ? n : n->parent;
-    for (unsigned i = 0; a && a->type == XML_ELEMENT_NODE && i < MAX_CLIMB; i++, a = a->parent)
-        if (cwt__node_has_attr(a, "itemscope"))
+    node a = self ? n : n->parent;
+    for (unsigned i = 0; a && a->type == CWT__LN_ELEMENT && i < MAX_CLIMB; i++, a = a->parent)
+        if (cwt__ln_attr(a, "itemscope"))
             return a;
     return NULL;
 }
 
-static void add_ref_properties(struct md *m, json_t *props, xmlNodePtr node, unsigned depth)
+static void add_ref_properties(struct md *m, json_t *props, node item, unsigned depth)
 {
-    json_t *refs = split_attr(node, "itemref");
+    json_t *refs = split_attr(item, "itemref");
     size_t i;
     json_t *r;
     json_array_foreach(refs, i, r) {
         if (i >= MAX_REFS)
             break;
-        xmlAttrPtr id = xmlGetID(m->xd, (const xmlChar *)json_string_value(r));
-        xmlNodePtr ref = id ? id->parent : NULL;
-        if (!ref || ref == node)
+        node ref = cwt__lt_by_id(m->lt, json_string_value(r));
+        if (!ref || ref == item)
             continue;
-        if (cwt__node_has_attr(ref, "itemprop") && cwt__node_has_attr(ref, "itemscope")) {
+        if (cwt__ln_attr(ref, "itemprop") && cwt__ln_attr(ref, "itemscope")) {
             add_property(m, props, ref, depth);
             continue;
         }
-        xmlNodePtr base_scope = scope_of(ref, true);
-        for (xmlNodePtr n = ref; n && m->visits++ < MAX_VISITS;) {
-            if (n->type == XML_ELEMENT_NODE && cwt__node_has_attr(n, "itemprop") && scope_of(n, false) == base_scope)
+        node base_scope = scope_of(ref, true);
+        for (node n = ref; n && m->visits++ < MAX_VISITS;) {
+            if (n->type == CWT__LN_ELEMENT && cwt__ln_attr(n, "itemprop") && scope_of(n, false) == base_scope)
                 add_property(m, props, n, depth);
-            n = next_node(ref, n, n->type == XML_ELEMENT_NODE);
+            n = next_node(ref, n, n->type == CWT__LN_ELEMENT);
         }
     }
     json_decref(refs);
 }
 
-static size_t item_index(xmlNodePtr n)
+static json_t *extract_item(struct md *m, node item, unsigned depth)
 {
-    return (size_t)(uintptr_t)n->_private;
-}
-
-static json_t *extract_item(struct md *m, xmlNodePtr node, unsigned depth)
-{
-    size_t idx = item_index(node);
+    size_t idx = item->mark;
     if (!idx || m->seen[idx - 1])
         return NULL;
     m->seen[idx - 1] = 1;
-    json_t *item = json_object();
-    json_t *types = split_attr(node, "itemtype");
+    json_t *out = json_object();
+    json_t *types = split_attr(item, "itemtype");
     if (json_array_size(types)) {
         if (!m->strict && json_array_size(types) == 1)
-            json_object_set(item, "type", json_array_get(types, 0));
+            json_object_set(out, "type", json_array_get(types, 0));
         else
-            json_object_set(item, "type", types);
-        char *id = cwt__node_attr(node, "itemid");
+            json_object_set(out, "type", types);
+        const char *id = cwt__ln_attr(item, "itemid");
         if (id) {
             char *t = cwt__collapse(id, strlen(id), 4096);
             if (t && *t)
-                json_object_set_new(item, "id", json_string(t));
+                json_object_set_new(out, "id", json_string(t));
             cwt_free(t);
-            cwt_free(id);
         }
     }
     json_decref(types);
     json_t *props = json_object();
     /* properties: descendants with itemprop, not inside a nested item */
-    for (xmlNodePtr n = node->children; n && m->visits++ < MAX_VISITS;) {
-        bool descend = n->type == XML_ELEMENT_NODE;
-        if (descend && cwt__node_has_attr(n, "itemprop"))
+    for (node n = item->children; n && m->visits++ < MAX_VISITS;) {
+        bool descend = n->type == CWT__LN_ELEMENT;
+        if (descend && cwt__ln_attr(n, "itemprop"))
             add_property(m, props, n, depth);
-        if (descend && cwt__node_has_attr(n, "itemscope"))
+        if (descend && cwt__ln_attr(n, "itemscope"))
             descend = false;
-        n = next_node(node, n, descend);
+        n = next_node(item, n, descend);
     }
-    add_ref_properties(m, props, node, depth);
+    add_ref_properties(m, props, item, depth);
     if (json_object_size(props)) {
         const char *k;
         json_t *v;
@@ -401,35 +386,35 @@ static json_t *extract_item(struct md *m, xmlNodePtr node, unsigned depth)
             if (!m->strict && json_array_size(v) == 1)
                 json_object_set(props, k, json_array_get(v, 0));
         }
-        json_object_set(item, "properties", props);
+        json_object_set(out, "properties", props);
     } else {
-        json_object_set_new(item, "value", prop_value(m, node, true, depth));
+        json_object_set_new(out, "value", prop_value(m, item, true, depth));
     }
     json_decref(props);
-    return item;
+    return out;
 }
 
 enum cwt_status cwt__microdata_extract(const struct cwt__doc *doc, bool strict, const char *base, json_t **out)
 {
     *out = NULL;
     const struct cwt__page_priv *p = doc->priv;
-    if (!p->xd)
-        return CWT_EINVAL; /* parsed by cwt__doc_parse, which frees the DOM once it has run us */
-    struct md m = {.xd = p->xd, .strict = strict, .base = base};
+    if (!p->lt)
+        return CWT_EINVAL; /* parsed by cwt__doc_parse, which frees the tree once it has run us */
+    struct md m = {.lt = p->lt, .strict = strict, .base = base};
     json_t *list = json_array();
     enum cwt_status rc = CWT_ENOMEM;
     size_t cap = 0;
     if (!list)
         goto out;
-    xmlNodePtr root = (xmlNodePtr)m.xd;
-    for (xmlNodePtr n = m.xd->children; n && m.visits++ < MAX_VISITS;) {
-        if (n->type == XML_ELEMENT_NODE && cwt__node_has_attr(n, "itemscope") && m.nitems < MAX_ITEMS) {
+    node root = cwt__lt_doc(m.lt);
+    for (struct cwt__ln *n = root->children; n && m.visits++ < MAX_VISITS;) {
+        if (n->type == CWT__LN_ELEMENT && cwt__ln_attr(n, "itemscope") && m.nitems < MAX_ITEMS) {
             if (CWT_GROW(m.items, m.nitems, &cap, MAX_ITEMS))
                 goto out;
             m.items[m.nitems++] = n;
-            n->_private = (void *)(uintptr_t)m.nitems;
+            n->mark = m.nitems;
         }
-        n = next_node(root, n, n->type == XML_ELEMENT_NODE);
+        n = (struct cwt__ln *)next_node(root, n, n->type == CWT__LN_ELEMENT);
     }
     m.visits = 0;
     if (m.nitems && !(m.seen = cwt_calloc(m.nitems, 1)))
@@ -442,7 +427,7 @@ enum cwt_status cwt__microdata_extract(const struct cwt__doc *doc, bool strict, 
     rc = CWT_OK;
 out:
     for (size_t i = 0; i < m.nitems; i++)
-        m.items[i]->_private = NULL;
+        m.items[i]->mark = 0;
     cwt_free(m.items);
     cwt_free(m.seen);
     if (rc) {

@@ -3,12 +3,13 @@
  * This module implements the page layer's parse: it reads one HTML page with
  * libxml2's forgiving HTML parser into a struct cwt__doc, one of two ways with
  * the same walk (page_walk.c): without a DOM, by the SAX walk over the
- * parser's events (page_sax.c), when the parser meets neither itemscope nor
- * typeof; else libxml2 builds the DOM, the DOM walk reads it and the
- * microdata and RDFa extractors walk it after (the parser's dictionary says
- * whether they have anything to find). Both ways give the same document
- * (page_diff.c, tests/unit/test_pagesax.c, fuzz_sax). Also here: URL
- * resolution through libxml2 and attribute look-ups for the extractors.
+ * parser's events (page_sax.c), which also builds the light tree (ltree.h)
+ * the microdata and RDFa extractors read when the page has itemscope or
+ * typeof; or, for a page too large for it and for the extractors' tests,
+ * libxml2 builds the DOM, the DOM walk reads it and the light tree is copied
+ * from it. Both ways give the same document (page_diff.c,
+ * tests/unit/test_pagesax.c, fuzz_sax). Also here: URL resolution through
+ * libxml2.
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
@@ -19,38 +20,11 @@
 #include <emmintrin.h>
 #endif
 
+#include "page/ltree.h"
 #include "page/page.h"
 #include "page/page_int.h"
 #include "page/page_walk.h"
 #include "page/sdata.h"
-
-/* The attribute's value as a string the caller frees (cwt_free), NULL if absent. */
-char *cwt__node_attr(const void *node, const char *name)
-{
-    xmlNodePtr n = (xmlNodePtr)node;
-    if (n->type != XML_ELEMENT_NODE)
-        return NULL;
-    for (xmlAttrPtr a = n->properties; a; a = a->next) {
-        if (!cwt__name_eq(a->name, name))
-            continue;
-        xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
-        char *out = cwt_strdup(v ? (const char *)v : "");
-        xmlFree(v);
-        return out;
-    }
-    return NULL;
-}
-
-bool cwt__node_has_attr(const void *node, const char *name)
-{
-    xmlNodePtr n = (xmlNodePtr)node;
-    if (n->type != XML_ELEMENT_NODE)
-        return false;
-    for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (cwt__name_eq(a->name, name))
-            return true;
-    return false;
-}
 
 /* Percent-encodes what xmlBuildURI refuses (spaces, non-ASCII, a few ASCII) and drops tabs and line
  * breaks, as browsers do. Caller frees. */
@@ -165,7 +139,20 @@ static struct cwt__doc *doc_new(const char *url)
     return d;
 }
 
-/* The DOM path: parse, walk the tree, build the structured data (which may walk it again). */
+/* The structured data of @p d, then its light tree freed unless @p keep (nothing else reads it). */
+static enum cwt_status build_sdata(struct cwt__doc *d, bool keep)
+{
+    struct cwt__page_priv *priv = d->priv;
+    enum cwt_status rc = cwt__sdata_build(d);
+    if (!keep) {
+        cwt__lt_free(priv->lt);
+        priv->lt = NULL;
+    }
+    return rc;
+}
+
+/* The DOM path: parse, walk the tree, copy the light tree from it when the extractors have work, build
+ * the structured data. */
 static enum cwt_status parse_dom(struct cwt__doc *d, const char *html, size_t len, bool keep_dom,
                                  struct cwt_err *err)
 {
@@ -178,30 +165,52 @@ static enum cwt_status parse_dom(struct cwt__doc *d, const char *html, size_t le
     cwt__walk_init(&w, d);
     cwt__walk_dom(&w, xd);
     enum cwt_status rc = cwt__walk_finish(&w);
-    if (!rc)
-        rc = cwt__sdata_build(d);
+    if (!rc && (keep_dom || priv->has_microdata || priv->has_rdfa) && !(priv->lt = cwt__lt_from_dom(xd)))
+        rc = CWT_ENOMEM;
     if (!keep_dom) { /* nothing reads it any more: freed now rather than with the doc (peak RSS) */
         xmlFreeDoc(xd);
         priv->xd = NULL;
     }
-    return rc;
+    return rc ? rc : build_sdata(d, keep_dom);
 }
 
-/* The SAX path (page_sax.c): no DOM; CWT_EUNSUPPORTED when the page needs one. */
-static enum cwt_status parse_sax(struct cwt__doc *d, const char *html, size_t len, struct cwt_err *err)
+/* The SAX path (page_sax.c): no DOM; with @p tree the light tree too; CWT_EUNSUPPORTED when the page
+ * needs it and @p tree is false. */
+static enum cwt_status parse_sax(struct cwt__doc *d, const char *html, size_t len, bool tree, struct cwt_err *err)
 {
     struct cwt__walk w;
     cwt__walk_init(&w, d);
     w.sax = true;
-    enum cwt_status rc = w.rc ? w.rc : cwt__sax_walk(&w, len ? html : " ", len ? len : 1, d->url);
+    enum cwt_status rc = w.rc ? w.rc : cwt__sax_walk(&w, len ? html : " ", len ? len : 1, d->url, tree);
     enum cwt_status frc = cwt__walk_finish(&w);
     if (rc == CWT_EPARSE)
         return cwt_err_setf(err, CWT_EPARSE, "body", "cannot parse the html of '%s'", d->url);
     if (!rc)
         rc = frc;
-    if (!rc)
-        rc = cwt__sdata_build(d); /* JSON-LD only: the parser met no itemscope or typeof */
-    return rc;
+    return rc ? rc : build_sdata(d, false);
+}
+
+/* parse_sax() of a new document, again with the light tree when the page turns out to need it. */
+static enum cwt_status parse_sax_doc(const char *url, const char *html, size_t len, bool tree,
+                                     struct cwt__doc **out, struct cwt_err *err)
+{
+    for (;;) {
+        struct cwt__doc *d = doc_new(url);
+        if (!d)
+            return CWT_ENOMEM;
+        enum cwt_status rc = parse_sax(d, html, len, tree, err);
+        if (rc == CWT_EUNSUPPORTED && !tree) {
+            cwt__doc_free(d);
+            tree = true;
+            continue;
+        }
+        if (rc) {
+            cwt__doc_free(d);
+            return rc;
+        }
+        *out = d;
+        return CWT_OK;
+    }
 }
 
 /* Whether the bytes at @p c, a candidate of sdata_likely() ("ms" or "yp"), are in the word itemscope, or
@@ -219,7 +228,7 @@ static bool sdata_at(const char *html, const char *end, const char *c)
 }
 
 /* Whether the page likely has microdata or RDFa (the word itemscope, or typeof followed by '='), which
- * the SAX path would find out only when it meets them and then parse again with the DOM. Only a guess
+ * the SAX path would find out only when it meets them and then parse again with the tree. Only a guess
  * for speed: the SAX path itself decides exactly. One pass over the page for the two words: the byte
  * pairs "ms" (iteMScope) and "yp" (tYPeof), sixteen positions at a time with SSE2, are the candidates
  * sdata_at() checks (a quarter of the time of two memmem() passes). */
@@ -251,9 +260,10 @@ static bool sdata_likely(const char *html, size_t len)
  * back to Latin-1) cannot reach. */
 #define SAX_MAX_BYTES (XML_MAX_TEXT_LENGTH / 2)
 
-/* cwt__doc_parse(); @p keep_dom keeps the DOM in the doc's priv after the walk and the structured-data
- * extraction, which are its only users in the library (the extractors' tests and fuzzer call them again).
- * Without it, a page without microdata or RDFa is read by the SAX walk and never has a DOM. */
+/* cwt__doc_parse(); @p keep_dom takes the DOM path and keeps the DOM and the light tree in the doc's priv
+ * after the walk and the structured-data extraction, which are their only users in the library (the
+ * extractors' tests and fuzzer call them again). Without it, a page is read by the SAX walk and never has
+ * a DOM, unless it is too large for it. */
 static enum cwt_status doc_parse(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
                                  bool keep_dom, struct cwt__doc **out, struct cwt_err *err)
 {
@@ -262,20 +272,14 @@ static enum cwt_status doc_parse(const struct cwt_ctx *ctx, const char *html, si
     if (len > INT_MAX || (lim->max_page_bytes && len > lim->max_page_bytes))
         return cwt_err_setf(err, CWT_ETOOBIG, "body", "page '%s' is %zu bytes, over the cap", url ? url : "",
                             len);
-    bool sax = !keep_dom && len <= SAX_MAX_BYTES && !sdata_likely(html, len);
     enum cwt_status rc;
-    struct cwt__doc *d;
-    for (;;) {
-        d = doc_new(url);
-        if (!d) {
-            rc = CWT_ENOMEM;
-            break;
-        }
-        rc = sax ? parse_sax(d, html, len, err) : parse_dom(d, html, len, keep_dom, err);
-        if (!sax || rc != CWT_EUNSUPPORTED)
-            break;
-        cwt__doc_free(d);
-        sax = false;
+    struct cwt__doc *d = NULL;
+    if (!keep_dom && len <= SAX_MAX_BYTES) {
+        rc = parse_sax_doc(url, html, len, sdata_likely(html, len), &d, err);
+    } else if (!(d = doc_new(url))) {
+        rc = CWT_ENOMEM;
+    } else {
+        rc = parse_dom(d, html, len, keep_dom, err);
     }
     if (rc) {
         if (rc == CWT_ENOMEM)
@@ -292,10 +296,12 @@ enum cwt_status cwt__doc_parse_path(const struct cwt_ctx *ctx, const char *html,
 {
     (void)ctx;
     *out = NULL;
+    if (!dom)
+        return parse_sax_doc(url, html, len, false, out, err);
     struct cwt__doc *d = doc_new(url);
     if (!d)
         return CWT_ENOMEM;
-    enum cwt_status rc = dom ? parse_dom(d, html, len, false, err) : parse_sax(d, html, len, err);
+    enum cwt_status rc = parse_dom(d, html, len, false, err);
     if (rc) {
         cwt__doc_free(d);
         return rc;
@@ -323,6 +329,7 @@ void cwt__doc_free(struct cwt__doc *doc)
     struct cwt__page_priv *priv = doc->priv;
     if (priv) {
         xmlFreeDoc((xmlDocPtr)priv->xd);
+        cwt__lt_free(priv->lt);
         json_decref(priv->sdata);
         cwt__walk_free_strings(priv->strings);
         cwt_free(priv);

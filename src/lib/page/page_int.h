@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internals shared by the files of the page layer (page.c, the structured-data
- * extractors). Node pointers are libxml2 xmlNodePtr passed as void * so that
- * this header does not pull libxml2 into the rest of the library.
+ * extractors). The DOM is an xmlDocPtr passed as void * so that this header
+ * does not pull libxml2 into the rest of the library.
  */
 #ifndef CWT_PAGE_INT_H
 #define CWT_PAGE_INT_H
@@ -13,8 +13,12 @@
 #include "page/page.h"
 
 /* What struct cwt__doc.priv points to. */
+struct cwt__ltree;
+
 struct cwt__page_priv {
-    void *xd;      /* xmlDocPtr: the DOM; NULL after cwt__doc_parse (kept by cwt__doc_parse_dom) */
+    void *xd;      /* xmlDocPtr: the DOM of the DOM path, kept by cwt__doc_parse_dom only */
+    struct cwt__ltree *lt; /* the light tree (page/ltree.h) of a page with microdata or RDFa, kept by
+                            * cwt__doc_parse_dom only */
     json_t *sdata; /* the structured-data graph (page/sdata.h), always an array after parse */
     void *strings; /* arena chunks holding the strings of links, xlinks, metas, media and JSON-LD */
     bool has_microdata, has_rdfa; /* the parser met the name itemscope / typeof: the extractors have work */
@@ -44,9 +48,6 @@ static inline bool cwt__has_prefix_ci(const char *s, const char *p)
     return strncasecmp(s, p, strlen(p)) == 0;
 }
 
-/* The value of attribute @p name (ASCII case-insensitive) of element @p node; caller frees; NULL if absent. */
-char *cwt__node_attr(const void *node, const char *name);
-bool cwt__node_has_attr(const void *node, const char *name);
 /* Copies at most @p max bytes of @p s with whitespace (and U+00A0) collapsed and trimmed, cut on a
  * UTF-8 boundary; caller frees; "" (not NULL) for empty input, NULL only on allocation failure. */
 char *cwt__collapse(const char *s, size_t len, size_t max);

@@ -13,13 +13,17 @@
  * element ended becomes that root's last child (or the document's, once a
  * DOCTYPE or a comment heads the document). What the DOM walk reads ahead
  * (a title's or JSON-LD script's text, an xlink's text, a video's <source>
- * children) is collected until the element ends. A page whose parser meets
- * the name itemscope or typeof is left to the DOM path (CWT_EUNSUPPORTED):
- * the microdata and RDFa extractors walk the tree.
+ * children) is collected until the element ends. When asked, the walk also
+ * builds the light tree (ltree.h) the microdata and RDFa extractors read,
+ * with the tree builder's shape: every node, text node, CDATA node, comment
+ * and DOCTYPE where libxml2 would have put it. Not asked, it stops at the
+ * first element with itemscope or typeof (CWT_EUNSUPPORTED): the caller parses
+ * again with the tree.
  */
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 
+#include "page/ltree.h"
 #include "page/page_walk.h"
 
 enum {
@@ -32,6 +36,7 @@ enum {
 
 struct frame {
     const void *td;  /* for cwt__walk_leave() */
+    struct cwt__ln *tn; /* its node in the light tree (when one is built) */
     uintptr_t id;
     size_t start;    /* FR_CAPTURE: where its text starts in sax.log */
     size_t xlink;    /* WANT_XLINK: the xlink whose text it is */
@@ -49,6 +54,10 @@ struct sax {
     struct cwt_buf log;   /* the text of the document since the first open capture began */
     struct cwt_buf run;   /* the text node being built (adjacent text events) */
     bool run_cdata;       /* it is a CDATA node */
+    struct cwt__ltree *lt; /* the light tree being built, or NULL */
+    struct cwt_buf trun;  /* the light tree's text node being built (all text, the walk's run only some) */
+    struct cwt__ln *root_tn; /* the root element's node in the light tree */
+    bool dtd;             /* the light tree has its DOCTYPE */
     bool started;         /* the parser started the document (the tree builder would have made one) */
     bool needs_dom;       /* an element has itemscope or typeof: the parse was stopped */
     bool root_seen;
@@ -70,12 +79,17 @@ static void capture_failed(struct sax *s)
         s->w->rc = CWT_ENOMEM;
 }
 
-/* The text node being built is complete. */
+/* The text node being built is complete (its parent is the element on top of the stack). */
 static void run_flush(struct sax *s)
 {
     if (s->run.len)
         cwt__walk_text(s->w, s->run.data, s->run.len);
     cwt_buf_reset(&s->run);
+    if (s->trun.len) {
+        if (s->nfr && !cwt__lt_text(s->lt, s->fr[s->nfr - 1].tn, s->trun.data, s->trun.len, s->run_cdata))
+            capture_failed(s);
+        cwt_buf_reset(&s->trun);
+    }
 }
 
 /* The element on top of the stack ends (after the text node being built, which is its child). */
@@ -150,7 +164,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     struct cwt__walk *w = s->w;
     if (s->needs_dom)
         return;
-    for (const xmlChar **a = atts; a && a[0]; a += 2) {
+    for (const xmlChar **a = atts; !s->lt && a && a[0]; a += 2) {
         if (sdata_name(a[0])) {
             s->needs_dom = true;
             xmlStopParser(ctxt);
@@ -171,6 +185,15 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     struct frame *f = &s->fr[s->nfr++];
     *f = (struct frame){.id = ++s->ids};
     struct cwt__el el = {.name = tree_name(name), .atts = atts, .id = f->id};
+    if (s->lt) { /* a root-level element after the root element is its last child (xmlSAX2StartElement) */
+        struct cwt__ln *tp = parent ? parent->tn : at_root && s->first == DOC_ELEMENT ? s->root_tn : NULL;
+        if (!(f->tn = cwt__lt_element(s->lt, tp, (const char *)el.name, (const char *const *)atts))) {
+            capture_failed(s);
+            xmlStopParser(ctxt);
+        }
+        if (at_root && !s->root_seen && s->first == DOC_EMPTY)
+            s->root_tn = f->tn;
+    }
     bool walk = s->skip == 0;
     if (at_root) {
         if (!s->root_seen) {
@@ -243,6 +266,8 @@ static void on_text(htmlParserCtxtPtr ctxt, const xmlChar *ch, int len, bool cda
     }
     if (s->captures && cwt_buf_add(&s->log, ch, (size_t)len))
         capture_failed(s);
+    if (s->lt && cwt_buf_add(&s->trun, ch, (size_t)len))
+        capture_failed(s);
     if (!s->skip && !w->in_head && !w->text_full && cwt_buf_add(&s->run, ch, (size_t)len))
         capture_failed(s);
 }
@@ -267,6 +292,8 @@ static void on_other_node(htmlParserCtxtPtr ctxt)
     run_flush(s);
     if (ctxt->nodeNr <= 0 && s->first == DOC_EMPTY)
         s->first = DOC_OTHER;
+    if (s->lt && !cwt__lt_other(s->lt, s->nfr ? s->fr[s->nfr - 1].tn : NULL))
+        capture_failed(s);
 }
 
 static void on_comment(void *ctx, const xmlChar *value)
@@ -290,18 +317,26 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
     (void)ext;
     (void)sys;
     struct sax *s = sax_of(ctx);
-    if (!s->needs_dom)
-        s->first = DOC_OTHER;
+    if (s->needs_dom)
+        return;
+    s->first = DOC_OTHER;
+    if (s->lt && !s->dtd && (s->dtd = true) && !cwt__lt_prepend_other(s->lt))
+        capture_failed(s);
 }
 
-enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len, const char *url)
+enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len, const char *url, bool tree)
 {
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
     if (!ctxt)
         return CWT_ENOMEM;
     struct sax s = {.w = w, .dummy = {.type = XML_ELEMENT_NODE}};
+    if (tree && !(s.lt = cwt__lt_new())) {
+        htmlFreeParserCtxt(ctxt);
+        return CWT_ENOMEM;
+    }
     cwt_buf_init(&s.log, SIZE_MAX / 2);
     cwt_buf_init(&s.run, SIZE_MAX / 2);
+    cwt_buf_init(&s.trun, SIZE_MAX / 2);
     xmlSAXHandler *h = ctxt->sax;
     h->startDocument = on_start_document;
     h->endDocument = NULL;
@@ -318,8 +353,10 @@ enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len,
     ctxt->_private = &s;
     htmlCtxtReadMemory(ctxt, html, (int)len, url, "UTF-8", CWT__HTML_PARSE_OPTS);
     enum cwt_status rc = CWT_OK;
-    if (s.needs_dom || !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"itemscope", 9) ||
-        xmlDictExists(ctxt->dict, (const xmlChar *)"typeof", 6)) {
+    /* the names the extractors start from went through the parser's dictionary (as in page.c) */
+    bool md = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"itemscope", 9);
+    bool rdfa = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"typeof", 6);
+    if (s.needs_dom || (!s.lt && (md || rdfa))) {
         rc = CWT_EUNSUPPORTED;
     } else if (!s.started) {
         rc = CWT_EPARSE;
@@ -329,10 +366,18 @@ enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len,
             frame_pop(&s);
         root_leave(&s);
         cwt__walk_end(w);
+        w->priv->has_microdata = md;
+        w->priv->has_rdfa = rdfa;
+        if (s.lt && cwt__lt_failed(s.lt))
+            rc = CWT_ENOMEM;
+        else if (s.lt && (md || rdfa))
+            w->priv->lt = s.lt, s.lt = NULL;
     }
     htmlFreeParserCtxt(ctxt);
     cwt_buf_release(&s.log);
     cwt_buf_release(&s.run);
+    cwt_buf_release(&s.trun);
+    cwt__lt_free(s.lt);
     cwt_free(s.fr);
     return rc;
 }

@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 #include <pthread.h>
 
+#include "page/arena.h"
 #include "page/page_walk.h"
 
 #define MAX_LINKS 20000
@@ -27,13 +28,6 @@
 #define MAX_TEXT_BYTES (4u << 20)
 #define MAX_ATTR_TEXT 2048 /* bytes kept of a link text, title, alt */
 
-struct chunk {
-    struct chunk *next;
-    size_t used, cap;
-    char data[];
-};
-
-enum { CHUNK_BYTES = 64 * 1024 };
 
 
 /* Writes @p s collapsed (see cwt__collapse) into @p dst, which has room for min(len, max) + 1 bytes;
@@ -103,27 +97,9 @@ static void note_rc(struct cwt__walk *w, enum cwt_status rc)
 /* @p n bytes from the arena, NULL (and w->rc set) when out of memory. */
 static char *ar_alloc(struct cwt__walk *w, size_t n)
 {
-    struct chunk *c = w->priv->strings;
-    if (!c || c->cap - c->used < n) {
-        size_t cap = n > CHUNK_BYTES / 4 ? n : CHUNK_BYTES;
-        struct chunk *nc = cwt_malloc(sizeof *nc + cap);
-        if (!nc) {
-            note_rc(w, CWT_ENOMEM);
-            return NULL;
-        }
-        nc->used = 0;
-        nc->cap = cap;
-        if (c && cap != CHUNK_BYTES) { /* a big one goes behind the current chunk, which keeps serving */
-            nc->next = c->next;
-            c->next = nc;
-        } else {
-            nc->next = c;
-            w->priv->strings = nc;
-        }
-        c = nc;
-    }
-    char *p = c->data + c->used;
-    c->used += n;
+    char *p = cwt__arena_alloc((struct cwt__chunk **)&w->priv->strings, n, false);
+    if (!p)
+        note_rc(w, CWT_ENOMEM);
     w->last = p;
     return p;
 }
@@ -131,7 +107,7 @@ static char *ar_alloc(struct cwt__walk *w, size_t n)
 /* Gives back the unused tail of the latest allocation @p p (of which @p used bytes are kept). */
 static void ar_trim(struct cwt__walk *w, char *p, size_t used)
 {
-    struct chunk *c = w->priv->strings;
+    struct cwt__chunk *c = w->priv->strings;
     if (p && p == w->last && c && p >= c->data && p < c->data + c->cap)
         c->used = (size_t)(p - c->data) + used;
 }
@@ -148,10 +124,7 @@ static char *ar_strndup(struct cwt__walk *w, const char *s, size_t n)
 
 void cwt__walk_free_strings(void *strings)
 {
-    for (struct chunk *c = strings, *next; c; c = next) {
-        next = c->next;
-        cwt_free(c);
-    }
+    cwt__arena_free(strings);
 }
 
 /* cwt__collapse() into the arena. */

@@ -84,11 +84,12 @@ void cwt__walk_lang(struct cwt__walk *w, const struct cwt__el *el);
 void cwt__walk_end(struct cwt__walk *w);
 
 /*
- * The SAX walk of @p len bytes: fills @p w's document without building a DOM. Returns CWT_OK,
- * CWT_EPARSE (libxml2 started no document), CWT_ENOMEM, or CWT_EUNSUPPORTED when the page needs the DOM
- * (the parser met the name itemscope or typeof: the microdata and RDFa extractors walk the tree);
- * the caller then throws the document away and parses the page again with the DOM.
+ * The SAX walk of @p len bytes: fills @p w's document without building a DOM, and with @p tree the
+ * light tree of the microdata and RDFa extractors (kept in the document's priv when the parser met the
+ * name itemscope or typeof, which priv's has_microdata and has_rdfa say). Returns CWT_OK, CWT_EPARSE
+ * (libxml2 started no document), CWT_ENOMEM, or, without @p tree, CWT_EUNSUPPORTED when the page needs
+ * the tree: the caller then throws the document away and walks the page again with it.
  */
-enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len, const char *url);
+enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len, const char *url, bool tree);
 
 #endif

@@ -8,9 +8,9 @@
  * The walk is iterative; the stack of open items is capped, deeper typeof
  * elements are read as plain properties of the last item kept.
  */
-#include <libxml/tree.h>
 #include <libxml/uri.h>
 
+#include "page/ltree.h"
 #include "page/page_int.h"
 #include "page/sdata.h"
 
@@ -18,8 +18,10 @@
 #define MAX_PROPS 200
 #define MAX_TEXT 4096
 
+typedef const struct cwt__ln *node;
+
 struct frame {
-    xmlNodePtr node;
+    node node;
     json_t *item; /* the current item */
     bool owns;    /* the frame holds a reference to item (it started it) */
     bool schema;  /* vocab is schema.org */
@@ -66,38 +68,37 @@ static void add_value(json_t *item, const char *name, json_t *v)
     }
 }
 
-static json_t *literal(struct rdfa *r, xmlNodePtr n)
+static bool named(node n, const char *name)
 {
-    char *v = cwt__node_attr(n, "content");
-    if (!v && (cwt__name_eq(n->name, "a") || cwt__name_eq(n->name, "link") || cwt__name_eq(n->name, "area")))
-        v = cwt__node_attr(n, "href");
-    if (!v && (cwt__name_eq(n->name, "img") || cwt__name_eq(n->name, "video") || cwt__name_eq(n->name, "source") ||
-               cwt__name_eq(n->name, "iframe"))) {
-        v = cwt__node_attr(n, "src");
-    }
-    if (v && !cwt__node_has_attr(n, "content") && r->base) {
-        xmlChar *abs = xmlBuildURI((const xmlChar *)v, (const xmlChar *)r->base);
-        if (abs) {
-            cwt_free(v);
-            v = cwt_strdup((const char *)abs);
-            xmlFree(abs);
-        }
-    }
+    return cwt__name_eq((const unsigned char *)n->name, name);
+}
+
+static json_t *literal(struct rdfa *r, node n)
+{
+    const char *v = cwt__ln_attr(n, "content");
+    bool content = v != NULL;
+    if (!v && (named(n, "a") || named(n, "link") || named(n, "area")))
+        v = cwt__ln_attr(n, "href");
+    if (!v && (named(n, "img") || named(n, "video") || named(n, "source") || named(n, "iframe")))
+        v = cwt__ln_attr(n, "src");
+    xmlChar *abs = v && !content && r->base ? xmlBuildURI((const xmlChar *)v, (const xmlChar *)r->base) : NULL;
+    if (abs)
+        v = (const char *)abs;
     if (!v)
-        v = cwt__node_attr(n, "datetime");
+        v = cwt__ln_attr(n, "datetime");
     if (!v)
-        v = cwt__node_attr(n, "resource");
+        v = cwt__ln_attr(n, "resource");
+    char *t;
     if (!v) {
-        xmlChar *c = xmlNodeGetContent(n);
-        v = cwt__collapse(c ? (const char *)c : "", c ? strlen((const char *)c) : 0, MAX_TEXT);
-        xmlFree(c);
+        char *c = cwt__ln_content(n);
+        t = cwt__collapse(c ? c : "", c ? strlen(c) : 0, MAX_TEXT);
+        cwt_free(c);
     } else {
-        char *t = cwt__collapse(v, strlen(v), MAX_TEXT);
-        cwt_free(v);
-        v = t;
+        t = cwt__collapse(v, strlen(v), MAX_TEXT);
     }
-    json_t *out = json_string(v ? v : "");
-    cwt_free(v);
+    xmlFree(abs);
+    json_t *out = json_string(t ? t : "");
+    cwt_free(t);
     return out;
 }
 
@@ -145,25 +146,27 @@ static struct frame *top(struct rdfa *r)
 
 /* Whether element @p n has one of the attributes enter() acts on (vocab, typeof, property): most have none,
  * and then enter() has nothing to do. */
-static bool has_rdfa_attr(xmlNodePtr n)
+static bool has_rdfa_attr(node n)
 {
-    for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (cwt__name_eq(a->name, "vocab") || cwt__name_eq(a->name, "typeof") || cwt__name_eq(a->name, "property"))
+    for (const char *const *a = n->atts; *a; a += 2) {
+        const unsigned char *name = (const unsigned char *)a[0];
+        if (cwt__name_eq(name, "vocab") || cwt__name_eq(name, "typeof") || cwt__name_eq(name, "property"))
             return true;
+    }
     return false;
 }
 
-static void enter(struct rdfa *r, xmlNodePtr n)
+static void enter(struct rdfa *r, node n)
 {
     if (!has_rdfa_attr(n))
         return;
     struct frame *t = top(r);
     bool schema = t ? t->schema : false;
-    char *vocab = cwt__node_attr(n, "vocab");
+    const char *vocab = cwt__ln_attr(n, "vocab");
     if (vocab)
         schema = is_schema_vocab(vocab);
-    char *typeof_ = cwt__node_attr(n, "typeof");
-    char *property = cwt__node_attr(n, "property");
+    const char *typeof_ = cwt__ln_attr(n, "typeof");
+    const char *property = cwt__ln_attr(n, "property");
     json_t *item = NULL;
     if (typeof_ && r->nframes < MAX_FRAMES && r->nitems < CWT__SDATA_MAX_ITEMS) {
         json_t *types = json_array();
@@ -171,15 +174,14 @@ static void enter(struct rdfa *r, xmlNodePtr n)
         item = json_object();
         json_object_set_new(item, "@type", types);
         json_object_set_new(item, "@source", json_string("rdfa"));
-        char *id = cwt__node_attr(n, "resource");
+        const char *id = cwt__ln_attr(n, "resource");
         if (!id)
-            id = cwt__node_attr(n, "about");
+            id = cwt__ln_attr(n, "about");
         if (id && *id) {
             xmlChar *abs = r->base ? xmlBuildURI((const xmlChar *)id, (const xmlChar *)r->base) : NULL;
             json_object_set_new(item, "@id", json_string(abs ? (const char *)abs : id));
             xmlFree(abs);
         }
-        cwt_free(id);
         r->nitems++;
         if (property && t && t->item) {
             struct prop_ctx c = {.item = t->item, .value = item, .schema = schema};
@@ -198,12 +200,9 @@ static void enter(struct rdfa *r, xmlNodePtr n)
             (struct frame){.node = n, .item = item ? item : (t ? t->item : NULL), .owns = item != NULL, .schema = schema};
     else
         json_decref(item);
-    cwt_free(vocab);
-    cwt_free(typeof_);
-    cwt_free(property);
 }
 
-static void leave(struct rdfa *r, xmlNodePtr n)
+static void leave(struct rdfa *r, node n)
 {
     if (r->nframes && r->frames[r->nframes - 1].node == n) {
         r->nframes--;
@@ -215,16 +214,16 @@ static void leave(struct rdfa *r, xmlNodePtr n)
 enum cwt_status cwt__rdfa_extract(const struct cwt__doc *doc, json_t **out)
 {
     const struct cwt__page_priv *p = doc->priv;
-    xmlDocPtr xd = p->xd;
     *out = NULL;
-    if (!xd)
-        return CWT_EINVAL; /* parsed by cwt__doc_parse, which frees the DOM once it has run us */
+    if (!p->lt)
+        return CWT_EINVAL; /* parsed by cwt__doc_parse, which frees the tree once it has run us */
+    node root = cwt__lt_doc(p->lt);
     struct rdfa r = {.base = cwt__doc_base(doc), .list = json_array()};
     if (!r.list)
         return CWT_ENOMEM;
-    xmlNodePtr n = xd->children;
+    node n = root->children;
     while (n) {
-        bool el = n->type == XML_ELEMENT_NODE;
+        bool el = n->type == CWT__LN_ELEMENT;
         if (el)
             enter(&r, n);
         if (el && n->children) {
@@ -235,7 +234,7 @@ enum cwt_status cwt__rdfa_extract(const struct cwt__doc *doc, json_t **out)
             leave(&r, n);
         while (n && !n->next) {
             n = n->parent;
-            if (!n || n == (xmlNodePtr)xd) {
+            if (!n || n == root) {
                 n = NULL;
                 break;
             }

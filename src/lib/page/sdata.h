@@ -78,25 +78,27 @@ const char *cwt__sdata_short(const char *iri);
  */
 enum cwt_status cwt__jsonld_parse(const char *text, size_t len, json_t **out);
 
-/* cwt__doc_parse() keeping the DOM, for cwt__microdata_extract / cwt__rdfa_extract called
- * after the parse (their tests and fuzzer); the library itself uses the DOM only while it parses. */
+/* cwt__doc_parse() by the DOM path, keeping the DOM and the light tree (page/ltree.h), for
+ * cwt__microdata_extract / cwt__rdfa_extract called after the parse (their tests and fuzzer); the library
+ * itself uses the light tree only while it parses. */
 enum cwt_status cwt__doc_parse_dom(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
                                    struct cwt__doc **out, struct cwt_err *err);
-/* The page parse by one path only: the SAX walk (no DOM; CWT_EUNSUPPORTED when the page has microdata or
- * RDFa, which need the DOM), or the DOM walk when @p dom. cwt__doc_parse() picks; the tests and fuzz_sax
- * check that the two give the same document. */
+/* The page parse by one path only: the SAX walk (no DOM; the light tree built from the parser's events when
+ * the page has microdata or RDFa), or the DOM walk when @p dom (the light tree copied from the DOM).
+ * cwt__doc_parse() picks; the tests and fuzz_sax check that the two give the same document, structured
+ * data included. */
 enum cwt_status cwt__doc_parse_path(const struct cwt_ctx *ctx, const char *html, size_t len, const char *url,
                                     bool dom, struct cwt__doc **out, struct cwt_err *err);
 /* The first field in which @p a and @p b differ ("text", "links.href", ...; *where the index in a list),
  * NULL when every field is equal (page/page_diff.c). */
 const char *cwt__doc_diff(const struct cwt__doc *a, const struct cwt__doc *b, size_t *where);
 
-/* Microdata of the page's DOM, in extruct's format ({"type", "id", "properties"} per item,
+/* Microdata of the page (its light tree), in extruct's format ({"type", "id", "properties"} per item,
  * nested items inline). @p strict keeps every property and type as an array; @p base (may be
  * NULL: URLs left as written) resolves URL values. *out is a new array. */
 enum cwt_status cwt__microdata_extract(const struct cwt__doc *doc, bool strict, const char *base, json_t **out);
 
-/* RDFa-lite (vocab, typeof, property, resource, prefix schema:) of the page's DOM, already in the
+/* RDFa-lite (vocab, typeof, property, resource, prefix schema:) of the page (its light tree), already in the
  * normalised item shape with "@source": "rdfa". *out is a new array. */
 enum cwt_status cwt__rdfa_extract(const struct cwt__doc *doc, json_t **out);
 
