@@ -149,6 +149,53 @@ static void test_corners(void **state)
     }
 }
 
+/* Scripts and styles, whose plain content the SAX walk takes in one piece and skips in the parser's input
+ * (skip_raw_text), and the contents it leaves to libxml2. */
+static void test_raw_text(void **state)
+{
+    (void)state;
+    static const char *const pages[] = {
+        "<script>a</SCRIPT><p>after</p>",
+        "<script>x</scr ipt>y</b></script><p>t</p>",
+        "<script>var s = \"</b>\"; if (a<b && c>d) {}</script><a href=/x>x</a>",
+        "<script>a</scriptx>b</script><p>after scriptx</p>",
+        "<script>a\x01b</script><p>control</p>",
+        "<script>bad \xff\xfe utf8</script><p>after bad</p>",
+        "<script>cr\r\nlf\rcr</script><p>crlf</p>",
+        "<script>\xc3\xa9\xe6\xbc\xa2\xf0\x9f\x98\x80 \xed\xa0\x80 surrogate</script><p>u</p>",
+        "<script>\xef\xbf\xbe nonchar</script><p>u2</p>",
+        "<a href=mailto:x@y.example>mail<script>var a = 1;</script><style>b{}</style></a>",
+        "<script type=application/ld+json>{\"@type\":\"Organization\",\"name\":\"A</b>\"}</script>",
+        "<STYLE>p { color: red }</style ><p>styled</p><style></style><script></script>",
+        "<script/>text after self-closed<script src=x.js></script>",
+        "<p>x</p><script>var a = 'no end tag",
+        "<script type=\"x",
+        "<title>a<script>b</script>c</title><p>t</p>",
+        "<div itemscope><script itemprop=s>var a = '<b>';</script><style itemprop=c>p{}</style>"
+        "<span itemprop=n>N<script>hidden()</script></span></div>",
+        "<div vocab=https://schema.org/ typeof=Thing><span property=name>A<script>s()</script>"
+        "<style>p{}</style>B</span></div>",
+        "<svg><style>svg{}</style><script>svg()</script></svg><p>after svg</p>",
+        "<table><script>in table</script><tr><td>1</td></tr></table>",
+        "<head><script>h()</script><style>h{}</style></head><body><script>b()</script>body</body>",
+    };
+    for (size_t i = 0; i < CWT_ARRAY_LEN(pages); i++) {
+        char what[32];
+        snprintf(what, sizeof what, "raw text page %zu", i);
+        same_both_ways(what, pages[i], strlen(pages[i]));
+    }
+    /* a script longer than libxml2's 1000-byte blocks, with "</" inside */
+    size_t n = 50000;
+    char *p = malloc(n + 64);
+    assert_non_null(p);
+    size_t o = (size_t)snprintf(p, 16, "<script>");
+    for (size_t i = 0; o < n; i++)
+        o += (size_t)snprintf(p + o, 32, i % 50 ? "var v%zu = 1;\n" : "s='</b>';\n", i);
+    o += (size_t)snprintf(p + o, 40, "</script><p>after long</p>");
+    same_both_ways("long script", p, o);
+    free(p);
+}
+
 /* The light tree's corners: where the tree builder puts late and root-level nodes, which element keeps an
  * id, how text nodes are split, what xmlNodeGetContent() reads. Each page must give items. */
 static void test_tree_corners(void **state)
@@ -221,6 +268,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corners),
         cmocka_unit_test(test_tree_corners),
+        cmocka_unit_test(test_raw_text),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_fixtures),
     };
