@@ -59,6 +59,21 @@ static bool same_both_ways(const char *what, const char *html, size_t len)
     return items;
 }
 
+/* same_both_ways() on each of @p n pages (strings), named @p what and their index; with @p items, each
+ * must have microdata or RDFa items. */
+static void each_page(const char *what, const char *const *pages, size_t n, bool items)
+{
+    for (size_t i = 0; i < n; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "%s %zu", what, i);
+        bool has = same_both_ways(name, pages[i], strlen(pages[i]));
+        if (items && !has) {
+            print_error("%s: no microdata or RDFa item\n", name);
+            fail();
+        }
+    }
+}
+
 static void one_file(const char *path, const char *data, size_t len, void *ud)
 {
     struct tally *t = ud;
@@ -179,11 +194,7 @@ static void test_raw_text(void **state)
         "<table><script>in table</script><tr><td>1</td></tr></table>",
         "<head><script>h()</script><style>h{}</style></head><body><script>b()</script>body</body>",
     };
-    for (size_t i = 0; i < CWT_ARRAY_LEN(pages); i++) {
-        char what[32];
-        snprintf(what, sizeof what, "raw text page %zu", i);
-        same_both_ways(what, pages[i], strlen(pages[i]));
-    }
+    each_page("raw text page", pages, CWT_ARRAY_LEN(pages), false);
     /* a script longer than libxml2's 1000-byte blocks, with "</" inside */
     size_t n = 50000;
     char *p = malloc(n + 64);
@@ -223,11 +234,7 @@ static void test_tree_corners(void **state)
         "<p itemscope>unfinished <span itemprop=a>open",
         "<div itemscope><p itemprop=a>a\0b</p><p itemprop=b>x&nbsp;&#160;y</p></div>",
     };
-    for (size_t i = 0; i < CWT_ARRAY_LEN(pages); i++) {
-        char what[32];
-        snprintf(what, sizeof what, "tree page %zu", i);
-        assert_true(same_both_ways(what, pages[i], strlen(pages[i])));
-    }
+    each_page("tree page", pages, CWT_ARRAY_LEN(pages), true);
 }
 
 /* Deep nesting (past libxml2's tree depth limit, where the tree builder stops the parse) and caps. */
