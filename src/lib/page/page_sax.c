@@ -23,6 +23,10 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "page/ltree.h"
 #include "page/page_walk.h"
 
@@ -289,7 +293,26 @@ static void on_cdata(void *ctx, const xmlChar *ch, int len)
  * U+FFFE/U+FFFF). It drops or rewrites anything else (a control character, a NUL, a stray byte). */
 static bool plain_text(const unsigned char *p, size_t n)
 {
+    size_t block = 0; /* where the bytes checked sixteen at a time end */
     for (size_t i = 0; i < n;) {
+#ifdef __SSE2__
+        if (i >= block) { /* sixteen bytes of printable ASCII, tabs and line breaks at a time */
+            const __m128i space = _mm_set1_epi8(0x20), tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'),
+                          cr = _mm_set1_epi8('\r');
+            while (n - i >= 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+                __m128i odd = _mm_cmpgt_epi8(space, v); /* below 0x20, or 0x80 and over (signed) */
+                __m128i ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
+                                          _mm_cmpeq_epi8(v, cr));
+                if (_mm_movemask_epi8(_mm_andnot_si128(ws, odd)))
+                    break;
+                i += 16;
+            }
+            block = i + 16;
+            if (i >= n)
+                break;
+        }
+#endif
         unsigned c = p[i];
         if (c >= 0x20 && c < 0x80) {
             i++;
