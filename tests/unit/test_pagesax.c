@@ -164,6 +164,22 @@ static void test_corners(void **state)
     }
 }
 
+/* same_both_ways() on a page of about 40 KB: @p head, words (@p pre, the word's number, @p post) over and
+ * over, every @p every words @p special instead, then @p tail. */
+static void same_long(const char *what, const char *head, const char *pre, const char *post, size_t every,
+                      const char *special, const char *tail)
+{
+    size_t n = 40000;
+    char *p = malloc(n + 256);
+    assert_non_null(p);
+    size_t o = (size_t)snprintf(p, 64, "%s", head);
+    for (size_t i = 1; o < n; i++)
+        o += (size_t)(i % every ? snprintf(p + o, 64, "%s%zu%s", pre, i, post) : snprintf(p + o, 64, "%s", special));
+    o += (size_t)snprintf(p + o, 128, "%s", tail);
+    same_both_ways(what, p, o);
+    free(p);
+}
+
 /* Scripts and styles, whose plain content the SAX walk takes in one piece and skips in the parser's input
  * (skip_raw_text), and the contents it leaves to libxml2. */
 static void test_raw_text(void **state)
@@ -199,15 +215,43 @@ static void test_raw_text(void **state)
     };
     each_page("raw text page", pages, CWT_ARRAY_LEN(pages), false);
     /* a script longer than libxml2's 1000-byte blocks, with "</" inside */
-    size_t n = 50000;
-    char *p = malloc(n + 64);
-    assert_non_null(p);
-    size_t o = (size_t)snprintf(p, 16, "<script>");
-    for (size_t i = 0; o < n; i++)
-        o += (size_t)snprintf(p + o, 32, i % 50 ? "var v%zu = 1;\n" : "s='</b>';\n", i);
-    o += (size_t)snprintf(p + o, 40, "</script><p>after long</p>");
-    same_both_ways("long script", p, o);
-    free(p);
+    same_long("long script", "<script>", "var v", " = 1;\n", 50, "s='</b>';\n", "</script><p>after long</p>");
+}
+
+/* The character data the SAX walk takes after a start or an end tag (take_first_text, take_text_after)
+ * and what it leaves to libxml2: implied elements, auto-closed ones, a <p> opened before text, entities,
+ * junk in end tags, void elements, blanks. */
+static void test_char_data(void **state)
+{
+    (void)state;
+    static const char *const pages[] = {
+        "<div>first <b>bold</b> after bold</div>\n  <p>para</p>  \n<ul>\n <li>one</li>\n <li>two</ul>",
+        "text before any tag<p>p</p>",
+        "<html>text in html<p>p</p></html>",
+        "<head>text in head<title>t</title></head><body>body text</body>",
+        "<p>a<div>div closes p</div>after div",
+        "<div><b>x</div>after auto-closed b</div>tail",
+        "<div><b><i>x</b>after b closes i</i> y</div>",
+        "<b>x</b >blank in end tag</B>upper</b x=\"</b>\">junk</b>",
+        "<div>a &amp; b &lt;c&gt; &#x41;&#66; &nbsp;d &unknown; e&</div>",
+        "<p>x<br>after br<img src=a.png>after img<hr>after hr<input>after input</p>",
+        "<table><tr><td>1<td>2</tr>text in table</table>after table",
+        "<select><option>o1<option>o2</select><textarea>\nta\n</textarea><pre>\nfirst line</pre>",
+        "<p>nul\0inside</p>",
+        "<p>ctl \x01 here</p><p>bad \xff byte</p><p>\xc3\xa9t\xc3\xa9</p>",
+        "<span>x</span><span>y</span><!-- c -->z<?pi x?>w",
+        "<body>direct body text<div>d</div>more body text</body>",
+        "<html><body></body></html>after html end",
+        "<p>unclosed</p></span>text after stray end</div>more",
+        "<a href=/a>link text</a> between <a href=/b>second</a>",
+        "<title>T &amp; co</title><h1>Heading</h1>",
+        "<div>\r\n\t  \r\n</div><span>\t</span>",
+        "<p>a</p\n>after end tag with a line break</p>",
+        "<p/>self-closed p<br/>after br/<div/>after div/",
+    };
+    each_page("char data page", pages, CWT_ARRAY_LEN(pages), false);
+    /* text longer than libxml2's 1000-byte blocks, with entities */
+    same_long("long text", "<div>", "word", " ", 700, "a &amp; b ", "</div>tail text<p>x</p>");
 }
 
 /* The light tree's corners: where the tree builder puts late and root-level nodes, which element keeps an
@@ -279,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_corners),
         cmocka_unit_test(test_tree_corners),
         cmocka_unit_test(test_raw_text),
+        cmocka_unit_test(test_char_data),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_fixtures),
     };

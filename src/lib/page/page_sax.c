@@ -23,12 +23,9 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #include "page/ltree.h"
 #include "page/page_walk.h"
+#include "page/sax_input.h"
 
 enum {
     FR_DESCENDED = 1, /* the walk entered it and descends: cwt__walk_leave() when it ends */
@@ -70,6 +67,8 @@ struct sax {
     bool root_pending;    /* the root element ended but the walk leaves it later (late children) */
     struct frame root;
     uintptr_t ids;
+    unsigned long last_pos; /* where the parser stood at the last event (cwt__sax_input_pos) */
+    bool last_start;      /* that event was a start tag's: the parser steps over its '>' after it */
 };
 
 static struct sax *sax_of(void *ctx)
@@ -242,19 +241,20 @@ static bool open_element(void *ctx, const xmlChar *name, const xmlChar **atts)
     return true;
 }
 
-static void on_end(void *ctx, const xmlChar *name)
+/* The tree builder's end of an element (it pops its current node whatever the name), and the walk's;
+ * whether the element was closed (popped). */
+static bool close_element(htmlParserCtxtPtr ctxt)
 {
-    (void)name; /* the tree builder pops its current node whatever the name */
-    htmlParserCtxtPtr ctxt = ctx;
-    struct sax *s = sax_of(ctx);
+    struct sax *s = sax_of(ctxt);
     if (s->needs_dom)
-        return;
+        return false;
     sync(s, ctxt);
     run_flush(s);
     if (ctxt->nodeNr <= 0)
-        return;
+        return false;
     nodePop(ctxt);
     frame_pop(s);
+    return true;
 }
 
 static void on_text(htmlParserCtxtPtr ctxt, const xmlChar *ch, int len, bool cdata)
@@ -278,94 +278,85 @@ static void on_text(htmlParserCtxtPtr ctxt, const xmlChar *ch, int len, bool cda
         capture_failed(s);
 }
 
-static void on_characters(void *ctx, const xmlChar *ch, int len)
-{
-    on_text(ctx, ch, len, false);
-}
 
-static void on_cdata(void *ctx, const xmlChar *ch, int len)
-{
-    on_text(ctx, ch, len, true);
-}
-
-/* Whether the @p n bytes at @p p are text htmlParseScript() hands on byte for byte: printable ASCII, tab,
- * line feed, carriage return, and well-formed UTF-8 of the characters XML allows (no surrogates, no
- * U+FFFE/U+FFFF). It drops or rewrites anything else (a control character, a NUL, a stray byte). */
-static bool plain_text(const unsigned char *p, size_t n)
-{
-    size_t block = 0; /* where the bytes checked sixteen at a time end */
-    for (size_t i = 0; i < n;) {
-#ifdef __SSE2__
-        if (i >= block) { /* sixteen bytes of printable ASCII, tabs and line breaks at a time */
-            const __m128i space = _mm_set1_epi8(0x20), tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'),
-                          cr = _mm_set1_epi8('\r');
-            while (n - i >= 16) {
-                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-                __m128i odd = _mm_cmpgt_epi8(space, v); /* below 0x20, or 0x80 and over (signed) */
-                __m128i ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
-                                          _mm_cmpeq_epi8(v, cr));
-                if (_mm_movemask_epi8(_mm_andnot_si128(ws, odd)))
-                    break;
-                i += 16;
-            }
-            block = i + 16;
-            if (i >= n)
-                break;
-        }
-#endif
-        unsigned c = p[i];
-        if (c >= 0x20 && c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c == '\t' || c == '\n' || c == '\r') {
-            i++;
-            continue;
-        }
-        size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        if (!len || n - i < len)
-            return false;
-        unsigned cp = c & (0xFFu >> (len + 1));
-        for (size_t k = 1; k < len; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = cp << 6 | (p[i + k] & 0x3F);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
-            return false;
-        i += len;
-    }
-    return true;
-}
 
 /* A <script> or <style> just opened: libxml2 would read its content character by character
- * (htmlParseScript) up to the first "</" followed by the element's name, in any case (the rule in
- * recovery mode), and hand it on in blocks of CDATA. When its start tag ended with '>' (the parser stands
- * on it) and the content is plain_text(), the walk takes the content as one CDATA event itself and moves
- * the parser to the end tag: the byte before it becomes the '>' the parser steps over. The parser's
- * input is its own UTF-8 copy of the page (an encoder is set), so the page is not written to. A quarter
- * of the bench's HTML bytes are scripts and styles; this reads them at memchr's speed. */
-static void skip_raw_text(htmlParserCtxtPtr ctxt, const xmlChar *name)
+ * (htmlParseScript) and hand it on in blocks of CDATA. When its start tag ended with '>' (the parser stands
+ * on it) and the content is plain, the walk takes it as one CDATA event itself and moves the parser to the
+ * end tag (sax_input.h). A quarter of the bench's HTML bytes are scripts and styles. */
+static void take_raw_text(htmlParserCtxtPtr ctxt, const xmlChar *name)
+{
+    xmlParserInputPtr in = ctxt->input;
+    if (!cwt__sax_input_ours(ctxt) || !ctxt->name || !xmlStrEqual(ctxt->name, name) || *in->cur != '>')
+        return;
+    const xmlChar *p = in->cur + 1, *e = cwt__raw_text_end(p, in->end, name);
+    if (!e || e == p || e - p > INT_MAX || !cwt__plain_text(p, (size_t)(e - p)))
+        return;
+    on_text(ctxt, p, (int)(e - p), true);
+    cwt__sax_jump(ctxt, e, true);
+}
+
+/* Whether text under element @p name makes htmlParseCharData() open a <p> first (htmlCheckParagraph: no
+ * element, or html or head). */
+static bool paragraph_implied(const xmlChar *name)
+{
+    return !name || xmlStrEqual(name, BAD_CAST "html") || xmlStrEqual(name, BAD_CAST "head");
+}
+
+/* The character data up to the next '<' or '&' at @p p, when the parser would hand it on unchanged to the
+ * element it belongs to (blanks too: they are kept): plain, under an element that implies no <p>. The walk
+ * takes it as one text event and moves the parser to its end; @p over_gt as cwt__sax_jump(). */
+static void take_char_data(htmlParserCtxtPtr ctxt, const xmlChar *p, const xmlChar *under, bool over_gt)
+{
+    const xmlChar *e = cwt__char_data_end(p, ctxt->input->end);
+    if (paragraph_implied(under) || !e || e == p || e - p > INT_MAX || !cwt__plain_text(p, (size_t)(e - p)))
+        return;
+    on_text(ctxt, p, (int)(e - p), false);
+    cwt__sax_jump(ctxt, e, over_gt);
+}
+
+/* An element just opened: the text before its first child. Only for the event of a start tag whose bytes
+ * are all the parser read since the previous event (not an element libxml2 implied, html, head, body or
+ * a <p> before text, which opens at another tag or in text), ending on '>', of an element with content. */
+static void take_first_text(htmlParserCtxtPtr ctxt, const xmlChar *name)
 {
     struct sax *s = sax_of(ctxt);
     xmlParserInputPtr in = ctxt->input;
-    size_t nl = strlen((const char *)name);
-    if (s->needs_dom || !ctxt->recovery || !in || !in->buf || !in->buf->encoder || !ctxt->name ||
-        !xmlStrEqual(ctxt->name, name) || in->cur >= in->end || *in->cur != '>')
+    if (!cwt__sax_input_ours(ctxt) || *in->cur != '>' || !ctxt->name || !xmlStrEqual(ctxt->name, name))
         return;
-    const unsigned char *p = in->cur + 1, *end = in->end, *e = NULL;
-    for (const unsigned char *q = p; q < end && (q = memchr(q, '<', (size_t)(end - q))); q++) {
-        if (end - q >= 2 + (ptrdiff_t)nl && q[1] == '/' && strncasecmp((const char *)q + 2, (const char *)name, nl) == 0) {
-            e = q;
-            break;
-        }
-    }
-    if (!e || e == p || e - p > INT_MAX || !plain_text(p, (size_t)(e - p)))
+    const htmlElemDesc *info = htmlTagLookup(name);
+    const xmlChar *since = cwt__sax_input_at(ctxt, s->last_pos);
+    if (since && s->last_start && since < in->cur && *since == '>')
+        since++;
+    if ((info && info->empty) || !cwt__is_start_tag(since, in->cur, name))
         return;
-    on_text(ctxt, p, (int)(e - p), true);
-    ((xmlChar *)e)[-1] = '>';
-    in->cur = e - 1;
+    take_char_data(ctxt, in->cur + 1, name, true);
+}
+
+/* An element just closed by its end tag: the text after it, its parent's. Only for the event of an end tag
+ * whose bytes are all the parser read since the previous event, so that it is the element the tag names
+ * (htmlAutoCloseOnClose closes the elements above it first, each with an event of its own). Called after
+ * the walk popped the element; the parser pops its name after the event. */
+static void take_text_after(htmlParserCtxtPtr ctxt, const xmlChar *name)
+{
+    struct sax *s = sax_of(ctxt);
+    xmlParserInputPtr in = ctxt->input;
+    if (!cwt__sax_input_ours(ctxt) || ctxt->nameNr < 2 || !xmlStrEqual(ctxt->name, name))
+        return;
+    const xmlChar *since = cwt__sax_input_at(ctxt, s->last_pos);
+    if (since && s->last_start && since < in->cur && *since == '>')
+        since++;
+    if (!cwt__is_end_tag(since, in->cur, name))
+        return;
+    take_char_data(ctxt, in->cur, ctxt->nameTab[ctxt->nameNr - 2], false);
+}
+
+/* Every event: where the parser stood (take_first_text, take_text_after compare with it). */
+static void note_event(htmlParserCtxtPtr ctxt, bool start)
+{
+    struct sax *s = sax_of(ctxt);
+    s->last_pos = cwt__sax_input_pos(ctxt);
+    s->last_start = start;
 }
 
 /* A comment or processing instruction: a node of its own, which ends the text node being built. */
@@ -380,6 +371,19 @@ static void on_other_node(htmlParserCtxtPtr ctxt)
         s->first = DOC_OTHER;
     if (s->lt && !cwt__lt_other(s->lt, s->nfr ? s->fr[s->nfr - 1].tn : NULL))
         capture_failed(s);
+    note_event(ctxt, false);
+}
+
+static void on_characters(void *ctx, const xmlChar *ch, int len)
+{
+    on_text(ctx, ch, len, false);
+    note_event(ctx, false);
+}
+
+static void on_cdata(void *ctx, const xmlChar *ch, int len)
+{
+    on_text(ctx, ch, len, true);
+    note_event(ctx, false);
 }
 
 static void on_comment(void *ctx, const xmlChar *value)
@@ -397,8 +401,20 @@ static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
-    if (open_element(ctx, name, atts) && (xmlStrEqual(name, BAD_CAST "script") || xmlStrEqual(name, BAD_CAST "style")))
-        skip_raw_text(ctx, name);
+    if (open_element(ctx, name, atts) && !sax_of(ctx)->needs_dom) {
+        if (xmlStrEqual(name, BAD_CAST "script") || xmlStrEqual(name, BAD_CAST "style"))
+            take_raw_text(ctx, name);
+        else
+            take_first_text(ctx, name);
+    }
+    note_event(ctx, true);
+}
+
+static void on_end(void *ctx, const xmlChar *name)
+{
+    if (close_element(ctx))
+        take_text_after(ctx, name);
+    note_event(ctx, false);
 }
 
 /* The first DOCTYPE becomes the document's first child (xmlCreateIntSubset on an HTML document); others
@@ -409,6 +425,7 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
     (void)ext;
     (void)sys;
     struct sax *s = sax_of(ctx);
+    note_event(ctx, false);
     if (s->needs_dom)
         return;
     s->first = DOC_OTHER;

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* This module implements the SAX walk's reading ahead in libxml2's parser input (sax_input.h). */
+#include <string.h>
+#include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "page/sax_input.h"
+
+bool cwt__sax_input_ours(htmlParserCtxtPtr ctxt)
+{
+    xmlParserInputPtr in = ctxt->input;
+    return ctxt->recovery && ctxt->keepBlanks && in && in->buf && in->buf->encoder && in->cur && in->cur < in->end;
+}
+
+unsigned long cwt__sax_input_pos(htmlParserCtxtPtr ctxt)
+{
+    xmlParserInputPtr in = ctxt->input;
+    return in && in->cur ? in->consumed + (unsigned long)(in->cur - in->base) : 0;
+}
+
+const xmlChar *cwt__sax_input_at(htmlParserCtxtPtr ctxt, unsigned long pos)
+{
+    xmlParserInputPtr in = ctxt->input;
+    if (!in || !in->cur || pos < in->consumed || pos - in->consumed > (unsigned long)(in->cur - in->base))
+        return NULL;
+    return in->base + (pos - in->consumed);
+}
+
+bool cwt__plain_text(const unsigned char *p, size_t n)
+{
+    size_t block = 0; /* where the bytes checked sixteen at a time end */
+    for (size_t i = 0; i < n;) {
+#ifdef __SSE2__
+        if (i >= block) { /* sixteen bytes of printable ASCII, tabs and line breaks at a time */
+            const __m128i space = _mm_set1_epi8(0x20), tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'),
+                          cr = _mm_set1_epi8('\r');
+            while (n - i >= 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+                __m128i odd = _mm_cmpgt_epi8(space, v); /* below 0x20, or 0x80 and over (signed) */
+                __m128i ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
+                                          _mm_cmpeq_epi8(v, cr));
+                if (_mm_movemask_epi8(_mm_andnot_si128(ws, odd)))
+                    break;
+                i += 16;
+            }
+            block = i + 16;
+            if (i >= n)
+                break;
+        }
+#endif
+        unsigned c = p[i];
+        if ((c >= 0x20 && c < 0x80) || c == '\t' || c == '\n' || c == '\r') {
+            i++;
+            continue;
+        }
+        size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (!len || n - i < len)
+            return false;
+        unsigned cp = c & (0xFFu >> (len + 1));
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = cp << 6 | (p[i + k] & 0x3F);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+const xmlChar *cwt__raw_text_end(const xmlChar *p, const xmlChar *end, const xmlChar *name)
+{
+    size_t nl = strlen((const char *)name);
+    for (const xmlChar *q = p; q < end && (q = memchr(q, '<', (size_t)(end - q))); q++)
+        if ((size_t)(end - q) >= 2 + nl && q[1] == '/' && strncasecmp((const char *)q + 2, (const char *)name, nl) == 0)
+            return q;
+    return NULL;
+}
+
+const xmlChar *cwt__char_data_end(const xmlChar *p, const xmlChar *end)
+{
+    const xmlChar *lt = memchr(p, '<', (size_t)(end - p));
+    const xmlChar *amp = memchr(p, '&', (size_t)((lt ? lt : end) - p));
+    return amp ? amp : lt;
+}
+
+static bool blank(xmlChar c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool cwt__is_start_tag(const xmlChar *p, const xmlChar *cur, const xmlChar *name)
+{
+    size_t nl = strlen((const char *)name);
+    if (!p || cur < p || (size_t)(cur - p) < 1 + nl || p[0] != '<' || strncasecmp((const char *)p + 1, (const char *)name, nl) != 0)
+        return false;
+    xmlChar after = p[1 + nl]; /* (at most the byte at cur) */
+    return blank(after) || after == '/' || after == '>';
+}
+
+bool cwt__is_end_tag(const xmlChar *p, const xmlChar *cur, const xmlChar *name)
+{
+    size_t nl = strlen((const char *)name);
+    if (!p || cur < p || (size_t)(cur - p) < 3 + nl || p[0] != '<' || p[1] != '/' ||
+        strncasecmp((const char *)p + 2, (const char *)name, nl) != 0 || cur[-1] != '>')
+        return false;
+    for (const xmlChar *q = p + 2 + nl; q < cur - 1; q++)
+        if (!blank(*q))
+            return false;
+    return true;
+}
+
+void cwt__sax_jump(htmlParserCtxtPtr ctxt, const xmlChar *to, bool over_gt)
+{
+    if (over_gt) {
+        ((xmlChar *)to)[-1] = '>';
+        to--;
+    }
+    ctxt->input->cur = to;
+}
