@@ -345,6 +345,38 @@ static void test_interception_ca_as_anchor(void **state)
     }
 }
 
+/* Without --ca-file the store is OpenSSL's default paths, read as X509_STORE_set_default_paths()
+ * reads them (tls.c store_default_paths): SSL_CERT_FILE's bundle and SSL_CERT_DIR's hashed files. A
+ * root found only in the directory still anchors the chain, and one found nowhere does not. Runs
+ * first: the process keeps the first system store it loads. */
+static void test_default_paths(void **state)
+{
+    (void)state;
+    char dir[1024], file[1100], ca[256];
+    snprintf(dir, sizeof dir, "%s/certdir", tmpdir);
+    snprintf(file, sizeof file, "%s/empty-bundle.pem", tmpdir);
+    snprintf(ca, sizeof ca, "tests/fixtures/badssl/interception-ca/ca-superfish.crt");
+    /* the root under its subject hash, as c_rehash names it */
+    assert_int_equal(h_sh("mkdir -p '%s' && : > '%s' && cp '%s' '%s'/$(openssl x509 -hash -noout -in '%s').0", dir, file,
+                          h_src(ca), dir, h_src(ca)),
+                     0);
+    assert_int_equal(setenv("SSL_CERT_FILE", file, 1), 0);
+    assert_int_equal(setenv("SSL_CERT_DIR", dir, 1), 0);
+    struct cwt__tls_report *r = inspect_file("chains/subdomain-superfish.pem", "superfish.badssl.com", 1560000000, NULL);
+    assert_true(r->trusted);
+    assert_false(cwt__tls_has_problem(r, CWT__TLS_P_UNTRUSTED_ROOT));
+    assert_int_equal(r->nchain, 2);
+    assert_true(r->chain[1].self_signed && !r->chain[1].served);
+    cwt__tls_report_free(r);
+    /* a chain whose root is in neither: untrusted, its issuer named */
+    r = inspect_file("chains/subdomain-dsdtestprovider.pem", "dsdtestprovider.badssl.com", 1560000000, NULL);
+    assert_false(r->trusted);
+    assert_true(cwt__tls_has_problem(r, CWT__TLS_P_UNTRUSTED_ROOT));
+    cwt__tls_report_free(r);
+    unsetenv("SSL_CERT_FILE");
+    unsetenv("SSL_CERT_DIR");
+}
+
 /* A self-signed certificate's verdict kept for the process (by its SHA-256) is its own: the same
  * certificate with one byte of its signature changed is not self-signed, before and after the good
  * one was judged, and the good one still is after it. */
@@ -582,6 +614,7 @@ static void test_idn(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_paths),
         cmocka_unit_test(test_badssl_scenarios),
         cmocka_unit_test(test_badssl_other_chains),
         cmocka_unit_test(test_every_problem_with_depth),
