@@ -377,6 +377,41 @@ static void test_default_paths(void **state)
     unsetenv("SSL_CERT_DIR");
 }
 
+/* libcurl's verification store (tls_store.c): one per file and directory for the process, read
+ * again when the file changes, with libcurl's flags; none for a file that cannot be read. */
+static void test_verify_store(void **state)
+{
+    (void)state;
+    char path[1100];
+    snprintf(path, sizeof path, "%s/verify-ca.pem", tmpdir);
+    assert_int_equal(h_sh("cp '%s' '%s'", roots_bundle, path), 0);
+    void *a = cwt__tls_verify_store(path, NULL), *b = cwt__tls_verify_store(path, NULL);
+    assert_non_null(a);
+    assert_ptr_equal(a, b); /* loaded once */
+    unsigned long flags = X509_VERIFY_PARAM_get_flags(X509_STORE_get0_param(a));
+    assert_true((flags & X509_V_FLAG_PARTIAL_CHAIN) && (flags & X509_V_FLAG_TRUSTED_FIRST));
+    STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(a);
+    assert_int_equal(sk_X509_OBJECT_num(objs), 3); /* the three badssl roots */
+    void *c = cwt__tls_verify_store(path, "/nonexistent-dir");
+    assert_non_null(c);
+    assert_ptr_not_equal(c, a); /* another key */
+    assert_int_equal(h_sh("head -n $(grep -n 'END CERT' '%s' | head -1 | cut -d: -f1) '%s' > '%s.new' && mv '%s.new' '%s'",
+                          roots_bundle, roots_bundle, path, path, path),
+                     0);
+    void *d = cwt__tls_verify_store(path, NULL); /* the file changed: read again */
+    assert_non_null(d);
+    assert_ptr_not_equal(d, a);
+    assert_int_equal(sk_X509_OBJECT_num(X509_STORE_get0_objects(d)), 1);
+    h_write_file(path, "garbage\n", 8);
+    assert_null(cwt__tls_verify_store(path, NULL));
+    assert_null(cwt__tls_verify_store("/nonexistent/ca.pem", NULL));
+    assert_null(cwt__tls_verify_store(NULL, NULL));
+    cwt__tls_verify_store_free(a);
+    cwt__tls_verify_store_free(b);
+    cwt__tls_verify_store_free(c);
+    cwt__tls_verify_store_free(d);
+}
+
 /* A self-signed certificate's verdict kept for the process (by its SHA-256) is its own: the same
  * certificate with one byte of its signature changed is not self-signed, before and after the good
  * one was judged, and the good one still is after it. */
@@ -514,10 +549,15 @@ static void test_out_of_memory(void **state)
     char *pem = h_read_file(h_src("tests/fixtures/badssl/chains/wildcard-rsa2048.pem"), &len);
     assert_non_null(pem);
     struct cwt__tls_opts opts = {.ca_file = roots_bundle, .at = NOW_2026};
-    h_oom_install();
     long n, m;
     struct cwt__tls_report *r = NULL;
     struct cwt_err err0 = {0};
+    /* the store in the process's cache first (other tests' stores may have taken its slot): the
+     * allocations counted below are the inspection's own */
+    assert_int_equal(cwt__tls_inspect_pem(ctx, &opts, pem, len, "wrong.host.badssl.com", &r, &err0), CWT_OK);
+    cwt__tls_report_free(r);
+    r = NULL;
+    h_oom_install();
     h_oom_fail_after(-1); /* count the allocations of a full inspection */
     assert_int_equal(cwt__tls_inspect_pem(ctx, &opts, pem, len, "wrong.host.badssl.com", &r, &err0), CWT_OK);
     long total = h_oom_count();
@@ -624,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_garbage_and_bounds),
         cmocka_unit_test(test_json_and_sans_cap),
         cmocka_unit_test(test_store_follows_file),
+        cmocka_unit_test(test_verify_store),
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_netaddr),
         cmocka_unit_test(test_idn),
