@@ -572,7 +572,8 @@ enum cwt_status cwt__fetcher_new(const struct cwt_ctx *ctx, const struct cwt__fe
          * store for every connection it verifies; the same store, read once per process, instead.
          * NULL (a file that cannot be read): libcurl loads it and reports it as before. */
         const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
-        f->verify_store = cwt__tls_verify_store(opts->ca_file ? opts->ca_file : vi->cainfo, vi->capath);
+        if (vi->ssl_version && strncmp(vi->ssl_version, "OpenSSL/", 8) == 0) /* an SSL_CTX to hand it to */
+            f->verify_store = cwt__tls_verify_store(opts->ca_file ? opts->ca_file : vi->cainfo, vi->capath);
     }
     curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
     curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)MAX_HOST_CONNECTIONS);
