@@ -257,6 +257,22 @@ static void test_probe_uses_the_resolve_address(void **state)
     cwt_ctx_free(one);
 }
 
+static void test_unresolvable_start_host(void **state)
+{
+    (void)state;
+    /* no --resolve entry: the crawl looks the name up once itself (fetch/lookup.c); when that fails,
+       libcurl looks it up as before and the home page carries libcurl's error, naming the host */
+    struct cwt__fetch_opts fo = {0};
+    struct cwt__crawl_opts co = {.http_probe_url = "http://no-such-host.invalid/"};
+    struct cwt__crawl *c = NULL;
+    struct cwt_err err;
+    assert_int_equal(cwt__crawl_site_opts(ctx, &fo, &co, "https://no-such-host.invalid/", &c, &err), CWT_OK);
+    assert_true(c->npages >= 1);
+    assert_int_equal(c->pages[0].resp.rc, CWT_ERESOLVE);
+    assert_non_null(strstr(c->pages[0].resp.error, "cannot resolve 'no-such-host.invalid'"));
+    cwt__crawl_free(c);
+}
+
 /* Crawls http://HOST:PORT/ (HOST at 127.0.0.1 through --resolve, no http probe). */
 static struct cwt__crawl *crawl_local(const char *host, int port)
 {
@@ -388,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_page_budget_and_bad_url),
         cmocka_unit_test(test_refused_home_is_still_a_page),
         cmocka_unit_test(test_probe_uses_the_resolve_address),
+        cmocka_unit_test(test_unresolvable_start_host),
         cmocka_unit_test(test_crawl_delay),
         cmocka_unit_test(test_sitemap_index),
     };

@@ -148,6 +148,48 @@ static void test_tls_failure_and_no_verify(void **state)
     cwt__response_release(&r);
 }
 
+/* A verified fetch checks the chain against the store libcurl 7.88 would load for the connection,
+ * read once per process (tls_store.c) and read again when the file changes: the same answers as
+ * libcurl's own, its partial chains included (a CA file holding the site's own certificate anchors
+ * it), and a file that cannot be read is libcurl's error as before. */
+static void test_verify_store(void **state)
+{
+    (void)state;
+    char u[256], leaf[1100], ca_copy[1100], good[1100];
+    url_of(u, sizeof u, "https", GOOD, ng.https_port, "/");
+    snprintf(good, sizeof good, "%s/good.pem", dir);
+    snprintf(ca_copy, sizeof ca_copy, "%s/ca-copy.pem", dir);
+    snprintf(leaf, sizeof leaf, "%s/leaf-as-ca.pem", dir);
+    assert_int_equal(h_sh("cp '%s' '%s' && cp '%s' '%s'", ca.ca_pem, ca_copy, good, leaf), 0);
+    struct cwt__fetch_opts o = {.ca_file = ca_copy, .verify_tls = true, .resolve = resolve, .nresolve = 3,
+                                .allow_private = true};
+    struct cwt__response r;
+    for (int i = 0; i < 2; i++) { /* the second time from the process's copy */
+        assert_int_equal(cwt__fetch(ctx, &o, u, &r), CWT_OK);
+        assert_int_equal(r.rc, CWT_OK);
+        assert_int_equal(r.status, 200);
+        cwt__response_release(&r);
+    }
+    o.ca_file = leaf; /* X509_V_FLAG_PARTIAL_CHAIN, as libcurl sets it */
+    assert_int_equal(cwt__fetch(ctx, &o, u, &r), CWT_OK);
+    assert_int_equal(r.rc, CWT_OK);
+    cwt__response_release(&r);
+    /* the file rewritten with another certificate: read again, the site's chain no longer trusted */
+    h_write_file(ca_copy, "", 0);
+    assert_int_equal(h_sh("cat '%s/expired.pem' > '%s'", dir, ca_copy), 0);
+    o.ca_file = ca_copy;
+    assert_int_equal(cwt__fetch(ctx, &o, u, &r), CWT_OK);
+    assert_int_equal(r.rc, CWT_ETLS);
+    assert_non_null(strstr(r.error, "tls failure for '"));
+    cwt__response_release(&r);
+    /* a file that cannot be read: libcurl reads it itself and says so */
+    h_write_file(ca_copy, "not a certificate\n", 18);
+    assert_int_equal(cwt__fetch(ctx, &o, u, &r), CWT_OK);
+    assert_int_equal(r.rc, CWT_ETLS);
+    assert_non_null(strstr(r.error, "ca-copy.pem"));
+    cwt__response_release(&r);
+}
+
 static void test_many_and_types(void **state)
 {
     (void)state;
@@ -279,6 +321,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_https_h2_ca_file),    cmocka_unit_test(test_tls_failure_and_no_verify),
+        cmocka_unit_test(test_verify_store),
         cmocka_unit_test(test_many_and_types),      cmocka_unit_test(test_errors_name_the_url),
         cmocka_unit_test(test_user_agent_and_redirect), cmocka_unit_test(test_headers_only),
     };

@@ -3,7 +3,8 @@
  * Unit tests of src/lib/fetch without the network: the SSRF guard's address
  * classes and allow-list, and charset detection/conversion with real encoded
  * samples (made with iconv here) and a real page that lies about its charset;
- * Content-Encoding decoding (decode.c) against zlib's own output.
+ * Content-Encoding decoding (decode.c) against zlib's own output; the crawl's look-up of a
+ * site's name (lookup.c) against getaddrinfo's own answer for "localhost" (/etc/hosts).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,9 +16,12 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "fetch/charset.h"
 #include "fetch/decode.h"
+#include "fetch/lookup.h"
 #include <zlib.h>
 #include "util/netaddr.h"
 #include "harness.h"
@@ -519,6 +523,77 @@ static void test_decode(void **state)
     free(text);
 }
 
+/* An addrinfo entry over @p ss for an address given as text (AF_UNIX when @p text is NULL). */
+static struct addrinfo mkai(const char *text, struct sockaddr_storage *ss, struct addrinfo *next)
+{
+    struct addrinfo ai = {.ai_socktype = SOCK_STREAM, .ai_next = next};
+    if (text) {
+        ai.ai_addrlen = mkaddr(text, 0, ss);
+        ai.ai_family = ss->ss_family;
+    } else {
+        memset(ss, 0, sizeof *ss);
+        ss->ss_family = AF_UNIX;
+        ai.ai_family = AF_UNIX;
+        ai.ai_addrlen = sizeof *ss;
+    }
+    ai.ai_addr = (struct sockaddr *)ss;
+    return ai;
+}
+
+static void test_lookup(void **state)
+{
+    (void)state;
+    char out[200];
+    struct sockaddr_storage s1, s2, s3, s4;
+    struct addrinfo a4 = mkai("192.0.2.7", &s4, NULL), a3 = mkai("2001:db8::1", &s3, &a4),
+                    a2 = mkai(NULL, &s2, &a3), a1 = mkai("10.0.0.1", &s1, &a2);
+    /* IPv4 and IPv6 in order (IPv6 bracketed, as CURLOPT_RESOLVE wants it), other families skipped */
+    assert_true(cwt__lookup_format(&a1, out, sizeof out));
+    assert_string_equal(out, "10.0.0.1,[2001:db8::1],192.0.2.7");
+    assert_false(cwt__lookup_format(&a1, out, 20)); /* does not fit: nothing to hand libcurl */
+    assert_true(cwt__lookup_format(&a1, out, 33));  /* exactly fits with its NUL */
+    assert_true(cwt__lookup_format(&a2, out, sizeof out)); /* an AF_UNIX entry first */
+    assert_string_equal(out, "[2001:db8::1],192.0.2.7");
+    a2.ai_next = NULL;
+    assert_false(cwt__lookup_format(&a2, out, sizeof out)); /* no internet address */
+    assert_false(cwt__lookup_format(NULL, out, sizeof out));
+
+    /* "localhost" from /etc/hosts: getaddrinfo's own answer with libcurl's hints, in its order */
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+    int fd6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    if (fd6 < 0)
+        hints.ai_family = AF_INET;
+    else
+        close(fd6);
+    assert_int_equal(getaddrinfo("localhost", NULL, &hints, &res), 0);
+    char want[200] = "";
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        char a[64];
+        const void *src = ai->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr
+                                                   : (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+        assert_non_null(inet_ntop(ai->ai_family, src, a, sizeof a));
+        snprintf(want + strlen(want), sizeof want - strlen(want), ai->ai_family == AF_INET6 ? "%s[%s]" : "%s%s",
+                 want[0] ? "," : "", a);
+    }
+    freeaddrinfo(res);
+    for (int i = 0; i < 3; i++) { /* the pool's threads serve the next look-ups */
+        assert_true(cwt__lookup_addrs("localhost", 5000, out, sizeof out));
+        assert_string_equal(out, want);
+    }
+    assert_non_null(strstr(out, "127.0.0.1"));
+    assert_false(cwt__lookup_addrs("localhost", 5000, out, 4)); /* does not fit */
+    assert_false(cwt__lookup_addrs("localhost", 0, out, sizeof out)); /* no time: left to libcurl */
+    assert_false(cwt__lookup_addrs("", 5000, out, sizeof out));
+    assert_false(cwt__lookup_addrs(NULL, 5000, out, sizeof out));
+    /* a wait too short to finish: answered or given up, never a crash or a leak (a later call frees
+     * a look-up glibc was still running) */
+    for (int i = 0; i < 20; i++)
+        if (cwt__lookup_addrs("localhost", 1, out, sizeof out))
+            assert_string_equal(out, want);
+    usleep(100 * 1000);
+    assert_true(cwt__lookup_addrs("localhost", 5000, out, sizeof out));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_charset_edges),    cmocka_unit_test(test_sniff_meta),
         cmocka_unit_test(test_charset_take),
         cmocka_unit_test(test_decode),
+        cmocka_unit_test(test_lookup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

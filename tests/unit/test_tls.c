@@ -345,6 +345,73 @@ static void test_interception_ca_as_anchor(void **state)
     }
 }
 
+/* Without --ca-file the store is OpenSSL's default paths, read as X509_STORE_set_default_paths()
+ * reads them (tls.c store_default_paths): SSL_CERT_FILE's bundle and SSL_CERT_DIR's hashed files. A
+ * root found only in the directory still anchors the chain, and one found nowhere does not. Runs
+ * first: the process keeps the first system store it loads. */
+static void test_default_paths(void **state)
+{
+    (void)state;
+    char dir[1024], file[1100], ca[256];
+    snprintf(dir, sizeof dir, "%s/certdir", tmpdir);
+    snprintf(file, sizeof file, "%s/empty-bundle.pem", tmpdir);
+    snprintf(ca, sizeof ca, "tests/fixtures/badssl/interception-ca/ca-superfish.crt");
+    /* the root under its subject hash, as c_rehash names it */
+    assert_int_equal(h_sh("mkdir -p '%s' && : > '%s' && cp '%s' '%s'/$(openssl x509 -hash -noout -in '%s').0", dir, file,
+                          h_src(ca), dir, h_src(ca)),
+                     0);
+    assert_int_equal(setenv("SSL_CERT_FILE", file, 1), 0);
+    assert_int_equal(setenv("SSL_CERT_DIR", dir, 1), 0);
+    struct cwt__tls_report *r = inspect_file("chains/subdomain-superfish.pem", "superfish.badssl.com", 1560000000, NULL);
+    assert_true(r->trusted);
+    assert_false(cwt__tls_has_problem(r, CWT__TLS_P_UNTRUSTED_ROOT));
+    assert_int_equal(r->nchain, 2);
+    assert_true(r->chain[1].self_signed && !r->chain[1].served);
+    cwt__tls_report_free(r);
+    /* a chain whose root is in neither: untrusted, its issuer named */
+    r = inspect_file("chains/subdomain-dsdtestprovider.pem", "dsdtestprovider.badssl.com", 1560000000, NULL);
+    assert_false(r->trusted);
+    assert_true(cwt__tls_has_problem(r, CWT__TLS_P_UNTRUSTED_ROOT));
+    cwt__tls_report_free(r);
+    unsetenv("SSL_CERT_FILE");
+    unsetenv("SSL_CERT_DIR");
+}
+
+/* libcurl's verification store (tls_store.c): one per file and directory for the process, read
+ * again when the file changes, with libcurl's flags; none for a file that cannot be read. */
+static void test_verify_store(void **state)
+{
+    (void)state;
+    char path[1100];
+    snprintf(path, sizeof path, "%s/verify-ca.pem", tmpdir);
+    assert_int_equal(h_sh("cp '%s' '%s'", roots_bundle, path), 0);
+    void *a = cwt__tls_verify_store(path, NULL), *b = cwt__tls_verify_store(path, NULL);
+    assert_non_null(a);
+    assert_ptr_equal(a, b); /* loaded once */
+    unsigned long flags = X509_VERIFY_PARAM_get_flags(X509_STORE_get0_param(a));
+    assert_true((flags & X509_V_FLAG_PARTIAL_CHAIN) && (flags & X509_V_FLAG_TRUSTED_FIRST));
+    STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(a);
+    assert_int_equal(sk_X509_OBJECT_num(objs), 3); /* the three badssl roots */
+    void *c = cwt__tls_verify_store(path, "/nonexistent-dir");
+    assert_non_null(c);
+    assert_ptr_not_equal(c, a); /* another key */
+    assert_int_equal(h_sh("head -n $(grep -n 'END CERT' '%s' | head -1 | cut -d: -f1) '%s' > '%s.new' && mv '%s.new' '%s'",
+                          roots_bundle, roots_bundle, path, path, path),
+                     0);
+    void *d = cwt__tls_verify_store(path, NULL); /* the file changed: read again */
+    assert_non_null(d);
+    assert_ptr_not_equal(d, a);
+    assert_int_equal(sk_X509_OBJECT_num(X509_STORE_get0_objects(d)), 1);
+    h_write_file(path, "garbage\n", 8);
+    assert_null(cwt__tls_verify_store(path, NULL));
+    assert_null(cwt__tls_verify_store("/nonexistent/ca.pem", NULL));
+    assert_null(cwt__tls_verify_store(NULL, NULL));
+    cwt__tls_verify_store_free(a);
+    cwt__tls_verify_store_free(b);
+    cwt__tls_verify_store_free(c);
+    cwt__tls_verify_store_free(d);
+}
+
 /* A self-signed certificate's verdict kept for the process (by its SHA-256) is its own: the same
  * certificate with one byte of its signature changed is not self-signed, before and after the good
  * one was judged, and the good one still is after it. */
@@ -482,10 +549,15 @@ static void test_out_of_memory(void **state)
     char *pem = h_read_file(h_src("tests/fixtures/badssl/chains/wildcard-rsa2048.pem"), &len);
     assert_non_null(pem);
     struct cwt__tls_opts opts = {.ca_file = roots_bundle, .at = NOW_2026};
-    h_oom_install();
     long n, m;
     struct cwt__tls_report *r = NULL;
     struct cwt_err err0 = {0};
+    /* the store in the process's cache first (other tests' stores may have taken its slot): the
+     * allocations counted below are the inspection's own */
+    assert_int_equal(cwt__tls_inspect_pem(ctx, &opts, pem, len, "wrong.host.badssl.com", &r, &err0), CWT_OK);
+    cwt__tls_report_free(r);
+    r = NULL;
+    h_oom_install();
     h_oom_fail_after(-1); /* count the allocations of a full inspection */
     assert_int_equal(cwt__tls_inspect_pem(ctx, &opts, pem, len, "wrong.host.badssl.com", &r, &err0), CWT_OK);
     long total = h_oom_count();
@@ -582,6 +654,7 @@ static void test_idn(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_paths),
         cmocka_unit_test(test_badssl_scenarios),
         cmocka_unit_test(test_badssl_other_chains),
         cmocka_unit_test(test_every_problem_with_depth),
@@ -591,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_garbage_and_bounds),
         cmocka_unit_test(test_json_and_sans_cap),
         cmocka_unit_test(test_store_follows_file),
+        cmocka_unit_test(test_verify_store),
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_netaddr),
         cmocka_unit_test(test_idn),

@@ -11,6 +11,7 @@
  * a storm of failures stops the crawl. Every decision that drops or limits
  * something leaves a note in the result. See docs/internals/crawl.md.
  */
+#include <arpa/inet.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "crawl/crawl.h"
 #include "crawl/plan.h"
 #include "crawl/robots.h"
+#include "fetch/lookup.h"
 #include "page/sitemap.h"
 #include "page/textstat.h"
 #include "util/buf.h"
@@ -729,15 +731,76 @@ static enum cwt_status round_pages(struct crawler *cr, size_t *added)
     return st;
 }
 
+/* True when libcurl would ask the system's resolver for @p host: a name, not an address literal, nor
+ * "localhost" (libcurl answers those itself), in ASCII (libcurl converts IDNs first) and without
+ * a trailing dot. */
+static bool resolver_name(const char *host)
+{
+    unsigned char tmp[16];
+    size_t n = strlen(host);
+    if (!n || host[n - 1] == '.' || strchr(host, ':') || inet_pton(AF_INET, host, tmp) == 1 ||
+        strcasecmp(host, "localhost") == 0 || (n > 10 && strcasecmp(host + n - 10, ".localhost") == 0))
+        return false;
+    for (const char *p = host; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            return false;
+    return true;
+}
+
+/* The port of @p url when its host is @p host (any case), else 0. */
+static int port_for_host(const char *url, const char *host)
+{
+    struct cwt_url pu;
+    return url && cwt__url_split(url, &pu, NULL) == CWT_OK && strcasecmp(pu.host, host) == 0 ? pu.port : 0;
+}
+
+/* The entries "HOST:PORT:ADDRS" for @p host looked up once (see augment_resolve). */
+static enum cwt_status lookup_resolve(const char *host, int url_port, int probe_port, long lookup_ms, char ***extra,
+                                      size_t *nextra)
+{
+    char addrs[1024];
+    if (!resolver_name(host) || !cwt__lookup_addrs(host, lookup_ms, addrs, sizeof addrs))
+        return CWT_OK;
+    int ports[4] = {80, 443, url_port, probe_port}, n = 0;
+    char **x = cwt_calloc(CWT_ARRAY_LEN(ports), sizeof *x);
+    if (!x)
+        return CWT_ENOMEM;
+    for (size_t k = 0; k < CWT_ARRAY_LEN(ports); k++) {
+        bool dup = ports[k] <= 0;
+        for (size_t j = 0; j < k && !dup; j++)
+            dup = ports[j] == ports[k];
+        if (dup)
+            continue;
+        struct cwt_buf b;
+        cwt_buf_init(&b, 1400);
+        cwt_buf_printf(&b, "%s:%d:%s", host, ports[k], addrs);
+        if (!(x[n] = cwt_buf_detach(&b, NULL))) {
+            for (int j = 0; j < n; j++)
+                cwt_free(x[j]);
+            cwt_free(x);
+            return CWT_ENOMEM;
+        }
+        n++;
+    }
+    *extra = x;
+    *nextra = (size_t)n;
+    return CWT_OK;
+}
+
 /*
  * curl's --resolve is per port; a user who says "this host is at ADDR" for its
  * https port means the host. So that the plain-http probe (port 80) and
  * http/https variants of the start host never fall through to real DNS, the
  * start host gets entries for ports 80 and 443 at the same address when it has
- * one for any port. Returns the extra entries (caller frees each and the array).
+ * one for any port. A start host the user gave no address for is looked up
+ * once here (fetch/lookup.c: libcurl would start a resolver thread for each
+ * of its ports), and gets entries with the answer for ports 80 and 443, the
+ * start URL's and the probe's (@p probe_port, 0 when none); when the look-up
+ * fails or runs out of time, libcurl looks the name up itself as before.
+ * Returns the extra entries (caller frees each and the array).
  */
-static enum cwt_status augment_resolve(const struct cwt__fetch_opts *in, const char *host, char ***extra,
-                                       size_t *nextra)
+static enum cwt_status augment_resolve(const struct cwt__fetch_opts *in, const char *host, int url_port,
+                                       int probe_port, long lookup_ms, char ***extra, size_t *nextra)
 {
     static const char *const ports[] = {"80", "443"};
     const char *addr = NULL;
@@ -760,7 +823,9 @@ static enum cwt_status augment_resolve(const struct cwt__fetch_opts *in, const c
         if (!addr)
             addr = colon + 1;
     }
-    if (!addr || (have[0] && have[1]))
+    if (!addr)
+        return lookup_resolve(host, url_port, probe_port, lookup_ms, extra, nextra);
+    if (have[0] && have[1])
         return CWT_OK;
     char **x = cwt_calloc(2, sizeof *x);
     if (!x)
@@ -811,7 +876,10 @@ enum cwt_status cwt__crawl_site_opts(const struct cwt_ctx *ctx, const struct cwt
     size_t nextra = 0;
     const char **all = NULL;
     struct cwt__fetch_opts fo = *opts;
-    if (augment_resolve(opts, u.host, &extra, &nextra) != CWT_OK) {
+    /* the look-up waits as long as libcurl's would: the connect timeout, within the site's time */
+    long lookup_ms = CWT_MIN((long)cr.lim->connect_timeout_ms, (long)cr.lim->site_time_ms);
+    if (augment_resolve(opts, u.host, u.port, port_for_host(co->http_probe_url, u.host), lookup_ms, &extra,
+                        &nextra) != CWT_OK) {
         st = cwt_err_set(err, CWT_ENOMEM, "out of memory");
         goto fail;
     }

@@ -1,21 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * This module implements the entry points of the tls layer: the report's life
- * (new, problems, free), the trust store (a CA file or the system's default
- * paths, loaded once per process), the offline inspection of a PEM (or DER) chain and the live
+ * (new, problems, free), the offline inspection of a PEM (or DER) chain and the live
  * inspection, which both hand the chain to the one classification in
- * tls_chain.c. The live connection and handshake are in tls_live.c.
+ * tls_chain.c. The live connection and handshake are in tls_live.c, the trust stores
+ * (loaded once per process) in tls_store.c.
  */
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tls/tls_internal.h"
-#include "util/fileid.h"
 #include "util/idn.h"
 
 static const char *const problem_codes[CWT__TLS_P_COUNT_] = {
@@ -174,72 +172,6 @@ void cwt__tls_report_free(struct cwt__tls_report *r)
     cwt_free(r->alpn);
     cwt_free(r->policy_oid);
     cwt_free(r);
-}
-
-/* Trust stores loaded once per process and shared (an X509_STORE is safe to verify against from
- * several threads; each caller holds its own reference): parsing the system bundle's ~140
- * certificates for every site an agency audits was most of the TLS inspection's CPU. A store is
- * reloaded when its file changes (path, inode, size or modification time). */
-#define STORE_CACHE 8
-struct store_slot {
-    char *path; /* NULL: the system default paths */
-    struct cwt__fileid id;
-    X509_STORE *store;
-};
-static struct store_slot store_cache[STORE_CACHE];
-static size_t store_next;
-static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static enum cwt_status store_new(const struct cwt__tls_opts *opts, X509_STORE **out, struct cwt_err *err)
-{
-    *out = NULL;
-    X509_STORE *st = X509_STORE_new();
-    if (!st)
-        return CWT_ENOMEM;
-    int ok = opts && opts->ca_file ? X509_STORE_load_file(st, opts->ca_file) : X509_STORE_set_default_paths(st);
-    if (ok != 1) {
-        unsigned long e = ERR_peek_last_error();
-        char why[256];
-        ERR_error_string_n(e, why, sizeof why);
-        ERR_clear_error();
-        X509_STORE_free(st);
-        if (opts && opts->ca_file)
-            return cwt_err_setf(err, CWT_EINVAL, "ca_file", "cannot load CA file '%s': %s", opts->ca_file, why);
-        return cwt_err_set(err, CWT_EINVAL, "cannot load the system trust store: %s", why);
-    }
-    *out = st;
-    return CWT_OK;
-}
-
-enum cwt_status cwt__tls_store_load(const struct cwt__tls_opts *opts, X509_STORE **out, struct cwt_err *err)
-{
-    const char *path = opts && opts->ca_file ? opts->ca_file : NULL;
-    struct cwt__fileid id = cwt__fileid_of(path ? path : X509_get_default_cert_file());
-    *out = NULL;
-    pthread_mutex_lock(&store_lock);
-    for (size_t i = 0; i < STORE_CACHE; i++) {
-        struct store_slot *s = &store_cache[i];
-        if (s->store && (path ? s->path && strcmp(s->path, path) == 0 : !s->path) && cwt__fileid_same(&s->id, &id) &&
-            X509_STORE_up_ref(s->store) == 1) {
-            *out = s->store;
-            pthread_mutex_unlock(&store_lock);
-            return CWT_OK;
-        }
-    }
-    X509_STORE *fresh = NULL;
-    enum cwt_status rc = store_new(opts, &fresh, err);
-    char *copy = path ? cwt_strdup(path) : NULL;
-    if (rc == CWT_OK && (!path || copy) && X509_STORE_up_ref(fresh) == 1) {
-        struct store_slot *s = &store_cache[store_next++ % STORE_CACHE];
-        X509_STORE_free(s->store); /* the cache's reference; holders keep theirs */
-        cwt_free(s->path);
-        *s = (struct store_slot){.path = copy, .id = id, .store = fresh};
-        copy = NULL;
-    }
-    pthread_mutex_unlock(&store_lock);
-    cwt_free(copy);
-    *out = fresh;
-    return rc;
 }
 
 static int64_t eval_time(const struct cwt_ctx *ctx, const struct cwt__tls_opts *opts)

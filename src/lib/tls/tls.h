@@ -34,6 +34,14 @@ void cwt__tls_report_free(struct cwt__tls_report *r);
  * The crawl's own handshake, judged instead of a second one (audit.c wires fetch to these; the
  * pointers are OpenSSL's, passed as void * so that only this layer names OpenSSL types).
  */
+/* The trust store libcurl 7.88 fills for every connection it verifies (@p ca_file, the hashed
+ * directory @p ca_dir, either may be NULL; trusted issuers first, partial chains), loaded once per
+ * process (an X509_STORE *, up-referenced); NULL when the file cannot be read or both are NULL, and
+ * libcurl is then left to load it (and to report it). Release with cwt__tls_verify_store_free(). */
+void *cwt__tls_verify_store(const char *ca_file, const char *ca_dir);
+void cwt__tls_verify_store_free(void *store);
+/* Makes @p ssl_ctx (libcurl's SSL_CTX *) verify against @p store instead of its own. */
+bool cwt__tls_verify_store_use(void *ssl_ctx, void *store);
 struct cwt__tls_seen; /* what a finished handshake showed; defined in tls/tls_internal.h */
 /* Configures @p ssl_ctx (an SSL_CTX *, e.g. libcurl's for a new connection) to handshake exactly as
  * the live inspection's client does: same versions, ciphers, security level, options, OCSP status
