@@ -30,6 +30,7 @@
 
 struct entry {
     char s[TC_GRAM_MAX + 1];
+    uint8_t len;
     uint16_t lang, rank;
 };
 
@@ -78,44 +79,72 @@ static inline size_t slot_of(uint64_t head, size_t len, size_t mask)
     return (size_t)(((head ^ len) * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & mask;
 }
 
-/* Trims blanks (and the line end) at both ends of @p s in place. */
-static char *trim(char *s)
+/* A blank that fp_Read's line reading trims at both ends of a line. */
+static inline bool blank(char c)
 {
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        s[--n] = '\0';
-    return s;
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Appends the fingerprint file @p path of language @p lang to @p *e (fp_Read's reading). */
-static enum cwt_status read_lm(const char *path, uint16_t lang, struct entry **e, size_t *n, size_t *cap)
+/* Reads the file @p path whole into *@p buf (of capacity *@p cap, reused from file to file); its size
+ * in *@p size. */
+static enum cwt_status slurp(const char *path, char **buf, size_t *cap, size_t *size)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "rb");
     if (!f)
         return CWT_EIO;
-    char *line = NULL;
-    size_t lcap = 0;
     enum cwt_status rc = CWT_OK;
-    for (uint16_t rank = 0; rank < TC_NGRAMS && getline(&line, &lcap, f) >= 0;) {
-        char *s = trim(line);
-        s[strcspn(s, " \t")] = '\0';
-        size_t k = strlen(s);
+    size_t n = 0, r;
+    do {
+        if (n == *cap && (rc = CWT_GROW(*buf, n + 8192, cap, (size_t)1 << 30)) != CWT_OK)
+            break;
+        r = fread(*buf + n, 1, *cap - n, f);
+        n += r;
+    } while (r > 0);
+    if (rc == CWT_OK && ferror(f))
+        rc = CWT_EIO;
+    fclose(f);
+    *size = n;
+    return rc;
+}
+
+/* Appends the fingerprint file @p path of language @p lang to @p *e, read as fp_Read reads it: line by
+ * line (getline), each as a C string (to its first NUL) trimmed of blanks at both ends, its first field
+ * (up to a space or a tab) the n-gram; a field over TC_GRAM_MAX bytes is skipped, an empty one takes a
+ * rank but cannot match (a text's n-grams are never empty); TC_NGRAMS ranks at most. The file is read
+ * whole into @p buf (reused). */
+static enum cwt_status read_lm(const char *path, uint16_t lang, struct entry **e, size_t *n, size_t *cap,
+                               char **buf, size_t *bcap)
+{
+    size_t size;
+    enum cwt_status rc = slurp(path, buf, bcap, &size);
+    const char *p = *buf, *end = *buf + size;
+    for (uint16_t rank = 0; rc == CWT_OK && rank < TC_NGRAMS && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *next = nl ? nl + 1 : end, *z = memchr(p, '\0', (size_t)(next - p));
+        const char *s = p, *t = z ? z : next;
+        p = next;
+        while (s < t && blank(*s))
+            s++;
+        while (t > s && blank(t[-1]))
+            t--;
+        const char *f = s;
+        while (f < t && *f != ' ' && *f != '\t')
+            f++;
+        size_t k = (size_t)(f - s);
         if (k > TC_GRAM_MAX)
             continue;
-        if (k) { /* an empty line takes a rank but cannot match: a text's n-grams are never empty */
+        if (k) {
             if ((rc = CWT_GROW(*e, *n, cap, (size_t)TC_LANGS * TC_NGRAMS)) != CWT_OK)
                 break;
-            memcpy((*e)[*n].s, s, k + 1);
+            memcpy((*e)[*n].s, s, k);
+            (*e)[*n].s[k] = '\0';
+            (*e)[*n].len = (uint8_t)k;
             (*e)[*n].lang = lang;
             (*e)[*n].rank = rank;
             (*n)++;
         }
         rank++;
     }
-    free(line);
-    fclose(f);
     return rc;
 }
 
@@ -166,7 +195,7 @@ static enum cwt_status build(struct cwt__tcmodel *m, const struct entry *e, size
     enum cwt_status rc = of && langs && last && m->strs && m->grams ? place_grams(m, slots) : CWT_ENOMEM;
     size_t off = 0, np = 0, nd = 0;
     for (size_t i = 0; rc == CWT_OK && i < n; i++) {
-        size_t k = strlen(e[i].s);
+        size_t k = e[i].len;
         uint64_t head = head_of(e[i].s, k);
         size_t h = find_slot(m, slot_of(head, k, m->mask), head, e[i].s, k);
         if (!m->slots[h]) {
@@ -229,8 +258,8 @@ enum cwt_status cwt__tcmodel_load(const char *conf, const char *dir, struct cwt_
     struct cwt__tcmodel *m = CWT_NEW(struct cwt__tcmodel);
     struct entry *e = NULL;
     size_t n = 0, cap = 0, ncap = 0;
-    char *line = NULL;
-    size_t lcap = 0;
+    char *line = NULL, *buf = NULL;
+    size_t lcap = 0, bcap = 0;
     enum cwt_status rc = m ? CWT_OK : CWT_ENOMEM;
     while (rc == CWT_OK && getline(&line, &lcap, f) >= 0) {
         line[strcspn(line, "#")] = '\0';
@@ -254,9 +283,10 @@ enum cwt_status cwt__tcmodel_load(const char *conf, const char *dir, struct cwt_
             break;
         }
         m->nlang++;
-        rc = read_lm(path, (uint16_t)(m->nlang - 1), &e, &n, &cap);
+        rc = read_lm(path, (uint16_t)(m->nlang - 1), &e, &n, &cap, &buf, &bcap);
     }
     free(line);
+    cwt_free(buf);
     fclose(f);
     if (rc == CWT_OK)
         rc = build(m, e, n);
