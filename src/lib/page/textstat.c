@@ -340,15 +340,15 @@ bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, c
     size_t thai = 0, han = 0, kana = 0, hangul = 0, latin = 0, letters = 0;
     len = CWT_MIN(len, (size_t)CWT__TEXTSTAT_MAX_BYTES);
     for (size_t i = 0; i < len && letters < 20000;) {
-        size_t k = ascii_letters8(text, len, i, letters);
-        if (k != SIZE_MAX) { /* 8 ASCII bytes at once */
-            letters += k;
-            latin += k;
-            i += 8;
-            continue;
-        }
         unsigned char b = (unsigned char)text[i];
         if (b < 0x80) { /* ASCII (most of it): a letter is Latin, anything else is not counted */
+            size_t k = ascii_letters8(text, len, i, letters);
+            if (k != SIZE_MAX) { /* 8 ASCII bytes at once */
+                letters += k;
+                latin += k;
+                i += 8;
+                continue;
+            }
             i++;
             bool alpha = (unsigned char)((b | 0x20) - 'a') < 26;
             letters += alpha;
@@ -360,6 +360,14 @@ bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, c
          * chain of tests (of its exclusions, only these lie in them) */
         if (c >= 0x4E00 && c <= 0x9FFF) {
             letters++, han++;
+            continue;
+        }
+        if (c >= 0x3040 && c <= 0x30FF) {
+            letters++, kana++;
+            continue;
+        }
+        if (c >= 0xAC00 && c <= 0xD7AF) {
+            letters++, hangul++;
             continue;
         }
         if (c >= 0x0E00 && c <= 0x0E7F) {
