@@ -27,6 +27,11 @@
 #define TC_LANGS 1024       /* languages a configuration may name */
 #define TC_DEFAULT_CONF "/usr/share/libexttextcat/fpdb.conf"
 #define TC_DEFAULT_DIR "/usr/share/libexttextcat/"
+#if defined(__x86_64__) && defined(__GNUC__)
+#define TC_AVX2 1 /* the dense rows are also summed in an AVX2 version, used where the CPU has it */
+#else
+#define TC_AVX2 0
+#endif
 
 struct entry {
     char s[TC_GRAM_MAX + 1];
@@ -73,6 +78,7 @@ struct cwt__tcmodel {
     struct tslot *tab; /* the look-up table: open addressing, the n-grams in the slots */
     uint32_t *tstr;    /* a slot's n-gram's offset in strs (read for n-grams over 8 bytes) */
     size_t tmask;
+    bool avx2; /* the CPU has AVX2 (add_row()) */
 };
 
 /* The first 8 bytes of the n-gram @p s of @p len bytes (which may be read to its 8th byte), the bytes
@@ -324,6 +330,12 @@ enum cwt_status cwt__tcmodel_load(const char *conf, const char *dir, struct cwt_
     fclose(f);
     if (rc == CWT_OK)
         rc = build(m, e, n);
+#if TC_AVX2
+    if (rc == CWT_OK) {
+        __builtin_cpu_init();
+        m->avx2 = __builtin_cpu_supports("avx2");
+    }
+#endif
     cwt_free(e);
     if (rc) {
         cwt__tcmodel_free(m);
@@ -401,6 +413,37 @@ static void lookup_all(const struct cwt__tcmodel *m, const struct cwt__tcfp *fp,
     }
 }
 
+/* part[l] += min(|row[l] - rr|, 400) - 400 for the @p n languages of a dense row (in 16 bits). */
+static inline __attribute__((always_inline)) void add_row_n(int16_t *restrict part, const int16_t *restrict row,
+                                                            size_t n, int16_t rr)
+{
+    for (size_t l = 0; l < n; l++) {
+        int16_t d = (int16_t)(row[l] - rr);
+        d = d < 0 ? (int16_t)-d : d;
+        part[l] = (int16_t)(part[l] + (d < TC_OUT_OF_PLACE ? d : TC_OUT_OF_PLACE) - TC_OUT_OF_PLACE);
+    }
+}
+
+#if TC_AVX2
+/* add_row_n() in 16 lanes where the CPU has AVX2 (the same sums). */
+__attribute__((target("avx2"))) static void add_row_avx2(int16_t *restrict part, const int16_t *restrict row,
+                                                         size_t n, int16_t rr)
+{
+    add_row_n(part, row, n, rr);
+}
+#endif
+
+static void add_row(const struct cwt__tcmodel *m, int16_t *restrict part, const int16_t *restrict row, int16_t rr)
+{
+#if TC_AVX2
+    if (m->avx2) {
+        add_row_avx2(part, row, m->row, rr);
+        return;
+    }
+#endif
+    add_row_n(part, row, m->row, rr);
+}
+
 enum cwt_status cwt__tcmodel_classify(const struct cwt__tcmodel *m, const char *text, size_t len, char *out,
                                       size_t outlen)
 {
@@ -423,13 +466,7 @@ enum cwt_status cwt__tcmodel_classify(const struct cwt__tcmodel *m, const char *
     for (int r = 0; r < ranks; r++) {
         const struct tslot *g = found[r];
         if (g && !g->npost) { /* a dense row: min(|rank - r|, 400) - 400 for every language, in 16 bits */
-            const int16_t *row = m->dense + g->post;
-            int16_t rr = (int16_t)r;
-            for (size_t l = 0; l < m->row; l++) {
-                int16_t d = (int16_t)(row[l] - rr);
-                d = d < 0 ? (int16_t)-d : d;
-                part[l] = (int16_t)(part[l] + (d < TC_OUT_OF_PLACE ? d : TC_OUT_OF_PLACE) - TC_OUT_OF_PLACE);
-            }
+            add_row(m, part, m->dense + g->post, (int16_t)r);
             if (++rows == TC_DENSE_FLUSH) {
                 for (size_t l = 0; l < m->row; l++) {
                     score[l] += part[l];
