@@ -5,11 +5,12 @@
  * a fingerprint is the first 400 lines' first fields of at most 20 bytes, ranked by line), inverted
  * into a hash table from n-gram to (language, rank) built in the files' order (no sort), and
  * textcat_Classify()'s scoring over it. An n-gram is found by its first 8 bytes and its length (its
- * bytes past 8 compared); the 400 look-ups of a text go in passes that prefetch what the next pass
- * reads. An n-gram that 24 languages or more hold keeps
- * a row of every language's rank (absent: a rank that scores 400 whatever the text's), summed for all
- * languages at once in 16 bits; a rarer one keeps its (language, rank) pairs. The sums are integers:
- * the scores are textcat's exactly.
+ * bytes past 8 compared), which the table's 16-byte slots hold with where its ranks are (one place read
+ * per look-up); the 400 look-ups of a text go in passes that prefetch what the next pass reads. An
+ * n-gram that 24 languages or more hold keeps a row of every language's rank (absent: a rank that
+ * scores 400 whatever the text's), summed for all languages at once in 16 bits (with AVX2 where the
+ * CPU has it); a rarer one keeps its (language, rank) pairs. The sums are integers: the scores are
+ * textcat's exactly.
  */
 #include <endian.h>
 #include <pthread.h>
