@@ -5,12 +5,11 @@
  * a fingerprint is the first 400 lines' first fields of at most 20 bytes, ranked by line), inverted
  * into a hash table from n-gram to (language, rank) built in the files' order (no sort), and
  * textcat_Classify()'s scoring over it. An n-gram is found by its first 8 bytes and its length (its
- * bytes past 8 compared), which the table's 16-byte slots hold with where its ranks are (one place read
- * per look-up); the 400 look-ups of a text go in passes that prefetch what the next pass reads. An
- * n-gram that 24 languages or more hold keeps a row of every language's rank (absent: a rank that
- * scores 400 whatever the text's), summed for all languages at once in 16 bits (with AVX2 where the
- * CPU has it); a rarer one keeps its (language, rank) pairs. The sums are integers: the scores are
- * textcat's exactly.
+ * bytes past 8 compared); the 400 look-ups of a text go in passes that prefetch what the next pass
+ * reads. An n-gram that 24 languages or more hold keeps a row of every language's rank (absent: a rank
+ * that scores 400 whatever the text's), summed for all languages at once in 16 bits (with AVX2 where the
+ * CPU has it); a rarer one keeps its (language, rank) pairs. The sums are integers:
+ * the scores are textcat's exactly.
  */
 #include <endian.h>
 #include <pthread.h>
@@ -52,15 +51,6 @@ struct gram {
     uint32_t len;
 };
 
-/* A slot of the look-up table: an n-gram and where its ranks are, so that a look-up reads one place. */
-struct tslot {
-    uint64_t head;  /* as struct gram's */
-    uint32_t post;  /* as struct gram's */
-    uint8_t len;    /* 1 to TC_GRAM_MAX bytes; 0 for an empty slot */
-    uint8_t npost;  /* as struct gram's (fewer than TC_DENSE_MIN) */
-    uint16_t spare;
-};
-
 #define TC_DENSE_MIN 24      /* an n-gram of this many languages or more has a row of every language's rank */
 #define TC_DENSE_ABSENT 2000 /* a row's rank for a language without the n-gram: |rank - r| >= 400 */
 #define TC_DENSE_FLUSH 80    /* rows summed in 16 bits (each adds -400 to 0) before they go into the scores */
@@ -74,11 +64,8 @@ struct cwt__tcmodel {
     size_t ngrams;
     struct post *posts;
     int16_t *dense;  /* the dense rows: rank per language, TC_DENSE_ABSENT for none */
-    uint32_t *slots; /* open addressing: gram index + 1, 0 empty (while the table is built) */
+    uint32_t *slots; /* open addressing: gram index + 1, 0 empty */
     size_t mask;
-    struct tslot *tab; /* the look-up table: open addressing, the n-grams in the slots */
-    uint32_t *tstr;    /* a slot's n-gram's offset in strs (read for n-grams over 8 bytes) */
-    size_t tmask;
     bool avx2; /* the CPU has AVX2 (add_row()) */
 };
 
@@ -196,31 +183,6 @@ static enum cwt_status place_grams(struct cwt__tcmodel *m, size_t n)
     return CWT_OK;
 }
 
-/* Makes m->tab, the look-up table of m's n-grams (twice as many slots or more), from m->grams; the
- * building's m->grams and m->slots are freed. */
-static enum cwt_status place_table(struct cwt__tcmodel *m)
-{
-    size_t n = 16;
-    while (n < m->ngrams * 2)
-        n *= 2;
-    if (!(m->tab = cwt_calloc(n, sizeof *m->tab)) || !(m->tstr = cwt_calloc(n, sizeof *m->tstr)))
-        return CWT_ENOMEM;
-    m->tmask = n - 1;
-    for (size_t i = 0; i < m->ngrams; i++) {
-        const struct gram *g = &m->grams[i];
-        size_t h = slot_of(g->head, g->len, m->tmask);
-        while (m->tab[h].len)
-            h = (h + 1) & m->tmask;
-        m->tab[h] = (struct tslot){g->head, g->post, (uint8_t)g->len, (uint8_t)g->npost, 0};
-        m->tstr[h] = g->str;
-    }
-    cwt_free(m->grams);
-    cwt_free(m->slots);
-    m->grams = NULL;
-    m->slots = NULL;
-    return CWT_OK;
-}
-
 /* Builds the table of @p m from @p e, in the order the files list them (no sort): the distinct n-grams
  * as they come, a duplicate of an n-gram in one language keeping the first (best) rank, as the merge of
  * fp_Compare() matches only the first. An n-gram of TC_DENSE_MIN languages or more keeps its ranks in
@@ -279,8 +241,11 @@ static enum cwt_status build(struct cwt__tcmodel *m, const struct entry *e, size
         else
             m->posts[g->post + g->npost++] = (struct post){e[i].lang, e[i].rank};
     }
+    size_t fit = 16;
+    while (fit < m->ngrams * 2)
+        fit *= 2;
     if (rc == CWT_OK)
-        rc = place_table(m);
+        rc = place_grams(m, fit);
     char *strs = rc == CWT_OK ? cwt_realloc(m->strs, off + sizeof(uint64_t)) : NULL;
     if (strs)
         m->strs = strs;
@@ -358,8 +323,6 @@ void cwt__tcmodel_free(struct cwt__tcmodel *m)
     cwt_free(m->posts);
     cwt_free(m->dense);
     cwt_free(m->slots);
-    cwt_free(m->tab);
-    cwt_free(m->tstr);
     cwt_free(m);
 }
 
@@ -380,29 +343,28 @@ const struct cwt__tcmodel *cwt__tcmodel_default(void)
 
 /* The model's n-gram of @p len bytes starting with @p head (the rest, past 8 bytes, at @p s + 8), whose
  * first slot is @p h; NULL when no language has it. */
-static const struct tslot *lookup(const struct cwt__tcmodel *m, size_t h, uint64_t head, const char *s, size_t len)
+static const struct gram *lookup(const struct cwt__tcmodel *m, size_t h, uint64_t head, const char *s, size_t len)
 {
-    for (; m->tab[h].len; h = (h + 1) & m->tmask) {
-        const struct tslot *t = &m->tab[h];
-        if (t->head == head && t->len == len &&
-            (len <= sizeof head || memcmp(m->strs + m->tstr[h] + sizeof head, s + sizeof head, len - sizeof head) == 0))
-            return t;
-    }
-    return NULL;
+    h = find_slot(m, h, head, s, len);
+    return m->slots[h] ? &m->grams[m->slots[h] - 1] : NULL;
 }
 
-/* The model's n-grams of @p fp into @p g (NULL for one no language has). The model (about 1.5 MB) is
+/* The model's n-grams of @p fp into @p g (NULL for one no language has). The model (about 1 MB) is
  * mostly out of the cache between texts: the look-ups go in passes, each prefetching what the next reads
- * (the first slots, then the ranks), so that the misses overlap instead of following each other. */
-static void lookup_all(const struct cwt__tcmodel *m, const struct cwt__tcfp *fp, const struct tslot **g)
+ * (the first slots, their n-grams, the ranks), so that the misses overlap instead of following each
+ * other. */
+static void lookup_all(const struct cwt__tcmodel *m, const struct cwt__tcfp *fp, const struct gram **g)
 {
     uint64_t head[CWT__TCFP_NGRAMS];
     uint32_t first[CWT__TCFP_NGRAMS];
     for (size_t r = 0; r < fp->n; r++) {
         head[r] = head_of(fp->gram[r], fp->len[r]);
-        first[r] = (uint32_t)slot_of(head[r], fp->len[r], m->tmask);
-        __builtin_prefetch(&m->tab[first[r]]);
+        first[r] = (uint32_t)slot_of(head[r], fp->len[r], m->mask);
+        __builtin_prefetch(&m->slots[first[r]]);
     }
+    for (size_t r = 0; r < fp->n; r++)
+        if (m->slots[first[r]])
+            __builtin_prefetch(&m->grams[m->slots[first[r]] - 1]);
     for (size_t r = 0; r < fp->n; r++) {
         g[r] = lookup(m, first[r], head[r], fp->gram[r], fp->len[r]);
         if (!g[r])
@@ -462,10 +424,10 @@ enum cwt_status cwt__tcmodel_classify(const struct cwt__tcmodel *m, const char *
     int score[TC_LANGS] = {0};
     int16_t part[TC_LANGS] = {0}; /* the dense rows' sum since the last flush into score */
     int ranks = (int)fp.n, rows = 0;
-    const struct tslot *found[CWT__TCFP_NGRAMS];
+    const struct gram *found[CWT__TCFP_NGRAMS];
     lookup_all(m, &fp, found);
     for (int r = 0; r < ranks; r++) {
-        const struct tslot *g = found[r];
+        const struct gram *g = found[r];
         if (g && !g->npost) { /* a dense row: min(|rank - r|, 400) - 400 for every language, in 16 bits */
             add_row(m, part, m->dense + g->post, (int16_t)r);
             if (++rows == TC_DENSE_FLUSH) {
