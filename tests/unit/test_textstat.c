@@ -160,6 +160,68 @@ static void test_language_of_pages(void **state)
     cwt__langid_free(lid);
 }
 
+/* Appends @p s to @p buf at *@p n. */
+static void put(char *buf, size_t *n, const char *s)
+{
+    size_t k = strlen(s);
+    memcpy(buf + *n, s, k);
+    *n += k;
+    buf[*n] = '\0';
+}
+
+/*
+ * The script count is exact: a text is "th" when its Thai letters are 30% of its letters or more, so
+ * one letter more or less counted flips the answer at the boundary. Letters that are not Thai (ASCII
+ * letters, Latin-1 and Latin Extended letters) come between ASCII and other non-letters ('@' '[' '`' '{'
+ * next to the letters' ranges, digits, '_', blanks, '×' '÷', Thai marks that are not letters) at
+ * every alignment, and the count stops at 20,000 letters exactly (before a character).
+ */
+static void test_script_count_exact(void **state)
+{
+    (void)state;
+    static const char *const letters[] = {"a", "z", "A", "Z", "m", "Q", "\xC3\xA9", "\xC3\x80", "\xC8\xB0", "\xC9\x8F"};
+    static const char *const others[] = {"@", "[", "`", "{", "0", "9", "_", " ", "\n", ".", "~", "\x7F",
+                                         "\xC3\x97", "\xC3\xB7", "\xE0\xB8\xAF", "\xE0\xB9\x9A", "\xE0\xB9\x9B"};
+    static char buf[200000];
+    uint64_t seed = 7;
+    char code[16];
+    for (int round = 0; round < 40; round++)
+        for (int extra = 0; extra < 2; extra++) { /* 300 Thai of 1,000 letters: "th"; of 1,001: not */
+            size_t n = 0, latin = 700 + (size_t)extra;
+            buf[0] = '\0';
+            for (size_t thai = 300; thai || latin;) {
+                seed = seed * 6364136223846793005u + 1442695040888963407u;
+                unsigned r = (unsigned)(seed >> 33);
+                if (r % 3 == 0)
+                    put(buf, &n, others[r / 3 % (sizeof others / sizeof others[0])]);
+                else if (thai && r % 3 == 1)
+                    put(buf, &n, "\xE0\xB8\x81"), thai--; /* U+0E01 */
+                else if (latin)
+                    put(buf, &n, letters[r / 3 % (sizeof letters / sizeof letters[0])]), latin--;
+            }
+            bool th = cwt__langid_detect(NULL, buf, n, code, sizeof code) && strcmp(code, "th") == 0;
+            if (th != !extra)
+                fail_msg("round %d, %zu letters: %s", round, (size_t)1000 + (size_t)extra, th ? "th" : "not th");
+        }
+    for (size_t align = 0; align < 9; align++)
+        for (int fewer = 0; fewer < 2; fewer++) {
+            /* Thai letters, ASCII letters up to 20,000 letters in all, 1,000 Thai letters more: counted
+             * only with an ASCII letter too many (past the limit) or the limit ignored */
+            size_t n = 0, thai = 6000 - (size_t)fewer;
+            for (size_t i = 0; i < thai; i++)
+                put(buf, &n, "\xE0\xB8\x81");
+            for (size_t i = 0; i < align; i++)
+                put(buf, &n, i % 2 ? " " : "1");
+            for (size_t i = thai; i < 20000 + 16; i++)
+                put(buf, &n, i % 7 ? "e" : "E");
+            for (size_t i = 0; i < 1000; i++)
+                put(buf, &n, "\xE0\xB8\x81");
+            bool th = cwt__langid_detect(NULL, buf, n, code, sizeof code) && strcmp(code, "th") == 0;
+            if (th != !fewer)
+                fail_msg("limit, %zu Thai first, alignment %zu: %s", thai, align, th ? "th" : "not th");
+        }
+}
+
 /* Compares cwt__tcmodel_classify() with textcat_Classify() on windows of @p text; returns the count. */
 static size_t same_as_textcat(void *tc, const struct cwt__tcmodel *m, const char *name, const char *text, size_t len)
 {
@@ -249,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_textstat_expectations),
         cmocka_unit_test(test_chars_per_sentence),
         cmocka_unit_test(test_language_of_pages),
+        cmocka_unit_test(test_script_count_exact),
         cmocka_unit_test(test_model_answers_as_textcat),
         cmocka_unit_test(test_syllable_words),
     };

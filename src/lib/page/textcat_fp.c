@@ -94,7 +94,7 @@ struct fp_scratch {
     size_t feed_cap;
     uint32_t start[FP_BUCKETS];     /* a bucket's entries before the sort, then where they go (0 between texts) */
     uint64_t used[FP_BUCKETS / 64]; /* buckets holding an entry of this text */
-    struct fp_item heap[CWT__TCFP_NGRAMS];
+    struct fp_item heap[CWT__TCFP_NGRAMS + 1]; /* and a sentinel past the last item (sift_down()) */
 };
 
 static pthread_key_t scratch_key;
@@ -479,15 +479,16 @@ static enum cwt_status count_all(struct fp_scratch *s, size_t n)
     return count_grams(s, p, n, 1, true);
 }
 
-/* siftdown() from the root over the first @p size items (moving the root's item down through a hole
- * instead of swapping: the same moves). */
+#define FP_SENTINEL ((struct fp_item){UINT32_MAX, 0}) /* h[size] for sift_down(): never the smaller child */
+
+/* siftdown() from the root over the first @p size items, h[size] being FP_SENTINEL (moving the root's
+ * item down through a hole instead of swapping: the same moves). */
 static void sift_down(struct fp_item *h, size_t size)
 {
     struct fp_item x = h[0];
     size_t parent = 0;
     for (size_t child = 1; child < size; parent = child, child = 2 * parent + 1) {
-        if (child + 1 < size)
-            child += h[child].cnt > h[child + 1].cnt; /* the right one only when strictly smaller */
+        child += h[child].cnt > h[child + 1].cnt; /* the right one only when strictly smaller */
         if (x.cnt <= h[child].cnt)
             break;
         h[parent] = h[child];
@@ -542,6 +543,7 @@ static size_t select_top(struct fp_scratch *s)
         h[child] = x;
     }
     uint32_t root = size ? h[0].cnt : 0;
+    h[size] = FP_SENTINEL;
     for (; i < s->nents; i++) {
         struct fp_item it = s->feed[i];
         if (it.cnt >= root) { /* not worse than the worst: replaces it */
@@ -594,7 +596,8 @@ enum cwt_status cwt__tcfp_create(const char *text, size_t len, struct cwt__tcfp 
     for (size_t r = keep; r-- > 0;) {
         uint32_t offlen = s->offlen[h[0].ent], glen = offlen >> FP_OFF_BITS;
         h[0] = h[size - 1];
-        sift_down(h, size); /* over the old size, as heapextract() */
+        h[size] = FP_SENTINEL;
+        sift_down(h, size); /* over the old size, as heapextract() (h[size - 1] is a copy of h[0]) */
         size--;
         memcpy(fp->gram[r], s->text + (offlen & ((1u << FP_OFF_BITS) - 1)), glen);
         fp->len[r] = (uint8_t)glen;

@@ -6,9 +6,9 @@
  * into a hash table from n-gram to (language, rank) built in the files' order (no sort), and
  * textcat_Classify()'s scoring over it. An n-gram is found by its first 8 bytes and its length (its
  * bytes past 8 compared); the 400 look-ups of a text go in passes that prefetch what the next pass
- * reads. An n-gram that 24 languages or more hold keeps
- * a row of every language's rank (absent: a rank that scores 400 whatever the text's), summed for all
- * languages at once in 16 bits; a rarer one keeps its (language, rank) pairs. The sums are integers:
+ * reads. An n-gram that 24 languages or more hold keeps a row of every language's rank (absent: a rank
+ * that scores 400 whatever the text's), summed for all languages at once in 16 bits (with AVX2 where the
+ * CPU has it); a rarer one keeps its (language, rank) pairs. The sums are integers:
  * the scores are textcat's exactly.
  */
 #include <endian.h>
@@ -27,9 +27,15 @@
 #define TC_LANGS 1024       /* languages a configuration may name */
 #define TC_DEFAULT_CONF "/usr/share/libexttextcat/fpdb.conf"
 #define TC_DEFAULT_DIR "/usr/share/libexttextcat/"
+#if defined(__x86_64__) && defined(__GNUC__)
+#define TC_AVX2 1 /* the dense rows are also summed in an AVX2 version, used where the CPU has it */
+#else
+#define TC_AVX2 0
+#endif
 
 struct entry {
     char s[TC_GRAM_MAX + 1];
+    uint8_t len;
     uint16_t lang, rank;
 };
 
@@ -60,6 +66,7 @@ struct cwt__tcmodel {
     int16_t *dense;  /* the dense rows: rank per language, TC_DENSE_ABSENT for none */
     uint32_t *slots; /* open addressing: gram index + 1, 0 empty */
     size_t mask;
+    bool avx2; /* the CPU has AVX2 (add_row()) */
 };
 
 /* The first 8 bytes of the n-gram @p s of @p len bytes (which may be read to its 8th byte), the bytes
@@ -78,44 +85,72 @@ static inline size_t slot_of(uint64_t head, size_t len, size_t mask)
     return (size_t)(((head ^ len) * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & mask;
 }
 
-/* Trims blanks (and the line end) at both ends of @p s in place. */
-static char *trim(char *s)
+/* A blank that fp_Read's line reading trims at both ends of a line. */
+static inline bool blank(char c)
 {
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        s[--n] = '\0';
-    return s;
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Appends the fingerprint file @p path of language @p lang to @p *e (fp_Read's reading). */
-static enum cwt_status read_lm(const char *path, uint16_t lang, struct entry **e, size_t *n, size_t *cap)
+/* Reads the file @p path whole into *@p buf (of capacity *@p cap, reused from file to file); its size
+ * in *@p size. */
+static enum cwt_status slurp(const char *path, char **buf, size_t *cap, size_t *size)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "rb");
     if (!f)
         return CWT_EIO;
-    char *line = NULL;
-    size_t lcap = 0;
     enum cwt_status rc = CWT_OK;
-    for (uint16_t rank = 0; rank < TC_NGRAMS && getline(&line, &lcap, f) >= 0;) {
-        char *s = trim(line);
-        s[strcspn(s, " \t")] = '\0';
-        size_t k = strlen(s);
+    size_t n = 0, r;
+    do {
+        if (n == *cap && (rc = CWT_GROW(*buf, n + 8192, cap, (size_t)1 << 30)) != CWT_OK)
+            break;
+        r = fread(*buf + n, 1, *cap - n, f);
+        n += r;
+    } while (r > 0);
+    if (rc == CWT_OK && ferror(f))
+        rc = CWT_EIO;
+    fclose(f);
+    *size = n;
+    return rc;
+}
+
+/* Appends the fingerprint file @p path of language @p lang to @p *e, read as fp_Read reads it: line by
+ * line (getline), each as a C string (to its first NUL) trimmed of blanks at both ends, its first field
+ * (up to a space or a tab) the n-gram; a field over TC_GRAM_MAX bytes is skipped, an empty one takes a
+ * rank but cannot match (a text's n-grams are never empty); TC_NGRAMS ranks at most. The file is read
+ * whole into @p buf (reused). */
+static enum cwt_status read_lm(const char *path, uint16_t lang, struct entry **e, size_t *n, size_t *cap,
+                               char **buf, size_t *bcap)
+{
+    size_t size;
+    enum cwt_status rc = slurp(path, buf, bcap, &size);
+    const char *p = *buf, *end = *buf + size;
+    for (uint16_t rank = 0; rc == CWT_OK && rank < TC_NGRAMS && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *next = nl ? nl + 1 : end, *z = memchr(p, '\0', (size_t)(next - p));
+        const char *s = p, *t = z ? z : next;
+        p = next;
+        while (s < t && blank(*s))
+            s++;
+        while (t > s && blank(t[-1]))
+            t--;
+        const char *f = s;
+        while (f < t && *f != ' ' && *f != '\t')
+            f++;
+        size_t k = (size_t)(f - s);
         if (k > TC_GRAM_MAX)
             continue;
-        if (k) { /* an empty line takes a rank but cannot match: a text's n-grams are never empty */
+        if (k) {
             if ((rc = CWT_GROW(*e, *n, cap, (size_t)TC_LANGS * TC_NGRAMS)) != CWT_OK)
                 break;
-            memcpy((*e)[*n].s, s, k + 1);
+            memcpy((*e)[*n].s, s, k);
+            (*e)[*n].s[k] = '\0';
+            (*e)[*n].len = (uint8_t)k;
             (*e)[*n].lang = lang;
             (*e)[*n].rank = rank;
             (*n)++;
         }
         rank++;
     }
-    free(line);
-    fclose(f);
     return rc;
 }
 
@@ -166,7 +201,7 @@ static enum cwt_status build(struct cwt__tcmodel *m, const struct entry *e, size
     enum cwt_status rc = of && langs && last && m->strs && m->grams ? place_grams(m, slots) : CWT_ENOMEM;
     size_t off = 0, np = 0, nd = 0;
     for (size_t i = 0; rc == CWT_OK && i < n; i++) {
-        size_t k = strlen(e[i].s);
+        size_t k = e[i].len;
         uint64_t head = head_of(e[i].s, k);
         size_t h = find_slot(m, slot_of(head, k, m->mask), head, e[i].s, k);
         if (!m->slots[h]) {
@@ -229,8 +264,8 @@ enum cwt_status cwt__tcmodel_load(const char *conf, const char *dir, struct cwt_
     struct cwt__tcmodel *m = CWT_NEW(struct cwt__tcmodel);
     struct entry *e = NULL;
     size_t n = 0, cap = 0, ncap = 0;
-    char *line = NULL;
-    size_t lcap = 0;
+    char *line = NULL, *buf = NULL;
+    size_t lcap = 0, bcap = 0;
     enum cwt_status rc = m ? CWT_OK : CWT_ENOMEM;
     while (rc == CWT_OK && getline(&line, &lcap, f) >= 0) {
         line[strcspn(line, "#")] = '\0';
@@ -254,12 +289,19 @@ enum cwt_status cwt__tcmodel_load(const char *conf, const char *dir, struct cwt_
             break;
         }
         m->nlang++;
-        rc = read_lm(path, (uint16_t)(m->nlang - 1), &e, &n, &cap);
+        rc = read_lm(path, (uint16_t)(m->nlang - 1), &e, &n, &cap, &buf, &bcap);
     }
     free(line);
+    cwt_free(buf);
     fclose(f);
     if (rc == CWT_OK)
         rc = build(m, e, n);
+#if TC_AVX2
+    if (rc == CWT_OK) {
+        __builtin_cpu_init();
+        m->avx2 = __builtin_cpu_supports("avx2");
+    }
+#endif
     cwt_free(e);
     if (rc) {
         cwt__tcmodel_free(m);
@@ -334,6 +376,37 @@ static void lookup_all(const struct cwt__tcmodel *m, const struct cwt__tcfp *fp,
     }
 }
 
+/* part[l] += min(|row[l] - rr|, 400) - 400 for the @p n languages of a dense row (in 16 bits). */
+static inline __attribute__((always_inline)) void add_row_n(int16_t *restrict part, const int16_t *restrict row,
+                                                            size_t n, int16_t rr)
+{
+    for (size_t l = 0; l < n; l++) {
+        int16_t d = (int16_t)(row[l] - rr);
+        d = d < 0 ? (int16_t)-d : d;
+        part[l] = (int16_t)(part[l] + (d < TC_OUT_OF_PLACE ? d : TC_OUT_OF_PLACE) - TC_OUT_OF_PLACE);
+    }
+}
+
+#if TC_AVX2
+/* add_row_n() in 16 lanes where the CPU has AVX2 (the same sums). */
+__attribute__((target("avx2"))) static void add_row_avx2(int16_t *restrict part, const int16_t *restrict row,
+                                                         size_t n, int16_t rr)
+{
+    add_row_n(part, row, n, rr);
+}
+#endif
+
+static void add_row(const struct cwt__tcmodel *m, int16_t *restrict part, const int16_t *restrict row, int16_t rr)
+{
+#if TC_AVX2
+    if (m->avx2) {
+        add_row_avx2(part, row, m->row, rr);
+        return;
+    }
+#endif
+    add_row_n(part, row, m->row, rr);
+}
+
 enum cwt_status cwt__tcmodel_classify(const struct cwt__tcmodel *m, const char *text, size_t len, char *out,
                                       size_t outlen)
 {
@@ -356,13 +429,7 @@ enum cwt_status cwt__tcmodel_classify(const struct cwt__tcmodel *m, const char *
     for (int r = 0; r < ranks; r++) {
         const struct gram *g = found[r];
         if (g && !g->npost) { /* a dense row: min(|rank - r|, 400) - 400 for every language, in 16 bits */
-            const int16_t *row = m->dense + g->post;
-            int16_t rr = (int16_t)r;
-            for (size_t l = 0; l < m->row; l++) {
-                int16_t d = (int16_t)(row[l] - rr);
-                d = d < 0 ? (int16_t)-d : d;
-                part[l] = (int16_t)(part[l] + (d < TC_OUT_OF_PLACE ? d : TC_OUT_OF_PLACE) - TC_OUT_OF_PLACE);
-            }
+            add_row(m, part, m->dense + g->post, (int16_t)r);
             if (++rows == TC_DENSE_FLUSH) {
                 for (size_t l = 0; l < m->row; l++) {
                     score[l] += part[l];

@@ -317,6 +317,24 @@ size_t cwt__langid_window(const char *text, size_t len, size_t *n)
     return from;
 }
 
+/* The letters among the 8 bytes at text + i when they are all ASCII and counting them cannot take
+ * @p letters to the script count's limit (20,000, checked before each character), else SIZE_MAX. A
+ * byte is a letter when (b | 0x20) is 'a' to 'z': per byte, adding 0x1F sets its high bit from 'a' up,
+ * adding 0x05 from '{' up (no byte carries into the next: all are below 0x80). */
+static inline size_t ascii_letters8(const char *text, size_t len, size_t i, size_t letters)
+{
+    if (len - i < 8 || letters + 8 >= 20000)
+        return SIZE_MAX;
+    uint64_t x;
+    memcpy(&x, text + i, sizeof x);
+    const uint64_t high = UINT64_C(0x8080808080808080), ones = UINT64_C(0x0101010101010101);
+    if (x & high)
+        return SIZE_MAX;
+    uint64_t y = x | ones * 0x20;
+    uint64_t m = ((y + ones * 0x1F) & ~(y + ones * 0x05) & high) >> 7; /* 1 in each letter's byte */
+    return (size_t)((m * ones) >> 56);
+}
+
 bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, char *out, size_t outlen)
 {
     size_t thai = 0, han = 0, kana = 0, hangul = 0, latin = 0, letters = 0;
@@ -324,6 +342,13 @@ bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, c
     for (size_t i = 0; i < len && letters < 20000;) {
         unsigned char b = (unsigned char)text[i];
         if (b < 0x80) { /* ASCII (most of it): a letter is Latin, anything else is not counted */
+            size_t k = ascii_letters8(text, len, i, letters);
+            if (k != SIZE_MAX) { /* 8 ASCII bytes at once */
+                letters += k;
+                latin += k;
+                i += 8;
+                continue;
+            }
             i++;
             bool alpha = (unsigned char)((b | 0x20) - 'a') < 26;
             letters += alpha;
@@ -331,6 +356,30 @@ bool cwt__langid_detect(struct cwt__langid *lid, const char *text, size_t len, c
             continue;
         }
         uint32_t c = next_cp(text, len, &i);
+        /* the common scripts first: what cp_word() and the ranges below answer for them, without its
+         * chain of tests (of its exclusions, only these lie in them) */
+        if (c >= 0x4E00 && c <= 0x9FFF) {
+            letters++, han++;
+            continue;
+        }
+        if (c >= 0x3040 && c <= 0x30FF) {
+            letters++, kana++;
+            continue;
+        }
+        if (c >= 0xAC00 && c <= 0xD7AF) {
+            letters++, hangul++;
+            continue;
+        }
+        if (c >= 0x0E00 && c <= 0x0E7F) {
+            if (c != 0x0E2F && c != 0x0E5A && c != 0x0E5B)
+                letters++, thai++;
+            continue;
+        }
+        if (c >= 0xC0 && c < 0x250) {
+            if (c != 0xD7 && c != 0xF7)
+                letters++, latin++;
+            continue;
+        }
         if (!cp_word(c) || (c >= '0' && c <= '9') || c == '_')
             continue;
         letters++;
