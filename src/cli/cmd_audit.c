@@ -3,7 +3,9 @@
  * This module implements `cwtap audit`: audits one or many sites (arguments or
  * --urls FILE), several at once with --jobs, and prints text, JSON, HTML or
  * CSV reports; --fail-under sets the exit code per site, like Lighthouse CI's
- * assertions. Progress goes to stderr.
+ * assertions. Progress goes to stderr. The reports are written in the order
+ * of the URLs as the audits before them end, and freed (write_ready), except
+ * on a terminal that also shows the progress bar, where they wait for the end.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -53,9 +55,13 @@ static const char audit_help[] =
 
 struct job {
     const char *url;
-    struct cwt_report *report;
+    struct cwt_report *report; /* until it is written (write_ready), then freed */
     struct cwt_err err;
     enum cwt_status rc;
+    bool finished, reported;   /* audited; audited with a report */
+    bool unreachable;          /* what the summary and the exit code need of the report */
+    double total;
+    char grade[8];
 };
 
 struct runner {
@@ -68,6 +74,14 @@ struct runner {
     struct cwt_limits limits;
     bool progress;
     bool tty;
+    /* the output, written in the order of the URLs as soon as the audits before are done */
+    FILE *out;
+    enum cwt_format fmt;
+    bool color;
+    bool stream;          /* written as the audits end (not when the progress bar shares the terminal) */
+    size_t next_write;
+    bool any_written;
+    int write_code;
 };
 
 static void progress(struct runner *r, const char *url)
@@ -82,6 +96,41 @@ static void progress(struct runner *r, const char *url)
             fputc('\n', stderr);
     } else {
         fprintf(stderr, "cwtap: audited %s (%zu/%zu)\n", url, r->done, r->njobs);
+    }
+}
+
+/* Writes the reports of the finished audits that the output has reached (the URLs' order), keeping what
+ * the summary and the exit code need of each and freeing it: an agency's list of thousands of sites no
+ * longer holds every report until the last audit ends. Called with the lock held. */
+static void write_ready(struct runner *r)
+{
+    bool array = r->fmt == CWT_FORMAT_JSON && r->njobs > 1;
+    for (; r->next_write < r->njobs && r->jobs[r->next_write].finished; r->next_write++) {
+        struct job *j = &r->jobs[r->next_write];
+        if (!j->report)
+            continue;
+        j->reported = true;
+        j->total = cwt_report_total(j->report);
+        j->unreachable = cwt_report_unreachable(j->report);
+        snprintf(j->grade, sizeof j->grade, "%s", cwt_report_grade(j->report));
+        char *s = NULL;
+        struct cwt_err err;
+        unsigned flags = (r->color ? CWT_RENDER_COLOR : 0) | (!r->any_written ? CWT_RENDER_CSV_HEADER : 0);
+        if (!r->write_code && cwt_report_render(j->report, r->fmt, flags, &s, &err)) {
+            cli_error("%s: %s", j->url, err.msg);
+            r->write_code = EXIT_INTERNAL;
+        }
+        if (s) {
+            if (array && r->any_written)
+                fputs(",\n", r->out);
+            fputs(s, r->out);
+            if (r->fmt != CWT_FORMAT_CSV && r->fmt != CWT_FORMAT_HTML)
+                fputc('\n', r->out);
+            r->any_written = true;
+            cwt_free(s);
+        }
+        cwt_report_free(j->report);
+        j->report = NULL;
     }
 }
 
@@ -103,7 +152,10 @@ static void *worker(void *arg)
         j->rc = cwt_audit(ctx, j->url, r->opts, &j->report, &j->err);
         pthread_mutex_lock(&r->mu);
         r->done++;
+        j->finished = true;
         progress(r, j->url);
+        if (r->stream)
+            write_ready(r);
         pthread_mutex_unlock(&r->mu);
     }
     cwt_ctx_free(ctx);
@@ -179,49 +231,19 @@ static const struct option longopts[] = {
     {"model", required_argument, NULL, OPT_MODEL},  {"http-port", required_argument, NULL, OPT_PROBE},
     {NULL, 0, NULL, 0}};
 
-static int write_reports(FILE *out, struct job *jobs, size_t n, enum cwt_format fmt, bool color)
-{
-    if (fmt == CWT_FORMAT_JSON && n > 1)
-        fputs("[\n", out);
-    bool first = true;
-    for (size_t i = 0; i < n; i++) {
-        struct job *j = &jobs[i];
-        if (!j->report)
-            continue;
-        char *s = NULL;
-        struct cwt_err err;
-        unsigned flags = (color ? CWT_RENDER_COLOR : 0) | (first ? CWT_RENDER_CSV_HEADER : 0);
-        if (cwt_report_render(j->report, fmt, flags, &s, &err)) {
-            cli_error("%s: %s", j->url, err.msg);
-            return EXIT_INTERNAL;
-        }
-        if (fmt == CWT_FORMAT_JSON && n > 1 && !first)
-            fputs(",\n", out);
-        fputs(s, out);
-        if (fmt != CWT_FORMAT_CSV && fmt != CWT_FORMAT_HTML)
-            fputc('\n', out);
-        cwt_free(s);
-        first = false;
-    }
-    if (fmt == CWT_FORMAT_JSON && n > 1)
-        fputs("]\n", out);
-    return 0;
-}
-
 static void summary_table(struct job *jobs, size_t n, double fail_under)
 {
     fprintf(stderr, "\n%-48s %6s %5s  %s\n", "site", "total", "grade", "result");
     for (size_t i = 0; i < n; i++) {
         struct job *j = &jobs[i];
-        if (!j->report) {
+        if (!j->reported) {
             fprintf(stderr, "%-48.48s %6s %5s  error: %s\n", j->url, "-", "-", j->err.msg);
             continue;
         }
-        double t = cwt_report_total(j->report);
-        const char *res = cwt_report_unreachable(j->report) ? "unreachable"
-                          : (fail_under >= 0 && t < fail_under) ? "below --fail-under"
-                                                                 : "ok";
-        fprintf(stderr, "%-48.48s %6.1f %5s  %s\n", j->url, t, cwt_report_grade(j->report), res);
+        const char *res = j->unreachable                                   ? "unreachable"
+                          : (fail_under >= 0 && j->total < fail_under) ? "below --fail-under"
+                                                                         : "ok";
+        fprintf(stderr, "%-48.48s %6.1f %5s  %s\n", j->url, j->total, j->grade, res);
     }
 }
 
@@ -364,8 +386,19 @@ int cmd_audit(int argc, char **argv)
     }
     for (size_t i = 0; i < nurls; i++)
         jobs[i].url = urls[i];
+    FILE *out = stdout;
+    if (output && !(out = fopen(output, "w"))) { /* before the audits: their reports are written as they end */
+        cli_error("cannot write '%s': %s", output, strerror(errno));
+        code = EXIT_USAGE;
+        cwt_free(jobs);
+        goto out;
+    }
     struct runner r = {.jobs = jobs, .njobs = nurls, .opts = &opts, .limits = limits,
-                       .progress = !quiet && nurls > 1, .tty = isatty(STDERR_FILENO) != 0};
+                       .progress = !quiet && nurls > 1, .tty = isatty(STDERR_FILENO) != 0, .out = out,
+                       .fmt = fmt, .color = fmt == CWT_FORMAT_TEXT && out_tty && cli_use_color(stdout)};
+    r.stream = !(out_tty && r.progress && r.tty);
+    if (fmt == CWT_FORMAT_JSON && nurls > 1)
+        fputs("[\n", out);
     pthread_mutex_init(&r.mu, NULL);
     size_t nthreads = CWT_MIN((size_t)jobs_n, nurls);
     pthread_t tids[64];
@@ -382,11 +415,19 @@ int cmd_audit(int argc, char **argv)
             pthread_join(tids[i], NULL);
     }
     pthread_mutex_destroy(&r.mu);
+    write_ready(&r);
 
+    if (fmt == CWT_FORMAT_JSON && nurls > 1)
+        fputs("]\n", out);
+    code = r.write_code;
+    if (out != stdout && fclose(out) != 0) {
+        cli_error("cannot write '%s': %s", output, strerror(errno));
+        code = EXIT_INTERNAL;
+    }
     bool any_unreachable = false, any_below = false, any_error = false, any_invalid = false;
     for (size_t i = 0; i < nurls; i++) {
         struct job *j = &jobs[i];
-        if (!j->report) {
+        if (!j->reported) {
             cli_error("%s: %s", j->url, j->err.msg[0] ? j->err.msg : cwt_strerror(j->rc));
             if (j->rc == CWT_EINVAL || j->rc == CWT_EUNSUPPORTED)
                 any_invalid = true;
@@ -394,24 +435,12 @@ int cmd_audit(int argc, char **argv)
                 any_error = true;
             continue;
         }
-        if (cwt_report_unreachable(j->report)) {
+        if (j->unreachable) {
             any_unreachable = true;
             cli_error("%s: unreachable", j->url);
         }
-        if (fail_under >= 0 && cwt_report_total(j->report) < fail_under)
+        if (fail_under >= 0 && j->total < fail_under)
             any_below = true;
-    }
-
-    FILE *out = stdout;
-    if (output && !(out = fopen(output, "w"))) {
-        cli_error("cannot write '%s': %s", output, strerror(errno));
-        code = EXIT_USAGE;
-    } else {
-        code = write_reports(out, jobs, nurls, fmt, fmt == CWT_FORMAT_TEXT && out_tty && cli_use_color(stdout));
-        if (out != stdout && fclose(out) != 0) {
-            cli_error("cannot write '%s': %s", output, strerror(errno));
-            code = EXIT_INTERNAL;
-        }
     }
     if (!quiet && nurls > 1)
         summary_table(jobs, nurls, fail_under);
@@ -421,7 +450,7 @@ int cmd_audit(int argc, char **argv)
                : any_unreachable  ? EXIT_UNREACHABLE
                : any_below        ? EXIT_BELOW
                                   : EXIT_OK_;
-    for (size_t i = 0; i < nurls; i++)
+    for (size_t i = 0; i < nurls; i++) /* (written and freed by write_ready, unless writing failed) */
         cwt_report_free(jobs[i].report);
     cwt_free(jobs);
 out:

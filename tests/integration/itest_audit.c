@@ -210,6 +210,42 @@ static void test_fixture_sites_ranked_with_findings(void **state)
     audit_free(&scam);
 }
 
+/* Several sites at once: the reports come out in the order of the URLs (written as the audits before them
+ * end, not held until the last), a URL that is no site is named on stderr and sets the exit code, and an
+ * output file that cannot be written stops the command before any audit. */
+static void test_many_sites_in_order(void **state)
+{
+    (void)state;
+    char extra[1024];
+    snprintf(extra, sizeof extra, "%s --jobs 3 %s", probe_arg(NULL), site_url("cheap-brand-outlet", NULL));
+    size_t len = strlen(extra);
+    snprintf(extra + len, sizeof extra - len, " ftp://www.bad.example/ %s", site_url("ningbo-valves", NULL));
+    len = strlen(extra);
+    snprintf(extra + len, sizeof extra - len, " %s", site_url("cheap-brand-outlet", "about.html"));
+    struct audit a;
+    run_audit(site_url("shenzhen-gadgets", NULL), extra, &a);
+    assert_int_equal(a.status, 2); /* the ftp URL */
+    assert_non_null(strstr(a.err, "ftp://www.bad.example/"));
+    assert_true(json_is_array(a.eval));
+    assert_int_equal(json_array_size(a.eval), 4);
+    static const char *const hosts[] = {"cheap-brand-outlet", "ningbo-valves", "cheap-brand-outlet", "shenzhen-gadgets"};
+    for (size_t i = 0; i < 4; i++) {
+        const char *url = json_string_value(json_object_get(json_array_get(a.eval, i), "site"));
+        assert_non_null(url);
+        assert_non_null(strstr(url, hosts[i]));
+    }
+    audit_free(&a);
+
+    snprintf(extra, sizeof extra, "-o %s/no-such-dir/report.json", dir);
+    char url[128];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/", h_free_port());
+    run_audit(url, extra, &a); /* (audited, it would be unreachable, exit 3) */
+    assert_int_equal(a.status, 2);
+    assert_non_null(strstr(a.err, "cannot write"));
+    assert_null(strstr(a.err, "unreachable"));
+    audit_free(&a);
+}
+
 static void test_fail_under_sets_exit_code(void **state)
 {
     (void)state;
@@ -280,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_fail_under_sets_exit_code),
         cmocka_unit_test(test_invalid_url_is_a_usage_error),
         cmocka_unit_test(test_refused_connection_is_unreachable),
+        cmocka_unit_test(test_many_sites_in_order),
         cmocka_unit_test(test_unresolvable_host_is_unreachable),
         cmocka_unit_test(test_non_html_and_oversized_pages_are_findings),
     };
