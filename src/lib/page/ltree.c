@@ -100,7 +100,22 @@ static void add_id(struct cwt__ltree *t, const char *value, struct cwt__ln *el)
     t->ids[t->nids++] = (struct id){.value = value, .el = el};
 }
 
-/* An element with a copy of @p atts; its ids registered when @p ids (the SAX way: libxml2's xmlIsID() for
+/* Whether the extractors read attribute @p n (microdata.c, rdfa.c, the ids): the tree keeps only those (a
+ * page's class, style and data- attributes are most of its attribute bytes). */
+static bool kept_attr(const char *n)
+{
+    static const char *const kept[] = {"about", "content", "data", "datetime", "href", "id", "itemid", "itemprop",
+                                       "itemref", "itemscope", "itemtype", "name", "property", "required",
+                                       "resource", "src", "typeof", "value", "vocab"};
+    if (!strchr("acdhinprstv", n[0] | 0x20))
+        return false;
+    for (size_t i = 0; i < CWT_ARRAY_LEN(kept); i++)
+        if (cwt__name_eq((const unsigned char *)n, kept[i]))
+            return true;
+    return false;
+}
+
+/* An element with a copy of @p atts (those kept_attr() keeps); its ids registered when @p ids (the SAX way: libxml2's xmlIsID() for
  * an HTML document, and xmlAddID() refuses an empty value). */
 static struct cwt__ln *element_new(struct cwt__ltree *t, struct cwt__ln *parent, const char *name,
                                    const char *const *atts, bool ids)
@@ -109,21 +124,25 @@ static struct cwt__ln *element_new(struct cwt__ltree *t, struct cwt__ln *parent,
     if (!n || !(n->name = ar_strndup(t, name, strlen(name))))
         return NULL;
     size_t na = 0;
-    while (atts && atts[na])
-        na += 2;
+    for (size_t i = 0; atts && atts[i]; i += 2)
+        na += kept_attr(atts[i]) ? 2 : 0;
     const char **a = ar_alloc(t, (na + 1) * sizeof *a, true);
     if (!a)
         return NULL;
-    for (size_t i = 0; i < na; i += 2) {
+    size_t k = 0;
+    for (size_t i = 0; atts && atts[i]; i += 2) {
+        if (!kept_attr(atts[i]))
+            continue;
         const char *v = atts[i + 1]                                       ? atts[i + 1]
                         : htmlIsBooleanAttr((const xmlChar *)atts[i]) ? atts[i] /* as xmlSAX2StartElement */
                                                                       : "";
-        if (!(a[i] = ar_strndup(t, atts[i], strlen(atts[i]))) || !(a[i + 1] = ar_strndup(t, v, strlen(v))))
+        if (!(a[k] = ar_strndup(t, atts[i], strlen(atts[i]))) || !(a[k + 1] = ar_strndup(t, v, strlen(v))))
             return NULL;
         if (ids && *v && (strcmp(atts[i], "id") == 0 || (strcmp(atts[i], "name") == 0 && strcmp(name, "a") == 0)))
-            add_id(t, a[i + 1], n);
+            add_id(t, a[k + 1], n);
+        k += 2;
     }
-    a[na] = NULL;
+    a[k] = NULL;
     n->atts = a;
     return n;
 }

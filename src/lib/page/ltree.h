@@ -22,7 +22,8 @@ enum cwt__ln_type { CWT__LN_DOC, CWT__LN_ELEMENT, CWT__LN_TEXT, CWT__LN_CDATA, C
 struct cwt__ln {
     struct cwt__ln *parent, *children, *last, *next;
     const char *name;         /* an element's name (libxml2's, lowercase); NULL for other nodes */
-    const char *const *atts;  /* an element's attributes: name, value, ..., NULL; a value is never NULL */
+    const char *const *atts;  /* the element's attributes the extractors read (itemprop, href, typeof ...):
+                               * name, value, ..., NULL; a value is never NULL */
     const char *text;         /* a text or CDATA node's content (NUL-terminated); NULL for other nodes */
     size_t mark;              /* free for the extractor walking the tree (microdata: the item's index) */
     unsigned char type;       /* enum cwt__ln_type */

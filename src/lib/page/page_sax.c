@@ -324,13 +324,16 @@ static void take_first_text(htmlParserCtxtPtr ctxt, const xmlChar *name)
     xmlParserInputPtr in = ctxt->input;
     if (!cwt__sax_input_ours(ctxt) || *in->cur != '>' || !ctxt->name || !xmlStrEqual(ctxt->name, name))
         return;
-    const htmlElemDesc *info = htmlTagLookup(name);
+    if (in->end - in->cur < 2 || in->cur[1] == '<') /* no text (most elements): nothing to take */
+        return;
     const xmlChar *since = cwt__sax_input_at(ctxt, s->last_pos);
     if (since && s->last_start && since < in->cur && *since == '>')
         since++;
-    if ((info && info->empty) || !cwt__is_start_tag(since, in->cur, name))
+    if (!cwt__is_start_tag(since, in->cur, name))
         return;
-    take_char_data(ctxt, in->cur + 1, name, true);
+    const htmlElemDesc *info = htmlTagLookup(name);
+    if (!info || !info->empty)
+        take_char_data(ctxt, in->cur + 1, name, true);
 }
 
 /* An element just closed by its end tag: the text after it, its parent's. Only for the event of an end tag
@@ -341,7 +344,7 @@ static void take_text_after(htmlParserCtxtPtr ctxt, const xmlChar *name)
 {
     struct sax *s = sax_of(ctxt);
     xmlParserInputPtr in = ctxt->input;
-    if (!cwt__sax_input_ours(ctxt) || ctxt->nameNr < 2 || !xmlStrEqual(ctxt->name, name))
+    if (!cwt__sax_input_ours(ctxt) || *in->cur == '<' || ctxt->nameNr < 2 || !xmlStrEqual(ctxt->name, name))
         return;
     const xmlChar *since = cwt__sax_input_at(ctxt, s->last_pos);
     if (since && s->last_start && since < in->cur && *since == '>')
