@@ -248,6 +248,9 @@ static void test_char_data(void **state)
         "<div>\r\n\t  \r\n</div><span>\t</span>",
         "<p>a</p\n>after end tag with a line break</p>",
         "<p/>self-closed p<br/>after br/<div/>after div/",
+        "<div>a<br>b<br/>c<img src=i.png>d<input>e<hr>f<wbr>g<source src=s>h<embed src=e>i<col>j</div>k",
+        "<head><meta charset=utf-8>text after meta<link rel=x href=y>after link</head>",
+        "<p>x<br><br> <br>\n<br>y</p><html><br>in html after br</html>",
     };
     each_page("char data page", pages, CWT_ARRAY_LEN(pages), false);
     /* text longer than libxml2's 1000-byte blocks, with entities */

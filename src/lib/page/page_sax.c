@@ -338,8 +338,10 @@ static void take_first_text(htmlParserCtxtPtr ctxt, const xmlChar *name)
 
 /* An element just closed by its end tag: the text after it, its parent's. Only for the event of an end tag
  * whose bytes are all the parser read since the previous event, so that it is the element the tag names
- * (htmlAutoCloseOnClose closes the elements above it first, each with an event of its own). Called after
- * the walk popped the element; the parser pops its name after the event. */
+ * (htmlAutoCloseOnClose closes the elements above it first, each with an event of its own), or of an
+ * element closed right after its own start event (a void element after its '>', any after "/>": nothing
+ * else closes an element without reading on). Called after the walk popped the element; the parser pops
+ * its name after the event. */
 static void take_text_after(htmlParserCtxtPtr ctxt, const xmlChar *name)
 {
     struct sax *s = sax_of(ctxt);
@@ -347,9 +349,12 @@ static void take_text_after(htmlParserCtxtPtr ctxt, const xmlChar *name)
     if (!cwt__sax_input_ours(ctxt) || *in->cur == '<' || ctxt->nameNr < 2 || !xmlStrEqual(ctxt->name, name))
         return;
     const xmlChar *since = cwt__sax_input_at(ctxt, s->last_pos);
+    /* an element closed right after its own start: a void one after its '>', any after "/>" */
+    bool at_start = since && s->last_start &&
+                    ((in->cur - since == 1 && since[0] == '>') || (in->cur - since == 2 && since[0] == '/' && since[1] == '>'));
     if (since && s->last_start && since < in->cur && *since == '>')
         since++;
-    if (!cwt__is_end_tag(since, in->cur, name))
+    if (!at_start && !cwt__is_end_tag(since, in->cur, name))
         return;
     take_char_data(ctxt, in->cur, ctxt->nameTab[ctxt->nameNr - 2], false);
 }
