@@ -181,7 +181,7 @@ static void same_long(const char *what, const char *head, const char *pre, const
 }
 
 /* Scripts and styles, whose plain content the SAX walk takes in one piece and skips in the parser's input
- * (skip_raw_text), and the contents it leaves to libxml2. */
+ * (take_raw_text), and the contents it leaves to libxml2. */
 static void test_raw_text(void **state)
 {
     (void)state;
