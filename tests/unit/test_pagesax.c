@@ -187,6 +187,9 @@ static void test_raw_text(void **state)
     (void)state;
     static const char *const pages[] = {
         "<script>a</SCRIPT><p>after</p>",
+        "<div><script></div>b</script>",
+        "<div><style></div>b</style><script><p>p</script><style><div>d</style>",
+        "<script>x</div>y</script><script>\n</div>z</script>",
         "<script>x</scr ipt>y</b></script><p>t</p>",
         "<script>var s = \"</b>\"; if (a<b && c>d) {}</script><a href=/x>x</a>",
         "<script>a</scriptx>b</script><p>after scriptx</p>",

@@ -290,7 +290,9 @@ static void take_raw_text(htmlParserCtxtPtr ctxt, const xmlChar *name)
     if (!cwt__sax_input_ours(ctxt) || !ctxt->name || !xmlStrEqual(ctxt->name, name) || *in->cur != '>')
         return;
     const xmlChar *p = in->cur + 1, *e = cwt__raw_text_end(p, in->end, name);
-    if (!e || e == p || e - p > INT_MAX || !cwt__plain_text(p, (size_t)(e - p)))
+    /* content starting with '<' is left to libxml2: before htmlParseScript, its content loop reads an end tag
+     * there ("<script></div>" ends the script) or a start tag that may close the script */
+    if (!e || e == p || *p == '<' || e - p > INT_MAX || !cwt__plain_text(p, (size_t)(e - p)))
         return;
     on_text(ctxt, p, (int)(e - p), true);
     cwt__sax_jump(ctxt, e, true);
