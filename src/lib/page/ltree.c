@@ -4,7 +4,6 @@
  * arrays and strings in one arena (arena.h), the IDs in a list hashed on the
  * first look-up, the copy of a libxml2 DOM, and the readers the extractors use.
  */
-#include <libxml/HTMLtree.h>
 #include <libxml/hash.h>
 #include <libxml/tree.h>
 #include <libxml/valid.h>
@@ -115,17 +114,18 @@ static bool kept_attr(const char *n)
     return false;
 }
 
-/* An element with a copy of @p atts (those kept_attr() keeps); its ids registered when @p ids (the SAX way: libxml2's xmlIsID() for
- * an HTML document, and xmlAddID() refuses an empty value). */
+/* An element with a copy of @p atts (those kept_attr() keeps; none is one of HTML's boolean attributes,
+ * whose missing value the tree builder would make the name); its ids registered when @p ids (the SAX way:
+ * libxml2's xmlIsID() for an HTML document, and xmlAddID() refuses an empty value). */
 static struct cwt__ln *element_new(struct cwt__ltree *t, struct cwt__ln *parent, const char *name,
                                    const char *const *atts, bool ids)
 {
     struct cwt__ln *n = node_new(t, parent, CWT__LN_ELEMENT);
     if (!n || !(n->name = ar_strndup(t, name, strlen(name))))
         return NULL;
-    size_t na = 0;
-    for (size_t i = 0; atts && atts[i]; i += 2)
-        na += kept_attr(atts[i]) ? 2 : 0;
+    size_t na = 0; /* room for all: each is asked kept_attr() once, below */
+    while (atts && atts[na])
+        na += 2;
     const char **a = ar_alloc(t, (na + 1) * sizeof *a, true);
     if (!a)
         return NULL;
@@ -133,9 +133,7 @@ static struct cwt__ln *element_new(struct cwt__ltree *t, struct cwt__ln *parent,
     for (size_t i = 0; atts && atts[i]; i += 2) {
         if (!kept_attr(atts[i]))
             continue;
-        const char *v = atts[i + 1]                                       ? atts[i + 1]
-                        : htmlIsBooleanAttr((const xmlChar *)atts[i]) ? atts[i] /* as xmlSAX2StartElement */
-                                                                      : "";
+        const char *v = atts[i + 1] ? atts[i + 1] : "";
         if (!(a[k] = ar_strndup(t, atts[i], strlen(atts[i]))) || !(a[k + 1] = ar_strndup(t, v, strlen(v))))
             return NULL;
         if (ids && *v && (strcmp(atts[i], "id") == 0 || (strcmp(atts[i], "name") == 0 && strcmp(name, "a") == 0)))

@@ -39,8 +39,8 @@ bool cwt__lt_failed(const struct cwt__ltree *t);
 struct cwt__ln *cwt__lt_doc(struct cwt__ltree *t);
 
 /* The builder. Each appends a last child to @p parent (the document node when NULL) and returns it, NULL
- * when out of memory. @p atts are name, value pairs, NULL-terminated, a value may be NULL (read as "", or
- * as the name for HTML's boolean attributes, as libxml2's tree builder does);
+ * when out of memory. @p atts are name, value pairs, NULL-terminated, a value may be NULL (read as "");
+ * only the attributes the extractors read are kept, none of them one of HTML's boolean attributes;
  * the element's id (attribute id, or name of an <a>, not empty) is registered as libxml2 registers IDs:
  * the first element with an id keeps it. */
 struct cwt__ln *cwt__lt_element(struct cwt__ltree *t, struct cwt__ln *parent, const char *name,

@@ -109,10 +109,15 @@ enum cwt_status cwt__url_resolve(const char *base, const char *href, char **out)
     return rc;
 }
 
+void cwt__parser_met_sdata(void *parser, bool *microdata, bool *rdfa)
+{
+    htmlParserCtxtPtr ctxt = parser;
+    *microdata = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"itemscope", 9);
+    *rdfa = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"typeof", 6);
+}
+
 /* htmlReadMemory() through a parser context of ours, so that its dictionary can be asked, before it is
- * freed, whether the parser met the names the microdata and RDFa extractors start from: every element and
- * attribute name goes through it (lowercased), so when "itemscope" (or "typeof") is not there no element
- * has that attribute and the extractor's walk of the DOM would find nothing. */
+ * freed, whether the parser met the names the microdata and RDFa extractors start from. */
 static xmlDocPtr parse_html(const char *html, size_t len, const char *url, bool *microdata, bool *rdfa)
 {
     *microdata = *rdfa = false;
@@ -120,8 +125,7 @@ static xmlDocPtr parse_html(const char *html, size_t len, const char *url, bool 
     if (!ctxt)
         return NULL;
     xmlDocPtr xd = htmlCtxtReadMemory(ctxt, len ? html : " ", len ? (int)len : 1, url, "UTF-8", CWT__HTML_PARSE_OPTS);
-    *microdata = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"itemscope", 9);
-    *rdfa = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"typeof", 6);
+    cwt__parser_met_sdata(ctxt, microdata, rdfa);
     htmlFreeParserCtxt(ctxt);
     return xd;
 }

@@ -278,7 +278,27 @@ static void on_text(htmlParserCtxtPtr ctxt, const xmlChar *ch, int len, bool cda
         capture_failed(s);
 }
 
+/* Takes the bytes from @p p to @p e as the parser's own text event would hand them on, when they are plain
+ * (sax_input.h), and moves the parser to @p e; @p over_gt as cwt__sax_jump(). */
+static void take(htmlParserCtxtPtr ctxt, const xmlChar *p, const xmlChar *e, bool cdata, bool over_gt)
+{
+    if (!e || e == p || e - p > INT_MAX || !cwt__plain_text(p, (size_t)(e - p)))
+        return;
+    on_text(ctxt, p, (int)(e - p), cdata);
+    cwt__sax_jump(ctxt, e, over_gt);
+}
 
+/* Where the parser read on from since the last event: after the '>' of a start tag it stood on then.
+ * NULL when the parser no longer holds those bytes. */
+static const xmlChar *since_last_event(htmlParserCtxtPtr ctxt)
+{
+    struct sax *s = sax_of(ctxt);
+    xmlParserInputPtr in = ctxt->input;
+    const xmlChar *since = cwt__sax_input_at(ctxt, s->last_pos);
+    if (since && s->last_start && since < in->cur && *since == '>')
+        since++;
+    return since;
+}
 
 /* A <script> or <style> just opened: libxml2 would read its content character by character
  * (htmlParseScript) and hand it on in blocks of CDATA. When its start tag ended with '>' (the parser stands
@@ -289,13 +309,11 @@ static void take_raw_text(htmlParserCtxtPtr ctxt, const xmlChar *name)
     xmlParserInputPtr in = ctxt->input;
     if (!cwt__sax_input_ours(ctxt) || !ctxt->name || !xmlStrEqual(ctxt->name, name) || *in->cur != '>')
         return;
-    const xmlChar *p = in->cur + 1, *e = cwt__raw_text_end(p, in->end, name);
+    const xmlChar *p = in->cur + 1;
     /* content starting with '<' is left to libxml2: before htmlParseScript, its content loop reads an end tag
      * there ("<script></div>" ends the script) or a start tag that may close the script */
-    if (!e || e == p || *p == '<' || e - p > INT_MAX || !cwt__plain_text(p, (size_t)(e - p)))
-        return;
-    on_text(ctxt, p, (int)(e - p), true);
-    cwt__sax_jump(ctxt, e, true);
+    if (*p != '<')
+        take(ctxt, p, cwt__raw_text_end(p, in->end, name), true, true);
 }
 
 /* Whether text under element @p name makes htmlParseCharData() open a <p> first (htmlCheckParagraph: no
@@ -310,11 +328,8 @@ static bool paragraph_implied(const xmlChar *name)
  * takes it as one text event and moves the parser to its end; @p over_gt as cwt__sax_jump(). */
 static void take_char_data(htmlParserCtxtPtr ctxt, const xmlChar *p, const xmlChar *under, bool over_gt)
 {
-    const xmlChar *e = cwt__char_data_end(p, ctxt->input->end);
-    if (paragraph_implied(under) || !e || e == p || e - p > INT_MAX || !cwt__plain_text(p, (size_t)(e - p)))
-        return;
-    on_text(ctxt, p, (int)(e - p), false);
-    cwt__sax_jump(ctxt, e, over_gt);
+    if (!paragraph_implied(under))
+        take(ctxt, p, cwt__char_data_end(p, ctxt->input->end), false, over_gt);
 }
 
 /* An element just opened: the text before its first child. Only for the event of a start tag whose bytes
@@ -322,16 +337,12 @@ static void take_char_data(htmlParserCtxtPtr ctxt, const xmlChar *p, const xmlCh
  * a <p> before text, which opens at another tag or in text), ending on '>', of an element with content. */
 static void take_first_text(htmlParserCtxtPtr ctxt, const xmlChar *name)
 {
-    struct sax *s = sax_of(ctxt);
     xmlParserInputPtr in = ctxt->input;
     if (!cwt__sax_input_ours(ctxt) || *in->cur != '>' || !ctxt->name || !xmlStrEqual(ctxt->name, name))
         return;
     if (in->end - in->cur < 2 || in->cur[1] == '<') /* no text (most elements): nothing to take */
         return;
-    const xmlChar *since = cwt__sax_input_at(ctxt, s->last_pos);
-    if (since && s->last_start && since < in->cur && *since == '>')
-        since++;
-    if (!cwt__is_start_tag(since, in->cur, name))
+    if (!cwt__is_start_tag(since_last_event(ctxt), in->cur, name))
         return;
     const htmlElemDesc *info = htmlTagLookup(name);
     if (!info || !info->empty)
@@ -350,13 +361,11 @@ static void take_text_after(htmlParserCtxtPtr ctxt, const xmlChar *name)
     xmlParserInputPtr in = ctxt->input;
     if (!cwt__sax_input_ours(ctxt) || *in->cur == '<' || ctxt->nameNr < 2 || !xmlStrEqual(ctxt->name, name))
         return;
-    const xmlChar *since = cwt__sax_input_at(ctxt, s->last_pos);
     /* an element closed right after its own start: a void one after its '>', any after "/>" */
-    bool at_start = since && s->last_start &&
-                    ((in->cur - since == 1 && since[0] == '>') || (in->cur - since == 2 && since[0] == '/' && since[1] == '>'));
-    if (since && s->last_start && since < in->cur && *since == '>')
-        since++;
-    if (!at_start && !cwt__is_end_tag(since, in->cur, name))
+    const xmlChar *at = cwt__sax_input_at(ctxt, s->last_pos);
+    bool at_start = at && s->last_start &&
+                    ((in->cur - at == 1 && at[0] == '>') || (in->cur - at == 2 && at[0] == '/' && at[1] == '>'));
+    if (!at_start && !cwt__is_end_tag(since_last_event(ctxt), in->cur, name))
         return;
     take_char_data(ctxt, in->cur, ctxt->nameTab[ctxt->nameNr - 2], false);
 }
@@ -439,8 +448,11 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
     if (s->needs_dom)
         return;
     s->first = DOC_OTHER;
-    if (s->lt && !s->dtd && (s->dtd = true) && !cwt__lt_prepend_other(s->lt))
-        capture_failed(s);
+    if (s->lt && !s->dtd) {
+        s->dtd = true;
+        if (!cwt__lt_prepend_other(s->lt))
+            capture_failed(s);
+    }
 }
 
 enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len, const char *url, bool tree)
@@ -472,9 +484,8 @@ enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len,
     ctxt->_private = &s;
     htmlCtxtReadMemory(ctxt, html, (int)len, url, "UTF-8", CWT__HTML_PARSE_OPTS);
     enum cwt_status rc = CWT_OK;
-    /* the names the extractors start from went through the parser's dictionary (as in page.c) */
-    bool md = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"itemscope", 9);
-    bool rdfa = !ctxt->dict || xmlDictExists(ctxt->dict, (const xmlChar *)"typeof", 6);
+    bool md, rdfa;
+    cwt__parser_met_sdata(ctxt, &md, &rdfa);
     if (s.needs_dom || (!s.lt && (md || rdfa))) {
         rc = CWT_EUNSUPPORTED;
     } else if (!s.started) {
@@ -489,8 +500,10 @@ enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len,
         w->priv->has_rdfa = rdfa;
         if (s.lt && cwt__lt_failed(s.lt))
             rc = CWT_ENOMEM;
-        else if (s.lt && (md || rdfa))
-            w->priv->lt = s.lt, s.lt = NULL;
+        else if (s.lt && (md || rdfa)) { /* the document keeps it */
+            w->priv->lt = s.lt;
+            s.lt = NULL;
+        }
     }
     htmlFreeParserCtxt(ctxt);
     cwt_buf_release(&s.log);

@@ -92,4 +92,10 @@ void cwt__walk_end(struct cwt__walk *w);
  */
 enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len, const char *url, bool tree);
 
+/* Whether the parser (an htmlParserCtxtPtr, before it is freed) met the names the microdata and RDFa
+ * extractors start from: every element and attribute name goes through its dictionary (lowercased), so
+ * when "itemscope" (or "typeof") is not there no element has that attribute and the extractor would find
+ * nothing. Both ways of reading a page ask it (page.c, page_sax.c). */
+void cwt__parser_met_sdata(void *parser, bool *microdata, bool *rdfa);
+
 #endif
