@@ -9,7 +9,8 @@
 #   sh bench/crawl.sh BUILD_DIR      (a release build; BENCH_CRAWL_SITES=N, default 200; BENCH_CRAWL_JOBS=N, default 8)
 # BENCH_CRAWL_SYSTEM_CA=1 audits without --ca-file, with the system trust store as an agency's run
 # does (every site's certificate is then untrusted; the CPU of loading trust stores is what it shows).
-# To profile: BENCH_CRAWL_WRAP='perf record -g -o /tmp/crawl.perf' (the times then include perf's);
+# BENCH_CRAWL_RUNS=N: audits and baseline runs, alternated (default 3; the medians count).
+# To profile: BENCH_CRAWL_RUNS=1 BENCH_CRAWL_WRAP='perf record -g -o /tmp/crawl.perf' (the times then include perf's);
 # BENCH_CRAWL_KEEP=1 keeps the temporary directory.
 set -eu
 # In a network namespace of its own (loopback only: nothing can leave) and a mount namespace where
@@ -146,31 +147,50 @@ else
     awk -F/ -v h="$http" '{ split($3, a, ":"); print "--resolve " a[1] ":" a[2] ":127.0.0.1 --resolve " a[1] ":" h ":127.0.0.1" }' \
         "$T/urls.txt" > "$T/resolve"
 fi
-: > "$T/logs/access.log"
-
-/usr/bin/time -f '%e %U %S %M' -o "$T/time.cwtap" ${BENCH_CRAWL_WRAP:-} "$cwtap" audit --json --quiet --allow-private --offline-registry \
-    $([ -n "${BENCH_CRAWL_SYSTEM_CA:-}" ] || echo --ca-file "$T/certs/ca.pem") --http-port "$http" --jobs "$jobs" --urls "$T/urls.txt" -o "$T/report.json" \
-    $(cat "$T/resolve") 2>"$T/audit.err" || {
-    rc=$?
-    [ $rc -eq 1 ] || [ $rc -eq 3 ] || { echo "bench/crawl.sh: cwtap audit exited $rc" >&2; tail -5 "$T/audit.err" >&2; exit 1; }
+# cwtap's audit and the baseline alternate, BENCH_CRAWL_RUNS times each (default 3), and each side's
+# median CPU counts (every run is printed): a shared machine slows a run now and then, and a slow
+# spell then touches both sides alike instead of one single reading. The first audit's report and
+# nginx's log of it are the ones checked and counted.
+runs=${BENCH_CRAWL_RUNS:-3}
+audit() { # $1: where its time goes
+    : > "$T/logs/access.log"
+    /usr/bin/time -f '%e %U %S %M' -o "$1" ${BENCH_CRAWL_WRAP:-} "$cwtap" audit --json --quiet --allow-private --offline-registry \
+        $([ -n "${BENCH_CRAWL_SYSTEM_CA:-}" ] || echo --ca-file "$T/certs/ca.pem") --http-port "$http" --jobs "$jobs" --urls "$T/urls.txt" -o "$T/report.json" \
+        $(cat "$T/resolve") 2>"$T/audit.err" || {
+        rc=$?
+        [ $rc -eq 1 ] || [ $rc -eq 3 ] || { echo "bench/crawl.sh: cwtap audit exited $rc" >&2; tail -5 "$T/audit.err" >&2; exit 1; }
+    }
 }
+audit "$T/time.cwtap1"
+cp "$T/report.json" "$T/report.first.json"
+cp "$T/logs/access.log" "$T/access.first.log"
 # The HTML responses of the https server (pages, including the 404 page), as files: the pages cwtap
 # parsed. The plain-http probe's redirect lands on the home page a second time; cwtap does not parse
 # that copy, so each site's index.html counts once (before 2026-12-06 it counted twice, 200 more pages
 # for the baseline to parse at 200 sites, which made the ratio about 10% kinder than it was).
 awk '($1 == 200 || $1 == 404) && $2 ~ /^text\/html/ && !($3 ~ /\/index\.html$/ && seen[$3]++) { print $3 }' \
-    "$T/logs/access.log" > "$T/pages.txt"
-parsed=$(jq '[.[] | .crawl.pages[]? | select((.content_type // "") | test("^text/html"))] | length' "$T/report.json")
+    "$T/access.first.log" > "$T/pages.txt"
+parsed=$(jq '[.[] | .crawl.pages[]? | select((.content_type // "") | test("^text/html"))] | length' "$T/report.first.json")
 [ "$parsed" -eq "$(wc -l < "$T/pages.txt")" ] ||
     echo "bench/crawl.sh: the report lists $parsed html pages, the baseline parses $(wc -l < "$T/pages.txt")" >&2
-# The baseline is a short run (about 2 s of CPU), so one reading swings with the machine's load:
-# three runs, the median CPU counts (each is printed).
-for k in 1 2 3; do
+k=1
+while :; do
     /usr/bin/time -f '%e %U %S %M' -o "$T/time.base$k" "$base" < "$T/pages.txt" > "$T/base.out"
+    [ "$k" -lt "$runs" ] || break
+    k=$((k + 1))
+    audit "$T/time.cwtap$k"
 done
-cat "$T/time.base1" "$T/time.base2" "$T/time.base3" | awk '{ print $1, $2, $3, $4, $2 + $3 }' | sort -n -k5 | sed -n 2p |
-    cut -d' ' -f1-4 > "$T/time.base"
-base_all=$(awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $2 + $3 }' "$T/time.base1" "$T/time.base2" "$T/time.base3")
+# each side's median run by CPU (user + sys), and every run's CPU for the record
+median() { # $1: time.cwtap or time.base; writes the median run's line to $T/$1
+    i=1
+    while [ $i -le "$runs" ]; do awk '{ print $1, $2, $3, $4, $2 + $3 }' "$T/$1$i"; i=$((i + 1)); done > "$T/$1.all"
+    sort -n -k5 "$T/$1.all" | sed -n "$(( (runs + 1) / 2 ))p" | cut -d' ' -f1-4 > "$T/$1"
+    awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $5 }' "$T/$1.all"
+}
+cwtap_all=$(median time.cwtap)
+base_all=$(median time.base)
+cp "$T/report.first.json" "$T/report.json"
+cp "$T/access.first.log" "$T/logs/access.log"
 
 requests=$(wc -l < "$T/logs/access.log")
 failed=$(grep -c '"error": "' "$T/report.json" || true)
@@ -179,10 +199,10 @@ read -r b_wall b_user b_sys b_rss < "$T/time.base"
 read -r _ pages _ bytes < "$T/base.out"
 awk -v sites="$nsites" -v pages="$pages" -v bytes="$bytes" -v req="$requests" -v jobs="$jobs" \
     -v cw="$c_wall" -v cu="$c_user" -v cs="$c_sys" -v cr="$c_rss" -v bu="$b_user" -v bs="$b_sys" \
-    -v ball="$base_all" -v cores="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+    -v ball="$base_all" -v call="$cwtap_all" -v runs="$runs" -v cores="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
     c = (cu + cs) * 1000 / pages; b = (bu + bs) * 1000 / pages
     printf "crawl: %d sites, %d html pages (%.1f MB), %d requests to nginx, cwtap audit --jobs %d, %d cores, load %s\n", sites, pages, bytes / 1e6, req, jobs, cores, load
-    printf "  cwtap audit: %.1f s wall, %.2f sites/s, %.1f pages/s, CPU %.2f s (user %.2f + sys %.2f), %.2f ms/page, peak RSS %.1f MB\n", cw, sites / cw, pages / cw, cu + cs, cu, cs, c, cr / 1024
-    printf "  libxml2 parse only: CPU %.2f s (median of 3 runs: %s s), %.2f ms/page, %.1f MB/s\n", bu + bs, ball, b, bytes / 1e6 / (bu + bs)
+    printf "  cwtap audit: %.1f s wall, %.2f sites/s, %.1f pages/s, CPU %.2f s (user %.2f + sys %.2f; median of %d runs: %s s), %.2f ms/page, peak RSS %.1f MB\n", cw, sites / cw, pages / cw, cu + cs, cu, cs, runs, call, c, cr / 1024
+    printf "  libxml2 parse only: CPU %.2f s (median of %d runs: %s s), %.2f ms/page, %.1f MB/s\n", bu + bs, runs, ball, b, bytes / 1e6 / (bu + bs)
     printf "  ratio cwtap/libxml2 CPU per page %.2f (target <= 1.50)\n", c / b }'
 [ "$failed" -eq 0 ] || echo "  note: $failed report(s) mention an error (see the audit's JSON)" >&2

@@ -260,6 +260,61 @@ static void test_char_data(void **state)
     same_long("long text", "<div>", "word", " ", 700, "a &amp; b ", "</div>tail text<p>x</p>");
 }
 
+/* Start tags whose long attribute values the SAX walk takes and the parser reads as tokens (shorten_tag),
+ * in every place the parser's content loop meets a tag, and the tags it leaves whole: entities, odd
+ * bytes, junk between attributes, a tag inside another, misplaced html/head/body, meta, duplicates. */
+static void test_attr_values(void **state)
+{
+    (void)state;
+    static const char *const pages[] = {
+        "<div class=\"container wide\"><a href=\"/products/list.html\" title='All our products'>P</a></div>",
+        "<p>text<a href=\"https://example.com/x?y=1\">after text</a> more<img src=\"/img/logo.png\" alt=\"Our logo\">"
+        "after img<br class=\"clear-both\"><span id=\"x-long-identifier\">s</span></p>",
+        "<ul><li class=\"item first\">one<li class=\"item second\">two</ul><p class=\"closes the list\">",
+        "<p class=\"paragraph one\">a<div class=\"div closes p\">d</div><p class='para two'>b<p class='para three'>",
+        "<a href=\"/a?b=1&amp;c=2\" title=\"Fish &amp; chips\" data-x=\"&#x41;&#66;&nbsp;\">entities</a>",
+        "<a href=/unquoted/long/value/path title=unquoted&amp;entity data-v=plainunquoted>u</a>",
+        "<a href=\"quoted > gt and < lt inside\" title='single \"double\" inside'>q</a>",
+        "<a href=\"line\nbreak\tand\r\nreturns here\">w</a><a\nhref=\"after a newline\"\n>n</a>",
+        "<a href=\"first value here\"title=\"no blank between\"class=\"three values\">nb</a>",
+        "<a href = \"blanks around equals\" title =  'and more blanks'  >b</a>",
+        "<a href=\"duplicate first value\" href=\"duplicate second value\">dup</a>",
+        "<a href=\"ctl \x01A in a value here\">ctl</a><a title=\"\x01A\">token-like</a><a title=\"x\x01Bxxxxxxxx\">t2</a>",
+        "<a href=\"bad \xff byte in value\">bad</a><a title=\"\xc3\xa9t\xc3\xa9 \xe6\xbc\xa2 utf8 value\">ok</a>",
+        "<p<div class=\"tag inside a tag\">x</div><b<i class=\"another inside\">y</i>",
+        "<br<div class=\"after a void name\">x</div><br><br<a href=\"/after/br/junk\">l</a>",
+        "<a / href=\"slash before attr\">s</a><a href=\"slash after value\"/ title=\"and another\">t</a>",
+        "<a href=x/y/z/long/>unquoted slash end</a><img src=\"/self/closed.png\"/>after<p class=\"self closed p\"/>t",
+        "<a \"junk\"=\"junk value here\" href=\"after junk attr\">j</a><a =\"no name value\" href=\"x long\">k</a>",
+        "<a href=\"unterminated value <b>bold</b> and more text",
+        "<a href='unterminated single <p>para</p>",
+        "<div class=\"unclosed tag at the end\"",
+        "<html lang=\"en-GB-oxendict\"><head profile=\"http://head.example/profile\"><meta name=\"description\" "
+        "content=\"a long meta description\"><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">"
+        "</head><body class=\"body class value\"><p>x</p><body class=\"misplaced body value\">"
+        "<html class=\"misplaced html value\"><head class=\"misplaced head value\">y</body></html>",
+        "<table class=\"table class\"><tr class=\"row class value\"><td class=\"cell class value\">1"
+        "<td class=\"cell two value\">2</table><form action=\"/form/action\"><input name=\"query string\" "
+        "value=\"default value here\"></form>",
+        "<script src=\"/js/app.bundle.js\"></script><style media=\"screen and (min-width: 1px)\">p{}</style>"
+        "<script>var s = '<div class=\"in a script string\">';</script><p class=\"after script\">p</p>",
+        "<!-- comment --><a href=\"after a comment\">c</a><?pi x?><a href=\"after a pi value\">p</a>",
+        "x &amp; y<a href=\"after an entity\">e</a>&lt;<a href=\"after lt entity\">f</a>",
+        "<div itemscope itemtype=\"https://schema.org/Organization\"><a itemprop=\"url\" "
+        "href=\"https://org.example/home\">home</a><meta itemprop=\"name\" content=\"Org Name Long\">"
+        "<span itemprop=\"telephone\" content=\"+1 555 0100 000\">tel</span></div>",
+        "<div vocab=\"https://schema.org/\" typeof=\"Organization\"><a property=\"url\" "
+        "href=\"https://rdfa.example/home\">h</a><span property=\"name\">N</span></div>",
+        "<svg viewBox=\"0 0 100 100\" xmlns=\"http://www.w3.org/2000/svg\"><path d=\"M10 10 L90 90 Z\"/></svg>",
+        "<a data-long=\"0123456789012345678901234567890123456789\" b c d data-e=\"eeeeeeeeee\">many</a>",
+        "<A HREF=\"UPPER CASE NAMES\" TITLE=\"UPPER CASE TITLE\">U</A><x:tag x:attr=\"prefixed value\">p</x:tag>",
+    };
+    each_page("attribute value page", pages, CWT_ARRAY_LEN(pages), false);
+    /* a tag with more values than the walk takes, and a value longer than libxml2's first buffer */
+    same_long("many values", "<div", " data-v", "=\"0123456789abcdef\"", 40, " x", ">many</div><p>x</p>");
+    same_long("long value", "<a href=\"", "/segment", "", 400, "?q=1", "\">long</a><p title=\"after long\">x</p>");
+}
+
 /* The light tree's corners: where the tree builder puts late and root-level nodes, which element keeps an
  * id, how text nodes are split, what xmlNodeGetContent() reads. Each page must give items. */
 static void test_tree_corners(void **state)
@@ -330,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_tree_corners),
         cmocka_unit_test(test_raw_text),
         cmocka_unit_test(test_char_data),
+        cmocka_unit_test(test_attr_values),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_fixtures),
     };

@@ -20,6 +20,8 @@
  * first element with itemscope or typeof (CWT_EUNSUPPORTED): the caller parses
  * again with the tree.
  */
+#include <limits.h>
+
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 
@@ -69,6 +71,14 @@ struct sax {
     uintptr_t ids;
     unsigned long last_pos; /* where the parser stood at the last event (cwt__sax_input_pos) */
     bool last_start;      /* that event was a start tag's: the parser steps over its '>' after it */
+    /* the start tag whose long values the walk took (shorten_tag()): where it starts and ends in the
+     * input, its values (NUL-terminated, at vals_at[k] in vals) until its start event */
+    unsigned long short_start, short_end;
+    size_t nshort;
+    size_t vals_at[CWT__TAG_VALUES];
+    struct cwt_buf vals, tag; /* (tag: the shortened tag being built) */
+    const xmlChar **atts;     /* the start event's attributes with the values put back */
+    size_t atts_cap;
 };
 
 static struct sax *sax_of(void *ctx)
@@ -300,6 +310,80 @@ static const xmlChar *since_last_event(htmlParserCtxtPtr ctxt)
     return since;
 }
 
+#define SHORT_MIN 8 /* the shortest attribute value worth taking (the parser then reads a 2-byte token) */
+
+/* The parser is about to read the start tag at @p p: when it is one cwt__start_tag_scan() accepts, with
+ * values of SHORT_MIN bytes or more, the walk keeps those values and writes the tag again, each such
+ * value replaced by a token ("\x01" and a letter, which the parser copies as it is: no quote, blank,
+ * '>' or '&'), at the end of the bytes the tag took, then moves the parser to it (@p over_gt as
+ * cwt__sax_jump()). The parser reads the same names, quotes and blanks, so it makes the same decisions
+ * about the tag; unshorten() puts the values back in its start event. Called only where the parser's
+ * content loop reads next (not inside a tag, not in a script or style). */
+static void shorten_tag(htmlParserCtxtPtr ctxt, const xmlChar *p, bool over_gt)
+{
+    struct sax *s = sax_of(ctxt);
+    xmlParserInputPtr in = ctxt->input;
+    if (p + 1 >= in->end || p[0] != '<' || !(((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z')))
+        return;
+    unsigned long pos = cwt__sax_input_pos(ctxt) + (unsigned long)(p - in->cur);
+    struct cwt__tag_scan t;
+    if ((s->nshort && pos == s->short_start) || !cwt__start_tag_scan(p, in->end, SHORT_MIN, &t) || !t.n)
+        return;
+    cwt_buf_reset(&s->vals);
+    cwt_buf_reset(&s->tag);
+    size_t from = 0;
+    for (size_t k = 0; k < t.n; k++) {
+        s->vals_at[k] = s->vals.len;
+        const char token[2] = {'\x01', (char)('A' + k)};
+        if (cwt_buf_add(&s->vals, p + t.at[k], t.len[k]) || cwt_buf_add(&s->vals, "", 1) ||
+            cwt_buf_add(&s->tag, p + from, t.at[k] - from) || cwt_buf_add(&s->tag, token, sizeof token)) {
+            capture_failed(s);
+            return;
+        }
+        from = t.at[k] + t.len[k];
+    }
+    size_t whole = (size_t)(t.end - p);
+    if (cwt_buf_add(&s->tag, p + from, whole - from)) {
+        capture_failed(s);
+        return;
+    }
+    xmlChar *start = (xmlChar *)t.end - s->tag.len;
+    memcpy(start, s->tag.data, s->tag.len);
+    s->nshort = t.n;
+    s->short_start = pos + (unsigned long)(whole - s->tag.len);
+    s->short_end = pos + (unsigned long)whole;
+    cwt__sax_jump(ctxt, start, over_gt);
+}
+
+/* The start event's attributes @p atts, with the values shorten_tag() took put back when the event is the
+ * shortened tag's (the parser stands on its closing '>' or "/>"). */
+static const xmlChar **unshorten(htmlParserCtxtPtr ctxt, const xmlChar **atts)
+{
+    struct sax *s = sax_of(ctxt);
+    if (!s->nshort || !atts)
+        return atts;
+    unsigned long pos = cwt__sax_input_pos(ctxt);
+    if (pos + 1 != s->short_end && pos + 2 != s->short_end)
+        return atts;
+    size_t n = 0;
+    while (atts[n])
+        n += 2;
+    if (CWT_GROW(s->atts, n, &s->atts_cap, SIZE_MAX / 2)) {
+        capture_failed(s);
+        return atts;
+    }
+    for (size_t i = 0; i < n; i += 2) {
+        const xmlChar *v = atts[i + 1];
+        s->atts[i] = atts[i];
+        s->atts[i + 1] = v && v[0] == 0x01 && v[1] >= 'A' && (size_t)(v[1] - 'A') < s->nshort && !v[2]
+                             ? (const xmlChar *)s->vals.data + s->vals_at[v[1] - 'A']
+                             : v;
+    }
+    s->atts[n] = NULL;
+    s->nshort = 0;
+    return s->atts;
+}
+
 /* A <script> or <style> just opened: libxml2 would read its content character by character
  * (htmlParseScript) and hand it on in blocks of CDATA. When its start tag ended with '>' (the parser stands
  * on it) and the content is plain, the walk takes it as one CDATA event itself and moves the parser to the
@@ -340,13 +424,13 @@ static void take_first_text(htmlParserCtxtPtr ctxt, const xmlChar *name)
     xmlParserInputPtr in = ctxt->input;
     if (!cwt__sax_input_ours(ctxt) || *in->cur != '>' || !ctxt->name || !xmlStrEqual(ctxt->name, name))
         return;
-    if (in->end - in->cur < 2 || in->cur[1] == '<') /* no text (most elements): nothing to take */
-        return;
     if (!cwt__is_start_tag(since_last_event(ctxt), in->cur, name))
         return;
     const htmlElemDesc *info = htmlTagLookup(name);
-    if (!info || !info->empty)
+    if (in->end - in->cur >= 2 && in->cur[1] != '<' && (!info || !info->empty))
         take_char_data(ctxt, in->cur + 1, name, true);
+    if (*in->cur == '>') /* (after the text taken, on the '>' written before its end) */
+        shorten_tag(ctxt, in->cur + 1, true);
 }
 
 /* An element just closed by its end tag: the text after it, its parent's. Only for the event of an end tag
@@ -359,7 +443,7 @@ static void take_text_after(htmlParserCtxtPtr ctxt, const xmlChar *name)
 {
     struct sax *s = sax_of(ctxt);
     xmlParserInputPtr in = ctxt->input;
-    if (!cwt__sax_input_ours(ctxt) || *in->cur == '<' || ctxt->nameNr < 2 || !xmlStrEqual(ctxt->name, name))
+    if (!cwt__sax_input_ours(ctxt) || ctxt->nameNr < 2 || !xmlStrEqual(ctxt->name, name))
         return;
     /* an element closed right after its own start: a void one after its '>', any after "/>" */
     const xmlChar *at = cwt__sax_input_at(ctxt, s->last_pos);
@@ -367,7 +451,9 @@ static void take_text_after(htmlParserCtxtPtr ctxt, const xmlChar *name)
                     ((in->cur - at == 1 && at[0] == '>') || (in->cur - at == 2 && at[0] == '/' && at[1] == '>'));
     if (!at_start && !cwt__is_end_tag(since_last_event(ctxt), in->cur, name))
         return;
-    take_char_data(ctxt, in->cur, ctxt->nameTab[ctxt->nameNr - 2], false);
+    if (*in->cur != '<')
+        take_char_data(ctxt, in->cur, ctxt->nameTab[ctxt->nameNr - 2], false);
+    shorten_tag(ctxt, in->cur, false);
 }
 
 /* Every event: where the parser stood (take_first_text, take_text_after compare with it). */
@@ -396,6 +482,10 @@ static void on_other_node(htmlParserCtxtPtr ctxt)
 static void on_characters(void *ctx, const xmlChar *ch, int len)
 {
     on_text(ctx, ch, len, false);
+    /* (libxml2's own character data, which ends where its content loop reads on; a lone '<' it hands on
+     * before stepping over it is not followed by a letter) */
+    if (cwt__sax_input_ours(ctx) && !sax_of(ctx)->needs_dom)
+        shorten_tag(ctx, ((htmlParserCtxtPtr)ctx)->input->cur, false);
     note_event(ctx, false);
 }
 
@@ -420,7 +510,7 @@ static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
-    if (open_element(ctx, name, atts) && !sax_of(ctx)->needs_dom) {
+    if (open_element(ctx, name, unshorten(ctx, atts)) && !sax_of(ctx)->needs_dom) {
         if (xmlStrEqual(name, BAD_CAST "script") || xmlStrEqual(name, BAD_CAST "style"))
             take_raw_text(ctx, name);
         else
@@ -455,6 +545,46 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
     }
 }
 
+/* htmlCtxtReadMemory(ctxt, html, len, url, "UTF-8", CWT__HTML_PARSE_OPTS) step for step (with its
+ * htmlDoRead), but without its copy of the page: the input buffer is a static one over @p html, which
+ * libxml2 only reads, converting it at once into its own UTF-8 buffer (for HTML, switching the encoding
+ * converts the whole of a memory input) where the parser reads and the walk reads ahead. A page of
+ * under 3 bytes goes the copying way: the switch looks for a byte order mark in 3 bytes. Returns false
+ * when out of memory. */
+static bool read_in_place(htmlParserCtxtPtr ctxt, const char *html, size_t len, const char *url)
+{
+    if (len < 3 || len > INT_MAX) {
+        xmlDocPtr d = htmlCtxtReadMemory(ctxt, html, (int)CWT_MIN(len, (size_t)INT_MAX), url, "UTF-8", CWT__HTML_PARSE_OPTS);
+        xmlFreeDoc(d);
+        return true;
+    }
+    xmlInitParser();
+    htmlCtxtReset(ctxt);
+    xmlParserInputBufferPtr buf = xmlParserInputBufferCreateStatic(html, (int)len, XML_CHAR_ENCODING_NONE);
+    if (!buf)
+        return false;
+    xmlParserInputPtr in = xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE);
+    if (!in) {
+        xmlFreeParserInputBuffer(buf);
+        return false;
+    }
+    inputPush(ctxt, in);
+    htmlCtxtUseOptions(ctxt, CWT__HTML_PARSE_OPTS);
+    ctxt->html = 1;
+    xmlCharEncodingHandlerPtr utf8 = xmlFindCharEncodingHandler("UTF-8");
+    if (utf8) {
+        xmlSwitchToEncoding(ctxt, utf8);
+        xmlFree((xmlChar *)ctxt->input->encoding);
+        ctxt->input->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+    }
+    if (url && !ctxt->input->filename)
+        ctxt->input->filename = (char *)xmlStrdup((const xmlChar *)url);
+    htmlParseDocument(ctxt);
+    xmlFreeDoc(ctxt->myDoc);
+    ctxt->myDoc = NULL;
+    return true;
+}
+
 enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len, const char *url, bool tree)
 {
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
@@ -468,6 +598,8 @@ enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len,
     cwt_buf_init(&s.log, SIZE_MAX / 2);
     cwt_buf_init(&s.run, SIZE_MAX / 2);
     cwt_buf_init(&s.trun, SIZE_MAX / 2);
+    cwt_buf_init(&s.vals, SIZE_MAX / 2);
+    cwt_buf_init(&s.tag, SIZE_MAX / 2);
     xmlSAXHandler *h = ctxt->sax;
     h->startDocument = on_start_document;
     h->endDocument = NULL;
@@ -482,11 +614,13 @@ enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len,
     h->externalSubset = NULL;
     h->reference = NULL;
     ctxt->_private = &s;
-    htmlCtxtReadMemory(ctxt, html, (int)len, url, "UTF-8", CWT__HTML_PARSE_OPTS);
+    bool read = read_in_place(ctxt, html, len, url);
     enum cwt_status rc = CWT_OK;
     bool md, rdfa;
     cwt__parser_met_sdata(ctxt, &md, &rdfa);
-    if (s.needs_dom || (!s.lt && (md || rdfa))) {
+    if (!read) {
+        rc = CWT_ENOMEM;
+    } else if (s.needs_dom || (!s.lt && (md || rdfa))) {
         rc = CWT_EUNSUPPORTED;
     } else if (!s.started) {
         rc = CWT_EPARSE;
@@ -509,6 +643,9 @@ enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len,
     cwt_buf_release(&s.log);
     cwt_buf_release(&s.run);
     cwt_buf_release(&s.trun);
+    cwt_buf_release(&s.vals);
+    cwt_buf_release(&s.tag);
+    cwt_free(s.atts);
     cwt__lt_free(s.lt);
     cwt_free(s.fr);
     return rc;

@@ -114,6 +114,85 @@ bool cwt__is_end_tag(const xmlChar *p, const xmlChar *cur, const xmlChar *name)
     return true;
 }
 
+/* htmlParseHTMLName()'s characters: the first one, and the others. */
+static bool name_start(xmlChar c)
+{
+    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' || c == ':' || c == '.';
+}
+
+static bool name_char(xmlChar c)
+{
+    return name_start(c) || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* The end of the name at @p p (before @p end), NULL when there is none or it is as long as
+ * htmlParseHTMLName() reads at most (100 characters: the rest would be read as another name). */
+static const xmlChar *name_end(const xmlChar *p, const xmlChar *end)
+{
+    const xmlChar *q = p;
+    if (q >= end || !name_start(*q))
+        return NULL;
+    while (q < end && name_char(*q))
+        q++;
+    return q - p < 100 ? q : NULL;
+}
+
+static const xmlChar *skip_blanks(const xmlChar *p, const xmlChar *end)
+{
+    while (p < end && blank(*p))
+        p++;
+    return p;
+}
+
+bool cwt__start_tag_scan(const xmlChar *p, const xmlChar *end, size_t min, struct cwt__tag_scan *t)
+{
+    t->n = 0;
+    const xmlChar *q = name_end(p + 1, end);
+    if (p >= end || *p != '<' || !q)
+        return false;
+    static const char *const special[] = {"html", "head", "body", "meta"};
+    for (size_t i = 0; i < sizeof special / sizeof *special; i++)
+        if ((size_t)(q - p - 1) == strlen(special[i]) && strncasecmp((const char *)p + 1, special[i], strlen(special[i])) == 0)
+            return false;
+    for (;;) {
+        const xmlChar *b = skip_blanks(q, end);
+        if (b < end && *b == '>') {
+            t->end = b + 1;
+            break;
+        }
+        if (end - b >= 2 && b[0] == '/' && b[1] == '>') {
+            t->end = b + 2;
+            break;
+        }
+        if (b == q && q[-1] != '"' && q[-1] != '\'') /* a name right after the tag's name or an unquoted value */
+            return false;
+        if (!(q = name_end(b, end)))
+            return false;
+        const xmlChar *e = skip_blanks(q, end);
+        if (e >= end || *e != '=')
+            continue; /* no value: the next attribute or the end (blanks skipped again) */
+        const xmlChar *v = skip_blanks(e + 1, end), *ve;
+        if (v >= end)
+            return false;
+        if (*v == '"' || *v == '\'') {
+            if (!(ve = memchr(v + 1, *v, (size_t)(end - v - 1))))
+                return false;
+            q = ve + 1;
+            v++;
+        } else {
+            for (ve = v; ve < end && !blank(*ve) && *ve != '>'; ve++)
+                if (*ve == '&')
+                    return false;
+            q = ve;
+        }
+        if ((size_t)(ve - v) >= min && t->n < CWT__TAG_VALUES && !memchr(v, '&', (size_t)(ve - v))) {
+            t->at[t->n] = (size_t)(v - p);
+            t->len[t->n++] = (size_t)(ve - v);
+        }
+    }
+    return cwt__plain_text(p, (size_t)(t->end - p));
+}
+
 void cwt__sax_jump(htmlParserCtxtPtr ctxt, const xmlChar *to, bool over_gt)
 {
     if (over_gt) {

@@ -38,6 +38,21 @@ bool cwt__is_start_tag(const xmlChar *p, const xmlChar *cur, const xmlChar *name
 /* Whether the bytes from @p p to @p cur (the parser's position, after the tag) are exactly the end tag of
  * @p name: "</", the name in any case, blanks, '>'. */
 bool cwt__is_end_tag(const xmlChar *p, const xmlChar *cur, const xmlChar *name);
+/* A start tag whose long attribute values the walk reads itself (cwt__start_tag_scan()). */
+#define CWT__TAG_VALUES 32 /* values taken from one tag at most */
+struct cwt__tag_scan {
+    const xmlChar *end; /* after the tag's '>' */
+    size_t n;           /* values taken */
+    size_t at[CWT__TAG_VALUES], len[CWT__TAG_VALUES]; /* each one's first byte (from the tag's '<'), length */
+};
+/* Whether @p p (before @p end) starts a start tag that libxml2's htmlParseStartTag() reads without
+ * surprises: '<', a name, then attributes (a name, optionally '=' and a value in quotes or without), blanks
+ * where they may be, and '>' or "/>", all of it plain (cwt__plain_text); not html, head, body (a misplaced
+ * one is dropped, and its attributes with it) or meta (libxml2 reads its attributes for a charset). On
+ * true, @p t lists its values of at least @p min bytes without '&' (entities), at most CWT__TAG_VALUES:
+ * libxml2 copies those byte for byte (htmlParseHTMLAttribute(), a function call or two per character). */
+bool cwt__start_tag_scan(const xmlChar *p, const xmlChar *end, size_t min, struct cwt__tag_scan *t);
+
 /* Moves the parser to @p to, ahead of where it stands. With @p over_gt the parser is about to step over
  * the '>' it stands on (a start tag's): the byte before @p to, already handed on, becomes that '>'. */
 void cwt__sax_jump(htmlParserCtxtPtr ctxt, const xmlChar *to, bool over_gt);
