@@ -9,6 +9,7 @@
 #   sh bench/crawl.sh BUILD_DIR      (a release build; BENCH_CRAWL_SITES=N, default 200; BENCH_CRAWL_JOBS=N, default 8)
 # BENCH_CRAWL_SYSTEM_CA=1 audits without --ca-file, with the system trust store as an agency's run
 # does (every site's certificate is then untrusted; the CPU of loading trust stores is what it shows).
+# BENCH_CRAWL_GZIP_STATIC=0: nginx compresses the pages on the fly (see below).
 # BENCH_CRAWL_RUNS=N: audits and baseline runs, alternated (default 3; the medians count).
 # To profile: BENCH_CRAWL_RUNS=1 BENCH_CRAWL_WRAP='perf record -g -o /tmp/crawl.perf' (the times then include perf's);
 # BENCH_CRAWL_KEEP=1 keeps the temporary directory.
@@ -102,6 +103,16 @@ fi
 cd - >/dev/null
 chmod -R a+rX "$T/www" "$T/common" "$T/certs" # nginx workers read the certificates at each handshake
 
+# nginx serves the pages gzip-compressed as it compresses on the fly (gzip on, level 1), but from files
+# compressed beforehand (gzip -1, gzip_static): compressing 120 MB on the fly took one of the machine's
+# two cores from the audit while it ran (nginx was the wall time's bottleneck) and slowed the audit's
+# own CPU time with it. The audit receives the same gzip responses either way. BENCH_CRAWL_GZIP_STATIC=0:
+# on the fly, as before 2026-12-06's third round.
+gzip_static=off
+if [ "${BENCH_CRAWL_GZIP_STATIC:-1}" != 0 ]; then
+    gzip_static=on
+    find "$T/www" "$T/common" -name '*.html' -exec gzip -1 -k {} +
+fi
 cat > "$T/nginx.conf" <<CONF
 worker_processes 1;
 pid $T/nginx.pid;
@@ -114,6 +125,7 @@ http {
     uwsgi_temp_path $T/uwsgi; scgi_temp_path $T/scgi;
     types { text/html html; text/plain txt; application/xml xml; }
     gzip on;
+    gzip_static $gzip_static;
     server {
         listen 127.0.0.1:$https ssl http2;
         server_name ~^(?<site>[a-z0-9.-]+)\$;
@@ -199,9 +211,9 @@ read -r b_wall b_user b_sys b_rss < "$T/time.base"
 read -r _ pages _ bytes < "$T/base.out"
 awk -v sites="$nsites" -v pages="$pages" -v bytes="$bytes" -v req="$requests" -v jobs="$jobs" \
     -v cw="$c_wall" -v cu="$c_user" -v cs="$c_sys" -v cr="$c_rss" -v bu="$b_user" -v bs="$b_sys" \
-    -v ball="$base_all" -v call="$cwtap_all" -v runs="$runs" -v cores="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+    -v ball="$base_all" -v call="$cwtap_all" -v runs="$runs" -v gz="$([ $gzip_static = on ] && echo precompressed || echo on the fly)" -v cores="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
     c = (cu + cs) * 1000 / pages; b = (bu + bs) * 1000 / pages
-    printf "crawl: %d sites, %d html pages (%.1f MB), %d requests to nginx, cwtap audit --jobs %d, %d cores, load %s\n", sites, pages, bytes / 1e6, req, jobs, cores, load
+    printf "crawl: %d sites, %d html pages (%.1f MB), %d requests to nginx (gzip %s), cwtap audit --jobs %d, %d cores, load %s\n", sites, pages, bytes / 1e6, req, gz, jobs, cores, load
     printf "  cwtap audit: %.1f s wall, %.2f sites/s, %.1f pages/s, CPU %.2f s (user %.2f + sys %.2f; median of %d runs: %s s), %.2f ms/page, peak RSS %.1f MB\n", cw, sites / cw, pages / cw, cu + cs, cu, cs, runs, call, c, cr / 1024
     printf "  libxml2 parse only: CPU %.2f s (median of %d runs: %s s), %.2f ms/page, %.1f MB/s\n", bu + bs, runs, ball, b, bytes / 1e6 / (bu + bs)
     printf "  ratio cwtap/libxml2 CPU per page %.2f (target <= 1.50)\n", c / b }'

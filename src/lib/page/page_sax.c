@@ -76,7 +76,7 @@ struct sax {
     unsigned long short_start, short_end;
     size_t nshort;
     size_t vals_at[CWT__TAG_VALUES];
-    struct cwt_buf vals, tag; /* (tag: the shortened tag being built) */
+    struct cwt_buf vals;
     const xmlChar **atts;     /* the start event's attributes with the values put back */
     size_t atts_cap;
 };
@@ -329,28 +329,41 @@ static void shorten_tag(htmlParserCtxtPtr ctxt, const xmlChar *p, bool over_gt)
     struct cwt__tag_scan t;
     if ((s->nshort && pos == s->short_start) || !cwt__start_tag_scan(p, in->end, SHORT_MIN, &t) || !t.n)
         return;
+    size_t whole = (size_t)(t.end - p), taken = 0;
+    for (size_t k = 0; k < t.n; k++)
+        taken += t.len[k];
     cwt_buf_reset(&s->vals);
-    cwt_buf_reset(&s->tag);
-    size_t from = 0;
-    for (size_t k = 0; k < t.n; k++) {
-        s->vals_at[k] = s->vals.len;
-        const char token[2] = {'\x01', (char)('A' + k)};
-        if (cwt_buf_add(&s->vals, p + t.at[k], t.len[k]) || cwt_buf_add(&s->vals, "", 1) ||
-            cwt_buf_add(&s->tag, p + from, t.at[k] - from) || cwt_buf_add(&s->tag, token, sizeof token)) {
-            capture_failed(s);
-            return;
-        }
-        from = t.at[k] + t.len[k];
-    }
-    size_t whole = (size_t)(t.end - p);
-    if (cwt_buf_add(&s->tag, p + from, whole - from)) {
+    if (cwt_buf_reserve(&s->vals, taken + t.n)) {
         capture_failed(s);
         return;
     }
-    xmlChar *start = (xmlChar *)t.end - s->tag.len;
-    memcpy(start, s->tag.data, s->tag.len);
+    char *v = s->vals.data;
+    for (size_t k = 0; k < t.n; k++) {
+        s->vals_at[k] = (size_t)(v - s->vals.data);
+        memcpy(v, p + t.at[k], t.len[k]);
+        v[t.len[k]] = '\0';
+        v += t.len[k] + 1;
+    }
+    s->vals.len = taken + t.n;
+    s->vals.data[s->vals.len] = '\0';
+    /* the shortened tag ends where the tag ended; from the last value back, each stretch between values
+     * moves right by what the values after it gave up (never over a stretch still to move), then its
+     * value's token follows it */
+    xmlChar *w = (xmlChar *)t.end, *q = (xmlChar *)t.end;
+    for (size_t k = t.n; k-- > 0;) {
+        const xmlChar *after = p + t.at[k] + t.len[k];
+        size_t n = (size_t)(q - after);
+        w -= n;
+        memmove(w, after, n);
+        *--w = (xmlChar)('A' + k);
+        *--w = 0x01;
+        q = (xmlChar *)p + t.at[k];
+    }
+    w -= (size_t)(q - p);
+    memmove(w, p, (size_t)(q - p));
+    xmlChar *start = w;
     s->nshort = t.n;
-    s->short_start = pos + (unsigned long)(whole - s->tag.len);
+    s->short_start = pos + (unsigned long)(start - p);
     s->short_end = pos + (unsigned long)whole;
     cwt__sax_jump(ctxt, start, over_gt);
 }
@@ -599,7 +612,6 @@ enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len,
     cwt_buf_init(&s.run, SIZE_MAX / 2);
     cwt_buf_init(&s.trun, SIZE_MAX / 2);
     cwt_buf_init(&s.vals, SIZE_MAX / 2);
-    cwt_buf_init(&s.tag, SIZE_MAX / 2);
     xmlSAXHandler *h = ctxt->sax;
     h->startDocument = on_start_document;
     h->endDocument = NULL;
@@ -644,7 +656,6 @@ enum cwt_status cwt__sax_walk(struct cwt__walk *w, const char *html, size_t len,
     cwt_buf_release(&s.run);
     cwt_buf_release(&s.trun);
     cwt_buf_release(&s.vals);
-    cwt_buf_release(&s.tag);
     cwt_free(s.atts);
     cwt__lt_free(s.lt);
     cwt_free(s.fr);
