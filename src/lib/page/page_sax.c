@@ -439,9 +439,11 @@ static void take_first_text(htmlParserCtxtPtr ctxt, const xmlChar *name)
         return;
     if (!cwt__is_start_tag(since_last_event(ctxt), in->cur, name))
         return;
-    const htmlElemDesc *info = htmlTagLookup(name);
-    if (in->end - in->cur >= 2 && in->cur[1] != '<' && (!info || !info->empty))
-        take_char_data(ctxt, in->cur + 1, name, true);
+    if (in->end - in->cur >= 2 && in->cur[1] != '<') { /* text (most elements have none) */
+        const htmlElemDesc *info = htmlTagLookup(name);
+        if (!info || !info->empty)
+            take_char_data(ctxt, in->cur + 1, name, true);
+    }
     if (*in->cur == '>') /* (after the text taken, on the '>' written before its end) */
         shorten_tag(ctxt, in->cur + 1, true);
 }
@@ -564,6 +566,16 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
  * converts the whole of a memory input) where the parser reads and the walk reads ahead. A page of
  * under 3 bytes goes the copying way: the switch looks for a byte order mark in 3 bytes. Returns false
  * when out of memory. */
+/* xmlParserInputBufferCreateMem()'s read callback (xmlInputReadCallbackNop, not in libxml2's headers):
+ * a memory input has nothing more to read. */
+static int read_nothing(void *context, char *buffer, int len)
+{
+    (void)context;
+    (void)buffer;
+    (void)len;
+    return 0;
+}
+
 static bool read_in_place(htmlParserCtxtPtr ctxt, const char *html, size_t len, const char *url)
 {
     if (len < 3 || len > INT_MAX) {
@@ -576,6 +588,7 @@ static bool read_in_place(htmlParserCtxtPtr ctxt, const char *html, size_t len, 
     xmlParserInputBufferPtr buf = xmlParserInputBufferCreateStatic(html, (int)len, XML_CHAR_ENCODING_NONE);
     if (!buf)
         return false;
+    buf->readcallback = read_nothing;
     xmlParserInputPtr in = xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE);
     if (!in) {
         xmlFreeParserInputBuffer(buf);
