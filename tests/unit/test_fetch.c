@@ -350,6 +350,12 @@ static void test_charset_edges(void **state)
     assert_int_equal(cwt__charset_to_utf8("ab\xD6", 3, "gbk", false, &r), CWT_OK);
     assert_string_equal(r.out, "ab\xEF\xBF\xBD");
     cwt_free(r.out);
+    /* an unassigned EUC-KR pair at the end: glibc's converter takes both bytes and fails (EILSEQ) with
+     * nothing left; one replacement, no step past the end (fuzz_charset) */
+    assert_int_equal(cwt__charset_to_utf8("ab\xA2\xE8", 4, "euc-kr", false, &r), CWT_OK);
+    assert_string_equal(r.out, "ab\xEF\xBF\xBD");
+    assert_int_equal(r.replaced, 1);
+    cwt_free(r.out);
     /* unknown label: bytes judged on their own, the label named */
     assert_int_equal(cwt__charset_to_utf8("plain", 5, "x-klingon", false, &r), CWT_OK);
     assert_string_equal(r.charset, "utf-8");

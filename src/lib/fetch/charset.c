@@ -243,9 +243,9 @@ static long iconv_convert(const char *name, const char *in, size_t len, char *ou
         put_fffd(&op);
         ol -= 3;
         (*replaced)++;
-        if (errno == EINVAL) /* incomplete sequence at the end */
+        if (errno == EINVAL || il == 0) /* incomplete sequence at the end, or nothing left to skip */
             break;
-        ip++;
+        ip++; /* (glibc's CP949 converter fails with EILSEQ after taking the last bytes, a2 e8: fuzz_charset) */
         il--;
         iconv(cd, NULL, NULL, NULL, NULL);
     }
