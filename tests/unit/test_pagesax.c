@@ -15,6 +15,7 @@
 
 #include "harness.h"
 #include "page/page.h"
+#include "page/sax_input.h"
 #include "page/sdata.h"
 
 struct tally {
@@ -260,6 +261,42 @@ static void test_char_data(void **state)
     same_long("long text", "<div>", "word", " ", 700, "a &amp; b ", "</div>tail text<p>x</p>");
 }
 
+/* cwt__plain_text() over every length to 200 bytes and every place of one odd byte (a control
+ * character, a NUL, a stray continuation byte, 0xFF, a lead byte cut short) among printable ASCII, and of a
+ * well-formed two- or three-byte character: the 32- and 16-byte blocks must not step over it. */
+static void test_plain_text(void **state)
+{
+    (void)state;
+    unsigned char b[256] = {0};
+    static const unsigned char odd[] = {0x01, 0x00, 0x1F, 0x0B, 0x80, 0xBF, 0xFF, 0xC0, 0xE2};
+    for (size_t n = 0; n <= 200; n++) {
+        for (size_t i = 0; i < n; i++)
+            b[i] = (unsigned char)(' ' + (i * 7) % 95); /* printable ASCII */
+        assert_true(cwt__plain_text(b, n));
+        for (size_t at = 0; at < n; at++) {
+            unsigned char keep = b[at];
+            for (size_t k = 0; k < sizeof odd; k++) {
+                b[at] = odd[k];
+                if (cwt__plain_text(b, n))
+                    fail_msg("length %zu, byte 0x%02X at %zu taken as plain", n, odd[k], at);
+            }
+            b[at] = at % 3 ? '\t' : '\n';
+            assert_true(cwt__plain_text(b, n));
+            b[at] = keep;
+            if (at + 3 <= n) { /* U+00E9, then U+6F22 */
+                unsigned char k0 = b[at], k1 = b[at + 1], k2 = b[at + 2];
+                b[at] = 0xC3, b[at + 1] = 0xA9;
+                assert_true(cwt__plain_text(b, n));
+                b[at] = 0xE6, b[at + 1] = 0xBC, b[at + 2] = 0xA2;
+                assert_true(cwt__plain_text(b, n));
+                b[at + 2] = 'x'; /* cut short */
+                assert_false(cwt__plain_text(b, n));
+                b[at] = k0, b[at + 1] = k1, b[at + 2] = k2;
+            }
+        }
+    }
+}
+
 /* Start tags whose long attribute values the SAX walk takes and the parser reads as tokens (shorten_tag),
  * in every place the parser's content loop meets a tag, and the tags it leaves whole: entities, odd
  * bytes, junk between attributes, a tag inside another, misplaced html/head/body, meta, duplicates. */
@@ -385,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_tree_corners),
         cmocka_unit_test(test_raw_text),
         cmocka_unit_test(test_char_data),
+        cmocka_unit_test(test_plain_text),
         cmocka_unit_test(test_attr_values),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_fixtures),

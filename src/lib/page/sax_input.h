@@ -50,7 +50,8 @@ struct cwt__tag_scan {
  * where they may be, and '>' or "/>", all of it plain (cwt__plain_text); not html, head, body (a misplaced
  * one is dropped, and its attributes with it) or meta (libxml2 reads its attributes for a charset). On
  * true, @p t lists its values of at least @p min bytes without '&' (entities), at most CWT__TAG_VALUES:
- * libxml2 copies those byte for byte (htmlParseHTMLAttribute(), a function call or two per character). */
+ * libxml2 copies those byte for byte (htmlParseHTMLAttribute(), a function call or two per character).
+ * (A tag with no such value is not checked for plain bytes: true with none listed.) */
 bool cwt__start_tag_scan(const xmlChar *p, const xmlChar *end, size_t min, struct cwt__tag_scan *t);
 
 /* Moves the parser to @p to, ahead of where it stands. With @p over_gt the parser is about to step over
