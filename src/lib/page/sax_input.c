@@ -11,6 +11,7 @@
 #endif
 
 #include "page/sax_input.h"
+#include "util/cpu.h"
 
 bool cwt__sax_input_ours(htmlParserCtxtPtr ctxt)
 {
@@ -51,24 +52,13 @@ __attribute__((target("avx2"))) static size_t plain_blocks_avx2(const unsigned c
     return i;
 }
 
-static bool cpu_avx2(void)
-{
-    static int known = -1; /* (a race writes the same answer twice) */
-    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (k < 0) {
-        __builtin_cpu_init();
-        k = __builtin_cpu_supports("avx2") ? 1 : 0;
-        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
-    }
-    return k;
-}
 #endif
 
 bool cwt__plain_text(const unsigned char *p, size_t n)
 {
     size_t block = 0; /* where the bytes checked sixteen at a time end */
 #if HAVE_AVX2_PATH
-    bool avx2 = n >= 64 && cpu_avx2();
+    bool avx2 = n >= 64 && cwt__cpu_avx2();
 #endif
     for (size_t i = 0; i < n;) {
 #ifdef __SSE2__

@@ -413,22 +413,6 @@ __attribute__((target("avx2"))) static size_t block_avx2(const struct cwt__bigra
     return i;
 }
 
-bool cwt__cpu_avx2(void)
-{
-    static int known = -1; /* (a race writes the same answer twice) */
-    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (k < 0) {
-        __builtin_cpu_init();
-        k = __builtin_cpu_supports("avx2") ? 1 : 0;
-        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
-    }
-    return k;
-}
-#else
-bool cwt__cpu_avx2(void)
-{
-    return false;
-}
 #endif
 
 size_t cwt__bigrams_next(const struct cwt__bigrams *b, const char *t, size_t len, size_t i)

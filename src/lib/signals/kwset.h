@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 
 #include "util/common.h"
+#include "util/cpu.h"
 
 struct cwt__kwdfa; /* kwset.c */
 
@@ -115,9 +116,6 @@ struct cwt__starts {
 void cwt__starts_add(struct cwt__starts *s, const char *w, bool exact);
 /* Whether a word of @p s may start at t[i] (@p len bytes in all). */
 bool cwt__starts_at(const struct cwt__starts *s, const char *t, size_t len, size_t i);
-
-/* Whether the CPU has AVX2 (x86-64 builds; asked once): the scanners' 32-byte paths. */
-bool cwt__cpu_avx2(void);
 
 /* The first position at or after @p i where @p t (@p len bytes) holds an ASCII digit, @p a or @p b
  * (give '0' for none), @p len if none: for scanners of numbers, whose other positions start
