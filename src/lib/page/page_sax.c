@@ -560,12 +560,6 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
     }
 }
 
-/* htmlCtxtReadMemory(ctxt, html, len, url, "UTF-8", CWT__HTML_PARSE_OPTS) step for step (with its
- * htmlDoRead), but without its copy of the page: the input buffer is a static one over @p html, which
- * libxml2 only reads, converting it at once into its own UTF-8 buffer (for HTML, switching the encoding
- * converts the whole of a memory input) where the parser reads and the walk reads ahead. A page of
- * under 3 bytes goes the copying way: the switch looks for a byte order mark in 3 bytes. Returns false
- * when out of memory. */
 /* xmlParserInputBufferCreateMem()'s read callback (xmlInputReadCallbackNop, not in libxml2's headers):
  * a memory input has nothing more to read. */
 static int read_nothing(void *context, char *buffer, int len)
@@ -576,11 +570,18 @@ static int read_nothing(void *context, char *buffer, int len)
     return 0;
 }
 
+/* htmlCtxtReadMemory(ctxt, html, len, url, "UTF-8", CWT__HTML_PARSE_OPTS) step for step (with its
+ * htmlDoRead), but without its copy of the page: the input buffer is a static one over @p html, which
+ * libxml2 only reads, converting it at once into its own UTF-8 buffer (for HTML, switching the encoding
+ * converts the whole of a memory input) where the parser reads and the walk reads ahead. A page of
+ * under 3 bytes goes the copying way: the switch looks for a byte order mark in 3 bytes. Returns false
+ * when out of memory (or past libxml2's int sizes). */
 static bool read_in_place(htmlParserCtxtPtr ctxt, const char *html, size_t len, const char *url)
 {
-    if (len < 3 || len > INT_MAX) {
-        xmlDocPtr d = htmlCtxtReadMemory(ctxt, html, (int)CWT_MIN(len, (size_t)INT_MAX), url, "UTF-8", CWT__HTML_PARSE_OPTS);
-        xmlFreeDoc(d);
+    if (len > INT_MAX) /* (the SAX walk takes pages of 5 MB at most) */
+        return false;
+    if (len < 3) {
+        xmlFreeDoc(htmlCtxtReadMemory(ctxt, html, (int)len, url, "UTF-8", CWT__HTML_PARSE_OPTS));
         return true;
     }
     xmlInitParser();
